@@ -1,0 +1,75 @@
+# kbgen: build, test and benchmark.  See README.md.
+.POSIX:
+.SUFFIXES:
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson
+CFLAGS	?= -O2 -g
+WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+BUILD	?= .obj
+-include Makefile.local
+
+SRCS	 = $(wildcard generator/*.c)
+OBJS	 = $(patsubst generator/%.c,$(BUILD)/%.o,$(SRCS))
+LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
+TSRCS	 = $(wildcard tests/unit/t_*.c)
+TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
+KBGEN	 = $(BUILD)/kbgen
+
+all: kbgen
+
+kbgen: $(KBGEN)
+	@cp $(KBGEN) kbgen
+
+$(KBGEN): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/%.o: generator/%.c generator/extern.h
+	@mkdir -p $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS)
+
+# Install what a fresh Debian 12 machine lacks (needs root or sudo).
+deps:
+	@sh tests/deps.sh
+
+run: deps kbgen
+	./kbgen build
+	@echo "kbgen: site built; open file://$(CURDIR)/site/index.html"
+
+test: kbgen unit
+	@sh tests/run.sh $(BUILD)
+
+check:
+	$(MAKE) BUILD=.obj-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined" .obj-asan/kbgen unit
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 sh tests/run.sh .obj-asan
+
+valgrind: kbgen unit
+	VALGRIND=1 sh tests/run.sh $(BUILD)
+
+bench: kbgen
+	@sh tests/bench.sh
+
+install: kbgen
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp kbgen $(DESTDIR)$(BINDIR)/kbgen
+	cp generator/kbgen.1 $(DESTDIR)$(MANDIR)/man1/
+	cp generator/kbgen.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kbgen $(DESTDIR)$(MANDIR)/man1/kbgen.1 $(DESTDIR)$(MANDIR)/man5/kbgen.5
+
+clean:
+	rm -rf .obj .obj-asan kbgen tests/out
+
+.PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean

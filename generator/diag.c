@@ -1,0 +1,121 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Diagnostics.  User-input problems are printed as
+ * "path:line:col: error: message" (the form compilers use, so editors
+ * jump to them) and counted; the caller decides the exit status from
+ * the counts.  In strict mode warnings count as errors.  System
+ * failures are printed with the path and the system's message.
+ */
+#include <stdio.h>
+#include <stdarg.h>
+
+#include "extern.h"
+
+static size_t	 nerrors;	/* errors counted so far */
+static size_t	 nwarnings;	/* warnings counted so far */
+static int	 strict;	/* warnings are errors */
+static int	 quiet;		/* count but do not print */
+
+static void
+vreport(const char *kind, const char *path, size_t line, size_t col,
+    const char *fmt, va_list ap)
+{
+	if (quiet)
+		return;
+	if (path != NULL && line > 0 && col > 0)
+		fprintf(stderr, "%s:%zu:%zu: %s: ", path, line, col, kind);
+	else if (path != NULL && line > 0)
+		fprintf(stderr, "%s:%zu: %s: ", path, line, kind);
+	else if (path != NULL)
+		fprintf(stderr, "%s: %s: ", path, kind);
+	else
+		fprintf(stderr, "kbgen: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/*
+ * Report an error in user input at path:line:col (line or col 0 when
+ * unknown) and count it.
+ */
+void
+diag_err(const char *path, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vreport("error", path, line, col, fmt, ap);
+	va_end(ap);
+	nerrors++;
+}
+
+/*
+ * Report a warning; in strict mode it is reported and counted as an
+ * error.
+ */
+void
+diag_warn(const char *path, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vreport(strict ? "error" : "warning", path, line, col, fmt, ap);
+	va_end(ap);
+	if (strict)
+		nerrors++;
+	else
+		nwarnings++;
+}
+
+/*
+ * Report a system or library failure concerning path (may be NULL).
+ * The caller passes the library's own message in the format.
+ */
+void
+diag_sys(const char *path, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (!quiet) {
+		if (path != NULL)
+			fprintf(stderr, "%s: ", path);
+		else
+			fputs("kbgen: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	nerrors++;
+}
+
+size_t
+diag_errors(void)
+{
+	return nerrors;
+}
+
+size_t
+diag_warnings(void)
+{
+	return nwarnings;
+}
+
+void
+diag_reset(void)
+{
+	nerrors = nwarnings = 0;
+}
+
+void
+diag_set_strict(int v)
+{
+	strict = v;
+}
+
+void
+diag_set_quiet(int v)
+{
+	quiet = v;
+}

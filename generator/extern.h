@@ -1,0 +1,273 @@
+/*
+ * kbgen: turn a git repository of Markdown and YAML into a static
+ * knowledge-base site.  This is the one internal header: our structs,
+ * enums and prototypes, grouped by the file that implements them.
+ * No library type appears here; library handles sit behind opaque
+ * structs owned by the file that includes the library.
+ *
+ * Conventions (see STYLE.md): functions return int 1 on success and 0 on
+ * failure already reported; lookups return -1 error, 0 absent, 1 found;
+ * pointers are NULL on failure.  Every X_free accepts NULL.
+ */
+#ifndef KBGEN_EXTERN_H
+#define KBGEN_EXTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#define KBGEN_VERSION "0.1.0"
+
+/* buf.c: growable byte buffer, always NUL-terminated. */
+
+struct buf {
+	char		*data;	/* owned, NUL-terminated, may be NULL when empty */
+	size_t		 sz;	/* bytes used, excluding the NUL */
+	size_t		 cap;	/* bytes allocated */
+};
+
+void		 buf_grow(struct buf *, size_t);
+void		 buf_put(struct buf *, const char *, size_t);
+void		 buf_puts(struct buf *, const char *);
+void		 buf_putc(struct buf *, char);
+void		 buf_printf(struct buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 buf_reset(struct buf *);
+void		 buf_free(struct buf *);
+char		*buf_steal(struct buf *);
+const char	*buf_cstr(struct buf *);
+void		 buf_html(struct buf *, const char *, size_t);
+
+/* util.c: x-allocators (exit on out of memory), strings, files, hashes. */
+
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xrealloc(void *, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+char		*xasprintf(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+int		 file_read(const char *, char **, size_t *);
+int		 file_write(const char *, const char *, size_t);
+int		 mkdirs(const char *);
+int		 rmtree(const char *);
+char		*path_join(const char *, const char *);
+uint64_t	 hash64(const void *, size_t, uint64_t);
+int		 utf8_valid(const char *, size_t, size_t *, size_t *);
+size_t		 edit_distance(const char *, const char *);
+int		 slug_valid(const char *);
+char		*slugify(const char *);
+int		 strcasecmp_ascii(const char *, const char *);
+
+/* diag.c: diagnostics as path:line:col and error counts. */
+
+void		 diag_err(const char *, size_t, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+void		 diag_warn(const char *, size_t, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+void		 diag_sys(const char *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+size_t		 diag_errors(void);
+size_t		 diag_warnings(void);
+void		 diag_reset(void);
+void		 diag_set_strict(int);
+void		 diag_set_quiet(int);
+
+/* val.c: a tree of data, from YAML, JSON or built for templates. */
+
+enum val_type {
+	VAL_NULL,
+	VAL_BOOL,
+	VAL_NUM,	/* str holds the text, num the value */
+	VAL_STR,
+	VAL_LIST,
+	VAL_MAP,
+};
+
+struct val {
+	enum val_type	  type;
+	char		 *key;	/* key when a map member, else NULL; owned */
+	size_t		  kline;	/* 1-based position of key, 0 unknown */
+	size_t		  kcol;
+	char		 *str;	/* VAL_STR/VAL_NUM text, owned, NUL-terminated */
+	size_t		  strsz;	/* length of str */
+	double		  num;	/* VAL_NUM */
+	int		  b;	/* VAL_BOOL */
+	int		  plain;	/* YAML: scalar was unquoted */
+	struct val	**kids;	/* VAL_LIST items, VAL_MAP members; owned */
+	size_t		  kidsz;
+	size_t		  kidcap;
+	size_t		  line;	/* 1-based position of value, 0 unknown */
+	size_t		  col;
+};
+
+struct val	*val_new(enum val_type);
+void		 val_free(struct val *);
+struct val	*val_str(const char *);
+struct val	*val_strn(const char *, size_t);
+struct val	*val_bool(int);
+struct val	*val_int(long long);
+struct val	*val_list(void);
+struct val	*val_map(void);
+struct val	*val_push(struct val *, struct val *);
+struct val	*val_set(struct val *, const char *, struct val *);
+struct val	*val_set_str(struct val *, const char *, const char *);
+struct val	*val_get(const struct val *, const char *);
+const char	*val_get_str(const struct val *, const char *);
+int		 val_truthy(const struct val *);
+struct val	*val_copy(const struct val *);
+
+/* val.c (continued): JSON output of a value tree. */
+
+void		 val_json(struct buf *, const struct val *, int);
+
+/* frontmatter.c: the only libyaml user.  YAML text to a val tree. */
+
+/*
+ * Parse YAML text into a new val tree (free with val_free), recording
+ * 1-based positions; line0 is added to every line (the line of the
+ * text's first line within path, minus one).  A document that is empty
+ * gives a VAL_NULL.  Scalars are VAL_STR with plain set when unquoted
+ * (the loader decides what "true" or "12" mean).  Anchors and aliases
+ * are resolved by copy.  Syntax errors are reported as
+ * path:line:col and give NULL.
+ */
+struct val	*fm_yaml(const char *path, const char *text, size_t sz,
+		    size_t line0);
+
+/*
+ * Split a Markdown file into front matter and body.  Checks UTF-8 (error
+ * at the first bad byte), requires a first line "---" and a closing
+ * "---" line, parses the YAML between them (an empty front matter gives
+ * an empty map; a front matter that is not a mapping is an error).  On
+ * success *meta is a new VAL_MAP (caller frees), *body points into text
+ * after the closing line and *bodyline is the 1-based line where the
+ * body starts.  Returns 0 on error (reported).
+ */
+int		 fm_split(const char *path, const char *text, size_t sz,
+		    struct val **meta, const char **body, size_t *bodyline);
+
+/* markdown.c: the only cmark-gfm user. */
+
+struct md_opts {
+	const char	*path;	/* source file for diagnostics */
+	size_t		 line0;	/* lines before the body in path */
+	int		 unsafe;	/* keep raw HTML and any URL scheme */
+	/*
+	 * Called for every link or image destination that is relative
+	 * (no scheme, not starting with '/', '#' or '?'); returns a new
+	 * URL (caller of md_render frees it) to use instead, or NULL to
+	 * keep it.  The resolver reports its own errors at line, col.
+	 * May be NULL.
+	 */
+	char		*(*resolve)(void *arg, const char *url,
+			    size_t line, size_t col);
+	void		*arg;
+};
+
+struct md_out {
+	char		*html;	/* rendered HTML, owned by caller */
+	char		*text;	/* plain text of the body (for search), owned */
+	char		*first;	/* plain text of the first paragraph, owned */
+};
+
+/*
+ * Render Markdown (CommonMark with the GFM table, strikethrough,
+ * autolink, tagfilter and tasklist extensions) to HTML.  Headings get
+ * id attributes (slugified text, made unique with -1, -2 ...).  Unless
+ * opts->unsafe, raw HTML is omitted and javascript:, vbscript:, file:
+ * and data: URLs (data:image/png|gif|jpeg|webp for images excepted)
+ * are replaced by "#".  Returns 1 and fills out, which the caller
+ * frees with md_out_free.
+ */
+int		 md_render(const char *text, size_t sz,
+		    const struct md_opts *opts, struct md_out *out);
+void		 md_out_free(struct md_out *);
+
+/* template.c: Mustache templates with partials and inheritance. */
+
+struct tmpl_set;
+
+/*
+ * A set of named templates: partials ({{>name}}) and parents
+ * ({{<name}}) are looked up in the set by name.  Free with
+ * tmpl_set_free.
+ */
+struct tmpl_set	*tmpl_set_new(void);
+void		 tmpl_set_free(struct tmpl_set *);
+
+/*
+ * Add (or replace) template name with the given text; path is used in
+ * diagnostics (path:line:col).  The text is copied.  Syntax errors are
+ * reported and give 0.
+ */
+int		 tmpl_set_add(struct tmpl_set *, const char *name,
+		    const char *text, size_t sz, const char *path);
+
+/*
+ * Add every "*.mustache" file of a folder, named by its file name
+ * without the extension.  Returns 0 if any failed (reported).
+ */
+int		 tmpl_set_load_dir(struct tmpl_set *, const char *dir);
+
+/*
+ * Render template name against ctx, appending to out.  {{x}} is
+ * HTML-escaped, {{{x}}} and {{&x}} are not.  A missing partial renders
+ * as empty; a missing template is an error (reported, returns 0).
+ * Safe to call from several threads at once on the same set.
+ */
+int		 tmpl_render(const struct tmpl_set *, const char *name,
+		    const struct val *ctx, struct buf *out);
+
+/* A hash of every template's text, for change detection. */
+uint64_t	 tmpl_set_hash(const struct tmpl_set *);
+
+/* index.c: the only LMDB user.  Key layout and transactions. */
+
+struct idx;
+
+/*
+ * Open (creating folder and environment) the LMDB index in dir, with
+ * the named databases meta, entries, by_technology, by_field, by_tool
+ * (dupsort), repos, runs, outputs and links.  NULL on failure
+ * (reported).
+ */
+struct idx	*idx_open(const char *dir);
+void		 idx_free(struct idx *);
+
+/* One write transaction at a time; idx_abort drops it. */
+int		 idx_begin(struct idx *);
+int		 idx_commit(struct idx *);
+void		 idx_abort(struct idx *);
+
+/* Within a transaction: drop every entry and dimension record. */
+int		 idx_clear_entries(struct idx *);
+/* Store record (bytes) under key "kind/slug" in entries. */
+int		 idx_put_entry(struct idx *, const char *kind,
+		    const char *slug, const char *rec, size_t recsz);
+/* Add slug under term in dimension dim ("technology", "field", "tool"). */
+int		 idx_put_term(struct idx *, const char *dim,
+		    const char *term, const char *slug);
+/*
+ * The slugs that carry every (dims[i], terms[i]) pair, intersected
+ * through cursors; *out is a new array of new strings (caller frees
+ * each and the array), *outsz its length, sorted.  Outside a write
+ * transaction it uses its own read transaction.  Returns 0 on failure.
+ */
+int		 idx_query(struct idx *, const char **dims,
+		    const char **terms, size_t n, char ***out, size_t *outsz);
+/* Fetch entry record: -1 error, 0 absent, 1 found (*rec new, caller frees). */
+int		 idx_get_entry(struct idx *, const char *kind,
+		    const char *slug, char **rec, size_t *recsz);
+/* Output hashes: -1 error, 0 absent, 1 found. */
+int		 idx_get_output(struct idx *, const char *path, uint64_t *);
+int		 idx_put_output(struct idx *, const char *path, uint64_t);
+int		 idx_del_output(struct idx *, const char *path);
+/* Every output path recorded, for removing stale ones; like idx_query. */
+int		 idx_list_outputs(struct idx *, char ***out, size_t *outsz);
+/* meta key/value strings: -1 error, 0 absent, 1 found (*v new). */
+int		 idx_get_meta(struct idx *, const char *key, char **v);
+int		 idx_put_meta(struct idx *, const char *key, const char *v);
+
+#endif /* !KBGEN_EXTERN_H */

@@ -1,0 +1,429 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Small utilities: allocators that exit on failure (as sblg's util.c),
+ * whole-file reads and atomic writes, folder creation and removal,
+ * a 64-bit hash for change detection, UTF-8 validation, slugs and the
+ * edit distance behind "did you mean" suggestions.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+static void
+oom(void)
+{
+	fputs("kbgen: out of memory\n", stderr);
+	exit(1);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n == 0 ? 1 : n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void	*p = calloc(n == 0 ? 1 : n, sz == 0 ? 1 : sz);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void	*q = realloc(p, n == 0 ? 1 : n);
+
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+void *
+xreallocarray(void *p, size_t n, size_t sz)
+{
+	if (sz != 0 && n > SIZE_MAX / sz)
+		oom();
+	return xrealloc(p, n * sz);
+}
+
+char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/*
+ * Format into a new string that the caller frees.
+ */
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+	char	*p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/*
+ * Read a whole file into a new NUL-terminated buffer (*p, freed by the
+ * caller) of *sz bytes.  Reports and returns 0 on failure.
+ */
+int
+file_read(const char *path, char **p, size_t *sz)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 chunk[65536];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	buf_grow(&b, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_put(&b, chunk, (size_t)n);
+	if (n < 0) {
+		diag_sys(path, "%s", strerror(errno));
+		close(fd);
+		buf_free(&b);
+		return 0;
+	}
+	close(fd);
+	*sz = b.sz;
+	*p = buf_steal(&b);
+	return 1;
+}
+
+/*
+ * Write a file through a temporary beside it and a rename, so that a
+ * reader never sees half a file.
+ */
+int
+file_write(const char *path, const char *p, size_t sz)
+{
+	char	*tmp;
+	int	 fd, rc = 0;
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+		diag_sys(tmp, "%s", strerror(errno));
+		free(tmp);
+		return 0;
+	}
+	while (off < sz) {
+		if ((n = write(fd, p + off, sz - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_sys(tmp, "%s", strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		diag_sys(tmp, "%s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		goto out;
+	}
+	rc = 1;
+out:
+	if (fd != -1)
+		close(fd);
+	if (!rc)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+/*
+ * Create a folder and its parents, like mkdir -p.
+ */
+int
+mkdirs(const char *path)
+{
+	char	*p, *s;
+
+	p = xstrdup(path);
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+			diag_sys(p, "%s", strerror(errno));
+			free(p);
+			return 0;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+		diag_sys(p, "%s", strerror(errno));
+		free(p);
+		return 0;
+	}
+	free(p);
+	return 1;
+}
+
+/*
+ * Remove a file or a folder with everything below it.  A missing path
+ * is not an error.
+ */
+int
+rmtree(const char *path)
+{
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*e;
+	char		*sub;
+	int		 rc = 1;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0;
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, e->d_name);
+		if (!rmtree(sub))
+			rc = 0;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) == -1)
+		rc = 0;
+	return rc;
+}
+
+/*
+ * Join two path parts with one slash; the caller frees the result.
+ */
+char *
+path_join(const char *a, const char *b)
+{
+	size_t	 n = strlen(a);
+
+	if (n == 0)
+		return xstrdup(b);
+	if (a[n - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+/*
+ * FNV-1a, 64 bits, chained through seed (start with 0).  Used only to
+ * notice that an output's inputs changed, never for security.
+ */
+uint64_t
+hash64(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char	*s = p;
+	uint64_t		 h = seed == 0 ? 0xcbf29ce484222325ULL : seed;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Check that p[0..n) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points past U+10FFFF).  On failure, *line and *col (1-based, col
+ * in bytes) locate the first bad byte.
+ */
+int
+utf8_valid(const char *p, size_t n, size_t *line, size_t *col)
+{
+	const unsigned char	*s = (const unsigned char *)p;
+	size_t			 i = 0, ln = 1, lstart = 0, len, k;
+	uint32_t		 cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (s[i] == '\n') {
+				ln++;
+				lstart = i + 1;
+			}
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			len = 2;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4;
+			cp = s[i] & 0x07;
+		} else
+			goto bad;
+		if (i + len > n)
+			goto bad;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			goto bad;
+		i += len;
+	}
+	return 1;
+bad:
+	if (line != NULL)
+		*line = ln;
+	if (col != NULL)
+		*col = i - lstart + 1;
+	return 0;
+}
+
+/*
+ * Levenshtein distance, case-insensitive for ASCII, for suggestions.
+ */
+size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, d;
+
+	row = xcalloc(lb + 1, sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			d = tolower((unsigned char)a[i - 1]) ==
+			    tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			row[j] = prev + d;
+			if (row[j - 1] + 1 < row[j])
+				row[j] = row[j - 1] + 1;
+			if (tmp + 1 < row[j])
+				row[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/*
+ * Slugs match [a-z0-9][a-z0-9-]*.
+ */
+int
+slug_valid(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Derive a slug from a name: ASCII letters and digits lowered, "+"
+ * spelled "plus" (C++, "Keras + TF"), anything else a single dash.
+ * Non-ASCII bytes are dropped.  Never returns an empty slug.
+ */
+char *
+slugify(const char *s)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 dash = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) && c < 0x80) {
+			if (dash && b.sz > 0)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putc(&b, (char)tolower(c));
+		} else if (c == '+') {
+			if (b.sz > 0)
+				buf_putc(&b, '-');
+			buf_puts(&b, "plus");
+			dash = 1;
+		} else if (c < 0x80)
+			dash = 1;
+	}
+	if (b.sz == 0)
+		buf_puts(&b, "x");
+	return buf_steal(&b);
+}
+
+int
+strcasecmp_ascii(const char *a, const char *b)
+{
+	int	 ca, cb;
+
+	for (;; a++, b++) {
+		ca = tolower((unsigned char)*a);
+		cb = tolower((unsigned char)*b);
+		if (ca != cb || ca == '\0')
+			return ca - cb;
+	}
+}

@@ -1,0 +1,214 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * A small tree of data values.  The YAML loader produces it (with
+ * source positions), the test harness builds it from JSON, and the
+ * renderer builds it as the context of a template.  A map keeps its
+ * members in insertion order; lookups are linear, which is fine for
+ * the few dozen keys a page has.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+/*
+ * A new empty value of the given type; free with val_free.
+ */
+struct val *
+val_new(enum val_type t)
+{
+	struct val	*v = xcalloc(1, sizeof(*v));
+
+	v->type = t;
+	return v;
+}
+
+void
+val_free(struct val *v)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < v->kidsz; i++)
+		val_free(v->kids[i]);
+	free(v->kids);
+	free(v->key);
+	free(v->str);
+	free(v);
+}
+
+struct val *
+val_strn(const char *s, size_t n)
+{
+	struct val	*v = val_new(VAL_STR);
+
+	v->str = xstrndup(s, n);
+	v->strsz = n;
+	return v;
+}
+
+struct val *
+val_str(const char *s)
+{
+	return val_strn(s, strlen(s));
+}
+
+struct val *
+val_bool(int b)
+{
+	struct val	*v = val_new(VAL_BOOL);
+
+	v->b = b != 0;
+	return v;
+}
+
+struct val *
+val_int(long long n)
+{
+	struct val	*v = val_new(VAL_NUM);
+
+	v->num = (double)n;
+	v->str = xasprintf("%lld", n);
+	v->strsz = strlen(v->str);
+	return v;
+}
+
+struct val *
+val_list(void)
+{
+	return val_new(VAL_LIST);
+}
+
+struct val *
+val_map(void)
+{
+	return val_new(VAL_MAP);
+}
+
+/*
+ * Append kid to a list or map (kid->key set for a map); the container
+ * takes ownership.  Returns kid.
+ */
+struct val *
+val_push(struct val *v, struct val *kid)
+{
+	if (v->kidsz == v->kidcap) {
+		v->kidcap = v->kidcap == 0 ? 4 : v->kidcap * 2;
+		v->kids = xreallocarray(v->kids, v->kidcap, sizeof(*v->kids));
+	}
+	v->kids[v->kidsz++] = kid;
+	return kid;
+}
+
+/*
+ * Set key in map v to kid (taking ownership), replacing any member of
+ * that key.  Returns kid.
+ */
+struct val *
+val_set(struct val *v, const char *key, struct val *kid)
+{
+	size_t	 i;
+
+	free(kid->key);
+	kid->key = xstrdup(key);
+	for (i = 0; i < v->kidsz; i++)
+		if (strcmp(v->kids[i]->key, key) == 0) {
+			val_free(v->kids[i]);
+			v->kids[i] = kid;
+			return kid;
+		}
+	return val_push(v, kid);
+}
+
+/*
+ * Set key to a string (NULL sets nothing).  Returns the new value or
+ * NULL.
+ */
+struct val *
+val_set_str(struct val *v, const char *key, const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return val_set(v, key, val_str(s));
+}
+
+/*
+ * The member of map v named key, borrowed; NULL if absent or v is not
+ * a map.
+ */
+struct val *
+val_get(const struct val *v, const char *key)
+{
+	size_t	 i;
+
+	if (v == NULL || v->type != VAL_MAP)
+		return NULL;
+	for (i = 0; i < v->kidsz; i++)
+		if (strcmp(v->kids[i]->key, key) == 0)
+			return v->kids[i];
+	return NULL;
+}
+
+/*
+ * The string member key of map v, borrowed, or NULL if absent or not a
+ * scalar.
+ */
+const char *
+val_get_str(const struct val *v, const char *key)
+{
+	const struct val *k = val_get(v, key);
+
+	if (k == NULL || (k->type != VAL_STR && k->type != VAL_NUM))
+		return NULL;
+	return k->str;
+}
+
+/*
+ * Mustache truthiness: null, false and the empty list are false;
+ * everything else, the empty string and zero included, is true.
+ */
+int
+val_truthy(const struct val *v)
+{
+	if (v == NULL)
+		return 0;
+	switch (v->type) {
+	case VAL_NULL:
+		return 0;
+	case VAL_BOOL:
+		return v->b;
+	case VAL_LIST:
+		return v->kidsz > 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * A deep copy, positions included; the caller frees it.
+ */
+struct val *
+val_copy(const struct val *v)
+{
+	struct val	*c;
+	size_t		 i;
+
+	c = val_new(v->type);
+	c->key = v->key == NULL ? NULL : xstrdup(v->key);
+	c->kline = v->kline;
+	c->kcol = v->kcol;
+	if (v->str != NULL)
+		c->str = xstrndup(v->str, v->strsz);
+	c->strsz = v->strsz;
+	c->num = v->num;
+	c->b = v->b;
+	c->plain = v->plain;
+	c->line = v->line;
+	c->col = v->col;
+	for (i = 0; i < v->kidsz; i++)
+		val_push(c, val_copy(v->kids[i]));
+	return c;
+}

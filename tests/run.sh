@@ -1,0 +1,53 @@
+#!/bin/sh
+# Run every test of kbgen and end with one line: "N passed, N failed".
+# Usage: sh tests/run.sh BUILD_DIR
+# Unit tests are the t_* programs in BUILD_DIR; the other suites are the
+# tests/*.test.sh scripts, each printing "ok"/"FAIL" lines and its own
+# "N passed, N failed" summary, which this script adds up.
+BUILD=${1:-.obj}
+export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
+export KBGEN="$PWD/$BUILD/kbgen"
+[ -x "$KBGEN" ] || KBGEN="$PWD/kbgen"
+pass=0
+fail=0
+log=$(mktemp)
+
+count() {
+	# $1: suite name; output of the suite in $log
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^FAIL' "$log")
+	pass=$((pass + p))
+	fail=$((fail + f))
+	printf '%-28s %4d passed, %d failed\n' "$1" "$p" "$f"
+	grep -A3 '^FAIL' "$log" | sed 's/^/    /'
+}
+
+for t in "$BUILD"/t_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	if [ -n "$VALGRIND" ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full "$t" >"$log" 2>&1
+	else
+		"$t" >"$log" 2>&1
+	fi
+	rc=$?
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+		echo "FAIL $name exited $rc" >>"$log"
+		tail -5 "$log"
+	fi
+	count "$name"
+done
+
+for s in tests/*.test.sh; do
+	[ -f "$s" ] || continue
+	sh "$s" >"$log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+		echo "FAIL $(basename "$s") exited $rc" >>"$log"
+		tail -5 "$log"
+	fi
+	count "$(basename "$s" .test.sh)"
+done
+rm -f "$log"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
