@@ -1,14 +1,13 @@
 # kbgen: build, test and benchmark.  See README.md.
-.POSIX:
 .SUFFIXES:
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
-CC	?= cc
+CC	= cc
 PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson
 CFLAGS	?= -O2 -g
-WARN	 = -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
+WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
 BUILD	?= .obj

@@ -26,6 +26,7 @@ buf_grow(struct buf *b, size_t n)
 	while (b->cap < need)
 		b->cap *= 2;
 	b->data = xrealloc(b->data, b->cap);
+	b->data[b->sz] = '\0';
 }
 
 void

@@ -100,6 +100,8 @@ struct val {
 	size_t		  kidcap;
 	size_t		  line;	/* 1-based position of value, 0 unknown */
 	size_t		  col;
+	int		  shared;	/* owned elsewhere: val_free skips it */
+	int		  borrowed;	/* proxy: str and kids are not owned */
 };
 
 struct val	*val_new(enum val_type);
@@ -157,7 +159,7 @@ struct md_opts {
 	/*
 	 * Called for every link or image destination that is relative
 	 * (no scheme, not starting with '/', '#' or '?'); returns a new
-	 * URL (caller of md_render frees it) to use instead, or NULL to
+	 * URL (md_render frees it with free()) to use instead, or NULL to
 	 * keep it.  The resolver reports its own errors at line, col.
 	 * May be NULL.
 	 */
@@ -269,5 +271,253 @@ int		 idx_list_outputs(struct idx *, char ***out, size_t *outsz);
 /* meta key/value strings: -1 error, 0 absent, 1 found (*v new). */
 int		 idx_get_meta(struct idx *, const char *key, char **v);
 int		 idx_put_meta(struct idx *, const char *key, const char *v);
+
+/* schema.c: check a YAML mapping against a table of known keys. */
+
+enum fld_type {
+	FLD_STR,	/* a scalar */
+	FLD_STRS,	/* a list of scalars; one scalar reads as one item */
+	FLD_MAP,	/* a mapping (its members checked elsewhere) */
+	FLD_LIST,	/* a list of anything */
+	FLD_BOOL,	/* true or false */
+	FLD_INT,	/* a whole number */
+	FLD_DATE,	/* YYYY-MM-DD */
+	FLD_TIME,	/* HH:MM */
+	FLD_DURATION,	/* 90s, 20m, 2h, 1h30m */
+	FLD_SLUG,	/* [a-z0-9][a-z0-9-]* */
+	FLD_ANY,
+};
+
+struct fld {
+	const char	*key;
+	enum fld_type	 type;
+	int		 required;
+};
+
+int		 schema_check(const char *path, const struct val *map,
+		    const struct fld *flds, const char *what);
+const char	*schema_suggest(const char *word, const char *const *cands,
+		    size_t candsz);
+int		 date_valid(const char *);
+int		 time_valid(const char *);
+long		 duration_secs(const char *);
+int		 bool_value(const struct val *, int *);
+
+/* taxonomy.c, config.c, content.c: the in-memory model. */
+
+enum dim {
+	DIM_TECH,
+	DIM_FIELD,
+	DIM_TOOL,
+	DIM__MAX
+};
+
+/* "technologies", "fields", "tools": the front-matter keys. */
+extern const char *const dim_keys[DIM__MAX];
+/* "technology", "field", "tool": index and query names. */
+extern const char *const dim_names[DIM__MAX];
+/* "Technologies", "Fields", "Tools": headings. */
+extern const char *const dim_labels[DIM__MAX];
+
+struct usecase;
+struct person;
+
+struct term {
+	enum dim	  dim;
+	const char	 *name;	/* borrowed from the taxonomy tree */
+	const char	 *title;	/* may be NULL */
+	char		 *slug;	/* owned */
+	const char	 *desc;	/* Markdown, may be NULL */
+	const char	 *parent_name;	/* may be NULL */
+	struct term	 *parent;	/* resolved, may be NULL */
+	const struct val *aliases;	/* list or NULL */
+	size_t		  line;	/* position of the term in taxonomy.yaml */
+	size_t		  col;
+	struct usecase	**ucs;	/* use cases carrying the term, owned array */
+	size_t		  ucsz;
+};
+
+struct taxonomy {
+	char		 *path;	/* taxonomy.yaml, owned */
+	struct val	 *tree;	/* parsed file, owned, may be NULL */
+	struct term	**terms[DIM__MAX];	/* owned, in file order */
+	size_t		  termsz[DIM__MAX];
+};
+
+struct site {
+	char		 *path;	/* site.yaml, owned */
+	struct val	 *tree;	/* parsed file, owned, may be NULL */
+	const char	 *title;
+	const char	 *description;
+	const char	 *base_url;	/* may be NULL */
+	const char	 *language;
+	const char	 *timezone;
+	const char	 *edit_url;	/* may be NULL */
+	int		  unsafe_html;
+};
+
+struct entry {
+	char		 *slug;	/* owned */
+	char		 *path;	/* source file, owned */
+	char		 *relpath;	/* path below content/, owned */
+	struct val	 *meta;	/* front matter, owned */
+	char		 *text;	/* whole file, owned */
+	const char	 *body;	/* Markdown body, into text */
+	size_t		  bodysz;
+	size_t		  bodyline;	/* 1-based line of the body */
+	const char	 *title;	/* borrowed from meta */
+	char		 *html;	/* rendered body, owned */
+	char		 *plain;	/* plain text of the body, owned */
+	int		  draft;
+};
+
+struct person {
+	struct entry	  e;
+	const char	 *name;
+	const char	 *affiliation;	/* may be NULL */
+	struct term	**expertise;	/* owned array */
+	size_t		  expertisesz;
+	struct usecase	**ucs;	/* where a contact, owned array */
+	size_t		  ucsz;
+};
+
+struct usecase {
+	struct entry	  e;
+	const char	 *summary;
+	const char	 *kind;
+	const char	 *added;	/* YYYY-MM-DD, may be NULL */
+	const char	 *example;	/* may be NULL */
+	const struct val *repository;	/* map or NULL */
+	struct term	**terms[DIM__MAX];	/* owned arrays */
+	size_t		  termsz[DIM__MAX];
+	struct person	**contacts;	/* owned array */
+	size_t		  contactsz;
+};
+
+struct page {
+	struct entry	  e;
+	long		  menu;	/* position in the menu, -1 if none */
+};
+
+struct hackathon {
+	struct entry	  e;
+};
+
+struct kb {
+	char		 *root;	/* knowledge-base root, owned */
+	char		 *content;	/* content folder, owned */
+	int		  drafts;	/* include drafts */
+	struct site	  site;
+	struct taxonomy	  tax;
+	struct usecase	**ucs;	/* owned, sorted by slug */
+	size_t		  ucsz;
+	struct person	**people;
+	size_t		  peoplesz;
+	struct page	**pages;
+	size_t		  pagesz;
+	struct hackathon **hacks;
+	size_t		  hacksz;
+	struct val	 *seminars;	/* list of seminar maps, owned */
+	uint64_t	  inputs;	/* hash of every input file's content */
+};
+
+int		 tax_load(struct taxonomy *, const char *path);
+void		 tax_free(struct taxonomy *);
+struct term	*tax_find(const struct taxonomy *, enum dim, const char *);
+struct term	*tax_resolve(const struct taxonomy *, enum dim,
+		    const char *path, const struct val *);
+struct term	*tax_find_any(const struct taxonomy *, const char *);
+
+int		 site_config_load(struct site *, const char *path);
+void		 site_config_free(struct site *);
+
+struct kb	*kb_load(const char *root, int drafts);
+void		 kb_free(struct kb *);
+struct usecase	*kb_usecase(const struct kb *, const char *);
+struct person	*kb_person(const struct kb *, const char *);
+size_t		 kb_person_index(const struct kb *, const struct person *);
+
+/* site.c: write site/ atomically and incrementally. */
+
+struct site_out;
+
+/*
+ * Start a build of outdir: files go to a fresh folder beside it, which
+ * site_out_commit swaps with outdir in one rename.  idx (may be NULL)
+ * holds the hashes of the outputs last published; a file whose bytes
+ * hash as before is hard-linked from the old site instead of written.
+ * NULL on failure (reported).
+ */
+struct site_out	*site_out_new(const char *outdir, struct idx *idx);
+
+/*
+ * Add the file path (relative, '/'-separated) with the given bytes.
+ * Safe to call from several threads.  Returns 0 on failure (reported).
+ */
+int		 site_out_put(struct site_out *, const char *path,
+		    const char *data, size_t sz);
+
+/* Copy every file below dir into the site under prefix. */
+int		 site_out_copy_dir(struct site_out *, const char *dir,
+		    const char *prefix);
+
+/*
+ * Publish: swap the new folder with outdir, remove the old one, and
+ * record the output hashes.  Returns 0 on failure (reported), leaving
+ * outdir as it was.
+ */
+int		 site_out_commit(struct site_out *);
+
+/* Discard an uncommitted build (its folder is removed). */
+void		 site_out_free(struct site_out *);
+
+/* Counts: files written, files kept from the old site, stale removed. */
+void		 site_out_counts(const struct site_out *, size_t *written,
+		    size_t *kept, size_t *removed);
+
+/*
+ * A fingerprint of every file below the given folders (names, sizes,
+ * modification times), for the "nothing changed" check.
+ */
+uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
+		    uint64_t seed);
+
+/* render.c: fill the templates from the model and hand pages to site.c. */
+
+struct render_opts {
+	const struct tmpl_set *tmpls;	/* the theme */
+	const char	*assets;	/* theme assets folder, may be NULL */
+	int		 jobs;	/* rendering threads (>= 1) */
+	const char	*now;	/* build time, RFC 3339, for feeds */
+};
+
+/*
+ * Render every page of kb into so.  Returns 0 if any page failed
+ * (reported).
+ */
+int		 render_site(const struct kb *, const struct render_opts *,
+		    struct site_out *);
+
+/* json.c: the only jansson user. */
+
+char		*json_get_str(const char *, size_t, const char *);
+
+/* build.c: the commands, called by main.c with parsed options. */
+
+struct opts {
+	const char	*root;	/* -C: knowledge-base root */
+	const char	*out;	/* -o: output folder, NULL for ROOT/site */
+	const char	*templates;	/* --templates, NULL for the default */
+	int		 drafts;	/* --drafts */
+	int		 strict;	/* --strict */
+	int		 force;	/* --force: rebuild even if unchanged */
+	int		 jobs;	/* -j: threads, 0 for the number of CPUs */
+	int		 quiet;	/* -q */
+};
+
+/* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */
+int		 cmd_build(const struct opts *);
+int		 cmd_lint(const struct opts *);
+int		 cmd_query(const struct opts *, int argc, char **argv);
 
 #endif /* !KBGEN_EXTERN_H */

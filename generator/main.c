@@ -1,3 +1,158 @@
-/* placeholder: replaced by the command-line front end */
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * kbgen's command line: global options, the subcommand, and the exit
+ * status (0 success, 1 content or run errors, 2 usage errors).  The
+ * commands themselves live in build.c.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "extern.h"
-int main(void) { return 0; }
+
+static const char usage_text[] =
+"usage: kbgen [-C DIR] COMMAND [OPTIONS] [ARGS]\n"
+"\n"
+"Build a searchable knowledge-base site of runnable machine-learning use\n"
+"cases from a folder of Markdown and YAML (DIR/content).\n"
+"\n"
+"Commands:\n"
+"  build [-o OUT] [--drafts] [--force] [-j N]\n"
+"                      check the content and publish the site to OUT\n"
+"                      (default DIR/site), atomically and incrementally\n"
+"  lint [--strict]     check the content only; --strict makes warnings errors\n"
+"  query DIM=TERM...   list the use cases carrying every term, from the index\n"
+"                      (DIM: technology, field, tool; aliases accepted), e.g.\n"
+"                      kbgen query technology=CNN field=\"High Energy Physics\"\n"
+"\n"
+"Options:\n"
+"  -C DIR              the knowledge base's root (default: .)\n"
+"  -o OUT              output folder for build (default: DIR/site)\n"
+"  --templates DIR     the theme (default: DIR/templates, else the installed one)\n"
+"  --drafts            include entries marked draft: true\n"
+"  --force             rebuild even when no input changed\n"
+"  -j N                rendering threads (default: the number of CPUs)\n"
+"  -q, --quiet         print errors only\n"
+"  -h, --help          this help\n"
+"  -V, --version       print the version\n"
+"\n"
+"Exit status: 0 success, 1 content errors, 2 usage errors.\n"
+"See kbgen(1) for commands and kbgen(5) for the content format.\n";
+
+static int
+usage(const char *msg)
+{
+	if (msg != NULL)
+		fprintf(stderr, "kbgen: %s\n", msg);
+	fputs("usage: kbgen [-C DIR] build|lint|query [OPTIONS]; "
+	    "kbgen --help for more\n", stderr);
+	return 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "drafts", no_argument, NULL, 'D' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "templates", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts	 o;
+	const char	*cmd = NULL;
+	char		*end, *bad;
+	int		 c, i, nargs = 0;
+	char		**args;
+
+	memset(&o, 0, sizeof(o));
+	o.root = ".";
+	args = calloc((size_t)argc + 1, sizeof(char *));
+	if (args == NULL)
+		return 1;
+	/*
+	 * Options may come before or after the command, as with git;
+	 * "+" keeps getopt from permuting so "--" and DIM=TERM stay.
+	 */
+	while (optind < argc) {
+		if ((c = getopt_long(argc, argv, "+C:o:j:qhV", longopts,
+		    NULL)) == -1) {
+			if (cmd == NULL)
+				cmd = argv[optind];
+			else
+				args[nargs++] = argv[optind];
+			optind++;
+			continue;
+		}
+		switch (c) {
+		case 'C':
+			o.root = optarg;
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || o.jobs < 1) {
+				free(args);
+				return usage("-j needs a positive number");
+			}
+			break;
+		case 'D':
+			o.drafts = 1;
+			break;
+		case 'F':
+			o.force = 1;
+			break;
+		case 'S':
+			o.strict = 1;
+			break;
+		case 'T':
+			o.templates = optarg;
+			break;
+		case 'q':
+			o.quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			free(args);
+			return 0;
+		case 'V':
+			printf("kbgen %s\n", KBGEN_VERSION);
+			free(args);
+			return 0;
+		default:
+			free(args);
+			return usage(NULL);
+		}
+	}
+	if (cmd == NULL) {
+		free(args);
+		return usage("no command given");
+	}
+	if (strcmp(cmd, "build") == 0 && nargs == 0)
+		i = cmd_build(&o);
+	else if (strcmp(cmd, "lint") == 0 && nargs == 0)
+		i = cmd_lint(&o);
+	else if (strcmp(cmd, "query") == 0)
+		i = cmd_query(&o, nargs, args);
+	else if (strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		i = 0;
+	} else if (strcmp(cmd, "build") == 0 || strcmp(cmd, "lint") == 0) {
+		bad = args[0];
+		fprintf(stderr, "kbgen: %s: unexpected argument \"%s\"\n",
+		    cmd, bad);
+		i = usage(NULL);
+	} else {
+		fprintf(stderr, "kbgen: unknown command \"%s\"\n", cmd);
+		i = usage(NULL);
+	}
+	free(args);
+	return i;
+}

@@ -30,8 +30,13 @@ val_free(struct val *v)
 {
 	size_t	 i;
 
-	if (v == NULL)
+	if (v == NULL || v->shared)
 		return;
+	if (v->borrowed) {
+		free(v->key);
+		free(v);
+		return;
+	}
 	for (i = 0; i < v->kidsz; i++)
 		val_free(v->kids[i]);
 	free(v->kids);
@@ -110,8 +115,27 @@ val_push(struct val *v, struct val *kid)
 struct val *
 val_set(struct val *v, const char *key, struct val *kid)
 {
-	size_t	 i;
+	size_t		 i;
+	struct val	*proxy;
 
+	if (kid->shared) {
+		/*
+		 * A shared value may sit in many maps under many keys at
+		 * once (and other threads may be reading it), so the map
+		 * gets a proxy with its own key that borrows the rest.
+		 */
+		proxy = val_new(kid->type);
+		proxy->borrowed = 1;
+		proxy->str = kid->str;
+		proxy->strsz = kid->strsz;
+		proxy->num = kid->num;
+		proxy->b = kid->b;
+		proxy->kids = kid->kids;
+		proxy->kidsz = kid->kidsz;
+		proxy->line = kid->line;
+		proxy->col = kid->col;
+		kid = proxy;
+	}
 	free(kid->key);
 	kid->key = xstrdup(key);
 	for (i = 0; i < v->kidsz; i++)
@@ -211,4 +235,94 @@ val_copy(const struct val *v)
 	for (i = 0; i < v->kidsz; i++)
 		val_push(c, val_copy(v->kids[i]));
 	return c;
+}
+
+static void
+json_str(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i;
+	unsigned char c;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		case '<':
+			/* Keep "</script>" inert when JSON is inlined. */
+			buf_puts(b, "\\u003c");
+			break;
+		default:
+			if (c < 0x20)
+				buf_printf(b, "\\u%04x", c);
+			else
+				buf_putc(b, (char)c);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static void
+json_indent(struct buf *b, int depth)
+{
+	int	 i;
+
+	buf_putc(b, '\n');
+	for (i = 0; i < depth; i++)
+		buf_puts(b, "  ");
+}
+
+static void
+json_val(struct buf *b, const struct val *v, int pretty, int depth)
+{
+	size_t	 i;
+
+	switch (v->type) {
+	case VAL_NULL:
+		buf_puts(b, "null");
+		return;
+	case VAL_BOOL:
+		buf_puts(b, v->b ? "true" : "false");
+		return;
+	case VAL_NUM:
+		buf_puts(b, v->str);
+		return;
+	case VAL_STR:
+		json_str(b, v->str, v->strsz);
+		return;
+	case VAL_LIST:
+	case VAL_MAP:
+		buf_putc(b, v->type == VAL_LIST ? '[' : '{');
+		for (i = 0; i < v->kidsz; i++) {
+			if (i > 0)
+				buf_putc(b, ',');
+			if (pretty)
+				json_indent(b, depth + 1);
+			if (v->type == VAL_MAP) {
+				json_str(b, v->kids[i]->key,
+				    strlen(v->kids[i]->key));
+				buf_puts(b, pretty ? ": " : ":");
+			}
+			json_val(b, v->kids[i], pretty, depth + 1);
+		}
+		if (pretty && v->kidsz > 0)
+			json_indent(b, depth);
+		buf_putc(b, v->type == VAL_LIST ? ']' : '}');
+		return;
+	}
+}
+
+/*
+ * Append v as JSON to b, indented when pretty.
+ */
+void
+val_json(struct buf *b, const struct val *v, int pretty)
+{
+	json_val(b, v, pretty, 0);
+	if (pretty)
+		buf_putc(b, '\n');
 }

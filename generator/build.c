@@ -1,0 +1,381 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * The commands that read a knowledge base: build (load, check, index,
+ * render, publish), lint (load and check only) and query (answer from
+ * the LMDB index).  Each returns an exit status; main.c exits.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+#ifndef KBGEN_TEMPLATES
+#define KBGEN_TEMPLATES "/usr/local/share/kbgen/templates"
+#endif
+
+static int
+is_dir(const char *p)
+{
+	struct stat	 st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The theme folder: --templates, else ROOT/templates when present,
+ * else the one installed with kbgen.  The caller frees it.
+ */
+static char *
+templates_dir(const struct opts *o)
+{
+	char	*p;
+
+	if (o->templates != NULL)
+		return xstrdup(o->templates);
+	p = path_join(o->root, "templates");
+	if (is_dir(p))
+		return p;
+	free(p);
+	return xstrdup(KBGEN_TEMPLATES);
+}
+
+static double
+now_secs(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+errors_summary(const char *what)
+{
+	size_t	 n = diag_errors();
+
+	fprintf(stderr, "kbgen: %zu error%s; %s\n", n, n == 1 ? "" : "s",
+	    what);
+}
+
+static struct tmpl_set *
+load_theme(const char *dir)
+{
+	struct tmpl_set	*ts;
+	char		*probe;
+
+	probe = path_join(dir, "base.mustache");
+	if (access(probe, R_OK) == -1) {
+		diag_err(dir, 0, 0, "no theme here (base.mustache missing); "
+		    "name one with --templates DIR");
+		free(probe);
+		return NULL;
+	}
+	free(probe);
+	ts = tmpl_set_new();
+	if (!tmpl_set_load_dir(ts, dir)) {
+		tmpl_set_free(ts);
+		return NULL;
+	}
+	return ts;
+}
+
+/*
+ * Write the model into LMDB: one record per entry and the dimension
+ * tables, replacing what was there.
+ */
+static int
+index_kb(struct idx *idx, const struct kb *kb)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	struct val	*rec, *l;
+	size_t		 i, j;
+	int		 d;
+
+	if (!idx_begin(idx))
+		return 0;
+	if (!idx_clear_entries(idx))
+		goto fail;
+	for (i = 0; i < kb->ucsz; i++) {
+		const struct usecase *uc = kb->ucs[i];
+
+		rec = val_map();
+		val_set_str(rec, "slug", uc->e.slug);
+		val_set_str(rec, "title", uc->e.title ? uc->e.title : "");
+		val_set_str(rec, "summary", uc->summary ? uc->summary : "");
+		val_set_str(rec, "kind", uc->kind ? uc->kind : "");
+		val_set_str(rec, "path", uc->e.relpath);
+		for (d = 0; d < DIM__MAX; d++) {
+			l = val_set(rec, dim_keys[d], val_list());
+			for (j = 0; j < uc->termsz[d]; j++)
+				val_push(l, val_str(uc->terms[d][j]->name));
+		}
+		buf_reset(&b);
+		val_json(&b, rec, 0);
+		val_free(rec);
+		if (!idx_put_entry(idx, "usecase", uc->e.slug, b.data, b.sz))
+			goto fail;
+		for (d = 0; d < DIM__MAX; d++)
+			for (j = 0; j < uc->termsz[d]; j++)
+				if (!idx_put_term(idx, dim_names[d],
+				    uc->terms[d][j]->slug, uc->e.slug))
+					goto fail;
+	}
+	for (i = 0; i < kb->peoplesz; i++) {
+		rec = val_map();
+		val_set_str(rec, "id", kb->people[i]->e.slug);
+		val_set_str(rec, "title", kb->people[i]->name ?
+		    kb->people[i]->name : "");
+		buf_reset(&b);
+		val_json(&b, rec, 0);
+		val_free(rec);
+		if (!idx_put_entry(idx, "person", kb->people[i]->e.slug,
+		    b.data, b.sz))
+			goto fail;
+	}
+	buf_free(&b);
+	return idx_commit(idx);
+fail:
+	buf_free(&b);
+	idx_abort(idx);
+	return 0;
+}
+
+static int
+ncpus(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/*
+ * kbgen build.
+ */
+int
+cmd_build(const struct opts *o)
+{
+	struct kb		*kb = NULL;
+	struct tmpl_set		*ts = NULL;
+	struct idx		*idx = NULL;
+	struct site_out		*so = NULL;
+	struct render_opts	 ro;
+	char			*out, *cache, *tdir, *assets = NULL;
+	char			*content, *prev = NULL, fpbuf[32];
+	const char		*dirs[2];
+	uint64_t		 fp;
+	size_t			 written, kept, removed;
+	double			 t0 = now_secs();
+	int			 rc = 1;
+
+	diag_set_strict(o->strict);
+	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
+	cache = path_join(o->root, ".kbgen");
+	tdir = templates_dir(o);
+	content = path_join(o->root, "content");
+
+	if (!is_dir(content)) {
+		diag_err(content, 0, 0, "no content folder here (run kbgen "
+		    "in a knowledge base's root, or name it with -C DIR)");
+		goto out;
+	}
+	if ((idx = idx_open(cache)) == NULL)
+		goto out;
+
+	/* Nothing changed since the last build: say so and stop. */
+	dirs[0] = content;
+	dirs[1] = tdir;
+	fp = hash64(out, strlen(out), 0);
+	fp = hash64(&o->drafts, sizeof(o->drafts), fp);
+	fp = site_fingerprint(dirs, 2, fp);
+	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
+	if (!o->force && is_dir(out) &&
+	    idx_get_meta(idx, "fingerprint", &prev) == 1 &&
+	    strcmp(prev, fpbuf) == 0) {
+		if (!o->quiet)
+			fprintf(stderr, "kbgen: nothing changed; %s is up to "
+			    "date (%.3f s)\n", out, now_secs() - t0);
+		rc = 0;
+		goto out;
+	}
+
+	kb = kb_load(o->root, o->drafts);
+	ts = load_theme(tdir);
+	if (kb == NULL || ts == NULL || diag_errors() > 0) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
+	if ((so = site_out_new(out, idx)) == NULL)
+		goto out;
+	memset(&ro, 0, sizeof(ro));
+	ro.tmpls = ts;
+	assets = path_join(tdir, "assets");
+	ro.assets = assets;
+	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();
+	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
+	if (!site_out_commit(so))
+		goto out;
+	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf))
+		goto out;
+	site_out_counts(so, &written, &kept, &removed);
+	if (!o->quiet)
+		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
+		    "%zu files (%zu written, %zu unchanged, %zu removed)\n",
+		    out, now_secs() - t0, kb->ucsz, written + kept, written,
+		    kept, removed);
+	if (diag_warnings() > 0 && !o->quiet)
+		fprintf(stderr, "kbgen: %zu warning%s\n", diag_warnings(),
+		    diag_warnings() == 1 ? "" : "s");
+	rc = 0;
+out:
+	site_out_free(so);
+	tmpl_set_free(ts);
+	kb_free(kb);
+	idx_free(idx);
+	free(prev);
+	free(assets);
+	free(content);
+	free(tdir);
+	free(cache);
+	free(out);
+	return rc;
+}
+
+/*
+ * kbgen lint: load and check everything, write nothing.
+ */
+int
+cmd_lint(const struct opts *o)
+{
+	struct kb	*kb;
+	struct tmpl_set	*ts;
+	char		*tdir;
+	int		 rc;
+
+	diag_set_strict(o->strict);
+	kb = kb_load(o->root, 1);
+	tdir = templates_dir(o);
+	ts = load_theme(tdir);
+	rc = kb == NULL || ts == NULL || diag_errors() > 0;
+	if (rc)
+		errors_summary("see above");
+	else if (!o->quiet)
+		fprintf(stderr, "kbgen: %zu use cases, %zu people, %zu pages "
+		    "checked; %zu warning%s\n", kb->ucsz, kb->peoplesz,
+		    kb->pagesz, diag_warnings(),
+		    diag_warnings() == 1 ? "" : "s");
+	tmpl_set_free(ts);
+	kb_free(kb);
+	free(tdir);
+	return rc;
+}
+
+static int
+dim_of(const char *s)
+{
+	static const char *const names[][3] = {
+		{ "technology", "technologies", "tech" },
+		{ "field", "fields", "f" },
+		{ "tool", "tools", "t" },
+	};
+	int	 d, k;
+
+	for (d = 0; d < DIM__MAX; d++)
+		for (k = 0; k < 3; k++)
+			if (strcasecmp_ascii(s, names[d][k]) == 0)
+				return d;
+	return -1;
+}
+
+/*
+ * kbgen query DIM=TERM...: intersect the index's dimension tables.
+ */
+int
+cmd_query(const struct opts *o, int argc, char **argv)
+{
+	struct taxonomy	 tax;
+	struct idx	*idx = NULL;
+	const char	**dims = NULL, **terms = NULL;
+	char		**res = NULL, *cache = NULL, *tp = NULL, *eq, *rec,
+			*title;
+	size_t		 n = 0, i, recsz;
+	struct term	*t;
+	struct val	 v;
+	int		 d, rc = 2;
+
+	memset(&tax, 0, sizeof(tax));
+	tp = path_join(o->root, "content/taxonomy.yaml");
+	if (!tax_load(&tax, tp)) {
+		rc = 1;
+		goto out;
+	}
+	dims = xcalloc((size_t)argc + 1, sizeof(*dims));
+	terms = xcalloc((size_t)argc + 1, sizeof(*terms));
+	for (i = 0; i < (size_t)argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL) {
+			fprintf(stderr, "kbgen: query: \"%s\" is not "
+			    "DIMENSION=TERM (e.g. technology=CNN)\n", argv[i]);
+			goto out;
+		}
+		*eq = '\0';
+		if ((d = dim_of(argv[i])) < 0) {
+			fprintf(stderr, "kbgen: query: unknown dimension "
+			    "\"%s\"; use technology, field or tool\n",
+			    argv[i]);
+			goto out;
+		}
+		memset(&v, 0, sizeof(v));
+		v.type = VAL_STR;
+		v.str = eq + 1;
+		v.strsz = strlen(eq + 1);
+		diag_set_quiet(0);
+		if ((t = tax_resolve(&tax, (enum dim)d, "query", &v)) == NULL)
+			goto out;
+		dims[n] = dim_names[d];
+		terms[n] = t->slug;
+		n++;
+	}
+	cache = path_join(o->root, ".kbgen");
+	if (access(cache, F_OK) == -1) {
+		fprintf(stderr, "kbgen: query: no index in %s; run kbgen "
+		    "build first\n", cache);
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	if ((idx = idx_open(cache)) == NULL)
+		goto out;
+	if (!idx_query(idx, dims, terms, n, &res, &n))
+		goto out;
+	for (i = 0; i < n; i++) {
+		title = NULL;
+		if (idx_get_entry(idx, "usecase", res[i], &rec, &recsz) == 1) {
+			title = json_get_str(rec, recsz, "title");
+			free(rec);
+		}
+		printf("%s\t%s\n", res[i], title ? title : "");
+		free(title);
+		free(res[i]);
+	}
+	free(res);
+	if (n == 0 && !o->quiet)
+		fprintf(stderr, "kbgen: no use case matches\n");
+	rc = 0;
+out:
+	idx_free(idx);
+	tax_free(&tax);
+	free(dims);
+	free(terms);
+	free(cache);
+	free(tp);
+	return rc;
+}

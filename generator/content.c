@@ -1,0 +1,1041 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Loading a knowledge base: walk content/, split and parse every file,
+ * check each entry against its key table, resolve references between
+ * entries (contacts, exercises, speakers) and taxonomy terms, and
+ * render Markdown bodies with links to other content files rewritten
+ * to their pages.  Every problem is reported with path:line:col and
+ * loading goes on, so that one run shows all errors.  This file writes
+ * nothing; render.c and site.c do.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "extern.h"
+
+static const struct fld uc_flds[] = {
+	{ "title", FLD_STR, 1 },
+	{ "summary", FLD_STR, 1 },
+	{ "technologies", FLD_STRS, 1 },
+	{ "fields", FLD_STRS, 1 },
+	{ "tools", FLD_STRS, 1 },
+	{ "kind", FLD_STR, 1 },
+	{ "audience", FLD_STRS, 0 },
+	{ "contacts", FLD_STRS, 1 },
+	{ "repository", FLD_MAP, 0 },
+	{ "example", FLD_STR, 0 },
+	{ "run", FLD_MAP, 0 },
+	{ "links", FLD_LIST, 0 },
+	{ "added", FLD_DATE, 0 },
+	{ "language", FLD_STR, 0 },
+	{ "draft", FLD_BOOL, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld repo_flds[] = {
+	{ "url", FLD_STR, 1 },
+	{ "ref", FLD_STR, 0 },
+	{ "subdir", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld run_flds[] = {
+	{ "gpu", FLD_INT, 0 },
+	{ "timeout", FLD_DURATION, 0 },
+	{ "memory", FLD_STR, 0 },
+	{ "network", FLD_BOOL, 0 },
+	{ "setup", FLD_STRS, 0 },
+	{ "command", FLD_STR, 0 },
+	{ "env", FLD_MAP, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld link_flds[] = {
+	{ "title", FLD_STR, 1 },
+	{ "url", FLD_STR, 1 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld person_flds[] = {
+	{ "name", FLD_STR, 1 },
+	{ "affiliation", FLD_STR, 0 },
+	{ "roles", FLD_STRS, 0 },
+	{ "expertise", FLD_STRS, 0 },
+	{ "email", FLD_STR, 0 },
+	{ "url", FLD_STR, 0 },
+	{ "orcid", FLD_STR, 0 },
+	{ "draft", FLD_BOOL, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld page_flds[] = {
+	{ "title", FLD_STR, 1 },
+	{ "menu", FLD_INT, 0 },
+	{ "description", FLD_STR, 0 },
+	{ "draft", FLD_BOOL, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld hack_flds[] = {
+	{ "title", FLD_STR, 1 },
+	{ "level", FLD_STR, 1 },
+	{ "start", FLD_DATE, 1 },
+	{ "end", FLD_DATE, 1 },
+	{ "timezone", FLD_STR, 0 },
+	{ "venue", FLD_STR, 0 },
+	{ "online", FLD_BOOL, 0 },
+	{ "participants", FLD_INT, 0 },
+	{ "indico", FLD_STR, 0 },
+	{ "organizers", FLD_STRS, 0 },
+	{ "tutors", FLD_STRS, 0 },
+	{ "exercises", FLD_STRS, 0 },
+	{ "programme", FLD_LIST, 0 },
+	{ "draft", FLD_BOOL, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld day_flds[] = {
+	{ "date", FLD_DATE, 1 },
+	{ "sessions", FLD_LIST, 1 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld session_flds[] = {
+	{ "start", FLD_TIME, 0 },
+	{ "end", FLD_TIME, 0 },
+	{ "kind", FLD_STR, 0 },
+	{ "title", FLD_STR, 1 },
+	{ "speakers", FLD_STRS, 0 },
+	{ "usecase", FLD_SLUG, 0 },
+	{ "room", FLD_STR, 0 },
+	{ "materials", FLD_LIST, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld seminar_flds[] = {
+	{ "date", FLD_DATE, 1 },
+	{ "start", FLD_TIME, 0 },
+	{ "end", FLD_TIME, 0 },
+	{ "timezone", FLD_STR, 0 },
+	{ "title", FLD_STR, 1 },
+	{ "speakers", FLD_STRS, 0 },
+	{ "url", FLD_STR, 0 },
+	{ "slides", FLD_STR, 0 },
+	{ "recording", FLD_STR, 0 },
+	{ "abstract", FLD_STR, 0 },
+	{ "usecases", FLD_STRS, 0 },
+	{ "technologies", FLD_STRS, 0 },
+	{ "fields", FLD_STRS, 0 },
+	{ "tools", FLD_STRS, 0 },
+	{ "source", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const char *const kinds[] = { "tutorial", "application", "package",
+    "technique", "demo" };
+static const char *const levels[] = { "base", "advanced" };
+static const char *const session_kinds[] = { "lecture", "hands-on",
+    "seminar", "exercise", "break", "social", "other" };
+
+/* Top-level page slugs that the site itself uses. */
+static const char *const reserved[] = { "assets", "catalogue", "usecases",
+    "technologies", "fields", "tools", "matrix", "people", "hackathons",
+    "seminars", "status", "search", "badges", "files", "feed.xml",
+    "sitemap.xml", "catalogue.json", "404.html", "index.html" };
+
+/* A content file found by the walk. */
+struct file {
+	char	*path;	/* full path */
+	char	*rel;	/* below content/ */
+	char	*slug;	/* file name without extension */
+};
+
+/* Everything one content file can be linked as. */
+struct target {
+	const char	*rel;	/* below content/ */
+	char		*url;	/* page URL relative to the site root */
+};
+
+struct loader {
+	struct kb	*kb;
+	struct target	*targets;	/* sorted by rel */
+	size_t		 targetsz;
+};
+
+static int
+one_of(const char *s, const char *const *set, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, set[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+check_enum(const char *path, const struct val *v, const char *key,
+    const char *const *set, size_t n)
+{
+	const char	*sug;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+
+	if (v == NULL || v->str == NULL || one_of(v->str, set, n))
+		return 1;
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", set[i]);
+	sug = schema_suggest(v->str, set, n);
+	if (sug != NULL)
+		diag_err(path, v->line, v->col, "\"%s\" must be one of %s; "
+		    "did you mean \"%s\"?", key, buf_cstr(&b), sug);
+	else
+		diag_err(path, v->line, v->col, "\"%s\" must be one of %s, "
+		    "not \"%s\"", key, buf_cstr(&b), v->str);
+	buf_free(&b);
+	return 0;
+}
+
+static int
+file_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct file *)a)->rel,
+	    ((const struct file *)b)->rel);
+}
+
+/*
+ * Collect files ending in ext below dir (recursively), relative names
+ * prefixed with rel.  Dot files are skipped.
+ */
+static void
+walk(const char *dir, const char *rel, const char *ext, struct file **fs,
+    size_t *fsz)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		*sub, *subrel;
+	size_t		 n, el = strlen(ext);
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno != ENOENT)
+			diag_sys(dir, "%s", strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		sub = path_join(dir, e->d_name);
+		subrel = path_join(rel, e->d_name);
+		if (stat(sub, &st) == -1) {
+			diag_sys(sub, "%s", strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			walk(sub, subrel, ext, fs, fsz);
+		} else if ((n = strlen(e->d_name)) > el &&
+		    strcmp(e->d_name + n - el, ext) == 0) {
+			*fs = xreallocarray(*fs, *fsz + 1, sizeof(**fs));
+			(*fs)[*fsz].path = sub;
+			(*fs)[*fsz].rel = subrel;
+			(*fs)[*fsz].slug = xstrndup(e->d_name, n - el);
+			(*fsz)++;
+			continue;
+		}
+		free(sub);
+		free(subrel);
+	}
+	closedir(d);
+	qsort(*fs, *fsz, sizeof(**fs), file_cmp);
+}
+
+static void
+files_free(struct file *fs, size_t fsz)
+{
+	size_t	 i;
+
+	for (i = 0; i < fsz; i++) {
+		free(fs[i].path);
+		free(fs[i].rel);
+		free(fs[i].slug);
+	}
+	free(fs);
+}
+
+/*
+ * Read and split one Markdown file into e.  Returns 0 when the file
+ * cannot be used at all (reported).
+ */
+static int
+entry_read(struct entry *e, const struct file *f, const char *what,
+    const struct fld *flds)
+{
+	size_t		 sz;
+	const struct val *v;
+	int		 b;
+
+	e->path = xstrdup(f->path);
+	e->relpath = xstrdup(f->rel);
+	e->slug = xstrdup(f->slug);
+	if (!slug_valid(f->slug)) {
+		diag_err(f->path, 0, 0, "bad file name: \"%s\" is not a "
+		    "valid slug (lower-case letters, digits and '-', "
+		    "starting with a letter or digit)", f->slug);
+		return 0;
+	}
+	if (!file_read(f->path, &e->text, &sz))
+		return 0;
+	if (!fm_split(f->path, e->text, sz, &e->meta, &e->body, &e->bodyline))
+		return 0;
+	e->bodysz = sz - (size_t)(e->body - e->text);
+	(void)schema_check(f->path, e->meta, flds, what);
+	e->title = val_get_str(e->meta, "title");
+	if ((v = val_get(e->meta, "draft")) != NULL && bool_value(v, &b))
+		e->draft = b;
+	return 1;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	free(e->slug);
+	free(e->path);
+	free(e->relpath);
+	val_free(e->meta);
+	free(e->text);
+	free(e->html);
+	free(e->plain);
+}
+
+/*
+ * The items of a FLD_STRS value: a list's scalars, or the scalar
+ * itself as a list of one.
+ */
+static size_t
+items(const struct val *v, const struct val ***out)
+{
+	static const struct val *one[1];
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 0;
+	if (v->type == VAL_LIST) {
+		*out = (const struct val **)v->kids;
+		return v->kidsz;
+	}
+	one[0] = v;
+	*out = one;
+	return 1;
+}
+
+static void
+dup_slugs(struct entry **es, size_t n, const char *what)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(es[i]->slug, es[j]->slug) == 0)
+				diag_err(es[j]->path, 1, 1, "duplicate %s "
+				    "slug \"%s\": already used by %s", what,
+				    es[j]->slug, es[i]->path);
+}
+
+static void
+load_usecase(struct kb *kb, struct usecase *uc)
+{
+	const struct val **it, *v, *repo;
+	struct term	*t;
+	struct person	*p;
+	size_t		 n, i;
+	int		 d;
+	const char	*path = uc->e.path;
+
+	uc->summary = val_get_str(uc->e.meta, "summary");
+	uc->kind = val_get_str(uc->e.meta, "kind");
+	uc->added = val_get_str(uc->e.meta, "added");
+	uc->example = val_get_str(uc->e.meta, "example");
+	check_enum(path, val_get(uc->e.meta, "kind"), "kind", kinds,
+	    sizeof(kinds) / sizeof(kinds[0]));
+	for (d = 0; d < DIM__MAX; d++) {
+		n = items(val_get(uc->e.meta, dim_keys[d]), &it);
+		uc->terms[d] = xcalloc(n, sizeof(struct term *));
+		for (i = 0; i < n; i++) {
+			if ((t = tax_resolve(&kb->tax, (enum dim)d, path,
+			    it[i])) == NULL)
+				continue;
+			uc->terms[d][uc->termsz[d]++] = t;
+		}
+	}
+	n = items(val_get(uc->e.meta, "contacts"), &it);
+	uc->contacts = xcalloc(n, sizeof(struct person *));
+	for (i = 0; i < n; i++) {
+		if (it[i]->str == NULL)
+			continue;
+		if ((p = kb_person(kb, it[i]->str)) == NULL) {
+			diag_err(path, it[i]->line, it[i]->col, "contact "
+			    "\"%s\" is not a person: no file "
+			    "people/%s.md", it[i]->str, it[i]->str);
+			continue;
+		}
+		uc->contacts[uc->contactsz++] = p;
+	}
+	repo = val_get(uc->e.meta, "repository");
+	if (repo != NULL && repo->type == VAL_MAP)
+		(void)schema_check(path, repo, repo_flds, "repository");
+	uc->repository = repo != NULL && repo->type == VAL_MAP ? repo : NULL;
+	if (uc->example != NULL && uc->repository == NULL) {
+		v = val_get(uc->e.meta, "example");
+		diag_err(path, v->line, v->col,
+		    "\"example\" needs a \"repository\" to live in");
+	}
+	if ((v = val_get(uc->e.meta, "run")) != NULL && v->type == VAL_MAP)
+		(void)schema_check(path, v, run_flds, "run section");
+	if ((v = val_get(uc->e.meta, "links")) != NULL && v->type == VAL_LIST)
+		for (i = 0; i < v->kidsz; i++)
+			(void)schema_check(path, v->kids[i], link_flds,
+			    "link");
+}
+
+static void
+load_person(struct kb *kb, struct person *p)
+{
+	const struct val **it;
+	struct term	*t;
+	size_t		 n, i;
+
+	p->name = val_get_str(p->e.meta, "name");
+	p->e.title = p->name;
+	p->affiliation = val_get_str(p->e.meta, "affiliation");
+	n = items(val_get(p->e.meta, "expertise"), &it);
+	p->expertise = xcalloc(n, sizeof(struct term *));
+	for (i = 0; i < n; i++) {
+		if (it[i]->str == NULL)
+			continue;
+		if ((t = tax_find_any(&kb->tax, it[i]->str)) == NULL) {
+			diag_err(p->e.path, it[i]->line, it[i]->col,
+			    "unknown expertise \"%s\": not a technology, "
+			    "field or tool of the taxonomy", it[i]->str);
+			continue;
+		}
+		p->expertise[p->expertisesz++] = t;
+	}
+}
+
+/*
+ * A list of people ids or plain names: an id-shaped word that names
+ * nobody is a dangling reference.  When ids_only, every item must be
+ * a person.
+ */
+static void
+check_people(struct kb *kb, const char *path, const struct val *v,
+    const char *what, int ids_only)
+{
+	const struct val **it;
+	size_t		 n, i;
+
+	n = items(v, &it);
+	for (i = 0; i < n; i++) {
+		if (it[i]->str == NULL || kb_person(kb, it[i]->str) != NULL)
+			continue;
+		if (ids_only || slug_valid(it[i]->str))
+			diag_err(path, it[i]->line, it[i]->col, "%s \"%s\" "
+			    "is not a person: no file people/%s.md", what,
+			    it[i]->str, it[i]->str);
+	}
+}
+
+static void
+check_usecases(struct kb *kb, const char *path, const struct val *v,
+    const char *what)
+{
+	const struct val **it;
+	size_t		 n, i;
+
+	n = items(v, &it);
+	for (i = 0; i < n; i++)
+		if (it[i]->str != NULL && kb_usecase(kb, it[i]->str) == NULL)
+			diag_err(path, it[i]->line, it[i]->col, "%s \"%s\" "
+			    "is not a use case: no file usecases/%s.md", what,
+			    it[i]->str, it[i]->str);
+}
+
+static void
+check_terms(struct kb *kb, const char *path, const struct val *map)
+{
+	const struct val **it;
+	size_t		 n, i;
+	int		 d;
+
+	for (d = 0; d < DIM__MAX; d++) {
+		n = items(val_get(map, dim_keys[d]), &it);
+		for (i = 0; i < n; i++)
+			(void)tax_resolve(&kb->tax, (enum dim)d, path, it[i]);
+	}
+}
+
+static void
+load_hackathon(struct kb *kb, struct hackathon *h)
+{
+	const struct val *prog, *day, *sess, *s;
+	const char	*path = h->e.path, *start, *end;
+	size_t		 i, j;
+
+	check_enum(path, val_get(h->e.meta, "level"), "level", levels,
+	    sizeof(levels) / sizeof(levels[0]));
+	start = val_get_str(h->e.meta, "start");
+	end = val_get_str(h->e.meta, "end");
+	if (start != NULL && end != NULL && date_valid(start) &&
+	    date_valid(end) && strcmp(end, start) < 0) {
+		s = val_get(h->e.meta, "end");
+		diag_err(path, s->line, s->col, "the event ends (%s) before "
+		    "it starts (%s)", end, start);
+	}
+	check_people(kb, path, val_get(h->e.meta, "organizers"), "organizer",
+	    1);
+	check_people(kb, path, val_get(h->e.meta, "tutors"), "tutor", 1);
+	check_usecases(kb, path, val_get(h->e.meta, "exercises"), "exercise");
+	prog = val_get(h->e.meta, "programme");
+	if (prog == NULL || prog->type != VAL_LIST)
+		return;
+	for (i = 0; i < prog->kidsz; i++) {
+		day = prog->kids[i];
+		if (!schema_check(path, day, day_flds, "programme day"))
+			continue;
+		sess = val_get(day, "sessions");
+		if (sess == NULL || sess->type != VAL_LIST)
+			continue;
+		for (j = 0; j < sess->kidsz; j++) {
+			s = sess->kids[j];
+			if (!schema_check(path, s, session_flds, "session"))
+				continue;
+			check_enum(path, val_get(s, "kind"), "kind",
+			    session_kinds, sizeof(session_kinds) /
+			    sizeof(session_kinds[0]));
+			check_people(kb, path, val_get(s, "speakers"),
+			    "speaker", 0);
+			check_usecases(kb, path, val_get(s, "usecase"),
+			    "use case");
+		}
+	}
+}
+
+static void
+load_seminars(struct kb *kb)
+{
+	struct file	*fs = NULL;
+	size_t		 fsz = 0, i, j, sz, bl, bc;
+	char		*dir, *text;
+	struct val	*doc, *s;
+
+	kb->seminars = val_list();
+	dir = path_join(kb->content, "seminars");
+	walk(dir, "seminars", ".yaml", &fs, &fsz);
+	free(dir);
+	for (i = 0; i < fsz; i++) {
+		if (!file_read(fs[i].path, &text, &sz))
+			continue;
+		if (!utf8_valid(text, sz, &bl, &bc)) {
+			diag_err(fs[i].path, bl, bc, "invalid UTF-8");
+			free(text);
+			continue;
+		}
+		doc = fm_yaml(fs[i].path, text, sz, 0);
+		free(text);
+		if (doc == NULL)
+			continue;
+		if (doc->type == VAL_NULL) {
+			val_free(doc);
+			continue;
+		}
+		if (doc->type != VAL_LIST) {
+			diag_err(fs[i].path, doc->line, doc->col, "a seminar "
+			    "file must be a list of seminars");
+			val_free(doc);
+			continue;
+		}
+		for (j = 0; j < doc->kidsz; j++) {
+			s = doc->kids[j];
+			if (!schema_check(fs[i].path, s, seminar_flds,
+			    "seminar"))
+				continue;
+			check_people(kb, fs[i].path, val_get(s, "speakers"),
+			    "speaker", 0);
+			check_usecases(kb, fs[i].path, val_get(s, "usecases"),
+			    "use case");
+			check_terms(kb, fs[i].path, s);
+		}
+		/* Keep the seminars; the list owns them from here. */
+		for (j = 0; j < doc->kidsz; j++) {
+			s = doc->kids[j];
+			val_set(s, "file", val_str(fs[i].rel));
+			val_push(kb->seminars, s);
+		}
+		doc->kidsz = 0;
+		val_free(doc);
+	}
+	files_free(fs, fsz);
+}
+
+static int
+target_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct target *)a)->rel,
+	    ((const struct target *)b)->rel);
+}
+
+static void
+add_target(struct loader *ld, const struct entry *e, const char *dir)
+{
+	ld->targets = xreallocarray(ld->targets, ld->targetsz + 1,
+	    sizeof(*ld->targets));
+	ld->targets[ld->targetsz].rel = e->relpath;
+	ld->targets[ld->targetsz].url = xasprintf("%s%s/index.html", dir,
+	    e->slug);
+	ld->targetsz++;
+}
+
+/* The entry being rendered, for the link resolver. */
+struct linkctx {
+	struct loader	*ld;
+	const struct entry *e;
+	const char	*root;	/* from its page to the site root */
+};
+
+/*
+ * Normalise "dir/../x/./y" into out (a new string), or NULL when it
+ * climbs above the top.
+ */
+static char *
+normalise(const char *dir, const char *rel)
+{
+	char	*joined, *p, *tok, *save = NULL, **parts;
+	size_t	 n = 0, i;
+	struct buf b = { NULL, 0, 0 };
+
+	joined = *dir != '\0' ? xasprintf("%s/%s", dir, rel) : xstrdup(rel);
+	parts = xcalloc(strlen(joined) + 1, sizeof(char *));
+	for (p = joined; (tok = strtok_r(p, "/", &save)) != NULL; p = NULL) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (n == 0) {
+				free(parts);
+				free(joined);
+				return NULL;
+			}
+			n--;
+			continue;
+		}
+		parts[n++] = tok;
+	}
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? "/" : "", parts[i]);
+	free(parts);
+	free(joined);
+	return buf_steal(&b);
+}
+
+/*
+ * Rewrite a relative link of a body: a content file becomes the URL
+ * of its page; a missing file is an error.  Other existing files are
+ * left as they are.
+ */
+static char *
+resolve_link(void *arg, const char *url, size_t line, size_t col)
+{
+	struct linkctx	*lc = arg;
+	char		*path, *dir, *slash, *norm, *frag, *res = NULL;
+	const char	*hash;
+	struct target	 key, *t;
+	struct stat	 st;
+
+	hash = strpbrk(url, "#?");
+	path = hash ? xstrndup(url, (size_t)(hash - url)) : xstrdup(url);
+	frag = hash ? xstrdup(hash) : xstrdup("");
+	dir = xstrdup(lc->e->relpath);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		*dir = '\0';
+	norm = normalise(dir, path);
+	if (norm == NULL) {
+		diag_err(lc->e->path, line, col, "link \"%s\" points "
+		    "outside the content folder", url);
+		goto out;
+	}
+	key.rel = norm;
+	t = bsearch(&key, lc->ld->targets, lc->ld->targetsz,
+	    sizeof(*t), target_cmp);
+	if (t != NULL) {
+		res = xasprintf("%s%s%s", lc->root, t->url, frag);
+		goto out;
+	}
+	free(path);
+	path = path_join(lc->ld->kb->content, norm);
+	if (stat(path, &st) == -1)
+		diag_err(lc->e->path, line, col, "link to a missing file: "
+		    "\"%s\" (no %s)", url, path);
+	else if (strlen(norm) > 3 &&
+	    strcmp(norm + strlen(norm) - 3, ".md") == 0)
+		diag_err(lc->e->path, line, col, "link to \"%s\": that file "
+		    "is not a page of the site (drafts and files outside "
+		    "usecases/, people/, hackathons/ and pages/ are not)",
+		    url);
+out:
+	free(norm);
+	free(dir);
+	free(path);
+	free(frag);
+	return res;
+}
+
+static void
+render_body(struct loader *ld, struct entry *e, const char *root)
+{
+	struct md_opts	 opts;
+	struct md_out	 out;
+	struct linkctx	 lc;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&out, 0, sizeof(out));
+	lc.ld = ld;
+	lc.e = e;
+	lc.root = root;
+	opts.path = e->path;
+	opts.line0 = e->bodyline - 1;
+	opts.unsafe = ld->kb->site.unsafe_html;
+	opts.resolve = resolve_link;
+	opts.arg = &lc;
+	if (e->body == NULL || !md_render(e->body, e->bodysz, &opts, &out))
+		return;
+	e->html = out.html;
+	e->plain = out.text;
+	free(out.first);
+}
+
+/*
+ * Read the entries of one folder into a new array of structures of
+ * size elemsz whose first member is a struct entry.
+ */
+static void **
+load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
+    const struct fld *flds, size_t *outsz)
+{
+	struct file	*fs = NULL;
+	size_t		 fsz = 0, i, n = 0;
+	char		*dir;
+	void		**out;
+	struct entry	*e;
+
+	dir = path_join(kb->content, sub);
+	walk(dir, sub, ".md", &fs, &fsz);
+	free(dir);
+	out = xcalloc(fsz, sizeof(void *));
+	for (i = 0; i < fsz; i++) {
+		e = xcalloc(1, elemsz);
+		if (!entry_read(e, &fs[i], what, flds)) {
+			entry_free(e);
+			free(e);
+			continue;
+		}
+		out[n++] = e;
+	}
+	files_free(fs, fsz);
+	dup_slugs((struct entry **)out, n, what);
+	*outsz = n;
+	return out;
+}
+
+static int
+uc_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->slug,
+	    (*(struct entry *const *)b)->slug);
+}
+
+/*
+ * Drop drafts (unless kept) from an array of entries.
+ */
+static void
+drop_drafts(void **arr, size_t *n, int keep, void (*fr)(void *))
+{
+	size_t	 i, j = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (!keep && ((struct entry *)arr[i])->draft)
+			fr(arr[i]);
+		else
+			arr[j++] = arr[i];
+	}
+	*n = j;
+}
+
+static void
+uc_free(void *p)
+{
+	struct usecase	*uc = p;
+	int		 d;
+
+	if (uc == NULL)
+		return;
+	entry_free(&uc->e);
+	for (d = 0; d < DIM__MAX; d++)
+		free(uc->terms[d]);
+	free(uc->contacts);
+	free(uc);
+}
+
+static void
+person_free(void *p)
+{
+	struct person	*pe = p;
+
+	if (pe == NULL)
+		return;
+	entry_free(&pe->e);
+	free(pe->expertise);
+	free(pe->ucs);
+	free(pe);
+}
+
+static void
+plain_free(void *p)
+{
+	if (p == NULL)
+		return;
+	entry_free(p);
+	free(p);
+}
+
+/*
+ * The use case of a slug, borrowed, or NULL.  Use cases are sorted.
+ */
+struct usecase *
+kb_usecase(const struct kb *kb, const char *slug)
+{
+	size_t	 lo = 0, hi = kb->ucsz, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(slug, kb->ucs[mid]->e.slug);
+		if (c == 0)
+			return kb->ucs[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The person of an id, borrowed, or NULL.  People are sorted by id.
+ */
+struct person *
+kb_person(const struct kb *kb, const char *id)
+{
+	size_t	 lo = 0, hi = kb->peoplesz, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(id, kb->people[mid]->e.slug);
+		if (c == 0)
+			return kb->people[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/*
+ * The position of p in kb->people.
+ */
+size_t
+kb_person_index(const struct kb *kb, const struct person *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < kb->peoplesz; i++)
+		if (kb->people[i] == p)
+			return i;
+	return 0;
+}
+
+static void
+link_back(struct kb *kb)
+{
+	struct usecase	*uc;
+	struct term	*t;
+	struct person	*p;
+	size_t		 i, j;
+	int		 d;
+
+	for (i = 0; i < kb->ucsz; i++) {
+		uc = kb->ucs[i];
+		for (d = 0; d < DIM__MAX; d++)
+			for (j = 0; j < uc->termsz[d]; j++) {
+				t = uc->terms[d][j];
+				t->ucs = xreallocarray(t->ucs, t->ucsz + 1,
+				    sizeof(*t->ucs));
+				t->ucs[t->ucsz++] = uc;
+			}
+		for (j = 0; j < uc->contactsz; j++) {
+			p = uc->contacts[j];
+			if (p->ucsz > 0 && p->ucs[p->ucsz - 1] == uc)
+				continue;
+			p->ucs = xreallocarray(p->ucs, p->ucsz + 1,
+			    sizeof(*p->ucs));
+			p->ucs[p->ucsz++] = uc;
+		}
+	}
+}
+
+static void
+default_added(struct usecase *uc)
+{
+	struct stat	 st;
+	struct tm	 tm;
+	char		 date[16];
+
+	if (uc->added != NULL || stat(uc->e.path, &st) == -1)
+		return;
+	gmtime_r(&st.st_mtime, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	val_set(uc->e.meta, "added", val_str(date));
+	uc->added = val_get_str(uc->e.meta, "added");
+}
+
+/*
+ * Load and check the knowledge base under root (content/ below it).
+ * Returns NULL only when there is nothing to load (no content folder);
+ * otherwise the model, possibly with errors counted by diag.  Free
+ * with kb_free.
+ */
+struct kb *
+kb_load(const char *root, int drafts)
+{
+	struct kb	*kb;
+	struct loader	 ld;
+	struct stat	 st;
+	char		*p;
+	size_t		 i;
+
+	kb = xcalloc(1, sizeof(*kb));
+	kb->root = xstrdup(root);
+	kb->content = path_join(root, "content");
+	kb->drafts = drafts;
+	if (stat(kb->content, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		diag_err(kb->content, 0, 0, "no content folder here (run "
+		    "kbgen in a knowledge base's root, or name it with -C "
+		    "DIR)");
+		kb_free(kb);
+		return NULL;
+	}
+	p = path_join(kb->content, "site.yaml");
+	(void)site_config_load(&kb->site, p);
+	free(p);
+	p = path_join(kb->content, "taxonomy.yaml");
+	(void)tax_load(&kb->tax, p);
+	free(p);
+
+	kb->people = (struct person **)load_dir(kb, "people",
+	    sizeof(struct person), "person", person_flds, &kb->peoplesz);
+	kb->ucs = (struct usecase **)load_dir(kb, "usecases",
+	    sizeof(struct usecase), "use case", uc_flds, &kb->ucsz);
+	kb->pages = (struct page **)load_dir(kb, "pages",
+	    sizeof(struct page), "page", page_flds, &kb->pagesz);
+	kb->hacks = (struct hackathon **)load_dir(kb, "hackathons",
+	    sizeof(struct hackathon), "hackathon", hack_flds, &kb->hacksz);
+	qsort(kb->people, kb->peoplesz, sizeof(*kb->people), uc_cmp);
+	qsort(kb->ucs, kb->ucsz, sizeof(*kb->ucs), uc_cmp);
+
+	for (i = 0; i < kb->peoplesz; i++)
+		load_person(kb, kb->people[i]);
+	for (i = 0; i < kb->ucsz; i++) {
+		load_usecase(kb, kb->ucs[i]);
+		default_added(kb->ucs[i]);
+	}
+	for (i = 0; i < kb->pagesz; i++) {
+		const struct val *m = val_get(kb->pages[i]->e.meta, "menu");
+
+		kb->pages[i]->menu = m != NULL && m->str != NULL ?
+		    strtol(m->str, NULL, 10) : -1;
+		if (one_of(kb->pages[i]->e.slug, reserved,
+		    sizeof(reserved) / sizeof(reserved[0])))
+			diag_err(kb->pages[i]->e.path, 1, 1, "page slug "
+			    "\"%s\" is reserved for the site's own pages; "
+			    "rename the file", kb->pages[i]->e.slug);
+	}
+	for (i = 0; i < kb->hacksz; i++)
+		load_hackathon(kb, kb->hacks[i]);
+	load_seminars(kb);
+
+	/* Drafts are checked like everything else, then left out. */
+	drop_drafts((void **)kb->ucs, &kb->ucsz, drafts, uc_free);
+	drop_drafts((void **)kb->people, &kb->peoplesz, drafts, person_free);
+	drop_drafts((void **)kb->pages, &kb->pagesz, drafts, plain_free);
+	drop_drafts((void **)kb->hacks, &kb->hacksz, drafts, plain_free);
+	link_back(kb);
+
+	memset(&ld, 0, sizeof(ld));
+	ld.kb = kb;
+	for (i = 0; i < kb->ucsz; i++)
+		add_target(&ld, &kb->ucs[i]->e, "usecases/");
+	for (i = 0; i < kb->peoplesz; i++)
+		add_target(&ld, &kb->people[i]->e, "people/");
+	for (i = 0; i < kb->pagesz; i++)
+		add_target(&ld, &kb->pages[i]->e, "");
+	for (i = 0; i < kb->hacksz; i++)
+		add_target(&ld, &kb->hacks[i]->e, "hackathons/");
+	qsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
+	for (i = 0; i < kb->ucsz; i++)
+		render_body(&ld, &kb->ucs[i]->e, "../../");
+	for (i = 0; i < kb->peoplesz; i++)
+		render_body(&ld, &kb->people[i]->e, "../../");
+	for (i = 0; i < kb->pagesz; i++)
+		render_body(&ld, &kb->pages[i]->e, "../");
+	for (i = 0; i < kb->hacksz; i++)
+		render_body(&ld, &kb->hacks[i]->e, "../../");
+	for (i = 0; i < ld.targetsz; i++)
+		free(ld.targets[i].url);
+	free(ld.targets);
+	return kb;
+}
+
+void
+kb_free(struct kb *kb)
+{
+	size_t	 i;
+
+	if (kb == NULL)
+		return;
+	for (i = 0; i < kb->ucsz; i++)
+		uc_free(kb->ucs[i]);
+	free(kb->ucs);
+	for (i = 0; i < kb->peoplesz; i++)
+		person_free(kb->people[i]);
+	free(kb->people);
+	for (i = 0; i < kb->pagesz; i++)
+		plain_free(kb->pages[i]);
+	free(kb->pages);
+	for (i = 0; i < kb->hacksz; i++)
+		plain_free(kb->hacks[i]);
+	free(kb->hacks);
+	val_free(kb->seminars);
+	tax_free(&kb->tax);
+	site_config_free(&kb->site);
+	free(kb->content);
+	free(kb->root);
+	free(kb);
+}

@@ -1,0 +1,1245 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Rendering: turn the model into template contexts (the contract is
+ * templates/README.md) and pages, and write the machine-readable
+ * outputs (Atom feed, sitemap, catalogue.json) directly.  Values that
+ * many pages show (a use case's summary card, a term, a person) are
+ * built once, marked shared, and referenced by every page context, so
+ * a page costs little more than its own template walk.  Pages are
+ * rendered by a small pool of threads; each hands its bytes to site.c.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+enum job_type {
+	JOB_HOME,
+	JOB_CATALOGUE,
+	JOB_USECASE,
+	JOB_DIMENSION,
+	JOB_TERM,
+	JOB_MATRIX,
+	JOB_CELL,
+	JOB_PEOPLE,
+	JOB_PERSON,
+	JOB_PAGE,
+	JOB_404,
+};
+
+struct job {
+	enum job_type	 type;
+	size_t		 a;	/* index of the entry or term */
+	size_t		 b;	/* dimension, or field index of a cell */
+};
+
+struct r {
+	const struct kb	*kb;
+	const struct render_opts *opts;
+	struct site_out	*so;
+	struct val	**ucsums;	/* shared, by kb->ucs index */
+	struct val	**terms[DIM__MAX];	/* shared term values */
+	struct val	**prefs;	/* shared person refs */
+	struct val	*menu;	/* shared menu, nothing current */
+	struct job	*jobs;
+	size_t		 jobsz;
+	size_t		 next;	/* next job to take */
+	pthread_mutex_t	 lock;
+	int		 failed;
+};
+
+static struct val *
+share(struct val *v)
+{
+	v->shared = 1;
+	return v;
+}
+
+static void
+unshare_free(struct val *v)
+{
+	if (v == NULL)
+		return;
+	v->shared = 0;
+	val_free(v);
+}
+
+/* A borrowed list of shared values. */
+static struct val *
+list_of(struct val **vals, size_t n)
+{
+	struct val	*l = val_list();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		val_push(l, vals[i]);
+	return l;
+}
+
+static size_t
+uc_index(const struct kb *kb, const struct usecase *uc)
+{
+	size_t	 lo = 0, hi = kb->ucsz, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp(uc->e.slug, kb->ucs[mid]->e.slug);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+static size_t
+term_index(const struct kb *kb, const struct term *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < kb->tax.termsz[t->dim]; i++)
+		if (kb->tax.terms[t->dim][i] == t)
+			return i;
+	return 0;
+}
+
+static const char *const dim_dirs[DIM__MAX] = { "technologies", "fields",
+    "tools" };
+
+static struct val *
+term_val(const struct kb *kb, const struct term *t)
+{
+	struct val	*v = val_map();
+	struct md_opts	 mo;
+	struct md_out	 out;
+	char		*url;
+
+	val_set_str(v, "name", t->name);
+	val_set(v, "title", t->title ? val_str(t->title) :
+	    val_new(VAL_NULL));
+	val_set_str(v, "slug", t->slug);
+	url = xasprintf("%s/%s/index.html", dim_dirs[t->dim], t->slug);
+	val_set_str(v, "url", url);
+	free(url);
+	val_set(v, "count", val_int((long long)t->ucsz));
+	val_set_str(v, "dim", dim_names[t->dim]);
+	if (t->desc != NULL) {
+		memset(&mo, 0, sizeof(mo));
+		mo.path = kb->tax.path;
+		mo.line0 = t->line;
+		mo.unsafe = kb->site.unsafe_html;
+		if (md_render(t->desc, strlen(t->desc), &mo, &out)) {
+			val_set(v, "description", val_str(out.html));
+			md_out_free(&out);
+		}
+	} else
+		val_set(v, "description", val_new(VAL_NULL));
+	return v;
+}
+
+static struct val *
+terms_list(struct r *r, struct term **ts, size_t n)
+{
+	struct val	*l = val_list();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		val_push(l, r->terms[ts[i]->dim][term_index(r->kb, ts[i])]);
+	return l;
+}
+
+static struct val *
+ucsum_val(struct r *r, const struct usecase *uc)
+{
+	struct val	*v = val_map();
+	struct buf	 f = { NULL, 0, 0 };
+	size_t		 i;
+	int		 d;
+	char		*url;
+
+	val_set_str(v, "slug", uc->e.slug);
+	url = xasprintf("usecases/%s/index.html", uc->e.slug);
+	val_set_str(v, "url", url);
+	free(url);
+	val_set_str(v, "title", uc->e.title ? uc->e.title : uc->e.slug);
+	val_set_str(v, "summary", uc->summary ? uc->summary : "");
+	val_set_str(v, "kind", uc->kind ? uc->kind : "");
+	val_set(v, "added", uc->added ? val_str(uc->added) :
+	    val_new(VAL_NULL));
+	for (d = 0; d < DIM__MAX; d++) {
+		val_set(v, dim_keys[d], terms_list(r, uc->terms[d],
+		    uc->termsz[d]));
+		for (i = 0; i < uc->termsz[d]; i++)
+			buf_printf(&f, "%s%s:%s", f.sz ? " " : "",
+			    dim_names[d], uc->terms[d][i]->slug);
+	}
+	if (uc->kind != NULL)
+		buf_printf(&f, "%skind:%s", f.sz ? " " : "", uc->kind);
+	val_set(v, "executable", val_bool(uc->example != NULL));
+	val_set(v, "facets", val_str(buf_cstr(&f)));
+	buf_free(&f);
+	return v;
+}
+
+static struct val *
+pref_val(const struct person *p)
+{
+	struct val	*v = val_map();
+	char		*url;
+
+	val_set_str(v, "id", p->e.slug);
+	val_set_str(v, "name", p->name ? p->name : p->e.slug);
+	url = xasprintf("people/%s/index.html", p->e.slug);
+	val_set_str(v, "url", url);
+	free(url);
+	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
+	    val_new(VAL_NULL));
+	return v;
+}
+
+static void
+menu_add(struct val *menu, const char *title, const char *url,
+    const char *section)
+{
+	struct val	*m = val_map();
+
+	val_set_str(m, "title", title);
+	val_set_str(m, "url", url);
+	val_set_str(m, "section", section);
+	val_set(m, "current", val_bool(0));
+	val_push(menu, m);
+}
+
+static int
+page_menu_cmp(const void *a, const void *b)
+{
+	const struct page *pa = *(struct page *const *)a;
+	const struct page *pb = *(struct page *const *)b;
+
+	if (pa->menu != pb->menu)
+		return pa->menu < pb->menu ? -1 : 1;
+	return strcmp(pa->e.slug, pb->e.slug);
+}
+
+static struct val *
+build_menu(const struct kb *kb)
+{
+	struct val	*menu = val_list();
+	struct page	**ps;
+	size_t		 i, n = 0;
+	char		*url;
+
+	menu_add(menu, "Catalogue", "catalogue/index.html", "catalogue");
+	menu_add(menu, "Technologies", "technologies/index.html",
+	    "technologies");
+	menu_add(menu, "Fields", "fields/index.html", "fields");
+	menu_add(menu, "Tools", "tools/index.html", "tools");
+	menu_add(menu, "Matrix", "matrix/index.html", "matrix");
+	menu_add(menu, "People", "people/index.html", "people");
+	ps = xcalloc(kb->pagesz, sizeof(*ps));
+	for (i = 0; i < kb->pagesz; i++)
+		if (kb->pages[i]->menu >= 0)
+			ps[n++] = kb->pages[i];
+	qsort(ps, n, sizeof(*ps), page_menu_cmp);
+	for (i = 0; i < n; i++) {
+		url = xasprintf("%s/index.html", ps[i]->e.slug);
+		menu_add(menu, ps[i]->e.title ? ps[i]->e.title :
+		    ps[i]->e.slug, url, ps[i]->e.slug);
+		free(url);
+	}
+	free(ps);
+	return menu;
+}
+
+/*
+ * A menu for one page: a copy of the shared one with the current item
+ * marked.  Cheap: a dozen small maps.
+ */
+static struct val *
+menu_for(const struct r *r, const char *section)
+{
+	struct val	*m = val_copy(r->menu);
+	size_t		 i;
+
+	m->shared = 0;
+	for (i = 0; i < m->kidsz; i++)
+		if (strcmp(val_get_str(m->kids[i], "section"), section) == 0)
+			val_set(m->kids[i], "current", val_bool(1));
+	return m;
+}
+
+/*
+ * Render template tmpl with ctx (consumed) as the page at path, depth
+ * folders below the root.
+ */
+static int
+emit(struct r *r, const char *tmpl, const char *path, int depth,
+    const char *section, const char *title, const char *desc,
+    struct val *ctx)
+{
+	struct buf	 out = { NULL, 0, 0 }, root = { NULL, 0, 0 };
+	struct val	*site, *page;
+	int		 i, rc = 0;
+
+	for (i = 0; i < depth; i++)
+		buf_puts(&root, "../");
+	val_set(ctx, "root", val_str(buf_cstr(&root)));
+	site = val_set(ctx, "site", val_map());
+	val_set_str(site, "title", r->kb->site.title);
+	val_set(site, "description", r->kb->site.description ?
+	    val_str(r->kb->site.description) : val_new(VAL_NULL));
+	val_set_str(site, "language", r->kb->site.language);
+	val_set(site, "base_url", r->kb->site.base_url ?
+	    val_str(r->kb->site.base_url) : val_new(VAL_NULL));
+	val_set_str(site, "generator", "kbgen " KBGEN_VERSION);
+	val_set(site, "menu", menu_for(r, section));
+	page = val_set(ctx, "page", val_map());
+	val_set_str(page, "title", title);
+	val_set(page, "description", desc ? val_str(desc) :
+	    val_new(VAL_NULL));
+	val_set_str(page, "section", section);
+	if (tmpl_render(r->opts->tmpls, tmpl, ctx, &out))
+		rc = site_out_put(r->so, path, out.data ? out.data : "",
+		    out.sz);
+	buf_free(&out);
+	buf_free(&root);
+	val_free(ctx);
+	return rc;
+}
+
+static int
+title_cmp(const void *a, const void *b)
+{
+	const struct usecase *ua = *(struct usecase *const *)a;
+	const struct usecase *ub = *(struct usecase *const *)b;
+	int c;
+
+	c = strcasecmp_ascii(ua->e.title ? ua->e.title : ua->e.slug,
+	    ub->e.title ? ub->e.title : ub->e.slug);
+	return c ? c : strcmp(ua->e.slug, ub->e.slug);
+}
+
+static int
+added_cmp(const void *a, const void *b)
+{
+	const struct usecase *ua = *(struct usecase *const *)a;
+	const struct usecase *ub = *(struct usecase *const *)b;
+	int c;
+
+	c = strcmp(ub->added ? ub->added : "", ua->added ? ua->added : "");
+	return c ? c : title_cmp(a, b);
+}
+
+/* Use-case summaries of ucs, sorted by title. */
+static struct val *
+ucsum_list(struct r *r, struct usecase **ucs, size_t n)
+{
+	struct usecase	**s;
+	struct val	*l = val_list();
+	size_t		 i;
+
+	s = xcalloc(n, sizeof(*s));
+	memcpy(s, ucs, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), title_cmp);
+	for (i = 0; i < n; i++)
+		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
+	free(s);
+	return l;
+}
+
+static struct val *
+dim_val(int d)
+{
+	struct val	*v = val_map();
+	static const char *const singular[] = { "Technology", "Field",
+	    "Tool" };
+	char		*url;
+
+	val_set_str(v, "key", dim_names[d]);
+	val_set_str(v, "label", dim_labels[d]);
+	val_set_str(v, "singular", singular[d]);
+	url = xasprintf("%s/index.html", dim_dirs[d]);
+	val_set_str(v, "url", url);
+	free(url);
+	return v;
+}
+
+static int
+count_cmp(const void *a, const void *b)
+{
+	const struct term *ta = *(struct term *const *)a;
+	const struct term *tb = *(struct term *const *)b;
+
+	if (ta->ucsz != tb->ucsz)
+		return ta->ucsz > tb->ucsz ? -1 : 1;
+	return strcasecmp_ascii(ta->name, tb->name);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcasecmp_ascii((*(struct term *const *)a)->name,
+	    (*(struct term *const *)b)->name);
+}
+
+static struct term **
+sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
+    const void *))
+{
+	struct term	**ts;
+
+	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
+	memcpy(ts, kb->tax.terms[d], kb->tax.termsz[d] * sizeof(*ts));
+	qsort(ts, kb->tax.termsz[d], sizeof(*ts), cmp);
+	return ts;
+}
+
+static int
+job_home(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *c, *dims, *dv;
+	struct usecase	**s;
+	struct term	**ts;
+	size_t		 i, n;
+	struct md_opts	 mo;
+	struct md_out	 out;
+	int		 d;
+
+	c = val_set(ctx, "counts", val_map());
+	val_set(c, "usecases", val_int((long long)kb->ucsz));
+	for (d = 0; d < DIM__MAX; d++)
+		val_set(c, dim_keys[d], val_int((long long)kb->tax.termsz[d]));
+	val_set(c, "people", val_int((long long)kb->peoplesz));
+	dims = val_set(ctx, "dimensions", val_list());
+	for (d = 0; d < DIM__MAX; d++) {
+		dv = val_push(dims, dim_val(d));
+		ts = sorted_terms(kb, d, count_cmp);
+		n = kb->tax.termsz[d] < 8 ? kb->tax.termsz[d] : 8;
+		val_set(dv, "terms", terms_list(r, ts, n));
+		free(ts);
+	}
+	s = xcalloc(kb->ucsz, sizeof(*s));
+	memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
+	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
+	n = kb->ucsz < 8 ? kb->ucsz : 8;
+	c = val_set(ctx, "newest", val_list());
+	for (i = 0; i < n; i++)
+		val_push(c, r->ucsums[uc_index(kb, s[i])]);
+	free(s);
+	if (kb->site.description != NULL) {
+		memset(&mo, 0, sizeof(mo));
+		mo.path = kb->site.path;
+		if (md_render(kb->site.description,
+		    strlen(kb->site.description), &mo, &out)) {
+			val_set(ctx, "intro", val_str(out.html));
+			md_out_free(&out);
+		}
+	}
+	return emit(r, "index", "index.html", 0, "home", kb->site.title,
+	    kb->site.description, ctx);
+}
+
+static int
+job_catalogue(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *facets, *f, *kt, *k;
+	static const char *const kinds[] = { "tutorial", "application",
+	    "package", "technique", "demo" };
+	size_t		 i, j, n;
+	int		 d;
+
+	val_set(ctx, "usecases", ucsum_list(r, kb->ucs, kb->ucsz));
+	val_set(val_set(ctx, "counts", val_map()), "usecases",
+	    val_int((long long)kb->ucsz));
+	facets = val_set(ctx, "facets", val_list());
+	for (d = 0; d < DIM__MAX; d++) {
+		struct term **ts = sorted_terms(kb, d, name_cmp);
+
+		f = val_push(facets, val_map());
+		val_set_str(f, "key", dim_names[d]);
+		val_set_str(f, "label", dim_labels[d]);
+		kt = val_set(f, "terms", val_list());
+		for (i = 0; i < kb->tax.termsz[d]; i++)
+			if (ts[i]->ucsz > 0)
+				val_push(kt, r->terms[d][term_index(kb,
+				    ts[i])]);
+		free(ts);
+	}
+	f = val_push(facets, val_map());
+	val_set_str(f, "key", "kind");
+	val_set_str(f, "label", "Kind");
+	kt = val_set(f, "terms", val_list());
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		for (n = j = 0; j < kb->ucsz; j++)
+			if (kb->ucs[j]->kind != NULL &&
+			    strcmp(kb->ucs[j]->kind, kinds[i]) == 0)
+				n++;
+		if (n == 0)
+			continue;
+		k = val_push(kt, val_map());
+		val_set_str(k, "name", kinds[i]);
+		val_set_str(k, "slug", kinds[i]);
+		val_set(k, "count", val_int((long long)n));
+		val_set(k, "url", val_new(VAL_NULL));
+	}
+	return emit(r, "catalogue", "catalogue/index.html", 1, "catalogue",
+	    "Catalogue", "Every use case, with filters.", ctx);
+}
+
+/*
+ * A link to the example inside its repository on hosts whose URL
+ * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
+ */
+static char *
+example_url(const struct usecase *uc)
+{
+	const char	*url, *ref, *sub, *host;
+	char		*base, *path, *res;
+	size_t		 n;
+
+	if (uc->repository == NULL || uc->example == NULL)
+		return NULL;
+	url = val_get_str(uc->repository, "url");
+	if (url == NULL || strncmp(url, "https://", 8) != 0)
+		return NULL;
+	ref = val_get_str(uc->repository, "ref");
+	sub = val_get_str(uc->repository, "subdir");
+	n = strlen(url);
+	if (n > 4 && strcmp(url + n - 4, ".git") == 0)
+		n -= 4;
+	base = xstrndup(url, n);
+	path = sub ? xasprintf("%s/%s", sub, uc->example) :
+	    xstrdup(uc->example);
+	host = url + 8;
+	if (strncmp(host, "github.com/", 11) == 0)
+		res = xasprintf("%s/blob/%s/%s", base, ref ? ref : "HEAD",
+		    path);
+	else if (strncmp(host, "bitbucket.org/", 14) == 0)
+		res = xasprintf("%s/src/%s/%s", base, ref ? ref : "HEAD",
+		    path);
+	else if (strstr(host, "gitlab") != NULL ||
+	    strncmp(host, "baltig.infn.it/", 15) == 0)
+		res = xasprintf("%s/-/blob/%s/%s", base, ref ? ref : "HEAD",
+		    path);
+	else
+		res = NULL;
+	free(base);
+	free(path);
+	return res;
+}
+
+static char *
+edit_url(const struct kb *kb, const struct entry *e)
+{
+	const char	*t = kb->site.edit_url, *p;
+	struct buf	 b = { NULL, 0, 0 };
+
+	if (t == NULL)
+		return NULL;
+	while ((p = strstr(t, "{path}")) != NULL) {
+		buf_put(&b, t, (size_t)(p - t));
+		buf_printf(&b, "content/%s", e->relpath);
+		t = p + 6;
+	}
+	buf_puts(&b, t);
+	return buf_steal(&b);
+}
+
+static int
+job_usecase(struct r *r, size_t i)
+{
+	const struct usecase *uc = r->kb->ucs[i];
+	struct val	*ctx = val_map(), *u, *l, *v, *src;
+	char		*s, *path;
+	size_t		 j;
+	int		 d;
+
+	u = val_set(ctx, "uc", val_map());
+	val_set_str(u, "slug", uc->e.slug);
+	val_set_str(u, "title", uc->e.title ? uc->e.title : uc->e.slug);
+	val_set_str(u, "summary", uc->summary ? uc->summary : "");
+	val_set_str(u, "kind", uc->kind ? uc->kind : "");
+	l = val_set(u, "audience", val_list());
+	if ((src = val_get(uc->e.meta, "audience")) != NULL) {
+		if (src->type == VAL_LIST) {
+			for (j = 0; j < src->kidsz; j++)
+				if (src->kids[j]->str != NULL)
+					val_push(l, val_str(src->kids[j]->str));
+		} else if (src->str != NULL)
+			val_push(l, val_str(src->str));
+	}
+	val_set(u, "added", uc->added ? val_str(uc->added) :
+	    val_new(VAL_NULL));
+	val_set_str(u, "language", val_get_str(uc->e.meta, "language") ?
+	    val_get_str(uc->e.meta, "language") : r->kb->site.language);
+	for (d = 0; d < DIM__MAX; d++)
+		val_set(u, dim_keys[d], terms_list(r, uc->terms[d],
+		    uc->termsz[d]));
+	l = val_set(u, "contacts", val_list());
+	for (j = 0; j < uc->contactsz; j++)
+		val_push(l, r->prefs[kb_person_index(r->kb, uc->contacts[j])]);
+	if (uc->repository != NULL) {
+		v = val_set(u, "repository", val_map());
+		val_set_str(v, "url", val_get_str(uc->repository, "url"));
+		val_set(v, "ref", val_get_str(uc->repository, "ref") ?
+		    val_str(val_get_str(uc->repository, "ref")) :
+		    val_new(VAL_NULL));
+		val_set(v, "subdir", val_get_str(uc->repository, "subdir") ?
+		    val_str(val_get_str(uc->repository, "subdir")) :
+		    val_new(VAL_NULL));
+	} else
+		val_set(u, "repository", val_new(VAL_NULL));
+	val_set(u, "example", uc->example ? val_str(uc->example) :
+	    val_new(VAL_NULL));
+	s = example_url(uc);
+	val_set(u, "example_url", s ? val_str(s) : val_new(VAL_NULL));
+	free(s);
+	l = val_set(u, "links", val_list());
+	if ((src = val_get(uc->e.meta, "links")) != NULL &&
+	    src->type == VAL_LIST)
+		for (j = 0; j < src->kidsz; j++) {
+			const char *t = val_get_str(src->kids[j], "title");
+			const char *h = val_get_str(src->kids[j], "url");
+
+			if (t == NULL || h == NULL)
+				continue;
+			v = val_push(l, val_map());
+			val_set_str(v, "title", t);
+			val_set_str(v, "url", h);
+		}
+	val_set(u, "body", val_str(uc->e.html ? uc->e.html : ""));
+	s = edit_url(r->kb, &uc->e);
+	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
+	free(s);
+	val_set(u, "executable", val_bool(uc->example != NULL));
+	path = xasprintf("usecases/%s/index.html", uc->e.slug);
+	d = emit(r, "usecase", path, 2, "catalogue", uc->e.title ?
+	    uc->e.title : uc->e.slug, uc->summary, ctx);
+	free(path);
+	return d;
+}
+
+static int
+job_dimension(struct r *r, int d)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *l, *t;
+	struct term	**ts;
+	size_t		 i;
+	char		*path;
+	int		 rc;
+
+	val_set(ctx, "dim", dim_val(d));
+	val_set_str(ctx, "matrix_url", "matrix/index.html");
+	l = val_set(ctx, "terms", val_list());
+	ts = sorted_terms(kb, d, name_cmp);
+	for (i = 0; i < kb->tax.termsz[d]; i++) {
+		/* A copy, to add the parent without touching the shared one. */
+		t = val_push(l, val_copy(r->terms[d][term_index(kb, ts[i])]));
+		t->shared = 0;
+		if (ts[i]->parent != NULL)
+			val_set(t, "parent", val_copy(r->terms[d][term_index(kb,
+			    ts[i]->parent)]))->shared = 0;
+		else
+			val_set(t, "parent", val_new(VAL_NULL));
+	}
+	free(ts);
+	path = xasprintf("%s/index.html", dim_dirs[d]);
+	rc = emit(r, "dimension", path, 1, dim_dirs[d], dim_labels[d], NULL,
+	    ctx);
+	free(path);
+	return rc;
+}
+
+static int
+job_term(struct r *r, int d, size_t i)
+{
+	const struct kb	*kb = r->kb;
+	const struct term *tm = kb->tax.terms[d][i];
+	struct val	*ctx = val_map(), *t, *l;
+	char		*path;
+	size_t		 j;
+	int		 rc;
+
+	val_set(ctx, "dim", dim_val(d));
+	t = val_set(ctx, "term", val_copy(r->terms[d][i]));
+	t->shared = 0;
+	l = val_set(t, "aliases", val_list());
+	if (tm->aliases != NULL && tm->aliases->type == VAL_LIST) {
+		for (j = 0; j < tm->aliases->kidsz; j++)
+			if (tm->aliases->kids[j]->str != NULL)
+				val_push(l, val_str(tm->aliases->kids[j]->str));
+	} else if (tm->aliases != NULL && tm->aliases->str != NULL)
+		val_push(l, val_str(tm->aliases->str));
+	val_set(t, "parent", tm->parent ? r->terms[d][term_index(kb,
+	    tm->parent)] : val_new(VAL_NULL));
+	l = val_set(t, "children", val_list());
+	for (j = 0; j < kb->tax.termsz[d]; j++)
+		if (kb->tax.terms[d][j]->parent == tm)
+			val_push(l, r->terms[d][j]);
+	val_set(ctx, "usecases", ucsum_list(r, tm->ucs, tm->ucsz));
+	path = xasprintf("%s/%s/index.html", dim_dirs[d], tm->slug);
+	rc = emit(r, "term", path, 2, dim_dirs[d], tm->title ? tm->title :
+	    tm->name, NULL, ctx);
+	free(path);
+	return rc;
+}
+
+/* Use cases carrying both terms, into *out (caller frees); count. */
+static size_t
+both(const struct term *a, const struct term *b, struct usecase ***out)
+{
+	size_t	 i, j, n = 0;
+
+	if (out != NULL)
+		*out = xcalloc(a->ucsz, sizeof(**out));
+	for (i = 0; i < a->ucsz; i++)
+		for (j = 0; j < b->ucsz; j++)
+			if (a->ucs[i] == b->ucs[j]) {
+				if (out != NULL)
+					(*out)[n] = a->ucs[i];
+				n++;
+				break;
+			}
+	return n;
+}
+
+static char *
+cell_url(const struct term *t, const struct term *f)
+{
+	return xasprintf("matrix/%s--%s/index.html", t->slug, f->slug);
+}
+
+static int
+job_matrix(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *rows, *row, *cells, *c;
+	size_t		 i, j, n, gaps = 0;
+	char		*url;
+
+	val_set(ctx, "cols", list_of(r->terms[DIM_FIELD],
+	    kb->tax.termsz[DIM_FIELD]));
+	rows = val_set(ctx, "rows", val_list());
+	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++) {
+		const struct term *t = kb->tax.terms[DIM_TECH][i];
+
+		row = val_push(rows, val_map());
+		val_set(row, "term", r->terms[DIM_TECH][i]);
+		cells = val_set(row, "cells", val_list());
+		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++) {
+			const struct term *f = kb->tax.terms[DIM_FIELD][j];
+
+			n = both(t, f, NULL);
+			c = val_push(cells, val_map());
+			val_set(c, "count", val_int((long long)n));
+			val_set(c, "field", r->terms[DIM_FIELD][j]);
+			val_set(c, "empty", val_bool(n == 0));
+			if (n > 0) {
+				url = cell_url(t, f);
+				val_set_str(c, "url", url);
+				free(url);
+			} else {
+				val_set(c, "url", val_new(VAL_NULL));
+				gaps++;
+			}
+		}
+	}
+	val_set(ctx, "gaps", val_int((long long)gaps));
+	return emit(r, "matrix", "matrix/index.html", 1, "matrix",
+	    "Technology × field matrix", NULL, ctx);
+}
+
+static int
+job_cell(struct r *r, size_t ti, size_t fi)
+{
+	const struct kb	*kb = r->kb;
+	const struct term *t = kb->tax.terms[DIM_TECH][ti];
+	const struct term *f = kb->tax.terms[DIM_FIELD][fi];
+	struct usecase	**ucs;
+	struct val	*ctx = val_map();
+	size_t		 n;
+	char		*path, *title;
+	int		 rc;
+
+	n = both(t, f, &ucs);
+	val_set(ctx, "technology", r->terms[DIM_TECH][ti]);
+	val_set(ctx, "field", r->terms[DIM_FIELD][fi]);
+	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
+	free(ucs);
+	path = cell_url(t, f);
+	title = xasprintf("%s in %s", t->name, f->name);
+	rc = emit(r, "intersection", path, 2, "matrix", title, NULL, ctx);
+	free(title);
+	free(path);
+	return rc;
+}
+
+static int
+person_cmp(const void *a, const void *b)
+{
+	const struct person *pa = *(struct person *const *)a;
+	const struct person *pb = *(struct person *const *)b;
+	int c;
+
+	c = strcasecmp_ascii(pa->name ? pa->name : "", pb->name ? pb->name :
+	    "");
+	return c ? c : strcmp(pa->e.slug, pb->e.slug);
+}
+
+static struct val *
+roles_list(const struct person *p)
+{
+	struct val	*l = val_list();
+	const struct val *src = val_get(p->e.meta, "roles");
+	size_t		 j;
+
+	if (src == NULL)
+		return l;
+	if (src->type == VAL_LIST) {
+		for (j = 0; j < src->kidsz; j++)
+			if (src->kids[j]->str != NULL)
+				val_push(l, val_str(src->kids[j]->str));
+	} else if (src->str != NULL)
+		val_push(l, val_str(src->str));
+	return l;
+}
+
+static int
+job_people(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *l, *v;
+	struct person	**ps;
+	size_t		 i;
+
+	ps = xcalloc(kb->peoplesz, sizeof(*ps));
+	memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
+	qsort(ps, kb->peoplesz, sizeof(*ps), person_cmp);
+	l = val_set(ctx, "people", val_list());
+	for (i = 0; i < kb->peoplesz; i++) {
+		v = val_push(l, val_copy(r->prefs[kb_person_index(kb,
+		    ps[i])]));
+		v->shared = 0;
+		val_set(v, "roles", roles_list(ps[i]));
+		val_set(v, "expertise", terms_list(r, ps[i]->expertise,
+		    ps[i]->expertisesz));
+		val_set(v, "usecases", val_int((long long)ps[i]->ucsz));
+	}
+	free(ps);
+	return emit(r, "people", "people/index.html", 1, "people", "People",
+	    "Experts, tutors and contacts, and what they can help with.",
+	    ctx);
+}
+
+static int
+job_person(struct r *r, size_t i)
+{
+	const struct person *p = r->kb->people[i];
+	struct val	*ctx = val_map(), *v;
+	const char	*s;
+	char		*path;
+	int		 rc;
+
+	v = val_set(ctx, "person", val_map());
+	val_set_str(v, "id", p->e.slug);
+	val_set_str(v, "name", p->name ? p->name : p->e.slug);
+	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
+	    val_new(VAL_NULL));
+	val_set(v, "roles", roles_list(p));
+	val_set(v, "expertise", terms_list(r, p->expertise,
+	    p->expertisesz));
+	s = val_get_str(p->e.meta, "email");
+	val_set(v, "email", s ? val_str(s) : val_new(VAL_NULL));
+	s = val_get_str(p->e.meta, "url");
+	val_set(v, "url", s ? val_str(s) : val_new(VAL_NULL));
+	s = val_get_str(p->e.meta, "orcid");
+	val_set(v, "orcid", s ? val_str(s) : val_new(VAL_NULL));
+	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
+	val_set(ctx, "usecases", ucsum_list(r, p->ucs, p->ucsz));
+	path = xasprintf("people/%s/index.html", p->e.slug);
+	rc = emit(r, "person", path, 2, "people", p->name ? p->name :
+	    p->e.slug, p->affiliation, ctx);
+	free(path);
+	return rc;
+}
+
+static int
+job_page(struct r *r, size_t i)
+{
+	const struct page *pg = r->kb->pages[i];
+	struct val	*ctx = val_map();
+	char		*path;
+	int		 rc;
+
+	val_set(ctx, "body", val_str(pg->e.html ? pg->e.html : ""));
+	path = xasprintf("%s/index.html", pg->e.slug);
+	rc = emit(r, "page", path, 1, pg->e.slug, pg->e.title ?
+	    pg->e.title : pg->e.slug, val_get_str(pg->e.meta, "description"),
+	    ctx);
+	free(path);
+	return rc;
+}
+
+static int
+run_job(struct r *r, const struct job *j)
+{
+	switch (j->type) {
+	case JOB_HOME:
+		return job_home(r);
+	case JOB_CATALOGUE:
+		return job_catalogue(r);
+	case JOB_USECASE:
+		return job_usecase(r, j->a);
+	case JOB_DIMENSION:
+		return job_dimension(r, (int)j->a);
+	case JOB_TERM:
+		return job_term(r, (int)j->b, j->a);
+	case JOB_MATRIX:
+		return job_matrix(r);
+	case JOB_CELL:
+		return job_cell(r, j->a, j->b);
+	case JOB_PEOPLE:
+		return job_people(r);
+	case JOB_PERSON:
+		return job_person(r, j->a);
+	case JOB_PAGE:
+		return job_page(r, j->a);
+	case JOB_404:
+		return emit(r, "404", "404.html", 0, "404", "Page not found",
+		    NULL, val_map());
+	}
+	return 0;
+}
+
+static void *
+worker(void *arg)
+{
+	struct r	*r = arg;
+	size_t		 i;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		i = r->next++;
+		pthread_mutex_unlock(&r->lock);
+		if (i >= r->jobsz)
+			break;
+		if (!run_job(r, &r->jobs[i])) {
+			pthread_mutex_lock(&r->lock);
+			r->failed = 1;
+			pthread_mutex_unlock(&r->lock);
+		}
+	}
+	return NULL;
+}
+
+static void
+add_job(struct r *r, enum job_type t, size_t a, size_t b)
+{
+	r->jobs = xreallocarray(r->jobs, r->jobsz + 1, sizeof(*r->jobs));
+	r->jobs[r->jobsz].type = t;
+	r->jobs[r->jobsz].a = a;
+	r->jobs[r->jobsz].b = b;
+	r->jobsz++;
+}
+
+static void
+xml_text(struct buf *b, const char *s)
+{
+	buf_html(b, s, strlen(s));
+}
+
+static void
+abs_url(struct buf *b, const struct kb *kb, const char *path)
+{
+	const char	*base = kb->site.base_url;
+
+	if (base != NULL) {
+		xml_text(b, base);
+		if (*base != '\0' && base[strlen(base) - 1] != '/')
+			buf_putc(b, '/');
+	}
+	xml_text(b, path);
+}
+
+static int
+write_feed(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct buf	 b = { NULL, 0, 0 };
+	struct usecase	**s;
+	size_t		 i, n;
+	char		*url;
+	int		 rc;
+
+	s = xcalloc(kb->ucsz, sizeof(*s));
+	memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
+	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
+	n = kb->ucsz < 50 ? kb->ucsz : 50;
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+	xml_text(&b, kb->site.title);
+	buf_puts(&b, ": new use cases</title>\n  <id>");
+	abs_url(&b, kb, "feed.xml");
+	buf_puts(&b, "</id>\n  <link rel=\"self\" href=\"");
+	abs_url(&b, kb, "feed.xml");
+	buf_puts(&b, "\"/>\n  <link href=\"");
+	abs_url(&b, kb, "index.html");
+	buf_printf(&b, "\"/>\n  <updated>%sT00:00:00Z</updated>\n",
+	    n > 0 && s[0]->added ? s[0]->added : "1970-01-01");
+	buf_puts(&b, "  <generator>kbgen</generator>\n");
+	for (i = 0; i < n; i++) {
+		url = xasprintf("usecases/%s/index.html", s[i]->e.slug);
+		buf_puts(&b, "  <entry>\n    <title>");
+		xml_text(&b, s[i]->e.title ? s[i]->e.title : s[i]->e.slug);
+		buf_puts(&b, "</title>\n    <id>");
+		abs_url(&b, kb, url);
+		buf_puts(&b, "</id>\n    <link href=\"");
+		abs_url(&b, kb, url);
+		buf_printf(&b, "\"/>\n    <updated>%sT00:00:00Z</updated>\n",
+		    s[i]->added ? s[i]->added : "1970-01-01");
+		if (s[i]->contactsz > 0) {
+			buf_puts(&b, "    <author><name>");
+			xml_text(&b, s[i]->contacts[0]->name ?
+			    s[i]->contacts[0]->name :
+			    s[i]->contacts[0]->e.slug);
+			buf_puts(&b, "</name></author>\n");
+		}
+		buf_puts(&b, "    <summary>");
+		xml_text(&b, s[i]->summary ? s[i]->summary : "");
+		buf_puts(&b, "</summary>\n  </entry>\n");
+		free(url);
+	}
+	buf_puts(&b, "</feed>\n");
+	free(s);
+	rc = site_out_put(r->so, "feed.xml", b.data, b.sz);
+	buf_free(&b);
+	return rc;
+}
+
+static void
+sitemap_url(struct buf *b, const struct kb *kb, const char *path)
+{
+	buf_puts(b, "  <url><loc>");
+	abs_url(b, kb, path);
+	buf_puts(b, "</loc></url>\n");
+}
+
+static int
+write_sitemap(struct r *r)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+	char		*p;
+	int		 rc;
+
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	for (i = 0; i < r->jobsz; i++) {
+		const struct job *j = &r->jobs[i];
+
+		switch (j->type) {
+		case JOB_HOME:
+			p = xstrdup("index.html");
+			break;
+		case JOB_CATALOGUE:
+			p = xstrdup("catalogue/index.html");
+			break;
+		case JOB_USECASE:
+			p = xasprintf("usecases/%s/index.html",
+			    r->kb->ucs[j->a]->e.slug);
+			break;
+		case JOB_DIMENSION:
+			p = xasprintf("%s/index.html", dim_dirs[j->a]);
+			break;
+		case JOB_TERM:
+			p = xasprintf("%s/%s/index.html", dim_dirs[j->b],
+			    r->kb->tax.terms[j->b][j->a]->slug);
+			break;
+		case JOB_MATRIX:
+			p = xstrdup("matrix/index.html");
+			break;
+		case JOB_CELL:
+			p = cell_url(r->kb->tax.terms[DIM_TECH][j->a],
+			    r->kb->tax.terms[DIM_FIELD][j->b]);
+			break;
+		case JOB_PEOPLE:
+			p = xstrdup("people/index.html");
+			break;
+		case JOB_PERSON:
+			p = xasprintf("people/%s/index.html",
+			    r->kb->people[j->a]->e.slug);
+			break;
+		case JOB_PAGE:
+			p = xasprintf("%s/index.html",
+			    r->kb->pages[j->a]->e.slug);
+			break;
+		default:
+			continue;
+		}
+		sitemap_url(&b, r->kb, p);
+		free(p);
+	}
+	buf_puts(&b, "</urlset>\n");
+	rc = site_out_put(r->so, "sitemap.xml", b.data, b.sz);
+	buf_free(&b);
+	return rc;
+}
+
+static struct val *
+names_of(struct term **ts, size_t n)
+{
+	struct val	*l = val_list();
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		val_push(l, val_str(ts[i]->name));
+	return l;
+}
+
+static int
+write_catalogue_json(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*root = val_map(), *l, *v, *c, *rep;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j;
+	int		 d, rc;
+	char		*url;
+
+	val_set_str(root, "title", kb->site.title);
+	val_set_str(root, "generator", "kbgen " KBGEN_VERSION);
+	l = val_set(root, "usecases", val_list());
+	for (i = 0; i < kb->ucsz; i++) {
+		const struct usecase *uc = kb->ucs[i];
+
+		v = val_push(l, val_map());
+		val_set_str(v, "slug", uc->e.slug);
+		val_set_str(v, "title", uc->e.title ? uc->e.title : "");
+		val_set_str(v, "summary", uc->summary ? uc->summary : "");
+		val_set_str(v, "kind", uc->kind ? uc->kind : "");
+		url = xasprintf("usecases/%s/index.html", uc->e.slug);
+		val_set_str(v, "url", url);
+		free(url);
+		val_set(v, "added", uc->added ? val_str(uc->added) :
+		    val_new(VAL_NULL));
+		for (d = 0; d < DIM__MAX; d++)
+			val_set(v, dim_keys[d], names_of(uc->terms[d],
+			    uc->termsz[d]));
+		c = val_set(v, "contacts", val_list());
+		for (j = 0; j < uc->contactsz; j++)
+			val_push(c, val_str(uc->contacts[j]->e.slug));
+		if (uc->repository != NULL) {
+			rep = val_copy(uc->repository);
+			val_set(v, "repository", rep);
+		} else
+			val_set(v, "repository", val_new(VAL_NULL));
+		val_set(v, "example", uc->example ? val_str(uc->example) :
+		    val_new(VAL_NULL));
+	}
+	val_json(&b, root, 1);
+	val_free(root);
+	rc = site_out_put(r->so, "catalogue.json", b.data, b.sz);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * See extern.h.
+ */
+int
+render_site(const struct kb *kb, const struct render_opts *opts,
+    struct site_out *so)
+{
+	struct r	 r;
+	pthread_t	*th;
+	size_t		 i, j, nth;
+	int		 d, ok = 1;
+
+	memset(&r, 0, sizeof(r));
+	r.kb = kb;
+	r.opts = opts;
+	r.so = so;
+	pthread_mutex_init(&r.lock, NULL);
+	for (d = 0; d < DIM__MAX; d++) {
+		r.terms[d] = xcalloc(kb->tax.termsz[d], sizeof(struct val *));
+		for (i = 0; i < kb->tax.termsz[d]; i++)
+			r.terms[d][i] = share(term_val(kb, kb->tax.terms[d][i]));
+	}
+	r.prefs = xcalloc(kb->peoplesz, sizeof(struct val *));
+	for (i = 0; i < kb->peoplesz; i++)
+		r.prefs[i] = share(pref_val(kb->people[i]));
+	r.ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
+	for (i = 0; i < kb->ucsz; i++)
+		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
+	r.menu = share(build_menu(kb));
+
+	add_job(&r, JOB_HOME, 0, 0);
+	add_job(&r, JOB_CATALOGUE, 0, 0);
+	for (i = 0; i < kb->ucsz; i++)
+		add_job(&r, JOB_USECASE, i, 0);
+	for (d = 0; d < DIM__MAX; d++) {
+		add_job(&r, JOB_DIMENSION, (size_t)d, 0);
+		for (i = 0; i < kb->tax.termsz[d]; i++)
+			add_job(&r, JOB_TERM, i, (size_t)d);
+	}
+	add_job(&r, JOB_MATRIX, 0, 0);
+	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++)
+		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++)
+			if (both(kb->tax.terms[DIM_TECH][i],
+			    kb->tax.terms[DIM_FIELD][j], NULL) > 0)
+				add_job(&r, JOB_CELL, i, j);
+	add_job(&r, JOB_PEOPLE, 0, 0);
+	for (i = 0; i < kb->peoplesz; i++)
+		add_job(&r, JOB_PERSON, i, 0);
+	for (i = 0; i < kb->pagesz; i++)
+		add_job(&r, JOB_PAGE, i, 0);
+	add_job(&r, JOB_404, 0, 0);
+
+	nth = opts->jobs > 1 ? (size_t)opts->jobs : 1;
+	th = xcalloc(nth, sizeof(*th));
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, worker, &r) != 0) {
+			nth = i;
+			break;
+		}
+	worker(&r);
+	for (i = 1; i < nth; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+	if (r.failed)
+		ok = 0;
+	if (!write_feed(&r) || !write_sitemap(&r) ||
+	    !write_catalogue_json(&r))
+		ok = 0;
+	if (opts->assets != NULL &&
+	    !site_out_copy_dir(so, opts->assets, "assets"))
+		ok = 0;
+
+	/* Summaries refer to terms: free them first. */
+	for (i = 0; i < kb->ucsz; i++)
+		unshare_free(r.ucsums[i]);
+	free(r.ucsums);
+	for (d = 0; d < DIM__MAX; d++) {
+		for (i = 0; i < kb->tax.termsz[d]; i++)
+			unshare_free(r.terms[d][i]);
+		free(r.terms[d]);
+	}
+	for (i = 0; i < kb->peoplesz; i++)
+		unshare_free(r.prefs[i]);
+	free(r.prefs);
+	unshare_free(r.menu);
+	free(r.jobs);
+	pthread_mutex_destroy(&r.lock);
+	return ok;
+}

@@ -1,0 +1,325 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Checking YAML mappings against tables of known keys: required keys,
+ * value types, dates, times, durations and slugs.  Unknown keys are
+ * warnings with the nearest known key as a suggestion; everything else
+ * is an error at the offending value's position.  This file knows
+ * nothing about what a use case or a person is; content.c supplies the
+ * tables.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+static const char *
+type_name(const struct val *v)
+{
+	switch (v->type) {
+	case VAL_NULL:
+		return "nothing";
+	case VAL_BOOL:
+		return "a boolean";
+	case VAL_NUM:
+	case VAL_STR:
+		return "a single value";
+	case VAL_LIST:
+		return "a list";
+	case VAL_MAP:
+		return "a mapping";
+	}
+	return "?";
+}
+
+/*
+ * The candidate closest to word by edit distance, or NULL when none is
+ * close enough to be a plausible typo.  Borrowed from cands.
+ */
+const char *
+schema_suggest(const char *word, const char *const *cands, size_t candsz)
+{
+	size_t		 i, d, best = (size_t)-1, lim;
+	const char	*pick = NULL;
+
+	for (i = 0; i < candsz; i++) {
+		d = edit_distance(word, cands[i]);
+		if (d < best) {
+			best = d;
+			pick = cands[i];
+		}
+	}
+	lim = strlen(word) / 3 + 1;
+	if (lim < 2)
+		lim = 2;
+	return best <= lim ? pick : NULL;
+}
+
+/*
+ * YYYY-MM-DD naming a real day.
+ */
+int
+date_valid(const char *s)
+{
+	int	 y, m, d, mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	size_t	 i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (m < 1 || m > 12 || d < 1)
+		return 0;
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return d <= 29;
+	return d <= mdays[m - 1];
+}
+
+/*
+ * HH:MM, 24 hours.
+ */
+int
+time_valid(const char *s)
+{
+	if (strlen(s) != 5 || s[2] != ':' ||
+	    !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return 0;
+	return atoi(s) < 24 && atoi(s + 3) < 60;
+}
+
+/*
+ * Seconds in a duration such as 90s, 20m, 2h, 1h30m or 7d; -1 if
+ * malformed.
+ */
+long
+duration_secs(const char *s)
+{
+	long	 total = 0, n;
+	int	 any = 0;
+
+	while (*s != '\0') {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		for (n = 0; isdigit((unsigned char)*s); s++) {
+			n = n * 10 + (*s - '0');
+			if (n > 100000000L)
+				return -1;
+		}
+		switch (*s++) {
+		case 'd': n *= 86400; break;
+		case 'h': n *= 3600; break;
+		case 'm': n *= 60; break;
+		case 's': break;
+		default: return -1;
+		}
+		total += n;
+		any = 1;
+	}
+	return any ? total : -1;
+}
+
+/*
+ * Read a YAML boolean (true/false, yes/no, on/off, unquoted).  Returns
+ * 1 and sets *b, or 0 if v is not one.
+ */
+int
+bool_value(const struct val *v, int *b)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+	    "Yes", "on", "On" };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+	    "No", "off", "Off" };
+	size_t	 i;
+
+	if (v->type == VAL_BOOL) {
+		*b = v->b;
+		return 1;
+	}
+	if (v->type != VAL_STR || !v->plain)
+		return 0;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(v->str, yes[i]) == 0) {
+			*b = 1;
+			return 1;
+		}
+		if (strcmp(v->str, no[i]) == 0) {
+			*b = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+is_scalar(const struct val *v)
+{
+	return v->type == VAL_STR || v->type == VAL_NUM ||
+	    v->type == VAL_BOOL;
+}
+
+static int
+check_one(const char *path, const struct val *v, const struct fld *f)
+{
+	size_t	 i;
+	int	 b;
+	char	*end;
+
+	switch (f->type) {
+	case FLD_ANY:
+		return 1;
+	case FLD_MAP:
+		if (v->type == VAL_MAP)
+			return 1;
+		diag_err(path, v->line, v->col,
+		    "\"%s\" must be a mapping of keys to values, not %s",
+		    f->key, type_name(v));
+		return 0;
+	case FLD_LIST:
+		if (v->type == VAL_LIST)
+			return 1;
+		diag_err(path, v->line, v->col,
+		    "\"%s\" must be a list, not %s", f->key, type_name(v));
+		return 0;
+	case FLD_STRS:
+		if (is_scalar(v))
+			return 1;
+		if (v->type != VAL_LIST) {
+			diag_err(path, v->line, v->col, "\"%s\" must be a "
+			    "list of values, not %s", f->key, type_name(v));
+			return 0;
+		}
+		for (i = 0; i < v->kidsz; i++)
+			if (!is_scalar(v->kids[i])) {
+				diag_err(path, v->kids[i]->line,
+				    v->kids[i]->col, "\"%s\" must be a list "
+				    "of values; this item is %s", f->key,
+				    type_name(v->kids[i]));
+				return 0;
+			}
+		return 1;
+	case FLD_BOOL:
+		if (bool_value(v, &b))
+			return 1;
+		diag_err(path, v->line, v->col,
+		    "\"%s\" must be true or false", f->key);
+		return 0;
+	default:
+		break;
+	}
+
+	if (!is_scalar(v) || v->str == NULL) {
+		diag_err(path, v->line, v->col,
+		    "\"%s\" must be a single value, not %s", f->key,
+		    type_name(v));
+		return 0;
+	}
+	switch (f->type) {
+	case FLD_INT:
+		(void)strtol(v->str, &end, 10);
+		if (*v->str != '\0' && *end == '\0')
+			return 1;
+		diag_err(path, v->line, v->col,
+		    "\"%s\" must be a whole number, not \"%s\"", f->key,
+		    v->str);
+		return 0;
+	case FLD_DATE:
+		if (date_valid(v->str))
+			return 1;
+		diag_err(path, v->line, v->col, "\"%s\" must be a date as "
+		    "YYYY-MM-DD, not \"%s\"", f->key, v->str);
+		return 0;
+	case FLD_TIME:
+		if (time_valid(v->str))
+			return 1;
+		diag_err(path, v->line, v->col, "\"%s\" must be a time as "
+		    "HH:MM (24 h, quoted), not \"%s\"", f->key, v->str);
+		return 0;
+	case FLD_DURATION:
+		if (duration_secs(v->str) > 0)
+			return 1;
+		diag_err(path, v->line, v->col, "\"%s\" must be a duration "
+		    "such as 90s, 20m, 2h or 1h30m, not \"%s\"", f->key,
+		    v->str);
+		return 0;
+	case FLD_SLUG:
+		if (slug_valid(v->str))
+			return 1;
+		diag_err(path, v->line, v->col, "\"%s\": \"%s\" is not a "
+		    "valid id (lower-case letters, digits and '-')", f->key,
+		    v->str);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * Check map (described as what, e.g. "use case") against flds, a table
+ * ending with a NULL key.  Reports every problem.  Returns 1 when no
+ * error was found (warnings allowed).
+ */
+int
+schema_check(const char *path, const struct val *map,
+    const struct fld *flds, const char *what)
+{
+	const char	*keys[64], *sug;
+	size_t		 nkeys = 0, i, j;
+	int		 ok = 1, found;
+
+	if (map == NULL || map->type != VAL_MAP) {
+		diag_err(path, map ? map->line : 1, map ? map->col : 1,
+		    "a %s must be a mapping of keys to values", what);
+		return 0;
+	}
+	for (j = 0; flds[j].key != NULL && nkeys < 64; j++)
+		keys[nkeys++] = flds[j].key;
+
+	for (i = 0; i < map->kidsz; i++) {
+		const struct val *v = map->kids[i];
+
+		found = 0;
+		for (j = 0; flds[j].key != NULL; j++)
+			if (strcmp(flds[j].key, v->key) == 0) {
+				found = 1;
+				if (v->type == VAL_NULL && !flds[j].required)
+					break;
+				if (!check_one(path, v, &flds[j]))
+					ok = 0;
+				break;
+			}
+		if (found)
+			continue;
+		sug = schema_suggest(v->key, keys, nkeys);
+		if (sug != NULL)
+			diag_warn(path, v->kline, v->kcol, "unknown key \"%s\" "
+			    "in %s; did you mean \"%s\"?", v->key, what, sug);
+		else
+			diag_warn(path, v->kline, v->kcol,
+			    "unknown key \"%s\" in %s", v->key, what);
+	}
+	for (j = 0; flds[j].key != NULL; j++) {
+		const struct val *v;
+
+		if (!flds[j].required)
+			continue;
+		v = val_get(map, flds[j].key);
+		if (v == NULL || v->type == VAL_NULL ||
+		    (v->type == VAL_STR && v->strsz == 0) ||
+		    (v->type == VAL_LIST && v->kidsz == 0)) {
+			diag_err(path, v ? v->line : (map->line ? map->line : 1),
+			    v ? v->col : (map->line ? map->col : 1),
+			    "%s is missing required key \"%s\"", what,
+			    flds[j].key);
+			ok = 0;
+		}
+	}
+	return ok;
+}

@@ -1,0 +1,428 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Publishing site/.  A build writes into a fresh folder beside the
+ * output ("site.new-PID"), then exchanges it with the output in one
+ * renameat2(RENAME_EXCHANGE), so a reader or a failed build never sees
+ * half a site.  To keep a rebuild cheap, a file whose bytes hash as
+ * in the last published build (hashes kept in LMDB by index.c) is
+ * hard-linked from the old site rather than written again.  This file
+ * does not know what a page is; render.c hands it bytes.
+ */
+#define _GNU_SOURCE
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+/* One output recorded during the build. */
+struct rec {
+	char		*path;	/* relative to the site root, owned */
+	uint64_t	 hash;	/* of its bytes */
+};
+
+/* An open-addressing table of the last build's hashes. */
+struct oldmap {
+	struct rec	*slots;	/* owned; path NULL when empty */
+	size_t		 cap;	/* power of two */
+	size_t		 n;
+};
+
+struct site_out {
+	char		*outdir;	/* the published folder, owned */
+	char		*newdir;	/* the folder being built, owned */
+	struct idx	*idx;	/* borrowed, may be NULL */
+	struct oldmap	 old;	/* last build's hashes */
+	struct rec	*recs;	/* this build's outputs, owned */
+	size_t		 recsz;
+	size_t		 reccap;
+	size_t		 written;
+	size_t		 kept;
+	size_t		 removed;
+	int		 committed;
+	pthread_mutex_t	 lock;	/* recs, counters */
+};
+
+static size_t
+slot_of(const struct oldmap *m, const char *path)
+{
+	size_t	 i = (size_t)hash64(path, strlen(path), 0) & (m->cap - 1);
+
+	while (m->slots[i].path != NULL && strcmp(m->slots[i].path, path))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static void
+oldmap_put(struct oldmap *m, char *path, uint64_t h)
+{
+	size_t	 i;
+
+	i = slot_of(m, path);
+	if (m->slots[i].path != NULL) {
+		free(path);
+		m->slots[i].hash = h;
+		return;
+	}
+	m->slots[i].path = path;
+	m->slots[i].hash = h;
+	m->n++;
+}
+
+static int
+oldmap_get(const struct oldmap *m, const char *path, uint64_t *h)
+{
+	size_t	 i;
+
+	if (m->cap == 0)
+		return 0;
+	i = slot_of(m, path);
+	if (m->slots[i].path == NULL)
+		return 0;
+	*h = m->slots[i].hash;
+	return 1;
+}
+
+static void
+oldmap_free(struct oldmap *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].path);
+	free(m->slots);
+}
+
+static int
+load_old(struct site_out *so)
+{
+	char		**paths = NULL, *prev = NULL;
+	size_t		 n = 0, i;
+	uint64_t	 h;
+	struct stat	 st;
+	int		 rc = 0;
+
+	if (so->idx == NULL || stat(so->outdir, &st) == -1)
+		return 1;
+	/* Hashes describe the folder they were published to. */
+	if (idx_get_meta(so->idx, "outdir", &prev) < 0)
+		return 0;
+	if (prev == NULL || strcmp(prev, so->outdir) != 0) {
+		free(prev);
+		return 1;
+	}
+	free(prev);
+	if (!idx_list_outputs(so->idx, &paths, &n))
+		return 0;
+	so->old.cap = 16;
+	while (so->old.cap < n * 2)
+		so->old.cap *= 2;
+	so->old.slots = xcalloc(so->old.cap, sizeof(struct rec));
+	for (i = 0; i < n; i++) {
+		if (idx_get_output(so->idx, paths[i], &h) == 1)
+			oldmap_put(&so->old, paths[i], h);
+		else
+			free(paths[i]);
+	}
+	rc = 1;
+	free(paths);
+	return rc;
+}
+
+/*
+ * See extern.h.  The caller frees with site_out_free.
+ */
+struct site_out *
+site_out_new(const char *outdir, struct idx *idx)
+{
+	struct site_out	*so;
+	size_t		 n;
+
+	so = xcalloc(1, sizeof(*so));
+	so->outdir = xstrdup(outdir);
+	n = strlen(so->outdir);
+	while (n > 1 && so->outdir[n - 1] == '/')
+		so->outdir[--n] = '\0';
+	so->newdir = xasprintf("%s.new-%ld", so->outdir, (long)getpid());
+	so->idx = idx;
+	pthread_mutex_init(&so->lock, NULL);
+	(void)rmtree(so->newdir);
+	if (!mkdirs(so->newdir) || !load_old(so)) {
+		site_out_free(so);
+		return NULL;
+	}
+	return so;
+}
+
+static int
+make_parent(const char *full)
+{
+	char	*dir, *slash;
+	int	 rc = 1;
+
+	dir = xstrdup(full);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (access(dir, F_OK) == -1)
+			rc = mkdirs(dir);
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * See extern.h.
+ */
+int
+site_out_put(struct site_out *so, const char *path, const char *data,
+    size_t sz)
+{
+	char		*full, *oldfile;
+	uint64_t	 h, prev;
+	int		 rc = 0, linked = 0;
+
+	h = hash64(data, sz, 0);
+	full = path_join(so->newdir, path);
+	if (!make_parent(full))
+		goto out;
+	if (oldmap_get(&so->old, path, &prev) && prev == h) {
+		oldfile = path_join(so->outdir, path);
+		linked = link(oldfile, full) == 0;
+		free(oldfile);
+	}
+	if (!linked && !file_write(full, data, sz))
+		goto out;
+	pthread_mutex_lock(&so->lock);
+	if (so->recsz == so->reccap) {
+		so->reccap = so->reccap ? so->reccap * 2 : 1024;
+		so->recs = xreallocarray(so->recs, so->reccap,
+		    sizeof(*so->recs));
+	}
+	so->recs[so->recsz].path = xstrdup(path);
+	so->recs[so->recsz].hash = h;
+	so->recsz++;
+	if (linked)
+		so->kept++;
+	else
+		so->written++;
+	pthread_mutex_unlock(&so->lock);
+	rc = 1;
+out:
+	free(full);
+	return rc;
+}
+
+/*
+ * See extern.h.  Files are read whole; assets are small.
+ */
+int
+site_out_copy_dir(struct site_out *so, const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		*sub, *rel, *data;
+	size_t		 sz;
+	int		 rc = 1;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 1;
+		diag_sys(dir, "%s", strerror(errno));
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		sub = path_join(dir, e->d_name);
+		rel = *prefix ? path_join(prefix, e->d_name) :
+		    xstrdup(e->d_name);
+		if (stat(sub, &st) == -1) {
+			diag_sys(sub, "%s", strerror(errno));
+			rc = 0;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!site_out_copy_dir(so, sub, rel))
+				rc = 0;
+		} else if (file_read(sub, &data, &sz)) {
+			if (!site_out_put(so, rel, data, sz))
+				rc = 0;
+			free(data);
+		} else
+			rc = 0;
+		free(sub);
+		free(rel);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+rec_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct rec *)a)->path,
+	    ((const struct rec *)b)->path);
+}
+
+static int
+record(struct site_out *so)
+{
+	size_t		 i;
+	struct rec	 key, *r;
+
+	if (so->idx == NULL)
+		return 1;
+	qsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
+	if (!idx_begin(so->idx))
+		return 0;
+	for (i = 0; i < so->recsz; i++) {
+		uint64_t prev;
+
+		if (oldmap_get(&so->old, so->recs[i].path, &prev) &&
+		    prev == so->recs[i].hash)
+			continue;
+		if (!idx_put_output(so->idx, so->recs[i].path,
+		    so->recs[i].hash))
+			goto fail;
+	}
+	for (i = 0; i < so->old.cap; i++) {
+		if (so->old.slots[i].path == NULL)
+			continue;
+		key.path = so->old.slots[i].path;
+		r = bsearch(&key, so->recs, so->recsz, sizeof(*so->recs),
+		    rec_cmp);
+		if (r != NULL)
+			continue;
+		if (idx_del_output(so->idx, key.path) < 0)
+			goto fail;
+		so->removed++;
+	}
+	if (!idx_put_meta(so->idx, "outdir", so->outdir))
+		goto fail;
+	return idx_commit(so->idx);
+fail:
+	idx_abort(so->idx);
+	return 0;
+}
+
+/*
+ * See extern.h.
+ */
+int
+site_out_commit(struct site_out *so)
+{
+	struct stat	 st;
+
+	if (stat(so->outdir, &st) == 0) {
+		if (renameat2(AT_FDCWD, so->newdir, AT_FDCWD, so->outdir,
+		    RENAME_EXCHANGE) == -1) {
+			diag_sys(so->outdir, "cannot publish: %s",
+			    strerror(errno));
+			return 0;
+		}
+		/* newdir now holds the previous site. */
+		(void)rmtree(so->newdir);
+	} else if (rename(so->newdir, so->outdir) == -1) {
+		diag_sys(so->outdir, "cannot publish: %s", strerror(errno));
+		return 0;
+	}
+	so->committed = 1;
+	return record(so);
+}
+
+void
+site_out_counts(const struct site_out *so, size_t *written, size_t *kept,
+    size_t *removed)
+{
+	*written = so->written;
+	*kept = so->kept;
+	*removed = so->removed;
+}
+
+void
+site_out_free(struct site_out *so)
+{
+	size_t	 i;
+
+	if (so == NULL)
+		return;
+	if (!so->committed)
+		(void)rmtree(so->newdir);
+	for (i = 0; i < so->recsz; i++)
+		free(so->recs[i].path);
+	free(so->recs);
+	oldmap_free(&so->old);
+	pthread_mutex_destroy(&so->lock);
+	free(so->newdir);
+	free(so->outdir);
+	free(so);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+fingerprint_dir(const char *dir, uint64_t *h)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		*sub, **names = NULL;
+	size_t		 n = 0, i;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		sub = path_join(dir, names[i]);
+		if (stat(sub, &st) == 0) {
+			*h = hash64(sub, strlen(sub) + 1, *h);
+			if (S_ISDIR(st.st_mode))
+				fingerprint_dir(sub, h);
+			else {
+				*h = hash64(&st.st_size, sizeof(st.st_size),
+				    *h);
+				*h = hash64(&st.st_mtim, sizeof(st.st_mtim),
+				    *h);
+				*h = hash64(&st.st_ino, sizeof(st.st_ino),
+				    *h);
+			}
+		}
+		free(sub);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * See extern.h.
+ */
+uint64_t
+site_fingerprint(const char *const *dirs, size_t n, uint64_t seed)
+{
+	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		fingerprint_dir(dirs[i], &h);
+	return h;
+}
