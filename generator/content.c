@@ -162,7 +162,8 @@ struct file {
 /* Everything one content file can be linked as. */
 struct target {
 	const char	*rel;	/* below content/ */
-	char		*url;	/* page URL relative to the site root */
+	char		*relcopy;	/* owned copy of rel for drafts, or NULL */
+	char		*url;	/* page URL from the site root; NULL: draft */
 };
 
 struct loader {
@@ -596,9 +597,51 @@ add_target(struct loader *ld, const struct entry *e, const char *dir)
 	ld->targets = xreallocarray(ld->targets, ld->targetsz + 1,
 	    sizeof(*ld->targets));
 	ld->targets[ld->targetsz].rel = e->relpath;
+	ld->targets[ld->targetsz].relcopy = NULL;
 	ld->targets[ld->targetsz].url = xasprintf("%s%s/index.html", dir,
 	    e->slug);
 	ld->targetsz++;
+}
+
+/*
+ * Whether a content path lies in a folder of entries; such a file that
+ * is not a target failed to load, and said so already.
+ */
+static int
+in_entry_dir(const char *rel)
+{
+	static const char *const dirs[] = { "usecases/", "people/",
+	    "pages/", "hackathons/" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strncmp(rel, dirs[i], strlen(dirs[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Drafts that will be left out stay known to the resolver, with no
+ * URL, so that a link to one says what is wrong.  Their relpath must
+ * outlive the entry: it is copied.
+ */
+static void
+draft_targets(struct loader *ld, struct entry **es, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (!es[i]->draft)
+			continue;
+		ld->targets = xreallocarray(ld->targets, ld->targetsz + 1,
+		    sizeof(*ld->targets));
+		ld->targets[ld->targetsz].rel = NULL;
+		ld->targets[ld->targetsz].relcopy = xstrdup(es[i]->relpath);
+		ld->targets[ld->targetsz].rel =
+		    ld->targets[ld->targetsz].relcopy;
+		ld->targets[ld->targetsz].url = NULL;
+		ld->targetsz++;
+	}
 }
 
 /* The entry being rendered, for the link resolver. */
@@ -673,6 +716,12 @@ resolve_link(void *arg, const char *url, size_t line, size_t col)
 	key.rel = norm;
 	t = bsearch(&key, lc->ld->targets, lc->ld->targetsz,
 	    sizeof(*t), target_cmp);
+	if (t != NULL && t->url == NULL) {
+		diag_err(lc->e->path, line, col, "link to \"%s\", a draft: "
+		    "it is not published (build with --drafts to see it)",
+		    url);
+		goto out;
+	}
 	if (t != NULL) {
 		res = xasprintf("%s%s%s", lc->root, t->url, frag);
 		goto out;
@@ -683,11 +732,11 @@ resolve_link(void *arg, const char *url, size_t line, size_t col)
 		diag_err(lc->e->path, line, col, "link to a missing file: "
 		    "\"%s\" (no %s)", url, path);
 	else if (strlen(norm) > 3 &&
-	    strcmp(norm + strlen(norm) - 3, ".md") == 0)
+	    strcmp(norm + strlen(norm) - 3, ".md") == 0 &&
+	    !in_entry_dir(norm))
 		diag_err(lc->e->path, line, col, "link to \"%s\": that file "
-		    "is not a page of the site (drafts and files outside "
-		    "usecases/, people/, hackathons/ and pages/ are not)",
-		    url);
+		    "is not a page of the site (only files in usecases/, "
+		    "people/, hackathons/ and pages/ are)", url);
 out:
 	free(norm);
 	free(dir);
@@ -982,14 +1031,20 @@ kb_load(const char *root, int drafts)
 	load_seminars(kb);
 
 	/* Drafts are checked like everything else, then left out. */
+	memset(&ld, 0, sizeof(ld));
+	ld.kb = kb;
+	if (!drafts) {
+		draft_targets(&ld, (struct entry **)kb->ucs, kb->ucsz);
+		draft_targets(&ld, (struct entry **)kb->people, kb->peoplesz);
+		draft_targets(&ld, (struct entry **)kb->pages, kb->pagesz);
+		draft_targets(&ld, (struct entry **)kb->hacks, kb->hacksz);
+	}
 	drop_drafts((void **)kb->ucs, &kb->ucsz, drafts, uc_free);
 	drop_drafts((void **)kb->people, &kb->peoplesz, drafts, person_free);
 	drop_drafts((void **)kb->pages, &kb->pagesz, drafts, plain_free);
 	drop_drafts((void **)kb->hacks, &kb->hacksz, drafts, plain_free);
 	link_back(kb);
 
-	memset(&ld, 0, sizeof(ld));
-	ld.kb = kb;
 	for (i = 0; i < kb->ucsz; i++)
 		add_target(&ld, &kb->ucs[i]->e, "usecases/");
 	for (i = 0; i < kb->peoplesz; i++)
@@ -1007,8 +1062,10 @@ kb_load(const char *root, int drafts)
 		render_body(&ld, &kb->pages[i]->e, "../");
 	for (i = 0; i < kb->hacksz; i++)
 		render_body(&ld, &kb->hacks[i]->e, "../../");
-	for (i = 0; i < ld.targetsz; i++)
+	for (i = 0; i < ld.targetsz; i++) {
 		free(ld.targets[i].url);
+		free(ld.targets[i].relcopy);
+	}
 	free(ld.targets);
 	return kb;
 }
