@@ -29,6 +29,8 @@ enum job_type {
 	JOB_PEOPLE,
 	JOB_PERSON,
 	JOB_PAGE,
+	JOB_HACKATHONS,
+	JOB_HACKATHON,
 	JOB_404,
 };
 
@@ -244,6 +246,9 @@ build_menu(const struct kb *kb)
 	menu_add(menu, "Tools", "tools/index.html", "tools");
 	menu_add(menu, "Matrix", "matrix/index.html", "matrix");
 	menu_add(menu, "People", "people/index.html", "people");
+	if (kb->hacksz > 0)
+		menu_add(menu, "Hackathons", "hackathons/index.html",
+		    "hackathons");
 	ps = xcalloc(kb->pagesz, sizeof(*ps));
 	for (i = 0; i < kb->pagesz; i++)
 		if (kb->pages[i]->menu >= 0)
@@ -617,6 +622,7 @@ job_usecase(struct r *r, size_t i)
 			val_set_str(v, "title", t);
 			val_set_str(v, "url", h);
 		}
+	val_set(u, "has_links", val_bool(l->kidsz > 0));
 	val_set(u, "body", val_str(uc->e.html ? uc->e.html : ""));
 	s = edit_url(r->kb, &uc->e);
 	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
@@ -891,6 +897,172 @@ job_page(struct r *r, size_t i)
 	return rc;
 }
 
+/*
+ * People ids or plain names as {name, url, last}: an id links to the
+ * person's page, a plain name is shown as text.
+ */
+static struct val *
+people_list(struct r *r, const struct val *src)
+{
+	struct val	*l = val_list(), *v;
+	const struct val *it;
+	struct person	*p;
+	size_t		 i, n;
+	char		*url;
+
+	if (src == NULL || src->type == VAL_NULL)
+		return l;
+	n = src->type == VAL_LIST ? src->kidsz : 1;
+	for (i = 0; i < n; i++) {
+		it = src->type == VAL_LIST ? src->kids[i] : src;
+		if (it->str == NULL)
+			continue;
+		v = val_push(l, val_map());
+		if ((p = kb_person(r->kb, it->str)) != NULL) {
+			val_set_str(v, "name", p->name ? p->name : p->e.slug);
+			url = xasprintf("people/%s/index.html", p->e.slug);
+			val_set_str(v, "url", url);
+			free(url);
+		} else {
+			val_set_str(v, "name", it->str);
+			val_set(v, "url", val_new(VAL_NULL));
+		}
+		val_set(v, "last", val_bool(i + 1 == n));
+	}
+	return l;
+}
+
+static struct val *
+opt_str(const struct val *map, const char *key)
+{
+	const char	*s = val_get_str(map, key);
+
+	return s ? val_str(s) : val_new(VAL_NULL);
+}
+
+static int
+hack_cmp(const void *a, const void *b)
+{
+	const struct hackathon *ha = *(struct hackathon *const *)a;
+	const struct hackathon *hb = *(struct hackathon *const *)b;
+	const char *sa = val_get_str(ha->e.meta, "start");
+	const char *sb = val_get_str(hb->e.meta, "start");
+
+	return strcmp(sb ? sb : "", sa ? sa : "");
+}
+
+static struct val *
+hack_val(struct r *r, const struct hackathon *h, int full)
+{
+	const struct val *m = h->e.meta, *prog, *src;
+	struct val	*v = val_map(), *l, *day, *ss, *s;
+	struct usecase	*uc;
+	char		*url;
+	size_t		 i, j;
+	int		 b;
+
+	val_set_str(v, "slug", h->e.slug);
+	url = xasprintf("hackathons/%s/index.html", h->e.slug);
+	val_set_str(v, "url", url);
+	free(url);
+	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
+	val_set(v, "level", opt_str(m, "level"));
+	val_set(v, "start", opt_str(m, "start"));
+	val_set(v, "end", opt_str(m, "end"));
+	val_set(v, "venue", opt_str(m, "venue"));
+	val_set(v, "participants", opt_str(m, "participants"));
+	val_set(v, "indico", opt_str(m, "indico"));
+	src = val_get(m, "online");
+	val_set(v, "online", val_bool(src != NULL && bool_value(src, &b) &&
+	    b));
+	if (!full)
+		return v;
+	l = val_set(v, "organizers", people_list(r, val_get(m, "organizers")));
+	val_set(v, "has_organizers", val_bool(l->kidsz > 0));
+	l = val_set(v, "tutors", people_list(r, val_get(m, "tutors")));
+	val_set(v, "has_tutors", val_bool(l->kidsz > 0));
+	l = val_set(v, "exercises", val_list());
+	src = val_get(m, "exercises");
+	for (i = 0; src != NULL && i < (src->type == VAL_LIST ? src->kidsz :
+	    1); i++) {
+		const struct val *it = src->type == VAL_LIST ?
+		    src->kids[i] : src;
+
+		if (it->str != NULL &&
+		    (uc = kb_usecase(r->kb, it->str)) != NULL)
+			val_push(l, r->ucsums[uc_index(r->kb, uc)]);
+	}
+	val_set(v, "has_exercises", val_bool(l->kidsz > 0));
+	l = val_set(v, "programme", val_list());
+	prog = val_get(m, "programme");
+	for (i = 0; prog != NULL && prog->type == VAL_LIST &&
+	    i < prog->kidsz; i++) {
+		day = val_push(l, val_map());
+		val_set(day, "date", opt_str(prog->kids[i], "date"));
+		ss = val_set(day, "sessions", val_list());
+		src = val_get(prog->kids[i], "sessions");
+		for (j = 0; src != NULL && src->type == VAL_LIST &&
+		    j < src->kidsz; j++) {
+			const struct val *sm = src->kids[j];
+			const char *us = val_get_str(sm, "usecase");
+
+			s = val_push(ss, val_map());
+			val_set(s, "start", opt_str(sm, "start"));
+			val_set(s, "end", opt_str(sm, "end"));
+			val_set_str(s, "kind", val_get_str(sm, "kind") ?
+			    val_get_str(sm, "kind") : "other");
+			val_set(s, "title", opt_str(sm, "title"));
+			val_set(s, "room", opt_str(sm, "room"));
+			val_set(s, "speakers", people_list(r,
+			    val_get(sm, "speakers")));
+			val_set(s, "has_speakers", val_bool(
+			    val_get(s, "speakers")->kidsz > 0));
+			if (us != NULL && (uc = kb_usecase(r->kb, us)) != NULL)
+				val_set(s, "usecase",
+				    r->ucsums[uc_index(r->kb, uc)]);
+			else
+				val_set(s, "usecase", val_new(VAL_NULL));
+		}
+	}
+	val_set(v, "has_programme", val_bool(l->kidsz > 0));
+	val_set(v, "body", val_str(h->e.html ? h->e.html : ""));
+	return v;
+}
+
+static int
+job_hackathons(struct r *r)
+{
+	struct hackathon **hs;
+	struct val	*ctx = val_map(), *l;
+	size_t		 i, n = r->kb->hacksz;
+
+	hs = xcalloc(n, sizeof(*hs));
+	memcpy(hs, r->kb->hacks, n * sizeof(*hs));
+	qsort(hs, n, sizeof(*hs), hack_cmp);
+	l = val_set(ctx, "hackathons", val_list());
+	for (i = 0; i < n; i++)
+		val_push(l, hack_val(r, hs[i], 0));
+	free(hs);
+	return emit(r, "hackathons", "hackathons/index.html", 1,
+	    "hackathons", "Hackathons", NULL, ctx);
+}
+
+static int
+job_hackathon(struct r *r, size_t i)
+{
+	const struct hackathon *h = r->kb->hacks[i];
+	struct val	*ctx = val_map();
+	char		*path;
+	int		 rc;
+
+	val_set(ctx, "hack", hack_val(r, h, 1));
+	path = xasprintf("hackathons/%s/index.html", h->e.slug);
+	rc = emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
+	    h->e.title : h->e.slug, NULL, ctx);
+	free(path);
+	return rc;
+}
+
 static int
 run_job(struct r *r, const struct job *j)
 {
@@ -915,6 +1087,10 @@ run_job(struct r *r, const struct job *j)
 		return job_person(r, j->a);
 	case JOB_PAGE:
 		return job_page(r, j->a);
+	case JOB_HACKATHONS:
+		return job_hackathons(r);
+	case JOB_HACKATHON:
+		return job_hackathon(r, j->a);
 	case JOB_404:
 		return emit(r, "404", "404.html", 0, "404", "Page not found",
 		    NULL, val_map());
@@ -1084,6 +1260,13 @@ write_sitemap(struct r *r)
 			p = xasprintf("%s/index.html",
 			    r->kb->pages[j->a]->e.slug);
 			break;
+		case JOB_HACKATHONS:
+			p = xstrdup("hackathons/index.html");
+			break;
+		case JOB_HACKATHON:
+			p = xasprintf("hackathons/%s/index.html",
+			    r->kb->hacks[j->a]->e.slug);
+			break;
 		default:
 			continue;
 		}
@@ -1204,6 +1387,10 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		add_job(&r, JOB_PERSON, i, 0);
 	for (i = 0; i < kb->pagesz; i++)
 		add_job(&r, JOB_PAGE, i, 0);
+	if (kb->hacksz > 0)
+		add_job(&r, JOB_HACKATHONS, 0, 0);
+	for (i = 0; i < kb->hacksz; i++)
+		add_job(&r, JOB_HACKATHON, i, 0);
 	add_job(&r, JOB_404, 0, 0);
 
 	nth = opts->jobs > 1 ? (size_t)opts->jobs : 1;
