@@ -352,7 +352,8 @@ ucsum_list(struct r *r, struct usecase **ucs, size_t n)
 	size_t		 i;
 
 	s = xcalloc(n, sizeof(*s));
-	memcpy(s, ucs, n * sizeof(*s));
+	if (n > 0)
+		memcpy(s, ucs, n * sizeof(*s));
 	qsort(s, n, sizeof(*s), title_cmp);
 	for (i = 0; i < n; i++)
 		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
@@ -402,7 +403,8 @@ sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
 	struct term	**ts;
 
 	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
-	memcpy(ts, kb->tax.terms[d], kb->tax.termsz[d] * sizeof(*ts));
+	if (kb->tax.termsz[d] > 0)
+		memcpy(ts, kb->tax.terms[d], kb->tax.termsz[d] * sizeof(*ts));
 	qsort(ts, kb->tax.termsz[d], sizeof(*ts), cmp);
 	return ts;
 }
@@ -433,7 +435,8 @@ job_home(struct r *r)
 		free(ts);
 	}
 	s = xcalloc(kb->ucsz, sizeof(*s));
-	memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
+	if (kb->ucsz > 0)
+		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
 	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
 	n = kb->ucsz < 8 ? kb->ucsz : 8;
 	c = val_set(ctx, "newest", val_list());
@@ -830,7 +833,8 @@ job_people(struct r *r)
 	size_t		 i;
 
 	ps = xcalloc(kb->peoplesz, sizeof(*ps));
-	memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
+	if (kb->peoplesz > 0)
+		memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
 	qsort(ps, kb->peoplesz, sizeof(*ps), person_cmp);
 	l = val_set(ctx, "people", val_list());
 	for (i = 0; i < kb->peoplesz; i++) {
@@ -1037,7 +1041,8 @@ job_hackathons(struct r *r)
 	size_t		 i, n = r->kb->hacksz;
 
 	hs = xcalloc(n, sizeof(*hs));
-	memcpy(hs, r->kb->hacks, n * sizeof(*hs));
+	if (n > 0)
+		memcpy(hs, r->kb->hacks, n * sizeof(*hs));
 	qsort(hs, n, sizeof(*hs), hack_cmp);
 	l = val_set(ctx, "hackathons", val_list());
 	for (i = 0; i < n; i++)
@@ -1159,7 +1164,8 @@ write_feed(struct r *r)
 	int		 rc;
 
 	s = xcalloc(kb->ucsz, sizeof(*s));
-	memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
+	if (kb->ucsz > 0)
+		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
 	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
 	n = kb->ucsz < 50 ? kb->ucsz : 50;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
