@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2
 CFLAGS	?= -O2 -g
 WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -68,7 +68,11 @@ install: kbgen
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kbgen $(DESTDIR)$(MANDIR)/man1/kbgen.1 $(DESTDIR)$(MANDIR)/man5/kbgen.5
 
+# Rewrite the golden pages of tests/site.test.sh (review the diff!).
+regen: kbgen
+	@sh tests/regen.sh
+
 clean:
 	rm -rf .obj .obj-asan kbgen tests/out
 
-.PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean
+.PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean regen

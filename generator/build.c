@@ -95,6 +95,7 @@ index_kb(struct idx *idx, const struct kb *kb)
 {
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*rec, *l;
+	const struct term *t;
 	size_t		 i, j;
 	int		 d;
 
@@ -123,9 +124,11 @@ index_kb(struct idx *idx, const struct kb *kb)
 			goto fail;
 		for (d = 0; d < DIM__MAX; d++)
 			for (j = 0; j < uc->termsz[d]; j++)
-				if (!idx_put_term(idx, dim_names[d],
-				    uc->terms[d][j]->slug, uc->e.slug))
-					goto fail;
+				for (t = uc->terms[d][j]; t != NULL;
+				    t = t->parent)
+					if (!idx_put_term(idx, dim_names[d],
+					    t->slug, uc->e.slug))
+						goto fail;
 	}
 	for (i = 0; i < kb->peoplesz; i++) {
 		rec = val_map();
@@ -145,6 +148,37 @@ fail:
 	buf_free(&b);
 	idx_abort(idx);
 	return 0;
+}
+
+/*
+ * Attach what kbgen sync recorded to each use case.  Never touches the
+ * network: a use case never synced simply has no provenance.
+ */
+static void
+attach_provenance(struct idx *idx, struct kb *kb)
+{
+	char	*rec;
+	size_t	 i, sz;
+
+	for (i = 0; i < kb->ucsz; i++) {
+		rec = NULL;
+		if (idx_get_rec(idx, "provenance", kb->ucs[i]->e.slug, &rec,
+		    &sz) == 1)
+			kb->ucs[i]->prov = json_parse(rec, sz);
+		free(rec);
+	}
+}
+
+static char *
+today_utc(void)
+{
+	char		 buf[16];
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+	return xstrdup(buf);
 }
 
 static int
@@ -168,6 +202,7 @@ cmd_build(const struct opts *o)
 	struct render_opts	 ro;
 	char			*out, *cache, *tdir, *assets = NULL;
 	char			*content, *prev = NULL, fpbuf[32];
+	char			*synced = NULL, *today = NULL;
 	const char		*dirs[2];
 	uint64_t		 fp;
 	size_t			 written, kept, removed;
@@ -193,6 +228,11 @@ cmd_build(const struct opts *o)
 	dirs[1] = tdir;
 	fp = hash64(out, strlen(out), 0);
 	fp = hash64(&o->drafts, sizeof(o->drafts), fp);
+	/* A sync changes pages without touching content/. */
+	if (idx_get_meta(idx, "synced_at", &synced) == 1)
+		fp = hash64(synced, strlen(synced), fp);
+	today = today_utc();
+	fp = hash64(today, strlen(today), fp);
 	fp = site_fingerprint(dirs, 2, fp);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
 	if (!o->force && is_dir(out) &&
@@ -211,10 +251,12 @@ cmd_build(const struct opts *o)
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
-	if ((so = site_out_new(out, idx)) == NULL)
+	attach_provenance(idx, kb);
+	if ((so = site_out_new(out, idx, o->force)) == NULL)
 		goto out;
 	memset(&ro, 0, sizeof(ro));
 	ro.tmpls = ts;
+	ro.today = today;
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();
@@ -242,6 +284,8 @@ out:
 	kb_free(kb);
 	idx_free(idx);
 	free(prev);
+	free(synced);
+	free(today);
 	free(assets);
 	free(content);
 	free(tdir);

@@ -835,6 +835,8 @@ uc_free(void *p)
 	if (uc == NULL)
 		return;
 	entry_free(&uc->e);
+	val_free(uc->prov);
+	val_free(uc->hist);
 	for (d = 0; d < DIM__MAX; d++)
 		free(uc->terms[d]);
 	free(uc->contacts);
@@ -932,12 +934,21 @@ link_back(struct kb *kb)
 
 	for (i = 0; i < kb->ucsz; i++) {
 		uc = kb->ucs[i];
+		/*
+		 * A use case of a term is one of its broader terms too
+		 * (LSTM under RNN); a term is visited once per use case.
+		 */
 		for (d = 0; d < DIM__MAX; d++)
 			for (j = 0; j < uc->termsz[d]; j++) {
-				t = uc->terms[d][j];
-				t->ucs = xreallocarray(t->ucs, t->ucsz + 1,
-				    sizeof(*t->ucs));
-				t->ucs[t->ucsz++] = uc;
+				for (t = uc->terms[d][j]; t != NULL;
+				    t = t->parent) {
+					if (t->ucsz > 0 &&
+					    t->ucs[t->ucsz - 1] == uc)
+						continue;
+					t->ucs = xreallocarray(t->ucs,
+					    t->ucsz + 1, sizeof(*t->ucs));
+					t->ucs[t->ucsz++] = uc;
+				}
 			}
 		for (j = 0; j < uc->contactsz; j++) {
 			p = uc->contacts[j];

@@ -59,6 +59,7 @@ size_t		 edit_distance(const char *, const char *);
 int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 strcasecmp_ascii(const char *, const char *);
+int		 url_safe(const char *);
 
 /* diag.c: diagnostics as path:line:col and error counts. */
 
@@ -271,6 +272,11 @@ int		 idx_list_outputs(struct idx *, char ***out, size_t *outsz);
 /* meta key/value strings: -1 error, 0 absent, 1 found (*v new). */
 int		 idx_get_meta(struct idx *, const char *key, char **v);
 int		 idx_put_meta(struct idx *, const char *key, const char *v);
+/* Records of repos, provenance, history, runs, links (see index.c). */
+int		 idx_get_rec(struct idx *, const char *db, const char *key,
+		    char **v, size_t *vsz);
+int		 idx_put_rec(struct idx *, const char *db, const char *key,
+		    const char *v, size_t vsz);
 
 /* schema.c: check a YAML mapping against a table of known keys. */
 
@@ -392,6 +398,8 @@ struct usecase {
 	size_t		  termsz[DIM__MAX];
 	struct person	**contacts;	/* owned array */
 	size_t		  contactsz;
+	struct val	 *prov;	/* provenance from kbgen sync, owned, or NULL */
+	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
 };
 
 struct page {
@@ -445,10 +453,13 @@ struct site_out;
  * Start a build of outdir: files go to a fresh folder beside it, which
  * site_out_commit swaps with outdir in one rename.  idx (may be NULL)
  * holds the hashes of the outputs last published; a file whose bytes
- * hash as before is hard-linked from the old site instead of written.
+ * hash as before is hard-linked from the old site instead of written
+ * (with verify, only after comparing its bytes, so that --force
+ * repairs a damaged site).
  * NULL on failure (reported).
  */
-struct site_out	*site_out_new(const char *outdir, struct idx *idx);
+struct site_out	*site_out_new(const char *outdir, struct idx *idx,
+		    int verify);
 
 /*
  * Add the file path (relative, '/'-separated) with the given bytes.
@@ -486,6 +497,7 @@ uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 
 struct render_opts {
 	const struct tmpl_set *tmpls;	/* the theme */
+	const char	*today;	/* YYYY-MM-DD, for "stale" */
 	const char	*assets;	/* theme assets folder, may be NULL */
 	int		 jobs;	/* rendering threads (>= 1) */
 	const char	*now;	/* build time, RFC 3339, for feeds */
@@ -501,6 +513,7 @@ int		 render_site(const struct kb *, const struct render_opts *,
 /* json.c: the only jansson user. */
 
 char		*json_get_str(const char *, size_t, const char *);
+struct val	*json_parse(const char *, size_t);
 
 /* build.c: the commands, called by main.c with parsed options. */
 
@@ -513,11 +526,81 @@ struct opts {
 	int		 force;	/* --force: rebuild even if unchanged */
 	int		 jobs;	/* -j: threads, 0 for the number of CPUs */
 	int		 quiet;	/* -q */
+	int		 offline;	/* --offline: no network, inspect clones */
 };
 
 /* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */
 int		 cmd_build(const struct opts *);
 int		 cmd_lint(const struct opts *);
 int		 cmd_query(const struct opts *, int argc, char **argv);
+
+/* sync.c: kbgen sync. */
+
+int		 cmd_sync(const struct opts *, int argc, char **argv);
+
+/* gitsync.c: the only libgit2 user.  Collecting repositories. */
+
+/*
+ * Call once before any other gs_ function (and gs_shutdown at exit).
+ */
+int		 gs_init(void);
+void		 gs_shutdown(void);
+
+/*
+ * Clone url into the bare repository dir (first time) or fetch every
+ * branch and tag into it (later), forcing updated refs, and record the
+ * remote's HEAD.  url may be a path, file://, https:// (with token, if
+ * not NULL, sent as the password of user "x-access-token"; the token
+ * never appears in messages) or ssh (through the agent).  progress
+ * (may be NULL) is called with received and total objects and bytes.
+ * On failure returns 0 and sets *err to a new one-line message (caller
+ * frees), leaving a previous clone intact.  Safe from several threads
+ * on different dirs.
+ */
+int		 gs_fetch(const char *dir, const char *url, const char *token,
+		    void (*progress)(void *, size_t, size_t, size_t),
+		    void *arg, char **err);
+
+/*
+ * Resolve ref (branch, tag, commit id or prefix; NULL for the remote
+ * HEAD) in the bare repository dir and describe that commit into the
+ * map rec (keys replaced): commit (40 hex), commit_date (YYYY-MM-DD,
+ * UTC), author (name), last_activity (date of the newest commit on any
+ * branch), contributors_year (distinct author e-mails in the year
+ * before last_activity), subdir_exists, example_exists (booleans;
+ * subdir and example may be NULL), files (list of paths of *.ipynb,
+ * *.py, *.sh, *.R below subdir, at most 200, sorted), license (path of
+ * LICENSE*, COPYING* at the top, or null), readme (plain first
+ * paragraph of README*, at most 500 bytes, or null).  Reads only the
+ * object database.  Returns 0 and sets *err when the ref cannot be
+ * resolved.
+ */
+int		 gs_inspect(const char *dir, const char *ref,
+		    const char *subdir, const char *example, struct val *rec,
+		    char **err);
+
+/*
+ * Whether commit old is an ancestor of (or equal to) commit new in
+ * dir: 1 yes, 0 no (history rewritten), -1 error (e.g. unknown).
+ */
+int		 gs_descends(const char *dir, const char *oldc,
+		    const char *newc);
+
+/*
+ * Write the tree of commit (40 hex) into the folder dest, which must
+ * not exist or be empty.  Returns 0 and sets *err on failure.
+ */
+int		 gs_checkout(const char *dir, const char *commit,
+		    const char *dest, char **err);
+
+/*
+ * History of the files of the git work tree that contains folder
+ * path: a new map from file paths relative to path (e.g.
+ * "usecases/x.md") to maps {added, updated (YYYY-MM-DD of the first and
+ * last commit touching it), authors (number of distinct authors)}.
+ * *head (new string, may be NULL) is the commit id of HEAD.  Returns
+ * NULL when path is not inside a git work tree (not an error).
+ */
+struct val	*gs_history(const char *path, char **head);
 
 #endif /* !KBGEN_EXTERN_H */

@@ -38,6 +38,8 @@ struct idx {
 	MDB_dbi		 runs;
 	MDB_dbi		 outputs;
 	MDB_dbi		 links;
+	MDB_dbi		 provenance;	/* use-case slug -> JSON record */
+	MDB_dbi		 history;	/* content file -> JSON dates */
 };
 
 /* Report a library failure once, with the index folder. */
@@ -180,6 +182,8 @@ opendbs(struct idx *i)
 		{ "runs", &i->runs, 0 },
 		{ "outputs", &i->outputs, 0 },
 		{ "links", &i->links, 0 },
+		{ "provenance", &i->provenance, 0 },
+		{ "history", &i->history, 0 },
 	};
 	MDB_txn	*txn = NULL;
 	MDB_val	 k, v;
@@ -810,6 +814,93 @@ idx_put_meta(struct idx *i, const char *key, const char *v)
 	d = sval(v);
 	if ((rc = mdb_put(txn, i->meta, &k, &d, 0)) != 0) {
 		diag_sys(i->dir, "mdb_put meta %s: %s", key,
+		    mdb_strerror(rc));
+		goto out;
+	}
+	ok = 1;
+out:
+	return endwrite(i, txn, ok);
+}
+
+/*
+ * The record databases that idx_get_rec and idx_put_rec reach by name.
+ */
+static const MDB_dbi *
+recdbi(const struct idx *i, const char *db)
+{
+	if (strcmp(db, "repos") == 0)
+		return &i->repos;
+	if (strcmp(db, "provenance") == 0)
+		return &i->provenance;
+	if (strcmp(db, "history") == 0)
+		return &i->history;
+	if (strcmp(db, "runs") == 0)
+		return &i->runs;
+	if (strcmp(db, "links") == 0)
+		return &i->links;
+	return NULL;
+}
+
+/*
+ * The record under key in the named database (repos, provenance,
+ * history, runs, links).  Returns -1 on error (reported), 0 if absent,
+ * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
+ */
+int
+idx_get_rec(struct idx *i, const char *db, const char *key, char **v,
+    size_t *vsz)
+{
+	const MDB_dbi	*dbi;
+	MDB_txn		*txn = NULL;
+	MDB_val		 k, d;
+	int		 rc, res = -1;
+
+	if ((dbi = recdbi(i, db)) == NULL) {
+		diag_sys(i->dir, "no database %s", db);
+		return -1;
+	}
+	if (!getread(i, &txn))
+		return -1;
+	k = sval(key);
+	if ((rc = mdb_get(txn, *dbi, &k, &d)) == MDB_NOTFOUND)
+		res = 0;
+	else if (rc != 0)
+		diag_sys(i->dir, "mdb_get %s %s: %s", db, key,
+		    mdb_strerror(rc));
+	else {
+		*v = xstrndup(d.mv_data, d.mv_size);
+		if (vsz != NULL)
+			*vsz = d.mv_size;
+		res = 1;
+	}
+	endread(i, txn);
+	return res;
+}
+
+/*
+ * Store v (vsz bytes, copied) under key in the named database,
+ * replacing any earlier record.  Returns 1, or 0 on failure (reported).
+ */
+int
+idx_put_rec(struct idx *i, const char *db, const char *key, const char *v,
+    size_t vsz)
+{
+	const MDB_dbi	*dbi;
+	MDB_txn		*txn = NULL;
+	MDB_val		 k, d;
+	int		 rc, ok = 0;
+
+	if ((dbi = recdbi(i, db)) == NULL) {
+		diag_sys(i->dir, "no database %s", db);
+		return 0;
+	}
+	if (!getwrite(i, &txn))
+		return 0;
+	k = sval(key);
+	d.mv_data = (void *)v;
+	d.mv_size = vsz;
+	if ((rc = mdb_put(txn, *dbi, &k, &d, 0)) != 0) {
+		diag_sys(i->dir, "mdb_put %s %s: %s", db, key,
 		    mdb_strerror(rc));
 		goto out;
 	}

@@ -5,6 +5,7 @@
  * entries as JSON, and commands that print from the index pick fields
  * out of them here.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -29,4 +30,63 @@ json_get_str(const char *p, size_t sz, const char *key)
 		s = xstrdup(json_string_value(v));
 	json_decref(root);
 	return s;
+}
+
+static struct val *
+from_json(const json_t *j)
+{
+	struct val	*v, *k;
+	const char	*key;
+	json_t		*item;
+	size_t		 i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		v = val_map();
+		json_object_foreach((json_t *)j, key, item) {
+			k = from_json(item);
+			val_set(v, key, k);
+		}
+		return v;
+	case JSON_ARRAY:
+		v = val_list();
+		json_array_foreach(j, i, item)
+			val_push(v, from_json(item));
+		return v;
+	case JSON_STRING:
+		return val_strn(json_string_value(j), json_string_length(j));
+	case JSON_INTEGER:
+		return val_int((long long)json_integer_value(j));
+	case JSON_REAL:
+		v = val_new(VAL_NUM);
+		v->num = json_real_value(j);
+		v->str = xasprintf("%.17g", v->num);
+		v->strsz = strlen(v->str);
+		return v;
+	case JSON_TRUE:
+		return val_bool(1);
+	case JSON_FALSE:
+		return val_bool(0);
+	default:
+		return val_new(VAL_NULL);
+	}
+}
+
+/*
+ * Parse JSON text into a new val tree (caller frees), keeping object
+ * member order.  NULL if the text is not valid JSON.
+ */
+struct val *
+json_parse(const char *p, size_t sz)
+{
+	json_t		*root;
+	json_error_t	 err;
+	struct val	*v;
+
+	if ((root = json_loadb(p, sz, JSON_DECODE_ANY |
+	    JSON_ALLOW_NUL, &err)) == NULL)
+		return NULL;
+	v = from_json(root);
+	json_decref(root);
+	return v;
 }

@@ -48,6 +48,7 @@ struct r {
 	struct val	**terms[DIM__MAX];	/* shared term values */
 	struct val	**prefs;	/* shared person refs */
 	struct val	*menu;	/* shared menu, nothing current */
+	char		*base;	/* base_url ending in '/', or NULL */
 	struct job	*jobs;
 	size_t		 jobsz;
 	size_t		 next;	/* next job to take */
@@ -69,6 +70,27 @@ unshare_free(struct val *v)
 		return;
 	v->shared = 0;
 	val_free(v);
+}
+
+/*
+ * A URL from the content as a value: null when missing or when its
+ * scheme could run code (javascript: and the like), so the page shows
+ * no link rather than a live one.
+ */
+static struct val *
+opt_url(const struct val *map, const char *key)
+{
+	const char	*s = val_get_str(map, key);
+
+	return s != NULL && url_safe(s) ? val_str(s) : val_new(VAL_NULL);
+}
+
+static struct val *
+opt_str(const struct val *map, const char *key)
+{
+	const char	*s = val_get_str(map, key);
+
+	return s ? val_str(s) : val_new(VAL_NULL);
 }
 
 /* A borrowed list of shared values. */
@@ -132,7 +154,6 @@ term_val(const struct kb *kb, const struct term *t)
 	val_set_str(v, "url", url);
 	free(url);
 	val_set(v, "count", val_int((long long)t->ucsz));
-	val_set_str(v, "dim", dim_names[t->dim]);
 	if (t->desc != NULL) {
 		memset(&mo, 0, sizeof(mo));
 		mo.path = kb->tax.path;
@@ -158,9 +179,69 @@ terms_list(struct r *r, struct term **ts, size_t n)
 	return l;
 }
 
+/*
+ * Whether the date a (YYYY-MM-DD) is more than two years before b.
+ */
+static int
+older_than_two_years(const char *a, const char *b)
+{
+	char	 lim[32];
+	int	 y;
+
+	if (a == NULL || b == NULL || strlen(b) != 10)
+		return 0;
+	y = atoi(b) - 2;
+	snprintf(lim, sizeof(lim), "%04d%s", y, b + 4);
+	return strcmp(a, lim) < 0;
+}
+
+/*
+ * What sync said of a use case's repository: "unreachable" (the last
+ * sync failed), "stale" (no commit for two years), "reachable", or
+ * NULL when never synced.
+ */
+static const char *
+repo_state(const struct r *r, const struct usecase *uc)
+{
+	if (uc->prov == NULL)
+		return NULL;
+	if (val_get_str(uc->prov, "unreachable_since") != NULL)
+		return "unreachable";
+	if (val_get_str(uc->prov, "commit") == NULL)
+		return NULL;
+	if (older_than_two_years(val_get_str(uc->prov, "last_activity"),
+	    r->opts->today))
+		return "stale";
+	return "reachable";
+}
+
+/*
+ * Whether the facet list in b already holds "dim:slug".
+ */
+static int
+has_word(struct buf *b, const char *dim, const char *slug)
+{
+	char	*w;
+	const char *p;
+	size_t	 n;
+	int	 found = 0;
+
+	w = xasprintf("%s:%s", dim, slug);
+	n = strlen(w);
+	for (p = buf_cstr(b); (p = strstr(p, w)) != NULL; p += n)
+		if ((p == b->data || p[-1] == ' ') &&
+		    (p[n] == ' ' || p[n] == '\0')) {
+			found = 1;
+			break;
+		}
+	free(w);
+	return found;
+}
+
 static struct val *
 ucsum_val(struct r *r, const struct usecase *uc)
 {
+	const struct term *t;
 	struct val	*v = val_map();
 	struct buf	 f = { NULL, 0, 0 };
 	size_t		 i;
@@ -180,12 +261,21 @@ ucsum_val(struct r *r, const struct usecase *uc)
 		val_set(v, dim_keys[d], terms_list(r, uc->terms[d],
 		    uc->termsz[d]));
 		for (i = 0; i < uc->termsz[d]; i++)
-			buf_printf(&f, "%s%s:%s", f.sz ? " " : "",
-			    dim_names[d], uc->terms[d][i]->slug);
+			for (t = uc->terms[d][i]; t != NULL; t = t->parent)
+				if (!has_word(&f, dim_names[d], t->slug))
+					buf_printf(&f, "%s%s:%s", f.sz ? " " :
+					    "", dim_names[d], t->slug);
 	}
 	if (uc->kind != NULL)
 		buf_printf(&f, "%skind:%s", f.sz ? " " : "", uc->kind);
+	if (repo_state(r, uc) != NULL)
+		buf_printf(&f, "%srepository:%s", f.sz ? " " : "",
+		    repo_state(r, uc));
 	val_set(v, "executable", val_bool(uc->example != NULL));
+	val_set(v, "repo_state", repo_state(r, uc) ?
+	    val_str(repo_state(r, uc)) : val_new(VAL_NULL));
+	val_set(v, "updated", uc->hist && val_get_str(uc->hist, "updated") ?
+	    val_str(val_get_str(uc->hist, "updated")) : val_new(VAL_NULL));
 	val_set(v, "facets", val_str(buf_cstr(&f)));
 	buf_free(&f);
 	return v;
@@ -217,6 +307,7 @@ menu_add(struct val *menu, const char *title, const char *url,
 	val_set_str(m, "url", url);
 	val_set_str(m, "section", section);
 	val_set(m, "current", val_bool(0));
+	val_set(m, "active", val_bool(0));
 	val_push(menu, m);
 }
 
@@ -269,15 +360,18 @@ build_menu(const struct kb *kb)
  * marked.  Cheap: a dozen small maps.
  */
 static struct val *
-menu_for(const struct r *r, const char *section)
+menu_for(const struct r *r, const char *section, const char *path)
 {
 	struct val	*m = val_copy(r->menu);
 	size_t		 i;
 
 	m->shared = 0;
-	for (i = 0; i < m->kidsz; i++)
+	for (i = 0; i < m->kidsz; i++) {
 		if (strcmp(val_get_str(m->kids[i], "section"), section) == 0)
+			val_set(m->kids[i], "active", val_bool(1));
+		if (strcmp(val_get_str(m->kids[i], "url"), path) == 0)
 			val_set(m->kids[i], "current", val_bool(1));
+	}
 	return m;
 }
 
@@ -302,15 +396,16 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	val_set(site, "description", r->kb->site.description ?
 	    val_str(r->kb->site.description) : val_new(VAL_NULL));
 	val_set_str(site, "language", r->kb->site.language);
-	val_set(site, "base_url", r->kb->site.base_url ?
-	    val_str(r->kb->site.base_url) : val_new(VAL_NULL));
+	val_set(site, "base_url", r->base ? val_str(r->base) :
+	    val_new(VAL_NULL));
 	val_set_str(site, "generator", "kbgen " KBGEN_VERSION);
-	val_set(site, "menu", menu_for(r, section));
+	val_set(site, "menu", menu_for(r, section, path));
 	page = val_set(ctx, "page", val_map());
 	val_set_str(page, "title", title);
 	val_set(page, "description", desc ? val_str(desc) :
 	    val_new(VAL_NULL));
-	val_set_str(page, "section", section);
+	val_set_str(page, "section", strcmp(tmpl, "index") == 0 ? "home" :
+	    tmpl);
 	if (tmpl_render(r->opts->tmpls, tmpl, ctx, &out))
 		rc = site_out_put(r->so, path, out.data ? out.data : "",
 		    out.sz);
@@ -344,6 +439,19 @@ added_cmp(const void *a, const void *b)
 }
 
 /* Use-case summaries of ucs, sorted by title. */
+static struct val *
+ucsum_list(struct r *r, struct usecase **ucs, size_t n);
+
+/*
+ * Set "usecases" (summaries of ucs) and "has_usecases" in ctx.
+ */
+static void
+set_usecases(struct r *r, struct val *ctx, struct usecase **ucs, size_t n)
+{
+	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
+	val_set(ctx, "has_usecases", val_bool(n > 0));
+}
+
 static struct val *
 ucsum_list(struct r *r, struct usecase **ucs, size_t n)
 {
@@ -430,7 +538,9 @@ job_home(struct r *r)
 	for (d = 0; d < DIM__MAX; d++) {
 		dv = val_push(dims, dim_val(d));
 		ts = sorted_terms(kb, d, count_cmp);
-		n = kb->tax.termsz[d] < 8 ? kb->tax.termsz[d] : 8;
+		for (n = 0; n < kb->tax.termsz[d] && n < 8 &&
+		    ts[n]->ucsz > 0; n++)
+			continue;
 		val_set(dv, "terms", terms_list(r, ts, n));
 		free(ts);
 	}
@@ -466,7 +576,7 @@ job_catalogue(struct r *r)
 	size_t		 i, j, n;
 	int		 d;
 
-	val_set(ctx, "usecases", ucsum_list(r, kb->ucs, kb->ucsz));
+	set_usecases(r, ctx, kb->ucs, kb->ucsz);
 	val_set(val_set(ctx, "counts", val_map()), "usecases",
 	    val_int((long long)kb->ucsz));
 	facets = val_set(ctx, "facets", val_list());
@@ -499,6 +609,30 @@ job_catalogue(struct r *r)
 		val_set_str(k, "slug", kinds[i]);
 		val_set(k, "count", val_int((long long)n));
 		val_set(k, "url", val_new(VAL_NULL));
+	}
+	f = val_push(facets, val_map());
+	val_set_str(f, "key", "repository");
+	val_set_str(f, "label", "Repository");
+	kt = val_set(f, "terms", val_list());
+	for (i = 0; i < 3; i++) {
+		static const char *const st[] = { "reachable", "stale",
+		    "unreachable" };
+
+		for (n = j = 0; j < kb->ucsz; j++)
+			if (repo_state(r, kb->ucs[j]) != NULL &&
+			    strcmp(repo_state(r, kb->ucs[j]), st[i]) == 0)
+				n++;
+		if (n == 0)
+			continue;
+		k = val_push(kt, val_map());
+		val_set_str(k, "name", st[i]);
+		val_set_str(k, "slug", st[i]);
+		val_set(k, "count", val_int((long long)n));
+		val_set(k, "url", val_new(VAL_NULL));
+	}
+	if (kt->kidsz == 0) {
+		facets->kidsz--;
+		val_free(f);
 	}
 	return emit(r, "catalogue", "catalogue/index.html", 1, "catalogue",
 	    "Catalogue", "Every use case, with filters.", ctx);
@@ -563,6 +697,178 @@ edit_url(const struct kb *kb, const struct entry *e)
 	return buf_steal(&b);
 }
 
+/*
+ * Owner and repository name of an https URL shaped host/owner/repo,
+ * as new strings; 0 if the URL has another shape.
+ */
+static int
+owner_repo(const char *url, char **owner, char **repo)
+{
+	const char	*p, *s1, *s2;
+	size_t		 n;
+
+	if (url == NULL || strncmp(url, "https://", 8) != 0)
+		return 0;
+	if ((p = strchr(url + 8, '/')) == NULL)
+		return 0;
+	s1 = p + 1;
+	if ((s2 = strchr(s1, '/')) == NULL || s2 == s1)
+		return 0;
+	n = strlen(s2 + 1);
+	while (n > 0 && s2[n] == '/')
+		n--;
+	if (n > 4 && strncmp(s2 + 1 + n - 4, ".git", 4) == 0)
+		n -= 4;
+	if (n == 0 || memchr(s2 + 1, '/', n) != NULL)
+		return 0;
+	*owner = xstrndup(s1, (size_t)(s2 - s1));
+	*repo = xstrndup(s2 + 1, n);
+	return 1;
+}
+
+/*
+ * A link to a commit, or to a file at a commit (path not NULL), on
+ * hosts whose URL layout is known; NULL elsewhere.
+ */
+static char *
+host_url(const char *url, const char *commit, const char *path)
+{
+	const char	*host;
+	char		*base, *res = NULL;
+	size_t		 n;
+
+	if (url == NULL || commit == NULL ||
+	    strncmp(url, "https://", 8) != 0)
+		return NULL;
+	n = strlen(url);
+	if (n > 4 && strcmp(url + n - 4, ".git") == 0)
+		n -= 4;
+	base = xstrndup(url, n);
+	host = url + 8;
+	if (strncmp(host, "github.com/", 11) == 0)
+		res = path ? xasprintf("%s/blob/%s/%s", base, commit, path) :
+		    xasprintf("%s/commit/%s", base, commit);
+	else if (strncmp(host, "bitbucket.org/", 14) == 0)
+		res = path ? xasprintf("%s/src/%s/%s", base, commit, path) :
+		    xasprintf("%s/commits/%s", base, commit);
+	else if (strstr(host, "gitlab") != NULL ||
+	    strncmp(host, "baltig.infn.it/", 15) == 0)
+		res = path ? xasprintf("%s/-/blob/%s/%s", base, commit, path) :
+		    xasprintf("%s/-/commit/%s", base, commit);
+	free(base);
+	return res;
+}
+
+static char *
+fill_pattern(const char *pat, const char *owner, const char *repo,
+    const char *commit, const char *path)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p;
+
+	for (p = pat; *p != '\0'; p++) {
+		if (strncmp(p, "{owner}", 7) == 0) {
+			buf_puts(&b, owner);
+			p += 6;
+		} else if (strncmp(p, "{repo}", 6) == 0) {
+			buf_puts(&b, repo);
+			p += 5;
+		} else if (strncmp(p, "{commit}", 8) == 0) {
+			buf_puts(&b, commit);
+			p += 7;
+		} else if (strncmp(p, "{path}", 6) == 0) {
+			buf_puts(&b, path);
+			p += 5;
+		} else
+			buf_putc(&b, *p);
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * The provenance of a use case for its page, or null when never
+ * synced.
+ */
+static struct val *
+prov_val(struct r *r, const struct usecase *uc)
+{
+	const struct val *p = uc->prov, *files, *oi;
+	const char	*commit, *url, *subdir, *host;
+	struct val	*v, *l, *f;
+	char		*s, *path, *owner = NULL, *repo = NULL;
+	size_t		 i;
+
+	if (p == NULL)
+		return val_new(VAL_NULL);
+	v = val_map();
+	commit = val_get_str(p, "commit");
+	url = val_get_str(p, "url");
+	subdir = val_get_str(p, "subdir");
+	val_set(v, "commit", commit ? val_str(commit) : val_new(VAL_NULL));
+	if (commit != NULL) {
+		s = xstrndup(commit, 12);
+		val_set_str(v, "short", s);
+		free(s);
+	} else
+		val_set(v, "short", val_new(VAL_NULL));
+	s = host_url(url, commit, NULL);
+	val_set(v, "commit_url", s ? val_str(s) : val_new(VAL_NULL));
+	free(s);
+	for (i = 0; i < 7; i++) {
+		static const char *const keys[] = { "commit_date", "author",
+		    "last_activity", "license", "readme", "fetched_at",
+		    "unreachable_since" };
+		const char *x = val_get_str(p, keys[i]);
+
+		val_set(v, keys[i], x ? val_str(x) : val_new(VAL_NULL));
+	}
+	val_set(v, "error", val_get_str(p, "error") ?
+	    val_str(val_get_str(p, "error")) : val_new(VAL_NULL));
+	val_set(v, "contributors_year", val_get_str(p, "contributors_year") ?
+	    val_str(val_get_str(p, "contributors_year")) : val_new(VAL_NULL));
+	val_set(v, "stale", val_bool(older_than_two_years(
+	    val_get_str(p, "last_activity"), r->opts->today)));
+	l = val_set(v, "files", val_list());
+	files = val_get(p, "files");
+	for (i = 0; files != NULL && files->type == VAL_LIST &&
+	    i < files->kidsz; i++) {
+		if (files->kids[i]->str == NULL)
+			continue;
+		f = val_push(l, val_map());
+		val_set_str(f, "path", files->kids[i]->str);
+		s = host_url(url, commit, files->kids[i]->str);
+		val_set(f, "url", s ? val_str(s) : val_new(VAL_NULL));
+		free(s);
+	}
+	val_set(v, "has_files", val_bool(l->kidsz > 0));
+	l = val_set(v, "open_in", val_list());
+	oi = val_get(r->kb->site.tree, "open_in");
+	if (commit != NULL && uc->example != NULL && oi != NULL &&
+	    oi->type == VAL_LIST && owner_repo(url, &owner, &repo)) {
+		path = subdir ? xasprintf("%s/%s", subdir, uc->example) :
+		    xstrdup(uc->example);
+		for (i = 0; i < oi->kidsz; i++) {
+			const char *name = val_get_str(oi->kids[i], "name");
+			const char *pat = val_get_str(oi->kids[i], "url");
+
+			host = val_get_str(oi->kids[i], "host");
+			if (name == NULL || pat == NULL || (host != NULL &&
+			    strncmp(url + 8, host, strlen(host)) != 0))
+				continue;
+			f = val_push(l, val_map());
+			val_set_str(f, "name", name);
+			s = fill_pattern(pat, owner, repo, commit, path);
+			val_set_str(f, "url", s);
+			free(s);
+		}
+		free(path);
+	}
+	val_set(v, "has_open_in", val_bool(l->kidsz > 0));
+	free(owner);
+	free(repo);
+	return v;
+}
+
 static int
 job_usecase(struct r *r, size_t i)
 {
@@ -598,7 +904,7 @@ job_usecase(struct r *r, size_t i)
 		val_push(l, r->prefs[kb_person_index(r->kb, uc->contacts[j])]);
 	if (uc->repository != NULL) {
 		v = val_set(u, "repository", val_map());
-		val_set_str(v, "url", val_get_str(uc->repository, "url"));
+		val_set(v, "url", opt_url(uc->repository, "url"));
 		val_set(v, "ref", val_get_str(uc->repository, "ref") ?
 		    val_str(val_get_str(uc->repository, "ref")) :
 		    val_new(VAL_NULL));
@@ -619,7 +925,7 @@ job_usecase(struct r *r, size_t i)
 			const char *t = val_get_str(src->kids[j], "title");
 			const char *h = val_get_str(src->kids[j], "url");
 
-			if (t == NULL || h == NULL)
+			if (t == NULL || h == NULL || !url_safe(h))
 				continue;
 			v = val_push(l, val_map());
 			val_set_str(v, "title", t);
@@ -631,6 +937,12 @@ job_usecase(struct r *r, size_t i)
 	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	val_set(u, "executable", val_bool(uc->example != NULL));
+	val_set(u, "prov", prov_val(r, uc));
+	if (uc->hist != NULL) {
+		v = val_set(u, "history", val_copy(uc->hist));
+		v->shared = 0;
+	} else
+		val_set(u, "history", val_new(VAL_NULL));
 	path = xasprintf("usecases/%s/index.html", uc->e.slug);
 	d = emit(r, "usecase", path, 2, "catalogue", uc->e.title ?
 	    uc->e.title : uc->e.slug, uc->summary, ctx);
@@ -690,13 +1002,21 @@ job_term(struct r *r, int d, size_t i)
 				val_push(l, val_str(tm->aliases->kids[j]->str));
 	} else if (tm->aliases != NULL && tm->aliases->str != NULL)
 		val_push(l, val_str(tm->aliases->str));
+	for (j = 0; j < l->kidsz; j++) {
+		struct val *a = val_map();
+
+		val_set(a, "name", l->kids[j]);
+		val_set(a, "last", val_bool(j + 1 == l->kidsz));
+		l->kids[j] = a;
+	}
 	val_set(t, "parent", tm->parent ? r->terms[d][term_index(kb,
 	    tm->parent)] : val_new(VAL_NULL));
 	l = val_set(t, "children", val_list());
 	for (j = 0; j < kb->tax.termsz[d]; j++)
 		if (kb->tax.terms[d][j]->parent == tm)
 			val_push(l, r->terms[d][j]);
-	val_set(ctx, "usecases", ucsum_list(r, tm->ucs, tm->ucsz));
+	val_set(t, "has_children", val_bool(l->kidsz > 0));
+	set_usecases(r, ctx, tm->ucs, tm->ucsz);
 	path = xasprintf("%s/%s/index.html", dim_dirs[d], tm->slug);
 	rc = emit(r, "term", path, 2, dim_dirs[d], tm->title ? tm->title :
 	    tm->name, NULL, ctx);
@@ -784,7 +1104,7 @@ job_cell(struct r *r, size_t ti, size_t fi)
 	n = both(t, f, &ucs);
 	val_set(ctx, "technology", r->terms[DIM_TECH][ti]);
 	val_set(ctx, "field", r->terms[DIM_FIELD][fi]);
-	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
+	set_usecases(r, ctx, ucs, n);
 	free(ucs);
 	path = cell_url(t, f);
 	title = xasprintf("%s in %s", t->name, f->name);
@@ -841,7 +1161,8 @@ job_people(struct r *r)
 		v = val_push(l, val_copy(r->prefs[kb_person_index(kb,
 		    ps[i])]));
 		v->shared = 0;
-		val_set(v, "roles", roles_list(ps[i]));
+		val_set(v, "has_roles", val_bool(val_set(v, "roles",
+		    roles_list(ps[i]))->kidsz > 0));
 		val_set(v, "expertise", terms_list(r, ps[i]->expertise,
 		    ps[i]->expertisesz));
 		val_set(v, "usecases", val_int((long long)ps[i]->ucsz));
@@ -866,17 +1187,17 @@ job_person(struct r *r, size_t i)
 	val_set_str(v, "name", p->name ? p->name : p->e.slug);
 	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
 	    val_new(VAL_NULL));
-	val_set(v, "roles", roles_list(p));
+	val_set(v, "has_roles", val_bool(val_set(v, "roles",
+	    roles_list(p))->kidsz > 0));
 	val_set(v, "expertise", terms_list(r, p->expertise,
 	    p->expertisesz));
 	s = val_get_str(p->e.meta, "email");
 	val_set(v, "email", s ? val_str(s) : val_new(VAL_NULL));
-	s = val_get_str(p->e.meta, "url");
-	val_set(v, "url", s ? val_str(s) : val_new(VAL_NULL));
+	val_set(v, "url", opt_url(p->e.meta, "url"));
 	s = val_get_str(p->e.meta, "orcid");
 	val_set(v, "orcid", s ? val_str(s) : val_new(VAL_NULL));
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
-	val_set(ctx, "usecases", ucsum_list(r, p->ucs, p->ucsz));
+	set_usecases(r, ctx, p->ucs, p->ucsz);
 	path = xasprintf("people/%s/index.html", p->e.slug);
 	rc = emit(r, "person", path, 2, "people", p->name ? p->name :
 	    p->e.slug, p->affiliation, ctx);
@@ -936,14 +1257,6 @@ people_list(struct r *r, const struct val *src)
 	return l;
 }
 
-static struct val *
-opt_str(const struct val *map, const char *key)
-{
-	const char	*s = val_get_str(map, key);
-
-	return s ? val_str(s) : val_new(VAL_NULL);
-}
-
 static int
 hack_cmp(const void *a, const void *b)
 {
@@ -975,7 +1288,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	val_set(v, "end", opt_str(m, "end"));
 	val_set(v, "venue", opt_str(m, "venue"));
 	val_set(v, "participants", opt_str(m, "participants"));
-	val_set(v, "indico", opt_str(m, "indico"));
+	val_set(v, "indico", opt_url(m, "indico"));
 	src = val_get(m, "online");
 	val_set(v, "online", val_bool(src != NULL && bool_value(src, &b) &&
 	    b));
@@ -1159,7 +1472,7 @@ write_feed(struct r *r)
 	const struct kb	*kb = r->kb;
 	struct buf	 b = { NULL, 0, 0 };
 	struct usecase	**s;
-	size_t		 i, n;
+	size_t		 i, j, n;
 	char		*url;
 	int		 rc;
 
@@ -1190,11 +1503,11 @@ write_feed(struct r *r)
 		abs_url(&b, kb, url);
 		buf_printf(&b, "\"/>\n    <updated>%sT00:00:00Z</updated>\n",
 		    s[i]->added ? s[i]->added : "1970-01-01");
-		if (s[i]->contactsz > 0) {
+		for (j = 0; j < s[i]->contactsz; j++) {
 			buf_puts(&b, "    <author><name>");
-			xml_text(&b, s[i]->contacts[0]->name ?
-			    s[i]->contacts[0]->name :
-			    s[i]->contacts[0]->e.slug);
+			xml_text(&b, s[i]->contacts[j]->name ?
+			    s[i]->contacts[j]->name :
+			    s[i]->contacts[j]->e.slug);
 			buf_puts(&b, "</name></author>\n");
 		}
 		buf_puts(&b, "    <summary>");
@@ -1372,6 +1685,10 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
 	r.menu = share(build_menu(kb));
+	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
+		r.base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
+		    '/' ? xstrdup(kb->site.base_url) :
+		    xasprintf("%s/", kb->site.base_url);
 
 	add_job(&r, JOB_HOME, 0, 0);
 	add_job(&r, JOB_CATALOGUE, 0, 0);
@@ -1432,6 +1749,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		unshare_free(r.prefs[i]);
 	free(r.prefs);
 	unshare_free(r.menu);
+	free(r.base);
 	free(r.jobs);
 	pthread_mutex_destroy(&r.lock);
 	return ok;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ struct site_out {
 	size_t		 kept;
 	size_t		 removed;
 	int		 committed;
+	int		 verify;	/* compare old files' bytes before reuse */
 	pthread_mutex_t	 lock;	/* recs, counters */
 };
 
@@ -139,10 +141,53 @@ load_old(struct site_out *so)
 }
 
 /*
+ * Remove folders "OUT.new-PID" left by builds that were killed: their
+ * process is gone.
+ */
+static void
+clean_stale(const char *outdir)
+{
+	char		*parent, *base, *prefix, *p, *sub;
+	const char	*slash;
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n;
+	long		 pid;
+
+	if ((slash = strrchr(outdir, '/')) != NULL) {
+		parent = slash == outdir ? xstrdup("/") :
+		    xstrndup(outdir, (size_t)(slash - outdir));
+		base = xstrdup(slash + 1);
+	} else {
+		parent = xstrdup(".");
+		base = xstrdup(outdir);
+	}
+	prefix = xasprintf("%s.new-", base);
+	n = strlen(prefix);
+	if ((d = opendir(parent)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, prefix, n) != 0)
+				continue;
+			pid = strtol(e->d_name + n, &p, 10);
+			if (*p == '\0' && pid > 0 && (kill((pid_t)pid, 0) == 0 ||
+			    errno != ESRCH))
+				continue;
+			sub = path_join(parent, e->d_name);
+			(void)rmtree(sub);
+			free(sub);
+		}
+		closedir(d);
+	}
+	free(prefix);
+	free(base);
+	free(parent);
+}
+
+/*
  * See extern.h.  The caller frees with site_out_free.
  */
 struct site_out *
-site_out_new(const char *outdir, struct idx *idx)
+site_out_new(const char *outdir, struct idx *idx, int verify)
 {
 	struct site_out	*so;
 	size_t		 n;
@@ -154,7 +199,9 @@ site_out_new(const char *outdir, struct idx *idx)
 		so->outdir[--n] = '\0';
 	so->newdir = xasprintf("%s.new-%ld", so->outdir, (long)getpid());
 	so->idx = idx;
+	so->verify = verify;
 	pthread_mutex_init(&so->lock, NULL);
+	clean_stale(so->outdir);
 	(void)rmtree(so->newdir);
 	if (!mkdirs(so->newdir) || !load_old(so)) {
 		site_out_free(so);
@@ -180,6 +227,31 @@ make_parent(const char *full)
 }
 
 /*
+ * Whether the file at path holds exactly data: a hand-edited or
+ * damaged old file is then written anew rather than reused.
+ */
+static int
+same_bytes(const char *path, const char *data, size_t sz)
+{
+	struct stat	 st;
+	char		*p;
+	size_t		 n;
+	int		 same;
+
+	if (stat(path, &st) == -1 || (size_t)st.st_size != sz)
+		return 0;
+	diag_set_quiet(1);
+	if (!file_read(path, &p, &n)) {
+		diag_set_quiet(0);
+		return 0;
+	}
+	diag_set_quiet(0);
+	same = n == sz && memcmp(p, data, sz) == 0;
+	free(p);
+	return same;
+}
+
+/*
  * See extern.h.
  */
 int
@@ -196,7 +268,8 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 		goto out;
 	if (oldmap_get(&so->old, path, &prev) && prev == h) {
 		oldfile = path_join(so->outdir, path);
-		linked = link(oldfile, full) == 0;
+		if (!so->verify || same_bytes(oldfile, data, sz))
+			linked = link(oldfile, full) == 0;
 		free(oldfile);
 	}
 	if (!linked && !file_write(full, data, sz))

@@ -427,3 +427,33 @@ strcasecmp_ascii(const char *a, const char *b)
 			return ca - cb;
 	}
 }
+
+/*
+ * Whether a URL from the content may become an href: anything but the
+ * schemes that run code or embed documents (javascript:, vbscript:,
+ * data:, file:).  Browsers skip leading spaces and controls and
+ * ignore tabs and newlines inside the scheme, so this does too.
+ */
+int
+url_safe(const char *s)
+{
+	static const char *const bad[] = { "javascript:", "vbscript:",
+	    "data:", "file:" };
+	char	 scheme[16];
+	size_t	 n = 0, i;
+
+	while (*s != '\0' && (unsigned char)*s <= ' ')
+		s++;
+	for (; *s != '\0' && n < sizeof(scheme) - 1; s++) {
+		if (*s == '\t' || *s == '\n' || *s == '\r')
+			continue;
+		scheme[n++] = (char)tolower((unsigned char)*s);
+		if (*s == ':' || *s == '/' || *s == '?' || *s == '#')
+			break;
+	}
+	scheme[n] = '\0';
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (strncmp(scheme, bad[i], strlen(bad[i])) == 0)
+			return 0;
+	return 1;
+}

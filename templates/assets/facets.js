@@ -12,15 +12,15 @@
 (function () {
 	"use strict";
 
-	var form = document.getElementById("facets");
-	var list = document.getElementById("usecases");
+	var form = document.getElementById("kb_facets");
+	var list = document.getElementById("kb_usecases");
 	if (!form || !list)
 		return;
 	document.documentElement.classList.add("js");
 
-	var countEl = document.getElementById("result-count");
-	var noneEl = document.getElementById("no-results");
-	var clearBtn = document.getElementById("facets-clear");
+	var countEl = document.getElementById("kb_result_count");
+	var noneEl = document.getElementById("kb_no_results");
+	var clearBtn = document.getElementById("kb_facets_clear");
 	var cards = Array.prototype.slice.call(list.querySelectorAll("[data-facets]"));
 	var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
 

@@ -1,0 +1,110 @@
+#!/bin/sh
+# kbgen query: the use cases carrying every term, from the index that a
+# build leaves in DIR/.kbgen; one "slug<TAB>title" line each.
+KBGEN=${KBGEN:-$PWD/kbgen}
+FIX=$PWD/tests/fixtures/kb
+: "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
+export TZ LC_ALL SOURCE_DATE_EPOCH
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+K=$TMP/kb
+TAB=$(printf '\t')
+BD="breast-density${TAB}Breast density with CNN"
+BT="btagging${TAB}Jet b-tagging in CMS"
+JG="jet-gnn${TAB}Jets as graphs"
+
+cp -r "$FIX" "$K"
+rm -rf "$K/site" "$K/.kbgen"
+
+# Before any build: a clear message, a non-zero exit, no output.
+"$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -ne 0 ] && [ ! -s "$TMP/out" ] &&
+    grep -q 'no index' "$TMP/err" && grep -q 'kbgen build' "$TMP/err"; then
+	echo "ok query-before-build"
+else
+	echo "FAIL query-before-build: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+fi
+[ -e "$K/.kbgen/data.mdb" ] && echo "FAIL query-before-build: it created an index" ||
+    echo "ok query-before-build-no-index"
+
+if ! "$KBGEN" -q -C "$K" build 2>"$TMP/err"; then
+	echo "FAIL build"; sed 's/^/    /' "$TMP/err"; exit 1
+fi
+
+# q NAME WANT-STATUS WANT-STDOUT ARGS...: run a query, compare exit
+# status and the output (sorted, one use case a line)
+q() {
+	name=$1 want_rc=$2 want=$3
+	shift 3
+	"$KBGEN" -C "$K" query "$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	printf '%s' "$want" | sed '/^$/d' >"$TMP/want"
+	[ -s "$TMP/want" ] && echo >>"$TMP/want"
+	sort "$TMP/want" -o "$TMP/want"
+	sort "$TMP/out" >"$TMP/got"
+	if [ $rc -ne "$want_rc" ]; then
+		echo "FAIL $name: exit $rc, want $want_rc"
+		cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	elif ! cmp -s "$TMP/want" "$TMP/got"; then
+		echo "FAIL $name: output differs (-want +got)"
+		diff "$TMP/want" "$TMP/got" | sed -n 's/^[<>]/    &/p'
+	else
+		echo "ok $name"
+	fi
+}
+
+NL='
+'
+q cnn 0 "$BD$NL$BT" technology=CNN
+q alias-convnet 0 "$BD$NL$BT" technology=ConvNet
+q cnn-hep-alias 0 "$BT" technology=CNN field=HEP
+q three-dims-case-and-aliases 0 "$BT" technology=cnn field="High Energy Physics" tool=TF
+q field-hep 0 "$BT$NL$JG" field="high energy physics"
+q two-contact-field 0 "$JG" technology=GNN field=HEP tool=PyTorch
+q no-match-disjoint 0 "" technology=GNN field="Medical Physics"
+q term-without-usecase 0 "" field="Gravitational Waves"
+# A use case of LSTM is one of its broader term RNN too.
+q broader-term 0 "$BT" technology=RNN
+q draft-not-indexed 0 "" field="Gravitational Waves"
+
+# Output is sorted by slug and tab-separated, exactly.
+"$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>/dev/null
+printf '%s\n%s\n' "$BD" "$BT" >"$TMP/want"
+cmp -s "$TMP/want" "$TMP/out" && echo "ok exact-format" ||
+    { echo "FAIL exact-format"; cat -A "$TMP/out" | sed 's/^/    /'; }
+
+# An unknown term: non-zero, and the nearest known term suggested.
+"$KBGEN" -C "$K" query technology=CNX >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -ne 0 ] && [ ! -s "$TMP/out" ] &&
+    grep -qF 'unknown technology "CNX"; did you mean "CNN"' "$TMP/err"; then
+	echo "ok unknown-term"
+else
+	echo "FAIL unknown-term: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+fi
+"$KBGEN" -C "$K" query field=HEPP >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -ne 0 ] && grep -qF 'did you mean' "$TMP/err"; then
+	echo "ok unknown-field"
+else
+	echo "FAIL unknown-field: exit $rc"; cat "$TMP/err" | sed 's/^/    /'
+fi
+
+# Usage errors exit 2.
+"$KBGEN" -C "$K" query foo=bar >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 2 ] && [ -s "$TMP/err" ]; then
+	echo "ok unknown-dimension"
+else
+	echo "FAIL unknown-dimension: exit $rc, want 2"; cat "$TMP/err" | sed 's/^/    /'
+fi
+"$KBGEN" -C "$K" query technology >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && echo "ok no-equals-sign" || echo "FAIL no-equals-sign: exit $rc, want 2"
+
+# The index follows the content: after an edit and a rebuild, the answer
+# changes.
+sed -i 's/^technologies: .*/technologies: [GNN, CNN]/' "$K/content/usecases/jet-gnn.md"
+"$KBGEN" -q -C "$K" build 2>/dev/null
+q reindexed 0 "$BD$NL$BT$NL$JG" technology=ConvNet

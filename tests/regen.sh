@@ -1,0 +1,25 @@
+#!/bin/sh
+# Rewrite the golden pages of tests/site.test.sh from a fresh build of
+# tests/fixtures/kb.  The pages compared are listed, one a line, in
+# tests/fixtures/kb.pages; their goldens live in tests/fixtures/kb.expected.
+# Run it (make regen) after a deliberate change of the output, then read
+# the diff of tests/fixtures/kb.expected before committing it.
+set -e
+export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
+KBGEN=${KBGEN:-$PWD/kbgen}
+FIX=$PWD/tests/fixtures/kb
+EXP=$PWD/tests/fixtures/kb.expected
+PAGES=$PWD/tests/fixtures/kb.pages
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+cp -r "$FIX" "$TMP/kb"
+rm -rf "$TMP/kb/site" "$TMP/kb/.kbgen"
+"$KBGEN" -q -C "$TMP/kb" build
+rm -rf "$EXP"
+while IFS= read -r p; do
+	[ -n "$p" ] || continue
+	mkdir -p "$EXP/$(dirname "$p")"
+	cp "$TMP/kb/site/$p" "$EXP/$p"
+done <"$PAGES"
+echo "regen: $(grep -c . "$PAGES") goldens written to tests/fixtures/kb.expected"
