@@ -1466,6 +1466,25 @@ abs_url(struct buf *b, const struct kb *kb, const char *path)
 	xml_text(b, path);
 }
 
+/*
+ * An Atom id must be an absolute IRI: the page's URL under base_url,
+ * or, without one, a URN naming the page within the site.
+ */
+static void
+feed_id(struct buf *b, const struct kb *kb, const char *path)
+{
+	char	*site;
+
+	if (kb->site.base_url != NULL) {
+		abs_url(b, kb, path);
+		return;
+	}
+	site = slugify(kb->site.title);
+	buf_printf(b, "urn:kbgen:%s:", site);
+	xml_text(b, path);
+	free(site);
+}
+
 static int
 write_feed(struct r *r)
 {
@@ -1485,7 +1504,7 @@ write_feed(struct r *r)
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
 	xml_text(&b, kb->site.title);
 	buf_puts(&b, ": new use cases</title>\n  <id>");
-	abs_url(&b, kb, "feed.xml");
+	feed_id(&b, kb, "feed.xml");
 	buf_puts(&b, "</id>\n  <link rel=\"self\" href=\"");
 	abs_url(&b, kb, "feed.xml");
 	buf_puts(&b, "\"/>\n  <link href=\"");
@@ -1498,7 +1517,7 @@ write_feed(struct r *r)
 		buf_puts(&b, "  <entry>\n    <title>");
 		xml_text(&b, s[i]->e.title ? s[i]->e.title : s[i]->e.slug);
 		buf_puts(&b, "</title>\n    <id>");
-		abs_url(&b, kb, url);
+		feed_id(&b, kb, url);
 		buf_puts(&b, "</id>\n    <link href=\"");
 		abs_url(&b, kb, url);
 		buf_printf(&b, "\"/>\n    <updated>%sT00:00:00Z</updated>\n",
@@ -1729,7 +1748,9 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	free(th);
 	if (r.failed)
 		ok = 0;
-	if (!write_feed(&r) || !write_sitemap(&r) ||
+	/* A sitemap lists absolute URLs only: it needs base_url. */
+	if (!write_feed(&r) || (kb->site.base_url != NULL &&
+	    !write_sitemap(&r)) ||
 	    !write_catalogue_json(&r))
 		ok = 0;
 	if (opts->assets != NULL &&
