@@ -169,6 +169,57 @@ attach_provenance(struct idx *idx, struct kb *kb)
 	}
 }
 
+/*
+ * When content/ is in a git work tree, give each use case the dates of
+ * its file's first and last commit and its number of authors; "added"
+ * comes from there unless the front matter sets it.  The walk is
+ * cached in LMDB by HEAD's commit id.
+ */
+static void
+attach_history(struct idx *idx, struct kb *kb, const char *head)
+{
+	struct val	*h = NULL, *e;
+	char		*rec = NULL, *cached = NULL, *newhead = NULL;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, sz;
+	const char	*s;
+
+	if (head == NULL)
+		return;
+	if (idx_get_rec(idx, "history", "head", &cached, NULL) == 1 &&
+	    strcmp(cached, head) == 0 &&
+	    idx_get_rec(idx, "history", "files", &rec, &sz) == 1)
+		h = json_parse(rec, sz);
+	if (h == NULL) {
+		if ((h = gs_history(kb->content, &newhead)) == NULL)
+			goto out;
+		val_json(&b, h, 0);
+		(void)idx_put_rec(idx, "history", "files", b.data, b.sz);
+		(void)idx_put_rec(idx, "history", "head", head, strlen(head));
+	}
+	for (i = 0; i < kb->ucsz; i++) {
+		struct usecase *uc = kb->ucs[i];
+
+		if ((e = val_get(h, uc->e.relpath)) == NULL)
+			continue;
+		uc->hist = val_copy(e);
+		val_set(uc->hist, "one_author", val_bool(
+		    val_get_str(e, "authors") != NULL &&
+		    strcmp(val_get_str(e, "authors"), "1") == 0));
+		if (uc->added_guess &&
+		    (s = val_get_str(e, "added")) != NULL) {
+			val_set(uc->e.meta, "added", val_str(s));
+			uc->added = val_get_str(uc->e.meta, "added");
+		}
+	}
+out:
+	buf_free(&b);
+	val_free(h);
+	free(rec);
+	free(cached);
+	free(newhead);
+}
+
 static char *
 today_utc(void)
 {
@@ -202,12 +253,12 @@ cmd_build(const struct opts *o)
 	struct render_opts	 ro;
 	char			*out, *cache, *tdir, *assets = NULL;
 	char			*content, *prev = NULL, fpbuf[32];
-	char			*synced = NULL, *today = NULL;
+	char			*synced = NULL, *today = NULL, *head = NULL;
 	const char		*dirs[2];
 	uint64_t		 fp;
 	size_t			 written, kept, removed;
 	double			 t0 = now_secs();
-	int			 rc = 1;
+	int			 rc = 1, gitinit = 0;
 
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
@@ -233,6 +284,10 @@ cmd_build(const struct opts *o)
 		fp = hash64(synced, strlen(synced), fp);
 	today = today_utc();
 	fp = hash64(today, strlen(today), fp);
+	/* A commit changes the dates that pages show. */
+	gitinit = gs_init();
+	if (gitinit && (head = gs_head(content)) != NULL)
+		fp = hash64(head, strlen(head), fp);
 	fp = site_fingerprint(dirs, 2, fp);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
 	if (!o->force && is_dir(out) &&
@@ -252,6 +307,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 	attach_provenance(idx, kb);
+	attach_history(idx, kb, head);
 	if ((so = site_out_new(out, idx, o->force)) == NULL)
 		goto out;
 	memset(&ro, 0, sizeof(ro));
@@ -286,6 +342,9 @@ out:
 	free(prev);
 	free(synced);
 	free(today);
+	free(head);
+	if (gitinit)
+		gs_shutdown();
 	free(assets);
 	free(content);
 	free(tdir);

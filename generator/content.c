@@ -974,6 +974,7 @@ default_added(struct usecase *uc)
 	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 	val_set(uc->e.meta, "added", val_str(date));
 	uc->added = val_get_str(uc->e.meta, "added");
+	uc->added_guess = 1;
 }
 
 /*

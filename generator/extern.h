@@ -400,6 +400,7 @@ struct usecase {
 	size_t		  contactsz;
 	struct val	 *prov;	/* provenance from kbgen sync, owned, or NULL */
 	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
+	int		  added_guess;	/* added came from the file's time */
 };
 
 struct page {
@@ -602,5 +603,6 @@ int		 gs_checkout(const char *dir, const char *commit,
  * NULL when path is not inside a git work tree (not an error).
  */
 struct val	*gs_history(const char *path, char **head);
+char		*gs_head(const char *path);
 
 #endif /* !KBGEN_EXTERN_H */

@@ -26,6 +26,10 @@ static const char usage_text[] =
 "  query DIM=TERM...   list the use cases carrying every term, from the index\n"
 "                      (DIM: technology, field, tool; aliases accepted), e.g.\n"
 "                      kbgen query technology=CNN field=\"High Energy Physics\"\n"
+"  sync [SLUG...] [--jobs N] [--offline] [--strict]\n"
+"                      clone or fetch the use cases' repositories into\n"
+"                      DIR/.kbgen/repos and pin each ref to a commit;\n"
+"                      KBGEN_GIT_TOKEN is sent as the password for https\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -33,7 +37,9 @@ static const char usage_text[] =
 "  --templates DIR     the theme (default: DIR/templates, else the installed one)\n"
 "  --drafts            include entries marked draft: true\n"
 "  --force             rebuild even when no input changed\n"
-"  -j N                rendering threads (default: the number of CPUs)\n"
+"  -j, --jobs N        threads: rendering (default: the number of CPUs),\n"
+"                      fetching (default: 4)\n"
+"  --offline           sync: do not fetch, describe what is collected\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          this help\n"
 "  -V, --version       print the version\n"
@@ -46,7 +52,7 @@ usage(const char *msg)
 {
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
-	fputs("usage: kbgen [-C DIR] build|lint|query [OPTIONS]; "
+	fputs("usage: kbgen [-C DIR] build|lint|query|sync [OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
 }
@@ -59,6 +65,8 @@ main(int argc, char *argv[])
 		{ "force", no_argument, NULL, 'F' },
 		{ "strict", no_argument, NULL, 'S' },
 		{ "templates", required_argument, NULL, 'T' },
+		{ "offline", no_argument, NULL, 'O' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -112,6 +120,9 @@ main(int argc, char *argv[])
 		case 'S':
 			o.strict = 1;
 			break;
+		case 'O':
+			o.offline = 1;
+			break;
 		case 'T':
 			o.templates = optarg;
 			break;
@@ -141,6 +152,8 @@ main(int argc, char *argv[])
 		i = cmd_lint(&o);
 	else if (strcmp(cmd, "query") == 0)
 		i = cmd_query(&o, nargs, args);
+	else if (strcmp(cmd, "sync") == 0)
+		i = cmd_sync(&o, nargs, args);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		i = 0;

@@ -7,7 +7,8 @@
 #
 #   kbgen full build      no site, no .kbgen cache; median of 3
 #   ms per page           full build time / HTML files in the site
-#   peak RSS              largest ru_maxrss of the full builds (wait4)
+#   peak RSS              largest of the full builds (GNU time's %M when
+#                         /usr/bin/time exists, else wait4's ru_maxrss)
 #   output size           du -sb of the site
 #   no-change rebuild     build again, nothing changed; median of 5
 #   touch-one rebuild     touch one use case (mtime only), build; median of 3
@@ -24,15 +25,18 @@
 # BENCH_DIR (default bench), BENCH_HUGO=0 skips Hugo.
 #
 # Deletions.  On ext4 without a journal (this project's build machine),
-# creating a file within 60 s of deleting many (300 s if the inode table
-# is not yet written back) makes the kernel scan the recently freed inodes
-# (recently_deleted() in fs/ext4/ialloc.c): a build right after
-# "rm -rf site" can spend seconds of system time in mkdir and open.  So
-# that full builds measure kbgen and Hugo rather than the previous run's
-# deletions, old outputs are moved aside (into BENCH_DIR/.trash-PID), all
-# full builds of every N run before any incremental rebuild (which
-# deletes the previous site, as kbgen does), and the trash is deleted at
-# the end; a run started within 65 s of the previous one's deletion waits.
+# creating files within 60 s of deleting many (360 s while the inode
+# table block is dirty, which creating files nearby keeps it) makes the
+# kernel skip the recently freed inodes one by one (recently_deleted() in
+# fs/ext4/ialloc.c): a build right after "rm -rf site" can spend seconds
+# of system time in mkdir and open.  So that full builds measure kbgen
+# and Hugo rather than the previous run's deletions, old outputs are moved
+# aside (into BENCH_DIR/.trash-PID), all full builds of every N run before
+# any incremental rebuild (which deletes the previous site, as kbgen
+# does), the trash is deleted at the end, and CPU times are printed as
+# user+system so that such kernel time shows.  A run started within 6
+# minutes of the previous one's deletions says so; for figures free of
+# the file system, use a tmpfs: BENCH_DIR=/dev/shm/kbgen-bench.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,23 +69,23 @@ calc() { awk "BEGIN { printf $1, $2 }"; }
 get() { eval "echo \"\${r_$1_$2:-}\""; }
 put() { eval "r_$1_$2=\$3"; }
 
-# Deleted files of an earlier run: wait until ext4 forgets them.
+# Leftovers of an interrupted run.
 if ls -d "$BENCH_DIR"/.trash-* >/dev/null 2>&1; then
 	rm -rf "$BENCH_DIR"/.trash-*
 	sync
 	date +%s >"$BENCH_DIR/.deleted-at"
 fi
-if [ -f "$BENCH_DIR/.deleted-at" ]; then
-	wait_s=$(( $(cat "$BENCH_DIR/.deleted-at") + 65 - $(date +%s) ))
-	if [ "$wait_s" -gt 0 ]; then
-		echo "(waiting $wait_s s: the last run's deletions would slow file creation; see tests/bench.sh)"
-		sleep "$wait_s"
+fstype=$(stat -f -c %T "$BENCH_DIR" 2>/dev/null || echo unknown)
+if [ -f "$BENCH_DIR/.deleted-at" ] && [ "$fstype" = ext2/ext3 ]; then
+	ago=$(( $(date +%s) - $(cat "$BENCH_DIR/.deleted-at") ))
+	if [ "$ago" -lt 360 ]; then
+		echo "note: the previous run deleted its outputs $ago s ago; on ext4 without a journal, file creation is slower for up to 6 minutes after (see tests/bench.sh): expect high system times"
 	fi
 fi
 trash=$BENCH_DIR/.trash-$$
 mkdir -p "$trash"
 
-echo "kbgen benchmark: $(uname -m), $(nproc) CPUs, $("$KBGEN" --version 2>&1 | head -n 1), output in $BENCH_DIR"
+echo "kbgen benchmark: $(uname -m), $(nproc) CPUs, $("$KBGEN" --version 2>&1 | head -n 1), output in $BENCH_DIR ($fstype)"
 if [ $have_hugo = 1 ]; then
 	echo "hugo: $("$HUGO" version 2>&1 | head -n 1)"
 else
@@ -118,23 +122,23 @@ for n in $BENCH_N; do
 	calc '"N=%d: %d use cases, %d people, %.1f MB of Markdown and YAML (%s)\n"' \
 	    "$n, $nuc, $nppl, $nin / 1e6, \"$how\""
 
-	set -- $($MEASURE --runs 3 --stderr "$err" --before \
+	set -- $($MEASURE --runs 3 --rss --stderr "$err" --before \
 	    "cd $d && for x in site .kbgen site.new* site.old*; do [ ! -e \$x ] || mv \$x $trash/\$x.$n.\$\$; done" \
 	    -- "$KBGEN" -C "$d" build -o "$d/site")
-	put full $n "$1"; put rss $n "$2"; put fruns $n "$3"
+	put full $n "$1"; put rss $n "$2"; put fruns $n "$3"; put fu $n "$4"; put fs $n "$5"
 	put html $n "$(find "$d/site" -name '*.html' | wc -l)"
 	put files $n "$(find "$d/site" -type f | wc -l)"
 	put out $n "$(du -sb "$d/site" | cut -f1)"
-	echo "  kbgen full build: $(cat "$err")"
+	echo "  kbgen full build: $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 
 	if [ $have_hugo = 1 ]; then
-		set -- $($MEASURE --runs 3 --budget 20 --stderr "$err" --before \
+		set -- $($MEASURE --runs 3 --budget 20 --rss --stderr "$err" --before \
 		    "for x in hugo-out hugo/resources; do [ ! -e $d/\$x ] || mv $d/\$x $trash/h.$n.\$\$; done; rm -f $d/hugo/.hugo_build.lock" \
 		    -- "$HUGO" --quiet -s "$d/hugo" -d "$d/hugo-out")
-		put hfull $n "$1"; put hrss $n "$2"; put hruns $n "$3"
+		put hfull $n "$1"; put hrss $n "$2"; put hruns $n "$3"; put hu $n "$4"; put hs $n "$5"
 		put hhtml $n "$(find "$d/hugo-out" -name '*.html' | wc -l)"
 		put hout $n "$(du -sb "$d/hugo-out" | cut -f1)"
-		echo "  hugo full build:  $(calc '"%.2f s, %d HTML pages"' "$1, $(get hhtml $n)")"
+		echo "  hugo full build:  $(calc '"%.2f s, %d HTML pages [cpu %.2f user + %.2f system s]"' "$1, $(get hhtml $n), $4, $5")"
 		[ ! -s "$err" ] || sed 's/^/    hugo: /' "$err"
 	fi
 done
@@ -153,7 +157,7 @@ for n in $BENCH_N; do
 	set -- $($MEASURE --runs 3 --before "touch $uc" --stderr "$err" -- $build)
 	put touch $n "$1"; put truns $n "$3"
 	put twritten $n "$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")"
-	echo "  N=$n kbgen touch-one: $(cat "$err")"
+	echo "  N=$n kbgen touch-one: $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 
 	cp "$uc" "$d/edited.orig"
 	set -- $($MEASURE --runs 3 --before "echo \"Edited at \$(date +%s%N).\" >>$uc" \
@@ -161,18 +165,18 @@ for n in $BENCH_N; do
 	cat "$d/edited.orig" >"$uc"
 	put edit $n "$1"; put eruns $n "$3"
 	put ewritten $n "$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")"
-	echo "  N=$n kbgen edit-one:  $(cat "$err")"
+	echo "  N=$n kbgen edit-one:  $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 done
 
 echo
 for n in $BENCH_N; do
 	full=$(get full $n) html=$(get html $n)
-	calc '"N=%-6d kbgen full %6.3f s [%d] (%6d pages, %.3f ms/page, %4.0f MB peak RSS, %4.0f MB out) | no-change %.4f s [%d] | touch-one %6.3f s [%d] (%s written) | edit-one %6.3f s [%d] (%s written)"' \
-	    "$n, $full, $(get fruns $n), $html, $full * 1000 / $html, $(get rss $n) * 1024 / 1e6, $(get out $n) / 1e6, $(get nochg $n), $(get nruns $n), $(get touch $n), $(get truns $n), \"$(get twritten $n)\", $(get edit $n), $(get eruns $n), \"$(get ewritten $n)\""
+	calc '"N=%-6d kbgen full %6.3f s [%d] (cpu %.2fu+%.2fs, %6d pages, %.3f ms/page, %4.0f MB peak RSS, %4.0f MB out) | no-change %.4f s [%d] | touch-one %6.3f s [%d] (%s written) | edit-one %6.3f s [%d] (%s written)"' \
+	    "$n, $full, $(get fruns $n), $(get fu $n), $(get fs $n), $html, $full * 1000 / $html, $(get rss $n) * 1024 / 1e6, $(get out $n) / 1e6, $(get nochg $n), $(get nruns $n), $(get touch $n), $(get truns $n), \"$(get twritten $n)\", $(get edit $n), $(get eruns $n), \"$(get ewritten $n)\""
 	if [ $have_hugo = 1 ]; then
 		hfull=$(get hfull $n)
-		calc '" || hugo full %6.2f s [%d] (%6d pages, %.3f ms/page, %4.0f MB peak RSS, %4.0f MB out) | hugo/kbgen %.1fx"' \
-		    "$hfull, $(get hruns $n), $(get hhtml $n), $hfull * 1000 / $(get hhtml $n), $(get hrss $n) * 1024 / 1e6, $(get hout $n) / 1e6, $hfull / $full"
+		calc '" || hugo full %6.2f s [%d] (cpu %.2fu+%.2fs, %6d pages, %.3f ms/page, %4.0f MB peak RSS, %4.0f MB out) | hugo/kbgen %.1fx"' \
+		    "$hfull, $(get hruns $n), $(get hu $n), $(get hs $n), $(get hhtml $n), $hfull * 1000 / $(get hhtml $n), $(get hrss $n) * 1024 / 1e6, $(get hout $n) / 1e6, $hfull / $full"
 	fi
 	echo
 done
