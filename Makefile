@@ -51,7 +51,8 @@ test: kbgen unit
 check:
 	$(MAKE) BUILD=.obj-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" .obj-asan/kbgen unit
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 sh tests/run.sh .obj-asan
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh tests/run.sh .obj-asan
 
 valgrind: kbgen unit
 	VALGRIND=1 sh tests/run.sh $(BUILD)

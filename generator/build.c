@@ -157,8 +157,10 @@ fail:
 static void
 attach_provenance(struct idx *idx, struct kb *kb)
 {
-	char	*rec;
-	size_t	 i, sz;
+	char		*rec;
+	const char	*url;
+	struct val	*p;
+	size_t		 i, sz;
 
 	for (i = 0; i < kb->ucsz; i++) {
 		rec = NULL;
@@ -166,6 +168,15 @@ attach_provenance(struct idx *idx, struct kb *kb)
 		    &sz) == 1)
 			kb->ucs[i]->prov = json_parse(rec, sz);
 		free(rec);
+		/* A record of the repository the entry named before. */
+		p = kb->ucs[i]->prov;
+		url = kb->ucs[i]->repository != NULL ?
+		    val_get_str(kb->ucs[i]->repository, "url") : NULL;
+		if (p != NULL && (url == NULL || val_get_str(p, "url") == NULL ||
+		    strcmp(val_get_str(p, "url"), url) != 0)) {
+			val_free(p);
+			kb->ucs[i]->prov = NULL;
+		}
 	}
 }
 

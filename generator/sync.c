@@ -224,6 +224,23 @@ failed(struct val *old, const char *url, const char *err,
 	return v;
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* A copy of old's string member key, or null. */
+static struct val *
+keep(const struct val *old, const char *key)
+{
+	const char	*s = val_get_str(old, key);
+
+	return s != NULL ? val_str(s) : val_new(VAL_NULL);
+}
+
 /*
  * Describe one use case after its repository was fetched (or not),
  * merging with what was known.  Returns 1 ok, 0 warning, -1 error.
@@ -262,7 +279,12 @@ sync_usecase(struct idx *idx, const struct srepo *r, struct usecase *uc,
 	}
 	oldc = old != NULL ? val_get_str(old, "commit") : NULL;
 	newc = val_get_str(rec, "commit");
+	/*
+	 * Only a ref that still names the same thing can have had its
+	 * history rewritten; an entry whose ref was edited moves on.
+	 */
 	if (oldc != NULL && newc != NULL && strcmp(oldc, newc) != 0 &&
+	    same_str(ref, old != NULL ? val_get_str(old, "ref") : NULL) &&
 	    (d = gs_descends(r->dir, oldc, newc)) == 0) {
 		msg = xasprintf("history rewritten: the pinned commit %.12s "
 		    "is no longer an ancestor of %s (%.12s); keeping it "
@@ -281,9 +303,19 @@ sync_usecase(struct idx *idx, const struct srepo *r, struct usecase *uc,
 	    val_new(VAL_NULL));
 	val_set(rec, "example", uc->example ? val_str(uc->example) :
 	    val_new(VAL_NULL));
-	val_set_str(rec, "fetched_at", now);
-	val_set(rec, "error", val_new(VAL_NULL));
-	val_set(rec, "unreachable_since", val_new(VAL_NULL));
+	if (r->s->offline && old != NULL) {
+		/* Nothing was fetched: what the last fetch said stands. */
+		val_set(rec, "fetched_at", keep(old, "fetched_at"));
+		val_set(rec, "error", keep(old, "error"));
+		val_set(rec, "unreachable_since", keep(old,
+		    "unreachable_since"));
+		if (val_get_str(old, "error") != NULL)
+			res = 0;
+	} else {
+		val_set_str(rec, "fetched_at", now);
+		val_set(rec, "error", val_new(VAL_NULL));
+		val_set(rec, "unreachable_since", val_new(VAL_NULL));
+	}
 	if (subdir != NULL && (v = val_get(rec, "subdir_exists")) != NULL &&
 	    !v->b) {
 		msg = xasprintf("subdir \"%s\" does not exist at commit "
@@ -349,7 +381,10 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 				rc = 2;
 				goto out;
 			}
-			sel[nsel++] = uc;
+			for (j = 0; j < nsel && sel[j] != uc; j++)
+				continue;
+			if (j == nsel)
+				sel[nsel++] = uc;
 		}
 	} else
 		for (i = 0; i < kb->ucsz; i++)

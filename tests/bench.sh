@@ -122,9 +122,10 @@ for n in $BENCH_N; do
 	calc '"N=%d: %d use cases, %d people, %.1f MB of Markdown and YAML (%s)\n"' \
 	    "$n, $nuc, $nppl, $nin / 1e6, \"$how\""
 
-	set -- $($MEASURE --runs 3 --rss --stderr "$err" --before \
+	m=$($MEASURE --runs 3 --rss --stderr "$err" --before \
 	    "cd $d && for x in site .kbgen site.new* site.old*; do [ ! -e \$x ] || mv \$x $trash/\$x.$n.\$\$; done" \
 	    -- "$KBGEN" -C "$d" build -o "$d/site")
+	set -- $m
 	put full $n "$1"; put rss $n "$2"; put fruns $n "$3"; put fu $n "$4"; put fs $n "$5"
 	put html $n "$(find "$d/site" -name '*.html' | wc -l)"
 	put files $n "$(find "$d/site" -type f | wc -l)"
@@ -132,9 +133,10 @@ for n in $BENCH_N; do
 	echo "  kbgen full build: $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 
 	if [ $have_hugo = 1 ]; then
-		set -- $($MEASURE --runs 3 --budget 20 --rss --stderr "$err" --before \
+		m=$($MEASURE --runs 3 --budget 20 --rss --stderr "$err" --before \
 		    "for x in hugo-out hugo/resources; do [ ! -e $d/\$x ] || mv $d/\$x $trash/h.$n.\$\$; done; rm -f $d/hugo/.hugo_build.lock" \
 		    -- "$HUGO" --quiet -s "$d/hugo" -d "$d/hugo-out")
+		set -- $m
 		put hfull $n "$1"; put hrss $n "$2"; put hruns $n "$3"; put hu $n "$4"; put hs $n "$5"
 		put hhtml $n "$(find "$d/hugo-out" -name '*.html' | wc -l)"
 		put hout $n "$(du -sb "$d/hugo-out" | cut -f1)"
@@ -150,18 +152,21 @@ for n in $BENCH_N; do
 	build="$KBGEN -C $d build -o $d/site"
 	uc=$d/content/usecases/$(ls "$d/content/usecases" | sed -n "$((n / 2 + 1))p")
 
-	set -- $($MEASURE --runs 5 --stderr "$err" -- $build)
+	m=$($MEASURE --runs 5 --stderr "$err" -- $build)
+	set -- $m
 	put nochg $n "$1"; put nruns $n "$3"
 	echo "  N=$n kbgen no-change: $(cat "$err")"
 
-	set -- $($MEASURE --runs 3 --before "touch $uc" --stderr "$err" -- $build)
+	m=$($MEASURE --runs 3 --before "touch $uc" --stderr "$err" -- $build)
+	set -- $m
 	put touch $n "$1"; put truns $n "$3"
 	put twritten $n "$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")"
 	echo "  N=$n kbgen touch-one: $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 
 	cp "$uc" "$d/edited.orig"
-	set -- $($MEASURE --runs 3 --before "echo \"Edited at \$(date +%s%N).\" >>$uc" \
+	m=$($MEASURE --runs 3 --before "echo \"Edited at \$(date +%s%N).\" >>$uc" \
 	    --stderr "$err" -- $build)
+	set -- $m
 	cat "$d/edited.orig" >"$uc"
 	put edit $n "$1"; put eruns $n "$3"
 	put ewritten $n "$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")"
