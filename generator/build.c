@@ -55,6 +55,19 @@ now_secs(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * With KBGEN_TIMING set, print how long the phase that ends now took.
+ */
+static void
+phase(const char *name, double *t)
+{
+	double	 now = now_secs();
+
+	if (getenv("KBGEN_TIMING") != NULL)
+		fprintf(stderr, "kbgen: %-8s %.3f s\n", name, now - *t);
+	*t = now;
+}
+
 static void
 errors_summary(const char *what)
 {
@@ -202,7 +215,12 @@ attach_history(struct idx *idx, struct kb *kb, const char *head)
 	    idx_get_rec(idx, "history", "files", &rec, &sz) == 1)
 		h = json_parse(rec, sz);
 	if (h == NULL) {
-		if ((h = gs_history(kb->content, &newhead)) == NULL)
+		/* libgit2 only now: starting it costs a few milliseconds. */
+		if (!gs_init())
+			goto out;
+		h = gs_history(kb->content, &newhead);
+		gs_shutdown();
+		if (h == NULL)
 			goto out;
 		val_json(&b, h, 0);
 		(void)idx_put_rec(idx, "history", "files", b.data, b.sz);
@@ -268,8 +286,8 @@ cmd_build(const struct opts *o)
 	const char		*dirs[2];
 	uint64_t		 fp;
 	size_t			 written, kept, removed;
-	double			 t0 = now_secs();
-	int			 rc = 1, gitinit = 0;
+	double			 t0 = now_secs(), t1 = t0;
+	int			 rc = 1;
 
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
@@ -296,8 +314,7 @@ cmd_build(const struct opts *o)
 	today = today_utc();
 	fp = hash64(today, strlen(today), fp);
 	/* A commit changes the dates that pages show. */
-	gitinit = gs_init();
-	if (gitinit && (head = gs_head(content)) != NULL)
+	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);
 	fp = site_fingerprint(dirs, 2, fp);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
@@ -311,7 +328,8 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 
-	kb = kb_load(o->root, o->drafts);
+	kb = kb_load(o->root, o->drafts, o->jobs > 0 ? o->jobs : ncpus());
+	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
@@ -327,14 +345,18 @@ cmd_build(const struct opts *o)
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();
+	phase("prepare", &t1);
 	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
+	phase("render", &t1);
 	if (!site_out_commit(so))
 		goto out;
+	phase("publish", &t1);
 	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf))
 		goto out;
+	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
@@ -354,8 +376,6 @@ out:
 	free(synced);
 	free(today);
 	free(head);
-	if (gitinit)
-		gs_shutdown();
 	free(assets);
 	free(content);
 	free(tdir);
@@ -376,7 +396,7 @@ cmd_lint(const struct opts *o)
 	int		 rc;
 
 	diag_set_strict(o->strict);
-	kb = kb_load(o->root, 1);
+	kb = kb_load(o->root, 1, o->jobs > 0 ? o->jobs : ncpus());
 	tdir = templates_dir(o);
 	ts = load_theme(tdir);
 	rc = kb == NULL || ts == NULL || diag_errors() > 0;

@@ -335,17 +335,34 @@ items(const struct val *v, const struct val ***out)
 	return 1;
 }
 
+static int
+entry_slug_cmp(const void *a, const void *b)
+{
+	const struct entry *ea = *(struct entry *const *)a;
+	const struct entry *eb = *(struct entry *const *)b;
+	int c;
+
+	c = strcmp(ea->slug, eb->slug);
+	return c ? c : strcmp(ea->relpath, eb->relpath);
+}
+
+/*
+ * Sort entries by slug (then path, so reports are stable) and report
+ * every slug used twice.
+ */
 static void
 dup_slugs(struct entry **es, size_t n, const char *what)
 {
 	size_t	 i, j;
 
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			if (strcmp(es[i]->slug, es[j]->slug) == 0)
-				diag_err(es[j]->path, 1, 1, "duplicate %s "
-				    "slug \"%s\": already used by %s", what,
-				    es[j]->slug, es[i]->path);
+	qsort(es, n, sizeof(*es), entry_slug_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(es[i]->slug, es[j]->slug) == 0;
+		    j++)
+			diag_err(es[j]->path, 1, 1, "duplicate %s slug \"%s\": "
+			    "already used by %s", what, es[j]->slug,
+			    es[i]->path);
+	}
 }
 
 static void
@@ -765,48 +782,86 @@ render_body(struct loader *ld, struct entry *e, const char *root)
 	if (e->body == NULL || !md_render(e->body, e->bodysz, &opts, &out))
 		return;
 	e->html = out.html;
-	e->plain = out.text;
+	free(out.text);
 	free(out.first);
+	/* The front matter was copied into meta: the text can go. */
+	free(e->text);
+	e->text = NULL;
+	e->body = NULL;
+	e->bodysz = 0;
+}
+
+/* Every body of the knowledge base, rendered by several threads. */
+struct bodies {
+	struct loader	*ld;
+	struct entry	**es;
+	const char	**roots;
+};
+
+static void
+render_one(void *arg, size_t i)
+{
+	struct bodies	*b = arg;
+
+	render_body(b->ld, b->es[i], b->roots[i]);
 }
 
 /*
  * Read the entries of one folder into a new array of structures of
  * size elemsz whose first member is a struct entry.
  */
+/* One folder being read by several threads. */
+struct dirload {
+	struct file	*fs;
+	struct entry	**out;	/* NULL where the file could not be used */
+	size_t		 elemsz;
+	const char	*what;
+	const struct fld *flds;
+};
+
+static void
+load_one(void *arg, size_t i)
+{
+	struct dirload	*dl = arg;
+	struct entry	*e;
+
+	e = xcalloc(1, dl->elemsz);
+	if (!entry_read(e, &dl->fs[i], dl->what, dl->flds)) {
+		entry_free(e);
+		free(e);
+		e = NULL;
+	}
+	dl->out[i] = e;
+}
+
+/*
+ * Read the entries of one folder into a new array of structures of
+ * size elemsz whose first member is a struct entry, sorted by slug.
+ */
 static void **
 load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
     const struct fld *flds, size_t *outsz)
 {
-	struct file	*fs = NULL;
+	struct dirload	 dl;
 	size_t		 fsz = 0, i, n = 0;
 	char		*dir;
-	void		**out;
-	struct entry	*e;
 
+	memset(&dl, 0, sizeof(dl));
 	dir = path_join(kb->content, sub);
-	walk(dir, sub, ".md", &fs, &fsz);
+	walk(dir, sub, ".md", &dl.fs, &fsz);
 	free(dir);
-	out = xcalloc(fsz, sizeof(void *));
-	for (i = 0; i < fsz; i++) {
-		e = xcalloc(1, elemsz);
-		if (!entry_read(e, &fs[i], what, flds)) {
-			entry_free(e);
-			free(e);
-			continue;
-		}
-		out[n++] = e;
-	}
-	files_free(fs, fsz);
-	dup_slugs((struct entry **)out, n, what);
+	dl.out = xcalloc(fsz, sizeof(struct entry *));
+	dl.elemsz = elemsz;
+	dl.what = what;
+	dl.flds = flds;
+	par_for(fsz, kb->jobs, load_one, &dl);
+	for (i = 0; i < fsz; i++)
+		if (dl.out[i] != NULL)
+			dl.out[n++] = dl.out[i];
+	files_free(dl.fs, fsz);
+	dup_slugs(dl.out, n, what);
 	*outsz = n;
-	return out;
-}
-
-static int
-uc_cmp(const void *a, const void *b)
-{
-	return strcmp((*(struct entry *const *)a)->slug,
-	    (*(struct entry *const *)b)->slug);
+	return (void **)dl.out;
 }
 
 /*
@@ -984,18 +1039,20 @@ default_added(struct usecase *uc)
  * with kb_free.
  */
 struct kb *
-kb_load(const char *root, int drafts)
+kb_load(const char *root, int drafts, int jobs)
 {
 	struct kb	*kb;
 	struct loader	 ld;
+	struct bodies	 bd;
 	struct stat	 st;
 	char		*p;
-	size_t		 i;
+	size_t		 i, n;
 
 	kb = xcalloc(1, sizeof(*kb));
 	kb->root = xstrdup(root);
 	kb->content = path_join(root, "content");
 	kb->drafts = drafts;
+	kb->jobs = jobs;
 	if (stat(kb->content, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		diag_err(kb->content, 0, 0, "no content folder here (run "
 		    "kbgen in a knowledge base's root, or name it with -C "
@@ -1018,8 +1075,6 @@ kb_load(const char *root, int drafts)
 	    sizeof(struct page), "page", page_flds, &kb->pagesz);
 	kb->hacks = (struct hackathon **)load_dir(kb, "hackathons",
 	    sizeof(struct hackathon), "hackathon", hack_flds, &kb->hacksz);
-	qsort(kb->people, kb->peoplesz, sizeof(*kb->people), uc_cmp);
-	qsort(kb->ucs, kb->ucsz, sizeof(*kb->ucs), uc_cmp);
 
 	for (i = 0; i < kb->peoplesz; i++)
 		load_person(kb, kb->people[i]);
@@ -1055,6 +1110,8 @@ kb_load(const char *root, int drafts)
 	drop_drafts((void **)kb->people, &kb->peoplesz, drafts, person_free);
 	drop_drafts((void **)kb->pages, &kb->pagesz, drafts, plain_free);
 	drop_drafts((void **)kb->hacks, &kb->hacksz, drafts, plain_free);
+	for (i = 0; i < kb->ucsz; i++)
+		kb->ucs[i]->pos = i;
 	link_back(kb);
 
 	for (i = 0; i < kb->ucsz; i++)
@@ -1066,14 +1123,30 @@ kb_load(const char *root, int drafts)
 	for (i = 0; i < kb->hacksz; i++)
 		add_target(&ld, &kb->hacks[i]->e, "hackathons/");
 	qsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
-	for (i = 0; i < kb->ucsz; i++)
-		render_body(&ld, &kb->ucs[i]->e, "../../");
-	for (i = 0; i < kb->peoplesz; i++)
-		render_body(&ld, &kb->people[i]->e, "../../");
-	for (i = 0; i < kb->pagesz; i++)
-		render_body(&ld, &kb->pages[i]->e, "../");
-	for (i = 0; i < kb->hacksz; i++)
-		render_body(&ld, &kb->hacks[i]->e, "../../");
+	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
+	bd.ld = &ld;
+	bd.es = xcalloc(n, sizeof(*bd.es));
+	bd.roots = xcalloc(n, sizeof(*bd.roots));
+	n = 0;
+	for (i = 0; i < kb->ucsz; i++, n++) {
+		bd.es[n] = &kb->ucs[i]->e;
+		bd.roots[n] = "../../";
+	}
+	for (i = 0; i < kb->peoplesz; i++, n++) {
+		bd.es[n] = &kb->people[i]->e;
+		bd.roots[n] = "../../";
+	}
+	for (i = 0; i < kb->pagesz; i++, n++) {
+		bd.es[n] = &kb->pages[i]->e;
+		bd.roots[n] = "../";
+	}
+	for (i = 0; i < kb->hacksz; i++, n++) {
+		bd.es[n] = &kb->hacks[i]->e;
+		bd.roots[n] = "../../";
+	}
+	par_for(n, kb->jobs, render_one, &bd);
+	free(bd.es);
+	free(bd.roots);
 	for (i = 0; i < ld.targetsz; i++) {
 		free(ld.targets[i].url);
 		free(ld.targets[i].relcopy);

@@ -7,6 +7,7 @@
  * the counts.  In strict mode warnings count as errors.  System
  * failures are printed with the path and the system's message.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdarg.h>
 
@@ -16,6 +17,8 @@ static size_t	 nerrors;	/* errors counted so far */
 static size_t	 nwarnings;	/* warnings counted so far */
 static int	 strict;	/* warnings are errors */
 static int	 quiet;		/* count but do not print */
+/* Loading and rendering report from several threads. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
@@ -44,10 +47,12 @@ diag_err(const char *path, size_t line, size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
 	vreport("error", path, line, col, fmt, ap);
 	va_end(ap);
 	nerrors++;
+	pthread_mutex_unlock(&lock);
 }
 
 /*
@@ -59,6 +64,7 @@ diag_warn(const char *path, size_t line, size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
 	vreport(strict ? "error" : "warning", path, line, col, fmt, ap);
 	va_end(ap);
@@ -66,6 +72,7 @@ diag_warn(const char *path, size_t line, size_t col, const char *fmt, ...)
 		nerrors++;
 	else
 		nwarnings++;
+	pthread_mutex_unlock(&lock);
 }
 
 /*
@@ -77,6 +84,7 @@ diag_sys(const char *path, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
 	if (!quiet) {
 		if (path != NULL)
@@ -88,6 +96,7 @@ diag_sys(const char *path, const char *fmt, ...)
 	}
 	va_end(ap);
 	nerrors++;
+	pthread_mutex_unlock(&lock);
 }
 
 size_t

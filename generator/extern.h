@@ -54,6 +54,7 @@ int		 mkdirs(const char *);
 int		 rmtree(const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
+void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 int		 utf8_valid(const char *, size_t, size_t *, size_t *);
 size_t		 edit_distance(const char *, const char *);
 int		 slug_valid(const char *);
@@ -339,8 +340,10 @@ struct term {
 	const struct val *aliases;	/* list or NULL */
 	size_t		  line;	/* position of the term in taxonomy.yaml */
 	size_t		  col;
-	struct usecase	**ucs;	/* use cases carrying the term, owned array */
+	struct usecase	**ucs;	/* use cases carrying the term, owned array,
+				   in kb->ucs order */
 	size_t		  ucsz;
+	size_t		  pos;	/* index in its dimension's array */
 };
 
 struct taxonomy {
@@ -401,6 +404,7 @@ struct usecase {
 	struct val	 *prov;	/* provenance from kbgen sync, owned, or NULL */
 	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
 	int		  added_guess;	/* added came from the file's time */
+	size_t		  pos;	/* index in kb->ucs */
 };
 
 struct page {
@@ -416,6 +420,7 @@ struct kb {
 	char		 *root;	/* knowledge-base root, owned */
 	char		 *content;	/* content folder, owned */
 	int		  drafts;	/* include drafts */
+	int		  jobs;	/* threads for loading */
 	struct site	  site;
 	struct taxonomy	  tax;
 	struct usecase	**ucs;	/* owned, sorted by slug */
@@ -440,7 +445,7 @@ struct term	*tax_find_any(const struct taxonomy *, const char *);
 int		 site_config_load(struct site *, const char *path);
 void		 site_config_free(struct site *);
 
-struct kb	*kb_load(const char *root, int drafts);
+struct kb	*kb_load(const char *root, int drafts, int jobs);
 void		 kb_free(struct kb *);
 struct usecase	*kb_usecase(const struct kb *, const char *);
 struct person	*kb_person(const struct kb *, const char *);

@@ -1669,9 +1669,116 @@ out:
 }
 
 /*
+ * Read the first line of a small file into a new string without its
+ * newline, or NULL.
+ */
+static char *
+first_line(const char *path)
+{
+	FILE	*f;
+	char	 line[1024];
+	size_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return xstrdup(line);
+}
+
+static int
+is_hex40(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < 40; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return s[40] == '\0' || s[40] == ' ' || s[40] == '\n';
+}
+
+/*
+ * HEAD's commit id read from the files of the repository (loose or
+ * packed ref), without starting libgit2, which costs milliseconds of
+ * TLS set-up: this runs on every build.  NULL when the layout is one
+ * this does not know (the caller then asks libgit2).
+ */
+static char *
+head_from_files(const char *path)
+{
+	char	*dir, *slash, *dotgit = NULL, *gitdir = NULL, *head = NULL;
+	char	*ref = NULL, *p = NULL, *res = NULL, line[1024];
+	struct stat st;
+	FILE	*f;
+
+	if ((dir = realpath(path, NULL)) == NULL)
+		return NULL;
+	for (;;) {
+		dotgit = path_join(dir, ".git");
+		if (stat(dotgit, &st) == 0)
+			break;
+		free(dotgit);
+		dotgit = NULL;
+		if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+			goto out;
+		*slash = '\0';
+	}
+	if (!S_ISDIR(st.st_mode))
+		goto out;	/* a worktree or submodule: ask libgit2 */
+	gitdir = dotgit;
+	dotgit = NULL;
+	p = path_join(gitdir, "HEAD");
+	if ((head = first_line(p)) == NULL)
+		goto out;
+	if (is_hex40(head)) {
+		res = xstrndup(head, 40);
+		goto out;
+	}
+	if (strncmp(head, "ref: ", 5) != 0)
+		goto out;
+	free(p);
+	p = path_join(gitdir, head + 5);
+	if ((ref = first_line(p)) != NULL && is_hex40(ref)) {
+		res = xstrndup(ref, 40);
+		goto out;
+	}
+	free(p);
+	p = path_join(gitdir, "packed-refs");
+	if ((f = fopen(p, "r")) == NULL)
+		goto out;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t n = strlen(line);
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n > 41 && is_hex40(line) && strcmp(line + 41,
+		    head + 5) == 0) {
+			res = xstrndup(line, 40);
+			break;
+		}
+	}
+	fclose(f);
+out:
+	free(dir);
+	free(dotgit);
+	free(gitdir);
+	free(head);
+	free(ref);
+	free(p);
+	return res;
+}
+
+/*
  * The commit id of HEAD of the git work tree containing path, as a new
- * string, or NULL (no repository, unborn branch).  Cheap: for the
- * "nothing changed" check of kbgen build.
+ * string, or NULL (no repository, unborn branch).  Cheap in the common
+ * case: for the "nothing changed" check of kbgen build.  Needs no
+ * gs_init.
  */
 char *
 gs_head(const char *path)
@@ -1679,14 +1786,18 @@ gs_head(const char *path)
 	git_repository	*repo = NULL;
 	git_oid		 oid;
 	char		 hex[GIT_OID_HEXSZ + 1];
-	char		*res = NULL;
+	char		*res;
 
-	if (git_repository_open_ext(&repo, path, 0, NULL) < 0)
+	if ((res = head_from_files(path)) != NULL)
+		return res;
+	if (git_libgit2_init() < 0)
 		return NULL;
-	if (git_reference_name_to_id(&oid, repo, "HEAD") == 0) {
+	if (git_repository_open_ext(&repo, path, 0, NULL) == 0 &&
+	    git_reference_name_to_id(&oid, repo, "HEAD") == 0) {
 		git_oid_tostr(hex, sizeof(hex), &oid);
 		res = xstrdup(hex);
 	}
 	git_repository_free(repo);
+	git_libgit2_shutdown();
 	return res;
 }

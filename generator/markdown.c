@@ -23,6 +23,8 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -316,6 +318,119 @@ idset_unique(struct idset *set, const char *base)
 }
 
 /*
+ * A bump allocator for cmark-gfm, one per md_render call: a document
+ * makes thousands of small allocations that all die together, and
+ * malloc's bookkeeping for them cost as much as parsing.  cmark's
+ * allocator callbacks take no argument, so the arena of the document
+ * being rendered is found through a thread-local pointer.  (cmark-gfm's
+ * own arena.c is process-wide, hence not used.)
+ */
+struct chunk {
+	struct chunk	*next;
+	size_t		 used;	/* bytes of data used */
+	size_t		 cap;	/* bytes of data */
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct chunk	*head;	/* the chunk being filled */
+	char		*last;	/* the newest allocation, may grow in place */
+};
+
+static _Thread_local struct arena *cur_arena;
+
+#define ARENA_CHUNK	(60 * 1024)
+#define ARENA_ALIGN	sizeof(max_align_t)
+#define ARENA_HDR	ARENA_ALIGN	/* holds the allocation's size */
+
+static size_t
+round_up(size_t n)
+{
+	return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+}
+
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk	*c = a->head;
+	size_t		 need = ARENA_HDR + round_up(n == 0 ? 1 : n), cap;
+	char		*p;
+
+	if (c == NULL || c->cap - c->used < need) {
+		cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+		c = xmalloc(sizeof(*c) + cap);
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += need;
+	memcpy(p, &n, sizeof(n));
+	a->last = p + ARENA_HDR;
+	return a->last;
+}
+
+static void *
+mem_calloc(size_t nmemb, size_t size)
+{
+	void	*p;
+
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		abort();
+	p = arena_alloc(cur_arena, nmemb * size);
+	memset(p, 0, nmemb * size);
+	return p;
+}
+
+static void *
+mem_realloc(void *p, size_t n)
+{
+	struct arena	*a = cur_arena;
+	struct chunk	*c = a->head;
+	size_t		 old, grow;
+	void		*q;
+
+	if (p == NULL)
+		return arena_alloc(a, n);
+	memcpy(&old, (char *)p - ARENA_HDR, sizeof(old));
+	if (n <= old)
+		return p;
+	/* The newest allocation grows where it is when there is room. */
+	grow = round_up(n) - round_up(old == 0 ? 1 : old);
+	if (p == a->last && c->cap - c->used >= grow) {
+		c->used += grow;
+		memcpy((char *)p - ARENA_HDR, &n, sizeof(n));
+		return p;
+	}
+	q = arena_alloc(a, n);
+	memcpy(q, p, old);
+	return q;
+}
+
+static void
+mem_free(void *p)
+{
+	/* Everything goes when the document is done. */
+	(void)p;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	struct chunk	*c, *next;
+
+	for (c = a->head; c != NULL; c = next) {
+		next = c->next;
+		free(c);
+	}
+	a->head = NULL;
+	a->last = NULL;
+}
+
+static cmark_mem arena_mem = { mem_calloc, mem_realloc, mem_free };
+
+/*
  * Replace heading h by a custom block holding a custom inline that
  * prints the tags with the id, and move the heading's inlines into it.
  * The renderer prints custom nodes' text whatever the safe mode, and
@@ -331,8 +446,8 @@ heading_id(cmark_node *h, const char *id)
 	int		 level, rc;
 
 	level = cmark_node_get_heading_level(h);
-	blk = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
-	inl = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
+	blk = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, &arena_mem);
+	inl = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, &arena_mem);
 	rc = cmark_node_append_child(blk, inl);
 	assert(rc);
 	tag = xasprintf("<h%d id=\"%s\">", level, id);
@@ -349,6 +464,7 @@ heading_id(cmark_node *h, const char *id)
 	assert(rc);
 	(void)rc;
 }
+
 
 /*
  * Whether url has a scheme ("x:"), starts with '/', '#' or '?', or is
@@ -573,6 +689,8 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	struct idset		 ids = { NULL, 0, 0 };
 	size_t			 i, headsz = 0, headcap = 0;
 	const char		*lit;
+	char			*html;
+	struct arena		 arena;
 
 	if (opts == NULL)
 		opts = &defopts;
@@ -583,9 +701,11 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	ctx.sz = text == NULL ? 0 : sz;
 	pthread_once(&once, registerext);
 
+	memset(&arena, 0, sizeof(arena));
+	cur_arena = &arena;
 	/* Positions are wanted in the tree only, not in the HTML. */
-	parser = cmark_parser_new(CMARK_OPT_SOURCEPOS |
-	    CMARK_OPT_VALIDATE_UTF8);
+	parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS |
+	    CMARK_OPT_VALIDATE_UTF8, &arena_mem);
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		ext = cmark_find_syntax_extension(exts[i]);
 		assert(ext != NULL);
@@ -667,9 +787,11 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	buf_free(&all);
 	idset_free(&ids);
 
-	/* cmark-gfm's default allocator is malloc's: free(3) will do. */
-	out->html = cmark_render_html(doc, opts->unsafe ? CMARK_OPT_UNSAFE :
-	    CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+	/* The HTML lives in the arena: copy it out before it goes. */
+	html = cmark_render_html_with_mem(doc, opts->unsafe ?
+	    CMARK_OPT_UNSAFE : CMARK_OPT_DEFAULT,
+	    cmark_parser_get_syntax_extensions(parser), &arena_mem);
+	out->html = xstrdup(html);
 
 	cmark_node_free(doc);
 	for (i = 0; i < headsz; i++)
@@ -677,6 +799,8 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	free(heads);
 	free(ctx.lines);
 	cmark_parser_free(parser);
+	cur_arena = NULL;
+	arena_free(&arena);
 	return 1;
 }
 

@@ -108,31 +108,15 @@ list_of(struct val **vals, size_t n)
 static size_t
 uc_index(const struct kb *kb, const struct usecase *uc)
 {
-	size_t	 lo = 0, hi = kb->ucsz, mid;
-	int	 c;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		c = strcmp(uc->e.slug, kb->ucs[mid]->e.slug);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return 0;
+	(void)kb;
+	return uc->pos;
 }
 
 static size_t
 term_index(const struct kb *kb, const struct term *t)
 {
-	size_t	 i;
-
-	for (i = 0; i < kb->tax.termsz[t->dim]; i++)
-		if (kb->tax.terms[t->dim][i] == t)
-			return i;
-	return 0;
+	(void)kb;
+	return t->pos;
 }
 
 static const char *const dim_dirs[DIM__MAX] = { "technologies", "fields",
@@ -450,6 +434,8 @@ set_usecases(struct r *r, struct val *ctx, struct usecase **ucs, size_t n)
 {
 	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
 	val_set(ctx, "has_usecases", val_bool(n > 0));
+	/* Long lists lose the chips: a line per use case. */
+	val_set(ctx, "compact", val_bool(n > 24));
 }
 
 static struct val *
@@ -1024,22 +1010,32 @@ job_term(struct r *r, int d, size_t i)
 	return rc;
 }
 
-/* Use cases carrying both terms, into *out (caller frees); count. */
+/*
+ * Use cases carrying both terms, into *out (caller frees) when out is
+ * not NULL; returns the count.  Both lists are in kb->ucs order, so
+ * one merge pass does it.
+ */
 static size_t
 both(const struct term *a, const struct term *b, struct usecase ***out)
 {
-	size_t	 i, j, n = 0;
+	size_t	 i = 0, j = 0, n = 0;
 
 	if (out != NULL)
-		*out = xcalloc(a->ucsz, sizeof(**out));
-	for (i = 0; i < a->ucsz; i++)
-		for (j = 0; j < b->ucsz; j++)
-			if (a->ucs[i] == b->ucs[j]) {
-				if (out != NULL)
-					(*out)[n] = a->ucs[i];
-				n++;
-				break;
-			}
+		*out = xcalloc(a->ucsz < b->ucsz ? a->ucsz : b->ucsz,
+		    sizeof(**out));
+	while (i < a->ucsz && j < b->ucsz) {
+		if (a->ucs[i]->pos < b->ucs[j]->pos)
+			i++;
+		else if (a->ucs[i]->pos > b->ucs[j]->pos)
+			j++;
+		else {
+			if (out != NULL)
+				(*out)[n] = a->ucs[i];
+			n++;
+			i++;
+			j++;
+		}
+	}
 	return n;
 }
 

@@ -361,7 +361,7 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	pthread_mutex_init(&s.lock, NULL);
-	kb = kb_load(o->root, 0);
+	kb = kb_load(o->root, 0, 2);
 	if (kb == NULL || diag_errors() > 0) {
 		fprintf(stderr, "kbgen: fix the content errors first\n");
 		goto out;

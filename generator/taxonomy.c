@@ -180,6 +180,7 @@ load_dim(struct taxonomy *tax, enum dim d, const struct val *list)
 						    dim_names[d], o->name);
 			}
 		}
+		t->pos = tax->termsz[d];
 		tax->terms[d][tax->termsz[d]++] = t;
 	}
 }

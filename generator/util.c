@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,21 +267,85 @@ path_join(const char *a, const char *b)
 }
 
 /*
- * FNV-1a, 64 bits, chained through seed (start with 0).  Used only to
- * notice that an output's inputs changed, never for security.
+ * A 64-bit hash chained through seed (start with 0), eight bytes a
+ * step with a multiply-xorshift mix.  Used only to notice that an
+ * output's inputs changed, never for security.
  */
 uint64_t
 hash64(const void *p, size_t n, uint64_t seed)
 {
 	const unsigned char	*s = p;
-	uint64_t		 h = seed == 0 ? 0xcbf29ce484222325ULL : seed;
+	uint64_t		 h, k;
 	size_t			 i;
 
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	h = seed ^ (0x9e3779b97f4a7c15ULL + n);
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&k, s + i, 8);
+		k *= 0xbf58476d1ce4e5b9ULL;
+		k ^= k >> 31;
+		h = (h ^ k) * 0x94d049bb133111ebULL;
+		h ^= h >> 29;
 	}
+	for (k = 0; i < n; i++)
+		k = (k << 8) | s[i];
+	h = (h ^ (k * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
+	h ^= h >> 32;
 	return h;
+}
+
+/* The shared state of one par_for. */
+struct par {
+	void		(*fn)(void *, size_t);
+	void		*arg;
+	size_t		 n;
+	size_t		 next;
+	pthread_mutex_t	 lock;
+};
+
+static void *
+par_worker(void *arg)
+{
+	struct par	*p = arg;
+	size_t		 i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			return NULL;
+		p->fn(p->arg, i);
+	}
+}
+
+/*
+ * Call fn(arg, i) for i in [0, n) on up to jobs threads, the calling
+ * one included; returns when all calls are done.  fn must be safe to
+ * run concurrently for different i.
+ */
+void
+par_for(size_t n, int jobs, void (*fn)(void *, size_t), void *arg)
+{
+	struct par	 p;
+	pthread_t	 th[16];
+	size_t		 i, nth;
+
+	p.fn = fn;
+	p.arg = arg;
+	p.n = n;
+	p.next = 0;
+	pthread_mutex_init(&p.lock, NULL);
+	nth = jobs < 1 ? 1 : jobs > 16 ? 16 : (size_t)jobs;
+	if (nth > n)
+		nth = n == 0 ? 1 : n;
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, par_worker, &p) != 0)
+			break;
+	nth = i;
+	par_worker(&p);
+	for (i = 1; i < nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.lock);
 }
 
 /*
