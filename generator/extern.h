@@ -405,6 +405,7 @@ struct usecase {
 	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
 	int		  added_guess;	/* added came from the file's time */
 	size_t		  pos;	/* index in kb->ucs */
+	size_t		  rank;	/* position in title order (render.c) */
 };
 
 struct page {

@@ -32,6 +32,8 @@ enum job_type {
 	JOB_HACKATHONS,
 	JOB_HACKATHON,
 	JOB_404,
+	JOB_JSON,
+	JOB_FEED,
 };
 
 struct job {
@@ -49,6 +51,8 @@ struct r {
 	struct val	**prefs;	/* shared person refs */
 	struct val	*menu;	/* shared menu, nothing current */
 	char		*base;	/* base_url ending in '/', or NULL */
+	struct val	**menus;	/* shared menu variants, see build_menus */
+	size_t		 menusz;
 	struct job	*jobs;
 	size_t		 jobsz;
 	size_t		 next;	/* next job to take */
@@ -340,23 +344,44 @@ build_menu(const struct kb *kb)
 }
 
 /*
- * A menu for one page: a copy of the shared one with the current item
- * marked.  Cheap: a dozen small maps.
+ * The menus pages show: for each menu item, one with the item marked
+ * active (a page of its section) and one with it also current (the
+ * item's own page), and one with nothing marked.  Built once, shared.
+ */
+static void
+build_menus(struct r *r)
+{
+	size_t	 i, n = r->menu->kidsz;
+
+	r->menus = xcalloc(2 * n + 1, sizeof(*r->menus));
+	for (i = 0; i < 2 * n + 1; i++) {
+		r->menus[i] = val_copy(r->menu);
+		if (i < 2 * n) {
+			val_set(r->menus[i]->kids[i / 2], "active",
+			    val_bool(1));
+			if (i % 2 == 1)
+				val_set(r->menus[i]->kids[i / 2], "current",
+				    val_bool(1));
+		}
+		r->menus[i]->shared = 1;
+	}
+	r->menusz = 2 * n + 1;
+}
+
+/*
+ * The menu of the page at path, of the given section: borrowed.
  */
 static struct val *
 menu_for(const struct r *r, const char *section, const char *path)
 {
-	struct val	*m = val_copy(r->menu);
-	size_t		 i;
+	size_t	 i;
 
-	m->shared = 0;
-	for (i = 0; i < m->kidsz; i++) {
-		if (strcmp(val_get_str(m->kids[i], "section"), section) == 0)
-			val_set(m->kids[i], "active", val_bool(1));
-		if (strcmp(val_get_str(m->kids[i], "url"), path) == 0)
-			val_set(m->kids[i], "current", val_bool(1));
-	}
-	return m;
+	for (i = 0; i < r->menu->kidsz; i++)
+		if (strcmp(val_get_str(r->menu->kids[i], "section"),
+		    section) == 0)
+			return r->menus[2 * i + (strcmp(val_get_str(
+			    r->menu->kids[i], "url"), path) == 0)];
+	return r->menus[r->menusz - 1];
 }
 
 /*
@@ -422,6 +447,34 @@ added_cmp(const void *a, const void *b)
 	return c ? c : title_cmp(a, b);
 }
 
+static int
+rank_cmp(const void *a, const void *b)
+{
+	const struct usecase *ua = *(struct usecase *const *)a;
+	const struct usecase *ub = *(struct usecase *const *)b;
+
+	return ua->rank < ub->rank ? -1 : ua->rank > ub->rank;
+}
+
+/*
+ * Number the use cases in title order once, so that every list sorts
+ * by comparing numbers.
+ */
+static void
+rank_titles(const struct kb *kb)
+{
+	struct usecase	**s;
+	size_t		 i;
+
+	s = xcalloc(kb->ucsz, sizeof(*s));
+	if (kb->ucsz > 0)
+		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
+	qsort(s, kb->ucsz, sizeof(*s), title_cmp);
+	for (i = 0; i < kb->ucsz; i++)
+		s[i]->rank = i;
+	free(s);
+}
+
 /* Use-case summaries of ucs, sorted by title. */
 static struct val *
 ucsum_list(struct r *r, struct usecase **ucs, size_t n);
@@ -448,7 +501,7 @@ ucsum_list(struct r *r, struct usecase **ucs, size_t n)
 	s = xcalloc(n, sizeof(*s));
 	if (n > 0)
 		memcpy(s, ucs, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), title_cmp);
+	qsort(s, n, sizeof(*s), rank_cmp);
 	for (i = 0; i < n; i++)
 		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
 	free(s);
@@ -1377,6 +1430,9 @@ job_hackathon(struct r *r, size_t i)
 	return rc;
 }
 
+static int	write_catalogue_json(struct r *);
+static int	write_feed(struct r *);
+
 static int
 run_job(struct r *r, const struct job *j)
 {
@@ -1405,6 +1461,10 @@ run_job(struct r *r, const struct job *j)
 		return job_hackathons(r);
 	case JOB_HACKATHON:
 		return job_hackathon(r, j->a);
+	case JOB_JSON:
+		return write_catalogue_json(r);
+	case JOB_FEED:
+		return write_feed(r);
 	case JOB_404:
 		return emit(r, "404", "404.html", 0, "404", "Page not found",
 		    NULL, val_map());
@@ -1700,13 +1760,19 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
 	r.menu = share(build_menu(kb));
+	build_menus(&r);
+	rank_titles(kb);
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		r.base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
 		    xasprintf("%s/", kb->site.base_url);
 
-	add_job(&r, JOB_HOME, 0, 0);
+	/* The biggest outputs first, so that no thread is left alone
+	 * with one at the end. */
 	add_job(&r, JOB_CATALOGUE, 0, 0);
+	add_job(&r, JOB_JSON, 0, 0);
+	add_job(&r, JOB_FEED, 0, 0);
+	add_job(&r, JOB_HOME, 0, 0);
 	for (i = 0; i < kb->ucsz; i++)
 		add_job(&r, JOB_USECASE, i, 0);
 	for (d = 0; d < DIM__MAX; d++) {
@@ -1745,9 +1811,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	if (r.failed)
 		ok = 0;
 	/* A sitemap lists absolute URLs only: it needs base_url. */
-	if (!write_feed(&r) || (kb->site.base_url != NULL &&
-	    !write_sitemap(&r)) ||
-	    !write_catalogue_json(&r))
+	if (kb->site.base_url != NULL && !write_sitemap(&r))
 		ok = 0;
 	if (opts->assets != NULL &&
 	    !site_out_copy_dir(so, opts->assets, "assets"))
@@ -1766,6 +1830,9 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		unshare_free(r.prefs[i]);
 	free(r.prefs);
 	unshare_free(r.menu);
+	for (i = 0; i < r.menusz; i++)
+		unshare_free(r.menus[i]);
+	free(r.menus);
 	free(r.base);
 	free(r.jobs);
 	pthread_mutex_destroy(&r.lock);

@@ -210,6 +210,10 @@ site_out_new(const char *outdir, struct idx *idx, int verify)
 	return so;
 }
 
+/*
+ * Create the folder of a file about to be written.  Most pages go into
+ * a folder of their own below an existing one: one mkdir does.
+ */
 static int
 make_parent(const char *full)
 {
@@ -219,11 +223,43 @@ make_parent(const char *full)
 	dir = xstrdup(full);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		if (access(dir, F_OK) == -1)
+		if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 			rc = mkdirs(dir);
 	}
 	free(dir);
 	return rc;
+}
+
+/*
+ * Write a new file of the build folder.  Nobody reads that folder
+ * before the swap, so no temporary file and rename are needed.
+ */
+static int
+write_new(const char *path, const char *data, size_t sz)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	while (off < sz) {
+		if ((n = write(fd, data + off, sz - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_sys(path, "%s", strerror(errno));
+			close(fd);
+			return 0;
+		}
+		off += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	return 1;
 }
 
 /*
@@ -272,7 +308,7 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 			linked = link(oldfile, full) == 0;
 		free(oldfile);
 	}
-	if (!linked && !file_write(full, data, sz))
+	if (!linked && !write_new(full, data, sz))
 		goto out;
 	pthread_mutex_lock(&so->lock);
 	if (so->recsz == so->reccap) {

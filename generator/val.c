@@ -170,8 +170,10 @@ val_get(const struct val *v, const char *key)
 
 	if (v == NULL || v->type != VAL_MAP)
 		return NULL;
+	/* Templates look up a lot: the first byte settles most. */
 	for (i = 0; i < v->kidsz; i++)
-		if (strcmp(v->kids[i]->key, key) == 0)
+		if (v->kids[i]->key[0] == key[0] &&
+		    strcmp(v->kids[i]->key, key) == 0)
 			return v->kids[i];
 	return NULL;
 }
