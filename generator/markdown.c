@@ -704,8 +704,12 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	memset(&arena, 0, sizeof(arena));
 	cur_arena = &arena;
 	/* Positions are wanted in the tree only, not in the HTML. */
-	parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS |
-	    CMARK_OPT_VALIDATE_UTF8, &arena_mem);
+	/*
+	 * No CMARK_OPT_VALIDATE_UTF8: bodies were checked by fm_split
+	 * (with a position in the error), other text comes from libyaml,
+	 * which checks too.
+	 */
+	parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, &arena_mem);
 	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		ext = cmark_find_syntax_extension(exts[i]);
 		assert(ext != NULL);

@@ -358,14 +358,19 @@ utf8_valid(const char *p, size_t n, size_t *line, size_t *col)
 {
 	const unsigned char	*s = (const unsigned char *)p;
 	size_t			 i = 0, ln = 1, lstart = 0, len, k;
+	uint64_t		 w;
 	uint32_t		 cp;
 
 	while (i < n) {
-		if (s[i] < 0x80) {
-			if (s[i] == '\n') {
-				ln++;
-				lstart = i + 1;
+		/* Most text is ASCII: eight bytes a step. */
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
 			}
+		}
+		if (s[i] < 0x80) {
 			i++;
 			continue;
 		}
@@ -395,6 +400,12 @@ utf8_valid(const char *p, size_t n, size_t *line, size_t *col)
 	}
 	return 1;
 bad:
+	/* Only now count lines, to say where. */
+	for (k = 0; k < i; k++)
+		if (s[k] == '\n') {
+			ln++;
+			lstart = k + 1;
+		}
 	if (line != NULL)
 		*line = ln;
 	if (col != NULL)
