@@ -7,7 +7,8 @@ MANDIR	?= $(PREFIX)/share/man
 CC	= cc
 PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2
 CFLAGS	?= -O2 -g
-WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
+WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
+	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
 BUILD	?= .obj

@@ -167,8 +167,8 @@ fail:
  * Attach what kbgen sync recorded to each use case.  Never touches the
  * network: a use case never synced simply has no provenance.
  */
-static void
-attach_provenance(struct idx *idx, struct kb *kb)
+void
+kb_attach_provenance(struct idx *idx, struct kb *kb)
 {
 	char		*rec;
 	const char	*url;
@@ -249,6 +249,38 @@ out:
 	free(newhead);
 }
 
+/*
+ * Attach each use case's run history (kbgen check) for its page.
+ */
+void
+kb_attach_runs(struct idx *idx, struct kb *kb)
+{
+	char		**recs;
+	size_t		 i, k, n;
+	struct val	*l, *v;
+
+	for (i = 0; i < kb->ucsz; i++) {
+		recs = NULL;
+		n = 0;
+		if (!idx_get_runs(idx, kb->ucs[i]->e.slug, &recs, &n) ||
+		    n == 0) {
+			free(recs);
+			continue;
+		}
+		l = val_list();
+		for (k = 0; k < n; k++) {
+			if ((v = json_parse(recs[k], strlen(recs[k]))) != NULL &&
+			    v->type == VAL_MAP)
+				val_push(l, v);
+			else
+				val_free(v);
+			free(recs[k]);
+		}
+		free(recs);
+		kb->ucs[i]->runs = l;
+	}
+}
+
 static char *
 today_utc(void)
 {
@@ -261,7 +293,7 @@ today_utc(void)
 	return xstrdup(buf);
 }
 
-static int
+int
 ncpus(void)
 {
 	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -308,8 +340,12 @@ cmd_build(const struct opts *o)
 	dirs[1] = tdir;
 	fp = hash64(out, strlen(out), 0);
 	fp = hash64(&o->drafts, sizeof(o->drafts), fp);
-	/* A sync changes pages without touching content/. */
+	/* A sync or a check changes pages without touching content/. */
 	if (idx_get_meta(idx, "synced_at", &synced) == 1)
+		fp = hash64(synced, strlen(synced), fp);
+	free(synced);
+	synced = NULL;
+	if (idx_get_meta(idx, "checked_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);
 	today = today_utc();
 	fp = hash64(today, strlen(today), fp);
@@ -335,13 +371,20 @@ cmd_build(const struct opts *o)
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
-	attach_provenance(idx, kb);
+	kb_attach_provenance(idx, kb);
+	kb_attach_runs(idx, kb);
 	attach_history(idx, kb, head);
 	if ((so = site_out_new(out, idx, o->force)) == NULL)
 		goto out;
 	memset(&ro, 0, sizeof(ro));
 	ro.tmpls = ts;
 	ro.today = today;
+	{
+		const char *ma = val_get_str(val_get(kb->site.tree, "check"),
+		    "max_age");
+
+		ro.max_age = ma != NULL ? duration_secs(ma) : 0;
+	}
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();

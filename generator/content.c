@@ -892,6 +892,7 @@ uc_free(void *p)
 	entry_free(&uc->e);
 	val_free(uc->prov);
 	val_free(uc->hist);
+	val_free(uc->runs);
 	for (d = 0; d < DIM__MAX; d++)
 		free(uc->terms[d]);
 	free(uc->contacts);

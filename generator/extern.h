@@ -278,6 +278,15 @@ int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
 int		 idx_put_rec(struct idx *, const char *db, const char *key,
 		    const char *v, size_t vsz);
+/*
+ * Run history: records (JSON) under slug and a time stamp, kept in
+ * time order.  idx_get_runs gives every record of slug, oldest first,
+ * as new strings (caller frees each and the array).
+ */
+int		 idx_put_run(struct idx *, const char *slug, uint64_t stamp,
+		    const char *rec, size_t recsz);
+int		 idx_get_runs(struct idx *, const char *slug, char ***recs,
+		    size_t *recsz);
 
 /* schema.c: check a YAML mapping against a table of known keys. */
 
@@ -403,6 +412,8 @@ struct usecase {
 	size_t		  contactsz;
 	struct val	 *prov;	/* provenance from kbgen sync, owned, or NULL */
 	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
+	struct val	 *runs;	/* run records from kbgen check, oldest first,
+				   owned, or NULL */
 	int		  added_guess;	/* added came from the file's time */
 	size_t		  pos;	/* index in kb->ucs */
 	size_t		  rank;	/* position in title order (render.c) */
@@ -505,6 +516,7 @@ uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 struct render_opts {
 	const struct tmpl_set *tmpls;	/* the theme */
 	const char	*today;	/* YYYY-MM-DD, for "stale" */
+	long		 max_age;	/* check.max_age in seconds, 0 default */
 	const char	*assets;	/* theme assets folder, may be NULL */
 	int		 jobs;	/* rendering threads (>= 1) */
 	const char	*now;	/* build time, RFC 3339, for feeds */
@@ -534,16 +546,30 @@ struct opts {
 	int		 jobs;	/* -j: threads, 0 for the number of CPUs */
 	int		 quiet;	/* -q */
 	int		 offline;	/* --offline: no network, inspect clones */
+	const char	*runner;	/* --runner local|slurm, NULL: site.yaml */
+	int		 changed;	/* --changed: only entries whose key changed */
+	const char	*hackathon;	/* --hackathon SLUG */
+	const char	*junit;	/* --junit FILE */
+	const char	*json;	/* --json FILE (check), --json (status) */
 };
 
 /* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */
 int		 cmd_build(const struct opts *);
 int		 cmd_lint(const struct opts *);
 int		 cmd_query(const struct opts *, int argc, char **argv);
+void		 kb_attach_provenance(struct idx *, struct kb *);
+void		 kb_attach_runs(struct idx *, struct kb *);
+int		 ncpus(void);
+
+/* check.c: kbgen check and kbgen status. */
+
+int		 cmd_check(const struct opts *, int argc, char **argv);
+int		 cmd_status(const struct opts *, int argc, char **argv);
 
 /* sync.c: kbgen sync. */
 
 int		 cmd_sync(const struct opts *, int argc, char **argv);
+char		*repo_cache_dir(const char *cache, const char *url);
 
 /* gitsync.c: the only libgit2 user.  Collecting repositories. */
 
@@ -610,5 +636,38 @@ int		 gs_checkout(const char *dir, const char *commit,
  */
 struct val	*gs_history(const char *path, char **head);
 char		*gs_head(const char *path);
+char		*gs_dep_hash(const char *dir, const char *commit,
+		    const char *subdir, char **err);
+
+/* runners.c: run a job folder on a runner. */
+
+struct run_req {
+	const char	*slug;	/* for names and messages */
+	const char	*jobdir;	/* absolute path of the job folder */
+	const char	*driver;	/* absolute path of runners/driver.py */
+	const char	*python;	/* interpreter, /usr/bin/python3 */
+	const char	*bwrap;	/* bubblewrap, absolute path */
+	long		 timeout;	/* seconds, the driver's own limit */
+	long long	 memory;	/* bytes of address space, 0 none */
+	long long	 fsize;	/* largest file the job may write */
+	long		 nproc;	/* processes of the job's user */
+	int		 network;	/* may the job reach the network */
+	int		 gpu;	/* GPUs to ask for */
+	int		 sandbox;	/* run inside bubblewrap */
+	const struct val *slurm;	/* site.yaml runners.slurm, may be NULL */
+	const struct tmpl_set *tmpls;	/* holds "slurm" (the batch script) */
+};
+
+/*
+ * Run a prepared job folder and return its result (a new map as in
+ * runners/README.md): read from result.json, or written by the runner
+ * when the job was killed (timeout), stopped (interrupted) or could
+ * not run (error).  Output is kept in JOB/runner.log (last 1 MiB).
+ */
+struct val	*runner_local(const struct run_req *);
+struct val	*runner_slurm(const struct run_req *);
+/* From a signal handler: make every runner stop its jobs. */
+void		 runner_interrupt(void);
+int		 runner_interrupted(void);
 
 #endif /* !KBGEN_EXTERN_H */

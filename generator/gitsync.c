@@ -1801,3 +1801,99 @@ gs_head(const char *path)
 	git_libgit2_shutdown();
 	return res;
 }
+
+/*
+ * Whether a file name is one that pins an environment: pip
+ * requirements, conda environments, pyproject and lock files.
+ */
+static int
+is_depfile(const char *name)
+{
+	static const char *const exact[] = { "pyproject.toml", "setup.py",
+	    "setup.cfg", "Pipfile", "Pipfile.lock", "poetry.lock",
+	    "uv.lock", "conda-lock.yml", "requirements.in", "runtime.txt",
+	    "apt.txt", "DESCRIPTION", "renv.lock", "Project.toml",
+	    "Manifest.toml" };
+	size_t	 i, n = strlen(name);
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(name, exact[i]) == 0)
+			return 1;
+	if (strncmp(name, "requirements", 12) == 0 && n > 4 &&
+	    strcmp(name + n - 4, ".txt") == 0)
+		return 1;
+	if (strncmp(name, "environment", 11) == 0 && ((n > 4 &&
+	    strcmp(name + n - 4, ".yml") == 0) || (n > 5 &&
+	    strcmp(name + n - 5, ".yaml") == 0)))
+		return 1;
+	return 0;
+}
+
+static void
+dep_tree(const git_tree *t, const char *where, struct buf *b)
+{
+	const git_tree_entry	*e;
+	size_t			 i, n;
+	char			 hex[GIT_OID_HEXSZ + 1];
+
+	if (t == NULL)
+		return;
+	n = git_tree_entrycount(t);
+	for (i = 0; i < n; i++) {
+		e = git_tree_entry_byindex(t, i);
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+		    !is_depfile(git_tree_entry_name(e)))
+			continue;
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		buf_printf(b, "%s/%s %s\n", where, git_tree_entry_name(e),
+		    hex);
+	}
+}
+
+/*
+ * A digest of the dependency files (see is_depfile) at the top of
+ * commit's tree and in subdir (may be NULL): their names and blob ids,
+ * which are content hashes already.  A new string (caller frees), or
+ * NULL with *err set.
+ */
+char *
+gs_dep_hash(const char *dir, const char *commit, const char *subdir,
+    char **err)
+{
+	git_repository	*repo = NULL;
+	git_commit	*c = NULL;
+	git_tree	*t = NULL, *st = NULL;
+	git_tree_entry	*se = NULL;
+	git_oid		 oid;
+	struct buf	 b = { NULL, 0, 0 };
+	char		*sub = NULL, *res = NULL;
+
+	*err = NULL;
+	if (git_repository_open_bare(&repo, dir) < 0) {
+		*err = mkerr("open", dir, NULL, NULL);
+		goto out;
+	}
+	if (git_oid_fromstr(&oid, commit) < 0 ||
+	    git_commit_lookup(&c, repo, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0) {
+		*err = mkerr("commit", commit, NULL, NULL);
+		goto out;
+	}
+	dep_tree(t, "", &b);
+	sub = norm_subdir(subdir);
+	if (*sub != '\0' && git_tree_entry_bypath(&se, t, sub) == 0 &&
+	    git_tree_entry_type(se) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&st, repo, git_tree_entry_id(se)) == 0)
+		dep_tree(st, sub, &b);
+	res = xasprintf("%016llx", (unsigned long long)hash64(buf_cstr(&b),
+	    b.sz, 0));
+out:
+	buf_free(&b);
+	free(sub);
+	git_tree_entry_free(se);
+	git_tree_free(st);
+	git_tree_free(t);
+	git_commit_free(c);
+	git_repository_free(repo);
+	return res;
+}

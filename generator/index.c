@@ -908,3 +908,101 @@ idx_put_rec(struct idx *i, const char *db, const char *key, const char *v,
 out:
 	return endwrite(i, txn, ok);
 }
+
+/*
+ * The key of a run: the slug, a NUL, and the stamp big-endian, so that
+ * a slug's runs sort by time and no slug is a prefix of another's key.
+ */
+static size_t
+runkey(char *k, size_t cap, const char *slug, uint64_t stamp)
+{
+	size_t	 n = strlen(slug), i;
+
+	if (n + 9 > cap)
+		return 0;
+	memcpy(k, slug, n);
+	k[n] = '\0';
+	for (i = 0; i < 8; i++)
+		k[n + 1 + i] = (char)(stamp >> (56 - 8 * i));
+	return n + 9;
+}
+
+/*
+ * Store a run record (replacing one of the same slug and stamp).
+ * Returns 1, or 0 on failure (reported).
+ */
+int
+idx_put_run(struct idx *i, const char *slug, uint64_t stamp,
+    const char *rec, size_t recsz)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k, d;
+	char	 key[520];
+	int	 rc, ok = 0;
+
+	if ((k.mv_size = runkey(key, sizeof(key), slug, stamp)) == 0) {
+		diag_sys(i->dir, "run key too long: %s", slug);
+		return 0;
+	}
+	k.mv_data = key;
+	if (!getwrite(i, &txn))
+		return 0;
+	d.mv_data = (void *)rec;
+	d.mv_size = recsz;
+	if ((rc = mdb_put(txn, i->runs, &k, &d, 0)) != 0) {
+		diag_sys(i->dir, "mdb_put runs %s: %s", slug,
+		    mdb_strerror(rc));
+		goto out;
+	}
+	ok = 1;
+out:
+	return endwrite(i, txn, ok);
+}
+
+/*
+ * Every run record of slug, oldest first; see extern.h.
+ */
+int
+idx_get_runs(struct idx *i, const char *slug, char ***recs, size_t *recsz)
+{
+	MDB_txn		*txn = NULL;
+	MDB_cursor	*cur = NULL;
+	MDB_val		 k, d;
+	char		 key[520];
+	size_t		 n, cap = 0;
+	int		 rc, ok = 0;
+
+	*recs = NULL;
+	*recsz = 0;
+	if ((n = runkey(key, sizeof(key), slug, 0)) == 0)
+		return 1;
+	if (!getread(i, &txn))
+		return 0;
+	if ((rc = mdb_cursor_open(txn, i->runs, &cur)) != 0) {
+		diag_sys(i->dir, "mdb_cursor_open runs: %s", mdb_strerror(rc));
+		goto out;
+	}
+	k.mv_data = key;
+	k.mv_size = n;
+	for (rc = mdb_cursor_get(cur, &k, &d, MDB_SET_RANGE); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
+		if (k.mv_size != n || memcmp(k.mv_data, key, n - 8) != 0)
+			break;
+		strpush(recs, recsz, &cap, d.mv_data, d.mv_size);
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		diag_sys(i->dir, "mdb_cursor_get runs: %s", mdb_strerror(rc));
+		goto out;
+	}
+	ok = 1;
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	endread(i, txn);
+	if (!ok) {
+		strfree(*recs, *recsz);
+		*recs = NULL;
+		*recsz = 0;
+	}
+	return ok;
+}

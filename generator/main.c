@@ -30,6 +30,11 @@ static const char usage_text[] =
 "                      clone or fetch the use cases' repositories into\n"
 "                      DIR/.kbgen/repos and pin each ref to a commit;\n"
 "                      KBGEN_GIT_TOKEN is sent as the password for https\n"
+"  check [SLUG...] [--runner local|slurm] [--jobs N] [--force] [--changed]\n"
+"        [--hackathon SLUG] [--junit FILE] [--json FILE]\n"
+"                      re-execute the examples at their pinned commits and\n"
+"                      record the results; exit 1 on a regression\n"
+"  status [--json]     the last result of every example\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -52,7 +57,8 @@ usage(const char *msg)
 {
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
-	fputs("usage: kbgen [-C DIR] build|lint|query|sync [OPTIONS]; "
+	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status "
+	    "[OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
 }
@@ -66,6 +72,11 @@ main(int argc, char *argv[])
 		{ "strict", no_argument, NULL, 'S' },
 		{ "templates", required_argument, NULL, 'T' },
 		{ "offline", no_argument, NULL, 'O' },
+		{ "runner", required_argument, NULL, 'R' },
+		{ "changed", no_argument, NULL, 'G' },
+		{ "hackathon", required_argument, NULL, 'H' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "json", required_argument, NULL, 'N' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -88,6 +99,13 @@ main(int argc, char *argv[])
 	 * "+" keeps getopt from permuting so "--" and DIM=TERM stay.
 	 */
 	while (optind < argc) {
+		/* "kbgen status --json" takes no file: the table goes out. */
+		if (cmd != NULL && strcmp(cmd, "status") == 0 &&
+		    strcmp(argv[optind], "--json") == 0) {
+			o.json = "-";
+			optind++;
+			continue;
+		}
 		if ((c = getopt_long(argc, argv, "+C:o:j:qhV", longopts,
 		    NULL)) == -1) {
 			if (cmd == NULL)
@@ -123,6 +141,21 @@ main(int argc, char *argv[])
 		case 'O':
 			o.offline = 1;
 			break;
+		case 'R':
+			o.runner = optarg;
+			break;
+		case 'G':
+			o.changed = 1;
+			break;
+		case 'H':
+			o.hackathon = optarg;
+			break;
+		case 'J':
+			o.junit = optarg;
+			break;
+		case 'N':
+			o.json = optarg;
+			break;
 		case 'T':
 			o.templates = optarg;
 			break;
@@ -154,6 +187,10 @@ main(int argc, char *argv[])
 		i = cmd_query(&o, nargs, args);
 	else if (strcmp(cmd, "sync") == 0)
 		i = cmd_sync(&o, nargs, args);
+	else if (strcmp(cmd, "check") == 0)
+		i = cmd_check(&o, nargs, args);
+	else if (strcmp(cmd, "status") == 0 && nargs == 0)
+		i = cmd_status(&o, nargs, args);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		i = 0;

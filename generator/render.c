@@ -9,7 +9,7 @@
  * a page costs little more than its own template walk.  Pages are
  * rendered by a small pool of threads; each hands its bytes to site.c.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +32,8 @@ enum job_type {
 	JOB_HACKATHONS,
 	JOB_HACKATHON,
 	JOB_404,
+	JOB_STATUS,
+	JOB_BADGE,
 	JOB_JSON,
 	JOB_FEED,
 };
@@ -51,6 +53,8 @@ struct r {
 	struct val	**prefs;	/* shared person refs */
 	struct val	*menu;	/* shared menu, nothing current */
 	char		*base;	/* base_url ending in '/', or NULL */
+	long		 max_age;	/* check.max_age, seconds */
+	struct val	**health;	/* shared example health, by kb->ucs */
 	struct val	**menus;	/* shared menu variants, see build_menus */
 	size_t		 menusz;
 	struct job	*jobs;
@@ -59,6 +63,8 @@ struct r {
 	pthread_mutex_t	 lock;
 	int		 failed;
 };
+
+static int	write_regressions(struct r *);
 
 static struct val *
 share(struct val *v)
@@ -168,6 +174,265 @@ terms_list(struct r *r, struct term **ts, size_t n)
 }
 
 /*
+ * The last finished run of a use case (not "running"), borrowed, or
+ * NULL.
+ */
+static const struct val *
+last_run(const struct usecase *uc)
+{
+	size_t		 i;
+	const char	*st;
+
+	for (i = uc->runs ? uc->runs->kidsz : 0; i > 0; i--) {
+		st = val_get_str(uc->runs->kids[i - 1], "status");
+		if (st != NULL && strcmp(st, "running") != 0)
+			return uc->runs->kids[i - 1];
+	}
+	return NULL;
+}
+
+/* Badge words and colours (Okabe-Ito, safe for colour-blind readers). */
+static const struct {
+	const char	*status;	/* result status, or our own */
+	const char	*state;	/* word on the badge and facet */
+	const char	*colour;
+} states[] = {
+	{ "pass", "passing", "#0072b2" },
+	{ "fail", "failing", "#d55e00" },
+	{ "timeout", "timeout", "#e69f00" },
+	{ "error", "error", "#cc79a7" },
+	{ "interrupted", "interrupted", "#6e6e6e" },
+	{ "not run", "not run", "#6e6e6e" },
+	{ "not executable", "not executable", "#8a8a8a" },
+};
+
+static size_t
+state_of(const struct usecase *uc)
+{
+	const struct val *l = last_run(uc);
+	const char	*st;
+	size_t		 i;
+
+	if (uc->example == NULL)
+		return 6;
+	if (l == NULL || (st = val_get_str(l, "status")) == NULL)
+		return 5;
+	for (i = 0; i < 5; i++)
+		if (strcmp(st, states[i].status) == 0)
+			return i;
+	return 3;
+}
+
+/*
+ * Days between a date-time "YYYY-MM-DDT..." and today "YYYY-MM-DD";
+ * -1 when unknown.
+ */
+static long
+age_days(const char *when, const char *today)
+{
+	struct tm	 a, b;
+
+	if (when == NULL || today == NULL || strlen(when) < 10)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (sscanf(when, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
+	    sscanf(today, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
+		return -1;
+	a.tm_year -= 1900;
+	b.tm_year -= 1900;
+	a.tm_mon--;
+	b.tm_mon--;
+	return (long)((timegm(&b) - timegm(&a)) / 86400);
+}
+
+static void
+svg_text(struct buf *b, const char *s)
+{
+	buf_html(b, s, strlen(s));
+}
+
+/*
+ * A badge as SVG: "example | passing", readable text, width from the
+ * text (about 7 px a character at 11 px).
+ */
+static char *
+badge_svg(const char *state, const char *colour)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	int		 lw = 7 * 7 + 10, rw = 7 * (int)strlen(state) + 10;
+
+	buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	    "width=\"%d\" height=\"20\" role=\"img\" aria-label=\"example: ",
+	    lw + rw);
+	svg_text(&b, state);
+	buf_printf(&b, "\"><title>example: ");
+	svg_text(&b, state);
+	buf_printf(&b, "</title><rect width=\"%d\" height=\"20\" "
+	    "fill=\"#444\"/><rect x=\"%d\" width=\"%d\" height=\"20\" "
+	    "fill=\"%s\"/><g fill=\"#fff\" font-family=\"Verdana,"
+	    "DejaVu Sans,sans-serif\" font-size=\"11\"><text x=\"5\" "
+	    "y=\"14\">example</text><text x=\"%d\" y=\"14\">", lw, lw, rw,
+	    colour, lw + 5);
+	svg_text(&b, state);
+	buf_puts(&b, "</text></g></svg>\n");
+	return buf_steal(&b);
+}
+
+/*
+ * Durations of the runs as a small inline bar chart, coloured by
+ * result, for the use-case page.
+ */
+static char *
+chart_svg(const struct val *runs)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	double		 max = 1, sec;
+	size_t		 i, n = 0, first, k;
+	const char	*st;
+	int		 h, x;
+
+	first = runs->kidsz > 30 ? runs->kidsz - 30 : 0;
+	for (i = first; i < runs->kidsz; i++) {
+		sec = val_get_str(runs->kids[i], "seconds") ?
+		    atof(val_get_str(runs->kids[i], "seconds")) : 0;
+		if (sec > max)
+			max = sec;
+		n++;
+	}
+	buf_printf(&b, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/"
+	    "svg\" width=\"%zu\" height=\"44\" role=\"img\" aria-label=\""
+	    "Duration of the last %zu runs, longest %.0f s\">", n * 8 + 2, n,
+	    max);
+	for (x = 1, i = first; i < runs->kidsz; i++, x += 8) {
+		sec = val_get_str(runs->kids[i], "seconds") ?
+		    atof(val_get_str(runs->kids[i], "seconds")) : 0;
+		h = (int)(40.0 * sec / max) + 2;
+		st = val_get_str(runs->kids[i], "status");
+		for (k = 0; k < 5; k++)
+			if (st != NULL && strcmp(st, states[k].status) == 0)
+				break;
+		buf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"6\" "
+		    "height=\"%d\" fill=\"%s\"><title>", x, 42 - h, h,
+		    states[k < 5 ? k : 3].colour);
+		svg_text(&b, val_get_str(runs->kids[i], "date") ?
+		    val_get_str(runs->kids[i], "date") : "");
+		buf_printf(&b, ": %s, %.0f s</title></rect>", st ? st : "?",
+		    sec);
+	}
+	buf_puts(&b, "</svg>");
+	return buf_steal(&b);
+}
+
+static struct val *
+run_row(const struct val *run)
+{
+	struct val	*v = val_map();
+	const struct val *g = val_get(run, "gpus"), *names;
+	const char	*c = val_get_str(run, "commit");
+	char		*s;
+
+	val_set(v, "date", val_get_str(run, "date") ?
+	    val_str(val_get_str(run, "date")) : val_new(VAL_NULL));
+	val_set_str(v, "status", val_get_str(run, "status") ?
+	    val_get_str(run, "status") : "?");
+	val_set(v, "runner", val_get_str(run, "runner") ?
+	    val_str(val_get_str(run, "runner")) : val_new(VAL_NULL));
+	val_set(v, "seconds", val_get_str(run, "seconds") ?
+	    val_str(val_get_str(run, "seconds")) : val_new(VAL_NULL));
+	val_set(v, "gpus", g != NULL && val_get_str(g, "count") ?
+	    val_str(val_get_str(g, "count")) : val_str("0"));
+	names = g != NULL ? val_get(g, "names") : NULL;
+	val_set(v, "gpu_names", names != NULL && names->kidsz > 0 &&
+	    names->kids[0]->str ? val_str(names->kids[0]->str) :
+	    val_new(VAL_NULL));
+	if (c != NULL) {
+		s = xstrndup(c, 12);
+		val_set_str(v, "commit", s);
+		free(s);
+	} else
+		val_set(v, "commit", val_new(VAL_NULL));
+	val_set(v, "message", val_get_str(run, "message") ?
+	    val_str(val_get_str(run, "message")) : val_new(VAL_NULL));
+	return v;
+}
+
+/*
+ * What the site says of a use case's example: state, last result,
+ * failing cell, history, chart.  Built once per use case, shared.
+ */
+static struct val *
+health_val(struct r *r, const struct usecase *uc)
+{
+	struct val	*v = val_map(), *l;
+	const struct val *last = last_run(uc), *fc;
+	size_t		 k = state_of(uc), i;
+	long		 age;
+	char		*s;
+
+	val_set_str(v, "state", states[k].state);
+	val_set_str(v, "colour", states[k].colour);
+	s = xasprintf("badges/%s.svg", uc->e.slug);
+	val_set_str(v, "badge", s);
+	free(s);
+	val_set(v, "passing", val_bool(k == 0));
+	val_set(v, "executable", val_bool(uc->example != NULL));
+	val_set(v, "has_run", val_bool(last != NULL));
+	if (last != NULL) {
+		val_set(v, "last", run_row(last));
+		age = age_days(val_get_str(last, "date"), r->opts->today);
+		val_set(v, "age_days", val_int(age));
+		val_set(v, "fresh", val_bool(k == 0 && age >= 0 &&
+		    age * 86400 < r->max_age));
+		fc = val_get(last, "failed_cell");
+		if (fc != NULL && fc->type == VAL_MAP && k != 0) {
+			struct val *f = val_set(v, "failed_cell", val_map());
+
+			val_set(f, "index", val_get_str(fc, "index") ?
+			    val_str(val_get_str(fc, "index")) :
+			    val_new(VAL_NULL));
+			val_set(f, "ename", val_get_str(fc, "ename") ?
+			    val_str(val_get_str(fc, "ename")) :
+			    val_new(VAL_NULL));
+			val_set(f, "evalue", val_get_str(fc, "evalue") ?
+			    val_str(val_get_str(fc, "evalue")) :
+			    val_new(VAL_NULL));
+			val_set(f, "traceback", val_get_str(fc, "traceback") ?
+			    val_str(val_get_str(fc, "traceback")) :
+			    val_new(VAL_NULL));
+		} else
+			val_set(v, "failed_cell", val_new(VAL_NULL));
+		/* Since when: the first run of the current streak. */
+		for (i = uc->runs->kidsz; i > 0; i--) {
+			const char *st = val_get_str(uc->runs->kids[i - 1],
+			    "status");
+
+			if (st == NULL || strcmp(st, "running") == 0 ||
+			    strcmp(st, "interrupted") == 0)
+				continue;
+			if (strcmp(st, val_get_str(last, "status")) != 0)
+				break;
+			val_set(v, "since", val_get_str(uc->runs->kids[i - 1],
+			    "date") ? val_str(val_get_str(uc->runs->kids[i - 1],
+			    "date")) : val_new(VAL_NULL));
+		}
+		l = val_set(v, "history", val_list());
+		for (i = uc->runs->kidsz; i > 0; i--)
+			val_push(l, run_row(uc->runs->kids[i - 1]));
+		s = chart_svg(uc->runs);
+		val_set_str(v, "chart", s);
+		free(s);
+	} else {
+		val_set(v, "last", val_new(VAL_NULL));
+		val_set(v, "fresh", val_bool(0));
+		val_set(v, "failed_cell", val_new(VAL_NULL));
+		val_set(v, "history", val_list());
+		val_set(v, "chart", val_new(VAL_NULL));
+	}
+	return v;
+}
+
+/*
  * Whether the date a (YYYY-MM-DD) is more than two years before b.
  */
 static int
@@ -256,9 +521,13 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	}
 	if (uc->kind != NULL)
 		buf_printf(&f, "%skind:%s", f.sz ? " " : "", uc->kind);
+	url = slugify(states[state_of(uc)].state);
+	buf_printf(&f, "%sexample:%s", f.sz ? " " : "", url);
+	free(url);
 	if (repo_state(r, uc) != NULL)
 		buf_printf(&f, "%srepository:%s", f.sz ? " " : "",
 		    repo_state(r, uc));
+	val_set(v, "health", r->health[uc->pos]);
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", repo_state(r, uc) ?
 	    val_str(repo_state(r, uc)) : val_new(VAL_NULL));
@@ -328,6 +597,7 @@ build_menu(const struct kb *kb)
 	if (kb->hacksz > 0)
 		menu_add(menu, "Hackathons", "hackathons/index.html",
 		    "hackathons");
+	menu_add(menu, "Status", "status/index.html", "status");
 	ps = xcalloc(kb->pagesz, sizeof(*ps));
 	for (i = 0; i < kb->pagesz; i++)
 		if (kb->pages[i]->menu >= 0)
@@ -601,6 +871,23 @@ job_home(struct r *r)
 			md_out_free(&out);
 		}
 	}
+	c = val_set(ctx, "health", val_map());
+	{
+		size_t exe = 0, fresh = 0;
+
+		for (i = 0; i < kb->ucsz; i++) {
+			const struct val *fr = val_get(r->health[i], "fresh");
+
+			exe += kb->ucs[i]->example != NULL;
+			fresh += fr != NULL && fr->b;
+		}
+		val_set(c, "executable", val_int((long long)exe));
+		val_set(c, "verified", val_int((long long)fresh));
+		val_set(c, "percent", val_int(exe ? (long long)(100 * fresh /
+		    exe) : 0));
+		val_set(c, "max_age_days", val_int(r->max_age / 86400));
+		val_set(c, "has_examples", val_bool(exe > 0));
+	}
 	return emit(r, "index", "index.html", 0, "home", kb->site.title,
 	    kb->site.description, ctx);
 }
@@ -646,6 +933,26 @@ job_catalogue(struct r *r)
 		k = val_push(kt, val_map());
 		val_set_str(k, "name", kinds[i]);
 		val_set_str(k, "slug", kinds[i]);
+		val_set(k, "count", val_int((long long)n));
+		val_set(k, "url", val_new(VAL_NULL));
+	}
+	f = val_push(facets, val_map());
+	val_set_str(f, "key", "example");
+	val_set_str(f, "label", "Example");
+	kt = val_set(f, "terms", val_list());
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		char *sl;
+
+		for (n = j = 0; j < kb->ucsz; j++)
+			if (state_of(kb->ucs[j]) == i)
+				n++;
+		if (n == 0)
+			continue;
+		k = val_push(kt, val_map());
+		val_set_str(k, "name", states[i].state);
+		sl = slugify(states[i].state);
+		val_set_str(k, "slug", sl);
+		free(sl);
 		val_set(k, "count", val_int((long long)n));
 		val_set(k, "url", val_new(VAL_NULL));
 	}
@@ -977,6 +1284,7 @@ job_usecase(struct r *r, size_t i)
 	free(s);
 	val_set(u, "executable", val_bool(uc->example != NULL));
 	val_set(u, "prov", prov_val(r, uc));
+	val_set(u, "health", r->health[i]);
 	if (uc->hist != NULL) {
 		v = val_set(u, "history", val_copy(uc->hist));
 		v->shared = 0;
@@ -1430,6 +1738,73 @@ job_hackathon(struct r *r, size_t i)
 	return rc;
 }
 
+
+static int
+job_badge(struct r *r, size_t i)
+{
+	const struct usecase *uc = r->kb->ucs[i];
+	size_t		 k = state_of(uc);
+	char		*svg, *path;
+	int		 rc;
+
+	svg = badge_svg(states[k].state, states[k].colour);
+	path = xasprintf("badges/%s.svg", uc->e.slug);
+	rc = site_out_put(r->so, path, svg, strlen(svg));
+	free(path);
+	free(svg);
+	return rc;
+}
+
+/*
+ * status/: every example with its last result; status.json beside it;
+ * status/feed.xml: the regressions.
+ */
+static int
+job_status(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct val	*ctx = val_map(), *l, *row, *js, *jl;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j, n = 0, fresh = 0, exe = 0;
+	int		 rc;
+
+	l = val_set(ctx, "examples", val_list());
+	js = val_map();
+	jl = val_set(js, "examples", val_list());
+	for (i = 0; i < kb->ucsz; i++) {
+		const struct usecase *uc = kb->ucs[i];
+		struct val *h = r->health[i], *x;
+
+		row = val_push(l, val_map());
+		val_set(row, "uc", r->ucsums[i]);
+		val_set(row, "health", h);
+		x = val_push(jl, val_map());
+		val_set_str(x, "slug", uc->e.slug);
+		val_set_str(x, "state", val_get_str(h, "state"));
+		if (val_get(h, "last") != NULL &&
+		    val_get(h, "last")->type == VAL_MAP)
+			for (j = 0; j < val_get(h, "last")->kidsz; j++)
+				val_set(x, val_get(h, "last")->kids[j]->key,
+				    val_copy(val_get(h, "last")->kids[j]));
+		if (uc->example != NULL)
+			exe++;
+		if (val_get(h, "fresh") != NULL && val_get(h, "fresh")->b)
+			fresh++;
+		n++;
+	}
+	val_set(ctx, "total", val_int((long long)exe));
+	val_set(ctx, "fresh", val_int((long long)fresh));
+	val_json(&b, js, 1);
+	val_free(js);
+	rc = site_out_put(r->so, "status/status.json", b.data, b.sz);
+	buf_free(&b);
+	(void)n;
+	rc = emit(r, "status", "status/index.html", 1, "status",
+	    "Example status", "Whether every example still runs, on what, "
+	    "and since when.", ctx) && rc;
+	return write_regressions(r) && rc;
+}
+
 static int	write_catalogue_json(struct r *);
 static int	write_feed(struct r *);
 
@@ -1463,6 +1838,10 @@ run_job(struct r *r, const struct job *j)
 		return job_hackathon(r, j->a);
 	case JOB_JSON:
 		return write_catalogue_json(r);
+	case JOB_STATUS:
+		return job_status(r);
+	case JOB_BADGE:
+		return job_badge(r, j->a);
 	case JOB_FEED:
 		return write_feed(r);
 	case JOB_404:
@@ -1539,6 +1918,87 @@ feed_id(struct buf *b, const struct kb *kb, const char *path)
 	buf_printf(b, "urn:kbgen:%s:", site);
 	xml_text(b, path);
 	free(site);
+}
+
+
+/*
+ * status/feed.xml: an Atom feed of regressions (an example that passed
+ * before and fails now), newest first, so people can subscribe.
+ */
+static int
+write_regressions(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct buf	 b = { NULL, 0, 0 };
+	const struct val **regs = NULL;
+	const struct usecase **who = NULL;
+	size_t		 i, j, n = 0, k;
+	char		*url, *id;
+	int		 rc;
+
+	for (i = 0; i < kb->ucsz; i++)
+		for (j = 0; kb->ucs[i]->runs != NULL &&
+		    j < kb->ucs[i]->runs->kidsz; j++) {
+			const struct val *x = kb->ucs[i]->runs->kids[j];
+			const struct val *g = val_get(x, "regression");
+
+			if (g == NULL || g->type != VAL_BOOL || !g->b)
+				continue;
+			regs = xreallocarray(regs, n + 1, sizeof(*regs));
+			who = xreallocarray(who, n + 1, sizeof(*who));
+			regs[n] = x;
+			who[n++] = kb->ucs[i];
+		}
+	/* Newest first: by date, a small insertion sort. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && strcmp(val_get_str(regs[k], "date") ?
+		    val_get_str(regs[k], "date") : "", val_get_str(regs[k - 1],
+		    "date") ? val_get_str(regs[k - 1], "date") : "") > 0; k--) {
+			const struct val *t = regs[k];
+			const struct usecase *u = who[k];
+
+			regs[k] = regs[k - 1];
+			who[k] = who[k - 1];
+			regs[k - 1] = t;
+			who[k - 1] = u;
+		}
+	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
+	xml_text(&b, kb->site.title);
+	buf_puts(&b, ": examples that stopped working</title>\n  <id>");
+	feed_id(&b, kb, "status/feed.xml");
+	buf_printf(&b, "</id>\n  <updated>%s</updated>\n",
+	    n > 0 && val_get_str(regs[0], "date") ? val_get_str(regs[0],
+	    "date") : "1970-01-01T00:00:00Z");
+	for (i = 0; i < n && i < 50; i++) {
+		url = xasprintf("usecases/%s/index.html", who[i]->e.slug);
+		id = xasprintf("%s#run-%s", url, val_get_str(regs[i], "stamp") ?
+		    val_get_str(regs[i], "stamp") : "0");
+		buf_puts(&b, "  <entry>\n    <title>");
+		xml_text(&b, who[i]->e.title ? who[i]->e.title :
+		    who[i]->e.slug);
+		buf_puts(&b, ": ");
+		xml_text(&b, val_get_str(regs[i], "status"));
+		buf_puts(&b, "</title>\n    <id>");
+		feed_id(&b, kb, id);
+		buf_puts(&b, "</id>\n    <link href=\"");
+		if (kb->site.base_url == NULL)
+			buf_puts(&b, "../");
+		abs_url(&b, kb, url);
+		buf_printf(&b, "\"/>\n    <updated>%s</updated>\n    "
+		    "<summary>", val_get_str(regs[i], "date"));
+		xml_text(&b, val_get_str(regs[i], "message") ?
+		    val_get_str(regs[i], "message") : "");
+		buf_puts(&b, "</summary>\n  </entry>\n");
+		free(url);
+		free(id);
+	}
+	buf_puts(&b, "</feed>\n");
+	free(regs);
+	free(who);
+	rc = site_out_put(r->so, "status/feed.xml", b.data, b.sz);
+	buf_free(&b);
+	return rc;
 }
 
 static int
@@ -1657,6 +2117,9 @@ write_sitemap(struct r *r)
 		case JOB_HACKATHONS:
 			p = xstrdup("hackathons/index.html");
 			break;
+		case JOB_STATUS:
+			p = xstrdup("status/index.html");
+			break;
 		case JOB_HACKATHON:
 			p = xasprintf("hackathons/%s/index.html",
 			    r->kb->hacks[j->a]->e.slug);
@@ -1756,6 +2219,10 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	r.prefs = xcalloc(kb->peoplesz, sizeof(struct val *));
 	for (i = 0; i < kb->peoplesz; i++)
 		r.prefs[i] = share(pref_val(kb->people[i]));
+	r.max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
+	r.health = xcalloc(kb->ucsz, sizeof(struct val *));
+	for (i = 0; i < kb->ucsz; i++)
+		r.health[i] = share(health_val(&r, kb->ucs[i]));
 	r.ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
@@ -1770,11 +2237,14 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	/* The biggest outputs first, so that no thread is left alone
 	 * with one at the end. */
 	add_job(&r, JOB_CATALOGUE, 0, 0);
+	add_job(&r, JOB_STATUS, 0, 0);
 	add_job(&r, JOB_JSON, 0, 0);
 	add_job(&r, JOB_FEED, 0, 0);
 	add_job(&r, JOB_HOME, 0, 0);
-	for (i = 0; i < kb->ucsz; i++)
+	for (i = 0; i < kb->ucsz; i++) {
 		add_job(&r, JOB_USECASE, i, 0);
+		add_job(&r, JOB_BADGE, i, 0);
+	}
 	for (d = 0; d < DIM__MAX; d++) {
 		add_job(&r, JOB_DIMENSION, (size_t)d, 0);
 		for (i = 0; i < kb->tax.termsz[d]; i++)
@@ -1821,6 +2291,9 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		unshare_free(r.ucsums[i]);
 	free(r.ucsums);
+	for (i = 0; i < kb->ucsz; i++)
+		unshare_free(r.health[i]);
+	free(r.health);
 	for (d = 0; d < DIM__MAX; d++) {
 		for (i = 0; i < kb->tax.termsz[d]; i++)
 			unshare_free(r.terms[d][i]);

@@ -77,10 +77,11 @@ utc_now(int date_only)
 }
 
 /*
- * The cache folder of a URL: readable, and unique through a hash.
+ * The cache folder of a URL: readable, and unique through a hash.  A
+ * new string; kbgen check finds the clones through it too.
  */
-static char *
-repo_dir(const char *cache, const char *url)
+char *
+repo_cache_dir(const char *cache, const char *url)
 {
 	char	*slug, *dir, *name;
 	size_t	 n;
@@ -408,7 +409,7 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 			    sizeof(*s.repos));
 			memset(&s.repos[j], 0, sizeof(s.repos[j]));
 			s.repos[j].url = url;
-			s.repos[j].dir = repo_dir(cache, url);
+			s.repos[j].dir = repo_cache_dir(cache, url);
 			s.repos[j].s = &s;
 			s.reposz++;
 		}

@@ -1,0 +1,1027 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * kbgen check: re-execute every use case's example on a runner and
+ * keep the history of results in LMDB; kbgen status: print the last
+ * result of every example.  A job is the pinned commit (from kbgen
+ * sync) checked out into a job folder, with job.json from the entry's
+ * run: keys (runners/README.md).  A result is reused while its key
+ * (code and environment: commit, entry, command, setup, limits, the
+ * repository's dependency files, the runner's fingerprint) is unchanged
+ * and younger than check.max_age.  Every run is recorded as "running"
+ * before it starts, so a check killed outright is found and marked
+ * "interrupted" by the next one.  Processes are runners.c's business.
+ */
+#define _GNU_SOURCE
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+#ifndef KBGEN_RUNNERS
+#define KBGEN_RUNNERS "/usr/local/share/kbgen/runners"
+#endif
+
+/* One example to check. */
+struct job {
+	struct usecase	*uc;	/* borrowed */
+	char		*key;	/* cache key, owned */
+	char		*keydesc;	/* what went into the key, owned */
+	struct val	*last;	/* last finished record, owned, may be NULL */
+	struct val	*rec;	/* this check's record, owned */
+	int		 cached;	/* reused, not run */
+	int		 skip;	/* not run: reason in rec */
+	int		 regression;
+	double		 secs;
+};
+
+struct checker {
+	const struct opts *o;
+	struct kb	*kb;
+	struct idx	*idx;
+	char		*cache;	/* ROOT/.kbgen */
+	char		*runners;	/* runners folder */
+	char		*driver;
+	const char	*runner;	/* "local" or "slurm" */
+	const struct val *rconf;	/* site.yaml runners.RUNNER, may be NULL */
+	struct tmpl_set	*tmpls;	/* slurm.sbatch */
+	char		*fingerprint;	/* runner environment, owned */
+	long		 max_age;	/* seconds */
+	int		 sandbox;
+	struct job	*jobs;
+	size_t		 jobsz;
+	size_t		 next;	/* next job to run */
+	size_t		 torun;	/* jobs that run */
+	size_t		 running, passed, failed, done;
+	double		 t0;
+	int		 tty;
+	pthread_mutex_t	 lock;
+	char		 host[256];
+};
+
+static double
+now_secs(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static time_t
+wall_now(void)
+{
+	return time(NULL);
+}
+
+static char *
+iso(time_t t)
+{
+	char		 buf[32];
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	runner_interrupt();
+}
+
+/*
+ * "16G", "512M", "2048K" or bytes; 0 when absent or malformed.
+ */
+static long long
+bytes_of(const char *s)
+{
+	char		*end;
+	long long	 n;
+
+	if (s == NULL)
+		return 0;
+	n = strtoll(s, &end, 10);
+	switch (*end) {
+	case 'T': case 't': n <<= 40; break;
+	case 'G': case 'g': n <<= 30; break;
+	case 'M': case 'm': n <<= 20; break;
+	case 'K': case 'k': n <<= 10; break;
+	default: break;
+	}
+	return n > 0 ? n : 0;
+}
+
+static const struct val *
+run_keys(const struct usecase *uc)
+{
+	return val_get(uc->e.meta, "run");
+}
+
+static long
+run_timeout(const struct usecase *uc)
+{
+	const char	*t = val_get_str(run_keys(uc), "timeout");
+	long		 s = t != NULL ? duration_secs(t) : -1;
+
+	return s > 0 ? s : 1800;
+}
+
+static int
+run_flag(const struct usecase *uc, const char *key)
+{
+	const struct val *v = val_get(run_keys(uc), key);
+	int		 b = 0;
+
+	return v != NULL && bool_value(v, &b) && b;
+}
+
+/*
+ * Every record of a slug, parsed, oldest first (a new list).
+ */
+static struct val *
+load_runs(struct idx *idx, const char *slug)
+{
+	char		**recs = NULL;
+	size_t		 n = 0, i;
+	struct val	*l = val_list(), *v;
+
+	if (!idx_get_runs(idx, slug, &recs, &n))
+		return l;
+	for (i = 0; i < n; i++) {
+		if ((v = json_parse(recs[i], strlen(recs[i]))) != NULL &&
+		    v->type == VAL_MAP)
+			val_push(l, v);
+		else
+			val_free(v);
+		free(recs[i]);
+	}
+	free(recs);
+	return l;
+}
+
+static int
+save_run(struct idx *idx, const struct val *rec)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*stamp = val_get_str(rec, "stamp");
+	int		 rc;
+
+	val_json(&b, rec, 0);
+	rc = idx_put_run(idx, val_get_str(rec, "slug"),
+	    (uint64_t)strtoull(stamp ? stamp : "0", NULL, 10), b.data, b.sz);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Mark as interrupted every "running" record whose kbgen is gone (it
+ * was killed outright, or the machine went down).
+ */
+static void
+recover(struct checker *c, const char *slug)
+{
+	struct val	*runs, *r;
+	const char	*pid, *host;
+	size_t		 i;
+
+	runs = load_runs(c->idx, slug);
+	for (i = 0; i < runs->kidsz; i++) {
+		r = runs->kids[i];
+		if (strcmp(val_get_str(r, "status") ? val_get_str(r, "status") :
+		    "", "running") != 0)
+			continue;
+		pid = val_get_str(r, "pid");
+		host = val_get_str(r, "host");
+		if (pid != NULL && host != NULL &&
+		    strcmp(host, c->host) == 0 &&
+		    (kill((pid_t)atol(pid), 0) == 0 || errno != ESRCH))
+			continue;	/* another kbgen check is at it */
+		val_set_str(r, "status", "interrupted");
+		val_set_str(r, "message", "interrupted: kbgen check stopped "
+		    "before the job ended");
+		(void)save_run(c->idx, r);
+		fprintf(stderr, "check: %s: the run of %s was interrupted; "
+		    "marked so\n", slug, val_get_str(r, "date") ?
+		    val_get_str(r, "date") : "?");
+	}
+	val_free(runs);
+}
+
+/*
+ * The last record that finished (not running, not interrupted), a
+ * copy, or NULL.
+ */
+static struct val *
+last_finished(struct idx *idx, const char *slug)
+{
+	struct val	*runs, *r, *res = NULL;
+	const char	*st;
+	size_t		 i;
+
+	runs = load_runs(idx, slug);
+	for (i = runs->kidsz; i > 0; i--) {
+		r = runs->kids[i - 1];
+		st = val_get_str(r, "status");
+		if (st == NULL || strcmp(st, "running") == 0 ||
+		    strcmp(st, "interrupted") == 0)
+			continue;
+		res = val_copy(r);
+		break;
+	}
+	val_free(runs);
+	return res;
+}
+
+/*
+ * The fingerprint of the runner's environment: runner kind, Python,
+ * key packages, GPUs (from the driver), and for Slurm the partition.
+ */
+static char *
+runner_fingerprint(struct checker *c)
+{
+	char		*cmd, line[4096];
+	struct buf	 b = { NULL, 0, 0 };
+	FILE		*f;
+
+	buf_printf(&b, "runner=%s;", c->runner);
+	if (c->rconf != NULL && val_get_str(c->rconf, "partition") != NULL)
+		buf_printf(&b, "partition=%s;",
+		    val_get_str(c->rconf, "partition"));
+	cmd = xasprintf("/usr/bin/python3 '%s' --fingerprint 2>/dev/null",
+	    c->driver);
+	if ((f = popen(cmd, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			buf_puts(&b, line);
+		pclose(f);
+	}
+	free(cmd);
+	return buf_steal(&b);
+}
+
+static void
+key_add(struct buf *k, const char *name, const char *v)
+{
+	buf_printf(k, "%s=%s\n", name, v != NULL ? v : "");
+}
+
+/*
+ * The cache key of a use case's check: everything that can change its
+ * result.  Returns 0 (with *why set) when the example cannot run yet.
+ */
+static int
+make_key(struct checker *c, struct job *j, const char **why)
+{
+	const struct usecase *uc = j->uc;
+	const struct val *run = run_keys(uc), *v;
+	struct buf	 k = { NULL, 0, 0 };
+	char		*dir, *dep, *err = NULL;
+	const char	*commit, *url;
+	size_t		 i;
+
+	commit = uc->prov ? val_get_str(uc->prov, "commit") : NULL;
+	url = val_get_str(uc->repository, "url");
+	if (commit == NULL) {
+		*why = "not synced: run kbgen sync first";
+		return 0;
+	}
+	dir = repo_cache_dir(c->cache, url);
+	dep = gs_dep_hash(dir, commit, val_get_str(uc->repository,
+	    "subdir"), &err);
+	free(dir);
+	if (dep == NULL) {
+		free(err);
+		*why = "the pinned commit is not in the cache: run kbgen sync";
+		return 0;
+	}
+	key_add(&k, "commit", commit);
+	key_add(&k, "subdir", val_get_str(uc->repository, "subdir"));
+	key_add(&k, "entry", uc->example);
+	key_add(&k, "command", val_get_str(run, "command"));
+	if ((v = val_get(run, "setup")) != NULL) {
+		if (v->type == VAL_LIST) {
+			for (i = 0; i < v->kidsz; i++)
+				key_add(&k, "setup", v->kids[i]->str);
+		} else
+			key_add(&k, "setup", v->str);
+	}
+	key_add(&k, "timeout", val_get_str(run, "timeout"));
+	key_add(&k, "memory", val_get_str(run, "memory"));
+	key_add(&k, "gpu", val_get_str(run, "gpu"));
+	key_add(&k, "network", run_flag(uc, "network") ? "true" : "false");
+	if ((v = val_get(run, "env")) != NULL && v->type == VAL_MAP)
+		for (i = 0; i < v->kidsz; i++)
+			buf_printf(&k, "env.%s=%s\n", v->kids[i]->key,
+			    v->kids[i]->str ? v->kids[i]->str : "");
+	key_add(&k, "dependencies", dep);
+	key_add(&k, "environment", c->fingerprint);
+	j->key = xasprintf("%016llx", (unsigned long long)hash64(k.data,
+	    k.sz, 0));
+	j->keydesc = buf_steal(&k);
+	free(dep);
+	return 1;
+}
+
+static void
+progress(struct checker *c)
+{
+	double	 el = now_secs() - c->t0, eta = 0;
+
+	if (!c->tty || c->o->quiet)
+		return;
+	if (c->done > 0 && c->torun > c->done)
+		eta = el / (double)c->done * (double)(c->torun - c->done);
+	fprintf(stderr, "\r\033[Kcheck: %zu queued, %zu running, %zu passed, "
+	    "%zu failed  %.0fs elapsed%s", c->torun - c->done - c->running,
+	    c->running, c->passed, c->failed, el, c->done > 0 &&
+	    c->torun > c->done ? "" : "");
+	if (eta > 0)
+		fprintf(stderr, ", ETA %.0fs", eta);
+}
+
+/*
+ * Print what failed, where people look: the terminal.
+ */
+static void
+print_failure(const struct job *j)
+{
+	const struct val *fc = val_get(j->rec, "failed_cell");
+	const char	*tb;
+
+	fprintf(stderr, "%s: %s: %s\n", j->uc->e.path,
+	    val_get_str(j->rec, "status"), val_get_str(j->rec, "message") ?
+	    val_get_str(j->rec, "message") : "");
+	if (fc == NULL || fc->type != VAL_MAP)
+		return;
+	if (val_get_str(fc, "index") != NULL)
+		fprintf(stderr, "  cell %s: %s: %s\n", val_get_str(fc, "index"),
+		    val_get_str(fc, "ename") ? val_get_str(fc, "ename") : "",
+		    val_get_str(fc, "evalue") ? val_get_str(fc, "evalue") : "");
+	if ((tb = val_get_str(fc, "traceback")) != NULL && *tb != '\0')
+		fprintf(stderr, "  %s\n", tb);
+}
+
+static char *
+job_folder(struct checker *c, const char *slug, time_t t)
+{
+	char		 stamp[32];
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	return xasprintf("%s/runs/%s/%s", c->cache, slug, stamp);
+}
+
+static int
+write_job_json(const char *jobdir, const struct usecase *uc, long timeout)
+{
+	struct val	*j = val_map(), *l;
+	const struct val *run = run_keys(uc), *v;
+	const char	*sub = val_get_str(uc->repository, "subdir");
+	struct buf	 b = { NULL, 0, 0 };
+	char		*p, *wd;
+	size_t		 i;
+	int		 rc;
+
+	val_set_str(j, "slug", uc->e.slug);
+	wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
+	val_set_str(j, "workdir", wd);
+	free(wd);
+	val_set(j, "entry", uc->example ? val_str(uc->example) :
+	    val_new(VAL_NULL));
+	val_set(j, "command", val_get_str(run, "command") ?
+	    val_str(val_get_str(run, "command")) : val_new(VAL_NULL));
+	l = val_set(j, "setup", val_list());
+	if ((v = val_get(run, "setup")) != NULL) {
+		if (v->type == VAL_LIST) {
+			for (i = 0; i < v->kidsz; i++)
+				if (v->kids[i]->str != NULL)
+					val_push(l, val_str(v->kids[i]->str));
+		} else if (v->str != NULL)
+			val_push(l, val_str(v->str));
+	}
+	val_set(j, "timeout", val_int(timeout));
+	val_set(j, "cell_timeout", val_int(timeout));
+	l = val_set(j, "env", val_map());
+	if ((v = val_get(run, "env")) != NULL && v->type == VAL_MAP)
+		for (i = 0; i < v->kidsz; i++)
+			if (v->kids[i]->str != NULL)
+				val_set_str(l, v->kids[i]->key,
+				    v->kids[i]->str);
+	val_set(j, "gpu", val_int(val_get_str(run, "gpu") ?
+	    atol(val_get_str(run, "gpu")) : 0));
+	val_json(&b, j, 1);
+	p = path_join(jobdir, "job.json");
+	rc = file_write(p, b.data, b.sz);
+	free(p);
+	buf_free(&b);
+	val_free(j);
+	return rc;
+}
+
+/*
+ * Run one job: folder, checkout, "running" record, runner, result.
+ */
+static void
+run_one(struct checker *c, struct job *j)
+{
+	struct usecase	*uc = j->uc;
+	struct run_req	 q;
+	struct val	*res = NULL, *rec = j->rec;
+	char		*jobdir, *src, *dir, *err = NULL, *home, *p;
+	const char	*st;
+	time_t		 t = wall_now();
+	double		 t0 = now_secs();
+	size_t		 i;
+
+	jobdir = job_folder(c, uc->e.slug, t);
+	if (access(jobdir, F_OK) == 0) {
+		free(jobdir);
+		t++;
+		jobdir = job_folder(c, uc->e.slug, t);
+	}
+	val_set(rec, "stamp", val_int((long long)t));
+	p = iso(t);
+	val_set_str(rec, "date", p);
+	free(p);
+	val_set_str(rec, "status", "running");
+	val_set_str(rec, "job", jobdir);
+	val_set(rec, "pid", val_int((long long)getpid()));
+	val_set_str(rec, "host", c->host);
+	pthread_mutex_lock(&c->lock);
+	(void)save_run(c->idx, rec);
+	pthread_mutex_unlock(&c->lock);
+
+	src = path_join(jobdir, "src");
+	home = path_join(jobdir, "home");
+	dir = repo_cache_dir(c->cache, val_get_str(uc->repository, "url"));
+	if (!mkdirs(jobdir) || !mkdirs(home)) {
+		res = val_map();
+		val_set_str(res, "status", "error");
+		val_set_str(res, "message", "cannot make the job folder");
+	} else if (!gs_checkout(dir, val_get_str(uc->prov, "commit"), src,
+	    &err)) {
+		res = val_map();
+		val_set_str(res, "status", "error");
+		val_set_str(res, "message", err ? err : "checkout failed");
+	} else if (!write_job_json(jobdir, uc, run_timeout(uc))) {
+		res = val_map();
+		val_set_str(res, "status", "error");
+		val_set_str(res, "message", "cannot write job.json");
+	} else {
+		memset(&q, 0, sizeof(q));
+		q.slug = uc->e.slug;
+		q.jobdir = jobdir;
+		q.driver = c->driver;
+		q.python = "/usr/bin/python3";
+		q.bwrap = "/usr/bin/bwrap";
+		q.timeout = run_timeout(uc);
+		q.memory = bytes_of(val_get_str(run_keys(uc), "memory"));
+		if (q.memory == 0 && c->rconf != NULL)
+			q.memory = bytes_of(val_get_str(c->rconf, "memory"));
+		q.fsize = c->rconf != NULL && val_get_str(c->rconf,
+		    "max_file") ? bytes_of(val_get_str(c->rconf, "max_file")) :
+		    (1LL << 30);
+		q.nproc = 512;
+		q.network = run_flag(uc, "network");
+		q.gpu = val_get_str(run_keys(uc), "gpu") ?
+		    atoi(val_get_str(run_keys(uc), "gpu")) : 0;
+		q.sandbox = c->sandbox;
+		q.slurm = c->rconf;
+		q.tmpls = c->tmpls;
+		res = strcmp(c->runner, "slurm") == 0 ? runner_slurm(&q) :
+		    runner_local(&q);
+	}
+	free(err);
+	free(dir);
+	free(src);
+	free(home);
+	free(jobdir);
+
+	/* The driver's result, under our bookkeeping keys. */
+	for (i = 0; i < res->kidsz; i++)
+		if (strcmp(res->kids[i]->key, "slug") != 0 &&
+		    strcmp(res->kids[i]->key, "stamp") != 0)
+			val_set(rec, res->kids[i]->key,
+			    val_copy(res->kids[i]));
+	val_free(res);
+	val_set(rec, "pid", val_new(VAL_NULL));
+	j->secs = now_secs() - t0;
+	if (val_get(rec, "seconds") == NULL)
+		val_set(rec, "seconds", val_int((long long)j->secs));
+	st = val_get_str(rec, "status");
+	if (st == NULL || strcmp(st, "running") == 0) {
+		val_set_str(rec, "status", "error");
+		st = "error";
+	}
+	j->regression = j->last != NULL && strcmp(val_get_str(j->last,
+	    "status") ? val_get_str(j->last, "status") : "", "pass") == 0 &&
+	    strcmp(st, "pass") != 0 && strcmp(st, "interrupted") != 0;
+	val_set(rec, "regression", val_bool(j->regression));
+	pthread_mutex_lock(&c->lock);
+	(void)save_run(c->idx, rec);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *
+worker(void *arg)
+{
+	struct checker	*c = arg;
+	struct job	*j;
+	size_t		 i;
+
+	for (;;) {
+		pthread_mutex_lock(&c->lock);
+		while (c->next < c->jobsz && (c->jobs[c->next].skip ||
+		    c->jobs[c->next].cached))
+			c->next++;
+		i = c->next++;
+		if (i < c->jobsz && !runner_interrupted()) {
+			c->running++;
+			progress(c);
+		}
+		pthread_mutex_unlock(&c->lock);
+		if (i >= c->jobsz || runner_interrupted())
+			break;
+		j = &c->jobs[i];
+		run_one(c, j);
+		pthread_mutex_lock(&c->lock);
+		c->running--;
+		c->done++;
+		if (strcmp(val_get_str(j->rec, "status"), "pass") == 0)
+			c->passed++;
+		else
+			c->failed++;
+		if (c->tty && !c->o->quiet)
+			fputs("\r\033[K", stderr);
+		if (!c->o->quiet)
+			fprintf(stderr, "check: [%zu/%zu] %s: %s (%.1f s, %s)"
+			    "%s\n", c->done, c->torun, j->uc->e.slug,
+			    val_get_str(j->rec, "status"), j->secs, c->runner,
+			    j->regression ? " REGRESSION" : "");
+		if (strcmp(val_get_str(j->rec, "status"), "pass") != 0)
+			print_failure(j);
+		progress(c);
+		pthread_mutex_unlock(&c->lock);
+	}
+	return NULL;
+}
+
+static void
+xml_attr(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", f); break;
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' &&
+			    *s != '\t')
+				fputc('?', f);
+			else
+				fputc(*s, f);
+		}
+}
+
+static int
+write_junit(struct checker *c, const char *path)
+{
+	FILE		*f;
+	size_t		 i, fails = 0, errors = 0, skipped = 0;
+	const char	*st;
+
+	if ((f = fopen(path, "w")) == NULL) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < c->jobsz; i++) {
+		st = val_get_str(c->jobs[i].rec, "status");
+		if (c->jobs[i].skip)
+			skipped++;
+		else if (strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0)
+			fails++;
+		else if (strcmp(st, "pass") != 0)
+			errors++;
+	}
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<testsuites>\n<testsuite name=\"kbgen check\" tests=\"%zu\" "
+	    "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", c->jobsz,
+	    fails, errors, skipped);
+	for (i = 0; i < c->jobsz; i++) {
+		const struct job *j = &c->jobs[i];
+		const struct val *fc = val_get(j->rec, "failed_cell");
+
+		st = val_get_str(j->rec, "status");
+		fprintf(f, "  <testcase classname=\"kbgen.%s\" name=\"",
+		    c->runner);
+		xml_attr(f, j->uc->e.slug);
+		fprintf(f, "\" time=\"%s\">", val_get_str(j->rec, "seconds") ?
+		    val_get_str(j->rec, "seconds") : "0");
+		if (j->skip) {
+			fputs("<skipped message=\"", f);
+			xml_attr(f, val_get_str(j->rec, "message"));
+			fputs("\"/>", f);
+		} else if (strcmp(st, "pass") != 0) {
+			fprintf(f, "\n    <%s type=\"%s\" message=\"",
+			    strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0 ?
+			    "failure" : "error", st);
+			xml_attr(f, val_get_str(j->rec, "message"));
+			fputs("\">", f);
+			if (fc != NULL && fc->type == VAL_MAP)
+				xml_attr(f, val_get_str(fc, "traceback"));
+			fprintf(f, "</%s>\n  ", strcmp(st, "fail") == 0 ||
+			    strcmp(st, "timeout") == 0 ? "failure" : "error");
+		}
+		fputs("</testcase>\n", f);
+	}
+	fputs("</testsuite>\n</testsuites>\n", f);
+	if (fclose(f) != 0) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+static int
+write_json(struct checker *c, const char *path)
+{
+	struct val	*l = val_list(), *v;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < c->jobsz; i++) {
+		v = val_push(l, val_copy(c->jobs[i].rec));
+		val_set(v, "cached", val_bool(c->jobs[i].cached));
+	}
+	val_json(&b, l, 1);
+	rc = file_write(path, b.data, b.sz);
+	buf_free(&b);
+	val_free(l);
+	return rc;
+}
+
+static char *
+runners_dir(const struct opts *o)
+{
+	char		*p;
+	struct stat	 st;
+
+	p = path_join(o->root, "runners");
+	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+		return p;
+	free(p);
+	return xstrdup(KBGEN_RUNNERS);
+}
+
+/*
+ * Pick the use cases: named ones, a hackathon's exercises, or every
+ * one with an example.  Returns 0 on a usage error (reported).
+ */
+static int
+select_jobs(struct checker *c, int argc, char **argv)
+{
+	const struct kb	*kb = c->kb;
+	struct usecase	*uc;
+	struct hackathon *h = NULL;
+	const struct val *ex, *it;
+	size_t		 i, n;
+
+	c->jobs = xcalloc(kb->ucsz + (size_t)argc + 1, sizeof(*c->jobs));
+	if (c->o->hackathon != NULL) {
+		for (i = 0; i < kb->hacksz; i++)
+			if (strcmp(kb->hacks[i]->e.slug, c->o->hackathon) == 0)
+				h = kb->hacks[i];
+		if (h == NULL) {
+			fprintf(stderr, "kbgen: check: no hackathon \"%s\"\n",
+			    c->o->hackathon);
+			return 0;
+		}
+		ex = val_get(h->e.meta, "exercises");
+		n = ex == NULL ? 0 : ex->type == VAL_LIST ? ex->kidsz : 1;
+		for (i = 0; i < n; i++) {
+			it = ex->type == VAL_LIST ? ex->kids[i] : ex;
+			if (it->str != NULL &&
+			    (uc = kb_usecase(kb, it->str)) != NULL)
+				c->jobs[c->jobsz++].uc = uc;
+		}
+		return 1;
+	}
+	if (argc > 0) {
+		for (i = 0; i < (size_t)argc; i++) {
+			if ((uc = kb_usecase(kb, argv[i])) == NULL) {
+				fprintf(stderr, "kbgen: check: no use case "
+				    "\"%s\"\n", argv[i]);
+				return 0;
+			}
+			c->jobs[c->jobsz++].uc = uc;
+		}
+		return 1;
+	}
+	for (i = 0; i < kb->ucsz; i++)
+		if (kb->ucs[i]->example != NULL)
+			c->jobs[c->jobsz++].uc = kb->ucs[i];
+	return 1;
+}
+
+/*
+ * kbgen check.
+ */
+int
+cmd_check(const struct opts *o, int argc, char **argv)
+{
+	struct checker	 c;
+	struct job	*j;
+	struct sigaction sa, oldint, oldterm;
+	const struct val *runners, *chk;
+	pthread_t	*th = NULL;
+	char		*p;
+	const char	*why, *age, *sb;
+	size_t		 i, nth, regressions = 0, cached = 0, skipped = 0;
+	int		 rc = 1, d;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	pthread_mutex_init(&c.lock, NULL);
+	if (gethostname(c.host, sizeof(c.host) - 1) == -1)
+		strcpy(c.host, "localhost");
+	c.kb = kb_load(o->root, 0, 2);
+	if (c.kb == NULL || diag_errors() > 0) {
+		fprintf(stderr, "kbgen: fix the content errors first\n");
+		goto out;
+	}
+	runners = val_get(c.kb->site.tree, "runners");
+	c.runner = o->runner != NULL ? o->runner :
+	    val_get_str(runners, "default") ? val_get_str(runners, "default") :
+	    "local";
+	if (strcmp(c.runner, "local") != 0 && strcmp(c.runner, "slurm") != 0) {
+		fprintf(stderr, "kbgen: check: unknown runner \"%s\"; use "
+		    "local or slurm\n", c.runner);
+		rc = 2;
+		goto out;
+	}
+	c.rconf = val_get(runners, c.runner);
+	if (c.rconf != NULL && c.rconf->type != VAL_MAP)
+		c.rconf = NULL;
+	chk = val_get(c.kb->site.tree, "check");
+	age = val_get_str(chk, "max_age");
+	c.max_age = age != NULL ? duration_secs(age) : 7 * 86400;
+	if (c.max_age < 0)
+		c.max_age = 7 * 86400;
+	c.sandbox = 1;
+	sb = val_get_str(c.rconf, "sandbox");
+	if (strcmp(c.runner, "slurm") == 0)
+		c.sandbox = 0;
+	else if (sb != NULL && strcmp(sb, "none") == 0)
+		c.sandbox = 0;
+	else if (access("/usr/bin/bwrap", X_OK) == -1) {
+		fprintf(stderr, "kbgen: check: bubblewrap is not installed "
+		    "(apt install bubblewrap): examples run only inside its "
+		    "sandbox; set runners: {local: {sandbox: none}} in "
+		    "site.yaml to run them without one\n");
+		goto out;
+	}
+	c.runners = runners_dir(o);
+	c.driver = path_join(c.runners, "driver.py");
+	if (access(c.driver, R_OK) == -1) {
+		fprintf(stderr, "kbgen: check: no job driver at %s\n",
+		    c.driver);
+		goto out;
+	}
+	if (access("/usr/bin/python3", X_OK) == -1) {
+		fprintf(stderr, "kbgen: check: /usr/bin/python3 is missing "
+		    "(apt install python3 python3-nbclient "
+		    "python3-ipykernel)\n");
+		goto out;
+	}
+	if (strcmp(c.runner, "slurm") == 0) {
+		c.tmpls = tmpl_set_new();
+		p = path_join(c.runners, "slurm.sbatch");
+		{
+			char *text = NULL;
+			size_t sz;
+
+			if (!file_read(p, &text, &sz) ||
+			    !tmpl_set_add(c.tmpls, "slurm", text, sz, p)) {
+				free(text);
+				free(p);
+				goto out;
+			}
+			free(text);
+		}
+		free(p);
+	}
+	c.cache = path_join(o->root, ".kbgen");
+	if ((c.idx = idx_open(c.cache)) == NULL)
+		goto out;
+	kb_attach_provenance(c.idx, c.kb);
+	if (!select_jobs(&c, argc, argv)) {
+		rc = 2;
+		goto out;
+	}
+	if (!gs_init())
+		goto out;
+	c.fingerprint = runner_fingerprint(&c);
+
+	for (i = 0; i < c.jobsz; i++) {
+		j = &c.jobs[i];
+		recover(&c, j->uc->e.slug);
+		j->rec = val_map();
+		val_set_str(j->rec, "slug", j->uc->e.slug);
+		val_set_str(j->rec, "runner", c.runner);
+		j->last = last_finished(c.idx, j->uc->e.slug);
+		if (j->uc->example == NULL) {
+			j->skip = 1;
+			val_set_str(j->rec, "status", "not executable");
+			val_set_str(j->rec, "message", "no example");
+			continue;
+		}
+		if (!make_key(&c, j, &why)) {
+			j->skip = 1;
+			val_set_str(j->rec, "status", "not run");
+			val_set_str(j->rec, "message", why);
+			fprintf(stderr, "check: %s: %s\n", j->uc->e.slug, why);
+			continue;
+		}
+		val_set_str(j->rec, "key", j->key);
+		val_set_str(j->rec, "commit", val_get_str(j->uc->prov,
+		    "commit"));
+		if (j->last != NULL && !o->force) {
+			const char *lk = val_get_str(j->last, "key");
+			const char *ls = val_get_str(j->last, "stamp");
+			long long agesec = ls ? (long long)wall_now() -
+			    atoll(ls) : -1;
+			int same = lk != NULL && strcmp(lk, j->key) == 0;
+
+			if ((o->changed && same) || (!o->changed && same &&
+			    agesec >= 0 && agesec < c.max_age)) {
+				j->cached = 1;
+				val_free(j->rec);
+				j->rec = val_copy(j->last);
+				continue;
+			}
+		}
+		c.torun++;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &oldint);
+	sigaction(SIGTERM, &sa, &oldterm);
+	c.tty = isatty(STDERR_FILENO);
+	c.t0 = now_secs();
+	nth = o->jobs > 0 ? (size_t)o->jobs : c.rconf != NULL &&
+	    val_get_str(c.rconf, "jobs") ? (size_t)atoi(val_get_str(c.rconf,
+	    "jobs")) : 2;
+	if (nth < 1)
+		nth = 1;
+	if (nth > c.torun)
+		nth = c.torun > 0 ? c.torun : 1;
+	th = xcalloc(nth, sizeof(*th));
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, worker, &c) != 0) {
+			nth = i;
+			break;
+		}
+	worker(&c);
+	for (i = 1; i < nth; i++)
+		pthread_join(th[i], NULL);
+	if (c.tty && !o->quiet)
+		fputs("\r\033[K", stderr);
+	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGTERM, &oldterm, NULL);
+
+	for (i = 0; i < c.jobsz; i++) {
+		if (c.jobs[i].regression)
+			regressions++;
+		if (c.jobs[i].cached)
+			cached++;
+		if (c.jobs[i].skip)
+			skipped++;
+	}
+	/* A sync or check changes pages: the next build must see it. */
+	p = iso(wall_now());
+	(void)idx_put_meta(c.idx, "checked_at", p);
+	free(p);
+	d = 1;
+	if (o->junit != NULL && !write_junit(&c, o->junit))
+		d = 0;
+	if (o->json != NULL && !write_json(&c, o->json))
+		d = 0;
+	if (!o->quiet)
+		fprintf(stderr, "kbgen: checked %zu example%s in %.1f s: %zu "
+		    "passed, %zu failed, %zu cached, %zu not run%s\n",
+		    c.jobsz, c.jobsz == 1 ? "" : "s", now_secs() - c.t0,
+		    c.passed, c.failed, cached, skipped, regressions ?
+		    " — REGRESSION" : "");
+	if (runner_interrupted())
+		rc = 130;
+	else
+		rc = regressions > 0 || !d ? 1 : 0;
+out:
+	for (i = 0; i < c.jobsz; i++) {
+		free(c.jobs[i].key);
+		free(c.jobs[i].keydesc);
+		val_free(c.jobs[i].last);
+		val_free(c.jobs[i].rec);
+	}
+	free(c.jobs);
+	free(th);
+	free(c.fingerprint);
+	free(c.driver);
+	free(c.runners);
+	free(c.cache);
+	tmpl_set_free(c.tmpls);
+	idx_free(c.idx);
+	kb_free(c.kb);
+	pthread_mutex_destroy(&c.lock);
+	return rc;
+}
+
+/*
+ * kbgen status [--json]: the last result of every example.
+ */
+int
+cmd_status(const struct opts *o, int argc, char **argv)
+{
+	struct kb	*kb;
+	struct idx	*idx = NULL;
+	struct val	*all = val_list(), *runs, *last, *v;
+	struct buf	 b = { NULL, 0, 0 };
+	char		*cache;
+	size_t		 i;
+	int		 rc = 1;
+
+	(void)argc;
+	(void)argv;
+	if ((kb = kb_load(o->root, 0, 2)) == NULL || diag_errors() > 0)
+		goto out;
+	cache = path_join(o->root, ".kbgen");
+	idx = access(cache, F_OK) == 0 ? idx_open(cache) : NULL;
+	free(cache);
+	for (i = 0; i < kb->ucsz; i++) {
+		const struct usecase *uc = kb->ucs[i];
+
+		v = val_push(all, val_map());
+		val_set_str(v, "slug", uc->e.slug);
+		last = NULL;
+		runs = idx != NULL ? load_runs(idx, uc->e.slug) : NULL;
+		if (runs != NULL && runs->kidsz > 0)
+			last = runs->kids[runs->kidsz - 1];
+		if (uc->example == NULL)
+			val_set_str(v, "status", "not executable");
+		else if (last == NULL)
+			val_set_str(v, "status", "not run");
+		else {
+			size_t k;
+
+			for (k = 0; k < last->kidsz; k++)
+				if (strcmp(last->kids[k]->key, "slug") != 0)
+					val_set(v, last->kids[k]->key,
+					    val_copy(last->kids[k]));
+		}
+		val_free(runs);
+	}
+	if (o->json != NULL) {
+		val_json(&b, all, 1);
+		fputs(buf_cstr(&b), stdout);
+	} else {
+		printf("%-36s %-15s %-20s %-7s %-5s %s\n", "USE CASE",
+		    "STATUS", "DATE", "RUNNER", "GPUS", "SECONDS");
+		for (i = 0; i < all->kidsz; i++) {
+			const struct val *g;
+
+			v = all->kids[i];
+			g = val_get(v, "gpus");
+			printf("%-36s %-15s %-20s %-7s %-5s %s\n",
+			    val_get_str(v, "slug"), val_get_str(v, "status"),
+			    val_get_str(v, "date") ? val_get_str(v, "date") :
+			    "-", val_get_str(v, "runner") ?
+			    val_get_str(v, "runner") : "-",
+			    g != NULL && val_get_str(g, "count") ?
+			    val_get_str(g, "count") : "-",
+			    val_get_str(v, "seconds") ?
+			    val_get_str(v, "seconds") : "-");
+		}
+	}
+	rc = 0;
+out:
+	buf_free(&b);
+	val_free(all);
+	idx_free(idx);
+	kb_free(kb);
+	return rc;
+}

@@ -1,0 +1,605 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Running a job folder (runners/README.md) on a runner: the local one
+ * starts runners/driver.py inside bubblewrap, as an unprivileged user
+ * when kbgen runs as root, with rlimits and a wall-clock limit that
+ * kills the whole sandbox; the Slurm one renders runners/slurm.sbatch,
+ * submits it with sbatch and follows it with scontrol and sacct.  Both
+ * end by reading result.json, or by writing the result themselves when
+ * the driver could not (killed, sandbox failure, Slurm cancel).  This
+ * file knows processes, not use cases: check.c builds the jobs.
+ */
+#define _GNU_SOURCE
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "extern.h"
+
+#define OUTPUT_CAP	(1024 * 1024)	/* bytes of output kept */
+#define GRACE_SECS	20	/* after the driver's own limit */
+
+static volatile sig_atomic_t interrupted;
+
+/*
+ * Ask every runner to stop its jobs (from a signal handler).
+ */
+void
+runner_interrupt(void)
+{
+	interrupted = 1;
+}
+
+int
+runner_interrupted(void)
+{
+	return interrupted != 0;
+}
+
+static double
+mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The last OUTPUT_CAP bytes of a stream, in a ring. */
+struct tail {
+	char	*ring;
+	size_t	 pos;	/* next write */
+	size_t	 len;	/* bytes held, at most OUTPUT_CAP */
+	size_t	 total;	/* bytes seen */
+};
+
+static void
+tail_put(struct tail *t, const char *p, size_t n)
+{
+	size_t	 i;
+
+	if (t->ring == NULL)
+		t->ring = xmalloc(OUTPUT_CAP);
+	for (i = 0; i < n; i++) {
+		t->ring[t->pos] = p[i];
+		t->pos = (t->pos + 1) % OUTPUT_CAP;
+	}
+	t->len = t->len + n > OUTPUT_CAP ? OUTPUT_CAP : t->len + n;
+	t->total += n;
+}
+
+static char *
+tail_string(const struct tail *t)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 start;
+
+	if (t->len == 0)
+		return xstrdup("");
+	start = (t->pos + OUTPUT_CAP - t->len) % OUTPUT_CAP;
+	if (start + t->len <= OUTPUT_CAP)
+		buf_put(&b, t->ring + start, t->len);
+	else {
+		buf_put(&b, t->ring + start, OUTPUT_CAP - start);
+		buf_put(&b, t->ring, t->len - (OUTPUT_CAP - start));
+	}
+	return buf_steal(&b);
+}
+
+/*
+ * A result written by kbgen when the driver wrote none.
+ */
+static struct val *
+synth(const char *status, const char *msg, int code)
+{
+	struct val	*v = val_map();
+
+	val_set_str(v, "status", status);
+	val_set(v, "exit_code", code >= 0 ? val_int(code) :
+	    val_new(VAL_NULL));
+	val_set_str(v, "message", msg);
+	val_set(v, "failed_cell", val_new(VAL_NULL));
+	return v;
+}
+
+static struct val *
+read_result(const char *jobdir)
+{
+	char		*p, *text = NULL;
+	size_t		 sz;
+	struct val	*v = NULL;
+
+	p = path_join(jobdir, "result.json");
+	if (access(p, R_OK) == 0) {
+		diag_set_quiet(1);
+		if (file_read(p, &text, &sz))
+			v = json_parse(text, sz);
+		diag_set_quiet(0);
+	}
+	if (v != NULL && (v->type != VAL_MAP ||
+	    val_get_str(v, "status") == NULL)) {
+		val_free(v);
+		v = NULL;
+	}
+	free(text);
+	free(p);
+	return v;
+}
+
+/*
+ * Give the job folder to uid/gid, so that an unprivileged job can write
+ * there and nowhere else.
+ */
+static void
+chown_tree(const char *path, uid_t uid, gid_t gid)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*sub;
+	struct stat	 st;
+
+	if (lchown(path, uid, gid) == -1 || lstat(path, &st) == -1 ||
+	    !S_ISDIR(st.st_mode))
+		return;
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, e->d_name);
+		chown_tree(sub, uid, gid);
+		free(sub);
+	}
+	closedir(d);
+}
+
+static void
+limit(int res, rlim_t v)
+{
+	struct rlimit	 rl;
+
+	rl.rlim_cur = rl.rlim_max = v;
+	(void)setrlimit(res, &rl);
+}
+
+/*
+ * In the child: limits, identity, then exec the sandbox.  Never
+ * returns.
+ */
+static void
+child_exec(const struct run_req *q, int out, uid_t uid, gid_t gid,
+    int drop)
+{
+	const char	*argv[48];
+	char		*home, *envp[8];
+	size_t		 n = 0;
+
+	setpgid(0, 0);
+	dup2(out, STDOUT_FILENO);
+	dup2(out, STDERR_FILENO);
+	close(out);
+	if (q->memory > 0)
+		limit(RLIMIT_AS, (rlim_t)q->memory);
+	limit(RLIMIT_NPROC, (rlim_t)q->nproc);
+	limit(RLIMIT_FSIZE, (rlim_t)q->fsize);
+	limit(RLIMIT_CORE, 0);
+	if (drop && (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+	    setuid(uid) == -1)) {
+		fprintf(stderr, "kbgen: cannot drop privileges: %s\n",
+		    strerror(errno));
+		_exit(125);
+	}
+	home = path_join(q->jobdir, "home");
+	envp[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[1] = "LANG=C.UTF-8";
+	envp[2] = xasprintf("HOME=%s", home);
+	envp[3] = "PYTHONDONTWRITEBYTECODE=1";
+	envp[4] = NULL;
+	if (q->sandbox) {
+		argv[n++] = "bwrap";
+		argv[n++] = "--ro-bind";
+		argv[n++] = "/";
+		argv[n++] = "/";
+		argv[n++] = "--dev";
+		argv[n++] = "/dev";
+		argv[n++] = "--proc";
+		argv[n++] = "/proc";
+		argv[n++] = "--tmpfs";
+		argv[n++] = "/tmp";
+		argv[n++] = "--bind";
+		argv[n++] = q->jobdir;
+		argv[n++] = q->jobdir;
+		argv[n++] = "--chdir";
+		argv[n++] = q->jobdir;
+		argv[n++] = "--unshare-all";
+		if (q->network)
+			argv[n++] = "--share-net";
+		argv[n++] = "--die-with-parent";
+		argv[n++] = "--new-session";
+		argv[n++] = "--cap-drop";
+		argv[n++] = "ALL";
+		argv[n++] = "--";
+	}
+	argv[n++] = q->python;
+	argv[n++] = q->driver;
+	argv[n++] = q->jobdir;
+	argv[n] = NULL;
+	if (chdir(q->jobdir) == -1)
+		_exit(125);
+	execve(q->sandbox ? q->bwrap : q->python, (char *const *)argv,
+	    envp);
+	fprintf(stderr, "kbgen: cannot run %s: %s\n", q->sandbox ?
+	    q->bwrap : q->python, strerror(errno));
+	_exit(127);
+}
+
+static void
+save_log(const char *jobdir, const struct tail *t)
+{
+	char	*p, *s;
+
+	p = path_join(jobdir, "runner.log");
+	s = tail_string(t);
+	(void)file_write(p, s, strlen(s));
+	free(s);
+	free(p);
+}
+
+/*
+ * Run the job folder q->jobdir on this machine; see extern.h.
+ */
+struct val *
+runner_local(const struct run_req *q)
+{
+	struct tail	 t;
+	struct passwd	*pw;
+	struct pollfd	 pfd;
+	struct val	*res;
+	char		 chunk[65536], *msg;
+	double		 deadline, killed_at = 0;
+	pid_t		 pid;
+	uid_t		 uid = 0;
+	gid_t		 gid = 0;
+	int		 fds[2], st = 0, drop = 0, why = 0, done = 0;
+	ssize_t		 n;
+
+	memset(&t, 0, sizeof(t));
+	/* As root, jobs run as nobody: a job then cannot fork without end
+	 * (RLIMIT_NPROC does not bind root) nor touch root's files. */
+	if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+		drop = 1;
+		chown_tree(q->jobdir, uid, gid);
+	}
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return synth("error", strerror(errno), -1);
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return synth("error", strerror(errno), -1);
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_exec(q, fds[1], uid, gid, drop);
+	}
+	close(fds[1]);
+	setpgid(pid, pid);
+	deadline = mono() + (double)q->timeout + GRACE_SECS;
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	while (!done) {
+		if (poll(&pfd, 1, 200) > 0) {
+			n = read(fds[0], chunk, sizeof(chunk));
+			if (n > 0)
+				tail_put(&t, chunk, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				pfd.fd = -1;
+		}
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			done = 1;
+		else if (killed_at == 0 && (mono() > deadline ||
+		    interrupted)) {
+			/*
+			 * The driver keeps its own limit; past it and a
+			 * grace period (or on Ctrl-C) the sandbox goes,
+			 * and with it every process inside (its PID
+			 * namespace dies with bwrap).
+			 */
+			why = interrupted ? 2 : 1;
+			kill(-pid, SIGKILL);
+			killed_at = mono();
+		}
+	}
+	/* Whatever the job left in the pipe. */
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		tail_put(&t, chunk, (size_t)n);
+	close(fds[0]);
+	save_log(q->jobdir, &t);
+
+	if (why == 0 && (res = read_result(q->jobdir)) != NULL)
+		goto out;
+	if (why == 1) {
+		msg = xasprintf("killed after the time limit of %lds",
+		    q->timeout);
+		res = synth("timeout", msg, -1);
+	} else if (why == 2) {
+		msg = xstrdup("interrupted: kbgen check was stopped");
+		res = synth("interrupted", msg, -1);
+	} else if (WIFSIGNALED(st)) {
+		msg = xasprintf("the job was killed by signal %d and wrote "
+		    "no result", WTERMSIG(st));
+		res = synth("error", msg, -1);
+	} else {
+		char *tl = tail_string(&t), *last;
+		size_t k = strlen(tl);
+
+		/* Name the last line of output: often the reason. */
+		while (k > 0 && tl[k - 1] == '\n')
+			tl[--k] = '\0';
+		last = strrchr(tl, '\n');
+		msg = xasprintf("the job driver wrote no result (exit %d)%s%s",
+		    WEXITSTATUS(st), k ? ": " : "", last ? last + 1 : tl);
+		free(tl);
+		res = synth("error", msg, WEXITSTATUS(st));
+	}
+	free(msg);
+out:
+	free(t.ring);
+	return res;
+}
+
+/*
+ * Run argv (no shell) and collect its standard output (new string);
+ * returns its exit status, or -1 when it could not start.
+ */
+static int
+capture(const char *const *argv, char **out)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		 chunk[4096];
+	pid_t		 pid;
+	int		 fds[2], st;
+	ssize_t		 n;
+
+	*out = NULL;
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "kbgen: cannot run %s: %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 ||
+	    (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_put(&b, chunk, (size_t)n);
+	close(fds[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		continue;
+	*out = buf_steal(&b);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * The value of Key= in a line of "Key=Value" words, as a new string.
+ */
+static char *
+field(const char *line, const char *key)
+{
+	const char	*p = line, *e;
+	size_t		 n = strlen(key);
+
+	while ((p = strstr(p, key)) != NULL) {
+		if ((p == line || p[-1] == ' ') && p[n] == '=') {
+			p += n + 1;
+			e = p + strcspn(p, " \n");
+			return xstrndup(p, (size_t)(e - p));
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+static int
+terminal(const char *state)
+{
+	static const char *const done[] = { "COMPLETED", "FAILED", "TIMEOUT",
+	    "CANCELLED", "NODE_FAIL", "OUT_OF_MEMORY", "PREEMPTED",
+	    "BOOT_FAIL", "DEADLINE" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(done) / sizeof(done[0]); i++)
+		if (strncmp(state, done[i], strlen(done[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The state of a Slurm job: from scontrol while Slurm remembers it,
+ * else from sacct.  Sets *state and *code (new strings) when known.
+ */
+static void
+slurm_state(const char *id, char **state, char **code)
+{
+	const char	*sc[] = { "scontrol", "show", "job", "-o", id, NULL };
+	const char	*sa[] = { "sacct", "-n", "-P", "-X", "-j", id, "-o",
+	    "State,ExitCode", NULL };
+	const char	*sac[] = { "sacct", "--completion", "-n", "-P", "-j",
+	    id, "-o", "State,ExitCode", NULL };
+	char		*out = NULL, *bar;
+
+	*state = *code = NULL;
+	if (capture(sc, &out) == 0 && out != NULL &&
+	    (*state = field(out, "JobState")) != NULL) {
+		*code = field(out, "ExitCode");
+		free(out);
+		return;
+	}
+	free(out);
+	if ((capture(sa, &out) == 0 && out != NULL && *out != '\0') ||
+	    (free(out), capture(sac, &out) == 0 && out != NULL &&
+	    *out != '\0')) {
+		out[strcspn(out, "\n")] = '\0';
+		if ((bar = strchr(out, '|')) != NULL) {
+			*bar = '\0';
+			*code = xstrdup(bar + 1);
+		}
+		*state = xstrndup(out, strcspn(out, " "));
+	}
+	free(out);
+}
+
+/*
+ * Run the job folder through Slurm; see extern.h.
+ */
+struct val *
+runner_slurm(const struct run_req *q)
+{
+	struct buf	 script = { NULL, 0, 0 };
+	struct val	*ctx, *l, *res = NULL, *v;
+	const struct val *x;
+	const char	*argv[8];
+	char		*path = NULL, *out = NULL, *id = NULL, *state = NULL;
+	char		*code = NULL, *msg = NULL, *s;
+	double		 deadline;
+	size_t		 i;
+	int		 cancelled = 0;
+
+	ctx = val_map();
+	s = xasprintf("kbgen-%s", q->slug);
+	val_set_str(ctx, "job_name", s);
+	free(s);
+	val_set_str(ctx, "workdir", q->jobdir);
+	s = path_join(q->jobdir, "slurm.out");
+	val_set_str(ctx, "output", s);
+	free(s);
+	val_set(ctx, "time", val_int((q->timeout + GRACE_SECS + 59) / 60));
+	if (q->memory > 0)
+		val_set(ctx, "mem", val_int(q->memory / (1024 * 1024)));
+	val_set(ctx, "gpus", val_int(q->gpu));
+	val_set(ctx, "has_gpus", val_bool(q->gpu > 0));
+	val_set_str(ctx, "driver", q->driver);
+	val_set_str(ctx, "python", q->python);
+	if (q->slurm != NULL) {
+		val_set_str(ctx, "partition", val_get_str(q->slurm,
+		    "partition"));
+		val_set_str(ctx, "account", val_get_str(q->slurm, "account"));
+		l = val_set(ctx, "extra_args", val_list());
+		if ((x = val_get(q->slurm, "extra_args")) != NULL &&
+		    x->type == VAL_LIST)
+			for (i = 0; i < x->kidsz; i++)
+				if (x->kids[i]->str != NULL)
+					val_push(l, val_str(x->kids[i]->str));
+	}
+	if (!tmpl_render(q->tmpls, "slurm", ctx, &script)) {
+		res = synth("error", "cannot render runners/slurm.sbatch", -1);
+		goto out;
+	}
+	path = path_join(q->jobdir, "job.sbatch");
+	if (!file_write(path, buf_cstr(&script), script.sz)) {
+		res = synth("error", "cannot write job.sbatch", -1);
+		goto out;
+	}
+	argv[0] = "sbatch";
+	argv[1] = "--parsable";
+	argv[2] = path;
+	argv[3] = NULL;
+	if (capture(argv, &out) != 0 || out == NULL || *out == '\0') {
+		msg = xasprintf("sbatch failed: %s", out && *out ? out :
+		    "no job id (is Slurm running? is SLURM_CONF right?)");
+		res = synth("error", msg, -1);
+		goto out;
+	}
+	id = xstrndup(out, strcspn(out, ";\n"));
+	deadline = mono() + (double)q->timeout + 2 * GRACE_SECS + 120;
+	for (;;) {
+		free(state);
+		free(code);
+		slurm_state(id, &state, &code);
+		if (state != NULL && terminal(state))
+			break;
+		if (interrupted && !cancelled) {
+			argv[0] = "scancel";
+			argv[1] = id;
+			argv[2] = NULL;
+			free(out);
+			(void)capture(argv, &out);
+			cancelled = 1;
+		}
+		if (mono() > deadline && !cancelled) {
+			/* Slurm's own limit should have struck already. */
+			argv[0] = "scancel";
+			argv[1] = id;
+			argv[2] = NULL;
+			free(out);
+			(void)capture(argv, &out);
+			cancelled = 2;
+		}
+		usleep(state == NULL || strcmp(state, "PENDING") == 0 ?
+		    500000 : 250000);
+	}
+	res = read_result(q->jobdir);
+	if (strncmp(state, "TIMEOUT", 7) == 0 || cancelled == 2) {
+		val_free(res);
+		msg = xasprintf("Slurm job %s reached its time limit", id);
+		res = synth("timeout", msg, -1);
+	} else if (strncmp(state, "CANCELLED", 9) == 0) {
+		val_free(res);
+		msg = cancelled ? xasprintf("interrupted: Slurm job %s "
+		    "cancelled by kbgen check", id) : xasprintf("Slurm job %s "
+		    "was cancelled", id);
+		res = synth(cancelled ? "interrupted" : "error", msg, -1);
+	} else if (strncmp(state, "OUT_OF_MEMORY", 13) == 0) {
+		val_free(res);
+		msg = xasprintf("Slurm job %s ran out of memory", id);
+		res = synth("fail", msg, -1);
+	} else if (strncmp(state, "NODE_FAIL", 9) == 0 ||
+	    strncmp(state, "BOOT_FAIL", 9) == 0) {
+		val_free(res);
+		msg = xasprintf("Slurm job %s: %s", id, state);
+		res = synth("error", msg, -1);
+	} else if (res == NULL) {
+		msg = xasprintf("Slurm job %s ended %s (exit %s) without a "
+		    "result", id, state, code ? code : "?");
+		res = synth("error", msg, -1);
+	}
+	v = val_set(res, "slurm", val_map());
+	val_set_str(v, "job_id", id);
+	val_set_str(v, "state", state);
+	if (code != NULL)
+		val_set_str(v, "exit_code", code);
+out:
+	buf_free(&script);
+	val_free(ctx);
+	free(path);
+	free(out);
+	free(id);
+	free(state);
+	free(code);
+	free(msg);
+	return res;
+}
