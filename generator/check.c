@@ -794,7 +794,12 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		goto out;
 	}
 	c.runners = runners_dir(o);
-	c.driver = path_join(c.runners, "driver.py");
+	p = path_join(c.runners, "driver.py");
+	c.driver = realpath(p, NULL);
+	if (c.driver == NULL)
+		c.driver = p;
+	else
+		free(p);
 	if (access(c.driver, R_OK) == -1) {
 		fprintf(stderr, "kbgen: check: no job driver at %s\n",
 		    c.driver);
@@ -823,7 +828,13 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		}
 		free(p);
 	}
-	c.cache = path_join(o->root, ".kbgen");
+	/* Job folders are handed to other programs: absolute paths. */
+	if ((p = realpath(o->root, NULL)) == NULL) {
+		diag_sys(o->root, "%s", strerror(errno));
+		goto out;
+	}
+	c.cache = path_join(p, ".kbgen");
+	free(p);
 	if ((c.idx = idx_open(c.cache)) == NULL)
 		goto out;
 	kb_attach_provenance(c.idx, c.kb);
@@ -863,7 +874,12 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			const char *ls = val_get_str(j->last, "stamp");
 			long long agesec = ls ? (long long)wall_now() -
 			    atoll(ls) : -1;
-			int same = lk != NULL && strcmp(lk, j->key) == 0;
+			const char *lst = val_get_str(j->last, "status");
+			/* An error says nothing about the example: retry. */
+			int same = lk != NULL && strcmp(lk, j->key) == 0 &&
+			    lst != NULL && (strcmp(lst, "pass") == 0 ||
+			    strcmp(lst, "fail") == 0 ||
+			    strcmp(lst, "timeout") == 0);
 
 			if ((o->changed && same) || (!o->changed && same &&
 			    agesec >= 0 && agesec < c.max_age)) {
