@@ -444,8 +444,9 @@ run_one(struct checker *c, struct job *j)
 	double		 t0 = now_secs();
 	size_t		 i;
 
+	/* One folder and one record per second and use case. */
 	jobdir = job_folder(c, uc->e.slug, t);
-	if (access(jobdir, F_OK) == 0) {
+	while (access(jobdir, F_OK) == 0) {
 		free(jobdir);
 		t++;
 		jobdir = job_folder(c, uc->e.slug, t);

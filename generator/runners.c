@@ -505,9 +505,13 @@ runner_slurm(const struct run_req *q)
 	val_set_str(ctx, "driver", q->driver);
 	val_set_str(ctx, "python", q->python);
 	if (q->slurm != NULL) {
-		val_set_str(ctx, "partition", val_get_str(q->slurm,
-		    "partition"));
-		val_set_str(ctx, "account", val_get_str(q->slurm, "account"));
+		/* An empty value would render "--account=". */
+		if ((s = (char *)val_get_str(q->slurm, "partition")) != NULL &&
+		    *s != '\0')
+			val_set_str(ctx, "partition", s);
+		if ((s = (char *)val_get_str(q->slurm, "account")) != NULL &&
+		    *s != '\0')
+			val_set_str(ctx, "account", s);
 		l = val_set(ctx, "extra_args", val_list());
 		if ((x = val_get(q->slurm, "extra_args")) != NULL &&
 		    x->type == VAL_LIST)
