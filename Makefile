@@ -24,7 +24,7 @@ KBGEN	 = $(BUILD)/kbgen
 all: kbgen
 
 kbgen: $(KBGEN)
-	@cp $(KBGEN) kbgen
+	@cp $(KBGEN) kbgen.tmp && mv -f kbgen.tmp kbgen
 
 $(KBGEN): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)

@@ -319,6 +319,7 @@ cmd_build(const struct opts *o)
 	uint64_t		 fp;
 	size_t			 written, kept, removed;
 	double			 t0 = now_secs(), t1 = t0;
+	struct stat		 st;
 	int			 rc = 1;
 
 	diag_set_strict(o->strict);
@@ -340,6 +341,11 @@ cmd_build(const struct opts *o)
 	dirs[1] = tdir;
 	fp = hash64(out, strlen(out), 0);
 	fp = hash64(&o->drafts, sizeof(o->drafts), fp);
+	/* Another kbgen (rebuilt, upgraded) may render differently. */
+	if (stat("/proc/self/exe", &st) == 0) {
+		fp = hash64(&st.st_size, sizeof(st.st_size), fp);
+		fp = hash64(&st.st_mtim, sizeof(st.st_mtim), fp);
+	}
 	/* A sync or a check changes pages without touching content/. */
 	if (idx_get_meta(idx, "synced_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);

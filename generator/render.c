@@ -1667,6 +1667,32 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 			val_push(l, r->ucsums[uc_index(r->kb, uc)]);
 	}
 	val_set(v, "has_exercises", val_bool(l->kidsz > 0));
+	/* Readiness: how many exercises passed their last check, and
+	 * the oldest of those checks. */
+	{
+		size_t ok = 0, k;
+		const char *oldest = NULL, *d;
+		struct val *rd;
+
+		for (k = 0; k < l->kidsz; k++) {
+			const struct val *h = val_get(l->kids[k], "health");
+			const struct val *pa = val_get(h, "passing");
+			const struct val *la = val_get(h, "last");
+
+			if (pa != NULL && pa->b)
+				ok++;
+			d = la != NULL ? val_get_str(la, "date") : NULL;
+			if (d != NULL && (oldest == NULL ||
+			    strcmp(d, oldest) < 0))
+				oldest = d;
+		}
+		rd = val_set(v, "readiness", val_map());
+		val_set(rd, "verified", val_int((long long)ok));
+		val_set(rd, "total", val_int((long long)l->kidsz));
+		val_set(rd, "oldest", oldest ? val_str(oldest) :
+		    val_new(VAL_NULL));
+		val_set(rd, "ready", val_bool(ok == l->kidsz && l->kidsz > 0));
+	}
 	l = val_set(v, "programme", val_list());
 	prog = val_get(m, "programme");
 	for (i = 0; prog != NULL && prog->type == VAL_LIST &&

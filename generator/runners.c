@@ -317,14 +317,15 @@ runner_local(const struct run_req *q)
 		    interrupted)) {
 			/*
 			 * The driver keeps its own limit; past it and a
-			 * grace period (or on Ctrl-C) the sandbox goes,
-			 * and with it every process inside (its PID
-			 * namespace dies with bwrap).
+			 * grace period (or on Ctrl-C) the group gets
+			 * SIGTERM, then SIGKILL.  Everything inside the
+			 * sandbox dies with bwrap (its PID namespace).
 			 */
 			why = interrupted ? 2 : 1;
-			kill(-pid, SIGKILL);
+			kill(-pid, SIGTERM);
 			killed_at = mono();
-		}
+		} else if (killed_at > 0 && mono() > killed_at + 5)
+			kill(-pid, SIGKILL);
 	}
 	/* Whatever the job left in the pipe. */
 	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
