@@ -255,29 +255,15 @@ out:
 void
 kb_attach_runs(struct idx *idx, struct kb *kb)
 {
-	char		**recs;
-	size_t		 i, k, n;
-	struct val	*l, *v;
+	struct val	*l;
+	size_t		 i;
 
 	for (i = 0; i < kb->ucsz; i++) {
-		recs = NULL;
-		n = 0;
-		if (!idx_get_runs(idx, kb->ucs[i]->e.slug, &recs, &n) ||
-		    n == 0) {
-			free(recs);
-			continue;
-		}
-		l = val_list();
-		for (k = 0; k < n; k++) {
-			if ((v = json_parse(recs[k], strlen(recs[k]))) != NULL &&
-			    v->type == VAL_MAP)
-				val_push(l, v);
-			else
-				val_free(v);
-			free(recs[k]);
-		}
-		free(recs);
-		kb->ucs[i]->runs = l;
+		l = runs_load(idx, kb->ucs[i]->e.slug);
+		if (l->kidsz > 0)
+			kb->ucs[i]->runs = l;
+		else
+			val_free(l);
 	}
 }
 

@@ -147,10 +147,11 @@ run_flag(const struct usecase *uc, const char *key)
 }
 
 /*
- * Every record of a slug, parsed, oldest first (a new list).
+ * Every run record of a slug, parsed, oldest first: a new list (empty
+ * when there is none) that the caller frees.
  */
-static struct val *
-load_runs(struct idx *idx, const char *slug)
+struct val *
+runs_load(struct idx *idx, const char *slug)
 {
 	char		**recs = NULL;
 	size_t		 n = 0, i;
@@ -195,7 +196,7 @@ recover(struct checker *c, const char *slug)
 	const char	*pid, *host;
 	size_t		 i;
 
-	runs = load_runs(c->idx, slug);
+	runs = runs_load(c->idx, slug);
 	for (i = 0; i < runs->kidsz; i++) {
 		r = runs->kids[i];
 		if (strcmp(val_get_str(r, "status") ? val_get_str(r, "status") :
@@ -229,7 +230,7 @@ last_finished(struct idx *idx, const char *slug)
 	const char	*st;
 	size_t		 i;
 
-	runs = load_runs(idx, slug);
+	runs = runs_load(idx, slug);
 	for (i = runs->kidsz; i > 0; i--) {
 		r = runs->kids[i - 1];
 		st = val_get_str(r, "status");
@@ -995,7 +996,7 @@ cmd_status(const struct opts *o, int argc, char **argv)
 		v = val_push(all, val_map());
 		val_set_str(v, "slug", uc->e.slug);
 		last = NULL;
-		runs = idx != NULL ? load_runs(idx, uc->e.slug) : NULL;
+		runs = idx != NULL ? runs_load(idx, uc->e.slug) : NULL;
 		if (runs != NULL && runs->kidsz > 0)
 			last = runs->kids[runs->kidsz - 1];
 		if (uc->example == NULL)

@@ -565,6 +565,7 @@ int		 ncpus(void);
 
 int		 cmd_check(const struct opts *, int argc, char **argv);
 int		 cmd_status(const struct opts *, int argc, char **argv);
+struct val	*runs_load(struct idx *, const char *slug);
 
 /* sync.c: kbgen sync. */
 
