@@ -60,7 +60,7 @@ struct checker {
 	size_t		 jobsz;
 	size_t		 next;	/* next job to run */
 	size_t		 torun;	/* jobs that run */
-	size_t		 running, passed, failed, done;
+	size_t		 running, passed, failed, stopped, done;
 	double		 t0;
 	int		 tty;
 	pthread_mutex_t	 lock;
@@ -325,6 +325,10 @@ make_key(struct checker *c, struct job *j, const char **why)
 			buf_printf(&k, "env.%s=%s\n", v->kids[i]->key,
 			    v->kids[i]->str ? v->kids[i]->str : "");
 	key_add(&k, "dependencies", dep);
+	/* Site-wide limits and the sandbox change results too. */
+	key_add(&k, "site.memory", val_get_str(c->rconf, "memory"));
+	key_add(&k, "site.max_file", val_get_str(c->rconf, "max_file"));
+	key_add(&k, "sandbox", c->sandbox ? "bwrap" : "none");
 	key_add(&k, "environment", c->fingerprint);
 	j->key = xasprintf("%016llx", (unsigned long long)hash64(k.data,
 	    k.sz, 0));
@@ -445,12 +449,21 @@ run_one(struct checker *c, struct job *j)
 	double		 t0 = now_secs();
 	size_t		 i;
 
-	/* One folder and one record per second and use case. */
-	jobdir = job_folder(c, uc->e.slug, t);
-	while (access(jobdir, F_OK) == 0) {
+	/*
+	 * One folder and one record per second and use case; mkdir is the
+	 * lock between two checks of the same use case.
+	 */
+	p = path_join(c->cache, "runs");
+	dir = path_join(p, uc->e.slug);
+	(void)mkdirs(dir);
+	free(p);
+	free(dir);
+	for (;;) {
+		jobdir = job_folder(c, uc->e.slug, t);
+		if (mkdir(jobdir, 0755) == 0 || errno != EEXIST)
+			break;
 		free(jobdir);
 		t++;
-		jobdir = job_folder(c, uc->e.slug, t);
 	}
 	val_set(rec, "stamp", val_int((long long)t));
 	p = iso(t);
@@ -526,9 +539,11 @@ run_one(struct checker *c, struct job *j)
 		val_set_str(rec, "status", "error");
 		st = "error";
 	}
+	/* A regression is the example's doing: it failed or ran out of
+	 * time.  An error (the runner could not run it) is not. */
 	j->regression = j->last != NULL && strcmp(val_get_str(j->last,
 	    "status") ? val_get_str(j->last, "status") : "", "pass") == 0 &&
-	    strcmp(st, "pass") != 0 && strcmp(st, "interrupted") != 0;
+	    (strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0);
 	val_set(rec, "regression", val_bool(j->regression));
 	pthread_mutex_lock(&c->lock);
 	(void)save_run(c->idx, rec);
@@ -562,6 +577,9 @@ worker(void *arg)
 		c->done++;
 		if (strcmp(val_get_str(j->rec, "status"), "pass") == 0)
 			c->passed++;
+		else if (strcmp(val_get_str(j->rec, "status"),
+		    "interrupted") == 0)
+			c->stopped++;
 		else
 			c->failed++;
 		if (c->tty && !c->o->quiet)
@@ -883,8 +901,9 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			    strcmp(lst, "fail") == 0 ||
 			    strcmp(lst, "timeout") == 0);
 
+			/* Stamps of quick reruns may run a little ahead. */
 			if ((o->changed && same) || (!o->changed && same &&
-			    agesec >= 0 && agesec < c.max_age)) {
+			    agesec >= -60 && agesec < c.max_age)) {
 				j->cached = 1;
 				val_free(j->rec);
 				j->rec = val_copy(j->last);
@@ -941,10 +960,10 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		d = 0;
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: checked %zu example%s in %.1f s: %zu "
-		    "passed, %zu failed, %zu cached, %zu not run%s\n",
-		    c.jobsz, c.jobsz == 1 ? "" : "s", now_secs() - c.t0,
-		    c.passed, c.failed, cached, skipped, regressions ?
-		    " — REGRESSION" : "");
+		    "passed, %zu failed, %zu interrupted, %zu cached, %zu not "
+		    "run%s\n", c.jobsz, c.jobsz == 1 ? "" : "s",
+		    now_secs() - c.t0, c.passed, c.failed, c.stopped, cached,
+		    skipped, regressions ? " — REGRESSION" : "");
 	if (runner_interrupted())
 		rc = 130;
 	else

@@ -6,6 +6,7 @@
  * out of them here.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -30,6 +31,25 @@ json_get_str(const char *p, size_t sz, const char *key)
 		s = xstrdup(json_string_value(v));
 	json_decref(root);
 	return s;
+}
+
+/*
+ * The shortest text that reads back as d (1.094, not
+ * 1.0940000000000001).
+ */
+static char *
+real_text(double d)
+{
+	char	*s;
+	int	 prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		s = xasprintf("%.*g", prec, d);
+		if (strtod(s, NULL) == d)
+			return s;
+		free(s);
+	}
+	return xasprintf("%.17g", d);
 }
 
 static struct val *
@@ -60,7 +80,7 @@ from_json(const json_t *j)
 	case JSON_REAL:
 		v = val_new(VAL_NUM);
 		v->num = json_real_value(j);
-		v->str = xasprintf("%.17g", v->num);
+		v->str = real_text(v->num);
 		v->strsz = strlen(v->str);
 		return v;
 	case JSON_TRUE:

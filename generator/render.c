@@ -174,8 +174,8 @@ terms_list(struct r *r, struct term **ts, size_t n)
 }
 
 /*
- * The last finished run of a use case (not "running"), borrowed, or
- * NULL.
+ * The last finished run of a use case (not "running" nor
+ * "interrupted"), borrowed, or NULL.
  */
 static const struct val *
 last_run(const struct usecase *uc)
@@ -183,9 +183,11 @@ last_run(const struct usecase *uc)
 	size_t		 i;
 	const char	*st;
 
+	/* A run that was cut short says nothing of the example. */
 	for (i = uc->runs ? uc->runs->kidsz : 0; i > 0; i--) {
 		st = val_get_str(uc->runs->kids[i - 1], "status");
-		if (st != NULL && strcmp(st, "running") != 0)
+		if (st != NULL && strcmp(st, "running") != 0 &&
+		    strcmp(st, "interrupted") != 0)
 			return uc->runs->kids[i - 1];
 	}
 	return NULL;
@@ -338,10 +340,11 @@ run_row(const struct val *run)
 	    val_get_str(run, "status") : "?");
 	val_set(v, "runner", val_get_str(run, "runner") ?
 	    val_str(val_get_str(run, "runner")) : val_new(VAL_NULL));
-	val_set(v, "seconds", val_get_str(run, "seconds") ?
-	    val_str(val_get_str(run, "seconds")) : val_new(VAL_NULL));
-	val_set(v, "gpus", g != NULL && val_get_str(g, "count") ?
-	    val_str(val_get_str(g, "count")) : val_str("0"));
+	/* Numbers stay numbers (status.json). */
+	val_set(v, "seconds", val_get(run, "seconds") != NULL ?
+	    val_copy(val_get(run, "seconds")) : val_new(VAL_NULL));
+	val_set(v, "gpus", g != NULL && val_get(g, "count") != NULL ?
+	    val_copy(val_get(g, "count")) : val_int(0));
 	names = g != NULL ? val_get(g, "names") : NULL;
 	val_set(v, "gpu_names", names != NULL && names->kidsz > 0 &&
 	    names->kids[0]->str ? val_str(names->kids[0]->str) :
@@ -378,6 +381,19 @@ health_val(struct r *r, const struct usecase *uc)
 	val_set(v, "passing", val_bool(k == 0));
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "has_run", val_bool(last != NULL));
+	val_set(v, "has_history", val_bool(uc->runs != NULL &&
+	    uc->runs->kidsz > 0));
+	if (uc->runs != NULL && uc->runs->kidsz > 0) {
+		l = val_set(v, "history", val_list());
+		for (i = uc->runs->kidsz; i > 0; i--)
+			val_push(l, run_row(uc->runs->kids[i - 1]));
+		s = chart_svg(uc->runs);
+		val_set_str(v, "chart", s);
+		free(s);
+	} else {
+		val_set(v, "history", val_list());
+		val_set(v, "chart", val_new(VAL_NULL));
+	}
 	if (last != NULL) {
 		val_set(v, "last", run_row(last));
 		age = age_days(val_get_str(last, "date"), r->opts->today);
@@ -416,18 +432,10 @@ health_val(struct r *r, const struct usecase *uc)
 			    "date") ? val_str(val_get_str(uc->runs->kids[i - 1],
 			    "date")) : val_new(VAL_NULL));
 		}
-		l = val_set(v, "history", val_list());
-		for (i = uc->runs->kidsz; i > 0; i--)
-			val_push(l, run_row(uc->runs->kids[i - 1]));
-		s = chart_svg(uc->runs);
-		val_set_str(v, "chart", s);
-		free(s);
 	} else {
 		val_set(v, "last", val_new(VAL_NULL));
 		val_set(v, "fresh", val_bool(0));
 		val_set(v, "failed_cell", val_new(VAL_NULL));
-		val_set(v, "history", val_list());
-		val_set(v, "chart", val_new(VAL_NULL));
 	}
 	return v;
 }

@@ -182,20 +182,43 @@ limit(int res, rlim_t v)
  * returns.
  */
 static void
-child_exec(const struct run_req *q, int out, uid_t uid, gid_t gid,
-    int drop)
+child_exec(const struct run_req *q, int out, int info, const char *cg,
+    uid_t uid, gid_t gid, int drop)
 {
 	const char	*argv[48];
-	char		*home, *envp[8];
+	char		*home, *envp[8], pidtext[32], *procs;
 	size_t		 n = 0;
+	int		 fd;
 
 	setpgid(0, 0);
+	/* Into the job's own pids cgroup before anything can fork. */
+	if (cg != NULL) {
+		procs = path_join(cg, "cgroup.procs");
+		snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
+		if ((fd = open(procs, O_WRONLY)) != -1) {
+			(void)write(fd, pidtext, strlen(pidtext));
+			close(fd);
+		}
+		free(procs);
+	}
 	dup2(out, STDOUT_FILENO);
 	dup2(out, STDERR_FILENO);
 	close(out);
+	/* bwrap tells the sandbox's pid on fd 3. */
+	if (info == 3)
+		fcntl(3, F_SETFD, 0);
+	else {
+		dup2(info, 3);
+		close(info);
+	}
 	if (q->memory > 0)
 		limit(RLIMIT_AS, (rlim_t)q->memory);
-	limit(RLIMIT_NPROC, (rlim_t)q->nproc);
+	/*
+	 * With a cgroup of its own a job's processes are counted there;
+	 * without, the per-user limit is all there is (and it is shared
+	 * by every job of that user).
+	 */
+	limit(RLIMIT_NPROC, (rlim_t)(cg != NULL ? 8 * q->nproc : q->nproc));
 	limit(RLIMIT_FSIZE, (rlim_t)q->fsize);
 	limit(RLIMIT_CORE, 0);
 	if (drop && (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
@@ -233,19 +256,141 @@ child_exec(const struct run_req *q, int out, uid_t uid, gid_t gid,
 		argv[n++] = "--new-session";
 		argv[n++] = "--cap-drop";
 		argv[n++] = "ALL";
+		argv[n++] = "--info-fd";
+		argv[n++] = "3";
 		argv[n++] = "--";
 	}
 	argv[n++] = q->python;
 	argv[n++] = q->driver;
 	argv[n++] = q->jobdir;
 	argv[n] = NULL;
-	if (chdir(q->jobdir) == -1)
+	if (chdir(q->jobdir) == -1) {
+		fprintf(stderr, "kbgen: the job cannot enter %s as uid %ld: "
+		    "%s (every folder above it must be searchable by that "
+		    "user)\n", q->jobdir, (long)getuid(), strerror(errno));
 		_exit(125);
+	}
 	execve(q->sandbox ? q->bwrap : q->python, (char *const *)argv,
 	    envp);
 	fprintf(stderr, "kbgen: cannot run %s: %s\n", q->sandbox ?
 	    q->bwrap : q->python, strerror(errno));
 	_exit(127);
+}
+
+/*
+ * Remove the job cgroups of a kbgen that is gone (killed outright):
+ * "kbgen-PID-N" with no process PID.
+ */
+static void
+clean_cgroups(const char *base)
+{
+	static int	 done;
+	DIR		*d;
+	struct dirent	*e;
+	char		*sub, *end;
+	long		 pid;
+
+	if (__atomic_exchange_n(&done, 1, __ATOMIC_RELAXED))
+		return;
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "kbgen-", 6) != 0)
+			continue;
+		pid = strtol(e->d_name + 6, &end, 10);
+		if (*end != '-' || pid <= 0 || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		sub = path_join(base, e->d_name);
+		(void)rmdir(sub);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/*
+ * A pids cgroup (v1 controller, as on this kind of machine) of its own
+ * for a job, limited to max processes, so that a fork bomb stops at its
+ * own ceiling and not at a limit shared with the other jobs.  The path
+ * (new string) or NULL when cgroups cannot be used (not root, no pids
+ * controller): the per-user rlimit is then the guard.
+ */
+static char *
+pids_cgroup(long max)
+{
+	static const char *const bases[] = { "/sys/fs/cgroup/pids",
+	    "/sys/fs/cgroup" };
+	static unsigned int seq;
+	char		*dir, *f, text[32];
+	size_t		 i;
+	int		 fd, ok;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		f = path_join(bases[i], "cgroup.procs");
+		ok = access(f, W_OK) == 0;
+		free(f);
+		if (!ok)
+			continue;
+		clean_cgroups(bases[i]);
+		dir = xasprintf("%s/kbgen-%ld-%u", bases[i], (long)getpid(),
+		    __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+		if (mkdir(dir, 0755) == -1) {
+			free(dir);
+			continue;
+		}
+		f = path_join(dir, "pids.max");
+		snprintf(text, sizeof(text), "%ld\n", max);
+		ok = (fd = open(f, O_WRONLY)) != -1 &&
+		    write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+		if (fd != -1)
+			close(fd);
+		free(f);
+		if (ok)
+			return dir;
+		rmdir(dir);
+		free(dir);
+	}
+	return NULL;
+}
+
+static void
+pids_cgroup_free(char *dir)
+{
+	int	 i;
+
+	if (dir == NULL)
+		return;
+	/* Empty once the sandbox's processes are reaped. */
+	for (i = 0; i < 50 && rmdir(dir) == -1 && errno == EBUSY; i++)
+		usleep(20000);
+	free(dir);
+}
+
+/*
+ * Ask the driver to stop: it is the child of the sandbox's init
+ * (bwrap's child-pid), which ignores signals.  The driver records
+ * "timeout" or "interrupted" itself and exits.
+ */
+static void
+term_driver(long sandbox_pid, pid_t pid)
+{
+	char	*p, line[256], *tok, *save = NULL;
+	FILE	*f;
+
+	if (sandbox_pid <= 0) {
+		kill(-pid, SIGTERM);
+		return;
+	}
+	p = xasprintf("/proc/%ld/task/%ld/children", sandbox_pid,
+	    sandbox_pid);
+	if ((f = fopen(p, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL)
+			for (tok = strtok_r(line, " \n", &save); tok != NULL;
+			    tok = strtok_r(NULL, " \n", &save))
+				kill((pid_t)atol(tok), SIGTERM);
+		fclose(f);
+	}
+	free(p);
 }
 
 static void
@@ -268,14 +413,15 @@ runner_local(const struct run_req *q)
 {
 	struct tail	 t;
 	struct passwd	*pw;
-	struct pollfd	 pfd;
+	struct pollfd	 pfd[2];
 	struct val	*res;
-	char		 chunk[65536], *msg;
+	char		 chunk[65536], *msg, *cg, *p;
+	long		 sandbox_pid = 0;
 	double		 deadline, killed_at = 0;
 	pid_t		 pid;
 	uid_t		 uid = 0;
 	gid_t		 gid = 0;
-	int		 fds[2], st = 0, drop = 0, why = 0, done = 0;
+	int		 fds[2], info[2], st = 0, drop = 0, why = 0, done = 0;
 	ssize_t		 n;
 
 	memset(&t, 0, sizeof(t));
@@ -289,27 +435,53 @@ runner_local(const struct run_req *q)
 	}
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return synth("error", strerror(errno), -1);
-	if ((pid = fork()) == -1) {
+	if (pipe2(info, O_CLOEXEC) == -1) {
 		close(fds[0]);
 		close(fds[1]);
 		return synth("error", strerror(errno), -1);
 	}
+	cg = pids_cgroup(q->nproc);
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		close(info[0]);
+		close(info[1]);
+		pids_cgroup_free(cg);
+		return synth("error", strerror(errno), -1);
+	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_exec(q, fds[1], uid, gid, drop);
+		close(info[0]);
+		child_exec(q, fds[1], info[1], cg, uid, gid, drop);
 	}
 	close(fds[1]);
+	close(info[1]);
 	setpgid(pid, pid);
 	deadline = mono() + (double)q->timeout + GRACE_SECS;
-	pfd.fd = fds[0];
-	pfd.events = POLLIN;
+	pfd[0].fd = fds[0];
+	pfd[1].fd = info[0];
+	pfd[0].events = pfd[1].events = POLLIN;
 	while (!done) {
-		if (poll(&pfd, 1, 200) > 0) {
-			n = read(fds[0], chunk, sizeof(chunk));
-			if (n > 0)
-				tail_put(&t, chunk, (size_t)n);
-			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
-				pfd.fd = -1;
+		if (poll(pfd, 2, 200) > 0) {
+			if (pfd[0].revents != 0) {
+				n = read(fds[0], chunk, sizeof(chunk));
+				if (n > 0)
+					tail_put(&t, chunk, (size_t)n);
+				else if (n == 0 || (errno != EINTR &&
+				    errno != EAGAIN))
+					pfd[0].fd = -1;
+			}
+			if (pfd[1].revents != 0) {
+				n = read(info[0], chunk, sizeof(chunk) - 1);
+				if (n > 0) {
+					chunk[n] = '\0';
+					if ((p = strstr(chunk, "\"child-pid\"")) !=
+					    NULL && (p = strchr(p, ':')) != NULL)
+						sandbox_pid = atol(p + 1);
+				} else if (n == 0 || (errno != EINTR &&
+				    errno != EAGAIN))
+					pfd[1].fd = -1;
+			}
 		}
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			done = 1;
@@ -317,30 +489,37 @@ runner_local(const struct run_req *q)
 		    interrupted)) {
 			/*
 			 * The driver keeps its own limit; past it and a
-			 * grace period (or on Ctrl-C) the group gets
-			 * SIGTERM, then SIGKILL.  Everything inside the
-			 * sandbox dies with bwrap (its PID namespace).
+			 * grace period (or on Ctrl-C) it gets SIGTERM,
+			 * and writes its result; after 10 s the group gets
+			 * SIGKILL, and everything inside the sandbox dies
+			 * with bwrap (its PID namespace).
 			 */
 			why = interrupted ? 2 : 1;
-			kill(-pid, SIGTERM);
+			term_driver(q->sandbox ? sandbox_pid : 0, pid);
 			killed_at = mono();
-		} else if (killed_at > 0 && mono() > killed_at + 5)
+		} else if (killed_at > 0 && mono() > killed_at + 10)
 			kill(-pid, SIGKILL);
 	}
+	close(info[0]);
+	pids_cgroup_free(cg);
 	/* Whatever the job left in the pipe. */
 	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
 		tail_put(&t, chunk, (size_t)n);
 	close(fds[0]);
 	save_log(q->jobdir, &t);
 
-	if (why == 0 && (res = read_result(q->jobdir)) != NULL)
+	/* The driver's own word, when it had time to say it. */
+	if ((res = read_result(q->jobdir)) != NULL && (why == 0 ||
+	    strcmp(val_get_str(res, "status"), "timeout") == 0 ||
+	    strcmp(val_get_str(res, "status"), "interrupted") == 0))
 		goto out;
+	val_free(res);
 	if (why == 1) {
 		msg = xasprintf("killed after the time limit of %lds",
 		    q->timeout);
 		res = synth("timeout", msg, -1);
 	} else if (why == 2) {
-		msg = xstrdup("interrupted: kbgen check was stopped");
+		msg = xstrdup("kbgen check was stopped");
 		res = synth("interrupted", msg, -1);
 	} else if (WIFSIGNALED(st)) {
 		msg = xasprintf("the job was killed by signal %d and wrote "
@@ -366,42 +545,82 @@ out:
 }
 
 /*
- * Run argv (no shell) and collect its standard output (new string);
- * returns its exit status, or -1 when it could not start.
+ * Run argv (no shell) and collect its standard output (*out, new
+ * string) and, when err is not NULL, its standard error (*err);
+ * otherwise that goes to /dev/null: Slurm's tools complain on stderr
+ * about jobs they have forgotten, once per poll.  Returns the exit
+ * status, or -1 when it could not start or was killed.
  */
 static int
-capture(const char *const *argv, char **out)
+capture(const char *const *argv, char **out, char **err)
 {
-	struct buf	 b = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 }, e = { NULL, 0, 0 };
+	struct pollfd	 pfd[2];
 	char		 chunk[4096];
 	pid_t		 pid;
-	int		 fds[2], st;
+	int		 fds[2], efds[2], st, open_fds = 2, k, nul;
 	ssize_t		 n;
 
 	*out = NULL;
+	if (err != NULL)
+		*err = NULL;
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		return -1;
-	if ((pid = fork()) == -1) {
+	if (pipe2(efds, O_CLOEXEC) == -1) {
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
 	}
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		close(efds[0]);
+		close(efds[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
+		if (err != NULL)
+			dup2(efds[1], STDERR_FILENO);
+		else if ((nul = open("/dev/null", O_WRONLY)) != -1)
+			dup2(nul, STDERR_FILENO);
 		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "kbgen: cannot run %s: %s\n", argv[0],
+		fprintf(stderr, "cannot run %s: %s\n", argv[0],
 		    strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);
-	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0 ||
-	    (n < 0 && errno == EINTR))
-		if (n > 0)
-			buf_put(&b, chunk, (size_t)n);
+	close(efds[1]);
+	pfd[0].fd = fds[0];
+	pfd[1].fd = efds[0];
+	pfd[0].events = pfd[1].events = POLLIN;
+	while (open_fds > 0) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (k = 0; k < 2; k++) {
+			if (pfd[k].fd == -1 || pfd[k].revents == 0)
+				continue;
+			n = read(pfd[k].fd, chunk, sizeof(chunk));
+			if (n > 0)
+				buf_put(k == 0 ? &b : &e, chunk, (size_t)n);
+			else if (n == 0 || errno != EINTR) {
+				pfd[k].fd = -1;
+				open_fds--;
+			}
+		}
+	}
 	close(fds[0]);
+	close(efds[0]);
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		continue;
 	*out = buf_steal(&b);
+	if (err != NULL)
+		*err = buf_steal(&e);
+	else
+		buf_free(&e);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -454,15 +673,15 @@ slurm_state(const char *id, char **state, char **code)
 	char		*out = NULL, *bar;
 
 	*state = *code = NULL;
-	if (capture(sc, &out) == 0 && out != NULL &&
+	if (capture(sc, &out, NULL) == 0 && out != NULL &&
 	    (*state = field(out, "JobState")) != NULL) {
 		*code = field(out, "ExitCode");
 		free(out);
 		return;
 	}
 	free(out);
-	if ((capture(sa, &out) == 0 && out != NULL && *out != '\0') ||
-	    (free(out), capture(sac, &out) == 0 && out != NULL &&
+	if ((capture(sa, &out, NULL) == 0 && out != NULL && *out != '\0') ||
+	    (free(out), capture(sac, &out, NULL) == 0 && out != NULL &&
 	    *out != '\0')) {
 		out[strcspn(out, "\n")] = '\0';
 		if ((bar = strchr(out, '|')) != NULL) {
@@ -485,8 +704,8 @@ runner_slurm(const struct run_req *q)
 	const struct val *x;
 	const char	*argv[8];
 	char		*path = NULL, *out = NULL, *id = NULL, *state = NULL;
-	char		*code = NULL, *msg = NULL, *s;
-	double		 deadline;
+	char		*code = NULL, *msg = NULL, *s, *serr = NULL;
+	double		 deadline, known, cancelled_at = 0;
 	size_t		 i;
 	int		 cancelled = 0;
 
@@ -533,27 +752,35 @@ runner_slurm(const struct run_req *q)
 	argv[1] = "--parsable";
 	argv[2] = path;
 	argv[3] = NULL;
-	if (capture(argv, &out) != 0 || out == NULL || *out == '\0') {
-		msg = xasprintf("sbatch failed: %s", out && *out ? out :
+	if (capture(argv, &out, &serr) != 0 || out == NULL || *out == '\0') {
+		/* Slurm says why on stderr ("Requested node configuration
+		 * is not available"). */
+		if (serr != NULL)
+			serr[strcspn(serr, "\n")] = '\0';
+		msg = xasprintf("sbatch failed: %s", serr && *serr ? serr :
 		    "no job id (is Slurm running? is SLURM_CONF right?)");
 		res = synth("error", msg, -1);
 		goto out;
 	}
 	id = xstrndup(out, strcspn(out, ";\n"));
 	deadline = mono() + (double)q->timeout + 2 * GRACE_SECS + 120;
+	known = mono();
 	for (;;) {
 		free(state);
 		free(code);
 		slurm_state(id, &state, &code);
 		if (state != NULL && terminal(state))
 			break;
+		if (state != NULL)
+			known = mono();
 		if (interrupted && !cancelled) {
 			argv[0] = "scancel";
 			argv[1] = id;
 			argv[2] = NULL;
 			free(out);
-			(void)capture(argv, &out);
+			(void)capture(argv, &out, NULL);
 			cancelled = 1;
+			cancelled_at = mono();
 		}
 		if (mono() > deadline && !cancelled) {
 			/* Slurm's own limit should have struck already. */
@@ -561,8 +788,21 @@ runner_slurm(const struct run_req *q)
 			argv[1] = id;
 			argv[2] = NULL;
 			free(out);
-			(void)capture(argv, &out);
+			(void)capture(argv, &out, NULL);
 			cancelled = 2;
+			cancelled_at = mono();
+		}
+		/*
+		 * Neither scontrol nor sacct knows the job (no accounting,
+		 * no completion log), or it was cancelled and still shows
+		 * no end: stop waiting rather than wait for ever.
+		 */
+		if ((state == NULL && mono() - known > 60) ||
+		    (cancelled && mono() - cancelled_at > 30)) {
+			free(state);
+			state = xstrdup(cancelled == 1 ? "CANCELLED" :
+			    cancelled == 2 ? "TIMEOUT" : "UNKNOWN");
+			break;
 		}
 		usleep(state == NULL || strcmp(state, "PENDING") == 0 ?
 		    500000 : 250000);
@@ -574,8 +814,8 @@ runner_slurm(const struct run_req *q)
 		res = synth("timeout", msg, -1);
 	} else if (strncmp(state, "CANCELLED", 9) == 0) {
 		val_free(res);
-		msg = cancelled ? xasprintf("interrupted: Slurm job %s "
-		    "cancelled by kbgen check", id) : xasprintf("Slurm job %s "
+		msg = cancelled ? xasprintf("Slurm job %s cancelled by kbgen "
+		    "check, which was stopped", id) : xasprintf("Slurm job %s "
 		    "was cancelled", id);
 		res = synth(cancelled ? "interrupted" : "error", msg, -1);
 	} else if (strncmp(state, "OUT_OF_MEMORY", 13) == 0) {
@@ -588,8 +828,10 @@ runner_slurm(const struct run_req *q)
 		msg = xasprintf("Slurm job %s: %s", id, state);
 		res = synth("error", msg, -1);
 	} else if (res == NULL) {
-		msg = xasprintf("Slurm job %s ended %s (exit %s) without a "
-		    "result", id, state, code ? code : "?");
+		msg = strcmp(state, "UNKNOWN") == 0 ? xasprintf("lost track "
+		    "of Slurm job %s: neither scontrol nor sacct knows it",
+		    id) : xasprintf("Slurm job %s ended %s (exit %s) without "
+		    "a result", id, state, code ? code : "?");
 		res = synth("error", msg, -1);
 	}
 	v = val_set(res, "slurm", val_map());
@@ -606,5 +848,6 @@ out:
 	free(state);
 	free(code);
 	free(msg);
+	free(serr);
 	return res;
 }

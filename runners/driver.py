@@ -301,7 +301,7 @@ def load_job(jobdir):
         raise error('job.json: "env" must map names to strings')
     job["env"] = {str(k): str(v) for k, v in env.items()}
 
-    kernel = job.get("kernel") or "python3"
+    kernel = job.get("kernel") or ""
     if not isinstance(kernel, str):
         raise error('job.json: "kernel" must be a string')
     job["kernel"] = kernel
@@ -537,6 +537,10 @@ def run_notebook(runner, path):
         limit["overall"] = left < runner.job["cell_timeout"]
         return max(min(runner.job["cell_timeout"], left), 0.001)
 
+    # The job's kernel, else the one the notebook names, else python3.
+    if not runner.job["kernel"]:
+        spec = nb.metadata.get("kernelspec") or {}
+        runner.job["kernel"] = spec.get("name") or "python3"
     client = nbc.NotebookClient(
         nb, kernel_name=runner.job["kernel"],
         timeout=math.ceil(runner.job["cell_timeout"]),

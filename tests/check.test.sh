@@ -31,7 +31,7 @@ TMP=$(mktemp -d)
 # must be open to it.
 chmod 755 "$TMP"
 TAG=$$$(date +%s)
-SRV= BG=
+SRV='' BG=''
 trap '[ -n "$SRV" ] && kill "$SRV" 2>/dev/null
     [ -n "$BG" ] && kill -9 "$BG" 2>/dev/null
     rm -f "/tmp/kbgen-host-$TAG"
@@ -410,9 +410,14 @@ has badge-not-executable "$S/badges/breast-density.svg" ">not executable</text>"
 P=$(page uc-pass)
 has page-badge "$P" 'src="../../badges/uc-pass.svg" alt="example: passing"'
 has page-date "$P" "last checked <time datetime=\"$d\">$d</time> on local, no GPU, "
-sec=$(st uc-pass seconds)
-has page-duration "$P" ", $sec s, commit <code>"
-has page-history "$P" "<tr><td>$d</td><td>pass</td><td>local</td><td>0</td><td>$sec</td>"
+# has_re NAME FILE ERE
+has_re() {
+	if grep -qE -- "$3" "$2" 2>/dev/null; then ok "$1"
+	else fail "$1" "no match in ${2#$TMP/}: $3"; fi
+}
+NUM='[0-9]+(\.[0-9]+)?'
+has_re page-duration "$P" ", $NUM s, commit <code>"
+has_re page-history "$P" "<tr><td>$d</td><td>pass</td><td>local</td><td>0</td><td>$NUM</td>"
 has page-chart "$P" '<svg class="chart"'
 P=$(page uc-fail)
 has page-fail-cell "$P" "<p><strong>Cell 1: ValueError</strong>: boom</p>"
@@ -421,9 +426,13 @@ has page-fail-message "$P" '<p class="note note-warn" role="note">cell 1 raised 
 hasnt page-pass-no-traceback "$(page uc-pass)" 'class="traceback"'
 has status-page-row "$S/status/index.html" '<a href="../usecases/uc-pass/index.html">Use case uc-pass</a>'
 if grep -A2 'usecases/uc-pass/index.html' "$S/status/index.html" |
-    grep -qF "<td>$d</td><td>0</td><td>local</td><td>0</td><td>$sec</td>"; then
+    grep -qE "<td>$d</td><td>0</td><td>local</td><td>0</td><td>$NUM</td>"; then
 	ok status-page-cells
 else fail status-page-cells "no date/age/runner/GPU/duration for uc-pass" "$S/status/index.html"; fi
+# Durations for people: no 1.0940000000000001 (at most 3 decimals).
+n=$(cat "$S/status/index.html" "$(page uc-pass)" "$(page uc-fail)" \
+    "$(page uc-loop)" "$(page uc-mem)" | grep -oE '[0-9]+\.[0-9]{4,}( s|</td>)' | head -3 | tr '\n' ' ')
+expect durations-readable "$n" ""
 has status-page-filter "$S/status/index.html" 'id="kb_status_filter"'
 has status-page-sortable "$S/status/index.html" 'data-sort="num"'
 expect status-json-state "$(js "$S/status/status.json" 'by("uc-pass")["state"]')" passing
@@ -550,20 +559,23 @@ has regression-page-since "$(page uc-reg)" "failing since"
 
 # --- several runs of one use case within a second or two ---
 
-# Several runs of one use case within a second or two: each gets its
-# own job folder and record.
+# Several runs of one use case in quick succession (a few a second):
+# each gets its own job folder and record.
 build
 n0=$(grep -c '^<tr><td>[0-9]' "$(page uc-neton)")
 sleep 1
+# from the start of a second, five runs of about 0.3 s each
+s0=$(date +%s)
+while [ "$(date +%s)" = "$s0" ]; do sleep 0.01; done
 bad=0
-for i in 1 2 3 4; do
+for i in 1 2 3 4 5; do
 	kb -C "$K" check uc-neton --force >"$TMP/c14.out" 2>"$TMP/c14.err" || bad=$((bad + 1))
 	grep -q "uc-neton: pass" "$TMP/c14.err" || { bad=$((bad + 1)); cat "$TMP/c14.err" >>"$TMP/c14.all"; }
 done
 expect same-second-runs-pass "$bad" 0 "$TMP/c14.all"
 build
 n1=$(grep -c '^<tr><td>[0-9]' "$(page uc-neton)")
-expect same-second-runs-recorded "$((n1 - n0))" 4
+expect same-second-runs-recorded "$((n1 - n0))" 5
 
 # --- interrupted checks ----------------------------------------------
 
@@ -596,6 +608,11 @@ if wait_for "$K/.kbgen/runs/uc-slow/*/src/pid"; then
 	expect ctrl-c-no-leftovers "$(left "sleep_$TAG")" 0
 	status_json s12
 	expect ctrl-c-recorded "$(js "$TMP/s12.json" 'by("uc-slow")["status"]')" interrupted
+	# SIGTERM first: the driver itself records the interruption.
+	J=$(jobdir uc-slow)
+	if [ -f "$J/result.json" ]; then
+		expect ctrl-c-driver-result "$(js "$J/result.json" 'd["status"]')" interrupted
+	else fail ctrl-c-driver-result "no result.json from the driver in the job folder: it got no SIGTERM"; fi
 	build
 	n=$(grep -c "<td>interrupted</td>" "$(page uc-slow)")
 	expect interrupted-history "$n" 2 "$(page uc-slow)"
