@@ -38,6 +38,13 @@ struct oldmap {
 	size_t		 n;
 };
 
+/* A small file of this build, found again by its content. */
+struct small {
+	uint64_t	 hash;
+	size_t		 sz;
+	char		*full;	/* its path in the build folder, owned */
+};
+
 struct site_out {
 	char		*outdir;	/* the published folder, owned */
 	char		*newdir;	/* the folder being built, owned */
@@ -51,6 +58,9 @@ struct site_out {
 	size_t		 removed;
 	int		 committed;
 	int		 verify;	/* compare old files' bytes before reuse */
+	struct small	*smalls;	/* small files written, by content */
+	size_t		 smallcap;	/* power of two, 0 when empty */
+	size_t		 smallsz;
 	pthread_mutex_t	 lock;	/* recs, counters */
 };
 
@@ -287,6 +297,66 @@ same_bytes(const char *path, const char *data, size_t sz)
 	return same;
 }
 
+#define SMALL_MAX	4096	/* bytes: files shared by content up to this */
+
+/*
+ * The path of a small file of this build with the given content hash
+ * and size (a new string), or NULL.
+ */
+static char *
+small_find(struct site_out *so, uint64_t h, size_t sz)
+{
+	char	*res = NULL;
+	size_t	 i;
+
+	pthread_mutex_lock(&so->lock);
+	if (so->smallcap > 0)
+		for (i = (size_t)h & (so->smallcap - 1);
+		    so->smalls[i].full != NULL; i = (i + 1) & (so->smallcap - 1))
+			if (so->smalls[i].hash == h && so->smalls[i].sz == sz) {
+				res = xstrdup(so->smalls[i].full);
+				break;
+			}
+	pthread_mutex_unlock(&so->lock);
+	return res;
+}
+
+static void
+small_add(struct site_out *so, uint64_t h, size_t sz, const char *full)
+{
+	struct small	*old;
+	size_t		 oldcap, i, k;
+
+	pthread_mutex_lock(&so->lock);
+	if (2 * (so->smallsz + 1) > so->smallcap) {
+		old = so->smalls;
+		oldcap = so->smallcap;
+		so->smallcap = oldcap ? oldcap * 2 : 256;
+		so->smalls = xcalloc(so->smallcap, sizeof(*so->smalls));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].full == NULL)
+				continue;
+			for (k = (size_t)old[i].hash & (so->smallcap - 1);
+			    so->smalls[k].full != NULL;
+			    k = (k + 1) & (so->smallcap - 1))
+				continue;
+			so->smalls[k] = old[i];
+		}
+		free(old);
+	}
+	for (i = (size_t)h & (so->smallcap - 1); so->smalls[i].full != NULL;
+	    i = (i + 1) & (so->smallcap - 1))
+		if (so->smalls[i].hash == h && so->smalls[i].sz == sz) {
+			pthread_mutex_unlock(&so->lock);
+			return;
+		}
+	so->smalls[i].hash = h;
+	so->smalls[i].sz = sz;
+	so->smalls[i].full = xstrdup(full);
+	so->smallsz++;
+	pthread_mutex_unlock(&so->lock);
+}
+
 /*
  * See extern.h.
  */
@@ -294,9 +364,9 @@ int
 site_out_put(struct site_out *so, const char *path, const char *data,
     size_t sz)
 {
-	char		*full, *oldfile;
+	char		*full, *oldfile, *twin;
 	uint64_t	 h, prev;
-	int		 rc = 0, linked = 0;
+	int		 rc = 0, linked = 0, dup = 0;
 
 	h = hash64(data, sz, 0);
 	full = path_join(so->newdir, path);
@@ -308,8 +378,18 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 			linked = link(oldfile, full) == 0;
 		free(oldfile);
 	}
-	if (!linked && !write_new(full, data, sz))
-		goto out;
+	if (!linked && sz <= SMALL_MAX && (twin = small_find(so, h, sz)) !=
+	    NULL) {
+		/* Badges and the like repeat: one inode serves them all. */
+		dup = link(twin, full) == 0;
+		free(twin);
+	}
+	if (!linked && !dup) {
+		if (!write_new(full, data, sz))
+			goto out;
+		if (sz <= SMALL_MAX)
+			small_add(so, h, sz, full);
+	}
 	pthread_mutex_lock(&so->lock);
 	if (so->recsz == so->reccap) {
 		so->reccap = so->reccap ? so->reccap * 2 : 1024;
@@ -469,6 +549,9 @@ site_out_free(struct site_out *so)
 		free(so->recs[i].path);
 	free(so->recs);
 	oldmap_free(&so->old);
+	for (i = 0; i < so->smallcap; i++)
+		free(so->smalls[i].full);
+	free(so->smalls);
 	pthread_mutex_destroy(&so->lock);
 	free(so->newdir);
 	free(so->outdir);
