@@ -312,7 +312,6 @@ entry_free(struct entry *e)
 	val_free(e->meta);
 	free(e->text);
 	free(e->html);
-	free(e->plain);
 }
 
 /*

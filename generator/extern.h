@@ -385,7 +385,6 @@ struct entry {
 	size_t		  bodyline;	/* 1-based line of the body */
 	const char	 *title;	/* borrowed from meta */
 	char		 *html;	/* rendered body, owned */
-	char		 *plain;	/* plain text of the body, owned */
 	int		  draft;
 };
 
