@@ -61,6 +61,7 @@ valgrind: kbgen unit
 bench: kbgen
 	@sh tests/bench.sh
 	@sh tests/bench-sync.sh
+	@sh tests/bench-check.sh
 
 install: kbgen
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
