@@ -186,7 +186,7 @@ child_exec(const struct run_req *q, int out, int info, const char *cg,
     uid_t uid, gid_t gid, int drop)
 {
 	const char	*argv[48];
-	char		*home, *envp[8], pidtext[32], *procs;
+	char		*home, *envp[8], pidtext[32], *procs, *drvdir, *slash;
 	size_t		 n = 0;
 	int		 fd;
 
@@ -228,6 +228,9 @@ child_exec(const struct run_req *q, int out, int info, const char *cg,
 		_exit(125);
 	}
 	home = path_join(q->jobdir, "home");
+	drvdir = xstrdup(q->driver);
+	if ((slash = strrchr(drvdir, '/')) != NULL && slash != drvdir)
+		*slash = '\0';
 	envp[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
 	envp[1] = "LANG=C.UTF-8";
 	envp[2] = xasprintf("HOME=%s", home);
@@ -244,6 +247,10 @@ child_exec(const struct run_req *q, int out, int info, const char *cg,
 		argv[n++] = "/proc";
 		argv[n++] = "--tmpfs";
 		argv[n++] = "/tmp";
+		/* The driver may live below /tmp (a checkout there). */
+		argv[n++] = "--ro-bind";
+		argv[n++] = drvdir;
+		argv[n++] = drvdir;
 		argv[n++] = "--bind";
 		argv[n++] = q->jobdir;
 		argv[n++] = q->jobdir;
