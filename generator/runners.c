@@ -413,6 +413,36 @@ save_log(const char *jobdir, const struct tail *t)
 }
 
 /*
+ * Whether a user other than root can reach path: every folder above it
+ * searchable by others (or owned by uid).
+ */
+static int
+reachable(const char *path, uid_t uid)
+{
+	char		*p, *slash;
+	struct stat	 st;
+	int		 ok = 1;
+
+	if ((p = realpath(path, NULL)) == NULL)
+		return 0;
+	while ((slash = strrchr(p, '/')) != NULL) {
+		if (slash == p)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(p, &st) == -1 || (!(st.st_mode & S_IXOTH) &&
+		    st.st_uid != uid)) {
+			ok = 0;
+			break;
+		}
+		if (slash == p)
+			break;
+	}
+	free(p);
+	return ok;
+}
+
+/*
  * Run the job folder q->jobdir on this machine; see extern.h.
  */
 struct val *
@@ -432,9 +462,16 @@ runner_local(const struct run_req *q)
 	ssize_t		 n;
 
 	memset(&t, 0, sizeof(t));
-	/* As root, jobs run as nobody: a job then cannot fork without end
-	 * (RLIMIT_NPROC does not bind root) nor touch root's files. */
-	if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL) {
+	/*
+	 * As root, jobs run as nobody, who owns nothing else, when nobody
+	 * can reach the job folder and the driver (a checkout below a
+	 * 0700 home cannot be).  Otherwise they run as root without any
+	 * capability, inside the same read-only sandbox; their processes
+	 * are counted by their pids cgroup either way.
+	 */
+	if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL &&
+	    reachable(q->jobdir, pw->pw_uid) &&
+	    reachable(q->driver, pw->pw_uid)) {
 		uid = pw->pw_uid;
 		gid = pw->pw_gid;
 		drop = 1;
