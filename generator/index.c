@@ -374,6 +374,32 @@ out:
 }
 
 /*
+ * Store val under key in dbi, in the open write transaction or one of
+ * its own.  what names the record in the error message.  Returns 1, or
+ * 0 on failure (reported).
+ */
+static int
+put(struct idx *i, MDB_dbi dbi, const char *what, const void *key,
+    size_t keysz, const void *val, size_t valsz)
+{
+	MDB_txn	*txn = NULL;
+	MDB_val	 k, d;
+	int	 rc, ok = 0;
+
+	if (!getwrite(i, &txn))
+		return 0;
+	k.mv_data = (void *)key;
+	k.mv_size = keysz;
+	d.mv_data = (void *)val;
+	d.mv_size = valsz;
+	if ((rc = mdb_put(txn, dbi, &k, &d, 0)) != 0)
+		diag_sys(i->dir, "mdb_put %s: %s", what, mdb_strerror(rc));
+	else
+		ok = 1;
+	return endwrite(i, txn, ok);
+}
+
+/*
  * Store rec (recsz bytes, copied) under "kind/slug" in entries,
  * replacing any earlier record.  Returns 0 on failure (reported).
  */
@@ -381,26 +407,15 @@ int
 idx_put_entry(struct idx *i, const char *kind, const char *slug,
     const char *rec, size_t recsz)
 {
-	MDB_txn	*txn = NULL;
-	MDB_val	 k, v;
-	char	*key;
-	int	 rc, ok = 0;
+	char	*key, *what;
+	int	 ok;
 
 	key = xasprintf("%s/%s", kind, slug);
-	if (!getwrite(i, &txn))
-		goto out;
-	k = sval(key);
-	v.mv_size = recsz;
-	v.mv_data = (void *)rec;
-	if ((rc = mdb_put(txn, i->entries, &k, &v, 0)) != 0) {
-		diag_sys(i->dir, "mdb_put entries %s: %s", key,
-		    mdb_strerror(rc));
-		goto out;
-	}
-	ok = 1;
-out:
+	what = xasprintf("entries %s", key);
+	ok = put(i, i->entries, what, key, strlen(key), rec, recsz);
+	free(what);
 	free(key);
-	return endwrite(i, txn, ok);
+	return ok;
 }
 
 /*
@@ -678,27 +693,14 @@ out:
 int
 idx_put_output(struct idx *i, const char *path, uint64_t h)
 {
-	MDB_txn		*txn = NULL;
-	MDB_val		 k, v;
 	unsigned char	 b[8];
 	size_t		 j;
-	int		 rc, ok = 0;
 
+	/* Little-endian whatever the machine: the index can move. */
 	for (j = 0; j < 8; j++)
 		b[j] = (unsigned char)(h >> (8 * j));
-	if (!getwrite(i, &txn))
-		return 0;
-	k = sval(path);
-	v.mv_size = sizeof(b);
-	v.mv_data = b;
-	if ((rc = mdb_put(txn, i->outputs, &k, &v, 0)) != 0) {
-		diag_sys(i->dir, "mdb_put outputs %s: %s", path,
-		    mdb_strerror(rc));
-		goto out;
-	}
-	ok = 1;
-out:
-	return endwrite(i, txn, ok);
+	return put(i, i->outputs, "outputs", path, strlen(path), b,
+	    sizeof(b));
 }
 
 /*
@@ -804,22 +806,7 @@ idx_get_meta(struct idx *i, const char *key, char **v)
 int
 idx_put_meta(struct idx *i, const char *key, const char *v)
 {
-	MDB_txn	*txn = NULL;
-	MDB_val	 k, d;
-	int	 rc, ok = 0;
-
-	if (!getwrite(i, &txn))
-		return 0;
-	k = sval(key);
-	d = sval(v);
-	if ((rc = mdb_put(txn, i->meta, &k, &d, 0)) != 0) {
-		diag_sys(i->dir, "mdb_put meta %s: %s", key,
-		    mdb_strerror(rc));
-		goto out;
-	}
-	ok = 1;
-out:
-	return endwrite(i, txn, ok);
+	return put(i, i->meta, "meta", key, strlen(key), v, strlen(v));
 }
 
 /*
@@ -886,27 +873,12 @@ idx_put_rec(struct idx *i, const char *db, const char *key, const char *v,
     size_t vsz)
 {
 	const MDB_dbi	*dbi;
-	MDB_txn		*txn = NULL;
-	MDB_val		 k, d;
-	int		 rc, ok = 0;
 
 	if ((dbi = recdbi(i, db)) == NULL) {
 		diag_sys(i->dir, "no database %s", db);
 		return 0;
 	}
-	if (!getwrite(i, &txn))
-		return 0;
-	k = sval(key);
-	d.mv_data = (void *)v;
-	d.mv_size = vsz;
-	if ((rc = mdb_put(txn, *dbi, &k, &d, 0)) != 0) {
-		diag_sys(i->dir, "mdb_put %s %s: %s", db, key,
-		    mdb_strerror(rc));
-		goto out;
-	}
-	ok = 1;
-out:
-	return endwrite(i, txn, ok);
+	return put(i, *dbi, db, key, strlen(key), v, vsz);
 }
 
 /*
@@ -935,28 +907,14 @@ int
 idx_put_run(struct idx *i, const char *slug, uint64_t stamp,
     const char *rec, size_t recsz)
 {
-	MDB_txn	*txn = NULL;
-	MDB_val	 k, d;
 	char	 key[520];
-	int	 rc, ok = 0;
+	size_t	 n;
 
-	if ((k.mv_size = runkey(key, sizeof(key), slug, stamp)) == 0) {
+	if ((n = runkey(key, sizeof(key), slug, stamp)) == 0) {
 		diag_sys(i->dir, "run key too long: %s", slug);
 		return 0;
 	}
-	k.mv_data = key;
-	if (!getwrite(i, &txn))
-		return 0;
-	d.mv_data = (void *)rec;
-	d.mv_size = recsz;
-	if ((rc = mdb_put(txn, i->runs, &k, &d, 0)) != 0) {
-		diag_sys(i->dir, "mdb_put runs %s: %s", slug,
-		    mdb_strerror(rc));
-		goto out;
-	}
-	ok = 1;
-out:
-	return endwrite(i, txn, ok);
+	return put(i, i->runs, "runs", key, n, rec, recsz);
 }
 
 /*

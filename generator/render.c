@@ -1799,7 +1799,7 @@ job_status(struct r *r)
 	const struct kb	*kb = r->kb;
 	struct val	*ctx = val_map(), *l, *row, *js, *jl;
 	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, j, n = 0, fresh = 0, exe = 0;
+	size_t		 i, j, fresh = 0, exe = 0;
 	int		 rc;
 
 	l = val_set(ctx, "examples", val_list());
@@ -1824,7 +1824,6 @@ job_status(struct r *r)
 			exe++;
 		if (val_get(h, "fresh") != NULL && val_get(h, "fresh")->b)
 			fresh++;
-		n++;
 	}
 	val_set(ctx, "total", val_int((long long)exe));
 	val_set(ctx, "fresh", val_int((long long)fresh));
@@ -1832,7 +1831,6 @@ job_status(struct r *r)
 	val_free(js);
 	rc = site_out_put(r->so, "status/status.json", b.data, b.sz);
 	buf_free(&b);
-	(void)n;
 	rc = emit(r, "status", "status/index.html", 1, "status",
 	    "Example status", "Whether every example still runs, on what, "
 	    "and since when.", ctx) && rc;
