@@ -46,22 +46,13 @@ templates_dir(const struct opts *o)
 	return xstrdup(KBGEN_TEMPLATES);
 }
 
-static double
-now_secs(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /*
  * With KBGEN_TIMING set, print how long the phase that ends now took.
  */
 static void
 phase(const char *name, double *t)
 {
-	double	 now = now_secs();
+	double	 now = mono_secs();
 
 	if (getenv("KBGEN_TIMING") != NULL)
 		fprintf(stderr, "kbgen: %-8s %.3f s\n", name, now - *t);
@@ -267,18 +258,6 @@ kb_attach_runs(struct idx *idx, struct kb *kb)
 	}
 }
 
-static char *
-today_utc(void)
-{
-	char		 buf[16];
-	struct tm	 tm;
-	time_t		 t = time(NULL);
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-	return xstrdup(buf);
-}
-
 int
 ncpus(void)
 {
@@ -304,7 +283,7 @@ cmd_build(const struct opts *o)
 	const char		*dirs[2];
 	uint64_t		 fp;
 	size_t			 written, kept, removed;
-	double			 t0 = now_secs(), t1 = t0;
+	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
 	int			 rc = 1;
 
@@ -339,7 +318,7 @@ cmd_build(const struct opts *o)
 	synced = NULL;
 	if (idx_get_meta(idx, "checked_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);
-	today = today_utc();
+	today = utc_text(time(NULL), 1);
 	fp = hash64(today, strlen(today), fp);
 	/* A commit changes the dates that pages show. */
 	if ((head = gs_head(content)) != NULL)
@@ -351,7 +330,7 @@ cmd_build(const struct opts *o)
 	    strcmp(prev, fpbuf) == 0) {
 		if (!o->quiet)
 			fprintf(stderr, "kbgen: nothing changed; %s is up to "
-			    "date (%.3f s)\n", out, now_secs() - t0);
+			    "date (%.3f s)\n", out, mono_secs() - t0);
 		rc = 0;
 		goto out;
 	}
@@ -396,7 +375,7 @@ cmd_build(const struct opts *o)
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
 		    "%zu files (%zu written, %zu unchanged, %zu removed)\n",
-		    out, now_secs() - t0, kb->ucsz, written + kept, written,
+		    out, mono_secs() - t0, kb->ucsz, written + kept, written,
 		    kept, removed);
 	if (diag_warnings() > 0 && !o->quiet)
 		fprintf(stderr, "kbgen: %zu warning%s\n", diag_warnings(),

@@ -67,32 +67,6 @@ struct checker {
 	char		 host[256];
 };
 
-static double
-now_secs(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static time_t
-wall_now(void)
-{
-	return time(NULL);
-}
-
-static char *
-iso(time_t t)
-{
-	char		 buf[32];
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
-}
-
 static void
 on_signal(int sig)
 {
@@ -340,7 +314,7 @@ make_key(struct checker *c, struct job *j, const char **why)
 static void
 progress(struct checker *c)
 {
-	double	 el = now_secs() - c->t0, eta = 0;
+	double	 el = mono_secs() - c->t0, eta = 0;
 
 	if (!c->tty || c->o->quiet)
 		return;
@@ -445,8 +419,8 @@ run_one(struct checker *c, struct job *j)
 	struct val	*res = NULL, *rec = j->rec;
 	char		*jobdir, *src, *dir, *err = NULL, *home, *p;
 	const char	*st;
-	time_t		 t = wall_now();
-	double		 t0 = now_secs();
+	time_t		 t = time(NULL);
+	double		 t0 = mono_secs();
 	size_t		 i;
 
 	/*
@@ -466,7 +440,7 @@ run_one(struct checker *c, struct job *j)
 		t++;
 	}
 	val_set(rec, "stamp", val_int((long long)t));
-	p = iso(t);
+	p = utc_text(t, 0);
 	val_set_str(rec, "date", p);
 	free(p);
 	val_set_str(rec, "status", "running");
@@ -531,7 +505,7 @@ run_one(struct checker *c, struct job *j)
 			    val_copy(res->kids[i]));
 	val_free(res);
 	val_set(rec, "pid", val_new(VAL_NULL));
-	j->secs = now_secs() - t0;
+	j->secs = mono_secs() - t0;
 	if (val_get(rec, "seconds") == NULL)
 		val_set(rec, "seconds", val_int((long long)j->secs));
 	st = val_get_str(rec, "status");
@@ -892,7 +866,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		if (j->last != NULL && !o->force) {
 			const char *lk = val_get_str(j->last, "key");
 			const char *ls = val_get_str(j->last, "stamp");
-			long long agesec = ls ? (long long)wall_now() -
+			long long agesec = ls ? (long long)time(NULL) -
 			    atoll(ls) : -1;
 			const char *lst = val_get_str(j->last, "status");
 			/* An error says nothing about the example: retry. */
@@ -919,7 +893,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	sigaction(SIGINT, &sa, &oldint);
 	sigaction(SIGTERM, &sa, &oldterm);
 	c.tty = isatty(STDERR_FILENO);
-	c.t0 = now_secs();
+	c.t0 = mono_secs();
 	nth = o->jobs > 0 ? (size_t)o->jobs : c.rconf != NULL &&
 	    val_get_str(c.rconf, "jobs") ? (size_t)atoi(val_get_str(c.rconf,
 	    "jobs")) : 2;
@@ -950,7 +924,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			skipped++;
 	}
 	/* A sync or check changes pages: the next build must see it. */
-	p = iso(wall_now());
+	p = utc_text(time(NULL), 0);
 	(void)idx_put_meta(c.idx, "checked_at", p);
 	free(p);
 	d = 1;
@@ -962,7 +936,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		fprintf(stderr, "kbgen: checked %zu example%s in %.1f s: %zu "
 		    "passed, %zu failed, %zu interrupted, %zu cached, %zu not "
 		    "run%s\n", c.jobsz, c.jobsz == 1 ? "" : "s",
-		    now_secs() - c.t0, c.passed, c.failed, c.stopped, cached,
+		    mono_secs() - c.t0, c.passed, c.failed, c.stopped, cached,
 		    skipped, regressions ? " — REGRESSION" : "");
 	if (runner_interrupted())
 		rc = 130;

@@ -1020,14 +1020,13 @@ static void
 default_added(struct usecase *uc)
 {
 	struct stat	 st;
-	struct tm	 tm;
-	char		 date[16];
+	char		*date;
 
 	if (uc->added != NULL || stat(uc->e.path, &st) == -1)
 		return;
-	gmtime_r(&st.st_mtime, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
-	val_set(uc->e.meta, "added", val_str(date));
+	date = utc_text(st.st_mtime, 1);
+	val_set_str(uc->e.meta, "added", date);
+	free(date);
 	uc->added = val_get_str(uc->e.meta, "added");
 	uc->added_guess = 1;
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <time.h>
 
 #define KBGEN_VERSION "0.1.0"
 
@@ -55,6 +56,8 @@ int		 rmtree(const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
 void		 par_for(size_t, int, void (*)(void *, size_t), void *);
+double		 mono_secs(void);
+char		*utc_text(time_t, int);
 int		 utf8_valid(const char *, size_t, size_t *, size_t *);
 size_t		 edit_distance(const char *, const char *);
 int		 slug_valid(const char *);

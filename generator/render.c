@@ -334,12 +334,10 @@ run_row(const struct val *run)
 	const char	*c = val_get_str(run, "commit");
 	char		*s;
 
-	val_set(v, "date", val_get_str(run, "date") ?
-	    val_str(val_get_str(run, "date")) : val_new(VAL_NULL));
+	val_set(v, "date", opt_str(run, "date"));
 	val_set_str(v, "status", val_get_str(run, "status") ?
 	    val_get_str(run, "status") : "?");
-	val_set(v, "runner", val_get_str(run, "runner") ?
-	    val_str(val_get_str(run, "runner")) : val_new(VAL_NULL));
+	val_set(v, "runner", opt_str(run, "runner"));
 	/* Numbers stay numbers (status.json). */
 	val_set(v, "seconds", val_get(run, "seconds") != NULL ?
 	    val_copy(val_get(run, "seconds")) : val_new(VAL_NULL));
@@ -355,8 +353,7 @@ run_row(const struct val *run)
 		free(s);
 	} else
 		val_set(v, "commit", val_new(VAL_NULL));
-	val_set(v, "message", val_get_str(run, "message") ?
-	    val_str(val_get_str(run, "message")) : val_new(VAL_NULL));
+	val_set(v, "message", opt_str(run, "message"));
 	return v;
 }
 
@@ -404,18 +401,10 @@ health_val(struct r *r, const struct usecase *uc)
 		if (fc != NULL && fc->type == VAL_MAP && k != 0) {
 			struct val *f = val_set(v, "failed_cell", val_map());
 
-			val_set(f, "index", val_get_str(fc, "index") ?
-			    val_str(val_get_str(fc, "index")) :
-			    val_new(VAL_NULL));
-			val_set(f, "ename", val_get_str(fc, "ename") ?
-			    val_str(val_get_str(fc, "ename")) :
-			    val_new(VAL_NULL));
-			val_set(f, "evalue", val_get_str(fc, "evalue") ?
-			    val_str(val_get_str(fc, "evalue")) :
-			    val_new(VAL_NULL));
-			val_set(f, "traceback", val_get_str(fc, "traceback") ?
-			    val_str(val_get_str(fc, "traceback")) :
-			    val_new(VAL_NULL));
+			val_set(f, "index", opt_str(fc, "index"));
+			val_set(f, "ename", opt_str(fc, "ename"));
+			val_set(f, "evalue", opt_str(fc, "evalue"));
+			val_set(f, "traceback", opt_str(fc, "traceback"));
 		} else
 			val_set(v, "failed_cell", val_new(VAL_NULL));
 		/* Since when: the first run of the current streak. */
@@ -539,8 +528,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", repo_state(r, uc) ?
 	    val_str(repo_state(r, uc)) : val_new(VAL_NULL));
-	val_set(v, "updated", uc->hist && val_get_str(uc->hist, "updated") ?
-	    val_str(val_get_str(uc->hist, "updated")) : val_new(VAL_NULL));
+	val_set(v, "updated", opt_str(uc->hist, "updated"));
 	val_set(v, "facets", val_str(buf_cstr(&f)));
 	buf_free(&f);
 	return v;
@@ -1176,10 +1164,8 @@ prov_val(struct r *r, const struct usecase *uc)
 
 		val_set(v, keys[i], x ? val_str(x) : val_new(VAL_NULL));
 	}
-	val_set(v, "error", val_get_str(p, "error") ?
-	    val_str(val_get_str(p, "error")) : val_new(VAL_NULL));
-	val_set(v, "contributors_year", val_get_str(p, "contributors_year") ?
-	    val_str(val_get_str(p, "contributors_year")) : val_new(VAL_NULL));
+	val_set(v, "error", opt_str(p, "error"));
+	val_set(v, "contributors_year", opt_str(p, "contributors_year"));
 	val_set(v, "stale", val_bool(older_than_two_years(
 	    val_get_str(p, "last_activity"), r->opts->today)));
 	l = val_set(v, "files", val_list());
@@ -1259,12 +1245,8 @@ job_usecase(struct r *r, size_t i)
 	if (uc->repository != NULL) {
 		v = val_set(u, "repository", val_map());
 		val_set(v, "url", opt_url(uc->repository, "url"));
-		val_set(v, "ref", val_get_str(uc->repository, "ref") ?
-		    val_str(val_get_str(uc->repository, "ref")) :
-		    val_new(VAL_NULL));
-		val_set(v, "subdir", val_get_str(uc->repository, "subdir") ?
-		    val_str(val_get_str(uc->repository, "subdir")) :
-		    val_new(VAL_NULL));
+		val_set(v, "ref", opt_str(uc->repository, "ref"));
+		val_set(v, "subdir", opt_str(uc->repository, "subdir"));
 	} else
 		val_set(u, "repository", val_new(VAL_NULL));
 	val_set(u, "example", uc->example ? val_str(uc->example) :

@@ -51,15 +51,6 @@ runner_interrupted(void)
 	return interrupted != 0;
 }
 
-static double
-mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The last OUTPUT_CAP bytes of a stream, in a ring. */
 struct tail {
 	char	*ring;
@@ -501,7 +492,7 @@ runner_local(const struct run_req *q)
 	close(fds[1]);
 	close(info[1]);
 	setpgid(pid, pid);
-	deadline = mono() + (double)q->timeout + GRACE_SECS;
+	deadline = mono_secs() + (double)q->timeout + GRACE_SECS;
 	pfd[0].fd = fds[0];
 	pfd[1].fd = info[0];
 	pfd[0].events = pfd[1].events = POLLIN;
@@ -529,7 +520,7 @@ runner_local(const struct run_req *q)
 		}
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			done = 1;
-		else if (killed_at == 0 && (mono() > deadline ||
+		else if (killed_at == 0 && (mono_secs() > deadline ||
 		    interrupted)) {
 			/*
 			 * The driver keeps its own limit; past it and a
@@ -540,8 +531,8 @@ runner_local(const struct run_req *q)
 			 */
 			why = interrupted ? 2 : 1;
 			term_driver(q->sandbox ? sandbox_pid : 0, pid);
-			killed_at = mono();
-		} else if (killed_at > 0 && mono() > killed_at + 10)
+			killed_at = mono_secs();
+		} else if (killed_at > 0 && mono_secs() > killed_at + 10)
 			kill(-pid, SIGKILL);
 	}
 	close(info[0]);
@@ -807,8 +798,8 @@ runner_slurm(const struct run_req *q)
 		goto out;
 	}
 	id = xstrndup(out, strcspn(out, ";\n"));
-	deadline = mono() + (double)q->timeout + 2 * GRACE_SECS + 120;
-	known = mono();
+	deadline = mono_secs() + (double)q->timeout + 2 * GRACE_SECS + 120;
+	known = mono_secs();
 	for (;;) {
 		free(state);
 		free(code);
@@ -816,7 +807,7 @@ runner_slurm(const struct run_req *q)
 		if (state != NULL && terminal(state))
 			break;
 		if (state != NULL)
-			known = mono();
+			known = mono_secs();
 		if (interrupted && !cancelled) {
 			argv[0] = "scancel";
 			argv[1] = id;
@@ -824,9 +815,9 @@ runner_slurm(const struct run_req *q)
 			free(out);
 			(void)capture(argv, &out, NULL);
 			cancelled = 1;
-			cancelled_at = mono();
+			cancelled_at = mono_secs();
 		}
-		if (mono() > deadline && !cancelled) {
+		if (mono_secs() > deadline && !cancelled) {
 			/* Slurm's own limit should have struck already. */
 			argv[0] = "scancel";
 			argv[1] = id;
@@ -834,15 +825,15 @@ runner_slurm(const struct run_req *q)
 			free(out);
 			(void)capture(argv, &out, NULL);
 			cancelled = 2;
-			cancelled_at = mono();
+			cancelled_at = mono_secs();
 		}
 		/*
 		 * Neither scontrol nor sacct knows the job (no accounting,
 		 * no completion log), or it was cancelled and still shows
 		 * no end: stop waiting rather than wait for ever.
 		 */
-		if ((state == NULL && mono() - known > 60) ||
-		    (cancelled && mono() - cancelled_at > 30)) {
+		if ((state == NULL && mono_secs() - known > 60) ||
+		    (cancelled && mono_secs() - cancelled_at > 30)) {
 			free(state);
 			state = xstrdup(cancelled == 1 ? "CANCELLED" :
 			    cancelled == 2 ? "TIMEOUT" : "UNKNOWN");

@@ -48,32 +48,16 @@ struct syncer {
 	pthread_mutex_t	 lock;
 };
 
-static double
-now_secs(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static char *
 utc_now(int date_only)
 {
-	char		 buf[64];
-	struct tm	 tm;
 	time_t		 t = time(NULL);
 	const char	*sde = getenv("SOURCE_DATE_EPOCH");
 
 	/* Tests pin the clock. */
 	if (sde != NULL && getenv("KBGEN_PIN_CLOCK") != NULL)
 		t = (time_t)strtoll(sde, NULL, 10);
-	gmtime_r(&t, &tm);
-	if (date_only)
-		strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
-	else
-		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
+	return utc_text(t, date_only);
 }
 
 /*
@@ -101,7 +85,7 @@ repo_cache_dir(const char *cache, const char *url)
 static void
 live_line(struct syncer *s)
 {
-	double	 el = now_secs() - s->t0, rate, eta;
+	double	 el = mono_secs() - s->t0, rate, eta;
 
 	if (!s->tty || s->quiet)
 		return;
@@ -147,7 +131,7 @@ fetcher(void *arg)
 		if (i >= s->reposz)
 			break;
 		r = &s->repos[i];
-		t = now_secs();
+		t = mono_secs();
 		if (s->offline) {
 			r->fetched = access(r->dir, F_OK) == 0;
 			if (!r->fetched)
@@ -156,7 +140,7 @@ fetcher(void *arg)
 		} else
 			r->fetched = gs_fetch(r->dir, r->url, s->token,
 			    on_progress, r, &r->err);
-		r->secs = now_secs() - t;
+		r->secs = mono_secs() - t;
 		pthread_mutex_lock(&s->lock);
 		s->done++;
 		if (s->tty && !s->quiet)
@@ -430,7 +414,7 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 	s.offline = o->offline;
 	s.tty = isatty(STDERR_FILENO);
 	s.quiet = o->quiet;
-	s.t0 = now_secs();
+	s.t0 = mono_secs();
 	if (!gs_init())
 		goto out;
 	nth = o->jobs > 0 ? (size_t)o->jobs : 4;
@@ -467,7 +451,7 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 		fprintf(stderr, "kbgen: synced %zu repositor%s for %zu use "
 		    "case%s in %.2f s: %zu ok, %zu warning%s, %zu error%s\n",
 		    s.reposz, s.reposz == 1 ? "y" : "ies", nsel,
-		    nsel == 1 ? "" : "s", now_secs() - s.t0, ok, warn,
+		    nsel == 1 ? "" : "s", mono_secs() - s.t0, ok, warn,
 		    warn == 1 ? "" : "s", errs, errs == 1 ? "" : "s");
 	rc = errs > 0 || (o->strict && warn > 0) ? 1 : 0;
 out:

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -532,4 +533,32 @@ url_safe(const char *s)
 		if (strncmp(scheme, bad[i], strlen(bad[i])) == 0)
 			return 0;
 	return 1;
+}
+
+/*
+ * Seconds on the monotonic clock, for durations.
+ */
+double
+mono_secs(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * t in UTC as a new string: YYYY-MM-DD when date_only, else RFC 3339
+ * (YYYY-MM-DDTHH:MM:SSZ).
+ */
+char *
+utc_text(time_t t, int date_only)
+{
+	char		 buf[32];
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), date_only ? "%Y-%m-%d" :
+	    "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
 }
