@@ -126,8 +126,17 @@ buf_html(struct buf *b, const char *p, size_t n)
 	size_t	 i, start = 0;
 	const char *rep;
 
+	/* The characters that need an entity, as a table for the scan. */
+	static const unsigned char esc[256] = {
+		['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1,
+	};
+
 	buf_grow(b, n);
 	for (i = 0; i < n; i++) {
+		while (i < n && !esc[(unsigned char)p[i]])
+			i++;
+		if (i == n)
+			break;
 		switch (p[i]) {
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;

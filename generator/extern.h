@@ -93,6 +93,7 @@ enum val_type {
 struct val {
 	enum val_type	  type;
 	char		 *key;	/* key when a map member, else NULL; owned */
+	uint32_t	  khash;	/* val_khash(key), or 0 when not known */
 	size_t		  kline;	/* 1-based position of key, 0 unknown */
 	size_t		  kcol;
 	char		 *str;	/* VAL_STR/VAL_NUM text, owned, NUL-terminated */
@@ -121,6 +122,8 @@ struct val	*val_push(struct val *, struct val *);
 struct val	*val_set(struct val *, const char *, struct val *);
 struct val	*val_set_str(struct val *, const char *, const char *);
 struct val	*val_get(const struct val *, const char *);
+struct val	*val_get_h(const struct val *, const char *, uint32_t);
+uint32_t	 val_khash(const char *);
 const char	*val_get_str(const struct val *, const char *);
 int		 val_truthy(const struct val *);
 struct val	*val_copy(const struct val *);

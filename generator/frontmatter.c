@@ -303,6 +303,7 @@ mapping(struct yctx *c, yaml_event_t *ev, size_t depth)
 				val_free(kid);
 			} else {
 				kid->key = k->str;
+				kid->khash = val_khash(kid->key);
 				k->str = NULL;
 				kid->kline = k->line;
 				kid->kcol = k->col;

@@ -1644,6 +1644,7 @@ gs_history(const char *path, char **head)
 		/* Paths are unique: val_set's search for the key is not
 		   needed, and it would make this quadratic. */
 		rec->key = xstrdup(h.all[i]->path);
+		rec->khash = val_khash(rec->key);
 		val_push(m, rec);
 	}
 	if (head != NULL)
@@ -1707,10 +1708,11 @@ is_hex40(const char *s)
  * HEAD's commit id read from the files of the repository (loose or
  * packed ref), without starting libgit2, which costs milliseconds of
  * TLS set-up: this runs on every build.  NULL when the layout is one
- * this does not know (the caller then asks libgit2).
+ * this does not know (the caller then asks libgit2), or when no folder
+ * from path up to the root has a .git (then *none is set).
  */
 static char *
-head_from_files(const char *path)
+head_from_files(const char *path, int *none)
 {
 	char	*dir, *slash, *dotgit = NULL, *gitdir = NULL, *head = NULL;
 	char	*ref = NULL, *p = NULL, *res = NULL, line[1024];
@@ -1725,8 +1727,10 @@ head_from_files(const char *path)
 			break;
 		free(dotgit);
 		dotgit = NULL;
-		if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		if ((slash = strrchr(dir, '/')) == NULL || slash == dir) {
+			*none = 1;
 			goto out;
+		}
 		*slash = '\0';
 	}
 	if (!S_ISDIR(st.st_mode))
@@ -1787,8 +1791,9 @@ gs_head(const char *path)
 	git_oid		 oid;
 	char		 hex[GIT_OID_HEXSZ + 1];
 	char		*res;
+	int		 none = 0;
 
-	if ((res = head_from_files(path)) != NULL)
+	if ((res = head_from_files(path, &none)) != NULL || none)
 		return res;
 	if (git_libgit2_init() < 0)
 		return NULL;

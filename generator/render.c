@@ -56,6 +56,7 @@ struct r {
 	long		 max_age;	/* check.max_age, seconds */
 	struct val	**health;	/* shared example health, by kb->ucs */
 	struct val	**menus;	/* shared menu variants, see build_menus */
+	struct val	**sites;	/* shared "site" values, one per menu */
 	size_t		 menusz;
 	struct job	*jobs;
 	size_t		 jobsz;
@@ -610,6 +611,25 @@ build_menu(const struct kb *kb)
 }
 
 /*
+ * The "site" value of the pages that show menu (shared).
+ */
+static struct val *
+site_val(const struct r *r, struct val *menu)
+{
+	struct val	*site = val_map();
+
+	val_set_str(site, "title", r->kb->site.title);
+	val_set(site, "description", r->kb->site.description ?
+	    val_str(r->kb->site.description) : val_new(VAL_NULL));
+	val_set_str(site, "language", r->kb->site.language);
+	val_set(site, "base_url", r->base ? val_str(r->base) :
+	    val_new(VAL_NULL));
+	val_set_str(site, "generator", "kbgen " KBGEN_VERSION);
+	val_set(site, "menu", menu);
+	return site;
+}
+
+/*
  * The menus pages show: for each menu item, one with the item marked
  * active (a page of its section) and one with it also current (the
  * item's own page), and one with nothing marked.  Built once, shared.
@@ -632,12 +652,16 @@ build_menus(struct r *r)
 		r->menus[i]->shared = 1;
 	}
 	r->menusz = 2 * n + 1;
+	r->sites = xcalloc(r->menusz, sizeof(*r->sites));
+	for (i = 0; i < r->menusz; i++)
+		r->sites[i] = share(site_val(r, r->menus[i]));
 }
 
 /*
- * The menu of the page at path, of the given section: borrowed.
+ * The index in r->menus (and r->sites) of the menu of the page at path,
+ * of the given section.
  */
-static struct val *
+static size_t
 menu_for(const struct r *r, const char *section, const char *path)
 {
 	size_t	 i;
@@ -645,9 +669,9 @@ menu_for(const struct r *r, const char *section, const char *path)
 	for (i = 0; i < r->menu->kidsz; i++)
 		if (strcmp(val_get_str(r->menu->kids[i], "section"),
 		    section) == 0)
-			return r->menus[2 * i + (strcmp(val_get_str(
-			    r->menu->kids[i], "url"), path) == 0)];
-	return r->menus[r->menusz - 1];
+			return 2 * i + (strcmp(val_get_str(
+			    r->menu->kids[i], "url"), path) == 0);
+	return r->menusz - 1;
 }
 
 /*
@@ -660,21 +684,13 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
     struct val *ctx)
 {
 	struct buf	 out = { NULL, 0, 0 }, root = { NULL, 0, 0 };
-	struct val	*site, *page;
+	struct val	*page;
 	int		 i, rc = 0;
 
 	for (i = 0; i < depth; i++)
 		buf_puts(&root, "../");
 	val_set(ctx, "root", val_str(buf_cstr(&root)));
-	site = val_set(ctx, "site", val_map());
-	val_set_str(site, "title", r->kb->site.title);
-	val_set(site, "description", r->kb->site.description ?
-	    val_str(r->kb->site.description) : val_new(VAL_NULL));
-	val_set_str(site, "language", r->kb->site.language);
-	val_set(site, "base_url", r->base ? val_str(r->base) :
-	    val_new(VAL_NULL));
-	val_set_str(site, "generator", "kbgen " KBGEN_VERSION);
-	val_set(site, "menu", menu_for(r, section, path));
+	val_set(ctx, "site", r->sites[menu_for(r, section, path)]);
 	page = val_set(ctx, "page", val_map());
 	val_set_str(page, "title", title);
 	val_set(page, "description", desc ? val_str(desc) :
@@ -2241,12 +2257,12 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
 	r.menu = share(build_menu(kb));
-	build_menus(&r);
-	rank_titles(kb);
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		r.base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
 		    xasprintf("%s/", kb->site.base_url);
+	build_menus(&r);
+	rank_titles(kb);
 
 	/* The biggest outputs first, so that no thread is left alone
 	 * with one at the end. */
@@ -2317,6 +2333,9 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		unshare_free(r.prefs[i]);
 	free(r.prefs);
 	unshare_free(r.menu);
+	for (i = 0; i < r.menusz; i++)
+		unshare_free(r.sites[i]);
+	free(r.sites);
 	for (i = 0; i < r.menusz; i++)
 		unshare_free(r.menus[i]);
 	free(r.menus);

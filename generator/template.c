@@ -99,6 +99,7 @@ struct op {
 	size_t		  strsz;	/* length of str */
 	char		 *path;	/* dotted name split at NULs; owned */
 	char		**segs;	/* into path; segsz 0 for "."; owned */
+	uint32_t	 *segh;	/* val_khash of each of segs; owned */
 	size_t		  segsz;
 	uint64_t	  hash;	/* PARTIAL, PARENT: hash64 of str */
 	char		 *ind;	/* indentation to add, owned, may be NULL */
@@ -656,6 +657,7 @@ op_free(struct op *op)
 	free(op->str);
 	free(op->path);
 	free(op->segs);
+	free(op->segh);
 	free(op->ind);
 }
 
@@ -711,6 +713,9 @@ op_tag(const struct parser *p, struct op *op, const struct tok *t)
 			op->path[i] = '\0';
 			op->segs[op->segsz++] = op->path + i + 1;
 		}
+	op->segh = xcalloc(n, sizeof(*op->segh));
+	for (i = 0; i < op->segsz; i++)
+		op->segh[i] = val_khash(op->segs[i]);
 }
 
 /*
@@ -1182,10 +1187,10 @@ lookup(const struct ctx *c, const struct op *op)
 	if (op->segsz == 0)
 		return c->v;
 	for (; c != NULL; c = c->up)
-		if ((v = val_get(c->v, op->segs[0])) != NULL)
+		if ((v = val_get_h(c->v, op->segs[0], op->segh[0])) != NULL)
 			break;
 	for (i = 1; v != NULL && i < op->segsz; i++)
-		v = val_get(v, op->segs[i]);
+		v = val_get_h(v, op->segs[i], op->segh[i]);
 	return v;
 }
 

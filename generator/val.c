@@ -14,6 +14,29 @@
 #include "extern.h"
 
 /*
+ * A key's hash for quick lookups (FNV-1a); never 0, which marks a key
+ * whose hash is not known.
+ */
+uint32_t
+val_khash(const char *key)
+{
+	uint32_t	 h = 2166136261u;
+
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h | 1;
+}
+
+/* Whether member k is named key, whose val_khash is h. */
+static int
+same_key(const struct val *k, const char *key, uint32_t h)
+{
+	if (k->khash != 0 && k->khash != h)
+		return 0;
+	return strcmp(k->key, key) == 0;
+}
+
+/*
  * A new empty value of the given type; free with val_free.
  */
 struct val *
@@ -138,8 +161,9 @@ val_set(struct val *v, const char *key, struct val *kid)
 	}
 	free(kid->key);
 	kid->key = xstrdup(key);
+	kid->khash = val_khash(key);
 	for (i = 0; i < v->kidsz; i++)
-		if (strcmp(v->kids[i]->key, key) == 0) {
+		if (same_key(v->kids[i], key, kid->khash)) {
 			val_free(v->kids[i]);
 			v->kids[i] = kid;
 			return kid;
@@ -166,14 +190,24 @@ val_set_str(struct val *v, const char *key, const char *s)
 struct val *
 val_get(const struct val *v, const char *key)
 {
+	if (v == NULL || v->type != VAL_MAP)
+		return NULL;
+	return val_get_h(v, key, val_khash(key));
+}
+
+/*
+ * val_get with the key's val_khash already known: templates hash their
+ * names once, when they are compiled.
+ */
+struct val *
+val_get_h(const struct val *v, const char *key, uint32_t h)
+{
 	size_t	 i;
 
 	if (v == NULL || v->type != VAL_MAP)
 		return NULL;
-	/* Templates look up a lot: the first byte settles most. */
 	for (i = 0; i < v->kidsz; i++)
-		if (v->kids[i]->key[0] == key[0] &&
-		    strcmp(v->kids[i]->key, key) == 0)
+		if (same_key(v->kids[i], key, h))
 			return v->kids[i];
 	return NULL;
 }
@@ -224,6 +258,7 @@ val_copy(const struct val *v)
 
 	c = val_new(v->type);
 	c->key = v->key == NULL ? NULL : xstrdup(v->key);
+	c->khash = v->khash;
 	c->kline = v->kline;
 	c->kcol = v->kcol;
 	if (v->str != NULL)
@@ -247,6 +282,17 @@ json_str(struct buf *b, const char *s, size_t n)
 
 	buf_putc(b, '"');
 	for (i = 0; i < n; i++) {
+		size_t	 run = i;
+
+		/* Copy the run that needs no escape in one go. */
+		while (run < n && (unsigned char)s[run] >= 0x20 &&
+		    s[run] != '"' && s[run] != '\\' && s[run] != '<')
+			run++;
+		if (run > i) {
+			buf_put(b, s + i, run - i);
+			if ((i = run) == n)
+				break;
+		}
 		c = (unsigned char)s[i];
 		switch (c) {
 		case '"': buf_puts(b, "\\\""); break;
