@@ -320,6 +320,10 @@ cmd_build(const struct opts *o)
 		fp = hash64(synced, strlen(synced), fp);
 	today = utc_text(time(NULL), 1);
 	fp = hash64(today, strlen(today), fp);
+	/* Events are upcoming or past, calendars stamped, by this date. */
+	if (getenv("SOURCE_DATE_EPOCH") != NULL)
+		fp = hash64(getenv("SOURCE_DATE_EPOCH"),
+		    strlen(getenv("SOURCE_DATE_EPOCH")), fp);
 	/* A commit changes the dates that pages show. */
 	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);

@@ -497,6 +497,27 @@ check_terms(struct kb *kb, const char *path, const struct val *map)
 	}
 }
 
+/* A time zone must be one the calendars can convert from. */
+static void
+check_zone(const char *path, const struct val *v)
+{
+	if (v != NULL && v->str != NULL && !ical_zone_valid(v->str))
+		diag_err(path, v->line, v->col, "unknown time zone \"%s\" "
+		    "(an IANA name such as Europe/Rome)", v->str);
+}
+
+/* Session materials: a list of {title, url}, as use-case links. */
+static void
+check_links(const char *path, const struct val *v)
+{
+	size_t	 i;
+
+	if (v == NULL || v->type != VAL_LIST)
+		return;
+	for (i = 0; i < v->kidsz; i++)
+		(void)schema_check(path, v->kids[i], link_flds, "material");
+}
+
 static void
 load_hackathon(struct kb *kb, struct hackathon *h)
 {
@@ -506,6 +527,7 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 
 	check_enum(path, val_get(h->e.meta, "level"), "level", levels,
 	    sizeof(levels) / sizeof(levels[0]));
+	check_zone(path, val_get(h->e.meta, "timezone"));
 	start = val_get_str(h->e.meta, "start");
 	end = val_get_str(h->e.meta, "end");
 	if (start != NULL && end != NULL && date_valid(start) &&
@@ -539,6 +561,7 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 			    "speaker", 0);
 			check_usecases(kb, path, val_get(s, "usecase"),
 			    "use case");
+			check_links(path, val_get(s, "materials"));
 		}
 	}
 }
@@ -587,6 +610,7 @@ load_seminars(struct kb *kb)
 			check_usecases(kb, fs[i].path, val_get(s, "usecases"),
 			    "use case");
 			check_terms(kb, fs[i].path, s);
+			check_zone(fs[i].path, val_get(s, "timezone"));
 		}
 		/* Keep the seminars; the list owns them from here. */
 		for (j = 0; j < doc->kidsz; j++) {

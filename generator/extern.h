@@ -534,6 +534,76 @@ struct render_opts {
 int		 render_site(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
+/* render.c (continued): what the page builders in other files use. */
+
+struct r;
+
+/* The model being rendered and the options (borrowed, for the build). */
+const struct kb	*render_kb(const struct r *);
+/*
+ * The build's today as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else
+ * the clock), which splits upcoming events from past ones.  Borrowed.
+ */
+const char	*render_today(const struct r *);
+/* base_url ending in '/', or NULL (borrowed). */
+const char	*render_base(const struct r *);
+/*
+ * Render template tmpl with ctx (consumed) as the page at path, depth
+ * folders below the root, in menu section.  Returns 0 on failure.
+ */
+int		 render_emit(struct r *, const char *tmpl, const char *path,
+		    int depth, const char *section, const char *title,
+		    const char *desc, struct val *ctx);
+/* Add a file that no template makes (feed, calendar). */
+int		 render_put(struct r *, const char *path, const char *,
+		    size_t);
+/* People ids or plain names as [{name, url or null, last}] (new). */
+struct val	*render_people(struct r *, const struct val *);
+/* The shared summary of a use case, the shared value of a term. */
+struct val	*render_ucsum(struct r *, const struct usecase *);
+struct val	*render_term(struct r *, const struct term *);
+/* The shared person ref {id, name, url, affiliation}. */
+struct val	*render_pref(struct r *, const struct person *);
+
+/* events.c: seminars page and feed, event dates, people's events. */
+
+/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
+const char	*ev_weekday(const char *);
+/* SOURCE_DATE_EPOCH in seconds, or -1 when unset or invalid. */
+long long	 ev_stamp(void);
+/* The anchor of a seminar on seminars/index.html (new, caller frees). */
+char		*ev_seminar_anchor(const struct val *);
+/* seminars/index.html, seminars/feed.xml, seminars/seminars.ics. */
+int		 ev_seminars(struct r *);
+/*
+ * A person's part in events, set on v: "events" (hackathon roles:
+ * organiser, tutor, speaker) and "seminars" (seminars given).
+ */
+void		 ev_person(struct r *, const struct person *, struct val *v);
+
+/* people.c: experts by what they can help with. */
+
+/* people/index.html groups: set "groups" on ctx (new values). */
+void		 people_groups(struct r *, struct val *ctx);
+/* people/experts/index.html: technology x field, people in cells. */
+int		 people_experts(struct r *);
+
+/* ical.c: the only libical user.  RFC 5545 calendars. */
+
+/*
+ * The calendar of a hackathon (one event per programme session) or of
+ * every seminar, as new text (caller frees), or NULL on failure
+ * (reported).  Times are written in UTC, converted from the event's
+ * time zone (default site.yaml timezone); a session without times is
+ * an all-day event.  UIDs are derived from the content, DTSTAMP from
+ * stamp (SOURCE_DATE_EPOCH) or, when stamp is -1, the event's date.
+ */
+char		*ical_hackathon(const struct kb *, const struct hackathon *,
+		    long long stamp);
+char		*ical_seminars(const struct kb *, long long stamp);
+/* Is tz a time zone libical knows ("UTC" or an IANA name)? */
+int		 ical_zone_valid(const char *tz);
+
 /* json.c: the only jansson user. */
 
 char		*json_get_str(const char *, size_t, const char *);

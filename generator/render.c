@@ -36,6 +36,8 @@ enum job_type {
 	JOB_BADGE,
 	JOB_JSON,
 	JOB_FEED,
+	JOB_SEMINARS,
+	JOB_EXPERTS,
 };
 
 struct job {
@@ -63,6 +65,7 @@ struct r {
 	size_t		 next;	/* next job to take */
 	pthread_mutex_t	 lock;
 	int		 failed;
+	char		*today;	/* events' today, see render_today */
 };
 
 static int	write_regressions(struct r *);
@@ -594,6 +597,9 @@ build_menu(const struct kb *kb)
 	if (kb->hacksz > 0)
 		menu_add(menu, "Hackathons", "hackathons/index.html",
 		    "hackathons");
+	if (kb->seminars != NULL && kb->seminars->kidsz > 0)
+		menu_add(menu, "Seminars", "seminars/index.html",
+		    "seminars");
 	menu_add(menu, "Status", "status/index.html", "status");
 	ps = xcalloc(kb->pagesz, sizeof(*ps));
 	for (i = 0; i < kb->pagesz; i++)
@@ -704,6 +710,73 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	buf_free(&root);
 	val_free(ctx);
 	return rc;
+}
+
+/*
+ * The day that splits upcoming events from past ones: the date of
+ * SOURCE_DATE_EPOCH when set (reproducible builds), else today.
+ */
+static char *
+events_today(const char *today)
+{
+	long long	 t = ev_stamp();
+
+	if (t >= 0)
+		return utc_text((time_t)t, 1);
+	return xstrdup(today != NULL ? today : "1970-01-01");
+}
+
+/*
+ * The exported face of this file for events.c, people.c: see extern.h.
+ */
+const struct kb *
+render_kb(const struct r *r)
+{
+	return r->kb;
+}
+
+const char *
+render_today(const struct r *r)
+{
+	return r->today;
+}
+
+const char *
+render_base(const struct r *r)
+{
+	return r->base;
+}
+
+int
+render_emit(struct r *r, const char *tmpl, const char *path, int depth,
+    const char *section, const char *title, const char *desc,
+    struct val *ctx)
+{
+	return emit(r, tmpl, path, depth, section, title, desc, ctx);
+}
+
+int
+render_put(struct r *r, const char *path, const char *data, size_t sz)
+{
+	return site_out_put(r->so, path, data, sz);
+}
+
+struct val *
+render_ucsum(struct r *r, const struct usecase *uc)
+{
+	return r->ucsums[uc_index(r->kb, uc)];
+}
+
+struct val *
+render_term(struct r *r, const struct term *t)
+{
+	return r->terms[t->dim][term_index(r->kb, t)];
+}
+
+struct val *
+render_pref(struct r *r, const struct person *p)
+{
+	return r->prefs[kb_person_index(r->kb, p)];
 }
 
 static int
@@ -1531,6 +1604,7 @@ job_people(struct r *r)
 		val_set(v, "usecases", val_int((long long)ps[i]->ucsz));
 	}
 	free(ps);
+	people_groups(r, ctx);
 	return emit(r, "people", "people/index.html", 1, "people", "People",
 	    "Experts, tutors and contacts, and what they can help with.",
 	    ctx);
@@ -1560,6 +1634,7 @@ job_person(struct r *r, size_t i)
 	s = val_get_str(p->e.meta, "orcid");
 	val_set(v, "orcid", s ? val_str(s) : val_new(VAL_NULL));
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
+	ev_person(r, p, v);
 	set_usecases(r, ctx, p->ucs, p->ucsz);
 	path = xasprintf("people/%s/index.html", p->e.slug);
 	rc = emit(r, "person", path, 2, "people", p->name ? p->name :
@@ -1620,6 +1695,35 @@ people_list(struct r *r, const struct val *src)
 	return l;
 }
 
+/*
+ * A list of {title, url} links (session materials) with safe URLs.
+ */
+static struct val *
+links_list(const struct val *src)
+{
+	struct val	*l = val_list(), *v;
+	size_t		 j;
+
+	for (j = 0; src != NULL && src->type == VAL_LIST && j < src->kidsz;
+	    j++) {
+		const char *t = val_get_str(src->kids[j], "title");
+		const char *h = val_get_str(src->kids[j], "url");
+
+		if (t == NULL || h == NULL || !url_safe(h))
+			continue;
+		v = val_push(l, val_map());
+		val_set_str(v, "title", t);
+		val_set_str(v, "url", h);
+	}
+	return l;
+}
+
+struct val *
+render_people(struct r *r, const struct val *src)
+{
+	return people_list(r, src);
+}
+
 static int
 hack_cmp(const void *a, const void *b)
 {
@@ -1655,6 +1759,16 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	src = val_get(m, "online");
 	val_set(v, "online", val_bool(src != NULL && bool_value(src, &b) &&
 	    b));
+	val_set(v, "in_person", val_bool(src != NULL && bool_value(src, &b) &&
+	    !b));
+	url = xasprintf("hackathons/%s.ics", h->e.slug);
+	val_set_str(v, "ics", url);
+	free(url);
+	/* Upcoming until its last day is over. */
+	val_set(v, "upcoming", val_bool(val_get_str(m, "end") != NULL &&
+	    strcmp(val_get_str(m, "end"), r->today) >= 0));
+	val_set(v, "timezone", val_str(val_get_str(m, "timezone") ?
+	    val_get_str(m, "timezone") : r->kb->site.timezone));
 	if (!full)
 		return v;
 	l = val_set(v, "organizers", people_list(r, val_get(m, "organizers")));
@@ -1705,6 +1819,9 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	    i < prog->kidsz; i++) {
 		day = val_push(l, val_map());
 		val_set(day, "date", opt_str(prog->kids[i], "date"));
+		val_set_str(day, "weekday", ev_weekday(val_get_str(
+		    prog->kids[i], "date")));
+		val_set(day, "n", val_int((long long)i + 1));
 		ss = val_set(day, "sessions", val_list());
 		src = val_get(prog->kids[i], "sessions");
 		for (j = 0; src != NULL && src->type == VAL_LIST &&
@@ -1723,6 +1840,10 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 			    val_get(sm, "speakers")));
 			val_set(s, "has_speakers", val_bool(
 			    val_get(s, "speakers")->kidsz > 0));
+			val_set(s, "materials", links_list(val_get(sm,
+			    "materials")));
+			val_set(s, "has_materials", val_bool(
+			    val_get(s, "materials")->kidsz > 0));
 			if (us != NULL && (uc = kb_usecase(r->kb, us)) != NULL)
 				val_set(s, "usecase",
 				    r->ucsums[uc_index(r->kb, uc)]);
@@ -1739,7 +1860,7 @@ static int
 job_hackathons(struct r *r)
 {
 	struct hackathon **hs;
-	struct val	*ctx = val_map(), *l;
+	struct val	*ctx = val_map(), *l, *up, *past;
 	size_t		 i, n = r->kb->hacksz;
 
 	hs = xcalloc(n, sizeof(*hs));
@@ -1750,6 +1871,17 @@ job_hackathons(struct r *r)
 	for (i = 0; i < n; i++)
 		val_push(l, hack_val(r, hs[i], 0));
 	free(hs);
+	/* Upcoming ones soonest first, then the past ones newest first. */
+	up = val_set(ctx, "upcoming", val_list());
+	past = val_set(ctx, "past", val_list());
+	for (i = n; i > 0; i--)
+		if (val_get(l->kids[i - 1], "upcoming")->b)
+			val_push(up, val_copy(l->kids[i - 1]));
+	for (i = 0; i < n; i++)
+		if (!val_get(l->kids[i], "upcoming")->b)
+			val_push(past, val_copy(l->kids[i]));
+	val_set(ctx, "has_upcoming", val_bool(up->kidsz > 0));
+	val_set(ctx, "has_past", val_bool(past->kidsz > 0));
 	return emit(r, "hackathons", "hackathons/index.html", 1,
 	    "hackathons", "Hackathons", NULL, ctx);
 }
@@ -1759,7 +1891,7 @@ job_hackathon(struct r *r, size_t i)
 {
 	const struct hackathon *h = r->kb->hacks[i];
 	struct val	*ctx = val_map();
-	char		*path;
+	char		*path, *ics;
 	int		 rc;
 
 	val_set(ctx, "hack", hack_val(r, h, 1));
@@ -1767,6 +1899,12 @@ job_hackathon(struct r *r, size_t i)
 	rc = emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
 	    h->e.title : h->e.slug, NULL, ctx);
 	free(path);
+	if ((ics = ical_hackathon(r->kb, h, ev_stamp())) == NULL)
+		return 0;
+	path = xasprintf("hackathons/%s.ics", h->e.slug);
+	rc = site_out_put(r->so, path, ics, strlen(ics)) && rc;
+	free(path);
+	free(ics);
 	return rc;
 }
 
@@ -1874,6 +2012,10 @@ run_job(struct r *r, const struct job *j)
 		return job_badge(r, j->a);
 	case JOB_FEED:
 		return write_feed(r);
+	case JOB_SEMINARS:
+		return ev_seminars(r);
+	case JOB_EXPERTS:
+		return people_experts(r);
 	case JOB_404:
 		return emit(r, "404", "404.html", 0, "404", "Page not found",
 		    NULL, val_map());
@@ -2154,6 +2296,12 @@ write_sitemap(struct r *r)
 			p = xasprintf("hackathons/%s/index.html",
 			    r->kb->hacks[j->a]->e.slug);
 			break;
+		case JOB_SEMINARS:
+			p = xstrdup("seminars/index.html");
+			break;
+		case JOB_EXPERTS:
+			p = xstrdup("people/experts/index.html");
+			break;
 		default:
 			continue;
 		}
@@ -2257,6 +2405,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
 	r.menu = share(build_menu(kb));
+	r.today = events_today(opts->today);
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		r.base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
@@ -2295,6 +2444,9 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		add_job(&r, JOB_HACKATHONS, 0, 0);
 	for (i = 0; i < kb->hacksz; i++)
 		add_job(&r, JOB_HACKATHON, i, 0);
+	if (kb->seminars != NULL && kb->seminars->kidsz > 0)
+		add_job(&r, JOB_SEMINARS, 0, 0);
+	add_job(&r, JOB_EXPERTS, 0, 0);
 	add_job(&r, JOB_404, 0, 0);
 
 	nth = opts->jobs > 1 ? (size_t)opts->jobs : 1;
@@ -2340,6 +2492,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		unshare_free(r.menus[i]);
 	free(r.menus);
 	free(r.base);
+	free(r.today);
 	free(r.jobs);
 	pthread_mutex_destroy(&r.lock);
 	return ok;

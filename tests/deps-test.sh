@@ -5,7 +5,7 @@
 # tests start.  Used by .ci/run.  Needs root.
 set -e
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
-bubblewrap slurm-wlm munge"
+bubblewrap slurm-wlm munge python3-icalendar"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -23,3 +23,5 @@ while IFS= read -r p; do
 	cp "$TMP/kb/site/$p" "$EXP/$p"
 done <"$PAGES"
 echo "regen: $(grep -c . "$PAGES") goldens written to tests/fixtures/kb.expected"
+# The training-portal goldens (tests/events.test.sh).
+REGEN=1 KBGEN="$KBGEN" sh tests/events.test.sh | tail -1
