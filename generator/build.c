@@ -267,6 +267,57 @@ ncpus(void)
 }
 
 /*
+ * Remember the use cases whose "added" date came from their file's
+ * time (they have none of their own): their times are inputs.
+ */
+static int
+put_guessed(struct idx *idx, const struct kb *kb)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < kb->ucsz; i++)
+		if (kb->ucs[i]->added_guess) {
+			buf_puts(&b, kb->ucs[i]->e.relpath);
+			buf_putc(&b, '\n');
+		}
+	rc = idx_put_meta(idx, "guessed", buf_cstr(&b));
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Into buf, the hash of the inputs' bytes (and of base, everything else
+ * pages depend on), with the days of the files whose dates are guessed
+ * from their times.
+ */
+static void
+content_print(struct idx *idx, const char *content,
+    const char *const *dirs, uint64_t base, char *buf, size_t bufsz)
+{
+	uint64_t	 h = site_contentprint(dirs, 2, base);
+	char		*list = NULL, *p, *nl, *path, *day;
+	struct stat	 st;
+
+	if (idx_get_meta(idx, "guessed", &list) == 1)
+		for (p = list; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			*nl = '\0';
+			path = path_join(content, p);
+			if (stat(path, &st) == 0) {
+				day = utc_text(st.st_mtime, 1);
+				h = hash64(day, strlen(day), h);
+				free(day);
+			}
+			free(path);
+		}
+	free(list);
+	snprintf(buf, bufsz, "%016llx", (unsigned long long)h);
+}
+
+/*
  * kbgen build.
  */
 int
@@ -279,9 +330,10 @@ cmd_build(const struct opts *o)
 	struct render_opts	 ro;
 	char			*out, *cache, *tdir, *assets = NULL;
 	char			*content, *prev = NULL, fpbuf[32];
+	char			*prevcp = NULL, cpbuf[32];
 	char			*synced = NULL, *today = NULL, *head = NULL;
 	const char		*dirs[2];
-	uint64_t		 fp;
+	uint64_t		 fp, base;
 	size_t			 written, kept, removed;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
@@ -327,7 +379,8 @@ cmd_build(const struct opts *o)
 	/* A commit changes the dates that pages show. */
 	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);
-	fp = site_fingerprint(dirs, 2, fp);
+	base = fp;
+	fp = site_fingerprint(dirs, 2, base);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
 	if (!o->force && is_dir(out) &&
 	    idx_get_meta(idx, "fingerprint", &prev) == 1 &&
@@ -335,6 +388,21 @@ cmd_build(const struct opts *o)
 		if (!o->quiet)
 			fprintf(stderr, "kbgen: nothing changed; %s is up to "
 			    "date (%.3f s)\n", out, mono_secs() - t0);
+		rc = 0;
+		goto out;
+	}
+	/* Files touched or rewritten with the same bytes (a checkout, an
+	 * editor's save): the site would come out the same. */
+	content_print(idx, content, dirs, base, cpbuf, sizeof(cpbuf));
+	if (!o->force && is_dir(out) &&
+	    idx_get_meta(idx, "contentprint", &prevcp) == 1 &&
+	    strcmp(prevcp, cpbuf) == 0) {
+		if (!idx_put_meta(idx, "fingerprint", fpbuf))
+			goto out;
+		if (!o->quiet)
+			fprintf(stderr, "kbgen: nothing changed but file times;"
+			    " %s is up to date (%.3f s)\n", out,
+			    mono_secs() - t0);
 		rc = 0;
 		goto out;
 	}
@@ -372,7 +440,9 @@ cmd_build(const struct opts *o)
 	if (!site_out_commit(so))
 		goto out;
 	phase("publish", &t1);
-	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf))
+	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf) ||
+	    !put_guessed(idx, kb) ||
+	    !idx_put_meta(idx, "contentprint", cpbuf))
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
@@ -391,6 +461,7 @@ out:
 	kb_free(kb);
 	idx_free(idx);
 	free(prev);
+	free(prevcp);
 	free(synced);
 	free(today);
 	free(head);

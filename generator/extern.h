@@ -516,6 +516,13 @@ void		 site_out_counts(const struct site_out *, size_t *written,
 uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 		    uint64_t seed);
 
+/*
+ * The same over the files' names and bytes only: a build whose inputs
+ * were touched but not changed need not render.
+ */
+uint64_t	 site_contentprint(const char *const *dirs, size_t n,
+		    uint64_t seed);
+
 /* render.c: fill the templates from the model and hand pages to site.c. */
 
 struct render_opts {

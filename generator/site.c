@@ -564,8 +564,12 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * Hash the names below dir with, per file, its size, time and inode
+ * (bytes 0) or its bytes (bytes 1).
+ */
 static void
-fingerprint_dir(const char *dir, uint64_t *h)
+fingerprint_dir(const char *dir, uint64_t *h, int bytes)
 {
 	DIR		*d;
 	struct dirent	*e;
@@ -589,8 +593,16 @@ fingerprint_dir(const char *dir, uint64_t *h)
 		if (stat(sub, &st) == 0) {
 			*h = hash64(sub, strlen(sub) + 1, *h);
 			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(sub, h);
-			else {
+				fingerprint_dir(sub, h, bytes);
+			else if (bytes) {
+				char	*data;
+				size_t	 sz;
+
+				if (file_read(sub, &data, &sz)) {
+					*h = hash64(data, sz, *h);
+					free(data);
+				}
+			} else {
 				*h = hash64(&st.st_size, sizeof(st.st_size),
 				    *h);
 				*h = hash64(&st.st_mtim, sizeof(st.st_mtim),
@@ -615,6 +627,20 @@ site_fingerprint(const char *const *dirs, size_t n, uint64_t seed)
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		fingerprint_dir(dirs[i], &h);
+		fingerprint_dir(dirs[i], &h, 0);
+	return h;
+}
+
+/*
+ * See extern.h.
+ */
+uint64_t
+site_contentprint(const char *const *dirs, size_t n, uint64_t seed)
+{
+	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		fingerprint_dir(dirs[i], &h, 1);
 	return h;
 }

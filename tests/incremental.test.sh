@@ -72,6 +72,12 @@ if [ $rc -ne 0 ] || ! { [ "${n:-0}" -eq 0 ] && cmp -s "$TMP/i1" "$TMP/i2t"; }; t
 else
 	echo "ok touched-only"
 fi
+if grep -q 'nothing changed but file times' "$TMP/b2t.out"; then
+	echo "ok touched-only-no-render"
+else
+	echo "FAIL touched-only-no-render: the build rendered again"
+	sed 's/^/    /' "$TMP/b2t.out"
+fi
 
 # (b) --force with nothing changed renders everything, writes nothing.
 "$KBGEN" -C "$K" build --force >"$TMP/b3.out" 2>&1
@@ -246,4 +252,27 @@ elif ! diff -r "$TMP/fresh/site" "$S" >"$TMP/b9.diff" 2>&1; then
 	head -8 "$TMP/b9.diff" | sed 's/^/    /'
 else
 	echo "ok force-repairs"
+fi
+
+# A use case without "added" shows its file's day: touching it to
+# another day is a change, to another time of the same day is not.
+sed -i '/^added:/d' "$K/content/usecases/jet-gnn.md"
+touch -d '2021-03-04 10:00:00' "$K/content/usecases/jet-gnn.md"
+"$KBGEN" -C "$K" build >"$TMP/g1.out" 2>&1
+touch -d '2022-07-08 10:00:00' "$K/content/usecases/jet-gnn.md"
+"$KBGEN" -C "$K" build >"$TMP/g2.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] || ! grep -q '2022-07-08' "$S/usecases/jet-gnn/index.html"; then
+	echo "FAIL guessed-added-day: exit $rc, page does not show the new day"
+	sed 's/^/    /' "$TMP/g2.out"
+else
+	echo "ok guessed-added-day"
+fi
+touch -d '2022-07-08 18:00:00' "$K/content/usecases/jet-gnn.md"
+"$KBGEN" -C "$K" build >"$TMP/g3.out" 2>&1
+if grep -q 'nothing changed but file times' "$TMP/g3.out"; then
+	echo "ok guessed-added-same-day"
+else
+	echo "FAIL guessed-added-same-day: rendered again"
+	sed 's/^/    /' "$TMP/g3.out"
 fi
