@@ -296,7 +296,7 @@ static void
 content_print(struct idx *idx, const char *content,
     const char *const *dirs, uint64_t base, char *buf, size_t bufsz)
 {
-	uint64_t	 h = site_contentprint(dirs, 2, base);
+	uint64_t	 h = site_fingerprint(dirs, 2, base, 1);
 	char		*list = NULL, *p, *nl, *path, *day;
 	struct stat	 st;
 
@@ -380,7 +380,7 @@ cmd_build(const struct opts *o)
 	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);
 	base = fp;
-	fp = site_fingerprint(dirs, 2, base);
+	fp = site_fingerprint(dirs, 2, base, 0);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
 	if (!o->force && is_dir(out) &&
 	    idx_get_meta(idx, "fingerprint", &prev) == 1 &&

@@ -510,18 +510,12 @@ void		 site_out_counts(const struct site_out *, size_t *written,
 		    size_t *kept, size_t *removed);
 
 /*
- * A fingerprint of every file below the given folders (names, sizes,
- * modification times), for the "nothing changed" check.
+ * A fingerprint of every file below the given folders: their names and
+ * sizes, times and inodes, for the "nothing changed" check; with bytes,
+ * their names and bytes only, for "touched but not changed".
  */
 uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
-		    uint64_t seed);
-
-/*
- * The same over the files' names and bytes only: a build whose inputs
- * were touched but not changed need not render.
- */
-uint64_t	 site_contentprint(const char *const *dirs, size_t n,
-		    uint64_t seed);
+		    uint64_t seed, int bytes);
 
 /* render.c: fill the templates from the model and hand pages to site.c. */
 

@@ -621,26 +621,13 @@ fingerprint_dir(const char *dir, uint64_t *h, int bytes)
  * See extern.h.
  */
 uint64_t
-site_fingerprint(const char *const *dirs, size_t n, uint64_t seed)
+site_fingerprint(const char *const *dirs, size_t n, uint64_t seed,
+    int bytes)
 {
 	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		fingerprint_dir(dirs[i], &h, 0);
-	return h;
-}
-
-/*
- * See extern.h.
- */
-uint64_t
-site_contentprint(const char *const *dirs, size_t n, uint64_t seed)
-{
-	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		fingerprint_dir(dirs[i], &h, 1);
+		fingerprint_dir(dirs[i], &h, bytes);
 	return h;
 }
