@@ -23,11 +23,20 @@ static const struct fld site_flds[] = {
 	{ "check", FLD_MAP, 0 },
 	{ "runners", FLD_MAP, 0 },
 	{ "search", FLD_MAP, 0 },
+	{ "links", FLD_MAP, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
 static const struct fld check_flds[] = {
 	{ "max_age", FLD_DURATION, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+/* links: kbgen lint --links (read in links.c). */
+static const struct fld links_flds[] = {
+	{ "max_age", FLD_DURATION, 0 },
+	{ "timeout", FLD_DURATION, 0 },
+	{ "per_host", FLD_INT, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
@@ -66,6 +75,9 @@ site_config_load(struct site *s, const char *path)
 		return 0;
 	if ((v = val_get(s->tree, "check")) != NULL && v->type == VAL_MAP &&
 	    !schema_check(path, v, check_flds, "check section"))
+		ok = 0;
+	if ((v = val_get(s->tree, "links")) != NULL && v->type == VAL_MAP &&
+	    !schema_check(path, v, links_flds, "links section"))
 		ok = 0;
 	if (val_get_str(s->tree, "title") != NULL)
 		s->title = val_get_str(s->tree, "title");

@@ -118,6 +118,7 @@ static const struct fld session_flds[] = {
 	{ "usecase", FLD_SLUG, 0 },
 	{ "room", FLD_STR, 0 },
 	{ "materials", FLD_LIST, 0 },
+	{ "source", FLD_STR, 0 },	/* set by kbgen import indico */
 	{ NULL, FLD_ANY, 0 },
 };
 
@@ -254,7 +255,9 @@ walk(const char *dir, const char *rel, const char *ext, struct file **fs,
 		free(subrel);
 	}
 	closedir(d);
-	qsort(*fs, *fsz, sizeof(**fs), file_cmp);
+	/* An empty folder leaves *fs NULL, which qsort may not take. */
+	if (*fsz > 0)
+		qsort(*fs, *fsz, sizeof(**fs), file_cmp);
 }
 
 static void

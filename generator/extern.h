@@ -610,6 +610,73 @@ int		 ical_zone_valid(const char *tz);
 char		*json_get_str(const char *, size_t, const char *);
 struct val	*json_parse(const char *, size_t);
 
+/* frontmatter.c (continued): writing YAML with libyaml's emitter. */
+
+/*
+ * Append v to out as one block-style YAML document that fm_yaml reads
+ * back to the same tree.  Returns 0 on failure (reported at path).
+ */
+int		 fm_emit(const char *path, const struct val *v, struct buf *out);
+
+/* http.c: the only libcurl user.  Fetching and link checking. */
+
+struct http_req {
+	const char	*url;	/* borrowed */
+	const char	*token;	/* bearer token, may be NULL; never printed */
+	long		 timeout;	/* seconds per attempt, 0: 30 */
+	int		 retries;	/* extra attempts on 5xx and no answer */
+	double		 backoff;	/* seconds before the first retry,
+					   doubled each time; 0: 1 */
+	/* Told of each retry (message, attempt, seconds); may be NULL. */
+	void		(*progress)(void *, const char *, int, double);
+	void		*arg;
+};
+
+struct http_resp {
+	long		 status;	/* HTTP status, 0 if none */
+	char		*body;	/* owned, NUL-terminated */
+	size_t		 bodysz;
+	char		*ctype;	/* Content-Type, owned, may be NULL */
+};
+
+int		 http_get(const struct http_req *, struct http_resp *,
+		    char **err);
+void		 http_resp_free(struct http_resp *);
+
+struct http_link {
+	const char	*url;	/* borrowed */
+	long		 status;	/* final status, 0: no answer */
+	char		*final;	/* URL after redirects, owned, may be NULL */
+	long		 redirects;	/* redirects followed */
+	int		 get;	/* answered to GET after HEAD failed */
+	char		*error;	/* why no answer, owned, may be NULL */
+};
+
+int		 http_check(struct http_link *, size_t n, long per_host,
+		    long total, long timeout,
+		    void (*done)(void *, const struct http_link *), void *arg);
+
+/* html.c: Indico's HTML descriptions to safe Markdown. */
+
+/*
+ * Turn an HTML fragment into Markdown text (new string, caller frees):
+ * paragraphs, line breaks, lists, emphasis and http(s)/mailto links are
+ * kept; scripts, styles and every other tag are dropped, entities
+ * decoded, and '<' escaped so that no raw HTML survives.
+ */
+char		*html_to_md(const char *html);
+
+/* indico.c: kbgen import indico. */
+
+struct opts;
+
+int		 cmd_import(const struct opts *, int argc, char **argv);
+
+/* links.c: kbgen lint --links. */
+
+/* Check every external link of the content; exit status as cmd_lint. */
+int		 cmd_links(const struct opts *);
+
 /* build.c: the commands, called by main.c with parsed options. */
 
 struct opts {

@@ -518,3 +518,176 @@ fm_split(const char *path, const char *text, size_t sz,
 	*bodyline = line + 1;
 	return 1;
 }
+
+/*
+ * Writing YAML back (kbgen import): a val tree through libyaml's
+ * emitter, so that quoting is libyaml's and the result always parses.
+ * Scalars that the loaders would read as something else than the
+ * string they hold ("true", "12", "16:00", "~", "") are double-quoted;
+ * dates stay plain, as CONTENT.md writes them.  Lists of scalars and
+ * maps inside lists of scalars-only maps use flow style when asked.
+ */
+
+/* Whether s, written plain, could read as anything but this string. */
+static int
+ambiguous(const char *s)
+{
+	static const char *const words[] = { "~", "null", "true", "false",
+	    "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf",
+	    ".nan" };
+	size_t	 i;
+	int	 digit = 0;
+
+	if (*s == '\0')
+		return 1;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp_ascii(s, words[i]) == 0)
+			return 1;
+	if (date_valid(s))
+		return 0;
+	/* Numbers, hexadecimal, sexagesimal (YAML 1.1 reads 16:00 so). */
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digit = 1;
+		else if (strchr("+-._:eExXoObBabcdefABCDEF", s[i]) == NULL)
+			return 0;
+	}
+	return digit;
+}
+
+static int
+emit(yaml_emitter_t *em, yaml_event_t *ev)
+{
+	return yaml_emitter_emit(em, ev);
+}
+
+static int
+emit_scalar(yaml_emitter_t *em, const char *s, size_t sz, int quote)
+{
+	yaml_event_t		 ev;
+	yaml_scalar_style_t	 style;
+
+	if (quote)
+		style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+	else if (memchr(s, '\n', sz) != NULL)
+		style = YAML_LITERAL_SCALAR_STYLE;
+	else
+		style = YAML_ANY_SCALAR_STYLE;
+	if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+	    (yaml_char_t *)s, (int)sz, 1, 1, style))
+		return 0;
+	return emit(em, &ev);
+}
+
+static int
+scalars_only(const struct val *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->kidsz; i++)
+		if (v->kids[i]->type == VAL_LIST ||
+		    v->kids[i]->type == VAL_MAP)
+			return 0;
+	return 1;
+}
+
+static int
+emit_val(yaml_emitter_t *em, const struct val *v, int flow)
+{
+	yaml_event_t	 ev;
+	size_t		 i;
+	int		 f;
+
+	switch (v->type) {
+	case VAL_NULL:
+		return emit_scalar(em, "", 0, 0) ;
+	case VAL_BOOL:
+		return emit_scalar(em, v->b ? "true" : "false",
+		    v->b ? 4 : 5, 0);
+	case VAL_NUM:
+		return emit_scalar(em, v->str, v->strsz, 0);
+	case VAL_STR:
+		/* Keep what the author wrote plain, plain. */
+		return emit_scalar(em, v->str, v->strsz,
+		    memchr(v->str, '\0', v->strsz) != NULL ||
+		    (!v->plain && ambiguous(v->str)));
+	case VAL_LIST:
+		/* A list of scalars reads best as [a, b]. */
+		f = flow || scalars_only(v);
+		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		    f ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE) ||
+		    !emit(em, &ev))
+			return 0;
+		for (i = 0; i < v->kidsz; i++)
+			if (!emit_val(em, v->kids[i], f))
+				return 0;
+		if (!yaml_sequence_end_event_initialize(&ev))
+			return 0;
+		return emit(em, &ev);
+	case VAL_MAP:
+		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    flow ? YAML_FLOW_MAPPING_STYLE :
+		    YAML_BLOCK_MAPPING_STYLE) || !emit(em, &ev))
+			return 0;
+		for (i = 0; i < v->kidsz; i++) {
+			if (!emit_scalar(em, v->kids[i]->key,
+			    strlen(v->kids[i]->key),
+			    ambiguous(v->kids[i]->key)) ||
+			    !emit_val(em, v->kids[i], flow))
+				return 0;
+		}
+		if (!yaml_mapping_end_event_initialize(&ev))
+			return 0;
+		return emit(em, &ev);
+	}
+	return 0;
+}
+
+static int
+emit_write(void *arg, unsigned char *p, size_t sz)
+{
+	buf_put(arg, (const char *)p, sz);
+	return 1;
+}
+
+/*
+ * Append v as one YAML document (block style, no "---" or "..."
+ * markers, UTF-8 unescaped, lines unfolded) to out.  Values from
+ * fm_yaml keep their plainness; new strings are quoted only when they
+ * must be.  Returns 0 on failure (reported against path).
+ */
+int
+fm_emit(const char *path, const struct val *v, struct buf *out)
+{
+	yaml_emitter_t	 em;
+	yaml_event_t	 ev;
+	int		 rc = 0;
+
+	if (!yaml_emitter_initialize(&em)) {
+		diag_sys(path, "libyaml: cannot initialise emitter");
+		return 0;
+	}
+	yaml_emitter_set_output(&em, emit_write, out);
+	yaml_emitter_set_unicode(&em, 1);
+	yaml_emitter_set_width(&em, -1);
+	yaml_emitter_set_indent(&em, 2);
+	if (!yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) ||
+	    !emit(&em, &ev))
+		goto out;
+	if (!yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) ||
+	    !emit(&em, &ev))
+		goto out;
+	if (!emit_val(&em, v, 0))
+		goto out;
+	if (!yaml_document_end_event_initialize(&ev, 1) || !emit(&em, &ev))
+		goto out;
+	if (!yaml_stream_end_event_initialize(&ev) || !emit(&em, &ev))
+		goto out;
+	rc = yaml_emitter_flush(&em);
+out:
+	if (!rc)
+		diag_sys(path, "libyaml: %s", em.problem != NULL ?
+		    em.problem : "cannot write YAML");
+	yaml_emitter_delete(&em);
+	return rc;
+}

@@ -22,7 +22,11 @@ static const char usage_text[] =
 "  build [-o OUT] [--drafts] [--force] [-j N]\n"
 "                      check the content and publish the site to OUT\n"
 "                      (default DIR/site), atomically and incrementally\n"
-"  lint [--strict]     check the content only; --strict makes warnings errors\n"
+"  lint [--strict] [--links] [--force]\n"
+"                      check the content only; --strict makes warnings errors;\n"
+"                      --links checks every external link too (cached in\n"
+"                      DIR/.kbgen for site.yaml links.max_age, default 1d;\n"
+"                      --force rechecks), broken ones fail with --strict\n"
 "  query DIM=TERM...   list the use cases carrying every term, from the index\n"
 "                      (DIM: technology, field, tool; aliases accepted), e.g.\n"
 "                      kbgen query technology=CNN field=\"High Energy Physics\"\n"
@@ -35,6 +39,12 @@ static const char usage_text[] =
 "                      re-execute the examples at their pinned commits and\n"
 "                      record the results; exit 1 on a regression\n"
 "  status [--json]     the last result of every example\n"
+"  import indico URL [--hackathon SLUG]\n"
+"                      add or update seminars (DIR/content/seminars) from an\n"
+"                      Indico export (/export/categ/ID.json, /export/event/\n"
+"                      ID.json or an event page); with --hackathon, the event's\n"
+"                      timetable becomes the programme of that hackathon;\n"
+"                      KBGEN_INDICO_TOKEN is sent as a bearer token\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -57,7 +67,8 @@ usage(const char *msg)
 {
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
-	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status "
+	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status|"
+	    "import "
 	    "[OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
@@ -77,6 +88,7 @@ main(int argc, char *argv[])
 		{ "hackathon", required_argument, NULL, 'H' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'N' },
+		{ "links", no_argument, NULL, 'L' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -86,7 +98,7 @@ main(int argc, char *argv[])
 	struct opts	 o;
 	const char	*cmd = NULL;
 	char		*end, *bad;
-	int		 c, i, nargs = 0;
+	int		 c, i, j, nargs = 0, links = 0;
 	char		**args;
 
 	memset(&o, 0, sizeof(o));
@@ -135,6 +147,9 @@ main(int argc, char *argv[])
 		case 'F':
 			o.force = 1;
 			break;
+		case 'L':
+			links = 1;
+			break;
 		case 'S':
 			o.strict = 1;
 			break;
@@ -181,8 +196,13 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "build") == 0 && nargs == 0)
 		i = cmd_build(&o);
-	else if (strcmp(cmd, "lint") == 0 && nargs == 0)
+	else if (strcmp(cmd, "lint") == 0 && nargs == 0) {
 		i = cmd_lint(&o);
+		/* Links are checked even when the content has errors. */
+		if (links && i != 2 && (j = cmd_links(&o)) > i)
+			i = j;
+	} else if (strcmp(cmd, "import") == 0)
+		i = cmd_import(&o, nargs, args);
 	else if (strcmp(cmd, "query") == 0)
 		i = cmd_query(&o, nargs, args);
 	else if (strcmp(cmd, "sync") == 0)

@@ -1,0 +1,430 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * HTTP with libcurl (the only libcurl user).  Two jobs: fetching one
+ * document for kbgen import (http_get: a GET with a time limit, retried
+ * with exponential backoff on 5xx answers, timeouts and connection
+ * failures, never on 4xx), and checking many links at once for
+ * kbgen lint --links (http_check: the multi interface, a limit of
+ * connections per host, HEAD first and GET when a server rejects HEAD,
+ * redirects followed and counted).  Only http and https are spoken,
+ * redirects included.  A bearer token, when given, goes in an
+ * Authorization header and never into a message: errors name the URL
+ * and the status or libcurl's text.  Nothing here reads or writes files.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "extern.h"
+
+#define HTTP_UA		"kbgen/" KBGEN_VERSION
+#define HTTP_MAXBODY	((size_t)64 << 20)	/* bytes kept by http_get */
+#define HTTP_MAXPROBE	((size_t)1 << 16)	/* bytes read by a GET probe */
+
+static int	 inited;
+
+/* Whether a[0..n) and b[0..n) match, ASCII case aside. */
+static int
+strncasecmp_ascii_n(const char *a, const char *b, size_t n)
+{
+	size_t	 i;
+	int	 x, y;
+
+	for (i = 0; i < n; i++) {
+		x = (unsigned char)a[i];
+		y = (unsigned char)b[i];
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+init(void)
+{
+	CURLcode	 rc;
+
+	if (inited)
+		return 1;
+	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+		diag_sys("libcurl", "%s", curl_easy_strerror(rc));
+		return 0;
+	}
+	inited = 1;
+	atexit(curl_global_cleanup);
+	return 1;
+}
+
+struct sink {
+	struct buf	*b;	/* where bytes go, may be NULL (discard) */
+	size_t		 max;	/* stop after this many bytes */
+	size_t		 seen;
+};
+
+static size_t
+sink_write(char *p, size_t sz, size_t n, void *arg)
+{
+	struct sink	*s = arg;
+
+	s->seen += sz * n;
+	if (s->seen > s->max)
+		return 0;	/* CURLE_WRITE_ERROR: enough */
+	if (s->b != NULL)
+		buf_put(s->b, p, sz * n);
+	return sz * n;
+}
+
+static void
+sleep_secs(double s)
+{
+	struct timespec	 ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0)
+		continue;
+}
+
+/* Options common to both jobs. */
+static void
+setup(CURL *c, const char *url, long timeout, char *errbuf)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, HTTP_UA);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout < 10 ?
+	    timeout : 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	errbuf[0] = '\0';
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	if (r == NULL)
+		return;
+	free(r->body);
+	free(r->ctype);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The libcurl failure as one line: its error buffer, else its code. */
+static char *
+curl_msg(const char *url, CURLcode rc, const char *errbuf)
+{
+	return xasprintf("%s: %s", url, errbuf[0] != '\0' ? errbuf :
+	    curl_easy_strerror(rc));
+}
+
+/*
+ * GET req->url into resp (caller frees with http_resp_free).  Retries
+ * req->retries times, waiting req->backoff seconds and doubling, when
+ * the answer is a 5xx or no answer came (timeout, refused, reset);
+ * progress (may be NULL) hears about each retry.  Returns 1 with any
+ * status below 400; 0 with *err a new one-line message (caller frees)
+ * otherwise, resp->status then holding the last status (0 for none).
+ */
+int
+http_get(const struct http_req *req, struct http_resp *resp, char **err)
+{
+	CURL			*c = NULL;
+	struct curl_slist	*hdr = NULL;
+	struct buf		 b;
+	struct sink		 s;
+	char			 errbuf[CURL_ERROR_SIZE], *auth, *ct;
+	CURLcode		 rc;
+	double			 wait;
+	int			 attempt, ok = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	memset(&b, 0, sizeof(b));
+	*err = NULL;
+	if (!init() || (c = curl_easy_init()) == NULL) {
+		*err = xasprintf("%s: cannot start libcurl", req->url);
+		return 0;
+	}
+	if (req->token != NULL) {
+		auth = xasprintf("Authorization: Bearer %s", req->token);
+		hdr = curl_slist_append(hdr, auth);
+		/* Wipe our copy; libcurl keeps its own in the list. */
+		memset(auth, 0, strlen(auth));
+		free(auth);
+	}
+	hdr = curl_slist_append(hdr, "Accept: application/json");
+	wait = req->backoff > 0 ? req->backoff : 1;
+	for (attempt = 0; ; attempt++) {
+		buf_reset(&b);
+		memset(&s, 0, sizeof(s));
+		s.b = &b;
+		s.max = HTTP_MAXBODY;
+		curl_easy_reset(c);
+		setup(c, req->url, req->timeout > 0 ? req->timeout : 30,
+		    errbuf);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+		/* Never send the token to another host after a redirect. */
+		curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+		rc = curl_easy_perform(c);
+		free(*err);
+		*err = NULL;
+		resp->status = 0;
+		if (rc == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE,
+			    &resp->status);
+		if (rc == CURLE_OK && resp->status < 400) {
+			ok = 1;
+			break;
+		}
+		if (rc == CURLE_WRITE_ERROR && s.seen > s.max)
+			*err = xasprintf("%s: answer larger than %zu MiB",
+			    req->url, HTTP_MAXBODY >> 20);
+		else if (rc != CURLE_OK)
+			*err = curl_msg(req->url, rc, errbuf);
+		else
+			*err = xasprintf("%s: HTTP %ld", req->url,
+			    resp->status);
+		/* Client errors and refused protocols will not heal. */
+		if ((rc == CURLE_OK && resp->status < 500) ||
+		    rc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    rc == CURLE_URL_MALFORMAT || rc == CURLE_WRITE_ERROR ||
+		    attempt >= req->retries)
+			break;
+		if (req->progress != NULL)
+			req->progress(req->arg, *err, attempt + 1, wait);
+		sleep_secs(wait);
+		wait *= 2;
+	}
+	if (ok) {
+		if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) ==
+		    CURLE_OK && ct != NULL)
+			resp->ctype = xstrdup(ct);
+		resp->bodysz = b.sz;
+		resp->body = b.data != NULL ? buf_steal(&b) : xstrdup("");
+	}
+	buf_free(&b);
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return ok;
+}
+
+/* One transfer of http_check: a link and its current attempt. */
+struct probe {
+	struct http_link *l;	/* borrowed, the result goes here */
+	CURL		*c;	/* owned while in flight */
+	struct sink	 s;
+	char		 errbuf[CURL_ERROR_SIZE];
+	int		 get;	/* this attempt is the GET fallback */
+};
+
+static CURL *
+probe_start(struct probe *p, long timeout)
+{
+	if ((p->c = curl_easy_init()) == NULL)
+		return NULL;
+	setup(p->c, p->l->url, timeout, p->errbuf);
+	curl_easy_setopt(p->c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(p->c, CURLOPT_MAXREDIRS, 10L);
+	curl_easy_setopt(p->c, CURLOPT_NOBODY, p->get ? 0L : 1L);
+	memset(&p->s, 0, sizeof(p->s));
+	p->s.max = HTTP_MAXPROBE;
+	curl_easy_setopt(p->c, CURLOPT_WRITEFUNCTION, sink_write);
+	curl_easy_setopt(p->c, CURLOPT_WRITEDATA, &p->s);
+	curl_easy_setopt(p->c, CURLOPT_PRIVATE, p);
+	return p->c;
+}
+
+/*
+ * Record the end of a probe in its link.  Returns 1 when the link
+ * should be tried again with GET: the server rejected HEAD (405, 501,
+ * or any error status or broken answer to a HEAD, as some servers
+ * misbehave on it).
+ */
+static int
+probe_done(struct probe *p, CURLcode rc)
+{
+	struct http_link *l = p->l;
+	long		 code = 0, n = 0;
+	char		*eff = NULL;
+
+	if (rc == CURLE_OK || (rc == CURLE_WRITE_ERROR && p->get &&
+	    p->s.seen > p->s.max))
+		curl_easy_getinfo(p->c, CURLINFO_RESPONSE_CODE, &code);
+	if (!p->get && rc != CURLE_OPERATION_TIMEDOUT &&
+	    rc != CURLE_COULDNT_RESOLVE_HOST &&
+	    rc != CURLE_COULDNT_CONNECT && (code == 0 || code >= 400))
+		return 1;
+	free(l->final);
+	free(l->error);
+	l->final = NULL;
+	l->error = NULL;
+	l->status = code;
+	l->get = p->get;
+	curl_easy_getinfo(p->c, CURLINFO_REDIRECT_COUNT, &n);
+	l->redirects = n;
+	if (n > 0 && curl_easy_getinfo(p->c, CURLINFO_EFFECTIVE_URL, &eff) ==
+	    CURLE_OK && eff != NULL)
+		l->final = xstrdup(eff);
+	if (code == 0)
+		l->error = xstrdup(rc == CURLE_OPERATION_TIMEDOUT ? "timeout" :
+		    p->errbuf[0] != '\0' ? p->errbuf : curl_easy_strerror(rc));
+	return 0;
+}
+
+/* The host part of url (between "://" and the path), as an index. */
+static size_t
+host_of(const char *url, char ***hosts, size_t *hostsz)
+{
+	const char	*h, *e;
+	size_t		 i, len;
+
+	h = strstr(url, "://");
+	h = h == NULL ? url : h + 3;
+	len = strcspn(h, "/?#");
+	for (e = h; e < h + len; e++)
+		if (*e == '@')		/* user info is not the host */
+			h = e + 1;
+	len = strcspn(h, "/?#");
+	for (i = 0; i < *hostsz; i++)
+		if (strlen((*hosts)[i]) == len &&
+		    strncasecmp_ascii_n((*hosts)[i], h, len))
+			return i;
+	*hosts = xreallocarray(*hosts, *hostsz + 1, sizeof(**hosts));
+	(*hosts)[*hostsz] = xstrndup(h, len);
+	return (*hostsz)++;
+}
+
+/*
+ * Check every link of ls[0..n) in parallel, at most per_host
+ * transfers to one host and total at once, each transfer within
+ * timeout seconds.  Transfers are started here as others end rather
+ * than queued inside libcurl, whose time limit would count the wait.
+ * Fills status (0: no answer, error then says why), final (URL after
+ * redirects, or NULL), redirects and get (answered to GET after HEAD
+ * failed).  done (may be NULL) is called as each link finishes.
+ * Returns 0 only if libcurl itself failed (reported).
+ */
+int
+http_check(struct http_link *ls, size_t n, long per_host, long total,
+    long timeout, void (*done)(void *, const struct http_link *),
+    void *arg)
+{
+	CURLM		*m = NULL;
+	CURLMsg		*msg;
+	struct probe	*ps = NULL, *p;
+	char		**hosts = NULL;
+	size_t		 hostsz = 0, *busy = NULL, *hostof = NULL, next = 0,
+			 inflight = 0, i;
+	int		 running = 0, left, rc = 0;
+	CURLMcode	 mc;
+	CURLcode	 res;
+
+	if (n == 0)
+		return 1;
+	if (!init() || (m = curl_multi_init()) == NULL) {
+		diag_sys("libcurl", "cannot start the multi interface");
+		return 0;
+	}
+	if (per_host <= 0)
+		per_host = 2;
+	if (total <= 0)
+		total = 16;
+	if (timeout <= 0)
+		timeout = 20;
+	ps = xcalloc(n, sizeof(*ps));
+	hostof = xcalloc(n, sizeof(*hostof));
+	for (i = 0; i < n; i++) {
+		ps[i].l = &ls[i];
+		hostof[i] = host_of(ls[i].url, &hosts, &hostsz);
+	}
+	busy = xcalloc(hostsz + 1, sizeof(*busy));
+	for (;;) {
+		/* Start what the limits allow, in order. */
+		for (i = next; i < n && inflight < (size_t)total; i++) {
+			if (ps[i].c != NULL || ps[i].get == 2 ||
+			    busy[hostof[i]] >= (size_t)per_host)
+				continue;
+			if (probe_start(&ps[i], timeout) == NULL ||
+			    curl_multi_add_handle(m, ps[i].c) != CURLM_OK) {
+				diag_sys("libcurl", "cannot add a transfer");
+				goto out;
+			}
+			busy[hostof[i]]++;
+			inflight++;
+		}
+		while (next < n && (ps[next].c != NULL || ps[next].get == 2))
+			next++;
+		if (inflight == 0)
+			break;
+		if ((mc = curl_multi_perform(m, &running)) != CURLM_OK) {
+			diag_sys("libcurl", "%s", curl_multi_strerror(mc));
+			goto out;
+		}
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+			    (char **)&p);
+			/* msg is gone once its handle is removed. */
+			res = msg->data.result;
+			curl_multi_remove_handle(m, p->c);
+			if (probe_done(p, res)) {
+				/* GET on the same slot of its host. */
+				curl_easy_cleanup(p->c);
+				p->get = 1;
+				if (probe_start(p, timeout) == NULL ||
+				    curl_multi_add_handle(m, p->c) !=
+				    CURLM_OK) {
+					diag_sys("libcurl", "cannot add a "
+					    "transfer");
+					goto out;
+				}
+				continue;
+			}
+			curl_easy_cleanup(p->c);
+			p->c = NULL;
+			p->get = 2;	/* finished */
+			busy[hostof[p - ps]]--;
+			inflight--;
+			if (done != NULL)
+				done(arg, p->l);
+		}
+		if (inflight > 0 && (mc = curl_multi_poll(m, NULL, 0, 1000,
+		    NULL)) != CURLM_OK) {
+			diag_sys("libcurl", "%s", curl_multi_strerror(mc));
+			goto out;
+		}
+	}
+	rc = 1;
+out:
+	for (i = 0; i < n; i++)
+		if (ps[i].c != NULL) {
+			curl_multi_remove_handle(m, ps[i].c);
+			curl_easy_cleanup(ps[i].c);
+		}
+	for (i = 0; i < hostsz; i++)
+		free(hosts[i]);
+	free(hosts);
+	free(busy);
+	free(hostof);
+	free(ps);
+	curl_multi_cleanup(m);
+	return rc;
+}
