@@ -2,8 +2,10 @@
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
  * Experts by what they can help with.  A person can help with a
- * taxonomy term when the term is in their expertise or on a use case
- * they are a contact for.  The people index groups people under such
+ * taxonomy term when the term (or a narrower one) is in their expertise
+ * or on a use case they are a contact for, and with a technology in a
+ * field when one of their use cases carries both, or one of the two is
+ * their expertise.  The people index groups people under such
  * terms, dimension by dimension; people/experts/ crosses technologies
  * with fields ("find an expert"), each cell listing the people who can
  * help with both.  The person pages themselves are built by render.c.
@@ -13,20 +15,68 @@
 
 #include "extern.h"
 
-/* Can p help with t? */
+/* Does uc carry t, itself or through a narrower term? */
+static int
+carries(const struct usecase *uc, const struct term *t)
+{
+	size_t	 lo = 0, hi = t->ucsz, mid;
+
+	/* t->ucs is in kb->ucs order, narrower terms' use cases included. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->ucs[mid]->pos == uc->pos)
+			return 1;
+		if (t->ucs[mid]->pos < uc->pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Is t, or a term narrower than t, in p's expertise? */
+static int
+expert(const struct person *p, const struct term *t)
+{
+	const struct term *x;
+	size_t	 i;
+
+	for (i = 0; i < p->expertisesz; i++)
+		for (x = p->expertise[i]; x != NULL; x = x->parent)
+			if (x == t)
+				return 1;
+	return 0;
+}
+
+/* Can p help with t: their expertise, or a use case they are a contact for? */
 static int
 knows(const struct person *p, const struct term *t)
 {
-	size_t	 i, j;
+	size_t	 i;
 
-	for (i = 0; i < p->expertisesz; i++)
-		if (p->expertise[i] == t)
-			return 1;
+	if (expert(p, t))
+		return 1;
 	for (i = 0; i < p->ucsz; i++)
-		for (j = 0; j < p->ucs[i]->termsz[t->dim]; j++)
-			if (p->ucs[i]->terms[t->dim][j] == t)
-				return 1;
+		if (carries(p->ucs[i], t))
+			return 1;
 	return 0;
+}
+
+/*
+ * Can p help with t and u together: one of their use cases carries
+ * both, or one is their expertise and they know the other.  Two use
+ * cases of theirs, one with each term, are not enough.
+ */
+static int
+knows_both(const struct person *p, const struct term *t,
+    const struct term *u)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->ucsz; i++)
+		if (carries(p->ucs[i], t) && carries(p->ucs[i], u))
+			return 1;
+	return (expert(p, t) && knows(p, u)) || (expert(p, u) && knows(p, t));
 }
 
 static int
@@ -63,7 +113,7 @@ helpers(struct r *r, struct person **ps, size_t n, const struct term *t,
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		if (knows(ps[i], t) && (u == NULL || knows(ps[i], u)))
+		if (u == NULL ? knows(ps[i], t) : knows_both(ps[i], t, u))
 			val_push(l, render_pref(r, ps[i]));
 	return l;
 }
