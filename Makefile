@@ -10,7 +10,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread
 BUILD	?= .obj
 -include Makefile.local
 
@@ -80,3 +80,5 @@ clean:
 	rm -rf .obj .obj-asan kbgen tests/out
 
 .PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean regen
+bench-search: kbgen
+	@sh tests/bench-search.sh

@@ -437,6 +437,11 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 	phase("render", &t1);
+	if (!render_search(kb, &ro, so)) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
+	phase("search", &t1);
 	if (!site_out_commit(so))
 		goto out;
 	phase("publish", &t1);

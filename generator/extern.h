@@ -604,6 +604,72 @@ char		*ical_hackathon(const struct kb *, const struct hackathon *,
 char		*ical_seminars(const struct kb *, long long stamp);
 /* Is tz a time zone libical knows ("UTC" or an IANA name)? */
 int		 ical_zone_valid(const char *tz);
+/* search.c: the search index (templates/SEARCH.md); only libstemmer user. */
+
+enum search_type {	/* in document order; fragment "y" and facet */
+	SEARCH_USECASE,
+	SEARCH_PERSON,
+	SEARCH_HACKATHON,
+	SEARCH_SEMINAR,
+	SEARCH_PAGE,
+	SEARCH__TYPES
+};
+
+enum search_facet {	/* meta.js facets after "type", in order */
+	SEARCH_TECH,
+	SEARCH_FIELD,
+	SEARCH_TOOL,
+	SEARCH_KIND,	/* use cases: one value */
+	SEARCH_STATUS,	/* use cases: example state, one value */
+	SEARCH__FACETS
+};
+
+/* One document to index; every pointer is borrowed. */
+struct search_doc {
+	enum search_type  type;
+	const char	 *url;	/* relative to the site root */
+	const char	 *title;
+	const char	 *summary;	/* may be NULL */
+	const char	 *language;	/* "en", "it" ...; NULL: English */
+	const char	*const *terms;	/* term names (chips), weight 5 */
+	size_t		  termsz;
+	const char	 *html;	/* rendered body, may be NULL */
+	const char	*const *facets[SEARCH__FACETS];	/* values */
+	size_t		  facetsz[SEARCH__FACETS];
+};
+
+/*
+ * Write the index of docs[0..n) into so as search/meta.js,
+ * search/d/KEY.js, search/p/N.js and search/f/N.js, tokenizing on up
+ * to jobs threads.  The output depends on the documents only, not on
+ * their order in docs nor on jobs.  Returns 0 if a file could not be
+ * written (reported).
+ */
+int		 search_write(const struct search_doc *docs, size_t n,
+		    int jobs, struct site_out *);
+/* Append v to b as a vint; decode one at *p (advanced), 0 if bad. */
+void		 search_vint(struct buf *, uint32_t);
+int		 search_vint_get(const char **p, const char *end,
+		    uint32_t *v);
+/* The folded tokens of text, space-separated (new string; for tests). */
+char		*search_tokens(const char *text);
+/* The Snowball stem of a folded word in lang (new string), NULL if none. */
+char		*search_stem(const char *lang, const char *word);
+
+/* unicode.c: letters, combining marks and search folding. */
+
+int		 uni_letter(uint32_t);
+int		 uni_mark(uint32_t);
+uint32_t	 uni_fold(uint32_t);
+
+/* render.c (continued): the documents of the search index. */
+
+/*
+ * Describe every entry, person, page, hackathon and seminar of kb to
+ * search_write.  Returns 0 on failure (reported).
+ */
+int		 render_search(const struct kb *, const struct render_opts *,
+		    struct site_out *);
 
 /* json.c: the only jansson user. */
 

@@ -2,17 +2,32 @@
 # Install what the tests need beyond tests/deps.sh: the job driver's
 # Python (nbclient, ipykernel, numpy, nbconvert for the benchmark),
 # bubblewrap for the local runner, Slurm and munge for the cluster the
-# tests start.  Used by .ci/run.  Needs root.
+# tests start, Chromium, Node.js and npm for the browser tests of search,
+# and their npm packages (playwright-core, and Pagefind for
+# "make bench-search") in tests/browser/node_modules.  Used by .ci/run.
+# Needs root (for apt).
 set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
-bubblewrap slurm-wlm munge python3-icalendar"
+bubblewrap slurm-wlm munge python3-icalendar chromium"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-echo "kbgen: installing for the tests:$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get -o DPkg::Lock::Timeout=600 update -qq
-apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
+# Node.js may come from elsewhere (NodeSource ships npm inside nodejs):
+# ask apt only for the commands that are missing.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ -n "$missing" ]; then
+	echo "kbgen: installing for the tests:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
+fi
+
+# The browser tests' npm packages, pinned by tests/browser/package-lock.json.
+if [ ! -d "$top/tests/browser/node_modules/playwright-core" ]; then
+	echo "kbgen: installing tests/browser/node_modules (npm ci)"
+	(cd "$top/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -94,7 +94,10 @@ else
 	echo "ok force"
 fi
 
-# (c) Edit one summary: exactly the pages that show it change.
+# (c) Edit one summary: exactly the pages that show it change, and the
+# search index files that hold its words ("graph" less frequent, "message"
+# and "passing" new: their shards, the pack, meta.js's shard list) and
+# its fragment.
 inodes "$TMP/i3"
 sed -i 's/^summary: .*/summary: Message passing on jet constituents./' \
     "$K/content/usecases/jet-gnn.md"
@@ -112,6 +115,12 @@ index.html
 matrix/gnn--high-energy-physics/index.html
 people/ada-rossi/index.html
 people/bruno-verdi/index.html
+search/d/gr.js
+search/d/me.js
+search/d/pa.js
+search/f/0.js
+search/meta.js
+search/p/0.js
 technologies/gnn/index.html
 tools/pytorch/index.html
 usecases/jet-gnn/index.html

@@ -1,0 +1,1561 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * The search index below search/ in the site: the only libstemmer
+ * user.  templates/SEARCH.md is the contract with search.js: file
+ * names, the vint number strings, text folding, tokens, stems, field
+ * weights, positions, dictionary shards, postings packs, fragments and
+ * meta.js with the facets.  The caller (render.c) describes each
+ * document (struct search_doc); this file tokenizes them, builds the
+ * inverted index in memory and hands the files to site.c.  It does
+ * not decide which documents exist nor render any page.
+ *
+ * Speed: documents are tokenized in parallel, in contiguous ranges of
+ * document ids, each range with its own table of forms (open
+ * addressing, no allocation per token) and, per form, its postings
+ * already encoded; the ranges' tables are then merged into one sorted
+ * dictionary, and a form's postings string is the concatenation, in
+ * range order, of its ranges' strings (only the first document id of
+ * each is re-encoded as a delta).  A form is stemmed once, in the
+ * language of most of the documents that contain it.  Packs and
+ * fragments are written in parallel too.  Output depends on the
+ * documents only (not on their order in the caller's array nor on the
+ * number of threads), so an unchanged site rewrites no index file.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "extern.h"
+
+#define W_TITLE		10	/* weights per occurrence, by field */
+#define W_SUMMARY	5
+#define W_TERMS		5
+#define W_HEADING	3
+#define W_BODY		1
+#define GAP		8	/* positions between fields */
+#define MAXPOS		16	/* positions kept per document and form */
+#define MAXTOK		64	/* longer folded tokens are not indexed */
+#define FRAG		32	/* documents per fragment file */
+#define PACK		8192	/* bytes of a postings pack, about */
+#define EXCERPT		600	/* characters of a fragment's "x" */
+#define MAXLANG		8	/* distinct document languages kept apart */
+
+#define MARK_HEAD	'\001'	/* in extracted text: a heading starts */
+#define MARK_BODY	'\002'	/* a heading ends */
+
+static const char vchars[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static const char *const type_keys[SEARCH__TYPES] = { "usecase",
+    "person", "hackathon", "seminar", "page" };
+static const char *const type_labels[SEARCH__TYPES] = { "Use case",
+    "Person", "Hackathon", "Seminar", "Page" };
+static const char *const facet_keys[SEARCH__FACETS] = { "technology",
+    "field", "tool", "kind", "status" };
+static const char *const facet_labels[SEARCH__FACETS] = { "Technology",
+    "Field", "Tool", "Kind", "Example" };
+
+/*
+ * Stop words, folded: English and Italian function words.  Not
+ * indexed, but they take a position.  "ai" and "it" are absent on
+ * purpose (AI, IT).
+ */
+static const char *const stops[] = {
+	"a", "an", "and", "are", "as", "at", "be", "been", "but", "by",
+	"can", "do", "does", "for", "from", "had", "has", "have", "he",
+	"her", "his", "how", "i", "if", "in", "into", "is", "its", "not",
+	"of", "on", "or", "our", "s", "she", "so", "such", "t", "than",
+	"that", "the", "their", "them", "then", "there", "these", "they",
+	"this", "those", "to", "was", "we", "were", "what", "when", "which",
+	"while", "who", "will", "with", "you", "your",
+	"agli", "al", "alla", "alle", "allo", "anche", "che", "chi", "ci",
+	"come", "con", "cui", "d", "da", "dai", "dagli", "dal", "dalla",
+	"dalle", "degli", "dei", "del", "della", "delle", "dello", "di",
+	"e", "ed", "gli", "ha", "hanno", "il", "l", "la", "le", "lo",
+	"ma", "ne", "negli", "nei", "nel", "nella", "nelle", "nello",
+	"o", "per", "piu", "questa", "queste", "questi", "questo",
+	"se", "si", "sono", "su", "sui", "sul", "sulla", "sulle", "tra",
+	"fra", "un", "una", "uno",
+};
+
+/*
+ * Forms, in a table that maps their bytes to dense ids.  Used per
+ * range of documents, for the merged dictionary and for the stop
+ * words.
+ */
+struct tform {
+	uint64_t	 h;
+	uint32_t	 off;	/* into strs, a multiple of 8 */
+	uint32_t	 len;
+	uint32_t	 stop;	/* a stop word */
+	uint32_t	 stamp;	/* range tables: last document + 1 seen */
+	uint32_t	 slot;	/* its dslot in that document */
+	uint32_t	 pad;
+};
+
+struct tab {
+	uint32_t	*slots;	/* form id + 1, 0 when empty */
+	size_t		 slotsz;	/* power of two */
+	struct tform	*f;	/* by id */
+	size_t		 fsz;
+	size_t		 fcap;
+	char		*strs;	/* form bytes, each zero-padded to a
+				   multiple of 8 */
+	size_t		 strsz;
+	size_t		 strcap;
+};
+
+/* One document's occurrences of one form, while tokenizing it. */
+struct dslot {
+	uint32_t	 form;	/* id in the range's table */
+	uint32_t	 weight;
+	uint32_t	 npos;
+	uint32_t	 pos[MAXPOS];
+};
+
+/*
+ * The postings of one form in one range of documents, encoded as in
+ * the packs, except that the first document id is absolute (the
+ * previous range's last id is not known yet).
+ */
+struct fpost {
+	char		*p;	/* owned */
+	uint32_t	 sz, cap;
+	uint32_t	 first;	/* first document id */
+	uint32_t	 last;	/* last document id */
+	uint32_t	 firstsz;	/* bytes of the vint of first */
+	uint32_t	 docs;	/* documents */
+};
+
+/* A contiguous range of documents, tokenized by one thread. */
+struct range {
+	size_t		 lo, hi;	/* document ids [lo, hi) */
+	struct tab	 tab;
+	uint32_t	*ldf;	/* by form x language: document count */
+	size_t		 formcap;	/* ldf / MAXLANG */
+	struct dslot	*ds;	/* the current document's forms */
+	size_t		 dsz, dcap;
+	struct fpost	*fp;	/* by form: its postings, formcap of them */
+	uint32_t	*inv;	/* global form id to range id, or NONE */
+	struct buf	 text;	/* scratch: text extracted from HTML */
+	uint32_t	*map;	/* range form id to global id */
+};
+
+/* The whole build. */
+struct ix {
+	const struct search_doc **docs;	/* by id, borrowed */
+	size_t		 docsz;
+	int		*lang;	/* by id: index in langs */
+	const char	*langs[MAXLANG];
+	size_t		 langsz;
+	struct tab	 stop;	/* the stop words */
+	struct range	*rs;
+	size_t		 rsz;
+	char		**frags;	/* by id: the fragment object, JSON */
+	struct tab	 g;	/* every form */
+	uint32_t	*gldf;	/* by form x language */
+	uint32_t	*df;	/* by form */
+	uint32_t	*sorted;	/* form ids in dictionary order */
+	char		**stems;	/* by form: NULL when equal to it */
+	uint32_t	*pack;	/* by form */
+	size_t		*psz;	/* by form: bytes of its pack member */
+	size_t		*packlo;	/* by pack: first form (sorted index) */
+	size_t		 packsz;
+	struct site_out	*so;
+	int		 ok;
+};
+
+#define NONE	UINT32_MAX
+
+/*
+ * Hash of a form, eight bytes at a time (as util.c's hash64, without
+ * its tail loop): s must be readable, and zero, up to the next multiple
+ * of eight past n.
+ */
+static uint64_t
+whash(const char *s, size_t n)
+{
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL + n, k;
+	size_t		 i;
+
+	for (i = 0; i < n; i += 8) {
+		memcpy(&k, s + i, 8);
+		k *= 0xbf58476d1ce4e5b9ULL;
+		k ^= k >> 31;
+		h = (h ^ k) * 0x94d049bb133111ebULL;
+	}
+	return h ^ (h >> 29);
+}
+
+static void
+tab_init(struct tab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->slotsz = 1024;
+	t->slots = xcalloc(t->slotsz, sizeof(*t->slots));
+}
+
+static void
+tab_free(struct tab *t)
+{
+	free(t->slots);
+	free(t->f);
+	free(t->strs);
+}
+
+static void
+tab_rehash(struct tab *t)
+{
+	size_t	 i, j, mask;
+
+	free(t->slots);
+	t->slotsz *= 2;
+	t->slots = xcalloc(t->slotsz, sizeof(*t->slots));
+	mask = t->slotsz - 1;
+	for (i = 0; i < t->fsz; i++) {
+		for (j = t->f[i].h & mask; t->slots[j] != 0; j = (j + 1) & mask)
+			continue;
+		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Whether a and b, zero-padded to a multiple of 8, hold the same n. */
+static int
+eq8(const char *a, const char *b, size_t n)
+{
+	uint64_t	 x, y;
+	size_t		 i;
+
+	for (i = 0; i < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The id of form s (n bytes, zero-padded to a multiple of 8; hash h),
+ * or -1 when absent; *at is then the free slot for tab_add.  Inline:
+ * it runs once a token.
+ */
+static inline long
+tab_find(const struct tab *t, const char *s, size_t n, uint64_t h,
+    size_t *at)
+{
+	size_t		 j, mask = t->slotsz - 1;
+	uint32_t	 id;
+	const struct tform *f;
+
+	for (j = h & mask; (id = t->slots[j]) != 0; j = (j + 1) & mask) {
+		f = &t->f[id - 1];
+		if (f->h == h && f->len == n && eq8(t->strs + f->off, s, n))
+			return (long)id - 1;
+	}
+	*at = j;
+	return -1;
+}
+
+/* Add form s (as for tab_find) in free slot at; its id. */
+static long
+tab_add(struct tab *t, const char *s, size_t n, uint64_t h, size_t at)
+{
+	struct tform	*f;
+	size_t		 pad;
+
+	if (t->fsz == t->fcap) {
+		t->fcap = t->fcap ? t->fcap * 2 : 256;
+		t->f = xreallocarray(t->f, t->fcap, sizeof(*t->f));
+	}
+	pad = (n + 7) & ~(size_t)7;
+	if (t->strsz + pad > t->strcap) {
+		while (t->strsz + pad > t->strcap)
+			t->strcap = t->strcap ? t->strcap * 2 : 4096;
+		t->strs = xrealloc(t->strs, t->strcap);
+	}
+	memcpy(t->strs + t->strsz, s, pad);
+	f = &t->f[t->fsz];
+	memset(f, 0, sizeof(*f));
+	f->h = h;
+	f->off = (uint32_t)t->strsz;
+	f->len = (uint32_t)n;
+	t->strsz += pad;
+	t->slots[at] = (uint32_t)++t->fsz;
+	if (t->fsz * 2 > t->slotsz)
+		tab_rehash(t);
+	return (long)t->fsz - 1;
+}
+
+/* The id of form s (as for tab_find), added when new. */
+static long
+tab_get(struct tab *t, const char *s, size_t n, uint64_t h, int *added)
+{
+	size_t	 at;
+	long	 id;
+
+	if ((id = tab_find(t, s, n, h, &at)) >= 0)
+		return id;
+	*added = 1;
+	return tab_add(t, s, n, h, at);
+}
+
+/*
+ * Append v as a vint (SEARCH.md): 5-bit groups, most significant
+ * first, each but the last plus 32.
+ */
+void
+search_vint(struct buf *b, uint32_t v)
+{
+	char	*o;
+
+	if (b->sz + 9 > b->cap)
+		buf_grow(b, 8);
+	o = b->data + b->sz;
+	if (v < 32) {
+		o[0] = vchars[v];
+		b->sz += 1;
+	} else if (v < 1024) {
+		o[0] = vchars[32 + (v >> 5)];
+		o[1] = vchars[v & 31];
+		b->sz += 2;
+	} else if (v < 32768) {
+		o[0] = vchars[32 + (v >> 10)];
+		o[1] = vchars[32 + ((v >> 5) & 31)];
+		o[2] = vchars[v & 31];
+		b->sz += 3;
+	} else {
+		char	 g[7];
+		size_t	 n = 0, i;
+
+		do {
+			g[n++] = (char)(v & 31);
+			v >>= 5;
+		} while (v != 0);
+		for (i = 0; i < n; i++)
+			o[i] = vchars[g[n - 1 - i] + (i + 1 < n ? 32 : 0)];
+		b->sz += n;
+	}
+	b->data[b->sz] = '\0';
+}
+
+/* Write v as a vint at o (room for 7 bytes); its length. */
+static size_t
+vput(char *o, uint32_t v)
+{
+	char	 g[7];
+	size_t	 n = 0, i;
+
+	if (v < 32) {
+		o[0] = vchars[v];
+		return 1;
+	}
+	if (v < 1024) {
+		o[0] = vchars[32 + (v >> 5)];
+		o[1] = vchars[v & 31];
+		return 2;
+	}
+	do {
+		g[n++] = (char)(v & 31);
+		v >>= 5;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		o[i] = vchars[g[n - 1 - i] + (i + 1 < n ? 32 : 0)];
+	return n;
+}
+
+/* The length of v as a vint. */
+static size_t
+vlen(uint32_t v)
+{
+	size_t	 n = 1;
+
+	while (v >= 32) {
+		v >>= 5;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Decode one vint at *p (before end) into *v and advance *p.  Returns
+ * 0 on a bad or truncated string.
+ */
+int
+search_vint_get(const char **p, const char *end, uint32_t *v)
+{
+	const char	*q;
+	uint32_t	 x = 0;
+	int		 c;
+
+	while (*p < end) {
+		if ((q = memchr(vchars, **p, 64)) == NULL || **p == '\0')
+			return 0;
+		c = (int)(q - vchars);
+		(*p)++;
+		x = (x << 5) | (uint32_t)(c & 31);
+		if (c < 32) {
+			*v = x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Decode one UTF-8 sequence at s[*i] (valid input: the loader checked
+ * it); *i moves past it.  A stray byte decodes as itself.
+ */
+static uint32_t
+utf8_get(const unsigned char *s, size_t n, size_t *i)
+{
+	uint32_t	 c = s[*i];
+
+	if (c >= 0xf0 && *i + 3 < n) {
+		c = ((c & 7) << 18) | ((s[*i + 1] & 0x3fu) << 12) |
+		    ((s[*i + 2] & 0x3fu) << 6) | (s[*i + 3] & 0x3fu);
+		*i += 4;
+	} else if (c >= 0xe0 && *i + 2 < n) {
+		c = ((c & 15) << 12) | ((s[*i + 1] & 0x3fu) << 6) |
+		    (s[*i + 2] & 0x3fu);
+		*i += 3;
+	} else if (c >= 0xc0 && *i + 1 < n) {
+		c = ((c & 31) << 6) | (s[*i + 1] & 0x3fu);
+		*i += 2;
+	} else
+		(*i)++;
+	return c;
+}
+
+static size_t
+utf8_put(char *o, uint32_t c)
+{
+	if (c < 0x80) {
+		o[0] = (char)c;
+		return 1;
+	} else if (c < 0x800) {
+		o[0] = (char)(0xc0 | (c >> 6));
+		o[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	} else if (c < 0x10000) {
+		o[0] = (char)(0xe0 | (c >> 12));
+		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (c >> 18));
+	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+static int
+ascii_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * By byte: ASCII letters and digits lower-cased, 0 for other ASCII, 1
+ * for the bytes of longer UTF-8 sequences.  Filled by lowtab_init
+ * before any thread starts.
+ */
+static unsigned char lowtab[256];
+
+static void
+lowtab_init(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++)
+		lowtab[c] = c >= 0x80 ? 1 : !ascii_alnum((unsigned char)c) ?
+		    0 : c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) :
+		    (unsigned char)c;
+}
+
+/*
+ * Read the token that starts at s[*i] (a letter or digit) into tok
+ * (folded), moving *i past it.  Returns its length in bytes, or
+ * MAXTOK + 1 when it is longer than MAXTOK (then tok holds a prefix).
+ * tok has room for MAXTOK + 8 bytes; those past the length are zero
+ * up to the next multiple of eight, for whash.
+ */
+static size_t
+token(const unsigned char *s, size_t n, size_t *i, char *tok)
+{
+	uint64_t	*tw = (uint64_t *)(void *)tok, cur = 0;
+	size_t		 len = 0, j, k, m, p = *i, sig = 0;
+	uint32_t	 c;
+	unsigned char	 l = 0;
+	char		 u[4];
+
+	/*
+	 * Bytes gather in cur and go to tok eight at a time: whash and
+	 * eq8 read whole words, and a word read back from byte stores
+	 * would stall the CPU (no store-to-load forwarding).
+	 */
+#define PUTB(b) do {							\
+	cur |= (uint64_t)(unsigned char)(b) << ((len & 7) * 8);		\
+	if ((++len & 7) == 0) {						\
+		if (len <= MAXTOK)					\
+			tw[(len >> 3) - 1] = cur;			\
+		cur = 0;						\
+	}								\
+} while (0)
+	for (;;) {
+		while (p < n && (l = lowtab[s[p]]) > 1) {
+			PUTB(l);
+			p++;
+		}
+		if (p >= n || l == 0)
+			break;
+		j = p;
+		c = utf8_get(s, n, &j);
+		/* Marks are dropped, as NFD then \p{M} removal does. */
+		if (uni_mark(c)) {
+			p = j;
+			continue;
+		}
+		if (!uni_letter(c))
+			break;
+		p = j;
+		k = utf8_put(u, uni_fold(c));
+		for (m = 0; m < k; m++)
+			PUTB(u[m]);
+		/* A capital sigma after a letter: final if the word ends
+		 * here, as JavaScript's toLowerCase() does. */
+		sig = c == 0x3a3 && len > k ? len : 0;
+	}
+#undef PUTB
+	*i = p;
+	if (len > MAXTOK)
+		return MAXTOK + 1;
+	if ((len & 7) != 0)
+		tw[len >> 3] = cur;
+	if (sig == len && len > 0)
+		tok[len - 1] = (char)0x82;	/* U+03C2 */
+	return len;
+}
+
+/*
+ * Whether s[i] starts a token: an ASCII letter or digit or a letter
+ * from U+0080.
+ */
+static int
+token_start(const unsigned char *s, size_t n, size_t i)
+{
+	size_t	 j = i;
+
+	if (s[i] < 0x80)
+		return ascii_alnum(s[i]);
+	return uni_letter(utf8_get(s, n, &j));
+}
+
+/*
+ * See extern.h.
+ */
+char *
+search_tokens(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t		 n = strlen(text), i = 0, len;
+	struct buf	 b = { NULL, 0, 0 };
+	uint64_t	 w[MAXTOK / 8 + 2];
+	char		*tok = (char *)w;
+
+	lowtab_init();
+	while (i < n) {
+		if (!token_start(s, n, i)) {
+			if (s[i] < 0x80)
+				i++;
+			else
+				(void)utf8_get(s, n, &i);
+			continue;
+		}
+		len = token(s, n, &i, tok);
+		if (b.sz > 0)
+			buf_putc(&b, ' ');
+		if (len > MAXTOK)
+			buf_puts(&b, "(long)");
+		else
+			buf_put(&b, tok, len);
+	}
+	buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+/*
+ * See extern.h.
+ */
+char *
+search_stem(const char *lang, const char *word)
+{
+	struct sb_stemmer *st;
+	const sb_symbol	*r;
+	char		*out;
+
+	if ((st = sb_stemmer_new(lang ? lang : "en", "UTF_8")) == NULL &&
+	    (st = sb_stemmer_new("en", "UTF_8")) == NULL)
+		return NULL;
+	r = sb_stemmer_stem(st, (const sb_symbol *)word, (int)strlen(word));
+	out = r ? xstrndup((const char *)r, (size_t)sb_stemmer_length(st)) :
+	    NULL;
+	sb_stemmer_delete(st);
+	return out;
+}
+
+/* Make room for form ids up to n in a range's per-form arrays. */
+static void
+range_forms(struct range *r, size_t n)
+{
+	size_t	 old = r->formcap;
+
+	if (n <= old)
+		return;
+	r->formcap = old ? old : 1024;
+	while (r->formcap < n)
+		r->formcap *= 2;
+	r->ldf = xreallocarray(r->ldf, r->formcap * MAXLANG,
+	    sizeof(*r->ldf));
+	r->fp = xreallocarray(r->fp, r->formcap, sizeof(*r->fp));
+	memset(r->fp + old, 0, (r->formcap - old) * sizeof(*r->fp));
+	memset(r->ldf + old * MAXLANG, 0,
+	    (r->formcap - old) * MAXLANG * sizeof(*r->ldf));
+}
+
+/*
+ * Index the tokens of s[0..n) for document id with weight w; *pos is
+ * the next position.  With marks, MARK_HEAD and MARK_BODY switch the
+ * weight between headings and body.
+ */
+static void
+index_text(const struct ix *x, struct range *r, uint32_t id,
+    const char *text, size_t n, uint32_t w, uint32_t *pos, int marks)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t		 i = 0, len;
+	uint64_t	 tw[MAXTOK / 8 + 2];
+	char		*tok = (char *)tw;
+	struct dslot	*d;
+	struct tform	*ff;
+	uint64_t	 h;
+	size_t		 at;
+	long		 f;
+
+	while (i < n) {
+		if (lowtab[s[i]] == 0) {
+			if (marks && s[i] == MARK_HEAD)
+				w = W_HEADING;
+			else if (marks && s[i] == MARK_BODY)
+				w = W_BODY;
+			i++;
+			continue;
+		}
+		if (s[i] >= 0x80 && !token_start(s, n, i)) {
+			(void)utf8_get(s, n, &i);
+			continue;
+		}
+		len = token(s, n, &i, tok);
+		if (len > MAXTOK) {
+			(*pos)++;
+			continue;
+		}
+		h = whash(tok, len);
+		if ((f = tab_find(&r->tab, tok, len, h, &at)) < 0) {
+			f = tab_add(&r->tab, tok, len, h, at);
+			r->tab.f[f].stop = tab_find(&x->stop, tok, len, h,
+			    &at) >= 0;
+			range_forms(r, (size_t)f + 1);
+		}
+		if (r->tab.f[f].stop) {
+			(*pos)++;
+			continue;
+		}
+		ff = &r->tab.f[f];
+		if (ff->stamp != id + 1) {
+			ff->stamp = id + 1;
+			if (r->dsz == r->dcap) {
+				r->dcap = r->dcap ? r->dcap * 2 : 256;
+				r->ds = xreallocarray(r->ds, r->dcap,
+				    sizeof(*r->ds));
+			}
+			ff->slot = (uint32_t)r->dsz;
+			d = &r->ds[r->dsz++];
+			d->form = (uint32_t)f;
+			d->weight = 0;
+			d->npos = 0;
+		} else
+			d = &r->ds[ff->slot];
+		d->weight += w;
+		if (d->npos < MAXPOS)
+			d->pos[d->npos++] = *pos;
+		(*pos)++;
+	}
+}
+
+/* Whether the tag name t[0..n) is inline (no word break). */
+static int
+inline_tag(const char *t, size_t n)
+{
+	static const char *const tags[] = { "a", "b", "i", "s", "u", "em",
+	    "del", "kbd", "sub", "sup", "abbr", "code", "mark", "span",
+	    "strong" };
+	char		 low[8];
+	size_t		 i;
+
+	if (n > 6)
+		return 0;
+	for (i = 0; i < n; i++)
+		low[i] = (char)(t[i] | 0x20);
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
+		if (tags[i][0] == low[0] && strlen(tags[i]) == n &&
+		    memcmp(tags[i], low, n) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Plain text of HTML into out: tags removed (block tags become
+ * spaces), the common entities decoded, script and style dropped,
+ * headings between MARK_HEAD and MARK_BODY.
+ */
+static void
+html_text(struct buf *out, const char *h)
+{
+	const char	*p = h, *q, *name;
+	size_t		 n;
+	int		 close;
+	unsigned long	 c;
+	char		 u[4], *e;
+
+	while (*p != '\0') {
+		if ((q = strpbrk(p, "<&")) == NULL) {
+			buf_puts(out, p);
+			break;
+		}
+		buf_put(out, p, (size_t)(q - p));
+		p = q;
+		if (*p == '&') {
+			p++;
+			if (*p == '#') {
+				if (p[1] == 'x' || p[1] == 'X')
+					c = strtoul(p + 2, &e, 16);
+				else
+					c = strtoul(p + 1, &e, 10);
+				if (*e == ';' && c > 0 && c < 0x110000) {
+					buf_put(out, u, utf8_put(u,
+					    (uint32_t)c));
+					p = e + 1;
+				} else
+					buf_putc(out, '&');
+			} else if (strncmp(p, "amp;", 4) == 0) {
+				buf_putc(out, '&');
+				p += 4;
+			} else if (strncmp(p, "lt;", 3) == 0) {
+				buf_putc(out, '<');
+				p += 3;
+			} else if (strncmp(p, "gt;", 3) == 0) {
+				buf_putc(out, '>');
+				p += 3;
+			} else if (strncmp(p, "quot;", 5) == 0) {
+				buf_putc(out, '"');
+				p += 5;
+			} else if (strncmp(p, "apos;", 5) == 0) {
+				buf_putc(out, '\'');
+				p += 5;
+			} else if (strncmp(p, "nbsp;", 5) == 0) {
+				buf_putc(out, ' ');
+				p += 5;
+			} else
+				buf_putc(out, '&');
+			continue;
+		}
+		if (p[1] == '!' && p[2] == '-' && p[3] == '-') {
+			q = strstr(p + 4, "-->");
+			p = q ? q + 3 : p + strlen(p);
+			continue;
+		}
+		close = p[1] == '/';
+		name = p + 1 + close;
+		for (n = 0; ascii_alnum((unsigned char)name[n]); n++)
+			continue;
+		/* Skip to the end of the tag, past quoted values. */
+		for (q = name + n; *q != '\0' && *q != '>'; q++)
+			if (*q == '"' || *q == '\'') {
+				const char *z = strchr(q + 1, *q);
+
+				if (z == NULL)
+					break;
+				q = z;
+			}
+		if (n == 0) {
+			buf_putc(out, '<');
+			p++;
+			continue;
+		}
+		p = *q == '>' ? q + 1 : q + strlen(q);
+		if (n == 2 && (name[0] | 0x20) == 'h' && name[1] >= '1' &&
+		    name[1] <= '6') {
+			buf_putc(out, ' ');
+			buf_putc(out, close ? MARK_BODY : MARK_HEAD);
+			buf_putc(out, ' ');
+		} else if (!close && ((n == 6 &&
+		    strncasecmp(name, "script", 6) == 0) || (n == 5 &&
+		    strncasecmp(name, "style", 5) == 0))) {
+			q = strcasestr(p, n == 6 ? "</script" : "</style");
+			p = q ? q : p + strlen(p);
+		} else if (!inline_tag(name, n))
+			buf_putc(out, ' ');
+	}
+}
+
+/* Append s[0..n) as a JSON string (UTF-8 kept, U+2028/9 escaped). */
+static void
+jstr(struct buf *b, const char *s, size_t n)
+{
+	size_t	 i, run = 0;
+	unsigned char c;
+
+	buf_putc(b, '"');
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && !(c == 0xe2 &&
+		    i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] & 0xfe) == 0xa8))
+			continue;
+		buf_put(b, s + run, i - run);
+		if (c == '"' || c == '\\') {
+			buf_putc(b, '\\');
+			buf_putc(b, (char)c);
+		} else if (c == '\n')
+			buf_puts(b, "\\n");
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c == 0xe2) {
+			buf_printf(b, "\\u%04x", (unsigned char)s[i + 2] ==
+			    0xa8 ? 0x2028 : 0x2029);
+			i += 2;
+		} else
+			buf_printf(b, "\\u%04x", c);
+		run = i + 1;
+	}
+	buf_put(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+static void
+jstrz(struct buf *b, const char *s)
+{
+	jstr(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/*
+ * The excerpt of extracted text t as a JSON string: spaces collapsed,
+ * at most EXCERPT characters, cut at a word (then ending in "…").
+ */
+static void
+excerpt(struct buf *b, const char *t, size_t n)
+{
+	char		 x[EXCERPT * 4 + 4];
+	size_t		 i, xsz = 0, cps = 0, cut = 0;
+	int		 sp = 1, full = 0;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)t[i];
+		if (c <= ' ') {
+			sp = 1;
+			continue;
+		}
+		if ((sp && xsz > 0) || (c & 0xc0) != 0x80) {
+			if (cps + 1 + (sp && xsz > 0) >= EXCERPT) {
+				full = 1;
+				break;
+			}
+			if (sp && xsz > 0) {
+				cut = xsz;
+				x[xsz++] = ' ';
+				cps++;
+			}
+			if ((c & 0xc0) != 0x80)
+				cps++;
+		}
+		sp = 0;
+		x[xsz++] = (char)c;
+	}
+	if (full) {
+		/* One word longer than the excerpt is cut where it is. */
+		if (cut > 0)
+			xsz = cut;
+		memcpy(x + xsz, "\xe2\x80\xa6", 3);
+		xsz += 3;
+	}
+	jstr(b, x, xsz);
+}
+
+/* Tokenize documents r->lo..r->hi and write their fragments. */
+static void
+index_range(void *arg, size_t ri)
+{
+	struct ix	*x = arg;
+	struct range	*r = &x->rs[ri];
+	const struct search_doc *d;
+	struct buf	 fr = { NULL, 0, 0 };
+	size_t		 id, i, j;
+	uint32_t	 pos;
+	struct dslot	*s;
+	struct fpost	*fp;
+	char		*o;
+
+	tab_init(&r->tab);
+	for (id = r->lo; id < r->hi; id++) {
+		d = x->docs[id];
+		pos = 0;
+		r->dsz = 0;
+		if (d->title != NULL)
+			index_text(x, r, (uint32_t)id, d->title,
+			    strlen(d->title), W_TITLE, &pos, 0);
+		pos += GAP;
+		if (d->summary != NULL)
+			index_text(x, r, (uint32_t)id, d->summary,
+			    strlen(d->summary), W_SUMMARY, &pos, 0);
+		for (i = 0; i < d->termsz; i++) {
+			/* Words of two terms are never adjacent either. */
+			pos += GAP;
+			index_text(x, r, (uint32_t)id, d->terms[i],
+			    strlen(d->terms[i]), W_TERMS, &pos, 0);
+		}
+		pos += GAP;
+		buf_reset(&r->text);
+		if (d->html != NULL)
+			html_text(&r->text, d->html);
+		index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
+		    "", r->text.sz, W_BODY, &pos, 1);
+
+		/* The document's postings. */
+		for (i = 0; i < r->dsz; i++) {
+			s = &r->ds[i];
+			fp = &r->fp[s->form];
+			/* At most 7 bytes a vint, 3 + MAXPOS of them. */
+			if (fp->sz + 7 * (3 + MAXPOS) > fp->cap) {
+				fp->cap = fp->cap ? fp->cap * 2 : 64;
+				if (fp->cap < 7 * (3 + MAXPOS))
+					fp->cap = 7 * (3 + MAXPOS);
+				fp->p = xrealloc(fp->p, fp->cap);
+			}
+			o = fp->p + fp->sz;
+			if (fp->docs++ == 0) {
+				fp->first = (uint32_t)id;
+				fp->firstsz = (uint32_t)vput(o, (uint32_t)id);
+				o += fp->firstsz;
+			} else
+				o += vput(o, (uint32_t)id - fp->last);
+			fp->last = (uint32_t)id;
+			o += vput(o, s->weight);
+			o += vput(o, s->npos);
+			for (j = 0; j < s->npos; j++)
+				o += vput(o, j == 0 ? s->pos[0] :
+				    s->pos[j] - s->pos[j - 1]);
+			fp->sz = (uint32_t)(o - fp->p);
+			r->ldf[(size_t)s->form * MAXLANG + x->lang[id]]++;
+		}
+
+		/* Its fragment object. */
+		buf_reset(&fr);
+		buf_puts(&fr, "{\"u\":");
+		jstrz(&fr, d->url);
+		buf_puts(&fr, ",\"t\":");
+		jstrz(&fr, d->title);
+		buf_puts(&fr, ",\"y\":");
+		jstrz(&fr, type_keys[d->type]);
+		buf_puts(&fr, ",\"s\":");
+		jstrz(&fr, d->summary);
+		buf_puts(&fr, ",\"m\":[");
+		for (i = 0; i < d->termsz; i++) {
+			if (i > 0)
+				buf_putc(&fr, ',');
+			jstrz(&fr, d->terms[i]);
+		}
+		buf_puts(&fr, "],\"x\":");
+		excerpt(&fr, r->text.data ? r->text.data : "", r->text.sz);
+		buf_putc(&fr, '}');
+		x->frags[id] = buf_steal(&fr);
+	}
+	buf_free(&fr);
+
+}
+
+static const struct ix *sort_ix;	/* for the qsort comparators */
+
+static int
+form_cmp(const void *a, const void *b)
+{
+	const struct tform *fa = &sort_ix->g.f[*(const uint32_t *)a];
+	const struct tform *fb = &sort_ix->g.f[*(const uint32_t *)b];
+	int	 c;
+
+	c = memcmp(sort_ix->g.strs + fa->off, sort_ix->g.strs + fb->off,
+	    fa->len < fb->len ? fa->len : fb->len);
+	if (c != 0)
+		return c;
+	return fa->len < fb->len ? -1 : fa->len > fb->len;
+}
+
+static const char *
+facet1(const struct search_doc *d, int f)
+{
+	return d->facetsz[f] > 0 && d->facets[f][0] != NULL ?
+	    d->facets[f][0] : "";
+}
+
+static int
+doc_cmp(const void *a, const void *b)
+{
+	const struct search_doc *da = *(const struct search_doc *const *)a;
+	const struct search_doc *db = *(const struct search_doc *const *)b;
+	int	 c;
+
+	if (da->type != db->type)
+		return da->type < db->type ? -1 : 1;
+	if ((c = strcmp(facet1(da, SEARCH_STATUS),
+	    facet1(db, SEARCH_STATUS))) != 0)
+		return c;
+	if ((c = strcmp(facet1(da, SEARCH_KIND), facet1(db, SEARCH_KIND))) != 0)
+		return c;
+	return strcmp(da->url ? da->url : "", db->url ? db->url : "");
+}
+
+#define STEMBLK	1024	/* forms stemmed by one call */
+
+/*
+ * Append the postings string of form g (SEARCH.md) to b: its ranges'
+ * strings, each with its first document id made a delta.
+ */
+static void
+postings(const struct ix *x, uint32_t g, struct buf *b)
+{
+	const struct fpost *fp;
+	uint32_t	 prev = 0, l;
+	size_t		 i;
+
+	for (i = 0; i < x->rsz; i++) {
+		if ((l = x->rs[i].inv[g]) == NONE)
+			continue;
+		fp = &x->rs[i].fp[l];
+		if (b->sz + 8 + fp->sz >= b->cap)
+			buf_grow(b, 8 + fp->sz);
+		b->sz += vput(b->data + b->sz, fp->first - prev);
+		memcpy(b->data + b->sz, fp->p + fp->firstsz,
+		    fp->sz - fp->firstsz);
+		b->sz += fp->sz - fp->firstsz;
+		prev = fp->last;
+	}
+	b->data[b->sz] = '\0';
+}
+
+/* The size of form g's member of a pack ("form":"postings"). */
+static size_t
+pack_size(const struct ix *x, uint32_t g)
+{
+	const struct fpost *fp;
+	size_t		 i, n = x->g.f[g].len + 5;
+	uint32_t	 prev = 0, l;
+
+	for (i = 0; i < x->rsz; i++) {
+		if ((l = x->rs[i].inv[g]) == NONE)
+			continue;
+		fp = &x->rs[i].fp[l];
+		n += vlen(fp->first - prev) + fp->sz - fp->firstsz;
+		prev = fp->last;
+	}
+	return n;
+}
+
+/*
+ * Stem block bi of the sorted forms, in the language of most of the
+ * documents that hold each; a stem equal to its form stays NULL.
+ * Snowball stemmers are not thread-safe: each call has its own.
+ */
+static void
+stem_block(void *arg, size_t bi)
+{
+	struct ix	*x = arg;
+	struct sb_stemmer *st[MAXLANG];
+	size_t		 i, lo = bi * STEMBLK, hi = lo + STEMBLK, best, l;
+	const struct tform *f;
+	const sb_symbol	*s;
+	uint32_t	 g;
+	int		 n;
+
+	memset(st, 0, sizeof(st));
+	if (hi > x->g.fsz)
+		hi = x->g.fsz;
+	for (i = lo; i < hi; i++) {
+		g = x->sorted[i];
+		f = &x->g.f[g];
+		for (best = 0, l = 1; l < x->langsz; l++)
+			if (x->gldf[(size_t)g * MAXLANG + l] >
+			    x->gldf[(size_t)g * MAXLANG + best])
+				best = l;
+		if (st[best] == NULL &&
+		    (st[best] = sb_stemmer_new(x->langs[best], "UTF_8")) ==
+		    NULL && (st[best] = sb_stemmer_new("en", "UTF_8")) == NULL)
+			continue;
+		s = sb_stemmer_stem(st[best], (const sb_symbol *)x->g.strs +
+		    f->off, (int)f->len);
+		if (s == NULL)
+			continue;
+		n = sb_stemmer_length(st[best]);
+		if ((size_t)n != f->len || memcmp(s, x->g.strs + f->off,
+		    f->len) != 0)
+			x->stems[g] = xstrndup((const char *)s, (size_t)n);
+	}
+	for (i = lo; i < hi; i++) {
+		g = x->sorted[i];
+		x->psz[g] = pack_size(x, g);
+	}
+	for (l = 0; l < MAXLANG; l++)
+		if (st[l] != NULL)
+			sb_stemmer_delete(st[l]);
+}
+
+/* Write one file "search/NAME.js" calling kbSearch.load(NAME, data). */
+static int
+put_file(struct ix *x, struct site_out *so, const char *name,
+    struct buf *data)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*path;
+	int		 rc;
+
+	buf_grow(&b, data->sz + strlen(name) + 32);
+	buf_puts(&b, "kbSearch.load(\"");
+	buf_puts(&b, name);
+	buf_puts(&b, "\",");
+	buf_put(&b, data->data ? data->data : "", data->sz);
+	buf_puts(&b, ");\n");
+	path = xasprintf("search/%s.js", name);
+	rc = site_out_put(so, path, b.data, b.sz);
+	if (!rc)
+		x->ok = 0;
+	free(path);
+	buf_free(&b);
+	return rc;
+}
+
+/* The shard key of a form (SEARCH.md) into key. */
+static void
+shard_key(const char *s, size_t n, char *key)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t		 i = 0, k = 0, m;
+	uint32_t	 c;
+
+	for (m = 0; m < 2 && i < n; m++) {
+		c = utf8_get(u, n, &i);
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			key[k++] = (char)c;
+		else
+			k += (size_t)sprintf(key + k, "_%x", c);
+	}
+	key[k] = '\0';
+}
+
+/* Write postings pack pi. */
+static void
+write_pack(void *arg, size_t pi)
+{
+	struct ix	*x = arg;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, lo = x->packlo[pi], hi = x->packlo[pi + 1], sz = 0;
+	const struct tform *f;
+	uint32_t	 g;
+	char		*path;
+
+	for (i = lo; i < hi; i++)
+		sz += x->psz[x->sorted[i]] + 1;
+	buf_grow(&b, sz + 64);
+	buf_printf(&b, "kbSearch.load(\"p/%zu\",{", pi);
+	for (i = lo; i < hi; i++) {
+		g = x->sorted[i];
+		f = &x->g.f[g];
+		if (i > lo)
+			buf_putc(&b, ',');
+		/* Forms are letters and digits: nothing to escape. */
+		buf_putc(&b, '"');
+		buf_put(&b, x->g.strs + f->off, f->len);
+		buf_puts(&b, "\":\"");
+		postings(x, g, &b);
+		buf_putc(&b, '"');
+	}
+	buf_puts(&b, "});\n");
+	path = xasprintf("search/p/%zu.js", pi);
+	if (!site_out_put(x->so, path, b.data, b.sz))
+		x->ok = 0;
+	free(path);
+	buf_free(&b);
+}
+
+/* Postings packs and dictionary shards. */
+static void
+write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
+{
+	struct buf	 sh = { NULL, 0, 0 };
+	uint32_t	 g = 0;
+	size_t		 i, cur_sz = 0, npack = 0;
+	const struct tform *f = NULL;
+	char		 key[32], cur[32], name[48];
+
+	/* Packs: forms in dictionary order, cut at about PACK bytes. */
+	x->packlo = xcalloc(x->g.fsz + 2, sizeof(*x->packlo));
+	for (i = 0; i < x->g.fsz; i++) {
+		g = x->sorted[i];
+		if (i > 0 && cur_sz + x->psz[g] + 1 > PACK) {
+			x->packlo[++npack] = i;
+			cur_sz = 0;
+		}
+		cur_sz += x->psz[g] + 1;
+		x->pack[g] = (uint32_t)npack;
+	}
+	x->packlo[++npack] = x->g.fsz;
+	x->packsz = npack;
+	par_for(npack, jobs, write_pack, x);
+
+	/* Shards: forms with the same key are contiguous. */
+	buf_printf(meta, "\"packs\":%zu,\"dict\":[", npack);
+	cur[0] = '\0';
+	for (i = 0; i <= x->g.fsz; i++) {
+		if (i < x->g.fsz) {
+			g = x->sorted[i];
+			f = &x->g.f[g];
+			shard_key(x->g.strs + f->off, f->len, key);
+		}
+		if (i == x->g.fsz || strcmp(key, cur) != 0) {
+			if (cur[0] != '\0') {
+				buf_putc(&sh, ']');
+				snprintf(name, sizeof(name), "d/%s", cur);
+				put_file(x, so, name, &sh);
+			}
+			if (i == x->g.fsz)
+				break;
+			if (cur[0] != '\0')
+				buf_putc(meta, ',');
+			jstrz(meta, key);
+			snprintf(cur, sizeof(cur), "%s", key);
+			buf_reset(&sh);
+			buf_putc(&sh, '[');
+		} else
+			buf_putc(&sh, ',');
+		buf_putc(&sh, '[');
+		jstr(&sh, x->g.strs + f->off, f->len);
+		buf_putc(&sh, ',');
+		jstrz(&sh, x->stems[g]);
+		buf_printf(&sh, ",%u,%u]", x->df[g], x->pack[g]);
+	}
+	buf_puts(meta, "],");
+	buf_free(&sh);
+}
+
+/* A (value, document) pair of a facet. */
+struct fpair {
+	const char	*v;
+	uint32_t	 doc;
+};
+
+static int
+fpair_cmp(const void *a, const void *b)
+{
+	const struct fpair *pa = a, *pb = b;
+	int	 c = pa->v == pb->v ? 0 : strcmp(pa->v, pb->v);
+
+	return c != 0 ? c : pa->doc < pb->doc ? -1 : pa->doc > pb->doc;
+}
+
+/* A facet value: its pairs [lo, hi). */
+struct fval {
+	size_t		 lo, hi;
+	const struct fpair *p;
+};
+
+static int
+fval_cmp(const void *a, const void *b)
+{
+	const struct fval *va = a, *vb = b;
+
+	if (va->hi - va->lo != vb->hi - vb->lo)
+		return va->hi - va->lo > vb->hi - vb->lo ? -1 : 1;
+	return strcmp(va->p[va->lo].v, vb->p[vb->lo].v);
+}
+
+/* The facets of meta.js. */
+static void
+write_facets(struct ix *x, struct buf *m)
+{
+	struct fpair	*p = NULL;
+	struct fval	*v = NULL;
+	size_t		 n, i, j, k, vsz, first;
+	const struct search_doc *d;
+	int		 f, t;
+
+	buf_puts(m, "\"facets\":[{\"key\":\"type\",\"label\":\"Type\","
+	    "\"values\":[");
+	for (first = 1, t = 0; t < SEARCH__TYPES; t++) {
+		for (i = 0; i < x->docsz && (int)(int)x->docs[i]->type != t; i++)
+			continue;
+		if (i == x->docsz)
+			continue;
+		buf_printf(m, "%s\"%s\"", first ? "" : ",", type_labels[t]);
+		first = 0;
+	}
+	buf_puts(m, "],\"ids\":[");
+	for (first = 1, t = 0; t < SEARCH__TYPES; t++) {
+		for (i = 0; i < x->docsz && (int)(int)x->docs[i]->type != t; i++)
+			continue;
+		if (i == x->docsz)
+			continue;
+		buf_puts(m, first ? "\"" : ",\"");
+		first = 0;
+		/* Contiguous: the first id, then steps of one. */
+		for (k = i; i < x->docsz && (int)x->docs[i]->type == t; i++)
+			search_vint(m, i == k ? (uint32_t)i : 1);
+		buf_putc(m, '"');
+	}
+	buf_puts(m, "]}");
+
+	for (f = 0; f < SEARCH__FACETS; f++) {
+		for (n = 0, i = 0; i < x->docsz; i++)
+			n += x->docs[i]->facetsz[f];
+		p = xreallocarray(p, n ? n : 1, sizeof(*p));
+		for (n = 0, i = 0; i < x->docsz; i++) {
+			d = x->docs[i];
+			for (j = 0; j < d->facetsz[f]; j++)
+				if (d->facets[f][j] != NULL) {
+					p[n].v = d->facets[f][j];
+					p[n++].doc = (uint32_t)i;
+				}
+		}
+		qsort(p, n, sizeof(*p), fpair_cmp);
+		/* Values, each with its distinct documents. */
+		v = xreallocarray(v, n ? n : 1, sizeof(*v));
+		for (vsz = 0, i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && strcmp(p[j].v, p[i].v) == 0;
+			    j++)
+				continue;
+			v[vsz].lo = i;
+			v[vsz].hi = j;
+			v[vsz++].p = p;
+		}
+		qsort(v, vsz, sizeof(*v), fval_cmp);
+		buf_printf(m, ",{\"key\":\"%s\",\"label\":\"%s\","
+		    "\"values\":[", facet_keys[f], facet_labels[f]);
+		for (i = 0; i < vsz; i++) {
+			if (i > 0)
+				buf_putc(m, ',');
+			jstrz(m, p[v[i].lo].v);
+		}
+		buf_puts(m, "],\"ids\":[");
+		for (i = 0; i < vsz; i++) {
+			uint32_t prev = 0;
+
+			buf_puts(m, i > 0 ? ",\"" : "\"");
+			for (k = v[i].lo; k < v[i].hi; k++) {
+				/* A value given twice for one document. */
+				if (k > v[i].lo && p[k].doc == prev)
+					continue;
+				search_vint(m, k == v[i].lo ? p[k].doc :
+				    p[k].doc - prev);
+				prev = p[k].doc;
+			}
+			buf_putc(m, '"');
+		}
+		buf_puts(m, "]}");
+	}
+	buf_putc(m, ']');
+	free(p);
+	free(v);
+}
+
+/*
+ * See extern.h.
+ */
+/* Write fragment file fi. */
+static void
+write_frag(void *arg, size_t fi)
+{
+	struct ix	*x = arg;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 j, lo = fi * FRAG, hi = lo + FRAG;
+	char		 name[32];
+
+	if (hi > x->docsz)
+		hi = x->docsz;
+	buf_putc(&b, '[');
+	for (j = lo; j < hi; j++) {
+		if (j > lo)
+			buf_putc(&b, ',');
+		buf_puts(&b, x->frags[j]);
+	}
+	buf_putc(&b, ']');
+	snprintf(name, sizeof(name), "f/%zu", fi);
+	put_file(x, x->so, name, &b);
+	buf_free(&b);
+}
+
+int
+search_write(const struct search_doc *docs, size_t n, int jobs,
+    struct site_out *so)
+{
+	struct ix	 x;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j, l, per, nr, nblk, gcap = 0;
+	struct range	*r;
+	const struct tform *f;
+	long		 g;
+	int		 added;
+	const char	*lang;
+
+	memset(&x, 0, sizeof(x));
+	x.ok = 1;
+	lowtab_init();
+	x.docsz = n;
+	x.docs = xcalloc(n ? n : 1, sizeof(*x.docs));
+	for (i = 0; i < n; i++)
+		x.docs[i] = &docs[i];
+	qsort(x.docs, n, sizeof(*x.docs), doc_cmp);
+
+	/* Languages, in order of first use; English is the default. */
+	x.lang = xcalloc(n ? n : 1, sizeof(*x.lang));
+	x.langs[x.langsz++] = "en";
+	for (i = 0; i < n; i++) {
+		lang = x.docs[i]->language;
+		if (lang == NULL || *lang == '\0')
+			lang = "en";
+		for (l = 0; l < x.langsz && strcmp(x.langs[l], lang) != 0; l++)
+			continue;
+		if (l == x.langsz && x.langsz < MAXLANG)
+			x.langs[x.langsz++] = lang;
+		x.lang[i] = l < x.langsz ? (int)l : 0;
+	}
+
+	tab_init(&x.stop);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		uint64_t w[2] = { 0, 0 };
+
+		memcpy(w, stops[i], strlen(stops[i]));
+		(void)tab_get(&x.stop, (const char *)w, strlen(stops[i]),
+		    whash((const char *)w, strlen(stops[i])), &added);
+	}
+
+	/* Tokenize: a few ranges per thread, for balance. */
+	nr = jobs > 1 ? (size_t)jobs * 2 : 1;
+	if (nr > n)
+		nr = n ? n : 1;
+	x.rsz = nr;
+	x.rs = xcalloc(nr, sizeof(*x.rs));
+	per = (n + nr - 1) / nr;
+	for (i = 0; i < nr; i++) {
+		x.rs[i].lo = i * per < n ? i * per : n;
+		x.rs[i].hi = (i + 1) * per < n ? (i + 1) * per : n;
+	}
+	x.frags = xcalloc(n ? n : 1, sizeof(*x.frags));
+	par_for(nr, jobs, index_range, &x);
+
+	/* Merge the ranges' forms into one dictionary. */
+	tab_init(&x.g);
+	for (i = 0; i < nr; i++) {
+		r = &x.rs[i];
+		r->map = xcalloc(r->tab.fsz ? r->tab.fsz : 1, sizeof(*r->map));
+		for (j = 0; j < r->tab.fsz; j++) {
+			f = &r->tab.f[j];
+			if (f->stop)
+				continue;
+			added = 0;
+			g = tab_get(&x.g, r->tab.strs + f->off, f->len, f->h,
+			    &added);
+			r->map[j] = (uint32_t)g;
+			if (added && x.g.fcap > gcap) {
+				x.gldf = xreallocarray(x.gldf, x.g.fcap,
+				    sizeof(*x.gldf) * MAXLANG);
+				memset(x.gldf + gcap * MAXLANG, 0, (x.g.fcap -
+				    gcap) * sizeof(*x.gldf) * MAXLANG);
+				gcap = x.g.fcap;
+			}
+			for (l = 0; l < MAXLANG; l++)
+				x.gldf[(size_t)g * MAXLANG + l] +=
+				    r->ldf[j * MAXLANG + l];
+		}
+	}
+	x.df = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.df));
+	x.sorted = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.sorted));
+	x.stems = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.stems));
+	x.pack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.pack));
+	x.psz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.psz));
+	x.so = so;
+	for (i = 0; i < nr; i++) {
+		r = &x.rs[i];
+		r->inv = xreallocarray(NULL, x.g.fsz ? x.g.fsz : 1,
+		    sizeof(*r->inv));
+		memset(r->inv, 0xff, (x.g.fsz ? x.g.fsz : 1) *
+		    sizeof(*r->inv));
+		for (j = 0; j < r->tab.fsz; j++)
+			if (!r->tab.f[j].stop)
+				r->inv[r->map[j]] = (uint32_t)j;
+	}
+	for (i = 0; i < x.g.fsz; i++) {
+		x.sorted[i] = (uint32_t)i;
+		for (l = 0; l < MAXLANG; l++)
+			x.df[i] += x.gldf[i * MAXLANG + l];
+	}
+	sort_ix = &x;
+	qsort(x.sorted, x.g.fsz, sizeof(*x.sorted), form_cmp);
+	sort_ix = NULL;
+	nblk = (x.g.fsz + STEMBLK - 1) / STEMBLK;
+	par_for(nblk, jobs, stem_block, &x);
+
+	buf_printf(&b, "{\"v\":1,\"docs\":%zu,\"frag\":%d,", n, FRAG);
+	write_dict(&x, so, &b, jobs);
+	write_facets(&x, &b);
+	buf_putc(&b, '}');
+	put_file(&x, so, "meta", &b);
+
+	/* Fragments. */
+	par_for((n + FRAG - 1) / FRAG, jobs, write_frag, &x);
+	buf_free(&b);
+	for (i = 0; i < nr; i++) {
+		r = &x.rs[i];
+		tab_free(&r->tab);
+		free(r->ldf);
+		free(r->ds);
+		for (j = 0; j < r->formcap; j++)
+			free(r->fp[j].p);
+		free(r->fp);
+		buf_free(&r->text);
+		free(r->map);
+		free(r->inv);
+	}
+	free(x.rs);
+	for (i = 0; i < n; i++)
+		free(x.frags[i]);
+	free(x.frags);
+	for (i = 0; i < x.g.fsz; i++)
+		free(x.stems[i]);
+	free(x.stems);
+	free(x.sorted);
+	free(x.df);
+	free(x.pack);
+	free(x.psz);
+	free(x.packlo);
+	free(x.gldf);
+	tab_free(&x.g);
+	tab_free(&x.stop);
+	free(x.lang);
+	free(x.docs);
+	return x.ok;
+}

@@ -1,0 +1,399 @@
+/*
+ * Browser tests of the search page (templates/assets/search.js) on a built
+ * site, in headless Chromium driven by playwright-core.
+ *
+ * usage: node search.test.js SITE_DIR HTTP_BASE_URL [HOSTILE_SITE_DIR]
+ *
+ * SITE_DIR is a site built from the shipped knowledge base (content/),
+ * HTTP_BASE_URL the same site served over http (http://127.0.0.1:PORT/),
+ * HOSTILE_SITE_DIR the knowledge base with one more use case whose title,
+ * summary and body hold markup (searched for "xyzzyhostile", from file://).
+ * Every check runs twice, over http and from file://.  Prints one
+ * "ok N - description" or "FAIL N - description" line per check and ends
+ * with "N passed, N failed".  Chromium: $CHROMIUM, default /usr/bin/chromium.
+ */
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+
+const site = path.resolve(process.argv[2] || "");
+const httpBase = (process.argv[3] || "").replace(/\/?$/, "/");
+const hostile = process.argv[4] ? path.resolve(process.argv[4]) : null;
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const TIMEOUT = 15000;
+
+let n = 0, passed = 0, failed = 0;
+
+function ok(desc) {
+	n++;
+	passed++;
+	console.log("ok " + n + " - " + desc);
+}
+
+function fail(desc, why) {
+	n++;
+	failed++;
+	console.log("FAIL " + n + " - " + desc);
+	if (why)
+		String(why).split("\n").slice(0, 6).forEach(function (l) {
+			console.log("    " + l);
+		});
+}
+
+function done() {
+	console.log(passed + " passed, " + failed + " failed");
+	process.exit(failed ? 1 : 0);
+}
+
+/* check(desc, async fn): fn throws (or returns a string) to fail. */
+async function check(desc, fn) {
+	try {
+		const r = await fn();
+		if (typeof r === "string")
+			fail(desc, r);
+		else
+			ok(desc);
+	} catch (e) {
+		fail(desc, e && e.message ? e.message : e);
+	}
+}
+
+let chromium;
+try {
+	chromium = require("playwright-core").chromium;
+} catch (e) {
+	fail("playwright-core", "playwright-core is not installed in tests/browser: run tests/deps-test.sh (npm ci in tests/browser)");
+	done();
+}
+if (!fs.existsSync(CHROMIUM)) {
+	fail("chromium", CHROMIUM + " not found: run tests/deps-test.sh (apt-get install chromium)");
+	done();
+}
+if (!fs.existsSync(path.join(site, "search", "index.html"))) {
+	fail("search page", site + "/search/index.html does not exist: is the site built?");
+	done();
+}
+if (!fs.existsSync(path.join(site, "search", "meta.js"))) {
+	fail("search index", site + "/search/meta.js does not exist: kbgen wrote no search index");
+	done();
+}
+
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+	"--no-first-run", "--disable-background-networking",
+	"--disable-component-update", "--disable-sync"];
+
+/* How many times the results were rendered (their data-render). */
+async function renders(page) {
+	return page.evaluate(function () {
+		var l = document.getElementById("kb_search_results");
+		return +(l && l.getAttribute("data-render") || 0);
+	});
+}
+
+/*
+ * Wait until the results show query q, rendered after render number
+ * "after" when given; return the URLs of the results.
+ */
+async function results(page, q, after) {
+	await page.waitForFunction(function (a) {
+		var l = document.getElementById("kb_search_results");
+		return l && l.getAttribute("data-query") === a.q &&
+		    +(l.getAttribute("data-render") || 0) > a.after;
+	}, {q: q, after: after === undefined ? -1 : after}, {timeout: TIMEOUT});
+	return page.$$eval(".search-result-title a", function (as) {
+		return as.map(function (a) {
+			return a.href;
+		});
+	});
+}
+
+/* Type q into the search box, as a reader would, and wait for its results. */
+async function typeQuery(page, q) {
+	const before = await renders(page);
+	await page.fill("#kb_q", "");
+	await page.focus("#kb_q");
+	await page.keyboard.type(q, {delay: 5});
+	return results(page, q, before);
+}
+
+function rel(u) {
+	/* "http://host/usecases/x/index.html" -> "usecases/x/index.html" */
+	const m = /(usecases|people|hackathons|seminars)\/[^/]+\/index\.html$/.exec(u) ||
+	    /[^/]+\/index\.html$/.exec(u);
+	return m ? m[0] : u;
+}
+
+function firstIs(urls, want) {
+	if (!urls.length)
+		return "no results, want " + want + " first";
+	if (rel(urls[0]) !== want)
+		return "first result " + rel(urls[0]) + ", want " + want +
+		    " (results: " + urls.slice(0, 5).map(rel).join(", ") + ")";
+	return undefined;
+}
+
+/* The counts of the facet values shown: {"key=value": count}. */
+async function facetCounts(page) {
+	return page.$$eval("#kb_search_facets input[type=checkbox]", function (bs) {
+		var o = {};
+		bs.forEach(function (b) {
+			var li = b.closest(".facet-term");
+			if (li && li.hidden)
+				return;
+			o[b.name + "=" + b.value] = +li.querySelector(".facet-count").textContent;
+		});
+		return o;
+	});
+}
+
+/* The tests: [query, expected first result, what it shows]. */
+const FIRST = [
+	["inpainting", "usecases/image-inpainting-tutorial/index.html", "a title word"],
+	["Inpaïnting", "usecases/image-inpainting-tutorial/index.html", "an accented variant"],
+	["segmentations", "usecases/lung-segmentation-unet/index.html", "a stemmed variant"],
+	["gaussian mixture", "usecases/lhcb-pid-gaussian-mixture/index.html", "two words"],
+	["smart caching", "usecases/smart-caching/index.html", "two words together"],
+	["Lizzi", "people/francesca-lizzi/index.html", "a person"],
+	["hackathon advanced", "hackathons/third-ml-infn-hackathon-advanced-bari-2022/index.html", "a hackathon"],
+];
+
+async function suite(browser, mode, base) {
+	const ctx = await browser.newContext();
+	const page = await ctx.newPage();
+	const errors = [];
+	page.on("pageerror", function (e) {
+		errors.push(String(e));
+	});
+	const searchURL = base + "search/index.html";
+
+	await check(mode + ": search page loads its index", async function () {
+		await page.goto(searchURL);
+		await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+		const boxes = await page.$$eval("#kb_search_facets input", (b) => b.length);
+		if (!boxes)
+			return "no facet checkboxes";
+	});
+
+	for (const [q, want, what] of FIRST)
+		await check(mode + ": " + what + ": \"" + q + "\" finds " + want + " first",
+		    async function () {
+			return firstIs(await typeQuery(page, q), want);
+		});
+
+	await check(mode + ": results are highlighted (<mark> in the first result)", async function () {
+		await typeQuery(page, "inpainting");
+		const marks = await page.$$eval(".search-result:first-child mark",
+		    (ms) => ms.map((m) => m.textContent));
+		if (!marks.length)
+			return "no <mark> in the first result";
+		if (!marks.every((m) => /inpainting/i.test(m)))
+			return "marked: " + marks.join(", ");
+	});
+
+	await check(mode + ": a word in no page gives no results, no error", async function () {
+		const urls = await typeQuery(page, "zzqqxy");
+		if (urls.length)
+			return "results for zzqqxy: " + urls.join(", ");
+		const t = await page.textContent("#kb_search_count");
+		if (!/no results/i.test(t))
+			return "count says " + JSON.stringify(t);
+	});
+
+	await check(mode + ": the last word is matched as a prefix while typing", async function () {
+		return firstIs(await typeQuery(page, "inpaint"),
+		    "usecases/image-inpainting-tutorial/index.html");
+	});
+
+	await check(mode + ": facet counts follow the query, and a facet narrows the results", async function () {
+		await typeQuery(page, "");
+		const all = await facetCounts(page);
+		const urls = await typeQuery(page, "segmentation");
+		const c1 = await facetCounts(page);
+		if (JSON.stringify(all) === JSON.stringify(c1))
+			return "facet counts did not change with the query";
+		const total = c1["type=Use case"] || 0, people = c1["type=Person"] || 0;
+		if (!total || !people)
+			return "want use cases and people for segmentation: " + JSON.stringify(c1);
+		if (urls.length !== Object.keys(c1).filter((k) => k.startsWith("type="))
+		    .reduce((s, k) => s + c1[k], 0) && urls.length < 10)
+			return "results " + urls.length + " != sum of type counts " + JSON.stringify(c1);
+		let n0 = await renders(page);
+		await page.check('#kb_search_facets input[name="type"][value="Person"]');
+		const after = await results(page, "segmentation", n0);
+		const c2 = await facetCounts(page);
+		if (after.length !== people)
+			return after.length + " results with Type=Person, the facet said " + people;
+		if (!after.every((u) => /people\//.test(u)))
+			return "not all people: " + after.join(", ");
+		/* Counts of the other groups now count people only. */
+		if (JSON.stringify(c1) === JSON.stringify(c2))
+			return "counts did not change after ticking Type=Person";
+		if (!/[?&]type=Person(&|$)/.test(page.url()))
+			return "URL does not keep the facet: " + page.url();
+		n0 = await renders(page);
+		await page.uncheck('#kb_search_facets input[name="type"][value="Person"]');
+		const back = await results(page, "segmentation", n0);
+		if (back.length !== urls.length)
+			return "unticking gives " + back.length + " results, not " + urls.length;
+	});
+
+	await check(mode + ": the query and facets are in the URL, and a shared URL gives the same search", async function () {
+		await page.goto(searchURL);
+		await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+		const first = await typeQuery(page, "gaussian mixture");
+		const n0 = await renders(page);
+		await page.check('#kb_search_facets input[name="type"][value="Use case"]');
+		await results(page, "gaussian mixture", n0);
+		await page.waitForFunction(() => /[?&]q=gaussian(\+|%20)mixture/.test(location.search),
+		    null, {timeout: TIMEOUT});
+		const url = page.url();
+		if (!/type=Use(\+|%20)case/.test(url))
+			return "no facet in " + url;
+		const p2 = await ctx.newPage();
+		await p2.goto(url);
+		const again = await results(p2, "gaussian mixture");
+		const v = await p2.inputValue("#kb_q");
+		const ticked = await p2.isChecked('#kb_search_facets input[name="type"][value="Use case"]');
+		await p2.close();
+		if (v !== "gaussian mixture")
+			return "box holds " + JSON.stringify(v);
+		if (!ticked)
+			return "facet Type=Use case not ticked after reload";
+		if (rel(again[0] || "") !== rel(first[0] || "x"))
+			return "first result " + again[0] + " after reload, was " + first[0];
+		await page.reload();
+		const r3 = await results(page, "gaussian mixture");
+		if (rel(r3[0] || "") !== rel(first[0]))
+			return "reload: first result " + r3[0];
+	});
+
+	await check(mode + ": arrows and Enter open a result with the keyboard", async function () {
+		await page.goto(searchURL);
+		await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+		const urls = await typeQuery(page, "segmentation");
+		if (urls.length < 2)
+			return "fewer than 2 results";
+		await page.keyboard.press("ArrowDown");
+		await page.keyboard.press("ArrowDown");
+		await page.keyboard.press("ArrowUp");
+		await page.keyboard.press("ArrowDown");
+		const focused = await page.evaluate(() => document.activeElement &&
+		    document.activeElement.href);
+		if (rel(focused || "") !== rel(urls[1]))
+			return "focus on " + focused + ", want the second result " + urls[1];
+		await Promise.all([page.waitForURL((u) => rel(String(u)) === rel(urls[1]),
+		    {timeout: TIMEOUT}), page.keyboard.press("Enter")]);
+		await page.goBack();
+		const back = await results(page, "segmentation");
+		if (!back.length)
+			return "no results after going back";
+	});
+
+	await check(mode + ": Enter in the box opens the first result, Escape clears", async function () {
+		await page.goto(searchURL);
+		await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+		await typeQuery(page, "virgo");
+		const n0 = await renders(page);
+		await page.keyboard.press("Escape");
+		await results(page, "", n0);
+		if (await page.inputValue("#kb_q") !== "")
+			return "Escape did not clear the box";
+		const urls = await typeQuery(page, "inpainting");
+		await Promise.all([page.waitForURL((u) => rel(String(u)) === rel(urls[0]),
+		    {timeout: TIMEOUT}), page.keyboard.press("Enter")]);
+	});
+
+	await check(mode + ": \"/\" focuses the box on another page, and its form leads to the results", async function () {
+		await page.goto(base + "catalogue/index.html");
+		await page.click("h1");
+		await page.keyboard.press("/");
+		const id = await page.evaluate(() => document.activeElement && document.activeElement.id);
+		if (id !== "kb_site_q")
+			return "focus on #" + id + ", not the search box";
+		await page.keyboard.type("lung segmentation");
+		await Promise.all([page.waitForURL(/search\/index\.html\?q=lung/, {timeout: TIMEOUT}),
+		    page.keyboard.press("Enter")]);
+		return firstIs(await results(page, "lung segmentation"),
+		    "usecases/lung-segmentation-unet/index.html");
+	});
+
+	await check(mode + ": no script errors", async function () {
+		if (errors.length)
+			return errors.join("\n");
+	});
+	await ctx.close();
+}
+
+async function nojs(browser, base) {
+	await check("no JavaScript: the search page points to the catalogue and term pages", async function () {
+		const ctx = await browser.newContext({javaScriptEnabled: false});
+		const page = await ctx.newPage();
+		await page.goto(base + "search/index.html?q=cnn");
+		const hrefs = await page.$$eval(".search-nojs a", (as) =>
+		    as.filter((a) => a.offsetParent !== null).map((a) => a.getAttribute("href")));
+		await ctx.close();
+		for (const want of ["catalogue/index.html", "technologies/index.html",
+		    "fields/index.html", "tools/index.html"])
+			if (!hrefs.some((h) => h.endsWith(want)))
+				return "no visible link to " + want + " (" + hrefs.join(", ") + ")";
+	});
+}
+
+(async function () {
+	let browser;
+	try {
+		browser = await chromium.launch({executablePath: CHROMIUM,
+		    args: FLAGS, headless: true});
+	} catch (e) {
+		fail("chromium starts", String(e.message || e).split("\n")[0] +
+		    "\n(run tests/deps-test.sh)");
+		done();
+	}
+	try {
+		if (httpBase !== "/")
+			await suite(browser, "http", httpBase);
+		else
+			fail("http", "no HTTP base URL given");
+		await suite(browser, "file", "file://" + site + "/");
+		await nojs(browser, "file://" + site + "/");
+		if (hostile)
+			await check("markup in the index is shown as text, never run", async function () {
+				const ctx = await browser.newContext();
+				const page = await ctx.newPage();
+				const errors = [];
+				page.on("pageerror", (e) => errors.push(String(e)));
+				await page.goto("file://" + hostile + "/search/index.html");
+				await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+				const urls = await typeQuery(page, "xyzzyhostile");
+				const r = await page.evaluate(function () {
+					var l = document.getElementById("kb_search_results");
+					return {pwned: window.kbPwned,
+					    made: l.querySelectorAll("img, script, b").length,
+					    text: l.textContent};
+				});
+				await ctx.close();
+				const first = firstIs(urls, "usecases/zz-hostile/index.html");
+				if (first)
+					return first;
+				if (r.pwned !== undefined)
+					return "markup ran: window.kbPwned = " + r.pwned;
+				if (r.made)
+					return r.made + " elements made from index text";
+				if (r.text.indexOf("<img src=x") < 0 || r.text.indexOf("<b>bold</b>") < 0)
+					return "the markup is not shown as text: " + r.text.slice(0, 300);
+				if (errors.length)
+					return errors.join("\n");
+			});
+		await check("search.js writes no HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)", async function () {
+			const js = fs.readFileSync(path.join(site, "assets", "search.js"), "utf8");
+			const m = js.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/g);
+			if (m)
+				return "found: " + m.join(", ");
+		});
+	} catch (e) {
+		fail("browser tests", e && e.stack ? e.stack : e);
+	}
+	await browser.close();
+	done();
+})();

@@ -1,0 +1,326 @@
+#!/bin/sh
+# The search index (templates/SEARCH.md), end to end.
+#
+# Builds tests/fixtures/kb with an Italian use case and a seminar added,
+# and the shipped content/, then reads the index back with node: every
+# file is a kbSearch.load call whose data parses, meta.js lists shards,
+# packs and fragments that exist, every postings string decodes to
+# increasing ids below "docs" with as many documents as the form's df,
+# and the facets' ids are valid.  Then queries, answered the way
+# SEARCH.md says search.js does (exact form, same stem, stem prefix):
+# a known word ranks the expected use case first, an accented query
+# word finds its unaccented form, Italian forms carry Italian stems and
+# an Italian word that is not in the index finds its stem.  Last, a
+# rebuild with nothing changed (--force, and a touched file) rewrites
+# no index file (same inodes).
+KBGEN=${KBGEN:-$PWD/kbgen}
+FIX=$PWD/tests/fixtures/kb
+CONTENT=$PWD/content
+NODE=/usr/bin/node
+: "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
+export TZ LC_ALL SOURCE_DATE_EPOCH
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+K=$TMP/kb
+S=$K/site
+
+if [ ! -x "$NODE" ]; then
+	echo "FAIL node: $NODE not found"
+	exit 1
+fi
+
+cp -r "$FIX" "$K"
+rm -rf "$S" "$K/.kbgen"
+cat >"$K/content/usecases/reti-neurali.md" <<'EOF'
+---
+title: Reti neurali per la qualità dell'aria
+summary: Una rete neurale stima la qualità dell'aria in città.
+technologies: [CNN]
+fields: [Medical Physics]
+tools: [Keras]
+kind: application
+contacts: [ada-rossi]
+language: it
+---
+Le reti convoluzionali analizzano le immagini delle centraline.
+
+Ærøskøbing, Straße, ΟΔΟΣ, Ĳssel, Ŀlívia, Łódź, Ørsted, Şişli, Ḥadīth, Ἀθῆναι, Москва.
+EOF
+mkdir -p "$K/content/seminars"
+cat >"$K/content/seminars/2024.yaml" <<'EOF'
+- date: 2024-03-05
+  title: Message passing on detector hits
+  speakers: [ada-rossi]
+  abstract: Tracking with message-passing networks.
+  technologies: [GNN]
+EOF
+
+if ! "$KBGEN" -C "$K" build >"$TMP/b1.out" 2>&1; then
+	echo "FAIL build: the fixture does not build"
+	sed 's/^/    /' "$TMP/b1.out"
+	exit 1
+fi
+echo "ok build"
+
+# The reader: node q.js SITE check | node q.js SITE query WORDS...
+cat >"$TMP/q.js" <<'EOF'
+const fs = require("fs"), path = require("path");
+const dir = path.join(process.argv[2], "search"), store = {};
+globalThis.kbSearch = { load: (n, d) => { store[n] = d; } };
+function need(n) {
+	if (!(n in store)) {
+		const f = path.join(dir, n + ".js");
+		store[n] = null;
+		if (fs.existsSync(f)) {
+			const text = fs.readFileSync(f, "utf8");
+			if (!text.startsWith("kbSearch.load(" + JSON.stringify(n) + ","))
+				throw new Error(n + ": not a kbSearch.load call");
+			(new Function(text))();
+			if (store[n] === null)
+				throw new Error(n + ": loaded nothing");
+		}
+	}
+	return store[n];
+}
+const V = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+function vints(s) {
+	const out = [];
+	let x = 0;
+	for (const c of s) {
+		const v = V.indexOf(c);
+		if (v < 0) throw new Error("bad vint character " + c);
+		x = x * 32 + (v & 31);
+		if (v < 32) { out.push(x); x = 0; }
+	}
+	if (x !== 0) throw new Error("truncated vint");
+	return out;
+}
+function ids(s) {
+	let id = 0;
+	return vints(s).map((d, i) => (id = i ? id + d : d));
+}
+function postings(form, pack) {
+	const p = need("p/" + pack), a = vints(p[form]), res = [];
+	let i = 0, doc = 0;
+	while (i < a.length) {
+		doc += a[i++];
+		const w = a[i++], n = a[i++], pos = [];
+		let q = 0;
+		for (let k = 0; k < n; k++) { q = k ? q + a[i++] : a[i++]; pos.push(q); }
+		if (i > a.length) throw new Error(form + ": truncated postings");
+		res.push({ doc, w, pos });
+	}
+	return res;
+}
+const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+const words = (s) => fold(s).match(/[\p{L}0-9]+/gu) || [];
+const key = (f) => [...f].slice(0, 2).map((c) => /[a-z0-9]/.test(c) ? c :
+    "_" + c.codePointAt(0).toString(16)).join("");
+const meta = need("meta");
+const stemOf = (e) => e[1] || e[0];
+
+function check() {
+	const bad = [];
+	if (meta.v !== 1) bad.push("meta.v");
+	const nf = Math.ceil(meta.docs / meta.frag);
+	for (let i = 0; i < nf; i++) {
+		const f = need("f/" + i);
+		if (!f || f.length !== Math.min(meta.frag, meta.docs - i * meta.frag))
+			bad.push("fragment " + i);
+		else for (const d of f)
+			if (typeof d.u !== "string" || typeof d.t !== "string" ||
+			    !["usecase", "person", "hackathon", "seminar", "page"].includes(d.y) ||
+			    typeof d.s !== "string" || !Array.isArray(d.m) ||
+			    typeof d.x !== "string" || [...d.x].length > 600)
+				bad.push("fragment " + i + ": " + JSON.stringify(d).slice(0, 80));
+	}
+	if (need("f/" + nf) !== null) bad.push("extra fragment " + nf);
+	for (let p = 0; p < meta.packs; p++)
+		if (!need("p/" + p)) bad.push("pack " + p + " missing");
+	let forms = 0, prev = "";
+	for (const k of meta.dict) {
+		const sh = need("d/" + k);
+		if (!sh || !sh.length) { bad.push("shard " + k); continue; }
+		for (const e of sh) {
+			forms++;
+			if (key(e[0]) !== k) bad.push(e[0] + " in shard " + k);
+			if (!(e[0] > prev)) bad.push(e[0] + " out of order");
+			prev = e[0];
+			if (e[1] === e[0]) bad.push(e[0] + ": stem equal to form");
+			const ps = postings(e[0], e[3]);
+			if (ps.length !== e[2]) bad.push(e[0] + ": df " + e[2] + " but " + ps.length);
+			let last = -1;
+			for (const p of ps) {
+				if (p.doc <= last || p.doc >= meta.docs) bad.push(e[0] + ": doc " + p.doc);
+				if (p.w < 1 || p.pos.length < 1 || p.pos.length > 16) bad.push(e[0] + ": posting");
+				last = p.doc;
+			}
+		}
+	}
+	let inPacks = 0;
+	for (let p = 0; p < meta.packs; p++) inPacks += Object.keys(need("p/" + p)).length;
+	if (inPacks !== forms) bad.push("packs hold " + inPacks + " forms, shards " + forms);
+	for (const f of meta.facets) {
+		if (f.values.length !== f.ids.length) bad.push("facet " + f.key);
+		for (const s of f.ids) {
+			const l = ids(s);
+			if (l.some((x, i) => x >= meta.docs || (i && x <= l[i - 1])))
+				bad.push("facet " + f.key + " ids");
+		}
+	}
+	if (meta.facets.map((f) => f.key).join() !== "type,technology,field,tool,kind,status")
+		bad.push("facet keys");
+	console.log(bad.length ? "BAD " + bad.slice(0, 10).join("; ") :
+	    "GOOD " + meta.docs + " docs, " + forms + " forms, " + meta.packs + " packs");
+}
+
+function search(q) {
+	const score = new Map(), hits = new Map();
+	for (const w of words(q)) {
+		const sh = need("d/" + key(w)) || [], ent = sh.find((e) => e[0] === w);
+		let m = [];
+		if (ent)
+			m = sh.filter((e) => stemOf(e) === stemOf(ent)).map((e) => [e, e === ent ? 1 : 0.6]);
+		else {
+			let best = null;
+			for (const e of sh) {
+				const st = stemOf(e);
+				if (st.length >= 4 && w.startsWith(st) && w.length - st.length <= 6 &&
+				    (!best || st.length > best.length)) best = st;
+			}
+			if (best) m = sh.filter((e) => stemOf(e) === best).map((e) => [e, 0.6]);
+		}
+		const per = new Map();
+		for (const [e, f] of m) {
+			const idf = Math.log(1 + meta.docs / e[2]);
+			for (const p of postings(e[0], e[3]))
+				per.set(p.doc, Math.max(per.get(p.doc) || 0, f * p.w * idf));
+		}
+		for (const [d, s] of per) {
+			score.set(d, (score.get(d) || 0) + s);
+			hits.set(d, (hits.get(d) || 0) + 1);
+		}
+	}
+	return [...score.keys()].sort((a, b) => hits.get(b) - hits.get(a) ||
+	    score.get(b) - score.get(a) || a - b).map((id) =>
+	    need("f/" + Math.floor(id / meta.frag))[id % meta.frag].u);
+}
+
+if (process.argv[3] === "check") check();
+else if (process.argv[3] === "missing") {
+	const miss = words(process.argv.slice(4).join(" ")).filter((w) =>
+	    !(need("d/" + key(w)) || []).some((e) => e[0] === w));
+	console.log(miss.join(" ") || "(none)");
+}
+else if (process.argv[3] === "entry") {
+	const w = process.argv[4], sh = need("d/" + key(w)) || [];
+	console.log(JSON.stringify(sh.find((e) => e[0] === w) || null));
+} else console.log(search(process.argv.slice(4).join(" ")).join(" ") || "(none)");
+EOF
+
+# check NAME SITE: the whole index reads back.
+check() {
+	out=$("$NODE" "$TMP/q.js" "$2" check 2>&1)
+	case $out in
+	GOOD*)	echo "ok $1 ($out)" ;;
+	*)	echo "FAIL $1"; echo "$out" | head -12 | sed 's/^/    /' ;;
+	esac
+}
+# first NAME SITE URL QUERY...: URL is the best result of QUERY.
+first() {
+	name=$1 site=$2 want=$3
+	shift 3
+	got=$("$NODE" "$TMP/q.js" "$site" query "$@" 2>&1)
+	case $got in
+	"$want"|"$want "*) echo "ok $name" ;;
+	*)	echo "FAIL $name: \"$*\" gives: $got"
+		echo "    want first: $want" ;;
+	esac
+}
+# entry NAME SITE FORM WANT: the shard entry of FORM, as JSON, is WANT.
+entry() {
+	got=$("$NODE" "$TMP/q.js" "$2" entry "$3" 2>&1)
+	if [ "$got" = "$4" ]; then
+		echo "ok $1"
+	else
+		echo "FAIL $1: $3 gives $got, want $4"
+	fi
+}
+
+check "fixture index reads back" "$S"
+n=$("$NODE" -e 'globalThis.kbSearch={load:(n,d)=>console.log(d.docs)};
+    require(process.argv[1])' "$S/search/meta.js" 2>&1)
+# 4 use cases, 2 people, 1 page, 1 seminar (the draft is left out).
+if [ "$n" = 8 ]; then echo "ok fixture documents"; else echo "FAIL fixture documents: $n, want 8"; fi
+first "known word ranks its use case first" "$S" \
+    usecases/breast-density/index.html density
+first "two words, both in one use case" "$S" \
+    usecases/jet-gnn/index.html jet constituents
+first "person by name" "$S" people/ada-rossi/index.html Ada Rossi
+first "seminar with its anchor" "$S" \
+    "seminars/index.html#2024-03-05-message-passing-on-detector-hits" \
+    detector hits
+entry "accented forms are folded in the index" "$S" qualita \
+    '["qualita","qual",1,0]'
+entry "no accented form in the index" "$S" "qualità" null
+first "accented query word finds the folded form" "$S" \
+    usecases/reti-neurali/index.html "Qualità"
+entry "Italian document: Italian stem (reti)" "$S" reti \
+    '["reti","ret",1,0]'
+entry "Italian document: Italian stem (rete)" "$S" rete \
+    '["rete","ret",1,0]'
+entry "English document: English stem" "$S" networks \
+    '["networks","network",2,0]'
+mixed="Ærøskøbing, Straße, ΟΔΟΣ, Ĳssel, Ŀlívia, Łódź, Ørsted, Şişli, Ḥadīth, Ἀθῆναι, Москва."
+got=$("$NODE" "$TMP/q.js" "$S" missing "$mixed" 2>&1)
+if [ "$got" = "(none)" ]; then
+	echo "ok every word, folded as search.js does, is in the index"
+else
+	echo "FAIL folding differs from search.js: not in the index: $got"
+fi
+first "Italian word not in the index, by its stem" "$S" \
+    usecases/reti-neurali/index.html analizzare
+first "Italian form by its stem's other form" "$S" \
+    usecases/reti-neurali/index.html convoluzionale
+
+# The shipped knowledge base.
+C=$TMP/content
+mkdir -p "$C"
+cp -r "$CONTENT" "$C/content"
+if "$KBGEN" -q -C "$C" build 2>"$TMP/c.err"; then
+	echo "ok content builds"
+	check "content index reads back" "$C/site"
+	first "content: BondMachine" "$C/site" \
+	    usecases/bondmachine-fpga/index.html BondMachine FPGA
+else
+	echo "FAIL content builds"
+	sed 's/^/    /' "$TMP/c.err" | head -20
+fi
+
+# Nothing changed: --force renders everything and rewrites no index
+# file; a touched source neither.
+inodes() {
+	(cd "$S/search" && find . -type f -printf '%i %s %p\n' | sort -k3) >"$1"
+}
+inodes "$TMP/i1"
+"$KBGEN" -C "$K" build --force >"$TMP/b2.out" 2>&1
+inodes "$TMP/i2"
+if cmp -s "$TMP/i1" "$TMP/i2"; then
+	echo "ok unchanged rebuild keeps every index file"
+else
+	echo "FAIL unchanged rebuild rewrote index files"
+	diff "$TMP/i1" "$TMP/i2" | head -10 | sed 's/^/    /'
+fi
+touch "$K/content/usecases/jet-gnn.md"
+"$KBGEN" -C "$K" build >"$TMP/b3.out" 2>&1
+inodes "$TMP/i3"
+if cmp -s "$TMP/i1" "$TMP/i3"; then
+	echo "ok touched source keeps every index file"
+else
+	echo "FAIL touched source rewrote index files"
+	diff "$TMP/i1" "$TMP/i3" | head -10 | sed 's/^/    /'
+fi
+# An edit changes the index.
+echo "Zebrafish appear here." >>"$K/content/usecases/jet-gnn.md"
+"$KBGEN" -C "$K" build >"$TMP/b4.out" 2>&1
+first "an edit is searchable" "$S" usecases/jet-gnn/index.html zebrafish

@@ -1,0 +1,352 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Unit tests for search.c and unicode.c: tokens and folding (accents,
+ * case, marks, apostrophes, Greek), Snowball stems in English and
+ * Italian, vint encoding and decoding, and an index written with
+ * search_write into a temporary site, then read back: meta.js, a
+ * dictionary shard, a postings pack (documents, weights, positions)
+ * and a fragment.  Works in a temporary folder that it removes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+#include "harness.h"
+
+static void
+tok(const char *in, const char *want, const char *name)
+{
+	char	*got = search_tokens(in);
+
+	EQS(got, want, name);
+	free(got);
+}
+
+static void
+stem(const char *lang, const char *w, const char *want)
+{
+	char	*got = search_stem(lang, w), name[128];
+
+	snprintf(name, sizeof(name), "stem %s %s", lang, w);
+	EQS(got, want, name);
+	free(got);
+}
+
+static char *
+vint_str(uint32_t v)
+{
+	struct buf	 b = { NULL, 0, 0 };
+
+	search_vint(&b, v);
+	buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+/*
+ * Read search/NAME.js below site and parse its data: the file must be
+ * kbSearch.load("NAME", JSON);\n.  NULL when it is not.
+ */
+static struct val *
+load(const char *site, const char *name)
+{
+	char		*path, *text = NULL, *head;
+	size_t		 sz, hsz;
+	struct val	*v = NULL;
+
+	path = xasprintf("%s/search/%s.js", site, name);
+	head = xasprintf("kbSearch.load(\"%s\",", name);
+	hsz = strlen(head);
+	if (access(path, R_OK) == 0 && file_read(path, &text, &sz) &&
+	    sz > hsz + 3 &&
+	    strncmp(text, head, hsz) == 0 &&
+	    strcmp(text + sz - 3, ");\n") == 0)
+		v = json_parse(text + hsz, sz - hsz - 3);
+	free(text);
+	free(head);
+	free(path);
+	return v;
+}
+
+/* The shard entry [form, stem, df, pack] of form, or NULL. */
+static const struct val *
+dict_entry(const struct val *shard, const char *form)
+{
+	size_t	 i;
+
+	for (i = 0; shard != NULL && i < shard->kidsz; i++)
+		if (shard->kids[i]->kidsz == 4 &&
+		    strcmp(shard->kids[i]->kids[0]->str, form) == 0)
+			return shard->kids[i];
+	return NULL;
+}
+
+/*
+ * Decode a postings string into "doc:weight:pos,pos;..." (absolute
+ * ids and positions), or "(bad)".
+ */
+static char *
+postings(const char *s)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*p = s, *end = s + strlen(s);
+	uint32_t	 doc = 0, d, w, n, pos, x, i;
+
+	while (p < end) {
+		if (!search_vint_get(&p, end, &d) ||
+		    !search_vint_get(&p, end, &w) ||
+		    !search_vint_get(&p, end, &n)) {
+			buf_free(&b);
+			return xstrdup("(bad)");
+		}
+		doc += d;
+		buf_printf(&b, "%s%u:%u:", b.sz ? ";" : "", doc, w);
+		for (pos = 0, i = 0; i < n; i++) {
+			if (!search_vint_get(&p, end, &x)) {
+				buf_free(&b);
+				return xstrdup("(bad)");
+			}
+			pos = i == 0 ? x : pos + x;
+			buf_printf(&b, "%s%u", i ? "," : "", pos);
+		}
+	}
+	buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+static void
+test_index(void)
+{
+	char		 tmpl[] = "/tmp/t_search.XXXXXX", *site = NULL, *s;
+	struct site_out	*so;
+	struct search_doc d[3];
+	const char	*ta[] = { "GNN", "High Energy Physics" };
+	const char	*kind[] = { "tutorial" }, *status[] = { "passing" };
+	const char	*tech[] = { "GNN" };
+	struct val	*meta = NULL, *sh = NULL, *pk = NULL, *fr = NULL;
+	const struct val *e, *f;
+	char		 name[32];
+
+	if (mkdtemp(tmpl) == NULL) {
+		OK(0, "mkdtemp");
+		return;
+	}
+	site = xasprintf("%s/site", tmpl);
+	memset(d, 0, sizeof(d));
+	/* Given out of order: ids go by type (use case, person, page). */
+	d[0].type = SEARCH_PAGE;
+	d[0].url = "reti/index.html";
+	d[0].title = "Reti neurali";
+	d[0].language = "it";
+	d[0].html = "<p>Le reti neurali analizzano i dati.</p>";
+	d[1].type = SEARCH_USECASE;
+	d[1].url = "usecases/jets/index.html";
+	d[1].title = "Neural networks for jets";
+	d[1].summary = "Graph networks";
+	d[1].terms = ta;
+	d[1].termsz = 2;
+	d[1].html = "<h2 id=\"m\">Method</h2>\n<p>We train <em>net</em>works "
+	    "&amp; more.</p><script>var hidden;</script>";
+	d[1].facets[SEARCH_TECH] = tech;
+	d[1].facetsz[SEARCH_TECH] = 1;
+	d[1].facets[SEARCH_KIND] = kind;
+	d[1].facetsz[SEARCH_KIND] = 1;
+	d[1].facets[SEARCH_STATUS] = status;
+	d[1].facetsz[SEARCH_STATUS] = 1;
+	d[2].type = SEARCH_PERSON;
+	d[2].url = "people/ada/index.html";
+	d[2].title = "Ada";
+	d[2].html = "<p>Networks, networks.</p>";
+
+	so = site_out_new(site, NULL, 0);
+	OK(so != NULL, "index: site_out_new");
+	if (so == NULL)
+		goto out;
+	OK(search_write(d, 3, 2, so), "index: search_write");
+	OK(site_out_commit(so), "index: commit");
+	site_out_free(so);
+
+	meta = load(site, "meta");
+	OK(meta != NULL, "index: meta.js parses");
+	OK(meta != NULL && val_get(meta, "docs") != NULL &&
+	    val_get(meta, "docs")->num == 3, "index: meta docs");
+	f = meta ? val_get(meta, "facets") : NULL;
+	OK(f != NULL && f->kidsz == 6 && strcmp(val_get_str(f->kids[0],
+	    "key"), "type") == 0, "index: six facets, type first");
+	if (f != NULL && f->kidsz == 6) {
+		const struct val *v = val_get(f->kids[0], "values");
+		const struct val *ids = val_get(f->kids[0], "ids");
+
+		OK(v && v->kidsz == 3 && strcmp(v->kids[0]->str,
+		    "Use case") == 0 && strcmp(v->kids[2]->str, "Page") == 0,
+		    "index: type values");
+		OK(ids && ids->kidsz == 3 && strcmp(ids->kids[1]->str,
+		    "B") == 0, "index: type ids");
+		v = val_get(f->kids[1], "values");
+		OK(v && v->kidsz == 1 && strcmp(v->kids[0]->str, "GNN") == 0 &&
+		    strcmp(val_get(f->kids[1], "ids")->kids[0]->str, "A") == 0,
+		    "index: technology facet");
+		OK(strcmp(val_get_str(f->kids[5], "key"), "status") == 0 &&
+		    strcmp(val_get(f->kids[5], "values")->kids[0]->str,
+		    "passing") == 0, "index: status facet");
+	}
+
+	/* "networks": the use case (0) and the person (1). */
+	sh = load(site, "d/ne");
+	OK(sh != NULL, "index: shard d/ne parses");
+	e = dict_entry(sh, "networks");
+	OK(e != NULL, "index: networks in d/ne");
+	if (e != NULL) {
+		EQS(e->kids[1]->str, "network", "index: stem of networks");
+		OK(e->kids[2]->num == 2, "index: df of networks");
+		snprintf(name, sizeof(name), "p/%d", (int)e->kids[3]->num);
+		pk = load(site, name);
+		OK(pk != NULL, "index: pack parses");
+		s = postings(val_get_str(pk, "networks"));
+		/* Title 10 + summary 5 + body 1; positions: title 1,
+		 * summary 12 + 1, body at 42 after two terms. */
+		EQS(s, "0:16:1,13,45;1:2:17,18", "index: postings of networks");
+		free(s);
+		s = postings(val_get_str(pk, "neural"));
+		EQS(s, "0:10:0", "index: postings of neural (en)");
+		free(s);
+	}
+	val_free(sh);
+	sh = load(site, "d/me");
+	e = dict_entry(sh, "method");
+	OK(e != NULL, "index: heading word indexed");
+	val_free(pk);
+	pk = NULL;
+	if (e != NULL) {
+		snprintf(name, sizeof(name), "p/%d", (int)e->kids[3]->num);
+		pk = load(site, name);
+		s = postings(pk ? val_get_str(pk, "method") : "");
+		EQS(s, "0:3:42", "index: heading weight 3");
+		free(s);
+	}
+	val_free(sh);
+	sh = load(site, "d/re");
+	e = dict_entry(sh, "reti");
+	OK(e != NULL && strcmp(e->kids[1]->str, "ret") == 0,
+	    "index: Italian stem of reti");
+	val_free(sh);
+	sh = load(site, "d/we");
+	OK(sh == NULL, "index: stop word we not indexed");
+	val_free(sh);
+	sh = load(site, "d/hi");
+	OK(dict_entry(sh, "hidden") == NULL, "index: script text dropped");
+	val_free(sh);
+
+	fr = load(site, "f/0");
+	sh = load(site, "f/1");
+	OK(sh == NULL, "index: no fragment past the documents");
+	val_free(sh);
+	OK(fr != NULL && fr->kidsz == 3, "index: fragment of 3 documents");
+	if (fr != NULL && fr->kidsz == 3) {
+		EQS(val_get_str(fr->kids[0], "u"), "usecases/jets/index.html",
+		    "index: fragment url");
+		EQS(val_get_str(fr->kids[0], "y"), "usecase",
+		    "index: fragment type");
+		EQS(val_get_str(fr->kids[0], "x"), "Method We train networks "
+		    "& more.", "index: fragment text");
+		OK(val_get(fr->kids[0], "m")->kidsz == 2,
+		    "index: fragment chips");
+		EQS(val_get_str(fr->kids[2], "u"), "reti/index.html",
+		    "index: page last");
+	}
+	/* No documents at all: an empty index that still loads. */
+	val_free(meta);
+	meta = NULL;
+	if ((so = site_out_new(site, NULL, 0)) != NULL) {
+		OK(search_write(NULL, 0, 2, so) && site_out_commit(so),
+		    "empty index: written");
+		site_out_free(so);
+		meta = load(site, "meta");
+		OK(meta != NULL && val_get(meta, "docs")->num == 0 &&
+		    val_get(meta, "packs")->num == 1, "empty index: meta");
+	}
+out:
+	val_free(meta);
+	val_free(pk);
+	val_free(fr);
+	rmtree(tmpl);
+	free(site);
+}
+
+int
+main(void)
+{
+	char		*s;
+	const char	*p, *end;
+	uint32_t	 v, vals[] = { 0, 1, 31, 32, 33, 1023, 1024, 32767,
+	    32768, 1048575, 1048576, 4294967295U };
+	size_t		 i;
+	int		 good;
+
+	tok("Hello, World", "hello world", "tokens: ASCII, case");
+	tok("l'analisi dell'U-Net", "l analisi dell u net",
+	    "tokens: apostrophes and hyphens split");
+	tok("È già così: Ça va, naïve ÉCOLE", "e gia cosi ca va naive ecole",
+	    "tokens: Latin-1 folding");
+	tok("Łódź Ŕ œuvre ĳ Ş", "łodz r œuvre ĳ s",
+	    "tokens: Latin Extended-A folding");
+	tok("e\xcc\x81te\xcc\x81", "ete", "tokens: combining marks dropped");
+	tok("ΑΒΓ αβγ Ωmega", "αβγ αβγ ωmega", "tokens: Greek");
+	tok("ΟΔΟΣ ΣΑ Σ οδοσ", "οδος σα σ οδοσ",
+	    "tokens: final sigma as toLowerCase()");
+	tok("3D x2 π≈3.14 — end…", "3d x2 π 3 14 end",
+	    "tokens: digits, symbols split");
+	tok("", "", "tokens: empty");
+
+	stem("en", "networks", "network");
+	stem("en", "running", "run");
+	stem("it", "reti", "ret");
+	stem("it", "rete", "ret");
+	stem("it", "analisi", "analis");
+	stem("italian", "neurali", "neural");
+
+	s = vint_str(0);
+	EQS(s, "A", "vint 0");
+	free(s);
+	s = vint_str(31);
+	EQS(s, "f", "vint 31");
+	free(s);
+	s = vint_str(32);
+	EQS(s, "hA", "vint 32");
+	free(s);
+	s = vint_str(1023);
+	EQS(s, "_f", "vint 1023");
+	free(s);
+	s = vint_str(1024);
+	EQS(s, "hgA", "vint 1024");
+	free(s);
+	good = 1;
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		s = vint_str(vals[i]);
+		p = s;
+		end = s + strlen(s);
+		if (!search_vint_get(&p, end, &v) || v != vals[i] || p != end)
+			good = 0;
+		free(s);
+	}
+	OK(good, "vint round trip");
+	p = "h";
+	OK(!search_vint_get(&p, p + 1, &v), "vint truncated");
+	p = "*";
+	OK(!search_vint_get(&p, p + 1, &v), "vint bad character");
+
+	OK(uni_letter(0xe9) && uni_letter(0x3b1) && !uni_letter(0x2014) &&
+	    !uni_letter(0xd7), "unicode letters");
+	OK(uni_mark(0x301) && !uni_mark(0x61), "unicode marks");
+	OK(uni_fold(0xc9) == 'e' && uni_fold(0x130) == 'i' &&
+	    uni_fold(0x3a9) == 0x3c9 && uni_fold(0x1ebf) == 'e',
+	    "unicode fold");
+
+	test_index();
+	DONE();
+}
