@@ -729,8 +729,17 @@ inline_tag(const char *t, size_t n)
 static void
 html_text(struct buf *out, const char *h)
 {
+	static const struct {
+		const char	*name;	/* after the '&' */
+		size_t		 len;
+		char		 c;
+	} ents[] = {
+		{ "amp;", 4, '&' }, { "lt;", 3, '<' }, { "gt;", 3, '>' },
+		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
+		{ "nbsp;", 5, ' ' }, { NULL, 0, 0 },
+	};
 	const char	*p = h, *q, *name;
-	size_t		 n;
+	size_t		 n, k;
 	int		 close;
 	unsigned long	 c;
 	char		 u[4], *e;
@@ -755,26 +764,16 @@ html_text(struct buf *out, const char *h)
 					p = e + 1;
 				} else
 					buf_putc(out, '&');
-			} else if (strncmp(p, "amp;", 4) == 0) {
-				buf_putc(out, '&');
-				p += 4;
-			} else if (strncmp(p, "lt;", 3) == 0) {
-				buf_putc(out, '<');
-				p += 3;
-			} else if (strncmp(p, "gt;", 3) == 0) {
-				buf_putc(out, '>');
-				p += 3;
-			} else if (strncmp(p, "quot;", 5) == 0) {
-				buf_putc(out, '"');
-				p += 5;
-			} else if (strncmp(p, "apos;", 5) == 0) {
-				buf_putc(out, '\'');
-				p += 5;
-			} else if (strncmp(p, "nbsp;", 5) == 0) {
-				buf_putc(out, ' ');
-				p += 5;
-			} else
-				buf_putc(out, '&');
+			} else {
+				for (k = 0; ents[k].name != NULL; k++)
+					if (strncmp(p, ents[k].name,
+					    ents[k].len) == 0)
+						break;
+				buf_putc(out, ents[k].name != NULL ?
+				    ents[k].c : '&');
+				if (ents[k].name != NULL)
+					p += ents[k].len;
+			}
 			continue;
 		}
 		if (p[1] == '!' && p[2] == '-' && p[3] == '-') {
