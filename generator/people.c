@@ -15,68 +15,92 @@
 
 #include "extern.h"
 
-/* Does uc carry t, itself or through a narrower term? */
-static int
-carries(const struct usecase *uc, const struct term *t)
-{
-	size_t	 lo = 0, hi = t->ucsz, mid;
+/*
+ * What one person can help with, by term position in each dimension:
+ * expert (the term or a narrower one is in their expertise), knows
+ * (expert, or the term or a narrower one is on a use case they are a
+ * contact for), and pair (technology x field: one of their use cases
+ * carries both).  Filled by skill_fill for one person at a time.
+ */
+struct skill {
+	unsigned char	*expert[DIM__MAX];
+	unsigned char	*knows[DIM__MAX];
+	unsigned char	*pair;	/* [tech pos * number of fields + field pos] */
+	size_t		 nt[DIM__MAX];
+};
 
-	/* t->ucs is in kb->ucs order, narrower terms' use cases included. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->ucs[mid]->pos == uc->pos)
-			return 1;
-		if (t->ucs[mid]->pos < uc->pos)
-			lo = mid + 1;
-		else
-			hi = mid;
+static void
+skill_init(struct skill *s, const struct kb *kb)
+{
+	int	 d;
+
+	for (d = 0; d < DIM__MAX; d++) {
+		s->nt[d] = kb->tax.termsz[d];
+		s->expert[d] = xcalloc(s->nt[d] + 1, 1);
+		s->knows[d] = xcalloc(s->nt[d] + 1, 1);
 	}
-	return 0;
+	s->pair = xcalloc(s->nt[DIM_TECH] * s->nt[DIM_FIELD] + 1, 1);
 }
 
-/* Is t, or a term narrower than t, in p's expertise? */
-static int
-expert(const struct person *p, const struct term *t)
+static void
+skill_free(struct skill *s)
 {
-	const struct term *x;
-	size_t	 i;
+	int	 d;
 
+	for (d = 0; d < DIM__MAX; d++) {
+		free(s->expert[d]);
+		free(s->knows[d]);
+	}
+	free(s->pair);
+}
+
+static void
+skill_fill(struct skill *s, const struct person *p)
+{
+	const struct term *x, *t, *f;
+	const struct usecase *uc;
+	size_t	 i, j, k, nf = s->nt[DIM_FIELD];
+	int	 d;
+
+	for (d = 0; d < DIM__MAX; d++) {
+		memset(s->expert[d], 0, s->nt[d]);
+		memset(s->knows[d], 0, s->nt[d]);
+	}
+	memset(s->pair, 0, s->nt[DIM_TECH] * nf);
 	for (i = 0; i < p->expertisesz; i++)
 		for (x = p->expertise[i]; x != NULL; x = x->parent)
-			if (x == t)
-				return 1;
-	return 0;
-}
-
-/* Can p help with t: their expertise, or a use case they are a contact for? */
-static int
-knows(const struct person *p, const struct term *t)
-{
-	size_t	 i;
-
-	if (expert(p, t))
-		return 1;
-	for (i = 0; i < p->ucsz; i++)
-		if (carries(p->ucs[i], t))
-			return 1;
-	return 0;
+			s->expert[x->dim][x->pos] = s->knows[x->dim][x->pos] = 1;
+	for (i = 0; i < p->ucsz; i++) {
+		uc = p->ucs[i];
+		for (d = 0; d < DIM__MAX; d++)
+			for (j = 0; j < uc->termsz[d]; j++)
+				for (x = uc->terms[d][j]; x != NULL;
+				    x = x->parent)
+					s->knows[d][x->pos] = 1;
+		for (j = 0; j < uc->termsz[DIM_TECH]; j++)
+			for (t = uc->terms[DIM_TECH][j]; t != NULL;
+			    t = t->parent)
+				for (k = 0; k < uc->termsz[DIM_FIELD]; k++)
+					for (f = uc->terms[DIM_FIELD][k];
+					    f != NULL; f = f->parent)
+						s->pair[t->pos * nf + f->pos] = 1;
+	}
 }
 
 /*
- * Can p help with t and u together: one of their use cases carries
- * both, or one is their expertise and they know the other.  Two use
- * cases of theirs, one with each term, are not enough.
+ * Can the person of s help with technology t in field f: one of their
+ * use cases carries both, or one is their expertise and they know the
+ * other.  Two use cases of theirs, one with each term, are not enough.
  */
 static int
-knows_both(const struct person *p, const struct term *t,
-    const struct term *u)
+knows_both(const struct skill *s, size_t t, size_t f)
 {
-	size_t	 i;
+	const unsigned char *et = s->expert[DIM_TECH], *kt = s->knows[DIM_TECH];
+	const unsigned char *ef = s->expert[DIM_FIELD];
+	const unsigned char *kf = s->knows[DIM_FIELD];
 
-	for (i = 0; i < p->ucsz; i++)
-		if (carries(p->ucs[i], t) && carries(p->ucs[i], u))
-			return 1;
-	return (expert(p, t) && knows(p, u)) || (expert(p, u) && knows(p, t));
+	return s->pair[t * s->nt[DIM_FIELD] + f] || (et[t] && kf[f]) ||
+	    (ef[f] && kt[t]);
 }
 
 static int
@@ -104,20 +128,6 @@ by_name(const struct kb *kb)
 	return ps;
 }
 
-/* The people who can help with t (and with u, when not NULL). */
-static struct val *
-helpers(struct r *r, struct person **ps, size_t n, const struct term *t,
-    const struct term *u)
-{
-	struct val	*l = val_list();
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		if (u == NULL ? knows(ps[i], t) : knows_both(ps[i], t, u))
-			val_push(l, render_pref(r, ps[i]));
-	return l;
-}
-
 /*
  * See extern.h.  groups: [{key, label, terms: [{term, people}]}], only
  * terms someone can help with.
@@ -127,10 +137,26 @@ people_groups(struct r *r, struct val *ctx)
 {
 	const struct kb	*kb = render_kb(r);
 	struct person	**ps = by_name(kb);
-	struct val	*gs, *g, *ts, *t, *l;
-	size_t		 i;
+	struct val	*gs, *g, *ts, *t, **lists[DIM__MAX];
+	struct skill	 sk;
+	size_t		 i, k;
 	int		 d;
 
+	/* One pass over the people, in name order, fills every list. */
+	skill_init(&sk, kb);
+	for (d = 0; d < DIM__MAX; d++)
+		lists[d] = xcalloc(kb->tax.termsz[d] + 1, sizeof(**lists));
+	for (k = 0; k < kb->peoplesz; k++) {
+		skill_fill(&sk, ps[k]);
+		for (d = 0; d < DIM__MAX; d++)
+			for (i = 0; i < kb->tax.termsz[d]; i++) {
+				if (!sk.knows[d][i])
+					continue;
+				if (lists[d][i] == NULL)
+					lists[d][i] = val_list();
+				val_push(lists[d][i], render_pref(r, ps[k]));
+			}
+	}
 	gs = val_set(ctx, "groups", val_list());
 	for (d = 0; d < DIM__MAX; d++) {
 		g = val_map();
@@ -138,23 +164,21 @@ people_groups(struct r *r, struct val *ctx)
 		val_set_str(g, "label", dim_labels[d]);
 		ts = val_set(g, "terms", val_list());
 		for (i = 0; i < kb->tax.termsz[d]; i++) {
-			l = helpers(r, ps, kb->peoplesz, kb->tax.terms[d][i],
-			    NULL);
-			if (l->kidsz == 0) {
-				val_free(l);
+			if (lists[d][i] == NULL)
 				continue;
-			}
 			t = val_push(ts, val_map());
 			val_set(t, "term", render_term(r,
 			    kb->tax.terms[d][i]));
-			val_set(t, "people", l);
+			val_set(t, "people", lists[d][i]);
 		}
 		if (ts->kidsz > 0)
 			val_push(gs, g);
 		else
 			val_free(g);
+		free(lists[d]);
 	}
 	val_set(ctx, "has_groups", val_bool(gs->kidsz > 0));
+	skill_free(&sk);
 	free(ps);
 }
 
@@ -167,43 +191,71 @@ people_experts(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
 	struct person	**ps = by_name(kb);
-	struct term	**techs, **fields;
-	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *l, *cols;
-	size_t		 i, j, nt = 0, nf = 0, k;
+	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols, **cell;
+	struct skill	 sk;
+	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];
+	size_t		 nff = kb->tax.termsz[DIM_FIELD];
+	unsigned char	*tused, *fused;
+	int		 any_t = 0, any_f = 0;
 
-	techs = xcalloc(kb->tax.termsz[DIM_TECH] + 1, sizeof(*techs));
-	fields = xcalloc(kb->tax.termsz[DIM_FIELD] + 1, sizeof(*fields));
-	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++)
-		for (k = 0; k < kb->peoplesz; k++)
-			if (knows(ps[k], kb->tax.terms[DIM_TECH][i])) {
-				techs[nt++] = kb->tax.terms[DIM_TECH][i];
-				break;
+	/* One pass over the people, in name order, fills every cell. */
+	skill_init(&sk, kb);
+	cell = xcalloc(ntt * nff + 1, sizeof(*cell));
+	tused = xcalloc(ntt + 1, 1);
+	fused = xcalloc(nff + 1, 1);
+	for (k = 0; k < kb->peoplesz; k++) {
+		skill_fill(&sk, ps[k]);
+		for (i = 0; i < ntt; i++)
+			tused[i] |= sk.knows[DIM_TECH][i];
+		for (j = 0; j < nff; j++)
+			fused[j] |= sk.knows[DIM_FIELD][j];
+		for (i = 0; i < ntt; i++) {
+			if (!sk.knows[DIM_TECH][i])
+				continue;
+			for (j = 0; j < nff; j++) {
+				if (!knows_both(&sk, i, j))
+					continue;
+				if (cell[i * nff + j] == NULL)
+					cell[i * nff + j] = val_list();
+				val_push(cell[i * nff + j],
+				    render_pref(r, ps[k]));
 			}
-	for (i = 0; i < kb->tax.termsz[DIM_FIELD]; i++)
-		for (k = 0; k < kb->peoplesz; k++)
-			if (knows(ps[k], kb->tax.terms[DIM_FIELD][i])) {
-				fields[nf++] = kb->tax.terms[DIM_FIELD][i];
-				break;
-			}
-	cols = val_set(ctx, "cols", val_list());
-	for (j = 0; j < nf; j++)
-		val_push(cols, render_term(r, fields[j]));
-	rows = val_set(ctx, "rows", val_list());
-	for (i = 0; i < nt; i++) {
-		row = val_push(rows, val_map());
-		val_set(row, "term", render_term(r, techs[i]));
-		cells = val_set(row, "cells", val_list());
-		for (j = 0; j < nf; j++) {
-			c = val_push(cells, val_map());
-			l = val_set(c, "people", helpers(r, ps, kb->peoplesz,
-			    techs[i], fields[j]));
-			val_set(c, "empty", val_bool(l->kidsz == 0));
-			val_set(c, "field", render_term(r, fields[j]));
 		}
 	}
-	val_set(ctx, "has_rows", val_bool(nt > 0 && nf > 0));
-	free(techs);
-	free(fields);
+	/* Keep only technologies and fields someone knows. */
+	cols = val_set(ctx, "cols", val_list());
+	for (j = 0; j < nff; j++)
+		if (fused[j]) {
+			val_push(cols, render_term(r, kb->tax.terms[DIM_FIELD][j]));
+			any_f = 1;
+		}
+	rows = val_set(ctx, "rows", val_list());
+	for (i = 0; i < ntt; i++) {
+		if (!tused[i])
+			continue;
+		any_t = 1;
+		row = val_push(rows, val_map());
+		val_set(row, "term", render_term(r, kb->tax.terms[DIM_TECH][i]));
+		cells = val_set(row, "cells", val_list());
+		for (j = 0; j < nff; j++) {
+			if (!fused[j])
+				continue;
+			c = val_push(cells, val_map());
+			val_set(c, "empty", val_bool(cell[i * nff + j] == NULL));
+			val_set(c, "people", cell[i * nff + j] != NULL ?
+			    cell[i * nff + j] : val_list());
+			cell[i * nff + j] = NULL;
+			val_set(c, "field", render_term(r,
+			    kb->tax.terms[DIM_FIELD][j]));
+		}
+	}
+	val_set(ctx, "has_rows", val_bool(any_t && any_f));
+	for (i = 0; i < ntt * nff; i++)
+		val_free(cell[i]);
+	free(cell);
+	free(tused);
+	free(fused);
+	skill_free(&sk);
 	free(ps);
 	return render_emit(r, "experts", "people/experts/index.html", 2,
 	    "people", "Find an expert", "People who can help, by machine-"
