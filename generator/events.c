@@ -195,41 +195,6 @@ sem_val(struct r *r, const struct val *s)
 	return v;
 }
 
-static void
-xml_text(struct buf *b, const char *s)
-{
-	buf_html(b, s, strlen(s));
-}
-
-/* An absolute URL under base_url, or the path relative to feed's folder. */
-static void
-feed_url(struct buf *b, const char *base, const char *path,
-    const char *rel)
-{
-	if (base != NULL) {
-		xml_text(b, base);
-		xml_text(b, path);
-	} else
-		xml_text(b, rel);
-}
-
-/* Atom ids are absolute IRIs: under base_url, else a URN. */
-static void
-feed_id(struct buf *b, const struct kb *kb, const char *base,
-    const char *path)
-{
-	char	*site;
-
-	if (base != NULL) {
-		feed_url(b, base, path, path);
-		return;
-	}
-	site = slugify(kb->site.title);
-	buf_printf(b, "urn:kbgen:%s:", site);
-	xml_text(b, path);
-	free(site);
-}
-
 /*
  * seminars/feed.xml: every seminar, newest first.  Dates stand for
  * "updated": a seminar's record changes rarely after it is announced,
@@ -242,53 +207,45 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 	const char	*base = render_base(r), *d;
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*v;
-	char		*a, *path;
+	char		*a, *path, *when;
 	size_t		 i, k;
 	int		 rc;
 
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-	xml_text(&b, kb->site.title);
-	buf_puts(&b, ": seminars</title>\n  <id>");
-	feed_id(&b, kb, base, "seminars/feed.xml");
-	buf_puts(&b, "</id>\n  <link rel=\"self\" href=\"");
-	feed_url(&b, base, "seminars/feed.xml", "feed.xml");
-	buf_puts(&b, "\"/>\n  <link href=\"");
-	feed_url(&b, base, "seminars/index.html", "index.html");
 	d = n > 0 ? val_get_str(ss[n - 1], "date") : NULL;
-	buf_printf(&b, "\"/>\n  <updated>%sT00:00:00Z</updated>\n"
-	    "  <generator>kbgen</generator>\n", d ? d : "1970-01-01");
+	when = xasprintf("%sT00:00:00Z", d ? d : "1970-01-01");
+	atom_head(&b, kb, base, "seminars/feed.xml", "seminars",
+	    "seminars/index.html", when);
+	free(when);
 	for (k = n; k > 0; k--) {
+		struct atom_entry e;
+		const struct val *sp;
+		const char	**who;
+
 		v = sem_val(r, ss[k - 1]);
 		a = ev_seminar_anchor(ss[k - 1]);
 		path = xasprintf("seminars/index.html#%s", a);
-		buf_puts(&b, "  <entry>\n    <title>");
-		xml_text(&b, val_get_str(v, "title") ? val_get_str(v,
-		    "title") : "");
-		buf_puts(&b, "</title>\n    <id>");
-		feed_id(&b, kb, base, path);
-		buf_puts(&b, "</id>\n    <link href=\"");
-		feed_url(&b, base, path, path + strlen("seminars/"));
-		buf_printf(&b, "\"/>\n    <updated>%sT00:00:00Z</updated>\n",
-		    val_get_str(v, "date"));
-		for (i = 0; i < val_get(v, "speakers")->kidsz; i++) {
-			buf_puts(&b, "    <author><name>");
-			xml_text(&b, val_get_str(val_get(v, "speakers")->
-			    kids[i], "name"));
-			buf_puts(&b, "</name></author>\n");
-		}
-		if (val_get_str(v, "abstract") != NULL) {
-			/* Escaped HTML, as Atom's type="html" wants. */
-			buf_puts(&b, "    <summary type=\"html\">");
-			xml_text(&b, val_get_str(v, "abstract"));
-			buf_puts(&b, "</summary>\n");
-		}
-		buf_puts(&b, "  </entry>\n");
+		when = xasprintf("%sT00:00:00Z", val_get_str(v, "date"));
+		sp = val_get(v, "speakers");
+		who = xcalloc(sp->kidsz + 1, sizeof(*who));
+		for (i = 0; i < sp->kidsz; i++)
+			who[i] = val_get_str(sp->kids[i], "name");
+		memset(&e, 0, sizeof(e));
+		e.title = val_get_str(v, "title") ? val_get_str(v, "title") :
+		    "";
+		e.path = path;
+		e.updated = when;
+		e.authors = who;
+		e.authorsz = sp->kidsz;
+		e.summary = val_get_str(v, "abstract");
+		e.html = 1;
+		atom_entry(&b, kb, base, "seminars/feed.xml", &e);
+		free(who);
+		free(when);
 		free(path);
 		free(a);
 		val_free(v);
 	}
-	buf_puts(&b, "</feed>\n");
+	atom_tail(&b);
 	rc = render_put(r, "seminars/feed.xml", b.data, b.sz);
 	buf_free(&b);
 	return rc;

@@ -671,6 +671,31 @@ uint32_t	 uni_fold(uint32_t);
 int		 render_search(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
+/* atom.c: Atom feeds (feed.xml, status/feed.xml, seminars/feed.xml). */
+
+struct atom_entry {
+	const char	 *title;	/* text */
+	const char	 *path;	/* the entry's page, below the site root */
+	const char	 *id;	/* what names the entry, NULL for path */
+	const char	 *updated;	/* RFC 3339 */
+	const char	**authors;	/* names, borrowed; may be NULL */
+	size_t		  authorsz;
+	const char	 *summary;	/* may be NULL */
+	int		  html;	/* summary is HTML */
+};
+
+/*
+ * Start the feed at path feed (below the site root) of the site of kb,
+ * whose base_url is base (ending in '/', or NULL), titled "SITE: title",
+ * about page (may be NULL), last updated at updated (RFC 3339).
+ */
+void		 atom_head(struct buf *, const struct kb *, const char *base,
+		    const char *feed, const char *title, const char *page,
+		    const char *updated);
+void		 atom_entry(struct buf *, const struct kb *, const char *base,
+		    const char *feed, const struct atom_entry *);
+void		 atom_tail(struct buf *);
+
 /* json.c: the only jansson user. */
 
 char		*json_get_str(const char *, size_t, const char *);

@@ -2105,26 +2105,6 @@ abs_url(struct buf *b, const struct kb *kb, const char *path)
 }
 
 /*
- * An Atom id must be an absolute IRI: the page's URL under base_url,
- * or, without one, a URN naming the page within the site.
- */
-static void
-feed_id(struct buf *b, const struct kb *kb, const char *path)
-{
-	char	*site;
-
-	if (kb->site.base_url != NULL) {
-		abs_url(b, kb, path);
-		return;
-	}
-	site = slugify(kb->site.title);
-	buf_printf(b, "urn:kbgen:%s:", site);
-	xml_text(b, path);
-	free(site);
-}
-
-
-/*
  * status/feed.xml: an Atom feed of regressions (an example that passed
  * before and fails now), newest first, so people can subscribe.
  */
@@ -2136,7 +2116,7 @@ write_regressions(struct r *r)
 	const struct val **regs = NULL;
 	const struct usecase **who = NULL;
 	size_t		 i, j, n = 0, k;
-	char		*url, *id;
+	char		*url, *id, *title;
 	int		 rc;
 
 	for (i = 0; i < kb->ucsz; i++)
@@ -2165,38 +2145,32 @@ write_regressions(struct r *r)
 			regs[k - 1] = t;
 			who[k - 1] = u;
 		}
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-	xml_text(&b, kb->site.title);
-	buf_puts(&b, ": examples that stopped working</title>\n  <id>");
-	feed_id(&b, kb, "status/feed.xml");
-	buf_printf(&b, "</id>\n  <updated>%s</updated>\n",
+	atom_head(&b, kb, r->base, "status/feed.xml",
+	    "examples that stopped working", "status/index.html",
 	    n > 0 && val_get_str(regs[0], "date") ? val_get_str(regs[0],
 	    "date") : "1970-01-01T00:00:00Z");
 	for (i = 0; i < n && i < 50; i++) {
+		struct atom_entry e;
+
 		url = xasprintf("usecases/%s/index.html", who[i]->e.slug);
 		id = xasprintf("%s#run-%s", url, val_get_str(regs[i], "stamp") ?
 		    val_get_str(regs[i], "stamp") : "0");
-		buf_puts(&b, "  <entry>\n    <title>");
-		xml_text(&b, who[i]->e.title ? who[i]->e.title :
-		    who[i]->e.slug);
-		buf_puts(&b, ": ");
-		xml_text(&b, val_get_str(regs[i], "status"));
-		buf_puts(&b, "</title>\n    <id>");
-		feed_id(&b, kb, id);
-		buf_puts(&b, "</id>\n    <link href=\"");
-		if (kb->site.base_url == NULL)
-			buf_puts(&b, "../");
-		abs_url(&b, kb, url);
-		buf_printf(&b, "\"/>\n    <updated>%s</updated>\n    "
-		    "<summary>", val_get_str(regs[i], "date"));
-		xml_text(&b, val_get_str(regs[i], "message") ?
-		    val_get_str(regs[i], "message") : "");
-		buf_puts(&b, "</summary>\n  </entry>\n");
+		title = xasprintf("%s: %s", who[i]->e.title ? who[i]->e.title :
+		    who[i]->e.slug, val_get_str(regs[i], "status") ?
+		    val_get_str(regs[i], "status") : "");
+		memset(&e, 0, sizeof(e));
+		e.title = title;
+		e.path = url;
+		e.id = id;
+		e.updated = val_get_str(regs[i], "date");
+		e.summary = val_get_str(regs[i], "message") ?
+		    val_get_str(regs[i], "message") : "";
+		atom_entry(&b, kb, r->base, "status/feed.xml", &e);
+		free(title);
 		free(url);
 		free(id);
 	}
-	buf_puts(&b, "</feed>\n");
+	atom_tail(&b);
 	free(regs);
 	free(who);
 	rc = site_out_put(r->so, "status/feed.xml", b.data, b.sz);
@@ -2211,7 +2185,7 @@ write_feed(struct r *r)
 	struct buf	 b = { NULL, 0, 0 };
 	struct usecase	**s;
 	size_t		 i, j, n;
-	char		*url;
+	char		*url, *when;
 	int		 rc;
 
 	s = xcalloc(kb->ucsz, sizeof(*s));
@@ -2219,41 +2193,36 @@ write_feed(struct r *r)
 		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
 	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
 	n = kb->ucsz < 50 ? kb->ucsz : 50;
-	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-	    "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
-	xml_text(&b, kb->site.title);
-	buf_puts(&b, ": new use cases</title>\n  <id>");
-	feed_id(&b, kb, "feed.xml");
-	buf_puts(&b, "</id>\n  <link rel=\"self\" href=\"");
-	abs_url(&b, kb, "feed.xml");
-	buf_puts(&b, "\"/>\n  <link href=\"");
-	abs_url(&b, kb, "index.html");
-	buf_printf(&b, "\"/>\n  <updated>%sT00:00:00Z</updated>\n",
-	    n > 0 && s[0]->added ? s[0]->added : "1970-01-01");
-	buf_puts(&b, "  <generator>kbgen</generator>\n");
+	when = xasprintf("%sT00:00:00Z", n > 0 && s[0]->added ?
+	    s[0]->added : "1970-01-01");
+	atom_head(&b, kb, r->base, "feed.xml", "new use cases", "index.html",
+	    when);
+	free(when);
 	for (i = 0; i < n; i++) {
+		struct atom_entry e;
+		const char	**who;
+
 		url = xasprintf("usecases/%s/index.html", s[i]->e.slug);
-		buf_puts(&b, "  <entry>\n    <title>");
-		xml_text(&b, s[i]->e.title ? s[i]->e.title : s[i]->e.slug);
-		buf_puts(&b, "</title>\n    <id>");
-		feed_id(&b, kb, url);
-		buf_puts(&b, "</id>\n    <link href=\"");
-		abs_url(&b, kb, url);
-		buf_printf(&b, "\"/>\n    <updated>%sT00:00:00Z</updated>\n",
-		    s[i]->added ? s[i]->added : "1970-01-01");
-		for (j = 0; j < s[i]->contactsz; j++) {
-			buf_puts(&b, "    <author><name>");
-			xml_text(&b, s[i]->contacts[j]->name ?
+		when = xasprintf("%sT00:00:00Z", s[i]->added ? s[i]->added :
+		    "1970-01-01");
+		who = xcalloc(s[i]->contactsz + 1, sizeof(*who));
+		for (j = 0; j < s[i]->contactsz; j++)
+			who[j] = s[i]->contacts[j]->name ?
 			    s[i]->contacts[j]->name :
-			    s[i]->contacts[j]->e.slug);
-			buf_puts(&b, "</name></author>\n");
-		}
-		buf_puts(&b, "    <summary>");
-		xml_text(&b, s[i]->summary ? s[i]->summary : "");
-		buf_puts(&b, "</summary>\n  </entry>\n");
+			    s[i]->contacts[j]->e.slug;
+		memset(&e, 0, sizeof(e));
+		e.title = s[i]->e.title ? s[i]->e.title : s[i]->e.slug;
+		e.path = url;
+		e.updated = when;
+		e.authors = who;
+		e.authorsz = s[i]->contactsz;
+		e.summary = s[i]->summary ? s[i]->summary : "";
+		atom_entry(&b, kb, r->base, "feed.xml", &e);
+		free(who);
+		free(when);
 		free(url);
 	}
-	buf_puts(&b, "</feed>\n");
+	atom_tail(&b);
 	free(s);
 	rc = site_out_put(r->so, "feed.xml", b.data, b.sz);
 	buf_free(&b);
