@@ -124,6 +124,7 @@ struct val	*val_set_str(struct val *, const char *, const char *);
 struct val	*val_get(const struct val *, const char *);
 struct val	*val_get_h(const struct val *, const char *, uint32_t);
 uint32_t	 val_khash(const char *);
+struct val	*val_opt_str(const struct val *, const char *);
 const char	*val_get_str(const struct val *, const char *);
 int		 val_truthy(const struct val *);
 struct val	*val_copy(const struct val *);
@@ -563,6 +564,8 @@ struct val	*render_people(struct r *, const struct val *);
 /* The shared summary of a use case, the shared value of a term. */
 struct val	*render_ucsum(struct r *, const struct usecase *);
 struct val	*render_term(struct r *, const struct term *);
+/* The shared health of a use case's example (see status.c). */
+struct val	*render_health(struct r *, const struct usecase *);
 /* The shared person ref {id, name, url, affiliation}. */
 struct val	*render_pref(struct r *, const struct person *);
 
@@ -670,6 +673,26 @@ uint32_t	 uni_fold(uint32_t);
  */
 int		 render_search(const struct kb *, const struct render_opts *,
 		    struct site_out *);
+
+/* status.c: what the site says of each example, from its runs. */
+
+#define STATUS__MAX	7
+/* "passing", "failing", "timeout", "error", "interrupted", "not run",
+ * "not executable": the badge words, indexed by status_of. */
+extern const char *const status_words[STATUS__MAX];
+/* The state of uc's example (an index into status_words). */
+size_t		 status_of(const struct usecase *);
+/*
+ * What the site says of uc's example: state, last result, failing cell,
+ * history, chart, freshness against today (YYYY-MM-DD) and max_age
+ * (seconds).  New value; render.c shares it between pages.
+ */
+struct val	*status_health(const struct usecase *, const char *today,
+		    long max_age);
+/* badges/SLUG.svg of the use case at index i of kb->ucs. */
+int		 status_badge(struct r *, size_t i);
+/* status/index.html, status/status.json and status/feed.xml. */
+int		 status_page(struct r *);
 
 /* atom.c: Atom feeds (feed.xml, status/feed.xml, seminars/feed.xml). */
 

@@ -69,7 +69,6 @@ struct r {
 	char		*today;	/* events' today, see render_today */
 };
 
-static int	write_regressions(struct r *);
 
 static struct val *
 share(struct val *v)
@@ -98,14 +97,6 @@ opt_url(const struct val *map, const char *key)
 	const char	*s = val_get_str(map, key);
 
 	return s != NULL && url_safe(s) ? val_str(s) : val_new(VAL_NULL);
-}
-
-static struct val *
-opt_str(const struct val *map, const char *key)
-{
-	const char	*s = val_get_str(map, key);
-
-	return s ? val_str(s) : val_new(VAL_NULL);
 }
 
 /* A borrowed list of shared values. */
@@ -176,262 +167,6 @@ terms_list(struct r *r, struct term **ts, size_t n)
 	for (i = 0; i < n; i++)
 		val_push(l, r->terms[ts[i]->dim][term_index(r->kb, ts[i])]);
 	return l;
-}
-
-/*
- * The last finished run of a use case (not "running" nor
- * "interrupted"), borrowed, or NULL.
- */
-static const struct val *
-last_run(const struct usecase *uc)
-{
-	size_t		 i;
-	const char	*st;
-
-	/* A run that was cut short says nothing of the example. */
-	for (i = uc->runs ? uc->runs->kidsz : 0; i > 0; i--) {
-		st = val_get_str(uc->runs->kids[i - 1], "status");
-		if (st != NULL && strcmp(st, "running") != 0 &&
-		    strcmp(st, "interrupted") != 0)
-			return uc->runs->kids[i - 1];
-	}
-	return NULL;
-}
-
-/* Badge words and colours (Okabe-Ito, safe for colour-blind readers). */
-static const struct {
-	const char	*status;	/* result status, or our own */
-	const char	*state;	/* word on the badge and facet */
-	const char	*colour;
-} states[] = {
-	{ "pass", "passing", "#0072b2" },
-	{ "fail", "failing", "#d55e00" },
-	{ "timeout", "timeout", "#e69f00" },
-	{ "error", "error", "#cc79a7" },
-	{ "interrupted", "interrupted", "#6e6e6e" },
-	{ "not run", "not run", "#6e6e6e" },
-	{ "not executable", "not executable", "#8a8a8a" },
-};
-
-static size_t
-state_of(const struct usecase *uc)
-{
-	const struct val *l = last_run(uc);
-	const char	*st;
-	size_t		 i;
-
-	if (uc->example == NULL)
-		return 6;
-	if (l == NULL || (st = val_get_str(l, "status")) == NULL)
-		return 5;
-	for (i = 0; i < 5; i++)
-		if (strcmp(st, states[i].status) == 0)
-			return i;
-	return 3;
-}
-
-/*
- * Days between a date-time "YYYY-MM-DDT..." and today "YYYY-MM-DD";
- * -1 when unknown.
- */
-static long
-age_days(const char *when, const char *today)
-{
-	struct tm	 a, b;
-
-	if (when == NULL || today == NULL || strlen(when) < 10)
-		return -1;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	if (sscanf(when, "%d-%d-%d", &a.tm_year, &a.tm_mon, &a.tm_mday) != 3 ||
-	    sscanf(today, "%d-%d-%d", &b.tm_year, &b.tm_mon, &b.tm_mday) != 3)
-		return -1;
-	a.tm_year -= 1900;
-	b.tm_year -= 1900;
-	a.tm_mon--;
-	b.tm_mon--;
-	return (long)((timegm(&b) - timegm(&a)) / 86400);
-}
-
-static void
-svg_text(struct buf *b, const char *s)
-{
-	buf_html(b, s, strlen(s));
-}
-
-/*
- * A badge as SVG: "example | passing", readable text, width from the
- * text (about 7 px a character at 11 px).
- */
-static char *
-badge_svg(const char *state, const char *colour)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	int		 lw = 7 * 7 + 10, rw = 7 * (int)strlen(state) + 10;
-
-	buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "width=\"%d\" height=\"20\" role=\"img\" aria-label=\"example: ",
-	    lw + rw);
-	svg_text(&b, state);
-	buf_printf(&b, "\"><title>example: ");
-	svg_text(&b, state);
-	buf_printf(&b, "</title><rect width=\"%d\" height=\"20\" "
-	    "fill=\"#444\"/><rect x=\"%d\" width=\"%d\" height=\"20\" "
-	    "fill=\"%s\"/><g fill=\"#fff\" font-family=\"Verdana,"
-	    "DejaVu Sans,sans-serif\" font-size=\"11\"><text x=\"5\" "
-	    "y=\"14\">example</text><text x=\"%d\" y=\"14\">", lw, lw, rw,
-	    colour, lw + 5);
-	svg_text(&b, state);
-	buf_puts(&b, "</text></g></svg>\n");
-	return buf_steal(&b);
-}
-
-/*
- * Durations of the runs as a small inline bar chart, coloured by
- * result, for the use-case page.
- */
-static char *
-chart_svg(const struct val *runs)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	double		 max = 1, sec;
-	size_t		 i, n = 0, first, k;
-	const char	*st;
-	int		 h, x;
-
-	first = runs->kidsz > 30 ? runs->kidsz - 30 : 0;
-	for (i = first; i < runs->kidsz; i++) {
-		sec = val_get_str(runs->kids[i], "seconds") ?
-		    atof(val_get_str(runs->kids[i], "seconds")) : 0;
-		if (sec > max)
-			max = sec;
-		n++;
-	}
-	buf_printf(&b, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/"
-	    "svg\" width=\"%zu\" height=\"44\" role=\"img\" aria-label=\""
-	    "Duration of the last %zu runs, longest %.0f s\">", n * 8 + 2, n,
-	    max);
-	for (x = 1, i = first; i < runs->kidsz; i++, x += 8) {
-		sec = val_get_str(runs->kids[i], "seconds") ?
-		    atof(val_get_str(runs->kids[i], "seconds")) : 0;
-		h = (int)(40.0 * sec / max) + 2;
-		st = val_get_str(runs->kids[i], "status");
-		for (k = 0; k < 5; k++)
-			if (st != NULL && strcmp(st, states[k].status) == 0)
-				break;
-		buf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"6\" "
-		    "height=\"%d\" fill=\"%s\"><title>", x, 42 - h, h,
-		    states[k < 5 ? k : 3].colour);
-		svg_text(&b, val_get_str(runs->kids[i], "date") ?
-		    val_get_str(runs->kids[i], "date") : "");
-		buf_printf(&b, ": %s, %.0f s</title></rect>", st ? st : "?",
-		    sec);
-	}
-	buf_puts(&b, "</svg>");
-	return buf_steal(&b);
-}
-
-static struct val *
-run_row(const struct val *run)
-{
-	struct val	*v = val_map();
-	const struct val *g = val_get(run, "gpus"), *names;
-	const char	*c = val_get_str(run, "commit");
-	char		*s;
-
-	val_set(v, "date", opt_str(run, "date"));
-	val_set_str(v, "status", val_get_str(run, "status") ?
-	    val_get_str(run, "status") : "?");
-	val_set(v, "runner", opt_str(run, "runner"));
-	/* Numbers stay numbers (status.json). */
-	val_set(v, "seconds", val_get(run, "seconds") != NULL ?
-	    val_copy(val_get(run, "seconds")) : val_new(VAL_NULL));
-	val_set(v, "gpus", g != NULL && val_get(g, "count") != NULL ?
-	    val_copy(val_get(g, "count")) : val_int(0));
-	names = g != NULL ? val_get(g, "names") : NULL;
-	val_set(v, "gpu_names", names != NULL && names->kidsz > 0 &&
-	    names->kids[0]->str ? val_str(names->kids[0]->str) :
-	    val_new(VAL_NULL));
-	if (c != NULL) {
-		s = xstrndup(c, 12);
-		val_set_str(v, "commit", s);
-		free(s);
-	} else
-		val_set(v, "commit", val_new(VAL_NULL));
-	val_set(v, "message", opt_str(run, "message"));
-	return v;
-}
-
-/*
- * What the site says of a use case's example: state, last result,
- * failing cell, history, chart.  Built once per use case, shared.
- */
-static struct val *
-health_val(struct r *r, const struct usecase *uc)
-{
-	struct val	*v = val_map(), *l;
-	const struct val *last = last_run(uc), *fc;
-	size_t		 k = state_of(uc), i;
-	long		 age;
-	char		*s;
-
-	val_set_str(v, "state", states[k].state);
-	val_set_str(v, "colour", states[k].colour);
-	s = xasprintf("badges/%s.svg", uc->e.slug);
-	val_set_str(v, "badge", s);
-	free(s);
-	val_set(v, "passing", val_bool(k == 0));
-	val_set(v, "executable", val_bool(uc->example != NULL));
-	val_set(v, "has_run", val_bool(last != NULL));
-	val_set(v, "has_history", val_bool(uc->runs != NULL &&
-	    uc->runs->kidsz > 0));
-	if (uc->runs != NULL && uc->runs->kidsz > 0) {
-		l = val_set(v, "history", val_list());
-		for (i = uc->runs->kidsz; i > 0; i--)
-			val_push(l, run_row(uc->runs->kids[i - 1]));
-		s = chart_svg(uc->runs);
-		val_set_str(v, "chart", s);
-		free(s);
-	} else {
-		val_set(v, "history", val_list());
-		val_set(v, "chart", val_new(VAL_NULL));
-	}
-	if (last != NULL) {
-		val_set(v, "last", run_row(last));
-		age = age_days(val_get_str(last, "date"), r->opts->today);
-		val_set(v, "age_days", val_int(age));
-		val_set(v, "fresh", val_bool(k == 0 && age >= 0 &&
-		    age * 86400 < r->max_age));
-		fc = val_get(last, "failed_cell");
-		if (fc != NULL && fc->type == VAL_MAP && k != 0) {
-			struct val *f = val_set(v, "failed_cell", val_map());
-
-			val_set(f, "index", opt_str(fc, "index"));
-			val_set(f, "ename", opt_str(fc, "ename"));
-			val_set(f, "evalue", opt_str(fc, "evalue"));
-			val_set(f, "traceback", opt_str(fc, "traceback"));
-		} else
-			val_set(v, "failed_cell", val_new(VAL_NULL));
-		/* Since when: the first run of the current streak. */
-		for (i = uc->runs->kidsz; i > 0; i--) {
-			const char *st = val_get_str(uc->runs->kids[i - 1],
-			    "status");
-
-			if (st == NULL || strcmp(st, "running") == 0 ||
-			    strcmp(st, "interrupted") == 0)
-				continue;
-			if (strcmp(st, val_get_str(last, "status")) != 0)
-				break;
-			val_set(v, "since", val_get_str(uc->runs->kids[i - 1],
-			    "date") ? val_str(val_get_str(uc->runs->kids[i - 1],
-			    "date")) : val_new(VAL_NULL));
-		}
-	} else {
-		val_set(v, "last", val_new(VAL_NULL));
-		val_set(v, "fresh", val_bool(0));
-		val_set(v, "failed_cell", val_new(VAL_NULL));
-	}
-	return v;
 }
 
 /*
@@ -523,7 +258,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	}
 	if (uc->kind != NULL)
 		buf_printf(&f, "%skind:%s", f.sz ? " " : "", uc->kind);
-	url = slugify(states[state_of(uc)].state);
+	url = slugify(status_words[status_of(uc)]);
 	buf_printf(&f, "%sexample:%s", f.sz ? " " : "", url);
 	free(url);
 	if (repo_state(r, uc) != NULL)
@@ -533,7 +268,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", repo_state(r, uc) ?
 	    val_str(repo_state(r, uc)) : val_new(VAL_NULL));
-	val_set(v, "updated", opt_str(uc->hist, "updated"));
+	val_set(v, "updated", val_opt_str(uc->hist, "updated"));
 	val_set(v, "facets", val_str(buf_cstr(&f)));
 	buf_free(&f);
 	return v;
@@ -766,6 +501,12 @@ struct val *
 render_ucsum(struct r *r, const struct usecase *uc)
 {
 	return r->ucsums[uc_index(r->kb, uc)];
+}
+
+struct val *
+render_health(struct r *r, const struct usecase *uc)
+{
+	return r->health[uc->pos];
 }
 
 struct val *
@@ -1026,17 +767,17 @@ job_catalogue(struct r *r)
 	val_set_str(f, "key", "example");
 	val_set_str(f, "label", "Example");
 	kt = val_set(f, "terms", val_list());
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+	for (i = 0; i < STATUS__MAX; i++) {
 		char *sl;
 
 		for (n = j = 0; j < kb->ucsz; j++)
-			if (state_of(kb->ucs[j]) == i)
+			if (status_of(kb->ucs[j]) == i)
 				n++;
 		if (n == 0)
 			continue;
 		k = val_push(kt, val_map());
-		val_set_str(k, "name", states[i].state);
-		sl = slugify(states[i].state);
+		val_set_str(k, "name", status_words[i]);
+		sl = slugify(status_words[i]);
 		val_set_str(k, "slug", sl);
 		free(sl);
 		val_set(k, "count", val_int((long long)n));
@@ -1254,8 +995,8 @@ prov_val(struct r *r, const struct usecase *uc)
 
 		val_set(v, keys[i], x ? val_str(x) : val_new(VAL_NULL));
 	}
-	val_set(v, "error", opt_str(p, "error"));
-	val_set(v, "contributors_year", opt_str(p, "contributors_year"));
+	val_set(v, "error", val_opt_str(p, "error"));
+	val_set(v, "contributors_year", val_opt_str(p, "contributors_year"));
 	val_set(v, "stale", val_bool(older_than_two_years(
 	    val_get_str(p, "last_activity"), r->opts->today)));
 	l = val_set(v, "files", val_list());
@@ -1335,8 +1076,8 @@ job_usecase(struct r *r, size_t i)
 	if (uc->repository != NULL) {
 		v = val_set(u, "repository", val_map());
 		val_set(v, "url", opt_url(uc->repository, "url"));
-		val_set(v, "ref", opt_str(uc->repository, "ref"));
-		val_set(v, "subdir", opt_str(uc->repository, "subdir"));
+		val_set(v, "ref", val_opt_str(uc->repository, "ref"));
+		val_set(v, "subdir", val_opt_str(uc->repository, "subdir"));
 	} else
 		val_set(u, "repository", val_new(VAL_NULL));
 	val_set(u, "example", uc->example ? val_str(uc->example) :
@@ -1751,11 +1492,11 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	val_set_str(v, "url", url);
 	free(url);
 	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
-	val_set(v, "level", opt_str(m, "level"));
-	val_set(v, "start", opt_str(m, "start"));
-	val_set(v, "end", opt_str(m, "end"));
-	val_set(v, "venue", opt_str(m, "venue"));
-	val_set(v, "participants", opt_str(m, "participants"));
+	val_set(v, "level", val_opt_str(m, "level"));
+	val_set(v, "start", val_opt_str(m, "start"));
+	val_set(v, "end", val_opt_str(m, "end"));
+	val_set(v, "venue", val_opt_str(m, "venue"));
+	val_set(v, "participants", val_opt_str(m, "participants"));
 	val_set(v, "indico", opt_url(m, "indico"));
 	src = val_get(m, "online");
 	val_set(v, "online", val_bool(src != NULL && bool_value(src, &b) &&
@@ -1819,7 +1560,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	for (i = 0; prog != NULL && prog->type == VAL_LIST &&
 	    i < prog->kidsz; i++) {
 		day = val_push(l, val_map());
-		val_set(day, "date", opt_str(prog->kids[i], "date"));
+		val_set(day, "date", val_opt_str(prog->kids[i], "date"));
 		val_set_str(day, "weekday", ev_weekday(val_get_str(
 		    prog->kids[i], "date")));
 		val_set(day, "n", val_int((long long)i + 1));
@@ -1831,12 +1572,12 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 			const char *us = val_get_str(sm, "usecase");
 
 			s = val_push(ss, val_map());
-			val_set(s, "start", opt_str(sm, "start"));
-			val_set(s, "end", opt_str(sm, "end"));
+			val_set(s, "start", val_opt_str(sm, "start"));
+			val_set(s, "end", val_opt_str(sm, "end"));
 			val_set_str(s, "kind", val_get_str(sm, "kind") ?
 			    val_get_str(sm, "kind") : "other");
-			val_set(s, "title", opt_str(sm, "title"));
-			val_set(s, "room", opt_str(sm, "room"));
+			val_set(s, "title", val_opt_str(sm, "title"));
+			val_set(s, "room", val_opt_str(sm, "room"));
 			val_set(s, "speakers", people_list(r,
 			    val_get(sm, "speakers")));
 			val_set(s, "has_speakers", val_bool(
@@ -1910,70 +1651,6 @@ job_hackathon(struct r *r, size_t i)
 }
 
 
-static int
-job_badge(struct r *r, size_t i)
-{
-	const struct usecase *uc = r->kb->ucs[i];
-	size_t		 k = state_of(uc);
-	char		*svg, *path;
-	int		 rc;
-
-	svg = badge_svg(states[k].state, states[k].colour);
-	path = xasprintf("badges/%s.svg", uc->e.slug);
-	rc = site_out_put(r->so, path, svg, strlen(svg));
-	free(path);
-	free(svg);
-	return rc;
-}
-
-/*
- * status/: every example with its last result; status.json beside it;
- * status/feed.xml: the regressions.
- */
-static int
-job_status(struct r *r)
-{
-	const struct kb	*kb = r->kb;
-	struct val	*ctx = val_map(), *l, *row, *js, *jl;
-	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, j, fresh = 0, exe = 0;
-	int		 rc;
-
-	l = val_set(ctx, "examples", val_list());
-	js = val_map();
-	jl = val_set(js, "examples", val_list());
-	for (i = 0; i < kb->ucsz; i++) {
-		const struct usecase *uc = kb->ucs[i];
-		struct val *h = r->health[i], *x;
-
-		row = val_push(l, val_map());
-		val_set(row, "uc", r->ucsums[i]);
-		val_set(row, "health", h);
-		x = val_push(jl, val_map());
-		val_set_str(x, "slug", uc->e.slug);
-		val_set_str(x, "state", val_get_str(h, "state"));
-		if (val_get(h, "last") != NULL &&
-		    val_get(h, "last")->type == VAL_MAP)
-			for (j = 0; j < val_get(h, "last")->kidsz; j++)
-				val_set(x, val_get(h, "last")->kids[j]->key,
-				    val_copy(val_get(h, "last")->kids[j]));
-		if (uc->example != NULL)
-			exe++;
-		if (val_get(h, "fresh") != NULL && val_get(h, "fresh")->b)
-			fresh++;
-	}
-	val_set(ctx, "total", val_int((long long)exe));
-	val_set(ctx, "fresh", val_int((long long)fresh));
-	val_json(&b, js, 1);
-	val_free(js);
-	rc = site_out_put(r->so, "status/status.json", b.data, b.sz);
-	buf_free(&b);
-	rc = emit(r, "status", "status/index.html", 1, "status",
-	    "Example status", "Whether every example still runs, on what, "
-	    "and since when.", ctx) && rc;
-	return write_regressions(r) && rc;
-}
-
 static int	write_catalogue_json(struct r *);
 static int	write_feed(struct r *);
 
@@ -2036,9 +1713,9 @@ run_job(struct r *r, const struct job *j)
 	case JOB_JSON:
 		return write_catalogue_json(r);
 	case JOB_STATUS:
-		return job_status(r);
+		return status_page(r);
 	case JOB_BADGE:
-		return job_badge(r, j->a);
+		return status_badge(r, j->a);
 	case JOB_FEED:
 		return write_feed(r);
 	case JOB_SEMINARS:
@@ -2102,80 +1779,6 @@ abs_url(struct buf *b, const struct kb *kb, const char *path)
 			buf_putc(b, '/');
 	}
 	xml_text(b, path);
-}
-
-/*
- * status/feed.xml: an Atom feed of regressions (an example that passed
- * before and fails now), newest first, so people can subscribe.
- */
-static int
-write_regressions(struct r *r)
-{
-	const struct kb	*kb = r->kb;
-	struct buf	 b = { NULL, 0, 0 };
-	const struct val **regs = NULL;
-	const struct usecase **who = NULL;
-	size_t		 i, j, n = 0, k;
-	char		*url, *id, *title;
-	int		 rc;
-
-	for (i = 0; i < kb->ucsz; i++)
-		for (j = 0; kb->ucs[i]->runs != NULL &&
-		    j < kb->ucs[i]->runs->kidsz; j++) {
-			const struct val *x = kb->ucs[i]->runs->kids[j];
-			const struct val *g = val_get(x, "regression");
-
-			if (g == NULL || g->type != VAL_BOOL || !g->b)
-				continue;
-			regs = xreallocarray(regs, n + 1, sizeof(*regs));
-			who = xreallocarray(who, n + 1, sizeof(*who));
-			regs[n] = x;
-			who[n++] = kb->ucs[i];
-		}
-	/* Newest first: by date, a small insertion sort. */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && strcmp(val_get_str(regs[k], "date") ?
-		    val_get_str(regs[k], "date") : "", val_get_str(regs[k - 1],
-		    "date") ? val_get_str(regs[k - 1], "date") : "") > 0; k--) {
-			const struct val *t = regs[k];
-			const struct usecase *u = who[k];
-
-			regs[k] = regs[k - 1];
-			who[k] = who[k - 1];
-			regs[k - 1] = t;
-			who[k - 1] = u;
-		}
-	atom_head(&b, kb, r->base, "status/feed.xml",
-	    "examples that stopped working", "status/index.html",
-	    n > 0 && val_get_str(regs[0], "date") ? val_get_str(regs[0],
-	    "date") : "1970-01-01T00:00:00Z");
-	for (i = 0; i < n && i < 50; i++) {
-		struct atom_entry e;
-
-		url = xasprintf("usecases/%s/index.html", who[i]->e.slug);
-		id = xasprintf("%s#run-%s", url, val_get_str(regs[i], "stamp") ?
-		    val_get_str(regs[i], "stamp") : "0");
-		title = xasprintf("%s: %s", who[i]->e.title ? who[i]->e.title :
-		    who[i]->e.slug, val_get_str(regs[i], "status") ?
-		    val_get_str(regs[i], "status") : "");
-		memset(&e, 0, sizeof(e));
-		e.title = title;
-		e.path = url;
-		e.id = id;
-		e.updated = val_get_str(regs[i], "date");
-		e.summary = val_get_str(regs[i], "message") ?
-		    val_get_str(regs[i], "message") : "";
-		atom_entry(&b, kb, r->base, "status/feed.xml", &e);
-		free(title);
-		free(url);
-		free(id);
-	}
-	atom_tail(&b);
-	free(regs);
-	free(who);
-	rc = site_out_put(r->so, "status/feed.xml", b.data, b.sz);
-	buf_free(&b);
-	return rc;
 }
 
 static int
@@ -2403,7 +2006,8 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	r.max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
 	r.health = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
-		r.health[i] = share(health_val(&r, kb->ucs[i]));
+		r.health[i] = share(status_health(kb->ucs[i], opts->today,
+		    r.max_age));
 	r.ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
@@ -2649,7 +2253,7 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 			d->facets[SEARCH_KIND] = &uc->kind;
 			d->facetsz[SEARCH_KIND] = 1;
 		}
-		d->facets[SEARCH_STATUS] = &states[state_of(uc)].state;
+		d->facets[SEARCH_STATUS] = &status_words[status_of(uc)];
 		d->facetsz[SEARCH_STATUS] = 1;
 	}
 	for (i = 0; i < kb->peoplesz; i++) {

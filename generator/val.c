@@ -227,6 +227,18 @@ val_get_str(const struct val *v, const char *key)
 }
 
 /*
+ * The string member key of map v as a new value, or a new null when
+ * absent: for template values that may be missing.
+ */
+struct val *
+val_opt_str(const struct val *v, const char *key)
+{
+	const char	*s = val_get_str(v, key);
+
+	return s != NULL ? val_str(s) : val_new(VAL_NULL);
+}
+
+/*
  * Mustache truthiness: null, false and the empty list are false;
  * everything else, the empty string and zero included, is true.
  */
