@@ -639,21 +639,38 @@ struct search_doc {
 	const char	 *html;	/* rendered body, may be NULL */
 	const char	*const *facets[SEARCH__FACETS];	/* values */
 	size_t		  facetsz[SEARCH__FACETS];
+	/* With fparent (may be NULL: every value the document's own):
+	 * each value's parent name or NULL; values [0, facetown) are the
+	 * document's own, the rest their ancestors. */
+	const char	*const *fparent[SEARCH__FACETS];
+	size_t		  facetown[SEARCH__FACETS];
 };
 
 /*
  * Write the index of docs[0..n) into so as search/meta.js,
- * search/d/KEY.js, search/p/N.js and search/f/N.js, tokenizing on up
+ * search/d/KEY.js, search/p/N.js, search/q/N.js and search/f/N.js
+ * (templates/SEARCH.md), tokenizing on up
  * to jobs threads.  The output depends on the documents only, not on
  * their order in docs nor on jobs.  Returns 0 if a file could not be
  * written (reported).
  */
 int		 search_write(const struct search_doc *docs, size_t n,
 		    int jobs, struct site_out *);
-/* Append v to b as a vint; decode one at *p (advanced), 0 if bad. */
-void		 search_vint(struct buf *, uint32_t);
-int		 search_vint_get(const char **p, const char *end,
-		    uint32_t *v);
+/* Reading a bit string of the index (SEARCH.md). */
+struct search_bits {
+	const char	*p, *end;	/* next character; borrowed */
+	uint32_t	 cur;	/* the character being read */
+	int		 left;	/* its bits not read yet */
+};
+/* Append v[0..n) (each >= 1) to b as Exp-Golomb codes of order k,
+ * then pad the bit string to a whole character. */
+void		 search_codes(struct buf *, const uint32_t *v, size_t n,
+		    int k);
+/* Read the bit string s[0..n) (borrowed while reading). */
+void		 search_bits_init(struct search_bits *, const char *s,
+		    size_t n);
+/* Read one code of order k into *v; 0 if truncated or bad. */
+int		 search_bits_get(struct search_bits *, int k, uint32_t *v);
 /* The folded tokens of text, space-separated (new string; for tests). */
 char		*search_tokens(const char *text);
 /* The Snowball stem of a folded word in lang (new string), NULL if none. */

@@ -2134,41 +2134,56 @@ sd_keep(struct sdocs *s, void *p)
 }
 
 /*
- * Terms as chips (names) and as facet values by dimension, with their
- * ancestors, so that a broader term's facet finds narrower ones.
+ * Terms as chips (names) and as facet values by dimension: the
+ * document's own terms first, then their ancestors (so that a broader
+ * term's facet finds narrower ones), each with its parent's name.
  */
 static void
 sd_terms(struct sdocs *s, struct search_doc *d, struct term **ts,
     size_t n)
 {
-	const char	**names, **fv[DIM__MAX];
+	const char	**names, **fv[DIM__MAX], **fp[DIM__MAX];
 	const struct term *t;
 	size_t		 i, j, k, depth;
-	int		 dm;
+	int		 dm, pass;
 
 	names = sd_keep(s, xcalloc(n ? n : 1, sizeof(*names)));
+	for (depth = 0, i = 0; i < n; i++)
+		for (t = ts[i]; t != NULL; t = t->parent)
+			depth++;
 	for (dm = 0; dm < DIM__MAX; dm++) {
-		for (depth = 0, i = 0; i < n; i++)
-			for (t = ts[i]; t != NULL; t = t->parent)
-				depth++;
 		fv[dm] = sd_keep(s, xcalloc(depth ? depth : 1,
 		    sizeof(*fv[dm])));
+		fp[dm] = sd_keep(s, xcalloc(depth ? depth : 1,
+		    sizeof(*fp[dm])));
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		names[d->termsz++] = ts[i]->name;
-		for (t = ts[i]; t != NULL; t = t->parent) {
-			dm = (int)t->dim;
-			k = d->facetsz[dim_facet[dm]];
-			for (j = 0; j < k && strcmp(fv[dm][j], t->name) != 0;
-			    j++)
-				continue;
-			if (j == k)
-				fv[dm][d->facetsz[dim_facet[dm]]++] = t->name;
-		}
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++)
+			for (t = pass ? ts[i]->parent : ts[i]; t != NULL;
+			    t = pass ? t->parent : NULL) {
+				dm = (int)t->dim;
+				k = d->facetsz[dim_facet[dm]];
+				for (j = 0; j < k &&
+				    strcmp(fv[dm][j], t->name) != 0; j++)
+					continue;
+				if (j < k)
+					continue;
+				fv[dm][k] = t->name;
+				fp[dm][k] = t->parent ? t->parent->name : NULL;
+				d->facetsz[dim_facet[dm]]++;
+			}
+		if (pass == 0)
+			for (dm = 0; dm < DIM__MAX; dm++)
+				d->facetown[dim_facet[dm]] =
+				    d->facetsz[dim_facet[dm]];
 	}
 	d->terms = names;
-	for (dm = 0; dm < DIM__MAX; dm++)
+	for (dm = 0; dm < DIM__MAX; dm++) {
 		d->facets[dim_facet[dm]] = fv[dm];
+		d->fparent[dim_facet[dm]] = fp[dm];
+	}
 }
 
 static struct search_doc *

@@ -3,9 +3,10 @@
  *
  * The search index below search/ in the site: the only libstemmer
  * user.  templates/SEARCH.md is the contract with search.js: file
- * names, the vint number strings, text folding, tokens, stems, field
- * weights, positions, dictionary shards, postings packs, fragments and
- * meta.js with the facets.  The caller (render.c) describes each
+ * names, the bit strings of Exp-Golomb codes, text folding, tokens
+ * (hyphenated words also joined), stems, field weights, positions,
+ * dictionary shards (rare forms' postings inline), postings and
+ * positions packs, fragments and meta.js with the facets.  The caller (render.c) describes each
  * document (struct search_doc); this file tokenizes them, builds the
  * inverted index in memory and hands the files to site.c.  It does
  * not decide which documents exist nor render any page.
@@ -15,9 +16,10 @@
  * addressing, no allocation per token) and, per form, its postings
  * already encoded; the ranges' tables are then merged into one sorted
  * dictionary, and a form's postings string is the concatenation, in
- * range order, of its ranges' strings (only the first document id of
- * each is re-encoded as a delta).  A form is stemmed once, in the
- * language of most of the documents that contain it.  Packs and
+ * range order, of its ranges' strings, decoded and written again as
+ * bit strings with the code orders that suit the whole list.  A form
+ * is stemmed once, in the language of most of the documents that
+ * contain it.  Packs and
  * fragments are written in parallel too.  Output depends on the
  * documents only (not on their order in the caller's array nor on the
  * number of threads), so an unchanged site rewrites no index file.
@@ -38,11 +40,14 @@
 #define W_HEADING	3
 #define W_BODY		1
 #define GAP		8	/* positions between fields */
-#define MAXPOS		16	/* positions kept per document and form */
+#define MAXPOS		8	/* positions kept per document and form */
 #define MAXTOK		64	/* longer folded tokens are not indexed */
-#define FRAG		32	/* documents per fragment file */
+#define FRAG		16	/* documents per fragment file */
 #define PACK		8192	/* bytes of a postings pack, about */
-#define EXCERPT		600	/* characters of a fragment's "x" */
+#define QPACK		65536	/* bytes of a positions pack, about */
+#define INLINE		32	/* shorter postings sit in the shard */
+#define EXCERPT		200	/* characters of a fragment's "x" */
+#define MAXK		24	/* largest Exp-Golomb order tried */
 #define MAXLANG		8	/* distinct document languages kept apart */
 
 #define MARK_HEAD	'\001'	/* in extracted text: a heading starts */
@@ -51,8 +56,6 @@
 static const char vchars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-static const char *const type_keys[SEARCH__TYPES] = { "usecase",
-    "person", "hackathon", "seminar", "page" };
 static const char *const type_labels[SEARCH__TYPES] = { "Use case",
     "Person", "Hackathon", "Seminar", "Page" };
 static const char *const facet_keys[SEARCH__FACETS] = { "technology",
@@ -119,9 +122,10 @@ struct dslot {
 };
 
 /*
- * The postings of one form in one range of documents, encoded as in
- * the packs, except that the first document id is absolute (the
- * previous range's last id is not known yet).
+ * The postings of one form in one range of documents, as vints (see
+ * vput): per document its id (the first absolute, then gaps), weight,
+ * number of positions and the positions (the first absolute, then
+ * gaps).  encode_form turns a form's ranges into its bit strings.
  */
 struct fpost {
 	char		*p;	/* owned */
@@ -162,10 +166,15 @@ struct ix {
 	uint32_t	*df;	/* by form */
 	uint32_t	*sorted;	/* form ids in dictionary order */
 	char		**stems;	/* by form: NULL when equal to it */
-	uint32_t	*pack;	/* by form */
-	size_t		*psz;	/* by form: bytes of its pack member */
+	uint32_t	*pack;	/* by form: its pack, NONE when inline */
+	char		**enc;	/* by form: its postings string, NUL,
+				   its positions string */
+	size_t		*encsz;	/* by form: postings length */
+	size_t		*encqsz;	/* by form: positions length */
 	size_t		*packlo;	/* by pack: first form (sorted index) */
 	size_t		 packsz;
+	uint32_t	*qpack;	/* by form: its positions pack */
+	size_t		*qpacklo;	/* by positions pack: first form */
 	struct site_out	*so;
 	int		 ok;
 };
@@ -306,43 +315,11 @@ tab_get(struct tab *t, const char *s, size_t n, uint64_t h, int *added)
 }
 
 /*
- * Append v as a vint (SEARCH.md): 5-bit groups, most significant
- * first, each but the last plus 32.
+ * Vints: the in-memory form of a range's postings (struct fpost), 5
+ * bits a character, most significant group first, each group but the
+ * last plus 32.  Not part of the contract: search_pack re-encodes them
+ * as bit strings.
  */
-void
-search_vint(struct buf *b, uint32_t v)
-{
-	char	*o;
-
-	if (b->sz + 9 > b->cap)
-		buf_grow(b, 8);
-	o = b->data + b->sz;
-	if (v < 32) {
-		o[0] = vchars[v];
-		b->sz += 1;
-	} else if (v < 1024) {
-		o[0] = vchars[32 + (v >> 5)];
-		o[1] = vchars[v & 31];
-		b->sz += 2;
-	} else if (v < 32768) {
-		o[0] = vchars[32 + (v >> 10)];
-		o[1] = vchars[32 + ((v >> 5) & 31)];
-		o[2] = vchars[v & 31];
-		b->sz += 3;
-	} else {
-		char	 g[7];
-		size_t	 n = 0, i;
-
-		do {
-			g[n++] = (char)(v & 31);
-			v >>= 5;
-		} while (v != 0);
-		for (i = 0; i < n; i++)
-			o[i] = vchars[g[n - 1 - i] + (i + 1 < n ? 32 : 0)];
-		b->sz += n;
-	}
-	b->data[b->sz] = '\0';
-}
 
 /* Write v as a vint at o (room for 7 bytes); its length. */
 static size_t
@@ -369,42 +346,195 @@ vput(char *o, uint32_t v)
 	return n;
 }
 
-/* The length of v as a vint. */
-static size_t
-vlen(uint32_t v)
-{
-	size_t	 n = 1;
+/* By byte: its index in vchars, or 0xff. */
+static unsigned char vval[256];
 
-	while (v >= 32) {
-		v >>= 5;
+/* Read one vint that vput wrote at *p, advancing *p. */
+static inline uint32_t
+vget(const char **p)
+{
+	uint32_t	 x = 0, c;
+
+	do {
+		c = vval[(unsigned char)*(*p)++];
+		x = (x << 5) | (c & 31);
+	} while (c >= 32);
+	return x;
+}
+
+/*
+ * Bit strings (SEARCH.md): 6 bits a character of vchars, most
+ * significant first, zero bits at the end up to a whole character.
+ * Numbers >= 1 are Exp-Golomb codes of order k: u = v - 1, then the
+ * Elias gamma code of (u >> k) + 1 (as many zero bits as that number
+ * has bits after its leading one, then the number), then the low k
+ * bits of u.  Order 0 is Elias gamma.
+ */
+struct bw {
+	struct buf	*b;
+	uint64_t	 acc;	/* pending bits, the low n */
+	int		 n;
+};
+
+/* Append the low nb bits of v (nb <= 64). */
+static void
+bw_bits(struct bw *w, uint64_t v, int nb)
+{
+	char	*o;
+	int	 t;
+
+	while (nb > 0) {
+		t = nb > 24 ? 24 : nb;
+		nb -= t;
+		w->acc = (w->acc << t) | ((v >> nb) & ((1ULL << t) - 1));
+		w->n += t;
+		if (w->b->sz + 8 > w->b->cap)
+			buf_grow(w->b, 8);
+		o = w->b->data + w->b->sz;
+		while (w->n >= 6) {
+			w->n -= 6;
+			*o++ = vchars[(w->acc >> w->n) & 63];
+		}
+		w->b->sz = (size_t)(o - w->b->data);
+		w->acc &= (1ULL << w->n) - 1;
+	}
+}
+
+static int
+bitlen(uint64_t v)
+{
+	int	 n = 0;
+
+	while (v != 0) {
 		n++;
+		v >>= 1;
 	}
 	return n;
 }
 
-/*
- * Decode one vint at *p (before end) into *v and advance *p.  Returns
- * 0 on a bad or truncated string.
- */
-int
-search_vint_get(const char **p, const char *end, uint32_t *v)
+/* Append v >= 1 as an Exp-Golomb code of order k. */
+static void
+bw_code(struct bw *w, uint32_t v, int k)
 {
-	const char	*q;
-	uint32_t	 x = 0;
-	int		 c;
+	uint64_t	 u = (uint64_t)v - 1, q = (u >> k) + 1;
+	int		 nb = bitlen(q);
 
-	while (*p < end) {
-		if ((q = memchr(vchars, **p, 64)) == NULL || **p == '\0')
-			return 0;
-		c = (int)(q - vchars);
-		(*p)++;
-		x = (x << 5) | (uint32_t)(c & 31);
-		if (c < 32) {
-			*v = x;
-			return 1;
+	if (v < 2 && k == 0) {
+		bw_bits(w, 1, 1);
+		return;
+	}
+	bw_bits(w, 0, nb - 1);
+	bw_bits(w, q, nb);
+	bw_bits(w, u, k);
+}
+
+/* Pad to a whole character and NUL-terminate. */
+static void
+bw_end(struct bw *w)
+{
+	if (w->n > 0)
+		bw_bits(w, 0, 6 - w->n);
+	buf_grow(w->b, 1);
+	w->b->data[w->b->sz] = '\0';
+}
+
+/*
+ * The order k of the shortest Exp-Golomb codes for values whose v - 1
+ * have the bit lengths counted in h[0..64]: a code of order k for u
+ * with b bits takes about 2 max(b - k, 0) + 1 + k bits.
+ */
+static int
+best_k(const uint64_t *h)
+{
+	uint64_t	 c, best = UINT64_MAX;
+	int		 k, b, bk = 0;
+
+	for (k = 0; k <= MAXK; k++) {
+		for (c = 0, b = 0; b <= 64; b++)
+			if (h[b] != 0)
+				c += h[b] * (uint64_t)(2 * (b > k ? b - k : 0) +
+				    1 + k);
+		if (c < best) {
+			best = c;
+			bk = k;
 		}
 	}
-	return 0;
+	return bk;
+}
+
+/*
+ * See extern.h.
+ */
+void
+search_codes(struct buf *b, const uint32_t *v, size_t n, int k)
+{
+	struct bw	 w = { b, 0, 0 };
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		bw_code(&w, v[i], k);
+	bw_end(&w);
+}
+
+/*
+ * See extern.h.
+ */
+void
+search_bits_init(struct search_bits *r, const char *s, size_t n)
+{
+	r->p = s;
+	r->end = s + n;
+	r->cur = 0;
+	r->left = 0;
+}
+
+/* The next bit, or -1 past the end or on a bad character. */
+static int
+bits_one(struct search_bits *r)
+{
+	const char	*q;
+
+	if (r->left == 0) {
+		if (r->p >= r->end || *r->p == '\0' ||
+		    (q = memchr(vchars, *r->p, 64)) == NULL)
+			return -1;
+		r->cur = (uint32_t)(q - vchars);
+		r->left = 6;
+		r->p++;
+	}
+	r->left--;
+	return (int)((r->cur >> r->left) & 1);
+}
+
+/*
+ * See extern.h.
+ */
+int
+search_bits_get(struct search_bits *r, int k, uint32_t *v)
+{
+	uint64_t	 q = 1, u;
+	int		 z = 0, b, i;
+
+	while ((b = bits_one(r)) == 0)
+		if (++z > 40)
+			return 0;
+	if (b < 0)
+		return 0;
+	for (i = 0; i < z; i++) {
+		if ((b = bits_one(r)) < 0)
+			return 0;
+		q = (q << 1) | (uint64_t)b;
+	}
+	u = (q - 1) << k;
+	for (i = k - 1; i >= 0; i--) {
+		if ((b = bits_one(r)) < 0)
+			return 0;
+		u |= (uint64_t)b << i;
+	}
+	if (u >= UINT32_MAX)
+		return 0;
+	*v = (uint32_t)(u + 1);
+	return 1;
 }
 
 /*
@@ -474,6 +604,9 @@ lowtab_init(void)
 {
 	int	 c;
 
+	memset(vval, 0xff, sizeof(vval));
+	for (c = 0; c < 64; c++)
+		vval[(unsigned char)vchars[c]] = (unsigned char)c;
 	for (c = 0; c < 256; c++)
 		lowtab[c] = c >= 0x80 ? 1 : !ascii_alnum((unsigned char)c) ?
 		    0 : c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) :
@@ -631,23 +764,64 @@ range_forms(struct range *r, size_t n)
 }
 
 /*
+ * One occurrence of form tok (len bytes, zero-padded to a multiple of
+ * 8) in document id at position pos, with weight w; stop words are
+ * left out.
+ */
+static void
+occ(const struct ix *x, struct range *r, uint32_t id, const char *tok,
+    size_t len, uint32_t w, uint32_t pos)
+{
+	struct dslot	*d;
+	struct tform	*ff;
+	uint64_t	 h;
+	size_t		 at;
+	long		 f;
+
+	h = whash(tok, len);
+	if ((f = tab_find(&r->tab, tok, len, h, &at)) < 0) {
+		f = tab_add(&r->tab, tok, len, h, at);
+		r->tab.f[f].stop = tab_find(&x->stop, tok, len, h, &at) >= 0;
+		range_forms(r, (size_t)f + 1);
+	}
+	ff = &r->tab.f[f];
+	if (ff->stop)
+		return;
+	if (ff->stamp != id + 1) {
+		ff->stamp = id + 1;
+		if (r->dsz == r->dcap) {
+			r->dcap = r->dcap ? r->dcap * 2 : 256;
+			r->ds = xreallocarray(r->ds, r->dcap, sizeof(*r->ds));
+		}
+		ff->slot = (uint32_t)r->dsz;
+		d = &r->ds[r->dsz++];
+		d->form = (uint32_t)f;
+		d->weight = 0;
+		d->npos = 0;
+	} else
+		d = &r->ds[ff->slot];
+	d->weight += w;
+	if (d->npos < MAXPOS)
+		d->pos[d->npos++] = pos;
+}
+
+/*
  * Index the tokens of s[0..n) for document id with weight w; *pos is
  * the next position.  With marks, MARK_HEAD and MARK_BODY switch the
- * weight between headings and body.
+ * weight between headings and body.  Tokens joined by single hyphens
+ * ("U-Net", "t-SNE") are also indexed joined ("unet", "tsne") at the
+ * position of the first, taking no position of their own.
  */
 static void
 index_text(const struct ix *x, struct range *r, uint32_t id,
     const char *text, size_t n, uint32_t w, uint32_t *pos, int marks)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t		 i = 0, len;
-	uint64_t	 tw[MAXTOK / 8 + 2];
-	char		*tok = (char *)tw;
-	struct dslot	*d;
-	struct tform	*ff;
-	uint64_t	 h;
-	size_t		 at;
-	long		 f;
+	size_t		 i = 0, len, jlen = 0;
+	uint64_t	 tw[MAXTOK / 8 + 2], jw[MAXTOK / 8 + 2];
+	char		*tok = (char *)tw, *jt = (char *)jw;
+	uint32_t	 jpos = 0;
+	int		 hy, jparts = 0;
 
 	while (i < n) {
 		if (lowtab[s[i]] == 0) {
@@ -663,40 +837,26 @@ index_text(const struct ix *x, struct range *r, uint32_t id,
 			continue;
 		}
 		len = token(s, n, &i, tok);
-		if (len > MAXTOK) {
-			(*pos)++;
-			continue;
+		hy = i + 1 < n && s[i] == '-' && token_start(s, n, i + 1);
+		if (hy && jparts == 0) {
+			memset(jw, 0, sizeof(jw));
+			jlen = 0;
+			jpos = *pos;
 		}
-		h = whash(tok, len);
-		if ((f = tab_find(&r->tab, tok, len, h, &at)) < 0) {
-			f = tab_add(&r->tab, tok, len, h, at);
-			r->tab.f[f].stop = tab_find(&x->stop, tok, len, h,
-			    &at) >= 0;
-			range_forms(r, (size_t)f + 1);
+		if (hy || jparts > 0) {
+			if (len <= MAXTOK && jlen + len <= MAXTOK)
+				memcpy(jt + jlen, tok, len);
+			jlen += len;
+			jparts++;
 		}
-		if (r->tab.f[f].stop) {
-			(*pos)++;
-			continue;
-		}
-		ff = &r->tab.f[f];
-		if (ff->stamp != id + 1) {
-			ff->stamp = id + 1;
-			if (r->dsz == r->dcap) {
-				r->dcap = r->dcap ? r->dcap * 2 : 256;
-				r->ds = xreallocarray(r->ds, r->dcap,
-				    sizeof(*r->ds));
-			}
-			ff->slot = (uint32_t)r->dsz;
-			d = &r->ds[r->dsz++];
-			d->form = (uint32_t)f;
-			d->weight = 0;
-			d->npos = 0;
-		} else
-			d = &r->ds[ff->slot];
-		d->weight += w;
-		if (d->npos < MAXPOS)
-			d->pos[d->npos++] = *pos;
+		if (len <= MAXTOK)
+			occ(x, r, id, tok, len, w, *pos);
 		(*pos)++;
+		if (!hy && jparts > 0) {
+			if (jparts > 1 && jlen <= MAXTOK)
+				occ(x, r, id, jt, jlen, w, jpos);
+			jparts = 0;
+		}
 	}
 }
 
@@ -972,18 +1132,16 @@ index_range(void *arg, size_t ri)
 		jstrz(&fr, d->url);
 		buf_puts(&fr, ",\"t\":");
 		jstrz(&fr, d->title);
-		buf_puts(&fr, ",\"y\":");
-		jstrz(&fr, type_keys[d->type]);
-		buf_puts(&fr, ",\"s\":");
-		jstrz(&fr, d->summary);
-		buf_puts(&fr, ",\"m\":[");
-		for (i = 0; i < d->termsz; i++) {
-			if (i > 0)
-				buf_putc(&fr, ',');
-			jstrz(&fr, d->terms[i]);
+		/* Type and chips come from meta.js's facets; the body's
+		 * excerpt only where no summary stands for it. */
+		if (d->summary != NULL && *d->summary != '\0') {
+			buf_puts(&fr, ",\"s\":");
+			jstrz(&fr, d->summary);
+		} else {
+			buf_puts(&fr, ",\"x\":");
+			excerpt(&fr, r->text.data ? r->text.data : "",
+			    r->text.sz);
 		}
-		buf_puts(&fr, "],\"x\":");
-		excerpt(&fr, r->text.data ? r->text.data : "", r->text.sz);
 		buf_putc(&fr, '}');
 		x->frags[id] = buf_steal(&fr);
 	}
@@ -1033,48 +1191,90 @@ doc_cmp(const void *a, const void *b)
 
 #define STEMBLK	1024	/* forms stemmed by one call */
 
+/* Scratch for encoding postings, one per thread. */
+struct enc {
+	uint32_t	*v;	/* decoded values */
+	size_t		 vsz, vcap;
+	struct buf	 b;	/* postings string */
+	struct buf	 q;	/* positions string */
+};
+
 /*
- * Append the postings string of form g (SEARCH.md) to b: its ranges'
- * strings, each with its first document id made a delta.
+ * The postings and positions strings of form g (SEARCH.md) into e->b
+ * and e->q: its ranges' vint strings decoded, document ids and
+ * positions made gaps of at least 1, the orders of their codes
+ * picked, then written as codes.
  */
 static void
-postings(const struct ix *x, uint32_t g, struct buf *b)
+encode_form(const struct ix *x, uint32_t g, struct enc *e)
 {
 	const struct fpost *fp;
-	uint32_t	 prev = 0, l;
-	size_t		 i;
+	const char	*p, *end;
+	uint64_t	 hd[65], hp[65];
+	int64_t		 prev = -1;
+	uint32_t	 l, n = 0, np, j, v;
+	size_t		 i, k, need = 0;
+	struct bw	 w, wq;
+	int		 kd, kp;
 
+	for (i = 0; i < x->rsz; i++)
+		if ((l = x->rs[i].inv[g]) != NONE)
+			need += x->rs[i].fp[l].sz;
+	if (need > e->vcap) {
+		e->vcap = need;
+		e->v = xreallocarray(e->v, e->vcap, sizeof(*e->v));
+	}
+	memset(hd, 0, sizeof(hd));
+	memset(hp, 0, sizeof(hp));
+	e->vsz = 0;
+	/* Values: doc gap, weight, npos, then first position + 1 and
+	 * position gaps; the vints had the first of each range absolute
+	 * and the first position absolute. */
 	for (i = 0; i < x->rsz; i++) {
 		if ((l = x->rs[i].inv[g]) == NONE)
 			continue;
 		fp = &x->rs[i].fp[l];
-		if (b->sz + 8 + fp->sz >= b->cap)
-			buf_grow(b, 8 + fp->sz);
-		b->sz += vput(b->data + b->sz, fp->first - prev);
-		memcpy(b->data + b->sz, fp->p + fp->firstsz,
-		    fp->sz - fp->firstsz);
-		b->sz += fp->sz - fp->firstsz;
-		prev = fp->last;
+		p = fp->p;
+		end = fp->p + fp->sz;
+		for (j = 0; p < end; j++) {
+			v = vget(&p);
+			if (j == 0) {
+				v = (uint32_t)((int64_t)v - prev);
+				prev = (int64_t)fp->first;
+			} else
+				prev += v;
+			hd[bitlen(v - 1)]++;
+			e->v[e->vsz++] = v;
+			e->v[e->vsz++] = vget(&p);
+			e->v[e->vsz++] = np = vget(&p);
+			for (k = 0; k < np; k++) {
+				v = vget(&p) + (k == 0);
+				hp[bitlen(v - 1)]++;
+				e->v[e->vsz++] = v;
+			}
+			n++;
+		}
 	}
-	b->data[b->sz] = '\0';
-}
-
-/* The size of form g's member of a pack ("form":"postings"). */
-static size_t
-pack_size(const struct ix *x, uint32_t g)
-{
-	const struct fpost *fp;
-	size_t		 i, n = x->g.f[g].len + 5;
-	uint32_t	 prev = 0, l;
-
-	for (i = 0; i < x->rsz; i++) {
-		if ((l = x->rs[i].inv[g]) == NONE)
-			continue;
-		fp = &x->rs[i].fp[l];
-		n += vlen(fp->first - prev) + fp->sz - fp->firstsz;
-		prev = fp->last;
+	kd = best_k(hd);
+	kp = best_k(hp);
+	buf_reset(&e->b);
+	buf_reset(&e->q);
+	memset(&w, 0, sizeof(w));
+	memset(&wq, 0, sizeof(wq));
+	w.b = &e->b;
+	wq.b = &e->q;
+	bw_code(&w, n, 0);
+	bw_code(&w, (uint32_t)kd + 1, 0);
+	bw_code(&wq, (uint32_t)kp + 1, 0);
+	for (i = 0; i < e->vsz; ) {
+		bw_code(&w, e->v[i++], kd);
+		bw_code(&w, e->v[i++], 0);
+		bw_code(&wq, np = e->v[i++], 0);
+		for (k = 0; k < np; k++)
+			bw_code(&wq, e->v[i++], kp);
 	}
-	return n;
+	bw_end(&w);
+	bw_end(&wq);
 }
 
 /*
@@ -1090,6 +1290,7 @@ stem_block(void *arg, size_t bi)
 	size_t		 i, lo = bi * STEMBLK, hi = lo + STEMBLK, best, l;
 	const struct tform *f;
 	const sb_symbol	*s;
+	struct enc	 e;
 	uint32_t	 g;
 	int		 n;
 
@@ -1116,10 +1317,20 @@ stem_block(void *arg, size_t bi)
 		    f->len) != 0)
 			x->stems[g] = xstrndup((const char *)s, (size_t)n);
 	}
+	memset(&e, 0, sizeof(e));
 	for (i = lo; i < hi; i++) {
 		g = x->sorted[i];
-		x->psz[g] = pack_size(x, g);
+		encode_form(x, g, &e);
+		/* Both strings in one allocation: postings NUL positions. */
+		x->encsz[g] = e.b.sz;
+		x->encqsz[g] = e.q.sz;
+		x->enc[g] = xmalloc(e.b.sz + e.q.sz + 2);
+		memcpy(x->enc[g], e.b.data, e.b.sz + 1);
+		memcpy(x->enc[g] + e.b.sz + 1, e.q.data, e.q.sz + 1);
 	}
+	free(e.v);
+	buf_free(&e.b);
+	buf_free(&e.q);
 	for (l = 0; l < MAXLANG; l++)
 		if (st[l] != NULL)
 			sb_stemmer_delete(st[l]);
@@ -1167,39 +1378,60 @@ shard_key(const char *s, size_t n, char *key)
 	key[k] = '\0';
 }
 
-/* Write postings pack pi. */
+/* Write pack pi: postings (search/p/) or, with q, positions (q/). */
 static void
-write_pack(void *arg, size_t pi)
+write_pack1(struct ix *x, size_t pi, int q)
 {
-	struct ix	*x = arg;
 	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, lo = x->packlo[pi], hi = x->packlo[pi + 1], sz = 0;
+	size_t		*plo = q ? x->qpacklo : x->packlo;
+	size_t		 i, lo = plo[pi], hi = plo[pi + 1], sz = 0;
 	const struct tform *f;
 	uint32_t	 g;
 	char		*path;
+	int		 first;
 
-	for (i = lo; i < hi; i++)
-		sz += x->psz[x->sorted[i]] + 1;
-	buf_grow(&b, sz + 64);
-	buf_printf(&b, "kbSearch.load(\"p/%zu\",{", pi);
 	for (i = lo; i < hi; i++) {
 		g = x->sorted[i];
+		sz += x->g.f[g].len + (q ? x->encqsz[g] : x->encsz[g]) + 6;
+	}
+	buf_grow(&b, sz + 64);
+	buf_printf(&b, "kbSearch.load(\"%c/%zu\",{", q ? 'q' : 'p', pi);
+	for (i = lo, first = 1; i < hi; i++) {
+		g = x->sorted[i];
+		if (x->pack[g] == NONE)
+			continue;
 		f = &x->g.f[g];
-		if (i > lo)
+		if (!first)
 			buf_putc(&b, ',');
+		first = 0;
 		/* Forms are letters and digits: nothing to escape. */
 		buf_putc(&b, '"');
 		buf_put(&b, x->g.strs + f->off, f->len);
 		buf_puts(&b, "\":\"");
-		postings(x, g, &b);
+		if (q)
+			buf_put(&b, x->enc[g] + x->encsz[g] + 1, x->encqsz[g]);
+		else
+			buf_put(&b, x->enc[g], x->encsz[g]);
 		buf_putc(&b, '"');
 	}
 	buf_puts(&b, "});\n");
-	path = xasprintf("search/p/%zu.js", pi);
+	path = xasprintf("search/%c/%zu.js", q ? 'q' : 'p', pi);
 	if (!site_out_put(x->so, path, b.data, b.sz))
 		x->ok = 0;
 	free(path);
 	buf_free(&b);
+}
+
+/* Write postings pack pi, or positions pack pi - packsz. */
+static void
+write_pack(void *arg, size_t pi)
+{
+	struct ix	*x = arg;
+
+	if (pi < x->packsz)
+		write_pack1(x, pi, 0);
+	else
+		write_pack1(x, pi - x->packsz, 1);
 }
 
 /* Postings packs and dictionary shards. */
@@ -1208,27 +1440,46 @@ write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 {
 	struct buf	 sh = { NULL, 0, 0 };
 	uint32_t	 g = 0;
-	size_t		 i, cur_sz = 0, npack = 0;
+	size_t		 i, cur_sz = 0, npack = 0, sz, cur_qsz = 0, nqpack = 0;
 	const struct tform *f = NULL;
 	char		 key[32], cur[32], name[48];
 
-	/* Packs: forms in dictionary order, cut at about PACK bytes. */
+	/*
+	 * Packs: forms in dictionary order, cut at about PACK bytes of
+	 * postings, and apart at about QPACK bytes of positions.
+	 */
 	x->packlo = xcalloc(x->g.fsz + 2, sizeof(*x->packlo));
+	x->qpacklo = xcalloc(x->g.fsz + 2, sizeof(*x->qpacklo));
 	for (i = 0; i < x->g.fsz; i++) {
 		g = x->sorted[i];
-		if (i > 0 && cur_sz + x->psz[g] + 1 > PACK) {
+		/* Short postings go in the shard: no second round. */
+		if (x->encsz[g] + x->encqsz[g] <= INLINE) {
+			x->pack[g] = x->qpack[g] = NONE;
+			continue;
+		}
+		sz = x->g.f[g].len + x->encsz[g] + 6;
+		if (cur_sz > 0 && cur_sz + sz > PACK) {
 			x->packlo[++npack] = i;
 			cur_sz = 0;
 		}
-		cur_sz += x->psz[g] + 1;
+		cur_sz += sz;
 		x->pack[g] = (uint32_t)npack;
+		sz = x->g.f[g].len + x->encqsz[g] + 6;
+		if (cur_qsz > 0 && cur_qsz + sz > QPACK) {
+			x->qpacklo[++nqpack] = i;
+			cur_qsz = 0;
+		}
+		cur_qsz += sz;
+		x->qpack[g] = (uint32_t)nqpack;
 	}
 	x->packlo[++npack] = x->g.fsz;
+	x->qpacklo[++nqpack] = x->g.fsz;
 	x->packsz = npack;
-	par_for(npack, jobs, write_pack, x);
+	par_for(npack + nqpack, jobs, write_pack, x);
 
 	/* Shards: forms with the same key are contiguous. */
-	buf_printf(meta, "\"packs\":%zu,\"dict\":[", npack);
+	buf_printf(meta, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[", npack,
+	    nqpack);
 	cur[0] = '\0';
 	for (i = 0; i <= x->g.fsz; i++) {
 		if (i < x->g.fsz) {
@@ -1256,7 +1507,14 @@ write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 		jstr(&sh, x->g.strs + f->off, f->len);
 		buf_putc(&sh, ',');
 		jstrz(&sh, x->stems[g]);
-		buf_printf(&sh, ",%u,%u]", x->df[g], x->pack[g]);
+		buf_printf(&sh, ",%u,", x->df[g]);
+		if (x->pack[g] == NONE) {
+			jstr(&sh, x->enc[g], x->encsz[g]);
+			buf_putc(&sh, ',');
+			jstr(&sh, x->enc[g] + x->encsz[g] + 1, x->encqsz[g]);
+		} else
+			buf_printf(&sh, "%u,%u", x->pack[g], x->qpack[g]);
+		buf_putc(&sh, ']');
 	}
 	buf_puts(meta, "],");
 	buf_free(&sh);
@@ -1265,7 +1523,9 @@ write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 /* A (value, document) pair of a facet. */
 struct fpair {
 	const char	*v;
+	const char	*parent;	/* its parent value, may be NULL */
 	uint32_t	 doc;
+	int		 own;	/* the document's own, not inherited */
 };
 
 static int
@@ -1293,6 +1553,71 @@ fval_cmp(const void *a, const void *b)
 	return strcmp(va->p[va->lo].v, vb->p[vb->lo].v);
 }
 
+/*
+ * Append the sorted distinct ids[0..n) as a JSON bit string (SEARCH.md):
+ * gamma(mode + 1), gamma(count + 1), gamma(k + 1), then either the
+ * ids as gaps (mode 0: id + 1 first, then id - previous) or runs of
+ * consecutive ids (mode 1: the gap from the previous run's last id,
+ * or start + 1, then the run's length), whichever is shorter.
+ */
+static void
+facet_list(struct buf *m, const uint32_t *ids, size_t n)
+{
+	uint64_t	 hg[65], hr[65], cg = 0, cr = 0;
+	uint32_t	 v;
+	int64_t		 prev;
+	size_t		 i, j, runs = 0;
+	int		 kg, kr, b;
+	struct buf	 t = { NULL, 0, 0 };
+	struct bw	 w = { &t, 0, 0 };
+
+	memset(hg, 0, sizeof(hg));
+	memset(hr, 0, sizeof(hr));
+	for (prev = -1, i = 0; i < n; i++) {
+		hg[bitlen((uint64_t)(ids[i] - prev - 1))]++;
+		prev = ids[i];
+	}
+	for (prev = -1, i = 0; i < n; i = j, runs++) {
+		for (j = i + 1; j < n && ids[j] == ids[j - 1] + 1; j++)
+			continue;
+		hr[bitlen((uint64_t)(ids[i] - prev - 1))]++;
+		cr += 2 * (uint64_t)bitlen(j - i) - 1;
+		prev = ids[j - 1];
+	}
+	kg = best_k(hg);
+	kr = best_k(hr);
+	for (b = 0; b <= 64; b++) {
+		cg += hg[b] * (uint64_t)(2 * (b > kg ? b - kg : 0) + 1 + kg);
+		cr += hr[b] * (uint64_t)(2 * (b > kr ? b - kr : 0) + 1 + kr);
+	}
+	if (cr < cg) {
+		bw_code(&w, 2, 0);
+		bw_code(&w, (uint32_t)runs + 1, 0);
+		bw_code(&w, (uint32_t)kr + 1, 0);
+		for (prev = -1, i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && ids[j] == ids[j - 1] + 1; j++)
+				continue;
+			bw_code(&w, (uint32_t)(ids[i] - prev), kr);
+			bw_code(&w, (uint32_t)(j - i), 0);
+			prev = ids[j - 1];
+		}
+	} else {
+		bw_code(&w, 1, 0);
+		bw_code(&w, (uint32_t)n + 1, 0);
+		bw_code(&w, (uint32_t)kg + 1, 0);
+		for (prev = -1, i = 0; i < n; i++) {
+			v = (uint32_t)(ids[i] - prev);
+			bw_code(&w, v, kg);
+			prev = ids[i];
+		}
+	}
+	bw_end(&w);
+	buf_putc(m, '"');
+	buf_put(m, t.data ? t.data : "", t.sz);
+	buf_putc(m, '"');
+	buf_free(&t);
+}
+
 /* The facets of meta.js. */
 static void
 write_facets(struct ix *x, struct buf *m)
@@ -1301,8 +1626,11 @@ write_facets(struct ix *x, struct buf *m)
 	struct fval	*v = NULL;
 	size_t		 n, i, j, k, vsz, first;
 	const struct search_doc *d;
+	uint32_t	*ids;
+	long		*pidx = NULL;
 	int		 f, t;
 
+	ids = xcalloc(x->docsz ? x->docsz : 1, sizeof(*ids));
 	buf_puts(m, "\"facets\":[{\"key\":\"type\",\"label\":\"Type\","
 	    "\"values\":[");
 	for (first = 1, t = 0; t < SEARCH__TYPES; t++) {
@@ -1319,12 +1647,13 @@ write_facets(struct ix *x, struct buf *m)
 			continue;
 		if (i == x->docsz)
 			continue;
-		buf_puts(m, first ? "\"" : ",\"");
+		if (!first)
+			buf_putc(m, ',');
 		first = 0;
-		/* Contiguous: the first id, then steps of one. */
-		for (k = i; i < x->docsz && (int)x->docs[i]->type == t; i++)
-			search_vint(m, i == k ? (uint32_t)i : 1);
-		buf_putc(m, '"');
+		/* Contiguous: one run. */
+		for (k = 0; i < x->docsz && (int)x->docs[i]->type == t; i++)
+			ids[k++] = (uint32_t)i;
+		facet_list(m, ids, k);
 	}
 	buf_puts(m, "]}");
 
@@ -1337,6 +1666,10 @@ write_facets(struct ix *x, struct buf *m)
 			for (j = 0; j < d->facetsz[f]; j++)
 				if (d->facets[f][j] != NULL) {
 					p[n].v = d->facets[f][j];
+					p[n].parent = d->fparent[f] ?
+					    d->fparent[f][j] : NULL;
+					p[n].own = d->fparent[f] == NULL ||
+					    j < d->facetown[f];
 					p[n++].doc = (uint32_t)i;
 				}
 		}
@@ -1359,24 +1692,45 @@ write_facets(struct ix *x, struct buf *m)
 				buf_putc(m, ',');
 			jstrz(m, p[v[i].lo].v);
 		}
-		buf_puts(m, "],\"ids\":[");
-		for (i = 0; i < vsz; i++) {
-			uint32_t prev = 0;
+		buf_putc(m, ']');
+		/*
+		 * Parents by index: the ids hold the documents that carry
+		 * a value themselves, and search.js adds its descendants'.
+		 */
+		pidx = xreallocarray(pidx, vsz ? vsz : 1, sizeof(*pidx));
+		for (first = 1, i = 0; i < vsz; i++) {
+			const char *par = NULL;
 
-			buf_puts(m, i > 0 ? ",\"" : "\"");
-			for (k = v[i].lo; k < v[i].hi; k++) {
+			pidx[i] = -1;
+			for (k = v[i].lo; k < v[i].hi && par == NULL; k++)
+				par = p[k].parent;
+			for (j = 0; par != NULL && j < vsz; j++)
+				if (strcmp(p[v[j].lo].v, par) == 0) {
+					pidx[i] = (long)j;
+					first = 0;
+					break;
+				}
+		}
+		for (i = 0; !first && i < vsz; i++)
+			buf_printf(m, "%s%ld", i ? "," : ",\"parents\":[",
+			    pidx[i]);
+		if (!first)
+			buf_putc(m, ']');
+		buf_puts(m, ",\"ids\":[");
+		for (i = 0; i < vsz; i++) {
+			if (i > 0)
+				buf_putc(m, ',');
+			for (j = 0, k = v[i].lo; k < v[i].hi; k++)
 				/* A value given twice for one document. */
-				if (k > v[i].lo && p[k].doc == prev)
-					continue;
-				search_vint(m, k == v[i].lo ? p[k].doc :
-				    p[k].doc - prev);
-				prev = p[k].doc;
-			}
-			buf_putc(m, '"');
+				if (p[k].own && (j == 0 || p[k].doc != ids[j - 1]))
+					ids[j++] = p[k].doc;
+			facet_list(m, ids, j);
 		}
 		buf_puts(m, "]}");
 	}
 	buf_putc(m, ']');
+	free(pidx);
+	free(ids);
 	free(p);
 	free(v);
 }
@@ -1495,7 +1849,10 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	x.sorted = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.sorted));
 	x.stems = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.stems));
 	x.pack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.pack));
-	x.psz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.psz));
+	x.qpack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.qpack));
+	x.enc = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.enc));
+	x.encsz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.encsz));
+	x.encqsz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.encqsz));
 	x.so = so;
 	for (i = 0; i < nr; i++) {
 		r = &x.rs[i];
@@ -1518,7 +1875,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	nblk = (x.g.fsz + STEMBLK - 1) / STEMBLK;
 	par_for(nblk, jobs, stem_block, &x);
 
-	buf_printf(&b, "{\"v\":1,\"docs\":%zu,\"frag\":%d,", n, FRAG);
+	buf_printf(&b, "{\"v\":2,\"docs\":%zu,\"frag\":%d,", n, FRAG);
 	write_dict(&x, so, &b, jobs);
 	write_facets(&x, &b);
 	buf_putc(&b, '}');
@@ -1549,8 +1906,14 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	free(x.sorted);
 	free(x.df);
 	free(x.pack);
-	free(x.psz);
+	for (i = 0; i < x.g.fsz; i++)
+		free(x.enc[i]);
+	free(x.enc);
+	free(x.encsz);
+	free(x.encqsz);
 	free(x.packlo);
+	free(x.qpack);
+	free(x.qpacklo);
 	free(x.gldf);
 	tab_free(&x.g);
 	tab_free(&x.stop);

@@ -96,8 +96,8 @@ fi
 
 # (c) Edit one summary: exactly the pages that show it change, and the
 # search index files that hold its words ("graph" less frequent, "message"
-# and "passing" new: their shards, the pack, meta.js's shard list) and
-# its fragment.
+# and "passing" new: their shards, which hold the postings of such rare
+# words, and meta.js's shard list) and its fragment.
 inodes "$TMP/i3"
 sed -i 's/^summary: .*/summary: Message passing on jet constituents./' \
     "$K/content/usecases/jet-gnn.md"
@@ -120,7 +120,6 @@ search/d/me.js
 search/d/pa.js
 search/f/0.js
 search/meta.js
-search/p/0.js
 technologies/gnn/index.html
 tools/pytorch/index.html
 usecases/jet-gnn/index.html

@@ -83,33 +83,65 @@ function need(n) {
 	return store[n];
 }
 const V = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-function vints(s) {
-	const out = [];
-	let x = 0;
+/* A bit string: code(k) reads an Exp-Golomb code of order k, one bit at
+ * a time (a different way from search.js's); rest() the bits left. */
+function bits(s) {
+	const b = [];
 	for (const c of s) {
 		const v = V.indexOf(c);
-		if (v < 0) throw new Error("bad vint character " + c);
-		x = x * 32 + (v & 31);
-		if (v < 32) { out.push(x); x = 0; }
+		if (v < 0) throw new Error("bad character " + c);
+		for (let i = 5; i >= 0; i--) b.push((v >> i) & 1);
 	}
-	if (x !== 0) throw new Error("truncated vint");
-	return out;
+	let at = 0;
+	const bit = () => {
+		if (at >= b.length) throw new Error("truncated bit string");
+		return b[at++];
+	};
+	return {
+		code(k) {
+			let z = 0;
+			while (bit() === 0) z++;
+			let q = 1;
+			for (let i = 0; i < z; i++) q = q * 2 + bit();
+			let u = q - 1;
+			for (let i = 0; i < k; i++) u = u * 2 + bit();
+			return u + 1;
+		},
+		rest() { return b.slice(at); },
+	};
 }
 function ids(s) {
-	let id = 0;
-	return vints(s).map((d, i) => (id = i ? id + d : d));
+	const r = bits(s), mode = r.code(0) - 1, n = r.code(0) - 1, k = r.code(0) - 1;
+	const out = [];
+	let id = -1;
+	for (let i = 0; i < n; i++) {
+		id += r.code(k);
+		if (mode === 1) for (let len = r.code(0), j = 1; j < len; j++) out.push(id++);
+		out.push(id);
+	}
+	if (r.rest().length >= 6 || r.rest().some((x) => x)) throw new Error("ids: trailing bits");
+	return out;
 }
-function postings(form, pack) {
-	const p = need("p/" + pack), a = vints(p[form]), res = [];
-	let i = 0, doc = 0;
-	while (i < a.length) {
-		doc += a[i++];
-		const w = a[i++], n = a[i++], pos = [];
-		let q = 0;
-		for (let k = 0; k < n; k++) { q = k ? q + a[i++] : a[i++]; pos.push(q); }
-		if (i > a.length) throw new Error(form + ": truncated postings");
+function postings(form, e) {
+	let ps, qs;
+	if (typeof e[3] === "string") [ps, qs] = [e[3], e[4]];
+	else {
+		const p = need("p/" + e[3]), q = need("q/" + e[4]);
+		if (!p || !q || !(form in p) || !(form in q)) throw new Error(form + ": not in packs " + e[3] + ", " + e[4]);
+		[ps, qs] = [p[form], q[form]];
+	}
+	const r = bits(ps), n = r.code(0), kd = r.code(0) - 1, res = [];
+	const rq = bits(qs), kp = rq.code(0) - 1;
+	let doc = -1;
+	for (let i = 0; i < n; i++) {
+		doc += r.code(kd);
+		const w = r.code(0), np = rq.code(0), pos = [];
+		let q = -1;
+		for (let k = 0; k < np; k++) pos.push(q += rq.code(kp));
 		res.push({ doc, w, pos });
 	}
+	for (const x of [r, rq])
+		if (x.rest().length >= 6 || x.rest().some((b) => b)) throw new Error(form + ": trailing bits");
 	return res;
 }
 const fold = (s) => s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -121,7 +153,7 @@ const stemOf = (e) => e[1] || e[0];
 
 function check() {
 	const bad = [];
-	if (meta.v !== 1) bad.push("meta.v");
+	if (meta.v !== 2) bad.push("meta.v");
 	const nf = Math.ceil(meta.docs / meta.frag);
 	for (let i = 0; i < nf; i++) {
 		const f = need("f/" + i);
@@ -129,15 +161,19 @@ function check() {
 			bad.push("fragment " + i);
 		else for (const d of f)
 			if (typeof d.u !== "string" || typeof d.t !== "string" ||
-			    !["usecase", "person", "hackathon", "seminar", "page"].includes(d.y) ||
-			    typeof d.s !== "string" || !Array.isArray(d.m) ||
-			    typeof d.x !== "string" || [...d.x].length > 600)
+			    Object.keys(d).join() !== (d.s ? "u,t,s" : "u,t,x") ||
+			    (d.s !== undefined && (typeof d.s !== "string" || !d.s)) ||
+			    (d.x !== undefined && (typeof d.x !== "string" || [...d.x].length > 200)))
 				bad.push("fragment " + i + ": " + JSON.stringify(d).slice(0, 80));
 	}
 	if (need("f/" + nf) !== null) bad.push("extra fragment " + nf);
 	for (let p = 0; p < meta.packs; p++)
-		if (!need("p/" + p)) bad.push("pack " + p + " missing");
-	let forms = 0, prev = "";
+		if (!need("p/" + p)) bad.push("pack p/" + p + " missing");
+	for (let p = 0; p < meta.qpacks; p++)
+		if (!need("q/" + p)) bad.push("pack q/" + p + " missing");
+	if (need("p/" + meta.packs) !== null || need("q/" + meta.qpacks) !== null)
+		bad.push("extra pack");
+	let forms = 0, prev = "", inline = 0;
 	for (const k of meta.dict) {
 		const sh = need("d/" + k);
 		if (!sh || !sh.length) { bad.push("shard " + k); continue; }
@@ -147,7 +183,11 @@ function check() {
 			if (!(e[0] > prev)) bad.push(e[0] + " out of order");
 			prev = e[0];
 			if (e[1] === e[0]) bad.push(e[0] + ": stem equal to form");
-			const ps = postings(e[0], e[3]);
+			if (typeof e[3] === "string" ? e.length !== 5 || typeof e[4] !== "string" :
+			    e.length !== 5 || !(e[3] >= 0 && e[3] < meta.packs) || !(e[4] >= 0 && e[4] < meta.qpacks))
+				bad.push(e[0] + ": entry " + JSON.stringify(e));
+			if (typeof e[3] === "string") inline++;
+			const ps = postings(e[0], e);
 			if (ps.length !== e[2]) bad.push(e[0] + ": df " + e[2] + " but " + ps.length);
 			let last = -1;
 			for (const p of ps) {
@@ -157,11 +197,16 @@ function check() {
 			}
 		}
 	}
-	let inPacks = 0;
+	let inPacks = 0, inQ = 0;
 	for (let p = 0; p < meta.packs; p++) inPacks += Object.keys(need("p/" + p)).length;
-	if (inPacks !== forms) bad.push("packs hold " + inPacks + " forms, shards " + forms);
+	for (let p = 0; p < meta.qpacks; p++) inQ += Object.keys(need("q/" + p)).length;
+	if (inPacks !== inQ) bad.push("p/ hold " + inPacks + " forms, q/ " + inQ);
+	if (inPacks + inline !== forms) bad.push("packs hold " + inPacks + " forms and shards " + inline + " inline, shards " + forms);
 	for (const f of meta.facets) {
 		if (f.values.length !== f.ids.length) bad.push("facet " + f.key);
+		if (f.parents && (f.parents.length !== f.values.length ||
+		    f.parents.some((p, i) => p !== -1 && !(p >= 0 && p < f.values.length && p !== i))))
+			bad.push("facet " + f.key + " parents");
 		for (const s of f.ids) {
 			const l = ids(s);
 			if (l.some((x, i) => x >= meta.docs || (i && x <= l[i - 1])))
@@ -171,7 +216,7 @@ function check() {
 	if (meta.facets.map((f) => f.key).join() !== "type,technology,field,tool,kind,status")
 		bad.push("facet keys");
 	console.log(bad.length ? "BAD " + bad.slice(0, 10).join("; ") :
-	    "GOOD " + meta.docs + " docs, " + forms + " forms, " + meta.packs + " packs");
+	    "GOOD " + meta.docs + " docs, " + forms + " forms (" + inline + " inline), " + meta.packs + " packs");
 }
 
 function search(q) {
@@ -193,7 +238,7 @@ function search(q) {
 		const per = new Map();
 		for (const [e, f] of m) {
 			const idf = Math.log(1 + meta.docs / e[2]);
-			for (const p of postings(e[0], e[3]))
+			for (const p of postings(e[0], e))
 				per.set(p.doc, Math.max(per.get(p.doc) || 0, f * p.w * idf));
 		}
 		for (const [d, s] of per) {
@@ -214,7 +259,8 @@ else if (process.argv[3] === "missing") {
 }
 else if (process.argv[3] === "entry") {
 	const w = process.argv[4], sh = need("d/" + key(w)) || [];
-	console.log(JSON.stringify(sh.find((e) => e[0] === w) || null));
+	const e = sh.find((e) => e[0] === w);
+	console.log(JSON.stringify(e ? e.slice(0, 3) : null));
 } else console.log(search(process.argv.slice(4).join(" ")).join(" ") || "(none)");
 EOF
 
@@ -261,16 +307,16 @@ first "seminar with its anchor" "$S" \
     "seminars/index.html#2024-03-05-message-passing-on-detector-hits" \
     detector hits
 entry "accented forms are folded in the index" "$S" qualita \
-    '["qualita","qual",1,0]'
+    '["qualita","qual",1]'
 entry "no accented form in the index" "$S" "qualità" null
 first "accented query word finds the folded form" "$S" \
     usecases/reti-neurali/index.html "Qualità"
 entry "Italian document: Italian stem (reti)" "$S" reti \
-    '["reti","ret",1,0]'
+    '["reti","ret",1]'
 entry "Italian document: Italian stem (rete)" "$S" rete \
-    '["rete","ret",1,0]'
+    '["rete","ret",1]'
 entry "English document: English stem" "$S" networks \
-    '["networks","network",2,0]'
+    '["networks","network",2]'
 mixed="Ærøskøbing, Straße, ΟΔΟΣ, Ĳssel, Ŀlívia, Łódź, Ørsted, Şişli, Ḥadīth, Ἀθῆναι, Москва."
 got=$("$NODE" "$TMP/q.js" "$S" missing "$mixed" 2>&1)
 if [ "$got" = "(none)" ]; then
@@ -292,6 +338,10 @@ if "$KBGEN" -q -C "$C" build 2>"$TMP/c.err"; then
 	check "content index reads back" "$C/site"
 	first "content: BondMachine" "$C/site" \
 	    usecases/bondmachine-fpga/index.html BondMachine FPGA
+	first "content: hyphenated U-Net found joined, as unet" "$C/site" \
+	    usecases/lung-segmentation-unet/index.html unet
+	first "content: U-Net still found as two words" "$C/site" \
+	    usecases/lung-segmentation-unet/index.html U-Net
 else
 	echo "FAIL content builds"
 	sed 's/^/    /' "$TMP/c.err" | head -20

@@ -83,28 +83,122 @@
 	for (var i = 0; i < 64; i++)
 		DIGIT[ALPHABET.charCodeAt(i)] = i;
 
-	/* The integers packed in a vint string, as an Int32Array. */
-	function vints(s) {
-		var out = new Int32Array(s.length), n = 0, v = 0;
-		for (var i = 0; i < s.length; i++) {
-			var c = s.charCodeAt(i), d = c < 128 ? DIGIT[c] : -1;
-			if (d < 0)
-				break;
-			v = v * 32 + (d & 31);
-			if (d < 32) {
-				out[n++] = v;
-				v = 0;
+	/*
+	 * The codes of a bit string (SEARCH.md: 6 bits a character, most
+	 * significant first; Exp-Golomb codes of order k), as an
+	 * Int32Array.  The format gives each code its order: "p" postings
+	 * (n, kd + 1, then pairs: id gap of order kd, weight), "q" positions
+	 * (kp + 1, then per document: count, that many positions of order
+	 * kp), "i" an id list (mode + 1, count + 1, k + 1, then ids of order
+	 * k, each followed by a run length in mode 1).  One loop, no calls:
+	 * it decodes tens of thousands of codes per query word.
+	 */
+	function unpack(s, fmt) {
+		var n = s.length, i = 0, buf = 0, nb = 0, m = 0, out = new Int32Array(6 * n + 8);
+		var k = 0, kk = 0, rem = 0, z, lz, c, t, q;
+		for (;;) {
+			/* The order of this code. */
+			if (fmt === "p") {
+				k = m < 2 ? 0 : (m & 1) ? 0 : kk;
+				if (m === 2 + 2 * out[0])
+					break;
+			} else if (fmt === "q") {
+				if (m === 0)
+					k = 0;
+				else if (rem === 0)
+					k = 0;
+				else
+					k = kk;
+			} else {
+				k = m < 3 ? 0 : out[0] === 2 && !((m - 3) & 1) ? kk :
+				    out[0] === 2 ? 0 : kk;
+				if (m >= 3 && m === 3 + (out[1] - 1) * out[0])
+					break;
 			}
+			while (nb <= 24) {
+				buf = (buf << 6) | (i < n ? DIGIT[s.charCodeAt(i)] & 63 : 0);
+				i++;
+				nb += 6;
+			}
+			lz = Math.clz32(buf) - 32 + nb;
+			c = 2 * lz + 1 + k;
+			if (lz < nb && c <= nb) {
+				/* The usual case: the whole code is in buf; read
+				 * as one number it is (q << k) + the low bits. */
+				nb -= c;
+				q = (buf >>> nb) - (1 << k) + 1;
+				buf &= (1 << nb) - 1;
+			} else {
+				/* The zero bits, then as many more and the leading one. */
+				z = 0;
+				for (;;) {
+					while (nb <= 24) {
+						buf = (buf << 6) | (i < n ? DIGIT[s.charCodeAt(i)] & 63 : 0);
+						i++;
+						nb += 6;
+					}
+					lz = Math.clz32(buf) - 32 + nb;
+					if (lz < nb)
+						break;
+					z += nb;
+					nb = 0;
+					if (i > n)
+						return out.subarray(0, m);
+				}
+				z += lz;
+				nb -= lz;
+				for (c = z + 1, q = 0; c > 0; c -= t) {
+					while (nb <= 24) {
+						buf = (buf << 6) | (i < n ? DIGIT[s.charCodeAt(i)] & 63 : 0);
+						i++;
+						nb += 6;
+					}
+					t = c < 24 ? c : 24;
+					nb -= t;
+					q = q * (1 << t) + (buf >>> nb);
+					buf &= (1 << nb) - 1;
+				}
+				if (k) {
+					while (nb <= 24) {
+						buf = (buf << 6) | (i < n ? DIGIT[s.charCodeAt(i)] & 63 : 0);
+						i++;
+						nb += 6;
+					}
+					nb -= k;
+					q = (q - 1) * (1 << k) + (buf >>> nb) + 1;
+					buf &= (1 << nb) - 1;
+				}
+			}
+			if (i > n + 5)
+				break;	/* past the end: a truncated string */
+			out[m++] = q;
+			/* Orders read from the headers; position counts. */
+			if (fmt === "p" && m === 2)
+				kk = q - 1;
+			else if (fmt === "q") {
+				if (m === 1)
+					kk = q - 1;
+				else if (rem === 0)
+					rem = q;
+				else
+					rem--;
+			} else if (fmt === "i" && m === 3)
+				kk = q - 1;
 		}
-		return out.subarray(0, n);
+		return out.subarray(0, m);
 	}
 
-	/* A delta-coded sorted list of ids, as an Int32Array. */
+	/* A facet id list (SEARCH.md) as a sorted Int32Array. */
 	function idlist(s) {
-		var d = vints(s), acc = 0;
-		for (var i = 0; i < d.length; i++)
-			d[i] = acc += d[i];
-		return d;
+		var v = unpack(s, "i"), mode = v[0] - 1, out = [], id = -1;
+		for (var j = 3; j < v.length; j++) {
+			id += v[j];
+			if (mode === 1)
+				for (var len = v[++j], r = 1; r < len; r++)
+					out.push(id++);
+			out.push(id);
+		}
+		return Int32Array.from(out);
 	}
 
 	function fold(s) {
@@ -149,45 +243,58 @@
 	}
 
 	/*
-	 * The postings of a form, decoded once: per matching document k,
-	 * docs[k], weights[k], and its positions pos[pstart[k]..pstart[k+1]).
-	 * The string holds, per document: id delta, weight, number of
-	 * positions, the positions delta-coded.
+	 * The postings of a form (a shard entry), decoded once: the
+	 * matching documents docs[k] and their weights[k]; with positions
+	 * (wanted for queries of several words), also, per document k,
+	 * pos[pstart[k]..pstart[k+1]).  The entry holds the numbers of its
+	 * packs (p/N.js, q/M.js), or the two strings themselves.
 	 */
-	function postingsOf(entry) {
-		var form = entry[0];
-		if (postings[form])
-			return Promise.resolve(postings[form]);
-		return get("p/" + entry[3]).then(function (pack) {
-			if (postings[form])
-				return postings[form];
-			var s = pack && Object.prototype.hasOwnProperty.call(pack, form) ?
+	function postingsOf(entry, withPos) {
+		var form = entry[0], P = postings[form];
+		if (P && (P.pos || !withPos))
+			return Promise.resolve(P);
+		var inline = typeof entry[3] === "string";
+		var pp = P ? Promise.resolve(null) : inline ?
+		    Promise.resolve(entry[3]) : get("p/" + entry[3]).then(member);
+		var qp = !withPos ? Promise.resolve(null) : inline ?
+		    Promise.resolve(entry[4]) : get("q/" + entry[4]).then(member);
+		function member(pack) {
+			return pack && Object.prototype.hasOwnProperty.call(pack, form) ?
 			    pack[form] : "";
-			var v = vints(s), m = 0, i = 0;
-			/* First pass: count the documents. */
-			while (i + 2 < v.length) {
-				i += 3 + v[i + 2];
-				m++;
+		}
+		return Promise.all([pp, qp]).then(function (sq) {
+			P = postings[form];
+			if (!P) {
+				var v = unpack(sq[0] || "", "p"), n = (v.length - 2) >> 1;
+				var doc = -1;
+				P = {docs: new Int32Array(n > 0 ? n : 0),
+				    weights: new Int32Array(n > 0 ? n : 0),
+				    pstart: null, pos: null};
+				for (var k = 0; k < n; k++) {
+					doc += v[2 + 2 * k];
+					P.docs[k] = doc;
+					P.weights[k] = v[3 + 2 * k];
+				}
+				postings[form] = P;
 			}
-			var docs = new Int32Array(m), weights = new Int32Array(m);
-			var pstart = new Int32Array(m + 1);
-			var pos = new Int32Array(Math.max(0, v.length - 3 * m));
-			var doc = 0, np = 0;
-			i = 0;
-			for (var k = 0; k < m; k++) {
-				doc += v[i];
-				docs[k] = doc;
-				weights[k] = v[i + 1];
-				var n = v[i + 2], acc = 0;
-				i += 3;
-				pstart[k] = np;
-				for (var j = 0; j < n && i < v.length; j++)
-					pos[np++] = acc += v[i++];
-			}
-			pstart[m] = np;
-			return postings[form] = {docs: docs, weights: weights,
-			    pstart: pstart, pos: pos};
+			if (withPos && !P.pos)
+				positions(P, sq[1] || "");
+			return P;
 		});
+	}
+
+	/* Decode the positions string of postings P. */
+	function positions(P, s) {
+		var v = unpack(s, "q"), m = P.docs.length, i = 1, np = 0;
+		var pstart = new Int32Array(m + 1), pos = new Int32Array(v.length);
+		for (var k = 0; k < m; k++) {
+			pstart[k] = np;
+			for (var n = v[i++] | 0, acc = -1, j = 0; j < n; j++)
+				pos[np++] = acc += v[i++];
+		}
+		pstart[m] = np;
+		P.pstart = pstart;
+		P.pos = pos.subarray(0, np);
 	}
 
 	/* Binary search of a sorted dictionary shard: first index with form >= w. */
@@ -274,16 +381,21 @@
 		if (!words.length)
 			return Promise.resolve(null);
 		var typing = !/[\s\p{P}]$/u.test(q);
+		/* Each word's postings load as soon as its shard is in. */
+		var ms = [];
 		return Promise.all(words.map(function (t, i) {
-			return matchWord(t.w, typing && i === words.length - 1);
-		})).then(function (ms) {
-			return Promise.all(ms.map(function (m) {
+			return matchWord(t.w, typing && i === words.length - 1)
+			    .then(function (m) {
+				ms[i] = m;
+				/* Positions serve nearness only: several words,
+				 * forms matched exactly or by stem. */
 				return Promise.all(m.map(function (x) {
-					return postingsOf(x.e);
+					return postingsOf(x.e, words.length > 1 &&
+					    x.f > F_PREFIX);
 				}));
-			})).then(function (ps) {
-				return score(words, ms, ps);
 			});
+		})).then(function (ps) {
+			return score(words, ms, ps);
 		});
 	}
 
@@ -372,6 +484,8 @@
 	 * Positions are sorted: one pass over both.
 	 */
 	function nearness(p, k1, q, k2, gap) {
+		if (!p.pos || !q.pos)
+			return 1;
 		var a = p.pos, ai = p.pstart[k1], ae = p.pstart[k1 + 1];
 		var b = q.pos, bi = q.pstart[k2], be = q.pstart[k2 + 1], r = 1;
 		for (; bi < be; bi++) {
@@ -475,8 +589,40 @@
 	var TYPES = {usecase: "Use case", person: "Person", hackathon: "Hackathon",
 	    seminar: "Seminar", page: "Page"};
 
-	function typeLabel(key) {
-		return TYPES[key] || key || "";
+	/* Whether the sorted Int32Array ids holds id. */
+	function has(ids, id) {
+		var lo = 0, hi = ids.length;
+		while (lo < hi) {
+			var mid = (lo + hi) >> 1;
+			if (ids[mid] < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < ids.length && ids[lo] === id;
+	}
+
+	/*
+	 * What meta.js's facets say of document id: its type (key and
+	 * label) and its own terms, the chips (technologies, fields, tools).
+	 */
+	function docFacets(id) {
+		var out = {y: "", label: "", chips: []};
+		facets.forEach(function (f) {
+			f.values.forEach(function (v) {
+				if (!has(v.own, id))
+					return;
+				if (f.key === "type") {
+					out.label = v.name;
+					for (var k in TYPES)
+						if (TYPES[k] === v.name)
+							out.y = k;
+				} else if (f.key === "technology" || f.key === "field" ||
+				    f.key === "tool")
+					out.chips.push(v.name);
+			});
+		});
+		return out;
 	}
 
 	function resultItem(id, doc, forms) {
@@ -490,9 +636,9 @@
 		a.href = root + doc.u;
 		highlight(a, doc.t || doc.u, forms);
 		h.appendChild(a);
+		var df = docFacets(id);
 		var meta_ = el("p", "search-result-meta");
-		meta_.appendChild(el("span", "badge badge-type type-" + (doc.y || ""),
-		    typeLabel(doc.y)));
+		meta_.appendChild(el("span", "badge badge-type type-" + df.y, df.label));
 		meta_.appendChild(el("span", "search-result-url", doc.u));
 		li.appendChild(meta_);
 		li.appendChild(h);
@@ -509,9 +655,9 @@
 			highlight(x, snip, forms);
 			li.appendChild(x);
 		}
-		if (doc.m && doc.m.length) {
+		if (df.chips.length) {
 			var ul = el("ul", "chips");
-			doc.m.forEach(function (name) {
+			df.chips.forEach(function (name) {
 				var c = el("li");
 				var span = el("span", "chip");
 				highlight(span, name, forms);
@@ -583,12 +729,38 @@
 
 	function buildFacets() {
 		facets = (meta.facets || []).map(function (f) {
-			return {
-				key: f.key, label: f.label,
-				values: (f.values || []).map(function (name, i) {
-					return {name: name, ids: idlist(f.ids[i] || "")};
-				})
-			};
+			var values = (f.values || []).map(function (name, i) {
+				var ids = idlist(f.ids[i] || "");
+				return {name: name, ids: ids, own: ids};
+			});
+			/* A value holds its own documents and its descendants'. */
+			var par = f.parents || [];
+			if (par.length) {
+				var own = values.map(function (v) {
+					return v.ids;
+				});
+				values.forEach(function (v, i) {
+					var mark = new Uint8Array(meta.docs), any = false;
+					own.forEach(function (ids, j) {
+						for (var a = j, hops = 0; a >= 0 && a !== i &&
+						    hops < values.length; hops++)
+							a = par[a] === undefined ? -1 : par[a];
+						if (a !== i)
+							return;
+						any = any || j !== i;
+						for (var t = 0; t < ids.length; t++)
+							mark[ids[t]] = 1;
+					});
+					if (!any)
+						return;
+					var out = [];
+					for (var d = 0; d < mark.length; d++)
+						if (mark[d])
+							out.push(d);
+					v.ids = Int32Array.from(out);
+				});
+			}
+			return {key: f.key, label: f.label, values: values};
 		});
 		if (!facetsEl)
 			return;
@@ -791,8 +963,17 @@
 				for (var i = 0; i < meta.docs; i++)
 					matchIds.push(i);
 			}
-			ranked = filterAndCount(matchIds);
+			/*
+			 * With no facet ticked the results are the matches: ask
+			 * for the first page's fragments now, and count the
+			 * facets while they load.
+			 */
 			sortedAll = false;
+			if (r && !anySelected()) {
+				ranked = matchIds;
+				ranks(0, PAGE).forEach(fragment);
+			}
+			ranked = filterAndCount(matchIds);
 			showCounts();
 			if (!r && !anySelected())
 				ranked = [];

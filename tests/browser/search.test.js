@@ -156,6 +156,7 @@ const FIRST = [
 	["smart caching", "usecases/smart-caching/index.html", "two words together"],
 	["Lizzi", "people/francesca-lizzi/index.html", "a person"],
 	["hackathon advanced", "hackathons/third-ml-infn-hackathon-advanced-bari-2022/index.html", "a hackathon"],
+	["unet", "usecases/lung-segmentation-unet/index.html", "a hyphenated word (U-Net) typed joined"],
 ];
 
 async function suite(browser, mode, base) {
@@ -180,6 +181,26 @@ async function suite(browser, mode, base) {
 		    async function () {
 			return firstIs(await typeQuery(page, q), want);
 		});
+
+	await check(mode + ": a broader term's facet holds its narrower terms' documents (U-Net under CNN under Neural Network)", async function () {
+		const urls = await typeQuery(page, "unet");
+		const bad = firstIs(urls, "usecases/lung-segmentation-unet/index.html");
+		if (bad)
+			return bad;
+		const c = await facetCounts(page);
+		for (const k of ["technology=U-Net", "technology=CNN", "technology=Neural Network"])
+			if (!(c[k] >= 1))
+				return k + " counts " + c[k] + ": " + JSON.stringify(c);
+		let n0 = await renders(page);
+		const box = '#kb_search_facets input[name="technology"][value="Neural Network"]';
+		await page.check(box);
+		const after = await results(page, "unet", n0);
+		n0 = await renders(page);
+		await page.uncheck(box);
+		await results(page, "unet", n0);
+		if (!after.some((u) => rel(u) === "usecases/lung-segmentation-unet/index.html"))
+			return "technology=Neural Network leaves out the U-Net use case: " + after.map(rel).join(", ");
+	});
 
 	await check(mode + ": results are highlighted (<mark> in the first result)", async function () {
 		await typeQuery(page, "inpainting");

@@ -3,7 +3,7 @@
  *
  * Unit tests for search.c and unicode.c: tokens and folding (accents,
  * case, marks, apostrophes, Greek), Snowball stems in English and
- * Italian, vint encoding and decoding, and an index written with
+ * Italian, bit strings of Exp-Golomb codes, and an index written with
  * search_write into a temporary site, then read back: meta.js, a
  * dictionary shard, a postings pack (documents, weights, positions)
  * and a fragment.  Works in a temporary folder that it removes.
@@ -38,12 +38,13 @@ stem(const char *lang, const char *w, const char *want)
 	free(got);
 }
 
+/* The bit string of v[0..n) as codes of order k (new string). */
 static char *
-vint_str(uint32_t v)
+codes_str(const uint32_t *v, size_t n, int k)
 {
 	struct buf	 b = { NULL, 0, 0 };
 
-	search_vint(&b, v);
+	search_codes(&b, v, n, k);
 	buf_puts(&b, "");
 	return buf_steal(&b);
 }
@@ -73,47 +74,113 @@ load(const char *site, const char *name)
 	return v;
 }
 
-/* The shard entry [form, stem, df, pack] of form, or NULL. */
+/* The shard entry [form, stem, df, pack or postings...] of form. */
 static const struct val *
 dict_entry(const struct val *shard, const char *form)
 {
 	size_t	 i;
 
 	for (i = 0; shard != NULL && i < shard->kidsz; i++)
-		if (shard->kids[i]->kidsz == 4 &&
+		if (shard->kids[i]->kidsz >= 4 &&
 		    strcmp(shard->kids[i]->kids[0]->str, form) == 0)
 			return shard->kids[i];
 	return NULL;
 }
 
 /*
- * Decode a postings string into "doc:weight:pos,pos;..." (absolute
- * ids and positions), or "(bad)".
+ * Decode a postings string and its positions string into
+ * "doc:weight:pos,pos;..." (absolute ids and positions), or "(bad)".
  */
 static char *
-postings(const char *s)
+postings(const char *s, const char *q)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	const char	*p = s, *end = s + strlen(s);
-	uint32_t	 doc = 0, d, w, n, pos, x, i;
+	struct search_bits r, rq;
+	uint32_t	 n, kd, kp, d, w, np, x, i, j;
+	int64_t		 doc = -1, pos;
 
-	while (p < end) {
-		if (!search_vint_get(&p, end, &d) ||
-		    !search_vint_get(&p, end, &w) ||
-		    !search_vint_get(&p, end, &n)) {
+	if (s == NULL || q == NULL)
+		return xstrdup("(bad)");
+	search_bits_init(&r, s, strlen(s));
+	search_bits_init(&rq, q, strlen(q));
+	if (!search_bits_get(&r, 0, &n) || !search_bits_get(&r, 0, &kd) ||
+	    !search_bits_get(&rq, 0, &kp))
+		return xstrdup("(bad)");
+	for (i = 0; i < n; i++) {
+		if (!search_bits_get(&r, (int)kd - 1, &d) ||
+		    !search_bits_get(&r, 0, &w) ||
+		    !search_bits_get(&rq, 0, &np)) {
 			buf_free(&b);
 			return xstrdup("(bad)");
 		}
 		doc += d;
-		buf_printf(&b, "%s%u:%u:", b.sz ? ";" : "", doc, w);
-		for (pos = 0, i = 0; i < n; i++) {
-			if (!search_vint_get(&p, end, &x)) {
+		buf_printf(&b, "%s%lld:%u:", b.sz ? ";" : "", (long long)doc,
+		    w);
+		for (pos = -1, j = 0; j < np; j++) {
+			if (!search_bits_get(&rq, (int)kp - 1, &x)) {
 				buf_free(&b);
 				return xstrdup("(bad)");
 			}
-			pos = i == 0 ? x : pos + x;
-			buf_printf(&b, "%s%u", i ? "," : "", pos);
+			pos += x;
+			buf_printf(&b, "%s%lld", j ? "," : "", (long long)pos);
 		}
+	}
+	buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+/*
+ * The postings of shard entry e (loading its packs below site) as
+ * postings() gives them.
+ */
+static char *
+entry_postings(const char *site, const struct val *e)
+{
+	struct val	*p = NULL, *q = NULL;
+	char		 name[32], *s;
+	const char	*form = e->kids[0]->str;
+
+	if (e->kidsz == 5 && e->kids[3]->type == VAL_STR)
+		return postings(e->kids[3]->str, e->kids[4]->str);
+	snprintf(name, sizeof(name), "p/%d", (int)e->kids[3]->num);
+	p = load(site, name);
+	snprintf(name, sizeof(name), "q/%d", (int)e->kids[4]->num);
+	q = load(site, name);
+	s = postings(p ? val_get_str(p, form) : NULL,
+	    q ? val_get_str(q, form) : NULL);
+	val_free(p);
+	val_free(q);
+	return s;
+}
+
+/* The decoded ids of a facet list, "1,2,3", or "(bad)". */
+static char *
+idlist(const char *s)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	struct search_bits r;
+	uint32_t	 mode, n, k, g, len, i, j;
+	int64_t		 id = -1;
+
+	search_bits_init(&r, s, strlen(s));
+	if (!search_bits_get(&r, 0, &mode) || !search_bits_get(&r, 0, &n) ||
+	    !search_bits_get(&r, 0, &k))
+		return xstrdup("(bad)");
+	for (i = 0; i + 1 < n; i++) {
+		if (!search_bits_get(&r, (int)k - 1, &g)) {
+			buf_free(&b);
+			return xstrdup("(bad)");
+		}
+		id += g;
+		len = 1;
+		if (mode == 2 && !search_bits_get(&r, 0, &len)) {
+			buf_free(&b);
+			return xstrdup("(bad)");
+		}
+		for (j = 0; j < len; j++)
+			buf_printf(&b, "%s%lld", b.sz ? "," : "",
+			    (long long)(id + j));
+		id += len - 1;
 	}
 	buf_puts(&b, "");
 	return buf_steal(&b);
@@ -127,10 +194,9 @@ test_index(void)
 	struct search_doc d[3];
 	const char	*ta[] = { "GNN", "High Energy Physics" };
 	const char	*kind[] = { "tutorial" }, *status[] = { "passing" };
-	const char	*tech[] = { "GNN" };
-	struct val	*meta = NULL, *sh = NULL, *pk = NULL, *fr = NULL;
+	const char	*tech[] = { "GAT", "GNN" }, *tpar[] = { "GNN", NULL };
+	struct val	*meta = NULL, *sh = NULL, *fr = NULL;
 	const struct val *e, *f;
-	char		 name[32];
 
 	if (mkdtemp(tmpl) == NULL) {
 		OK(0, "mkdtemp");
@@ -152,8 +218,11 @@ test_index(void)
 	d[1].termsz = 2;
 	d[1].html = "<h2 id=\"m\">Method</h2>\n<p>We train <em>net</em>works "
 	    "&amp; more.</p><script>var hidden;</script>";
+	/* Its own GAT, and GAT's parent GNN inherited. */
 	d[1].facets[SEARCH_TECH] = tech;
-	d[1].facetsz[SEARCH_TECH] = 1;
+	d[1].facetsz[SEARCH_TECH] = 2;
+	d[1].fparent[SEARCH_TECH] = tpar;
+	d[1].facetown[SEARCH_TECH] = 1;
 	d[1].facets[SEARCH_KIND] = kind;
 	d[1].facetsz[SEARCH_KIND] = 1;
 	d[1].facets[SEARCH_STATUS] = status;
@@ -161,7 +230,7 @@ test_index(void)
 	d[2].type = SEARCH_PERSON;
 	d[2].url = "people/ada/index.html";
 	d[2].title = "Ada";
-	d[2].html = "<p>Networks, networks.</p>";
+	d[2].html = "<p>Networks, networks. A U-Net, t-SNE.</p>";
 
 	so = site_out_new(site, NULL, 0);
 	OK(so != NULL, "index: site_out_new");
@@ -185,12 +254,28 @@ test_index(void)
 		OK(v && v->kidsz == 3 && strcmp(v->kids[0]->str,
 		    "Use case") == 0 && strcmp(v->kids[2]->str, "Page") == 0,
 		    "index: type values");
-		OK(ids && ids->kidsz == 3 && strcmp(ids->kids[1]->str,
-		    "B") == 0, "index: type ids");
+		s = ids && ids->kidsz == 3 ? idlist(ids->kids[1]->str) : NULL;
+		EQS(s, "1", "index: type ids");
+		free(s);
+		s = ids && ids->kidsz == 3 ? idlist(ids->kids[2]->str) : NULL;
+		EQS(s, "2", "index: type ids, page");
+		free(s);
 		v = val_get(f->kids[1], "values");
-		OK(v && v->kidsz == 1 && strcmp(v->kids[0]->str, "GNN") == 0 &&
-		    strcmp(val_get(f->kids[1], "ids")->kids[0]->str, "A") == 0,
-		    "index: technology facet");
+		ids = val_get(f->kids[1], "ids");
+		OK(v && v->kidsz == 2 && strcmp(v->kids[0]->str, "GAT") == 0 &&
+		    strcmp(v->kids[1]->str, "GNN") == 0 && ids &&
+		    ids->kidsz == 2, "index: technology facet values");
+		s = ids && ids->kidsz == 2 ? idlist(ids->kids[0]->str) : NULL;
+		EQS(s, "0", "index: technology ids, own");
+		free(s);
+		s = ids && ids->kidsz == 2 ? idlist(ids->kids[1]->str) : NULL;
+		EQS(s, "", "index: technology ids, inherited left out");
+		free(s);
+		v = val_get(f->kids[1], "parents");
+		OK(v && v->kidsz == 2 && v->kids[0]->num == 1 &&
+		    v->kids[1]->num == -1, "index: technology parents");
+		OK(val_get(f->kids[2], "parents") == NULL,
+		    "index: no parents, no list");
 		OK(strcmp(val_get_str(f->kids[5], "key"), "status") == 0 &&
 		    strcmp(val_get(f->kids[5], "values")->kids[0]->str,
 		    "passing") == 0, "index: status facet");
@@ -204,28 +289,41 @@ test_index(void)
 	if (e != NULL) {
 		EQS(e->kids[1]->str, "network", "index: stem of networks");
 		OK(e->kids[2]->num == 2, "index: df of networks");
-		snprintf(name, sizeof(name), "p/%d", (int)e->kids[3]->num);
-		pk = load(site, name);
-		OK(pk != NULL, "index: pack parses");
-		s = postings(val_get_str(pk, "networks"));
+		s = entry_postings(site, e);
 		/* Title 10 + summary 5 + body 1; positions: title 1,
 		 * summary 12 + 1, body at 42 after two terms. */
 		EQS(s, "0:16:1,13,45;1:2:17,18", "index: postings of networks");
 		free(s);
-		s = postings(val_get_str(pk, "neural"));
+		e = dict_entry(sh, "neural");
+		s = e ? entry_postings(site, e) : NULL;
 		EQS(s, "0:10:0", "index: postings of neural (en)");
 		free(s);
 	}
 	val_free(sh);
+	/* Hyphenated: "u", "net" and "unet" at the position of "u". */
+	sh = load(site, "d/un");
+	e = dict_entry(sh, "unet");
+	s = e ? entry_postings(site, e) : NULL;
+	EQS(s, "1:1:20", "index: U-Net also indexed as unet");
+	free(s);
+	val_free(sh);
+	sh = load(site, "d/ts");
+	e = dict_entry(sh, "tsne");
+	s = e ? entry_postings(site, e) : NULL;
+	EQS(s, "1:1:22", "index: t-SNE also indexed as tsne");
+	free(s);
+	val_free(sh);
+	sh = load(site, "d/ne");
+	e = dict_entry(sh, "net");
+	s = e ? entry_postings(site, e) : NULL;
+	EQS(s, "1:1:21", "index: the parts stay (net)");
+	free(s);
+	val_free(sh);
 	sh = load(site, "d/me");
 	e = dict_entry(sh, "method");
 	OK(e != NULL, "index: heading word indexed");
-	val_free(pk);
-	pk = NULL;
 	if (e != NULL) {
-		snprintf(name, sizeof(name), "p/%d", (int)e->kids[3]->num);
-		pk = load(site, name);
-		s = postings(pk ? val_get_str(pk, "method") : "");
+		s = entry_postings(site, e);
 		EQS(s, "0:3:42", "index: heading weight 3");
 		free(s);
 	}
@@ -250,12 +348,14 @@ test_index(void)
 	if (fr != NULL && fr->kidsz == 3) {
 		EQS(val_get_str(fr->kids[0], "u"), "usecases/jets/index.html",
 		    "index: fragment url");
-		EQS(val_get_str(fr->kids[0], "y"), "usecase",
-		    "index: fragment type");
-		EQS(val_get_str(fr->kids[0], "x"), "Method We train networks "
-		    "& more.", "index: fragment text");
-		OK(val_get(fr->kids[0], "m")->kidsz == 2,
-		    "index: fragment chips");
+		EQS(val_get_str(fr->kids[0], "s"), "Graph networks",
+		    "index: fragment summary");
+		OK(val_get(fr->kids[0], "x") == NULL &&
+		    val_get(fr->kids[0], "y") == NULL &&
+		    val_get(fr->kids[0], "m") == NULL,
+		    "index: no excerpt with a summary, type and chips in meta");
+		EQS(val_get_str(fr->kids[1], "x"), "Networks, networks. A "
+		    "U-Net, t-SNE.", "index: fragment text without summary");
 		EQS(val_get_str(fr->kids[2], "u"), "reti/index.html",
 		    "index: page last");
 	}
@@ -272,7 +372,6 @@ test_index(void)
 	}
 out:
 	val_free(meta);
-	val_free(pk);
 	val_free(fr);
 	rmtree(tmpl);
 	free(site);
@@ -282,9 +381,10 @@ int
 main(void)
 {
 	char		*s;
-	const char	*p, *end;
-	uint32_t	 v, vals[] = { 0, 1, 31, 32, 33, 1023, 1024, 32767,
-	    32768, 1048575, 1048576, 4294967295U };
+	uint32_t	 v, vals[] = { 1, 2, 3, 31, 32, 33, 1023, 1024, 32767,
+	    32768, 1048575, 1048576, 4294967294U };
+	struct search_bits r;
+	int		 k;
 	size_t		 i;
 	int		 good;
 
@@ -310,35 +410,33 @@ main(void)
 	stem("it", "analisi", "analis");
 	stem("italian", "neurali", "neural");
 
-	s = vint_str(0);
-	EQS(s, "A", "vint 0");
+	/* Exp-Golomb codes, 6 bits a character: 1 is "1", 2 "010", 3
+	 * "011"; order 2: 5 is "010" "00". */
+	s = codes_str((const uint32_t[]){ 1 }, 1, 0);
+	EQS(s, "g", "codes: gamma 1");
 	free(s);
-	s = vint_str(31);
-	EQS(s, "f", "vint 31");
+	s = codes_str((const uint32_t[]){ 1, 2, 3 }, 3, 0);
+	EQS(s, "pg", "codes: gamma 1 2 3, padded");
 	free(s);
-	s = vint_str(32);
-	EQS(s, "hA", "vint 32");
-	free(s);
-	s = vint_str(1023);
-	EQS(s, "_f", "vint 1023");
-	free(s);
-	s = vint_str(1024);
-	EQS(s, "hgA", "vint 1024");
+	s = codes_str((const uint32_t[]){ 5 }, 1, 2);
+	EQS(s, "Q", "codes: order 2");
 	free(s);
 	good = 1;
-	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		s = vint_str(vals[i]);
-		p = s;
-		end = s + strlen(s);
-		if (!search_vint_get(&p, end, &v) || v != vals[i] || p != end)
-			good = 0;
+	for (k = 0; k < 6; k++) {
+		s = codes_str(vals, sizeof(vals) / sizeof(vals[0]), k);
+		search_bits_init(&r, s, strlen(s));
+		for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+			if (!search_bits_get(&r, k, &v) || v != vals[i])
+				good = 0;
+		if (search_bits_get(&r, k, &v))
+			good = 0;	/* only padding left */
 		free(s);
 	}
-	OK(good, "vint round trip");
-	p = "h";
-	OK(!search_vint_get(&p, p + 1, &v), "vint truncated");
-	p = "*";
-	OK(!search_vint_get(&p, p + 1, &v), "vint bad character");
+	OK(good, "codes round trip, orders 0-5");
+	search_bits_init(&r, "A", 1);
+	OK(!search_bits_get(&r, 0, &v), "codes: truncated");
+	search_bits_init(&r, "*", 1);
+	OK(!search_bits_get(&r, 0, &v), "codes: bad character");
 
 	OK(uni_letter(0xe9) && uni_letter(0x3b1) && !uni_letter(0x2014) &&
 	    !uni_letter(0xd7), "unicode letters");
