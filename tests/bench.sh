@@ -160,7 +160,9 @@ for n in $BENCH_N; do
 	m=$($MEASURE --runs 3 --before "touch $uc" --stderr "$err" -- $build)
 	set -- $m
 	put touch $n "$1"; put truns $n "$3"
-	put twritten $n "$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")"
+	w=$(sed -n 's/.*(\([0-9]*\) written.*/\1/p' "$err")
+	# "nothing changed but file times": no page rendered, none written
+	put twritten $n "${w:-0}"
 	echo "  N=$n kbgen touch-one: $(cat "$err") [cpu $(calc '"%.2f user + %.2f system s"' "$4, $5")]"
 
 	cp "$uc" "$d/edited.orig"
