@@ -587,6 +587,8 @@ void		 ev_person(struct r *, const struct person *, struct val *v);
 
 /* people.c: experts by what they can help with. */
 
+/* The people sorted by name, then id (new array, borrowed pointers). */
+struct person	**people_by_name(const struct kb *);
 /* people/index.html groups: set "groups" on ctx (new values). */
 void		 people_groups(struct r *, struct val *ctx);
 /* people/experts/index.html: technology x field, people in cells. */

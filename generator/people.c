@@ -115,9 +115,11 @@ name_cmp(const void *a, const void *b)
 	return c ? c : strcmp(pa->e.slug, pb->e.slug);
 }
 
-/* The people by name (new array of borrowed pointers). */
-static struct person **
-by_name(const struct kb *kb)
+/*
+ * See extern.h.
+ */
+struct person **
+people_by_name(const struct kb *kb)
 {
 	struct person	**ps;
 
@@ -136,7 +138,7 @@ void
 people_groups(struct r *r, struct val *ctx)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = by_name(kb);
+	struct person	**ps = people_by_name(kb);
 	struct val	*gs, *g, *ts, *t, **lists[DIM__MAX];
 	struct skill	 sk;
 	size_t		 i, k;
@@ -190,7 +192,7 @@ int
 people_experts(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = by_name(kb);
+	struct person	**ps = people_by_name(kb);
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols, **cell;
 	struct skill	 sk;
 	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];

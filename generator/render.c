@@ -1292,18 +1292,6 @@ job_cell(struct r *r, size_t ti, size_t fi)
 	return rc;
 }
 
-static int
-person_cmp(const void *a, const void *b)
-{
-	const struct person *pa = *(struct person *const *)a;
-	const struct person *pb = *(struct person *const *)b;
-	int c;
-
-	c = strcasecmp_ascii(pa->name ? pa->name : "", pb->name ? pb->name :
-	    "");
-	return c ? c : strcmp(pa->e.slug, pb->e.slug);
-}
-
 static struct val *
 roles_list(const struct person *p)
 {
@@ -1330,10 +1318,7 @@ job_people(struct r *r)
 	struct person	**ps;
 	size_t		 i;
 
-	ps = xcalloc(kb->peoplesz, sizeof(*ps));
-	if (kb->peoplesz > 0)
-		memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
-	qsort(ps, kb->peoplesz, sizeof(*ps), person_cmp);
+	ps = people_by_name(kb);
 	l = val_set(ctx, "people", val_list());
 	for (i = 0; i < kb->peoplesz; i++) {
 		v = val_push(l, val_copy(r->prefs[kb_person_index(kb,

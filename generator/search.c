@@ -1434,13 +1434,30 @@ write_pack(void *arg, size_t pi)
 		write_pack1(x, pi - x->packsz, 1);
 }
 
+/*
+ * The pack of form i (sorted index) taking sz bytes, packs being cut at
+ * about limit bytes: *n is the current pack, *cur its bytes so far, lo
+ * the first form of each pack.
+ */
+static uint32_t
+pack_of(size_t *lo, size_t *n, size_t *cur, size_t i, size_t sz,
+    size_t limit)
+{
+	if (*cur > 0 && *cur + sz > limit) {
+		lo[++*n] = i;
+		*cur = 0;
+	}
+	*cur += sz;
+	return (uint32_t)*n;
+}
+
 /* Postings packs and dictionary shards. */
 static void
 write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 {
 	struct buf	 sh = { NULL, 0, 0 };
 	uint32_t	 g = 0;
-	size_t		 i, cur_sz = 0, npack = 0, sz, cur_qsz = 0, nqpack = 0;
+	size_t		 i, cur_sz = 0, npack = 0, cur_qsz = 0, nqpack = 0;
 	const struct tform *f = NULL;
 	char		 key[32], cur[32], name[48];
 
@@ -1457,20 +1474,10 @@ write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 			x->pack[g] = x->qpack[g] = NONE;
 			continue;
 		}
-		sz = x->g.f[g].len + x->encsz[g] + 6;
-		if (cur_sz > 0 && cur_sz + sz > PACK) {
-			x->packlo[++npack] = i;
-			cur_sz = 0;
-		}
-		cur_sz += sz;
-		x->pack[g] = (uint32_t)npack;
-		sz = x->g.f[g].len + x->encqsz[g] + 6;
-		if (cur_qsz > 0 && cur_qsz + sz > QPACK) {
-			x->qpacklo[++nqpack] = i;
-			cur_qsz = 0;
-		}
-		cur_qsz += sz;
-		x->qpack[g] = (uint32_t)nqpack;
+		x->pack[g] = pack_of(x->packlo, &npack, &cur_sz, i,
+		    x->g.f[g].len + x->encsz[g] + 6, PACK);
+		x->qpack[g] = pack_of(x->qpacklo, &nqpack, &cur_qsz, i,
+		    x->g.f[g].len + x->encqsz[g] + 6, QPACK);
 	}
 	x->packlo[++npack] = x->g.fsz;
 	x->qpacklo[++nqpack] = x->g.fsz;
