@@ -6,6 +6,7 @@
  * the LMDB index).  Each returns an exit status; main.c exits.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <stdio.h>
@@ -52,10 +53,18 @@ templates_dir(const struct opts *o)
 static void
 phase(const char *name, double *t)
 {
-	double	 now = mono_secs();
+	static double	 cpu0;
+	double		 now = mono_secs(), cpu;
+	struct rusage	 ru;
 
-	if (getenv("KBGEN_TIMING") != NULL)
-		fprintf(stderr, "kbgen: %-8s %.3f s\n", name, now - *t);
+	if (getenv("KBGEN_TIMING") != NULL) {
+		getrusage(RUSAGE_SELF, &ru);
+		cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		fprintf(stderr, "kbgen: %-8s %.3f s (cpu %.3f s)\n", name,
+		    now - *t, cpu - cpu0);
+		cpu0 = cpu;
+	}
 	*t = now;
 }
 
