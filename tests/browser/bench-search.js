@@ -38,6 +38,9 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
 	"--no-first-run", "--disable-background-networking",
 	"--disable-component-update", "--disable-sync"];
 const TIMEOUT = 120000;
+/* For work on one side: BENCH_SIDES=kbgen, BENCH_BYTES=0 (times only). */
+const SIDES = (process.env.BENCH_SIDES || "kbgen,pagefind").split(",");
+const BYTES = process.env.BENCH_BYTES !== "0";
 
 /* In the kbgen page: enter q, resolve with ms when its results are laid out. */
 function kbRun(q) {
@@ -112,10 +115,47 @@ async function bytes(browser, side, q, typed) {
 	return got;
 }
 
+/*
+ * What one index file costs this browser on this machine, whatever the
+ * index: on a fresh kbgen page, fragment files that no query has asked
+ * for, loaded with script elements as search.js does, 20 one after the
+ * other, then 5 times 10 at once (a first page of scattered results).
+ */
+async function loadCost(browser) {
+	const ctx = await browser.newContext();
+	const page = await kbPage(ctx);
+	const r = await page.evaluate(async function () {
+		function one(n) {
+			return new Promise(function (res) {
+				var s = document.createElement("script");
+				s.src = "../search/f/" + n + ".js";
+				s.onload = s.onerror = res;
+				document.head.appendChild(s);
+			});
+		}
+		var seq = [], par = [], n = 1;
+		for (var i = 0; i < 20; i++, n++) {
+			var t0 = performance.now();
+			await one(n);
+			seq.push(performance.now() - t0);
+		}
+		for (var j = 0; j < 5; j++) {
+			var t1 = performance.now(), ps = [];
+			for (var k = 0; k < 10; k++, n++)
+				ps.push(one(n));
+			await Promise.all(ps);
+			par.push(performance.now() - t1);
+		}
+		return {seq: seq, par: par};
+	});
+	await ctx.close();
+	return {one: stats(r.seq), ten: stats(r.par)};
+}
+
 function stats(ms) {
 	const s = ms.slice().sort((a, b) => a - b);
 	const at = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-	return {median: at(0.5), p95: at(0.95), max: s[s.length - 1], n: s.length};
+	return {median: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1], n: s.length};
 }
 
 /*
@@ -182,16 +222,18 @@ async function pass(page, side) {
 (async function () {
 	const browser = await chromium.launch({executablePath: CHROMIUM, args: FLAGS});
 	const out = {queries: queries.length, bytes: {}, time: {}};
-	for (const side of ["kbgen", "pagefind"]) {
+	for (const side of SIDES) {
 		out.bytes[side] = {};
 		out.typedBytes = out.typedBytes || {};
 		out.typedBytes[side] = {};
-		for (const q of bytesQueries) {
+		for (const q of BYTES ? bytesQueries : []) {
 			out.bytes[side][q] = await bytes(browser, side, q, false);
 			out.typedBytes[side][q] = await bytes(browser, side, q, true);
 		}
 		out.time[side] = await times(browser, side);
 	}
+	if (SIDES.indexOf("kbgen") >= 0)
+		out.loadCost = await loadCost(browser);
 	await browser.close();
 	console.log(JSON.stringify(out));
 })().catch(function (e) {
