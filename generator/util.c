@@ -226,6 +226,48 @@ mkdirs(const char *path)
 }
 
 /*
+ * Remove name, a folder of the folder open as dfd, with everything
+ * below it.  Entries are removed relative to their folder's descriptor
+ * and told apart by readdir's d_type, so that a site of tens of
+ * thousands of files costs one unlinkat each, with no path to resolve
+ * and no stat.
+ */
+static int
+rmtree_at(int dfd, const char *name)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	int		 fd, rc = 1, isdir;
+
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return errno == ENOENT;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		if (e->d_type == DT_UNKNOWN)
+			isdir = fstatat(fd, e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+		else
+			isdir = e->d_type == DT_DIR;
+		if (isdir ? !rmtree_at(fd, e->d_name) :
+		    unlinkat(fd, e->d_name, 0) == -1 && errno != ENOENT)
+			rc = 0;
+	}
+	closedir(d);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) == -1 && errno != ENOENT)
+		rc = 0;
+	return rc;
+}
+
+/*
  * Remove a file or a folder with everything below it.  A missing path
  * is not an error.
  */
@@ -233,30 +275,12 @@ int
 rmtree(const char *path)
 {
 	struct stat	 st;
-	DIR		*d;
-	struct dirent	*e;
-	char		*sub;
-	int		 rc = 1;
 
 	if (lstat(path, &st) == -1)
 		return errno == ENOENT;
 	if (!S_ISDIR(st.st_mode))
-		return unlink(path) == 0;
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0)
-			continue;
-		sub = path_join(path, e->d_name);
-		if (!rmtree(sub))
-			rc = 0;
-		free(sub);
-	}
-	closedir(d);
-	if (rmdir(path) == -1)
-		rc = 0;
-	return rc;
+		return unlink(path) == 0 || errno == ENOENT;
+	return rmtree_at(AT_FDCWD, path);
 }
 
 /*
