@@ -9,7 +9,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,26 +326,6 @@ content_print(struct idx *idx, const char *content,
 	snprintf(buf, bufsz, "%016llx", (unsigned long long)h);
 }
 
-/* The search index, written while the pages render. */
-struct searchjob {
-	const struct kb		*kb;
-	const struct render_opts *ro;
-	struct site_out		*so;
-	double			 secs;
-	int			 ok;
-};
-
-static void *
-search_main(void *arg)
-{
-	struct searchjob	*sj = arg;
-	double			 t0 = mono_secs();
-
-	sj->ok = render_search(sj->kb, sj->ro, sj->so);
-	sj->secs = mono_secs() - t0;
-	return NULL;
-}
-
 /*
  * kbgen build.
  */
@@ -367,9 +346,7 @@ cmd_build(const struct opts *o)
 	size_t			 written, kept, removed;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
-	struct searchjob	 sj;
-	pthread_t		 th;
-	int			 rc = 1, ok, threaded;
+	int			 rc = 1;
 
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
@@ -463,30 +440,17 @@ cmd_build(const struct opts *o)
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();
-	memset(&sj, 0, sizeof(sj));
-	sj.kb = kb;
-	sj.ro = &ro;
-	sj.so = so;
 	phase("prepare", &t1);
-	/*
-	 * The search index reads the model only, as the pages do: it is
-	 * written by a thread of its own while they render, so that each
-	 * keeps the CPUs busy while the other waits on its slowest part.
-	 */
-	threaded = pthread_create(&th, NULL, search_main, &sj) == 0;
-	ok = render_site(kb, &ro, so);
-	if (threaded)
-		pthread_join(th, NULL);
-	else
-		search_main(&sj);
-	phase("render", &t1);
-	if (getenv("KBGEN_TIMING") != NULL)
-		fprintf(stderr, "kbgen: search   %.3f s (beside render)\n",
-		    sj.secs);
-	if (!ok || !sj.ok || diag_errors() > 0) {
+	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
+	phase("render", &t1);
+	if (!render_search(kb, &ro, so)) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
+	phase("search", &t1);
 	if (!site_out_commit(so))
 		goto out;
 	phase("publish", &t1);

@@ -6,10 +6,8 @@
 # pagefind, in tests/browser/node_modules) indexes the same built pages,
 # and this script prints, side by side:
 #
-#   index build     kbgen: the time its search index took (KBGEN_TIMING=1
-#                   prints it; the index is written beside the pages, so
-#                   this is wall time while sharing the CPUs with them)
-#                   and its whole build, median of 3
+#   index build     kbgen: its search phase (KBGEN_TIMING=1 prints the
+#                   phases of a build) and its whole build, median of 3
 #                   fresh builds; Pagefind: its run on the built site, median of
 #                   3 (fewer when slow: runs stop once they total 60 s)
 #   index size      every file of search/ but the page itself (kbgen),
@@ -91,8 +89,7 @@ for n in $BENCH_N; do
 	echo "N=$n: $(ls "$d/content/usecases" | wc -l) use cases, $(ls "$d/content/people" | wc -l) people"
 
 	# kbgen: 3 fresh full builds; KBGEN_TIMING=1 makes kbgen print the
-	# time of each phase and of the search index ("kbgen: search 0.123 s
-	# (beside render)").
+	# time of each phase ("kbgen: search 0.123 s (cpu 0.2 s)").
 	: >"$d/kbgen.times"
 	for i in 1 2 3; do
 		rm -rf "$d/site" "$d/.kbgen" "$d"/site.new* "$d"/site.old*
@@ -184,7 +181,7 @@ EOF
 	kill "$srv" 2>/dev/null || true
 	srv=""
 
-	echo "  index build:   kbgen search $( [ -n "$ksearch" ] && calc '"%.3f s"' "$ksearch" || echo "n/a (kbgen does not report it)") beside the pages (whole build $(calc '"%.3f s"' "$kfull"), $pages pages)"
+	echo "  index build:   kbgen search $( [ -n "$ksearch" ] && calc '"%.3f s"' "$ksearch" || echo "n/a (kbgen does not report it)") (whole build $(calc '"%.3f s"' "$kfull"), $pages pages)"
 	echo "                 pagefind $(calc '"%.3f s"' "$pfull") [$pruns] ($pfpages pages indexed)"
 	echo "  index size:    kbgen $(kb "$ksize") in $kfiles files ($(kb "$kgz") gzipped) | pagefind $(kb "$psize") in $pfiles files"
 	$PY - "$d/browser.json" "$q1" "$q2" "$n" >"$d/summary" <<'EOF'
