@@ -55,6 +55,7 @@ struct checker {
 	struct tmpl_set	*tmpls;	/* slurm.sbatch */
 	char		*fingerprint;	/* runner environment, owned */
 	long		 max_age;	/* seconds */
+	long		 keep_jobs;	/* job folders kept per use case; 0: all */
 	int		 sandbox;
 	struct job	*jobs;
 	size_t		 jobsz;
@@ -361,6 +362,54 @@ job_folder(struct checker *c, const char *slug, time_t t)
 	return xasprintf("%s/runs/%s/%s", c->cache, slug, stamp);
 }
 
+/*
+ * Keep the job folders of the newest c->keep_jobs finished runs of a
+ * use case (check.keep_jobs in site.yaml): each holds a checkout and
+ * the run's outputs, and a nightly check would otherwise fill the disk.
+ * The records stay, with their "job" cleared.  A folder is found from
+ * its record's stamp, never from the path the record holds, so nothing
+ * outside this cache's runs/SLUG/ is touched; runs still going (another
+ * kbgen check) are left alone.
+ */
+static void
+prune_jobs(struct checker *c, const char *slug)
+{
+	struct val	*runs, *r;
+	const char	*st, *stamp;
+	char		**gone = NULL;
+	size_t		 i, ngone = 0;
+	long		 kept = 0;
+
+	if (c->keep_jobs <= 0)
+		return;
+	pthread_mutex_lock(&c->lock);
+	runs = runs_load(c->idx, slug);
+	for (i = runs->kidsz; i > 0; i--) {
+		r = runs->kids[i - 1];
+		st = val_get_str(r, "status");
+		stamp = val_get_str(r, "stamp");
+		if (val_get_str(r, "job") == NULL || st == NULL ||
+		    stamp == NULL || strcmp(st, "running") == 0)
+			continue;
+		if (kept < c->keep_jobs) {
+			kept++;
+			continue;
+		}
+		gone = xreallocarray(gone, ngone + 1, sizeof(*gone));
+		gone[ngone++] = job_folder(c, slug,
+		    (time_t)strtoll(stamp, NULL, 10));
+		val_set(r, "job", val_new(VAL_NULL));
+		(void)save_run(c->idx, r);
+	}
+	val_free(runs);
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < ngone; i++) {
+		(void)rmtree(gone[i]);
+		free(gone[i]);
+	}
+	free(gone);
+}
+
 static int
 write_job_json(const char *jobdir, const struct usecase *uc, long timeout)
 {
@@ -522,6 +571,7 @@ run_one(struct checker *c, struct job *j)
 	pthread_mutex_lock(&c->lock);
 	(void)save_run(c->idx, rec);
 	pthread_mutex_unlock(&c->lock);
+	prune_jobs(c, uc->e.slug);
 }
 
 static void *
@@ -774,6 +824,8 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	c.max_age = age != NULL ? duration_secs(age) : 7 * 86400;
 	if (c.max_age < 0)
 		c.max_age = 7 * 86400;
+	c.keep_jobs = val_get_str(chk, "keep_jobs") != NULL ?
+	    atol(val_get_str(chk, "keep_jobs")) : 3;
 	c.sandbox = 1;
 	sb = val_get_str(c.rconf, "sandbox");
 	if (strcmp(c.runner, "slurm") == 0)

@@ -634,6 +634,40 @@ else
 	skip tty-live-view "no script(1)"
 fi
 
+# --- job folders: only the newest check.keep_jobs runs keep theirs ----
+
+sed -i 's/^  max_age: 7d$/  max_age: 7d\n  keep_jobs: 2/' "$SY"
+for i in 1 2 3; do
+	sleep 1
+	kb -C "$K" check uc-py --force >"$TMP/k$i.out" 2>"$TMP/k$i.err" ||
+	    fail keep-jobs-run "check $i exited $?" "$TMP/k$i.err"
+done
+n=$(ls -d "$K/.kbgen/runs/uc-py"/*/ | wc -l | tr -d ' ')
+expect keep-jobs-two-folders "$n" 2
+status_json keep
+last=$(js "$TMP/keep.json" 'by("uc-py")["job"]')
+if [ -d "$last" ] && [ "${last%/}/" = "$(jobdir uc-py)" ]; then
+	ok keep-jobs-newest-kept
+else fail keep-jobs-newest-kept "last record's job $last, newest folder $(jobdir uc-py)"; fi
+if [ -f "$(jobdir uc-py)/runner.log" ]; then ok keep-jobs-outputs-kept
+else fail keep-jobs-outputs-kept "no runner.log in $(jobdir uc-py)"; fi
+if command -v mdb_dump >/dev/null 2>&1; then
+	recs=$(mdb_dump -p -s runs "$K/.kbgen" | grep -c '"slug":"uc-py"')
+	nulls=$(mdb_dump -p -s runs "$K/.kbgen" | grep '"slug":"uc-py"' |
+	    grep -c '"job":null')
+	if [ "$recs" -ge 4 ] && [ "$nulls" -eq $((recs - 2)) ]; then
+		ok keep-jobs-records-stay
+	else fail keep-jobs-records-stay "$recs records of uc-py, $nulls with job null"; fi
+else
+	skip keep-jobs-records-stay "no mdb_dump"
+fi
+# 0 keeps every folder.
+sed -i 's/^  keep_jobs: 2$/  keep_jobs: 0/' "$SY"
+sleep 1
+kb -C "$K" check uc-py --force >"$TMP/k4.out" 2>"$TMP/k4.err"
+n=$(ls -d "$K/.kbgen/runs/uc-py"/*/ | wc -l | tr -d ' ')
+expect keep-jobs-zero-keeps-all "$n" 3 "$TMP/k4.err"
+
 # --- sandbox: none ---------------------------------------------------
 
 cat >>"$SY" <<'EOF'
