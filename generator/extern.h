@@ -684,7 +684,7 @@ int		 uni_letter(uint32_t);
 int		 uni_mark(uint32_t);
 uint32_t	 uni_fold(uint32_t);
 
-/* render.c (continued): the documents of the search index. */
+/* searchdocs.c: the documents of the search index. */
 
 /*
  * Describe every entry, person, page, hackathon and seminar of kb to

@@ -6,10 +6,11 @@
  * names, the bit strings of Exp-Golomb codes, text folding, tokens
  * (hyphenated words also joined), stems, field weights, positions,
  * dictionary shards (rare forms' postings inline), postings and
- * positions packs, fragments and meta.js with the facets.  The caller (render.c) describes each
- * document (struct search_doc); this file tokenizes them, builds the
- * inverted index in memory and hands the files to site.c.  It does
- * not decide which documents exist nor render any page.
+ * positions packs, fragments and meta.js with the facets.  The caller
+ * (searchdocs.c) describes each document (struct search_doc); this
+ * file tokenizes them, builds the inverted index in memory and hands
+ * the files to site.c.  It does not decide which documents exist nor
+ * render any page.
  *
  * Speed: documents are tokenized in parallel, in contiguous ranges of
  * document ids, each range with its own table of forms (open

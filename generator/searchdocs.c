@@ -1,0 +1,287 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * What each page of the site gives the search index: a search_doc per
+ * use case, person, hackathon, seminar and free page (title, summary,
+ * language, body HTML, terms and facet values), handed to search.c,
+ * which writes the index.  This file knows the model; search.c knows
+ * only documents.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+/*
+ * The documents of the search index (search.c writes it): use cases,
+ * people, hackathons, seminars and free pages.  Strings made here are
+ * kept in own until search_write is done.
+ */
+struct sdocs {
+	struct search_doc *d;
+	size_t		 dsz;
+	void		**own;	/* strings and arrays to free */
+	size_t		 ownsz, owncap;
+};
+
+/* The search facet of each dimension. */
+static const enum search_facet dim_facet[DIM__MAX] = { SEARCH_TECH,
+    SEARCH_FIELD, SEARCH_TOOL };
+
+static void *
+sd_keep(struct sdocs *s, void *p)
+{
+	if (s->ownsz == s->owncap) {
+		s->owncap = s->owncap ? s->owncap * 2 : 256;
+		s->own = xreallocarray(s->own, s->owncap, sizeof(*s->own));
+	}
+	s->own[s->ownsz++] = p;
+	return p;
+}
+
+/*
+ * Terms as chips (names) and as facet values by dimension: the
+ * document's own terms first, then their ancestors (so that a broader
+ * term's facet finds narrower ones), each with its parent's name.
+ */
+static void
+sd_terms(struct sdocs *s, struct search_doc *d, struct term **ts,
+    size_t n)
+{
+	const char	**names, **fv[DIM__MAX], **fp[DIM__MAX];
+	const struct term *t;
+	size_t		 i, j, k, depth;
+	int		 dm, pass;
+
+	names = sd_keep(s, xcalloc(n ? n : 1, sizeof(*names)));
+	for (depth = 0, i = 0; i < n; i++)
+		for (t = ts[i]; t != NULL; t = t->parent)
+			depth++;
+	for (dm = 0; dm < DIM__MAX; dm++) {
+		fv[dm] = sd_keep(s, xcalloc(depth ? depth : 1,
+		    sizeof(*fv[dm])));
+		fp[dm] = sd_keep(s, xcalloc(depth ? depth : 1,
+		    sizeof(*fp[dm])));
+	}
+	for (i = 0; i < n; i++)
+		names[d->termsz++] = ts[i]->name;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++)
+			for (t = pass ? ts[i]->parent : ts[i]; t != NULL;
+			    t = pass ? t->parent : NULL) {
+				dm = (int)t->dim;
+				k = d->facetsz[dim_facet[dm]];
+				for (j = 0; j < k &&
+				    strcmp(fv[dm][j], t->name) != 0; j++)
+					continue;
+				if (j < k)
+					continue;
+				fv[dm][k] = t->name;
+				fp[dm][k] = t->parent ? t->parent->name : NULL;
+				d->facetsz[dim_facet[dm]]++;
+			}
+		if (pass == 0)
+			for (dm = 0; dm < DIM__MAX; dm++)
+				d->facetown[dim_facet[dm]] =
+				    d->facetsz[dim_facet[dm]];
+	}
+	d->terms = names;
+	for (dm = 0; dm < DIM__MAX; dm++) {
+		d->facets[dim_facet[dm]] = fv[dm];
+		d->fparent[dim_facet[dm]] = fp[dm];
+	}
+}
+
+static struct search_doc *
+sd_add(struct sdocs *s, enum search_type type, char *url,
+    const char *title, const char *summary, const char *lang,
+    const char *html)
+{
+	struct search_doc *d = &s->d[s->dsz++];
+
+	memset(d, 0, sizeof(*d));
+	d->type = type;
+	d->url = sd_keep(s, url);
+	d->title = title;
+	d->summary = summary;
+	d->language = lang;
+	d->html = html;
+	return d;
+}
+
+/* A text or a list of texts (YAML) joined with ", ", or NULL. */
+static char *
+sd_names(const struct kb *kb, const struct val *v)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const struct val *it;
+	struct person	*p;
+	size_t		 i, n;
+
+	if (v == NULL || (v->type != VAL_LIST && v->str == NULL))
+		return NULL;
+	n = v->type == VAL_LIST ? v->kidsz : 1;
+	for (i = 0; i < n; i++) {
+		it = v->type == VAL_LIST ? v->kids[i] : v;
+		if (it->str == NULL)
+			continue;
+		p = kb_person(kb, it->str);
+		if (b.sz > 0)
+			buf_puts(&b, ", ");
+		buf_puts(&b, p != NULL && p->name ? p->name : it->str);
+	}
+	buf_puts(&b, "");
+	return buf_steal(&b);
+}
+
+/*
+ * See extern.h.
+ */
+int
+render_search(const struct kb *kb, const struct render_opts *opts,
+    struct site_out *so)
+{
+	struct sdocs	 s;
+	struct search_doc *d;
+	struct term	**ts;
+	const struct val *sem, *l;
+	const char	*lang, *site_lang = kb->site.language;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j, k, n, cap;
+	int		 dm, rc;
+	char		*t;
+
+	memset(&s, 0, sizeof(s));
+	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
+	    (kb->seminars ? kb->seminars->kidsz : 0);
+	s.d = xcalloc(cap ? cap : 1, sizeof(*s.d));
+	for (i = 0; i < kb->ucsz; i++) {
+		const struct usecase *uc = kb->ucs[i];
+
+		lang = val_get_str(uc->e.meta, "language");
+		d = sd_add(&s, SEARCH_USECASE, xasprintf(
+		    "usecases/%s/index.html", uc->e.slug), uc->e.title ?
+		    uc->e.title : uc->e.slug, uc->summary, lang ? lang :
+		    site_lang, uc->e.html);
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+			n += uc->termsz[dm];
+		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+			for (j = 0; j < uc->termsz[dm]; j++)
+				ts[n++] = uc->terms[dm][j];
+		sd_terms(&s, d, ts, n);
+		if (uc->kind != NULL) {
+			d->facets[SEARCH_KIND] = &uc->kind;
+			d->facetsz[SEARCH_KIND] = 1;
+		}
+		d->facets[SEARCH_STATUS] = &status_words[status_of(uc)];
+		d->facetsz[SEARCH_STATUS] = 1;
+	}
+	for (i = 0; i < kb->peoplesz; i++) {
+		const struct person *p = kb->people[i];
+
+		lang = val_get_str(p->e.meta, "language");
+		d = sd_add(&s, SEARCH_PERSON, xasprintf(
+		    "people/%s/index.html", p->e.slug), p->name ? p->name :
+		    p->e.slug, p->affiliation, lang ? lang : site_lang,
+		    p->e.html);
+		sd_terms(&s, d, p->expertise, p->expertisesz);
+	}
+	for (i = 0; i < kb->hacksz; i++) {
+		const struct hackathon *h = kb->hacks[i];
+		const struct val *m = h->e.meta;
+
+		/* When and where, and the titles of the programme. */
+		buf_reset(&b);
+		if (val_get_str(m, "venue") != NULL)
+			buf_puts(&b, val_get_str(m, "venue"));
+		if (val_get_str(m, "start") != NULL)
+			buf_printf(&b, "%s%s", b.sz ? ", " : "",
+			    val_get_str(m, "start"));
+		if (val_get_str(m, "end") != NULL)
+			buf_printf(&b, " to %s", val_get_str(m, "end"));
+		t = sd_keep(&s, xstrdup(buf_cstr(&b)));
+		buf_reset(&b);
+		buf_puts(&b, h->e.html ? h->e.html : "");
+		l = val_get(m, "programme");
+		for (j = 0; l != NULL && l->type == VAL_LIST && j < l->kidsz;
+		    j++) {
+			const struct val *ss = val_get(l->kids[j], "sessions");
+
+			for (k = 0; ss != NULL && ss->type == VAL_LIST &&
+			    k < ss->kidsz; k++)
+				if (val_get_str(ss->kids[k], "title") != NULL) {
+					buf_puts(&b, "<p>");
+					buf_html(&b, val_get_str(ss->kids[k],
+					    "title"), strlen(val_get_str(
+					    ss->kids[k], "title")));
+					buf_puts(&b, "</p>");
+				}
+		}
+		lang = val_get_str(m, "language");
+		sd_add(&s, SEARCH_HACKATHON, xasprintf(
+		    "hackathons/%s/index.html", h->e.slug), h->e.title ?
+		    h->e.title : h->e.slug, *t ? t : NULL, lang ? lang :
+		    site_lang, sd_keep(&s, xstrdup(buf_cstr(&b))));
+	}
+	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
+		const char *date, *title, *abs;
+		char	*anchor;
+
+		sem = kb->seminars->kids[i];
+		date = val_get_str(sem, "date");
+		title = val_get_str(sem, "title");
+		if (date == NULL || title == NULL)
+			continue;
+		anchor = ev_seminar_anchor(sem);
+		buf_reset(&b);
+		if ((abs = val_get_str(sem, "abstract")) != NULL) {
+			buf_puts(&b, "<p>");
+			buf_html(&b, abs, strlen(abs));
+			buf_puts(&b, "</p>");
+		}
+		t = sd_names(kb, val_get(sem, "speakers"));
+		lang = val_get_str(sem, "language");
+		d = sd_add(&s, SEARCH_SEMINAR, xasprintf(
+		    "seminars/index.html#%s", anchor), title,
+		    t ? sd_keep(&s, t) : NULL, lang ? lang : site_lang,
+		    sd_keep(&s, xstrdup(buf_cstr(&b))));
+		free(anchor);
+		/* Terms by name, as the seminar gives them. */
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+			if ((l = val_get(sem, dim_keys[dm])) != NULL)
+				n += l->type == VAL_LIST ? l->kidsz : 1;
+		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++) {
+			l = val_get(sem, dim_keys[dm]);
+			for (j = 0; l != NULL && j < (l->type == VAL_LIST ?
+			    l->kidsz : 1); j++) {
+				const struct val *it = l->type == VAL_LIST ?
+				    l->kids[j] : l;
+				struct term *tm;
+
+				if (it->str != NULL && (tm = tax_find(&kb->tax,
+				    (enum dim)dm, it->str)) != NULL)
+					ts[n++] = tm;
+			}
+		}
+		sd_terms(&s, d, ts, n);
+	}
+	for (i = 0; i < kb->pagesz; i++) {
+		const struct page *pg = kb->pages[i];
+
+		lang = val_get_str(pg->e.meta, "language");
+		sd_add(&s, SEARCH_PAGE, xasprintf("%s/index.html",
+		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
+		    val_get_str(pg->e.meta, "description"), lang ? lang :
+		    site_lang, pg->e.html);
+	}
+	rc = search_write(s.d, s.dsz, opts->jobs, so);
+	buf_free(&b);
+	for (i = 0; i < s.ownsz; i++)
+		free(s.own[i]);
+	free(s.own);
+	free(s.d);
+	return rc;
+}
