@@ -848,13 +848,17 @@ struct val	*runs_load(struct idx *, const char *slug);
 int		 cmd_sync(const struct opts *, int argc, char **argv);
 char		*repo_cache_dir(const char *cache, const char *url);
 
-/* gitsync.c: the only libgit2 user.  Collecting repositories. */
+/* gitsync.c (and gitstream.c, its sockets): the only libgit2 users. */
 
 /*
  * Call once before any other gs_ function (and gs_shutdown at exit).
  */
 int		 gs_init(void);
 void		 gs_shutdown(void);
+
+/* gitstream.c: libgit2's socket stream with time limits (KBGEN_GIT_TIMEOUT);
+ * gs_init registers it.  Returns 0 on failure (reported). */
+int		 gs_stream_register(void);
 
 /*
  * Clone url into the bare repository dir (first time) or fetch every

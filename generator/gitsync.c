@@ -1,13 +1,14 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * The only libgit2 user.  It keeps a cache of bare repositories, one per
- * repository URL, in a mirror-like layout (the remote's branches are
- * our refs/heads/X, its tags our refs/tags/X, and HEAD follows the
- * remote's default branch); describes a commit of a cached repository
- * (date, author, activity, files, licence, README); writes the tree of
- * a commit into a folder; and collects per-file history (first and last
- * change, number of authors) of the work tree that holds the content.
+ * With gitstream.c (its sockets), the only libgit2 user.  It keeps a
+ * cache of bare repositories, one per repository URL, in a mirror-like
+ * layout (the remote's branches are our refs/heads/X, its tags our
+ * refs/tags/X, and HEAD follows the remote's default branch);
+ * describes a commit of a cached repository (date, author, activity,
+ * files, licence, README); writes the tree of a commit into a folder;
+ * and collects per-file history (first and last change, number of
+ * authors) of the work tree that holds the content.
  *
  * It does not decide what to fetch or when, does not run anything and
  * prints nothing for the cache functions: they hand back one-line
@@ -565,6 +566,11 @@ gs_init(void)
 	 */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 	    (size_t)1024 * 1024);
+	/* Connections that give up rather than hang (gitstream.c). */
+	if (!gs_stream_register()) {
+		git_libgit2_shutdown();
+		return 0;
+	}
 	return 1;
 }
 

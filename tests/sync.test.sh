@@ -616,6 +616,79 @@ else
 	done
 fi
 
+# --- time limits: hosts that never answer (gitstream.c) ---------------
+
+# One server accepts connections and never answers; another port has a
+# full accept queue, so that a connect to it hangs.  With
+# KBGEN_GIT_TIMEOUT=2 each gives up in about 2 s (libgit2 alone waits two
+# minutes for the connect and for ever for the answer).
+cat >"$TMP/stall.py" <<'EOF'
+import os, socket, sys
+a = socket.socket(); a.bind(("127.0.0.1", 0)); a.listen(16)
+b = socket.socket(); b.bind(("127.0.0.1", 0)); b.listen(0)
+fill = []
+for i in range(4):
+    c = socket.socket(); c.setblocking(False)
+    try: c.connect(b.getsockname())
+    except BlockingIOError: pass
+    fill.append(c)
+open(sys.argv[1] + ".tmp", "w").write("%d %d" % (a.getsockname()[1], b.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+held = []
+while True:
+    conn, _ = a.accept(); held.append(conn)
+EOF
+STALL=
+if [ -n "$PY" ]; then
+	"$PY" "$TMP/stall.py" "$TMP/stallports" &
+	STALL=$!
+	i=0
+	while [ ! -s "$TMP/stallports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+if [ -s "$TMP/stallports" ]; then
+	read SP HP <"$TMP/stallports"
+	mkuc uc-silent "http://127.0.0.1:$SP/silent/repo.git" - - run.py
+	mkuc uc-blackhole "https://127.0.0.1:$HP/hole/repo.git" - - run.py
+	t0=$(date +%s)
+	KBGEN_GIT_TIMEOUT=2 kb -C "$K" sync uc-silent uc-blackhole \
+	    >"$TMP/s20.out" 2>"$TMP/s20.err"
+	rc timeout-exit-0 $? 0 "$TMP/s20.err"
+	t1=$(date +%s)
+	if [ $((t1 - t0)) -le 20 ]; then ok timeout-gives-up
+	else fail timeout-gives-up "sync took $((t1 - t0)) s"; fi
+	has timeout-silent-reported "$TMP/s20.err" "uc-silent.md: warning: clone http://127.0.0.1:$SP/silent/repo.git: 127.0.0.1 stopped answering: nothing in 2 s"
+	has timeout-connect-reported "$TMP/s20.err" "uc-blackhole.md: warning: clone https://127.0.0.1:$HP/hole/repo.git: cannot connect to 127.0.0.1 port $HP: no answer in 2 s"
+	pexpect timeout-silent-unreachable uc-silent unreachable_since "\"$PINNED\""
+	pexpect timeout-blackhole-unreachable uc-blackhole unreachable_since "\"$PINNED\""
+	rm -f "$U/uc-silent.md" "$U/uc-blackhole.md"
+else
+	skip timeout-gives-up "no python3 for the test servers"
+fi
+[ -z "$STALL" ] || kill "$STALL" 2>/dev/null
+KBGEN_GIT_TIMEOUT=soon kb -C "$K" sync uc-branch >"$TMP/s21.out" 2>"$TMP/s21.err"
+rc timeout-bad-value-exit-1 $? 1 "$TMP/s21.err"
+has timeout-bad-value-reported "$TMP/s21.err" "KBGEN_GIT_TIMEOUT=soon: want a number of seconds from 1 to 86400"
+
+# A whole fetch over git:// (git daemon) goes through the same stream.
+GDP=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null)
+if [ -n "$GDP" ] && git daemon --help >/dev/null 2>&1; then
+	git daemon --base-path="$G" --export-all --reuseaddr \
+	    --listen=127.0.0.1 --port="$GDP" >"$TMP/gd.log" 2>&1 &
+	GD=$!
+	i=0
+	while ! git ls-remote "git://127.0.0.1:$GDP/main" >/dev/null 2>&1 &&
+	    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	mkuc uc-daemon "git://127.0.0.1:$GDP/main" - hackathon btag.ipynb
+	KBGEN_GIT_TIMEOUT=5 kb -C "$K" sync uc-daemon >"$TMP/s22.out" 2>"$TMP/s22.err"
+	rc daemon-exit-0 $? 0 "$TMP/s22.err"
+	pexpect daemon-commit uc-daemon commit "\"$C4\""
+	pexpect daemon-no-error uc-daemon error null
+	kill "$GD" 2>/dev/null
+	rm -f "$U/uc-daemon.md"
+else
+	skip daemon-commit "no git daemon"
+fi
+
 # --- a known host: commit links and "open in" buttons -----------------
 
 # Github cannot be fetched here: the record is written into LMDB as
