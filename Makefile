@@ -12,7 +12,8 @@ WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread
 # mimalloc replaces malloc for the whole process (libcmark-gfm and libyaml
-# allocate a node or token at a time): a quarter less CPU for a build.
+# allocate a node or token at a time): 12-15% less user CPU for a build
+# of 10,000 use cases, the same site.
 # Sanitizer and valgrind builds keep glibc's, which they instrument.
 MALLOC_LIBS ?= -lmimalloc
 BUILD	?= .obj

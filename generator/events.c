@@ -117,21 +117,6 @@ url_or_null(const char *s)
 	return s != NULL && url_safe(s) ? val_str(s) : val_new(VAL_NULL);
 }
 
-/* A list-or-scalar: how many items, and item i (borrowed). */
-static size_t
-count(const struct val *v)
-{
-	if (v == NULL || v->type == VAL_NULL)
-		return 0;
-	return v->type == VAL_LIST ? v->kidsz : 1;
-}
-
-static const struct val *
-item(const struct val *v, size_t i)
-{
-	return v->type == VAL_LIST ? v->kids[i] : v;
-}
-
 /*
  * The template value of seminar s: see templates/README.md.
  */
@@ -178,17 +163,18 @@ sem_val(struct r *r, const struct val *s)
 		val_set(v, "abstract", val_new(VAL_NULL));
 	l = val_set(v, "usecases", val_list());
 	src = val_get(s, "usecases");
-	for (i = 0; i < count(src); i++)
-		if (item(src, i)->str != NULL &&
-		    (uc = kb_usecase(kb, item(src, i)->str)) != NULL)
+	for (i = 0; i < val_count(src); i++)
+		if (val_item(src, i)->str != NULL &&
+		    (uc = kb_usecase(kb, val_item(src, i)->str)) != NULL)
 			val_push(l, render_ucsum(r, uc));
 	val_set(v, "has_usecases", val_bool(l->kidsz > 0));
 	l = val_set(v, "terms", val_list());
 	for (d = 0; d < DIM__MAX; d++) {
 		src = val_get(s, dim_keys[d]);
-		for (i = 0; i < count(src); i++)
-			if (item(src, i)->str != NULL && (t = tax_find(
-			    &kb->tax, (enum dim)d, item(src, i)->str)) != NULL)
+		for (i = 0; i < val_count(src); i++)
+			if (val_item(src, i)->str != NULL &&
+			    (t = tax_find(&kb->tax, (enum dim)d,
+			    val_item(src, i)->str)) != NULL)
 				val_push(l, render_term(r, t));
 	}
 	val_set(v, "has_terms", val_bool(l->kidsz > 0));
@@ -312,8 +298,8 @@ names(const struct val *v, const char *id)
 {
 	size_t		 i;
 
-	for (i = 0; i < count(v); i++)
-		if (item(v, i)->str != NULL && strcmp(item(v, i)->str,
+	for (i = 0; i < val_count(v); i++)
+		if (val_item(v, i)->str != NULL && strcmp(val_item(v, i)->str,
 		    id) == 0)
 			return 1;
 	return 0;

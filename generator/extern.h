@@ -128,6 +128,9 @@ struct val	*val_opt_str(const struct val *, const char *);
 const char	*val_get_str(const struct val *, const char *);
 int		 val_truthy(const struct val *);
 struct val	*val_copy(const struct val *);
+/* A YAML list-or-scalar: how many items (0 for NULL or null), item i. */
+size_t		 val_count(const struct val *);
+const struct val *val_item(const struct val *, size_t);
 
 /* val.c (continued): JSON output of a value tree. */
 
@@ -589,6 +592,10 @@ void		 ev_person(struct r *, const struct person *, struct val *v);
 
 /* The people sorted by name, then id (new array, borrowed pointers). */
 struct person	**people_by_name(const struct kb *);
+/* Append to b the names of ids (one person id or text, or a list),
+ * joined with ", ": a person's name, else the text as given. */
+void		 people_names(const struct kb *, const struct val *ids,
+		    struct buf *b);
 /* people/index.html groups: set "groups" on ctx (new values). */
 void		 people_groups(struct r *, struct val *ctx);
 /* people/experts/index.html: technology x field, people in cells. */

@@ -166,15 +166,15 @@ static int
 ts_close(git_stream *st)
 {
 	struct tstream	*t = (struct tstream *)st;
+	int		 rc = 0;
 
 	if (t->s != -1 && close(t->s) == -1) {
-		t->s = -1;
 		git_error_set(GIT_ERROR_NET, "error closing the connection "
 		    "to %s: %s", t->host, strerror(errno));
-		return -1;
+		rc = -1;
 	}
 	t->s = -1;
-	return 0;
+	return rc;
 }
 
 static void

@@ -165,27 +165,6 @@ site_url(const struct kb *kb, const char *path)
 }
 
 /* Names of a list of people ids or plain names, comma-separated. */
-static void
-speaker_names(const struct kb *kb, const struct val *v, struct buf *b)
-{
-	const struct val *it;
-	struct person	*p;
-	size_t		 i, n;
-
-	if (v == NULL || v->type == VAL_NULL)
-		return;
-	n = v->type == VAL_LIST ? v->kidsz : 1;
-	for (i = 0; i < n; i++) {
-		it = v->type == VAL_LIST ? v->kids[i] : v;
-		if (it->str == NULL)
-			continue;
-		if (b->sz > 0)
-			buf_puts(b, ", ");
-		p = kb_person(kb, it->str);
-		buf_puts(b, p != NULL && p->name != NULL ? p->name : it->str);
-	}
-}
-
 /*
  * Add one event.  end may be NULL (then it ends when it starts, or,
  * all day, the next day).
@@ -303,7 +282,7 @@ ical_hackathon(const struct kb *kb, const struct hackathon *h,
 			if (val_get(s, "speakers") != NULL) {
 				struct buf n = { NULL, 0, 0 };
 
-				speaker_names(kb, val_get(s, "speakers"), &n);
+				people_names(kb, val_get(s, "speakers"), &n);
 				if (n.sz > 0)
 					buf_printf(&d, "\nSpeakers: %s",
 					    n.data);
@@ -377,7 +356,7 @@ ical_seminars(const struct kb *kb, long long stamp)
 		} else
 			buf_printf(&uid, "seminar-%s@%s", anchor, c.host);
 		buf_reset(&d);
-		speaker_names(kb, val_get(s, "speakers"), &d);
+		people_names(kb, val_get(s, "speakers"), &d);
 		if (d.sz > 0 && val_get_str(s, "abstract") != NULL)
 			buf_puts(&d, "\n\n");
 		if (val_get_str(s, "abstract") != NULL)

@@ -118,6 +118,27 @@ name_cmp(const void *a, const void *b)
 /*
  * See extern.h.
  */
+void
+people_names(const struct kb *kb, const struct val *ids, struct buf *b)
+{
+	const struct val *it;
+	struct person	*p;
+	size_t		 i;
+
+	for (i = 0; i < val_count(ids); i++) {
+		it = val_item(ids, i);
+		if (it->str == NULL)
+			continue;
+		if (b->sz > 0)
+			buf_puts(b, ", ");
+		p = kb_person(kb, it->str);
+		buf_puts(b, p != NULL && p->name != NULL ? p->name : it->str);
+	}
+}
+
+/*
+ * See extern.h.
+ */
 struct person **
 people_by_name(const struct kb *kb)
 {

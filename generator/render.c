@@ -1400,11 +1400,9 @@ people_list(struct r *r, const struct val *src)
 	size_t		 i, n;
 	char		*url;
 
-	if (src == NULL || src->type == VAL_NULL)
-		return l;
-	n = src->type == VAL_LIST ? src->kidsz : 1;
+	n = val_count(src);
 	for (i = 0; i < n; i++) {
-		it = src->type == VAL_LIST ? src->kids[i] : src;
+		it = val_item(src, i);
 		if (it->str == NULL)
 			continue;
 		v = val_push(l, val_map());

@@ -115,22 +115,10 @@ static char *
 sd_names(const struct kb *kb, const struct val *v)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	const struct val *it;
-	struct person	*p;
-	size_t		 i, n;
 
 	if (v == NULL || (v->type != VAL_LIST && v->str == NULL))
 		return NULL;
-	n = v->type == VAL_LIST ? v->kidsz : 1;
-	for (i = 0; i < n; i++) {
-		it = v->type == VAL_LIST ? v->kids[i] : v;
-		if (it->str == NULL)
-			continue;
-		p = kb_person(kb, it->str);
-		if (b.sz > 0)
-			buf_puts(&b, ", ");
-		buf_puts(&b, p != NULL && p->name ? p->name : it->str);
-	}
+	people_names(kb, v, &b);
 	buf_puts(&b, "");
 	return buf_steal(&b);
 }
@@ -250,15 +238,12 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		free(anchor);
 		/* Terms by name, as the seminar gives them. */
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			if ((l = val_get(sem, dim_keys[dm])) != NULL)
-				n += l->type == VAL_LIST ? l->kidsz : 1;
+			n += val_count(val_get(sem, dim_keys[dm]));
 		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++) {
 			l = val_get(sem, dim_keys[dm]);
-			for (j = 0; l != NULL && j < (l->type == VAL_LIST ?
-			    l->kidsz : 1); j++) {
-				const struct val *it = l->type == VAL_LIST ?
-				    l->kids[j] : l;
+			for (j = 0; j < val_count(l); j++) {
+				const struct val *it = val_item(l, j);
 				struct term *tm;
 
 				if (it->str != NULL && (tm = tax_find(&kb->tax,

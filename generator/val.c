@@ -386,3 +386,21 @@ val_json(struct buf *b, const struct val *v, int pretty)
 	if (pretty)
 		buf_putc(b, '\n');
 }
+
+/*
+ * See extern.h.  Keys such as speakers, contacts or terms take one
+ * value or a list of them.
+ */
+size_t
+val_count(const struct val *v)
+{
+	if (v == NULL || v->type == VAL_NULL)
+		return 0;
+	return v->type == VAL_LIST ? v->kidsz : 1;
+}
+
+const struct val *
+val_item(const struct val *v, size_t i)
+{
+	return v->type == VAL_LIST ? v->kids[i] : v;
+}

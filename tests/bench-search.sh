@@ -205,8 +205,8 @@ print("  typed, last keystroke of each query: kbgen median %.1f ms, p95 %.1f ms 
 print("  same queries again, index files in memory: kbgen median %.1f ms, p95 %.1f ms | pagefind median %.1f ms, p95 %.1f ms" % (
     k["warm"]["median"], k["warm"]["p95"], p["warm"]["median"], p["warm"]["p95"]))
 print("  mean hits per query: kbgen %.0f | pagefind %.0f" % (k["results"], p["results"]))
-lc = r.get("loadCost")
-if lc: print("  cost of one index file in this browser (script elements, kbgen fragment files): one at a time median %.1f ms; ten at once median %.1f ms (min %.1f, max %.1f)" % (
+lc = r["loadCost"]
+print("  cost of one index file in this browser (script elements, kbgen fragment files): one at a time median %.1f ms; ten at once median %.1f ms (min %.1f, max %.1f)" % (
     lc["one"]["median"], lc["ten"]["median"], lc["ten"]["min"], lc["ten"]["max"]))
 print("  slowest: kbgen %s | pagefind %s" % (
     ", ".join("%s %.1f ms" % (q, t) for t, q in k["slowest"][:3]),
