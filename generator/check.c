@@ -40,6 +40,7 @@ struct job {
 	int		 cached;	/* reused, not run */
 	int		 skip;	/* not run: reason in rec */
 	int		 regression;
+	struct jobenv	*env;	/* borrowed from the checker */
 	double		 secs;
 };
 
@@ -57,6 +58,12 @@ struct checker {
 	long		 max_age;	/* seconds */
 	long		 keep_jobs;	/* job folders kept per use case; 0: all */
 	int		 sandbox;
+	const char	*pip_index;	/* runners.pip_index */
+	long long	 memory;	/* default memory limit, bytes */
+	long long	 data_max;	/* data cache size, bytes */
+	struct jobenv	*envs;	/* resolved environments, by name */
+	size_t		 envsz;
+	struct gpupool	*gpus;	/* of the local runner */
 	struct job	*jobs;
 	size_t		 jobsz;
 	size_t		 next;	/* next job to run */
@@ -76,10 +83,11 @@ on_signal(int sig)
 }
 
 /*
- * "16G", "512M", "2048K" or bytes; 0 when absent or malformed.
+ * "16G", "512M", "2048K" or bytes; 0 when absent or malformed (lint
+ * has said so already).
  */
 static long long
-bytes_of(const char *s)
+size_of(const char *s)
 {
 	char		*end;
 	long long	 n;
@@ -161,6 +169,47 @@ save_run(struct idx *idx, const struct val *rec)
 }
 
 /*
+ * When process pid started, in clock ticks since boot (field 22 of
+ * /proc/PID/stat), so that a record's pid reused by another process
+ * is told apart; 0 when unknown.
+ */
+static long long
+proc_start(pid_t pid)
+{
+	char		 path[64], line[1024], *p;
+	long long	 v = 0;
+	int		 field;
+	FILE		*f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    (p = strrchr(line, ')')) != NULL) {
+		/* After "pid (comm)": state is field 3. */
+		for (field = 2; *p != '\0' && field < 22; p++)
+			if (*p == ' ')
+				field++;
+		v = atoll(p);
+	}
+	fclose(f);
+	return v;
+}
+
+/* The record as kept, in JOB/result.json for people who look. */
+static void
+write_result_json(const char *jobdir, const struct val *rec)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	char		*p = path_join(jobdir, "result.json");
+
+	val_json(&b, rec, 1);
+	(void)file_write(p, b.data, b.sz);
+	buf_free(&b);
+	free(p);
+}
+
+/*
  * Mark as interrupted every "running" record whose kbgen is gone (it
  * was killed outright, or the machine went down).
  */
@@ -168,7 +217,7 @@ static void
 recover(struct checker *c, const char *slug)
 {
 	struct val	*runs, *r;
-	const char	*pid, *host;
+	const char	*pid, *host, *pstart;
 	size_t		 i;
 
 	runs = runs_load(c->idx, slug);
@@ -179,10 +228,17 @@ recover(struct checker *c, const char *slug)
 			continue;
 		pid = val_get_str(r, "pid");
 		host = val_get_str(r, "host");
+		pstart = val_get_str(r, "pid_start");
+		/*
+		 * Another kbgen check is at it when its process is alive
+		 * and the same one (a pid is reused after a SIGKILL).
+		 */
 		if (pid != NULL && host != NULL &&
 		    strcmp(host, c->host) == 0 &&
-		    (kill((pid_t)atol(pid), 0) == 0 || errno != ESRCH))
-			continue;	/* another kbgen check is at it */
+		    (kill((pid_t)atol(pid), 0) == 0 || errno != ESRCH) &&
+		    (pstart == NULL || atoll(pstart) == 0 ||
+		    proc_start((pid_t)atol(pid)) == atoll(pstart)))
+			continue;
 		val_set_str(r, "status", "interrupted");
 		val_set_str(r, "message", "interrupted: kbgen check stopped "
 		    "before the job ended");
@@ -300,8 +356,30 @@ make_key(struct checker *c, struct job *j, const char **why)
 			buf_printf(&k, "env.%s=%s\n", v->kids[i]->key,
 			    v->kids[i]->str ? v->kids[i]->str : "");
 	key_add(&k, "dependencies", dep);
+	key_add(&k, "requirements", val_get_str(run, "requirements"));
+	key_add(&k, "kernel", val_get_str(run, "kernel"));
+	if ((v = val_get(run, "data")) != NULL && v->type == VAL_LIST)
+		for (i = 0; i < v->kidsz; i++)
+			buf_printf(&k, "data=%s %s %s\n",
+			    val_get_str(v->kids[i], "url") ?
+			    val_get_str(v->kids[i], "url") : "",
+			    val_get_str(v->kids[i], "sha256") ?
+			    val_get_str(v->kids[i], "sha256") : "",
+			    val_get_str(v->kids[i], "path") ?
+			    val_get_str(v->kids[i], "path") : "");
+	/*
+	 * The environment: its image's digest and its whole package list
+	 * (dpkg's and Python's), and where requirements come from.
+	 */
+	key_add(&k, "env.name", j->env->name);
+	key_add(&k, "env.image", j->env->image);
+	key_add(&k, "env.digest", j->env->digest);
+	key_add(&k, "env.kernel", j->env->kernel);
+	key_add(&k, "env.packages", j->env->packages);
+	key_add(&k, "env.error", j->env->error);
+	key_add(&k, "pip_index", c->pip_index);
 	/* Site-wide limits and the sandbox change results too. */
-	key_add(&k, "site.memory", val_get_str(c->rconf, "memory"));
+	buf_printf(&k, "site.memory=%lld\n", c->memory);
 	key_add(&k, "site.max_file", val_get_str(c->rconf, "max_file"));
 	key_add(&k, "sandbox", c->sandbox ? "bwrap" : "none");
 	key_add(&k, "environment", c->fingerprint);
@@ -410,8 +488,38 @@ prune_jobs(struct checker *c, const char *slug)
 	free(gone);
 }
 
+/*
+ * The environment of a use case, resolved (and its image unpacked) the
+ * first time it is asked for: run.environment, else the site's default,
+ * else the host.  Called from the main thread only.
+ */
+static struct jobenv *
+job_env(struct checker *c, const struct usecase *uc)
+{
+	const char	*name = val_get_str(run_keys(uc), "environment");
+	const char	*def = val_get_str(val_get(c->kb->site.tree,
+	    "runners"), "environment");
+	const char	*want = name != NULL ? name : def;
+	struct jobenv	*e;
+	size_t		 i;
+
+	for (i = 0; i < c->envsz; i++)
+		if ((want == NULL && c->envs[i].name == NULL) ||
+		    (want != NULL && c->envs[i].name != NULL &&
+		    strcmp(want, c->envs[i].name) == 0))
+			return &c->envs[i];
+	if (want != NULL && !c->o->quiet)
+		fprintf(stderr, "check: preparing environment %s\n", want);
+	c->envs = xreallocarray(c->envs, c->envsz + 1, sizeof(*c->envs));
+	e = &c->envs[c->envsz++];
+	if (!env_resolve(e, c->kb->site.tree, c->o->root, c->cache, want))
+		fprintf(stderr, "check: %s\n", e->error);
+	return e;
+}
+
 static int
-write_job_json(const char *jobdir, const struct usecase *uc, long timeout)
+write_job_json(const char *jobdir, const struct usecase *uc, long timeout,
+    const struct jobenv *env)
 {
 	struct val	*j = val_map(), *l;
 	const struct val *run = run_keys(uc), *v;
@@ -448,6 +556,11 @@ write_job_json(const char *jobdir, const struct usecase *uc, long timeout)
 				    v->kids[i]->str);
 	val_set(j, "gpu", val_int(val_get_str(run, "gpu") ?
 	    atol(val_get_str(run, "gpu")) : 0));
+	val_set(j, "kernel", val_get_str(run, "kernel") ?
+	    val_str(val_get_str(run, "kernel")) : val_new(VAL_NULL));
+	val_set(j, "env_kernel", env->kernel ? val_str(env->kernel) :
+	    val_new(VAL_NULL));
+	val_set_str(j, "user", "kbgen");
 	val_json(&b, j, 1);
 	p = path_join(jobdir, "job.json");
 	rc = file_write(p, b.data, b.sz);
@@ -457,21 +570,305 @@ write_job_json(const char *jobdir, const struct usecase *uc, long timeout)
 	return rc;
 }
 
+/* A result kbgen makes itself: the job could not be prepared. */
+static struct val *
+prep_error(const char *reason, const char *msg, const char *log)
+{
+	struct val	*res = val_map(), *fc;
+
+	val_set_str(res, "status", "error");
+	val_set_str(res, "reason", reason);
+	val_set_str(res, "message", msg);
+	if (log != NULL && *log != '\0') {
+		fc = val_set(res, "failed_cell", val_map());
+		val_set(fc, "index", val_new(VAL_NULL));
+		val_set_str(fc, "ename", reason);
+		val_set_str(fc, "evalue", msg);
+		val_set_str(fc, "traceback", log);
+	}
+	return res;
+}
+
+/* Everything a job is given, prepared by run_one and freed after. */
+struct prep {
+	struct sandbox	 sb;
+	struct sbx_bind	*binds;
+	char		**bindsrc;	/* owned strings of binds */
+	char		**binddst;
+	size_t		 bindsz;
+	struct args	 env;	/* NAME=VALUE */
+	const char	*gpudev[64];
+	size_t		 gpuidx[64];
+	size_t		 gpusz;
+	char		*venv;
+	char		*freeze;
+	struct val	*data;	/* facts for the record */
+};
+
+static void
+prep_bind(struct prep *p, char *src, char *dst)
+{
+	p->bindsrc = xreallocarray(p->bindsrc, p->bindsz + 1,
+	    sizeof(*p->bindsrc));
+	p->binddst = xreallocarray(p->binddst, p->bindsz + 1,
+	    sizeof(*p->binddst));
+	p->bindsrc[p->bindsz] = src;
+	p->binddst[p->bindsz++] = dst;
+}
+
+static void
+prep_free(struct prep *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->bindsz; i++) {
+		free(p->bindsrc[i]);
+		free(p->binddst[i]);
+	}
+	free(p->bindsrc);
+	free(p->binddst);
+	free(p->binds);
+	args_free(&p->env);
+	free(p->venv);
+	free(p->freeze);
+	val_free(p->data);
+}
+
 /*
- * Run one job: folder, checkout, "running" record, runner, result.
+ * The example's folder inside the sandbox: /job/src[/SUBDIR][/DIR of
+ * the entry].  A new string.
+ */
+static char *
+example_dir(const struct usecase *uc)
+{
+	const char	*sub = val_get_str(uc->repository, "subdir");
+	char		*p, *slash;
+
+	p = xasprintf("/job/src%s%s/%s", sub ? "/" : "", sub ? sub : "",
+	    uc->example ? uc->example : ".");
+	if ((slash = strrchr(p, '/')) != NULL)
+		*slash = '\0';
+	return p;
+}
+
+/*
+ * Declared data: fetched into the cache (outside the sandbox, before
+ * the job), bound read-only where the example reads them.  Returns NULL
+ * or a result (a "data" error).
+ */
+static struct val *
+prep_data(struct checker *c, const struct usecase *uc, struct prep *p)
+{
+	const struct val *dl = val_get(run_keys(uc), "data"), *d;
+	struct data_item it;
+	struct val	*f;
+	char		*file = NULL, *err = NULL, *msg, *exdir, *base;
+	const char	**keep = NULL;
+	long long	 fetched = 0;
+	size_t		 i, nkeep = 0;
+	struct val	*res = NULL;
+
+	if (dl == NULL || dl->type != VAL_LIST || dl->kidsz == 0)
+		return NULL;
+	p->data = val_list();
+	exdir = example_dir(uc);
+	for (i = 0; i < dl->kidsz; i++) {
+		d = dl->kids[i];
+		it.url = val_get_str(d, "url");
+		it.sha256 = val_get_str(d, "sha256");
+		it.path = val_get_str(d, "path");
+		if (!data_fetch(c->cache, &it, c->data_max, &file, &fetched,
+		    &err)) {
+			msg = xasprintf("declared data could not be fetched: "
+			    "%s", err ? err : it.url);
+			res = prep_error("data", msg, NULL);
+			free(msg);
+			free(err);
+			break;
+		}
+		f = val_push(p->data, val_map());
+		val_set_str(f, "url", it.url);
+		val_set_str(f, "sha256", it.sha256);
+		val_set(f, "bytes_fetched", val_int(fetched));
+		val_set(f, "cached", val_bool(fetched == 0));
+		if (it.path != NULL) {
+			val_set_str(f, "path", it.path);
+			prep_bind(p, file, path_join(exdir, it.path));
+		} else {
+			base = strrchr(it.url, '/');
+			base = base != NULL && base[1] != '\0' ? base + 1 :
+			    (char *)it.sha256;
+			val_set_str(f, "path", base);
+			prep_bind(p, file, xasprintf("/run/kbgen/data/%s",
+			    base));
+		}
+		keep = xreallocarray(keep, nkeep + 1, sizeof(*keep));
+		keep[nkeep++] = p->bindsrc[p->bindsz - 1];
+		file = NULL;
+	}
+	if (res == NULL && c->data_max > 0)
+		(void)data_evict(c->cache, c->data_max, keep, nkeep);
+	free(keep);
+	free(exdir);
+	return res;
+}
+
+/*
+ * Everything but the example: requirements' venv, data, GPUs, the
+ * sandbox.  Returns NULL when the job can run, else the result to
+ * record (an environment, data or setup error).
+ */
+static struct val *
+prepare(struct checker *c, struct job *j, const char *work, struct prep *p)
+{
+	const struct usecase *uc = j->uc;
+	const struct val *run = run_keys(uc);
+	struct val	*res;
+	char		*src, *req = NULL, *err = NULL, *s, *log;
+	size_t		 i, ngpu;
+	int		 gpu;
+
+	memset(p, 0, sizeof(*p));
+	if (j->env->error != NULL)
+		return prep_error("environment", j->env->error, NULL);
+	if ((j->env->root != NULL || val_get(run, "requirements") != NULL) &&
+	    !c->sandbox)
+		return prep_error("environment", "environments and "
+		    "requirements need the bubblewrap sandbox "
+		    "(runners.local.sandbox: bwrap)", NULL);
+	src = path_join(work, "src");
+	if (!env_requirements(src, val_get_str(uc->repository, "subdir"),
+	    uc->example, val_get_str(run, "requirements"), &req, &err)) {
+		free(src);
+		res = prep_error("environment", err, NULL);
+		free(err);
+		return res;
+	}
+	free(src);
+	if (req != NULL && c->sandbox) {
+		if (!c->o->quiet)
+			fprintf(stderr, "check: %s: installing %s\n",
+			    uc->e.slug, req + strlen(work) + 1);
+		if (!env_venv(j->env, c->cache, "/usr/bin/bwrap", req,
+		    c->pip_index, &p->venv, &p->freeze, &err)) {
+			log = env_build_log(err);
+			res = prep_error("environment", err, log);
+			free(log);
+			free(err);
+			free(req);
+			return res;
+		}
+	}
+	free(req);
+	if ((res = prep_data(c, uc, p)) != NULL)
+		return res;
+
+	gpu = val_get_str(run, "gpu") ? atoi(val_get_str(run, "gpu")) : 0;
+	ngpu = gpu > 0 ? (size_t)gpu : 0;
+	if (ngpu > 0 && strcmp(c->runner, "local") == 0) {
+		if (ngpu > gpupool_size(c->gpus) || ngpu > 64) {
+			s = xasprintf("run.gpu asks for %zu GPU%s; the local "
+			    "runner has %zu (runners.local.gpus)", ngpu,
+			    ngpu == 1 ? "" : "s", gpupool_size(c->gpus));
+			res = prep_error("environment", s, NULL);
+			free(s);
+			return res;
+		}
+		if (!gpupool_take(c->gpus, ngpu, p->gpuidx))
+			return prep_error("setup", "stopped while waiting "
+			    "for a GPU", NULL);
+		p->gpusz = ngpu;
+		for (i = 0; i < ngpu; i++)
+			p->gpudev[i] = gpupool_dev(c->gpus, p->gpuidx[i]);
+	}
+
+	/* The job's whole environment (run.env is the driver's). */
+	if (c->sandbox)
+		args_add(&p->env, "HOME=/job/home");
+	else {
+		s = xasprintf("HOME=%s/home", work);
+		args_add(&p->env, s);
+		free(s);
+	}
+	args_add(&p->env, "LANG=C.UTF-8");
+	args_add(&p->env, "USER=kbgen");
+	args_add(&p->env, "LOGNAME=kbgen");
+	args_add(&p->env, "PYTHONDONTWRITEBYTECODE=1");
+	args_add(&p->env, "KBGEN_DATA=/run/kbgen/data");
+	if (p->gpusz > 0) {
+		struct buf b = { NULL, 0, 0 };
+
+		buf_puts(&b, "CUDA_VISIBLE_DEVICES=");
+		for (i = 0; i < p->gpusz; i++)
+			buf_printf(&b, "%s%zu", i ? "," : "", i);
+		args_add(&p->env, buf_cstr(&b));
+		buf_free(&b);
+	}
+	p->binds = xcalloc(p->bindsz + 1, sizeof(*p->binds));
+	for (i = 0; i < p->bindsz; i++) {
+		p->binds[i].src = p->bindsrc[i];
+		p->binds[i].dst = p->binddst[i];
+	}
+	p->sb.root = j->env->root;
+	p->sb.work = work;
+	p->sb.driver = c->driver;
+	p->sb.venv = p->venv;
+	p->sb.binds = p->binds;
+	p->sb.bindsz = p->bindsz;
+	p->sb.gpus = p->gpudev;
+	p->sb.gpusz = p->gpusz;
+	p->sb.network = run_flag(uc, "network");
+	p->sb.env = (const char *const *)p->env.v;
+	p->sb.envsz = p->env.n;
+	return NULL;
+}
+
+/* What kbgen knows of the run besides the driver's word. */
+static void
+add_facts(struct val *rec, const struct job *j, const struct prep *p)
+{
+	struct val	*e, *g;
+	size_t		 i;
+
+	e = val_set(rec, "environment", val_map());
+	val_set_str(e, "name", j->env->name ? j->env->name : "host");
+	if (j->env->image != NULL)
+		val_set_str(e, "image", j->env->image);
+	if (j->env->digest != NULL)
+		val_set_str(e, "digest", j->env->digest);
+	val_set(e, "venv", val_bool(p->venv != NULL));
+	if (p->data != NULL)
+		val_set(rec, "data", val_copy(p->data));
+	if (p->gpusz > 0) {
+		g = val_get(rec, "gpus");
+		if (g == NULL || g->type != VAL_MAP) {
+			g = val_set(rec, "gpus", val_map());
+			val_set(g, "count", val_int((long long)p->gpusz));
+		}
+		e = val_set(g, "devices", val_list());
+		for (i = 0; i < p->gpusz; i++)
+			val_push(e, val_str(p->gpudev[i]));
+	}
+}
+
+/*
+ * Run one job: folder, checkout, "running" record, environment, runner,
+ * result.
  */
 static void
 run_one(struct checker *c, struct job *j)
 {
 	struct usecase	*uc = j->uc;
 	struct run_req	 q;
+	struct prep	 pr;
 	struct val	*res = NULL, *rec = j->rec;
-	char		*jobdir, *src, *dir, *err = NULL, *home, *p;
+	char		*jobdir, *src, *dir, *err = NULL, *home, *p, *work;
 	const char	*st;
 	time_t		 t = time(NULL);
 	double		 t0 = mono_secs();
 	size_t		 i;
 
+	memset(&pr, 0, sizeof(pr));
 	/*
 	 * One folder and one record per second and use case; mkdir is the
 	 * lock between two checks of the same use case.
@@ -495,56 +892,56 @@ run_one(struct checker *c, struct job *j)
 	val_set_str(rec, "status", "running");
 	val_set_str(rec, "job", jobdir);
 	val_set(rec, "pid", val_int((long long)getpid()));
+	val_set(rec, "pid_start", val_int(proc_start(getpid())));
 	val_set_str(rec, "host", c->host);
 	pthread_mutex_lock(&c->lock);
 	(void)save_run(c->idx, rec);
 	pthread_mutex_unlock(&c->lock);
 
-	src = path_join(jobdir, "src");
-	home = path_join(jobdir, "home");
+	/* Only work/ is the job's; the rest of the folder is kbgen's. */
+	work = path_join(jobdir, "work");
+	src = path_join(work, "src");
+	home = path_join(work, "home");
 	dir = repo_cache_dir(c->cache, val_get_str(uc->repository, "url"));
 	if (!mkdirs(jobdir) || !mkdirs(home)) {
-		res = val_map();
-		val_set_str(res, "status", "error");
-		val_set_str(res, "message", "cannot make the job folder");
+		res = prep_error("setup", "cannot make the job folder", NULL);
 	} else if (!gs_checkout(dir, val_get_str(uc->prov, "commit"), src,
 	    &err)) {
-		res = val_map();
-		val_set_str(res, "status", "error");
-		val_set_str(res, "message", err ? err : "checkout failed");
-	} else if (!write_job_json(jobdir, uc, run_timeout(uc))) {
-		res = val_map();
-		val_set_str(res, "status", "error");
-		val_set_str(res, "message", "cannot write job.json");
-	} else {
+		res = prep_error("setup", err ? err : "checkout failed", NULL);
+	} else if (!write_job_json(jobdir, uc, run_timeout(uc), j->env)) {
+		res = prep_error("setup", "cannot write job.json", NULL);
+	} else if ((res = prepare(c, j, work, &pr)) == NULL) {
 		memset(&q, 0, sizeof(q));
 		q.slug = uc->e.slug;
 		q.jobdir = jobdir;
 		q.driver = c->driver;
-		q.python = "/usr/bin/python3";
+		q.python = pr.venv != NULL ? "/run/kbgen/env/bin/python3" :
+		    "/usr/bin/python3";
 		q.bwrap = "/usr/bin/bwrap";
 		q.timeout = run_timeout(uc);
-		q.memory = bytes_of(val_get_str(run_keys(uc), "memory"));
-		if (q.memory == 0 && c->rconf != NULL)
-			q.memory = bytes_of(val_get_str(c->rconf, "memory"));
+		q.memory = size_of(val_get_str(run_keys(uc), "memory"));
+		if (q.memory == 0)
+			q.memory = c->memory;
 		q.fsize = c->rconf != NULL && val_get_str(c->rconf,
-		    "max_file") ? bytes_of(val_get_str(c->rconf, "max_file")) :
+		    "max_file") ? size_of(val_get_str(c->rconf, "max_file")) :
 		    (1LL << 30);
 		q.nproc = 512;
-		q.network = run_flag(uc, "network");
 		q.gpu = val_get_str(run_keys(uc), "gpu") ?
 		    atoi(val_get_str(run_keys(uc), "gpu")) : 0;
 		q.sandbox = c->sandbox;
+		q.sb = &pr.sb;
 		q.slurm = c->rconf;
 		q.tmpls = c->tmpls;
 		res = strcmp(c->runner, "slurm") == 0 ? runner_slurm(&q) :
 		    runner_local(&q);
+		if (pr.gpusz > 0)
+			gpupool_give(c->gpus, pr.gpusz, pr.gpuidx);
 	}
 	free(err);
 	free(dir);
 	free(src);
 	free(home);
-	free(jobdir);
+	free(work);
 
 	/* The driver's result, under our bookkeeping keys. */
 	for (i = 0; i < res->kidsz; i++)
@@ -553,6 +950,8 @@ run_one(struct checker *c, struct job *j)
 			val_set(rec, res->kids[i]->key,
 			    val_copy(res->kids[i]));
 	val_free(res);
+	add_facts(rec, j, &pr);
+	prep_free(&pr);
 	val_set(rec, "pid", val_new(VAL_NULL));
 	j->secs = mono_secs() - t0;
 	if (val_get(rec, "seconds") == NULL)
@@ -560,8 +959,12 @@ run_one(struct checker *c, struct job *j)
 	st = val_get_str(rec, "status");
 	if (st == NULL || strcmp(st, "running") == 0) {
 		val_set_str(rec, "status", "error");
+		val_set_str(rec, "reason", "setup");
 		st = "error";
 	}
+	/* For people who open the folder: the record as kept. */
+	write_result_json(jobdir, rec);
+	free(jobdir);
 	/* A regression is the example's doing: it failed or ran out of
 	 * time.  An error (the runner could not run it) is not. */
 	j->regression = j->last != NULL && strcmp(val_get_str(j->last,
@@ -826,19 +1229,32 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		c.max_age = 7 * 86400;
 	c.keep_jobs = val_get_str(chk, "keep_jobs") != NULL ?
 	    atol(val_get_str(chk, "keep_jobs")) : 3;
+	/*
+	 * Slurm nodes run the same sandbox; a site without bubblewrap on
+	 * its nodes says sandbox: none (and gets no environments).
+	 */
 	c.sandbox = 1;
 	sb = val_get_str(c.rconf, "sandbox");
-	if (strcmp(c.runner, "slurm") == 0)
+	if (sb != NULL && strcmp(sb, "none") == 0)
 		c.sandbox = 0;
-	else if (sb != NULL && strcmp(sb, "none") == 0)
-		c.sandbox = 0;
-	else if (access("/usr/bin/bwrap", X_OK) == -1) {
+	else if (strcmp(c.runner, "local") == 0 &&
+	    access("/usr/bin/bwrap", X_OK) == -1) {
 		fprintf(stderr, "kbgen: check: bubblewrap is not installed "
 		    "(apt install bubblewrap): examples run only inside its "
 		    "sandbox; set runners: {local: {sandbox: none}} in "
 		    "site.yaml to run them without one\n");
 		goto out;
 	}
+	c.pip_index = val_get_str(runners, "pip_index") != NULL ?
+	    val_get_str(runners, "pip_index") : "https://pypi.org/simple";
+	c.memory = size_of(val_get_str(runners, "memory"));
+	if (c.memory == 0)
+		c.memory = 4LL << 30;
+	c.data_max = size_of(val_get_str(val_get(runners, "data_cache"),
+	    "max_size"));
+	if (c.data_max == 0)
+		c.data_max = 20LL << 30;
+	c.gpus = gpupool_new(val_get(c.rconf, "gpus"));
 	c.runners = runners_dir(o);
 	p = path_join(c.runners, "driver.py");
 	c.driver = realpath(p, NULL);
@@ -892,9 +1308,15 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		goto out;
 	c.fingerprint = runner_fingerprint(&c);
 
+	/*
+	 * Runs left "running" by a check that was killed outright are
+	 * marked, whichever use cases this check selected.
+	 */
+	for (i = 0; i < c.kb->ucsz; i++)
+		if (c.kb->ucs[i]->example != NULL)
+			recover(&c, c.kb->ucs[i]->e.slug);
 	for (i = 0; i < c.jobsz; i++) {
 		j = &c.jobs[i];
-		recover(&c, j->uc->e.slug);
 		j->rec = val_map();
 		val_set_str(j->rec, "slug", j->uc->e.slug);
 		val_set_str(j->rec, "runner", c.runner);
@@ -905,6 +1327,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			val_set_str(j->rec, "message", "no example");
 			continue;
 		}
+		j->env = job_env(&c, j->uc);
 		if (!make_key(&c, j, &why)) {
 			j->skip = 1;
 			val_set_str(j->rec, "status", "not run");
@@ -921,11 +1344,12 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			long long agesec = ls ? (long long)time(NULL) -
 			    atoll(ls) : -1;
 			const char *lst = val_get_str(j->last, "status");
-			/* An error says nothing about the example: retry. */
+			/*
+			 * Every finished result follows the same rule,
+			 * errors too: what made it is in the key.
+			 */
 			int same = lk != NULL && strcmp(lk, j->key) == 0 &&
-			    lst != NULL && (strcmp(lst, "pass") == 0 ||
-			    strcmp(lst, "fail") == 0 ||
-			    strcmp(lst, "timeout") == 0);
+			    lst != NULL;
 
 			/* Stamps of quick reruns may run a little ahead. */
 			if ((o->changed && same) || (!o->changed && same &&
@@ -1002,6 +1426,10 @@ out:
 		val_free(c.jobs[i].rec);
 	}
 	free(c.jobs);
+	for (i = 0; i < c.envsz; i++)
+		env_clear(&c.envs[i]);
+	free(c.envs);
+	gpupool_free(c.gpus);
 	free(th);
 	free(c.fingerprint);
 	free(c.driver);

@@ -929,33 +929,138 @@ char		*gs_dep_hash(const char *dir, const char *commit,
 
 /* runners.c: run a job folder on a runner. */
 
+struct sandbox;
+
 struct run_req {
 	const char	*slug;	/* for names and messages */
-	const char	*jobdir;	/* absolute path of the job folder */
+	const char	*jobdir;	/* absolute host job folder: job.json,
+					   result.json, runner.log, work/ */
 	const char	*driver;	/* absolute path of runners/driver.py */
-	const char	*python;	/* interpreter, /usr/bin/python3 */
+	const char	*python;	/* the driver's interpreter, as the
+					   sandbox sees it */
 	const char	*bwrap;	/* bubblewrap, absolute path */
 	long		 timeout;	/* seconds, the driver's own limit */
-	long long	 memory;	/* bytes of address space, 0 none */
+	long long	 memory;	/* bytes, 0 none */
 	long long	 fsize;	/* largest file the job may write */
-	long		 nproc;	/* processes of the job's user */
-	int		 network;	/* may the job reach the network */
-	int		 gpu;	/* GPUs to ask for */
+	long		 nproc;	/* processes of the job */
+	int		 gpu;	/* GPUs to ask for (Slurm) */
 	int		 sandbox;	/* run inside bubblewrap */
+	const struct sandbox *sb;	/* what the sandbox holds; its env
+					   is the job's whole environment */
 	const struct val *slurm;	/* site.yaml runners.slurm, may be NULL */
 	const struct tmpl_set *tmpls;	/* holds "slurm" (the batch script) */
 };
 
 /*
  * Run a prepared job folder and return its result (a new map as in
- * runners/README.md): read from result.json, or written by the runner
- * when the job was killed (timeout), stopped (interrupted) or could
- * not run (error).  Output is kept in JOB/runner.log (last 1 MiB).
+ * runners/README.md): what the driver sent on the result channel (a
+ * pipe locally, a file outside the work folder on Slurm: never what
+ * the job wrote), or written by the runner when the job was killed
+ * (timeout, memory), stopped (interrupted) or could not run.  Output
+ * is kept in JOB/runner.log (last 1 MiB).
  */
 struct val	*runner_local(const struct run_req *);
 struct val	*runner_slurm(const struct run_req *);
 /* From a signal handler: make every runner stop its jobs. */
 void		 runner_interrupt(void);
 int		 runner_interrupted(void);
+
+/* cgroup.c: a job's process and memory limits. */
+
+struct jobcg;
+struct jobcg	*jobcg_new(long, long long);
+int		 jobcg_has_pids(const struct jobcg *);
+int		 jobcg_has_memory(const struct jobcg *);
+void		 jobcg_enter(const struct jobcg *);
+long long	 jobcg_peak(const struct jobcg *);
+long long	 jobcg_oom_kills(const struct jobcg *);
+void		 jobcg_free(struct jobcg *);
+
+/* sandbox.c: the bubblewrap command line of a job. */
+
+struct args {
+	char		**v;	/* owned strings, NULL-terminated */
+	size_t		 n;
+	size_t		 cap;
+};
+
+void		 args_add(struct args *, const char *);
+void		 args_free(struct args *);
+char		*args_shell(const struct args *);
+
+struct sbx_bind {
+	const char	*src;	/* host path, borrowed */
+	const char	*dst;	/* path inside the sandbox, borrowed */
+	int		 rw;	/* writable (else read-only) */
+};
+
+struct sandbox {
+	const char	*root;	/* unpacked image, NULL: host system folders */
+	const char	*work;	/* host folder bound read-write at /job */
+	const char	*driver;	/* host driver.py, may be NULL */
+	const char	*jobfile;	/* host job.json, may be NULL */
+	const char	*venv;	/* host venv folder, at /run/kbgen/env */
+	int		 venv_rw;	/* writable (while it is built) */
+	const struct sbx_bind *binds;	/* declared data and the like */
+	size_t		 bindsz;
+	const char *const *gpus;	/* host device nodes granted */
+	size_t		 gpusz;
+	int		 network;	/* share the host's network */
+	const char *const *env;	/* NAME=VALUE, the whole environment */
+	size_t		 envsz;
+};
+
+void		 sandbox_args(const struct sandbox *, struct args *);
+char		*sandbox_gpu_name(const char *);
+
+/* envs.c: environments, requirements, GPUs of the local runner. */
+
+struct jobenv {
+	char		*name;	/* environment name, NULL: the host */
+	char		*image;	/* its reference, NULL for the host */
+	char		*digest;	/* "sha256:…", NULL for the host */
+	char		*root;	/* unpacked root, NULL: host folders */
+	char		*kernel;	/* its kernel, may be NULL */
+	char		*packages;	/* hash of its full package list */
+	char		*error;	/* why it cannot be used, else NULL */
+};
+
+int		 env_resolve(struct jobenv *, const struct val *,
+		    const char *, const char *, const char *);
+void		 env_clear(struct jobenv *);
+int		 env_requirements(const char *, const char *, const char *,
+		    const char *, char **, char **);
+int		 env_venv(const struct jobenv *, const char *, const char *,
+		    const char *, const char *, char **, char **, char **);
+char		*env_build_log(const char *);
+
+struct gpupool;
+struct gpupool	*gpupool_new(const struct val *);
+size_t		 gpupool_size(const struct gpupool *);
+int		 gpupool_take(struct gpupool *, size_t, size_t *);
+void		 gpupool_give(struct gpupool *, size_t, const size_t *);
+void		 gpupool_wake(struct gpupool *);
+const char	*gpupool_dev(const struct gpupool *, size_t);
+void		 gpupool_free(struct gpupool *);
+
+/* image.c (interface; the images work provides it). */
+
+int		 image_ref_check(const char *, char **);
+int		 image_prepare(const char *, const char *, const char *,
+		    char **, char **, char **);
+char		*image_packages_hash(const char *, const char *);
+
+/* data.c (interface; the data work provides it). */
+
+struct data_item {
+	const char	*url;
+	const char	*sha256;
+	const char	*path;
+};
+
+int		 data_fetch(const char *, const struct data_item *, long long,
+		    char **, long long *, char **);
+int		 data_evict(const char *, long long, const char *const *,
+		    size_t);
 
 #endif /* !KBGEN_EXTERN_H */

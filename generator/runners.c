@@ -33,6 +33,7 @@
 
 #define OUTPUT_CAP	(1024 * 1024)	/* bytes of output kept */
 #define GRACE_SECS	20	/* after the driver's own limit */
+#define RESULT_CAP	(16 * 1024 * 1024)	/* bytes of a result */
 
 static volatile sig_atomic_t interrupted;
 
@@ -93,14 +94,17 @@ tail_string(const struct tail *t)
 }
 
 /*
- * A result written by kbgen when the driver wrote none.
+ * A result written by kbgen when the driver sent none: status, reason
+ * (may be NULL) and message.
  */
 static struct val *
-synth(const char *status, const char *msg, int code)
+synth(const char *status, const char *reason, const char *msg, int code)
 {
 	struct val	*v = val_map();
 
 	val_set_str(v, "status", status);
+	if (reason != NULL)
+		val_set_str(v, "reason", reason);
 	val_set(v, "exit_code", code >= 0 ? val_int(code) :
 	    val_new(VAL_NULL));
 	val_set_str(v, "message", msg);
@@ -108,33 +112,48 @@ synth(const char *status, const char *msg, int code)
 	return v;
 }
 
+/*
+ * What the driver sent on the result channel: a map with a status, or
+ * NULL (nothing, cut short, not JSON).
+ */
 static struct val *
-read_result(const char *jobdir)
+parse_result(const char *text, size_t sz)
 {
-	char		*p, *text = NULL;
-	size_t		 sz;
-	struct val	*v = NULL;
+	struct val	*v;
 
-	p = path_join(jobdir, "result.json");
-	if (access(p, R_OK) == 0) {
-		diag_set_quiet(1);
-		if (file_read(p, &text, &sz))
-			v = json_parse(text, sz);
-		diag_set_quiet(0);
-	}
+	if (sz == 0)
+		return NULL;
+	diag_set_quiet(1);
+	v = json_parse(text, sz);
+	diag_set_quiet(0);
 	if (v != NULL && (v->type != VAL_MAP ||
 	    val_get_str(v, "status") == NULL)) {
 		val_free(v);
 		v = NULL;
 	}
+	return v;
+}
+
+static struct val *
+read_result_file(const char *path)
+{
+	char		*text = NULL;
+	size_t		 sz = 0;
+	struct val	*v = NULL;
+
+	if (access(path, R_OK) == 0) {
+		diag_set_quiet(1);
+		if (file_read(path, &text, &sz))
+			v = parse_result(text, sz);
+		diag_set_quiet(0);
+	}
 	free(text);
-	free(p);
 	return v;
 }
 
 /*
- * Give the job folder to uid/gid, so that an unprivileged job can write
- * there and nowhere else.
+ * Give the job's work folder to uid/gid, so that an unprivileged job
+ * can write there and nowhere else.
  */
 static void
 chown_tree(const char *path, uid_t uid, gid_t gid)
@@ -169,199 +188,117 @@ limit(int res, rlim_t v)
 }
 
 /*
- * In the child: limits, identity, then exec the sandbox.  Never
- * returns.
+ * Move fd to number want in a child, whatever other fds sit there.
  */
 static void
-child_exec(const struct run_req *q, int out, int info, const char *cg,
-    uid_t uid, gid_t gid, int drop)
+fd_to(int fd, int want)
 {
-	const char	*argv[48];
-	char		*home, *envp[8], pidtext[32], *procs, *drvdir, *slash;
-	size_t		 n = 0;
-	int		 fd;
+	if (fd == want)
+		fcntl(fd, F_SETFD, 0);
+	else {
+		dup2(fd, want);
+		close(fd);
+	}
+}
+
+/*
+ * The whole command of a job, prepared in the parent (a child of a
+ * threaded program may only call async-signal-safe functions):
+ * bubblewrap's options then the driver, or the driver alone.
+ */
+static void
+job_argv(const struct run_req *q, struct args *a, char ***envp)
+{
+	struct args	 e = { NULL, 0, 0 };
+	size_t		 i;
+	char		*work, *jobfile;
+
+	work = path_join(q->jobdir, "work");
+	jobfile = path_join(q->jobdir, "job.json");
+	if (q->sandbox) {
+		args_add(a, q->bwrap);
+		sandbox_args(q->sb, a);
+		args_add(a, "--info-fd");
+		args_add(a, "3");
+		args_add(a, "--");
+		args_add(a, q->python);
+		args_add(a, "/run/kbgen/driver.py");
+		args_add(a, "--job");
+		args_add(a, "/run/kbgen/job.json");
+		args_add(a, "--result-fd");
+		args_add(a, "4");
+		args_add(a, "/job");
+		/* bwrap's own environment: it sets the job's itself. */
+		args_add(&e, "PATH=/usr/sbin:/usr/bin:/sbin:/bin");
+	} else {
+		args_add(a, q->python);
+		args_add(a, q->driver);
+		args_add(a, "--job");
+		args_add(a, jobfile);
+		args_add(a, "--result-fd");
+		args_add(a, "4");
+		args_add(a, work);
+		args_add(&e, "PATH=/usr/local/bin:/usr/bin:/bin");
+		for (i = 0; i < q->sb->envsz; i++)
+			args_add(&e, q->sb->env[i]);
+	}
+	*envp = e.v != NULL ? e.v : xcalloc(1, sizeof(char *));
+	free(work);
+	free(jobfile);
+}
+
+/*
+ * In the child: limits, groups, identity, then exec.  Never returns.
+ */
+static void
+child_exec(const struct run_req *q, char *const *argv, char *const *envp,
+    const char *workdir, int out, int info, int res,
+    const struct jobcg *cg, uid_t uid, gid_t gid, int drop)
+{
+	int	 hi;
 
 	setpgid(0, 0);
-	/* Into the job's own pids cgroup before anything can fork. */
-	if (cg != NULL) {
-		procs = path_join(cg, "cgroup.procs");
-		snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
-		if ((fd = open(procs, O_WRONLY)) != -1) {
-			(void)write(fd, pidtext, strlen(pidtext));
-			close(fd);
-		}
-		free(procs);
-	}
+	/* Into the job's own groups before anything can fork. */
+	jobcg_enter(cg);
+	/* Out of the way of 1-4 first, then into place. */
+	out = fcntl(out, F_DUPFD, 10);
+	info = fcntl(info, F_DUPFD, 10);
+	hi = fcntl(res, F_DUPFD, 10);
+	res = hi;
 	dup2(out, STDOUT_FILENO);
 	dup2(out, STDERR_FILENO);
 	close(out);
-	/* bwrap tells the sandbox's pid on fd 3. */
-	if (info == 3)
-		fcntl(3, F_SETFD, 0);
-	else {
-		dup2(info, 3);
-		close(info);
-	}
-	if (q->memory > 0)
+	fd_to(info, 3);
+	fd_to(res, 4);
+	/*
+	 * With a memory group the limit is there (address space would
+	 * also stop CUDA, which maps far more than it uses).
+	 */
+	if (q->memory > 0 && !jobcg_has_memory(cg))
 		limit(RLIMIT_AS, (rlim_t)q->memory);
 	/*
-	 * With a cgroup of its own a job's processes are counted there;
+	 * With a group of its own a job's processes are counted there;
 	 * without, the per-user limit is all there is (and it is shared
 	 * by every job of that user).
 	 */
-	limit(RLIMIT_NPROC, (rlim_t)(cg != NULL ? 8 * q->nproc : q->nproc));
+	limit(RLIMIT_NPROC, (rlim_t)(jobcg_has_pids(cg) ? 8 * q->nproc :
+	    q->nproc));
 	limit(RLIMIT_FSIZE, (rlim_t)q->fsize);
 	limit(RLIMIT_CORE, 0);
 	if (drop && (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
 	    setuid(uid) == -1)) {
-		fprintf(stderr, "kbgen: cannot drop privileges: %s\n",
-		    strerror(errno));
+		dprintf(STDERR_FILENO, "kbgen: cannot drop privileges\n");
 		_exit(125);
 	}
-	home = path_join(q->jobdir, "home");
-	drvdir = xstrdup(q->driver);
-	if ((slash = strrchr(drvdir, '/')) != NULL && slash != drvdir)
-		*slash = '\0';
-	envp[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
-	envp[1] = "LANG=C.UTF-8";
-	envp[2] = xasprintf("HOME=%s", home);
-	envp[3] = "PYTHONDONTWRITEBYTECODE=1";
-	envp[4] = NULL;
-	if (q->sandbox) {
-		argv[n++] = "bwrap";
-		argv[n++] = "--ro-bind";
-		argv[n++] = "/";
-		argv[n++] = "/";
-		argv[n++] = "--dev";
-		argv[n++] = "/dev";
-		argv[n++] = "--proc";
-		argv[n++] = "/proc";
-		argv[n++] = "--tmpfs";
-		argv[n++] = "/tmp";
-		/* The driver may live below /tmp (a checkout there). */
-		argv[n++] = "--ro-bind";
-		argv[n++] = drvdir;
-		argv[n++] = drvdir;
-		argv[n++] = "--bind";
-		argv[n++] = q->jobdir;
-		argv[n++] = q->jobdir;
-		argv[n++] = "--chdir";
-		argv[n++] = q->jobdir;
-		argv[n++] = "--unshare-all";
-		if (q->network)
-			argv[n++] = "--share-net";
-		argv[n++] = "--die-with-parent";
-		argv[n++] = "--new-session";
-		argv[n++] = "--cap-drop";
-		argv[n++] = "ALL";
-		argv[n++] = "--info-fd";
-		argv[n++] = "3";
-		argv[n++] = "--";
-	}
-	argv[n++] = q->python;
-	argv[n++] = q->driver;
-	argv[n++] = q->jobdir;
-	argv[n] = NULL;
-	if (chdir(q->jobdir) == -1) {
-		fprintf(stderr, "kbgen: the job cannot enter %s as uid %ld: "
-		    "%s (every folder above it must be searchable by that "
-		    "user)\n", q->jobdir, (long)getuid(), strerror(errno));
+	if (chdir(workdir) == -1) {
+		dprintf(STDERR_FILENO, "kbgen: the job cannot enter %s as "
+		    "uid %ld (every folder above it must be searchable by "
+		    "that user)\n", workdir, (long)getuid());
 		_exit(125);
 	}
-	execve(q->sandbox ? q->bwrap : q->python, (char *const *)argv,
-	    envp);
-	fprintf(stderr, "kbgen: cannot run %s: %s\n", q->sandbox ?
-	    q->bwrap : q->python, strerror(errno));
+	execve(argv[0], argv, envp);
+	dprintf(STDERR_FILENO, "kbgen: cannot run %s\n", argv[0]);
 	_exit(127);
-}
-
-/*
- * Remove the job cgroups of a kbgen that is gone (killed outright):
- * "kbgen-PID-N" with no process PID.
- */
-static void
-clean_cgroups(const char *base)
-{
-	static int	 done;
-	DIR		*d;
-	struct dirent	*e;
-	char		*sub, *end;
-	long		 pid;
-
-	if (__atomic_exchange_n(&done, 1, __ATOMIC_RELAXED))
-		return;
-	if ((d = opendir(base)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "kbgen-", 6) != 0)
-			continue;
-		pid = strtol(e->d_name + 6, &end, 10);
-		if (*end != '-' || pid <= 0 || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		sub = path_join(base, e->d_name);
-		(void)rmdir(sub);
-		free(sub);
-	}
-	closedir(d);
-}
-
-/*
- * A pids cgroup (v1 controller, as on this kind of machine) of its own
- * for a job, limited to max processes, so that a fork bomb stops at its
- * own ceiling and not at a limit shared with the other jobs.  The path
- * (new string) or NULL when cgroups cannot be used (not root, no pids
- * controller): the per-user rlimit is then the guard.
- */
-static char *
-pids_cgroup(long max)
-{
-	static const char *const bases[] = { "/sys/fs/cgroup/pids",
-	    "/sys/fs/cgroup" };
-	static unsigned int seq;
-	char		*dir, *f, text[32];
-	size_t		 i;
-	int		 fd, ok;
-
-	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		f = path_join(bases[i], "cgroup.procs");
-		ok = access(f, W_OK) == 0;
-		free(f);
-		if (!ok)
-			continue;
-		clean_cgroups(bases[i]);
-		dir = xasprintf("%s/kbgen-%ld-%u", bases[i], (long)getpid(),
-		    __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-		if (mkdir(dir, 0755) == -1) {
-			free(dir);
-			continue;
-		}
-		f = path_join(dir, "pids.max");
-		snprintf(text, sizeof(text), "%ld\n", max);
-		ok = (fd = open(f, O_WRONLY)) != -1 &&
-		    write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-		if (fd != -1)
-			close(fd);
-		free(f);
-		if (ok)
-			return dir;
-		rmdir(dir);
-		free(dir);
-	}
-	return NULL;
-}
-
-static void
-pids_cgroup_free(char *dir)
-{
-	int	 i;
-
-	if (dir == NULL)
-		return;
-	/* Empty once the sandbox's processes are reaped. */
-	for (i = 0; i < 50 && rmdir(dir) == -1 && errno == EBUSY; i++)
-		usleep(20000);
-	free(dir);
 }
 
 /*
@@ -405,7 +342,7 @@ save_log(const char *jobdir, const struct tail *t)
 
 /*
  * Whether a user other than root can reach path: every folder above it
- * searchable by others (or owned by uid).
+ * searchable by others (or owned by uid).  NULL is reachable.
  */
 static int
 reachable(const char *path, uid_t uid)
@@ -414,6 +351,8 @@ reachable(const char *path, uid_t uid)
 	struct stat	 st;
 	int		 ok = 1;
 
+	if (path == NULL)
+		return 1;
 	if ((p = realpath(path, NULL)) == NULL)
 		return 0;
 	while ((slash = strrchr(p, '/')) != NULL) {
@@ -433,6 +372,46 @@ reachable(const char *path, uid_t uid)
 	return ok;
 }
 
+/* Whether user uid can reach everything the sandbox binds. */
+static int
+all_reachable(const struct run_req *q, uid_t uid)
+{
+	size_t	 i;
+
+	if (!reachable(q->jobdir, uid) || !reachable(q->driver, uid) ||
+	    !reachable(q->sb->root, uid) || !reachable(q->sb->venv, uid))
+		return 0;
+	for (i = 0; i < q->sb->bindsz; i++)
+		if (!reachable(q->sb->binds[i].src, uid))
+			return 0;
+	return 1;
+}
+
+/*
+ * Add what only kbgen knows to a result: peak memory from the job's
+ * group, and a memory breach told apart from other deaths.
+ */
+static void
+memory_facts(struct val *res, const struct jobcg *cg, long long memory)
+{
+	long long	 peak = jobcg_peak(cg);
+	const char	*st = val_get_str(res, "status");
+	char		*msg;
+
+	if (peak >= 0)
+		val_set(res, "peak_memory_mb", val_int(peak / (1024 * 1024)));
+	if (jobcg_oom_kills(cg) == 0 || st == NULL ||
+	    strcmp(st, "pass") == 0 || strcmp(st, "interrupted") == 0)
+		return;
+	msg = xasprintf("the example used more than its memory limit of "
+	    "%lld MiB and was killed (run.memory raises it)",
+	    memory / (1024 * 1024));
+	val_set_str(res, "status", "fail");
+	val_set_str(res, "reason", "memory");
+	val_set_str(res, "message", msg);
+	free(msg);
+}
+
 /*
  * Run the job folder q->jobdir on this machine; see extern.h.
  */
@@ -440,64 +419,75 @@ struct val *
 runner_local(const struct run_req *q)
 {
 	struct tail	 t;
+	struct buf	 chan = { NULL, 0, 0 };
 	struct passwd	*pw;
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	struct val	*res;
-	char		 chunk[65536], *msg, *cg, *p;
+	struct jobcg	*cg;
+	struct args	 a = { NULL, 0, 0 };
+	char		 chunk[65536], *msg, *p, **envp = NULL, *work;
 	long		 sandbox_pid = 0;
 	double		 deadline, killed_at = 0;
 	pid_t		 pid;
 	uid_t		 uid = 0;
 	gid_t		 gid = 0;
-	int		 fds[2], info[2], st = 0, drop = 0, why = 0, done = 0;
+	int		 fds[2], info[2], rfd[2], st = 0, drop = 0, why = 0;
+	int		 done = 0, k;
 	ssize_t		 n;
 
 	memset(&t, 0, sizeof(t));
+	work = path_join(q->jobdir, "work");
 	/*
 	 * As root, jobs run as nobody, who owns nothing else, when nobody
-	 * can reach the job folder and the driver (a checkout below a
-	 * 0700 home cannot be).  Otherwise they run as root without any
-	 * capability, inside the same read-only sandbox; their processes
-	 * are counted by their pids cgroup either way.
+	 * can reach everything the sandbox binds (a checkout below a 0700
+	 * home cannot be).  Otherwise they run as root without any
+	 * capability, inside the same sandbox; their processes are
+	 * counted by their group either way.
 	 */
 	if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL &&
-	    reachable(q->jobdir, pw->pw_uid) &&
-	    reachable(q->driver, pw->pw_uid)) {
+	    all_reachable(q, pw->pw_uid)) {
 		uid = pw->pw_uid;
 		gid = pw->pw_gid;
 		drop = 1;
-		chown_tree(q->jobdir, uid, gid);
+		chown_tree(work, uid, gid);
 	}
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return synth("error", strerror(errno), -1);
-	if (pipe2(info, O_CLOEXEC) == -1) {
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		free(work);
+		return synth("error", "setup", strerror(errno), -1);
+	}
+	if (pipe2(info, O_CLOEXEC) == -1 || pipe2(rfd, O_CLOEXEC) == -1) {
 		close(fds[0]);
 		close(fds[1]);
-		return synth("error", strerror(errno), -1);
+		free(work);
+		return synth("error", "setup", strerror(errno), -1);
 	}
-	cg = pids_cgroup(q->nproc);
+	job_argv(q, &a, &envp);
+	cg = jobcg_new(q->nproc, q->memory);
 	if ((pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
-		close(info[0]);
-		close(info[1]);
-		pids_cgroup_free(cg);
-		return synth("error", strerror(errno), -1);
+		for (k = 0; k < 2; k++) {
+			close(fds[k]);
+			close(info[k]);
+			close(rfd[k]);
+		}
+		jobcg_free(cg);
+		args_free(&a);
+		free(work);
+		return synth("error", "setup", strerror(errno), -1);
 	}
-	if (pid == 0) {
-		close(fds[0]);
-		close(info[0]);
-		child_exec(q, fds[1], info[1], cg, uid, gid, drop);
-	}
+	if (pid == 0)
+		child_exec(q, a.v, envp, work, fds[1], info[1], rfd[1], cg,
+		    uid, gid, drop);
 	close(fds[1]);
 	close(info[1]);
+	close(rfd[1]);
 	setpgid(pid, pid);
 	deadline = mono_secs() + (double)q->timeout + GRACE_SECS;
 	pfd[0].fd = fds[0];
 	pfd[1].fd = info[0];
-	pfd[0].events = pfd[1].events = POLLIN;
+	pfd[2].fd = rfd[0];
+	pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 	while (!done) {
-		if (poll(pfd, 2, 200) > 0) {
+		if (poll(pfd, 3, 200) > 0) {
 			if (pfd[0].revents != 0) {
 				n = read(fds[0], chunk, sizeof(chunk));
 				if (n > 0)
@@ -517,6 +507,15 @@ runner_local(const struct run_req *q)
 				    errno != EAGAIN))
 					pfd[1].fd = -1;
 			}
+			if (pfd[2].revents != 0) {
+				n = read(rfd[0], chunk, sizeof(chunk));
+				/* A result is small; more is not one. */
+				if (n > 0 && chan.sz < RESULT_CAP)
+					buf_put(&chan, chunk, (size_t)n);
+				else if (n == 0 || (n < 0 && errno != EINTR &&
+				    errno != EAGAIN))
+					pfd[2].fd = -1;
+			}
 		}
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			done = 1;
@@ -525,7 +524,7 @@ runner_local(const struct run_req *q)
 			/*
 			 * The driver keeps its own limit; past it and a
 			 * grace period (or on Ctrl-C) it gets SIGTERM,
-			 * and writes its result; after 10 s the group gets
+			 * and sends its result; after 10 s the group gets
 			 * SIGKILL, and everything inside the sandbox dies
 			 * with bwrap (its PID namespace).
 			 */
@@ -536,15 +535,22 @@ runner_local(const struct run_req *q)
 			kill(-pid, SIGKILL);
 	}
 	close(info[0]);
-	pids_cgroup_free(cg);
-	/* Whatever the job left in the pipe. */
+	/* Whatever is left in the pipes. */
+	while ((n = read(rfd[0], chunk, sizeof(chunk))) > 0)
+		if (chan.sz < RESULT_CAP)
+			buf_put(&chan, chunk, (size_t)n);
+	close(rfd[0]);
 	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
 		tail_put(&t, chunk, (size_t)n);
 	close(fds[0]);
 	save_log(q->jobdir, &t);
 
-	/* The driver's own word, when it had time to say it. */
-	if ((res = read_result(q->jobdir)) != NULL && (why == 0 ||
+	/*
+	 * The driver's own word, when it had time to say it; nothing the
+	 * job wrote in its folder counts.
+	 */
+	res = chan.sz < RESULT_CAP ? parse_result(chan.data, chan.sz) : NULL;
+	if (res != NULL && (why == 0 ||
 	    strcmp(val_get_str(res, "status"), "timeout") == 0 ||
 	    strcmp(val_get_str(res, "status"), "interrupted") == 0))
 		goto out;
@@ -552,30 +558,49 @@ runner_local(const struct run_req *q)
 	if (why == 1) {
 		msg = xasprintf("killed after the time limit of %lds",
 		    q->timeout);
-		res = synth("timeout", msg, -1);
+		res = synth("timeout", "timeout", msg, -1);
 	} else if (why == 2) {
 		msg = xstrdup("kbgen check was stopped");
-		res = synth("interrupted", msg, -1);
+		res = synth("interrupted", NULL, msg, -1);
 	} else if (WIFSIGNALED(st)) {
-		msg = xasprintf("the job was killed by signal %d and wrote "
+		msg = xasprintf("the job was killed by signal %d and sent "
 		    "no result", WTERMSIG(st));
-		res = synth("error", msg, -1);
+		res = synth("fail", "killed", msg, -1);
 	} else {
 		char *tl = tail_string(&t), *last;
-		size_t k = strlen(tl);
+		size_t len = strlen(tl);
 
 		/* Name the last line of output: often the reason. */
-		while (k > 0 && tl[k - 1] == '\n')
-			tl[--k] = '\0';
+		while (len > 0 && tl[len - 1] == '\n')
+			tl[--len] = '\0';
 		last = strrchr(tl, '\n');
-		msg = xasprintf("the job driver wrote no result (exit %d)%s%s",
-		    WEXITSTATUS(st), k ? ": " : "", last ? last + 1 : tl);
+		msg = xasprintf("the job ended without a result from the "
+		    "driver (exit %d)%s%s", WEXITSTATUS(st), len ? ": " : "",
+		    last ? last + 1 : tl);
+		/*
+		 * Exit 125-127, or bwrap's own complaint: the sandbox (or
+		 * the driver in it) could not start; the environment is
+		 * to blame when it is an image.
+		 */
+		if (WEXITSTATUS(st) >= 125 || strstr(tl, "bwrap: ") != NULL ||
+		    strstr(tl, "driver.py: not found") != NULL)
+			res = synth("error", q->sb->root != NULL ?
+			    "environment" : "setup", msg, WEXITSTATUS(st));
+		else
+			res = synth("fail", "killed", msg, WEXITSTATUS(st));
 		free(tl);
-		res = synth("error", msg, WEXITSTATUS(st));
 	}
 	free(msg);
 out:
+	memory_facts(res, cg, q->memory);
+	jobcg_free(cg);
+	args_free(&a);
+	for (k = 0; envp[k] != NULL; k++)
+		free(envp[k]);
+	free(envp);
+	buf_free(&chan);
 	free(t.ring);
+	free(work);
 	return res;
 }
 
@@ -740,6 +765,8 @@ runner_slurm(const struct run_req *q)
 	const char	*argv[8];
 	char		*path = NULL, *out = NULL, *id = NULL, *state = NULL;
 	char		*code = NULL, *msg = NULL, *s, *serr = NULL;
+	char		*rpath = NULL, *jobfile;
+	struct args	 a = { NULL, 0, 0 };
 	double		 deadline, known, cancelled_at = 0;
 	size_t		 i;
 	int		 cancelled = 0;
@@ -759,6 +786,45 @@ runner_slurm(const struct run_req *q)
 	val_set(ctx, "has_gpus", val_bool(q->gpu > 0));
 	val_set_str(ctx, "driver", q->driver);
 	val_set_str(ctx, "python", q->python);
+	/*
+	 * The same sandbox as on this machine, started by the batch
+	 * script on the node (which adds the GPUs Slurm gave the job);
+	 * the driver's result goes to a file outside the job's work
+	 * folder, opened by the script, where the example cannot reach.
+	 */
+	rpath = path_join(q->jobdir, "driver.result");
+	(void)unlink(rpath);
+	val_set_str(ctx, "result", rpath);
+	if (q->sandbox) {
+		sandbox_args(q->sb, &a);
+		s = args_shell(&a);
+		val_set_str(ctx, "sandbox", s);
+		free(s);
+		args_free(&a);
+		val_set(ctx, "has_sandbox", val_bool(1));
+		args_add(&a, q->python);
+		args_add(&a, "/run/kbgen/driver.py");
+		args_add(&a, "--job");
+		args_add(&a, "/run/kbgen/job.json");
+		args_add(&a, "--result-fd");
+		args_add(&a, "4");
+		args_add(&a, "/job");
+	} else {
+		s = path_join(q->jobdir, "work");
+		args_add(&a, q->python);
+		args_add(&a, q->driver);
+		args_add(&a, "--job");
+		args_add(&a, jobfile = path_join(q->jobdir, "job.json"));
+		args_add(&a, "--result-fd");
+		args_add(&a, "4");
+		args_add(&a, s);
+		free(s);
+		free(jobfile);
+	}
+	s = args_shell(&a);
+	val_set_str(ctx, "command", s);
+	free(s);
+	args_free(&a);
 	if (q->slurm != NULL) {
 		/* An empty value would render "--account=". */
 		if ((s = (char *)val_get_str(q->slurm, "partition")) != NULL &&
@@ -775,12 +841,13 @@ runner_slurm(const struct run_req *q)
 					val_push(l, val_str(x->kids[i]->str));
 	}
 	if (!tmpl_render(q->tmpls, "slurm", ctx, &script)) {
-		res = synth("error", "cannot render runners/slurm.sbatch", -1);
+		res = synth("error", "setup", "cannot render runners/slurm.sbatch",
+		    -1);
 		goto out;
 	}
 	path = path_join(q->jobdir, "job.sbatch");
 	if (!file_write(path, buf_cstr(&script), script.sz)) {
-		res = synth("error", "cannot write job.sbatch", -1);
+		res = synth("error", "setup", "cannot write job.sbatch", -1);
 		goto out;
 	}
 	argv[0] = "sbatch";
@@ -794,7 +861,7 @@ runner_slurm(const struct run_req *q)
 			serr[strcspn(serr, "\n")] = '\0';
 		msg = xasprintf("sbatch failed: %s", serr && *serr ? serr :
 		    "no job id (is Slurm running? is SLURM_CONF right?)");
-		res = synth("error", msg, -1);
+		res = synth("error", "setup", msg, -1);
 		goto out;
 	}
 	id = xstrndup(out, strcspn(out, ";\n"));
@@ -842,32 +909,36 @@ runner_slurm(const struct run_req *q)
 		usleep(state == NULL || strcmp(state, "PENDING") == 0 ?
 		    500000 : 250000);
 	}
-	res = read_result(q->jobdir);
+	res = read_result_file(rpath);
 	if (strncmp(state, "TIMEOUT", 7) == 0 || cancelled == 2) {
 		val_free(res);
 		msg = xasprintf("Slurm job %s reached its time limit", id);
-		res = synth("timeout", msg, -1);
+		res = synth("timeout", "timeout", msg, -1);
 	} else if (strncmp(state, "CANCELLED", 9) == 0) {
 		val_free(res);
 		msg = cancelled ? xasprintf("Slurm job %s cancelled by kbgen "
 		    "check, which was stopped", id) : xasprintf("Slurm job %s "
 		    "was cancelled", id);
-		res = synth(cancelled ? "interrupted" : "error", msg, -1);
+		res = synth(cancelled ? "interrupted" : "fail", cancelled ? NULL :
+		    "killed", msg, -1);
 	} else if (strncmp(state, "OUT_OF_MEMORY", 13) == 0) {
 		val_free(res);
-		msg = xasprintf("Slurm job %s ran out of memory", id);
-		res = synth("fail", msg, -1);
+		msg = xasprintf("Slurm job %s used more than its memory limit "
+		    "and was killed (run.memory raises it)", id);
+		res = synth("fail", "memory", msg, -1);
 	} else if (strncmp(state, "NODE_FAIL", 9) == 0 ||
 	    strncmp(state, "BOOT_FAIL", 9) == 0) {
 		val_free(res);
 		msg = xasprintf("Slurm job %s: %s", id, state);
-		res = synth("error", msg, -1);
+		res = synth("error", "setup", msg, -1);
 	} else if (res == NULL) {
 		msg = strcmp(state, "UNKNOWN") == 0 ? xasprintf("lost track "
 		    "of Slurm job %s: neither scontrol nor sacct knows it",
 		    id) : xasprintf("Slurm job %s ended %s (exit %s) without "
 		    "a result", id, state, code ? code : "?");
-		res = synth("error", msg, -1);
+		res = strcmp(state, "UNKNOWN") == 0 ?
+		    synth("error", "setup", msg, -1) :
+		    synth("fail", "killed", msg, -1);
 	}
 	v = val_set(res, "slurm", val_map());
 	val_set_str(v, "job_id", id);
@@ -877,6 +948,7 @@ runner_slurm(const struct run_req *q)
 out:
 	buf_free(&script);
 	val_free(ctx);
+	free(rpath);
 	free(path);
 	free(out);
 	free(id);
