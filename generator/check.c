@@ -2,8 +2,8 @@
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
  * kbgen check: re-execute every use case's example on a runner and
- * keep the history of results in LMDB; kbgen status: print the last
- * result of every example.  A job is the pinned commit (from kbgen
+ * keep the history of results in LMDB (report.c prints and writes what
+ * they say, and is kbgen status).  A job is the pinned commit (from kbgen
  * sync) checked out into a job folder, with job.json from the entry's
  * run: keys (runners/README.md).  A result is reused while its key
  * (code and environment: commit, entry, command, setup, limits, the
@@ -405,28 +405,6 @@ progress(struct checker *c)
 	    c->torun > c->done ? "" : "");
 	if (eta > 0)
 		fprintf(stderr, ", ETA %.0fs", eta);
-}
-
-/*
- * Print what failed, where people look: the terminal.
- */
-static void
-print_failure(const struct job *j)
-{
-	const struct val *fc = val_get(j->rec, "failed_cell");
-	const char	*tb;
-
-	fprintf(stderr, "%s: %s: %s\n", j->uc->e.path,
-	    val_get_str(j->rec, "status"), val_get_str(j->rec, "message") ?
-	    val_get_str(j->rec, "message") : "");
-	if (fc == NULL || fc->type != VAL_MAP)
-		return;
-	if (val_get_str(fc, "index") != NULL)
-		fprintf(stderr, "  cell %s: %s: %s\n", val_get_str(fc, "index"),
-		    val_get_str(fc, "ename") ? val_get_str(fc, "ename") : "",
-		    val_get_str(fc, "evalue") ? val_get_str(fc, "evalue") : "");
-	if ((tb = val_get_str(fc, "traceback")) != NULL && *tb != '\0')
-		fprintf(stderr, "  %s\n", tb);
 }
 
 static char *
@@ -1017,107 +995,11 @@ worker(void *arg)
 			    val_get_str(j->rec, "status"), j->secs, c->runner,
 			    j->regression ? " REGRESSION" : "");
 		if (strcmp(val_get_str(j->rec, "status"), "pass") != 0)
-			print_failure(j);
+			report_failure(j->uc->e.path, j->rec);
 		progress(c);
 		pthread_mutex_unlock(&c->lock);
 	}
 	return NULL;
-}
-
-static void
-xml_attr(FILE *f, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' &&
-			    *s != '\t')
-				fputc('?', f);
-			else
-				fputc(*s, f);
-		}
-}
-
-static int
-write_junit(struct checker *c, const char *path)
-{
-	FILE		*f;
-	size_t		 i, fails = 0, errors = 0, skipped = 0;
-	const char	*st;
-
-	if ((f = fopen(path, "w")) == NULL) {
-		diag_sys(path, "%s", strerror(errno));
-		return 0;
-	}
-	for (i = 0; i < c->jobsz; i++) {
-		st = val_get_str(c->jobs[i].rec, "status");
-		if (c->jobs[i].skip)
-			skipped++;
-		else if (strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0)
-			fails++;
-		else if (strcmp(st, "pass") != 0)
-			errors++;
-	}
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<testsuites>\n<testsuite name=\"kbgen check\" tests=\"%zu\" "
-	    "failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n", c->jobsz,
-	    fails, errors, skipped);
-	for (i = 0; i < c->jobsz; i++) {
-		const struct job *j = &c->jobs[i];
-		const struct val *fc = val_get(j->rec, "failed_cell");
-
-		st = val_get_str(j->rec, "status");
-		fprintf(f, "  <testcase classname=\"kbgen.%s\" name=\"",
-		    c->runner);
-		xml_attr(f, j->uc->e.slug);
-		fprintf(f, "\" time=\"%s\">", val_get_str(j->rec, "seconds") ?
-		    val_get_str(j->rec, "seconds") : "0");
-		if (j->skip) {
-			fputs("<skipped message=\"", f);
-			xml_attr(f, val_get_str(j->rec, "message"));
-			fputs("\"/>", f);
-		} else if (strcmp(st, "pass") != 0) {
-			fprintf(f, "\n    <%s type=\"%s\" message=\"",
-			    strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0 ?
-			    "failure" : "error", st);
-			xml_attr(f, val_get_str(j->rec, "message"));
-			fputs("\">", f);
-			if (fc != NULL && fc->type == VAL_MAP)
-				xml_attr(f, val_get_str(fc, "traceback"));
-			fprintf(f, "</%s>\n  ", strcmp(st, "fail") == 0 ||
-			    strcmp(st, "timeout") == 0 ? "failure" : "error");
-		}
-		fputs("</testcase>\n", f);
-	}
-	fputs("</testsuite>\n</testsuites>\n", f);
-	if (fclose(f) != 0) {
-		diag_sys(path, "%s", strerror(errno));
-		return 0;
-	}
-	return 1;
-}
-
-static int
-write_json(struct checker *c, const char *path)
-{
-	struct val	*l = val_list(), *v;
-	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i;
-	int		 rc;
-
-	for (i = 0; i < c->jobsz; i++) {
-		v = val_push(l, val_copy(c->jobs[i].rec));
-		val_set(v, "cached", val_bool(c->jobs[i].cached));
-	}
-	val_json(&b, l, 1);
-	rc = file_write(path, b.data, b.sz);
-	buf_free(&b);
-	val_free(l);
-	return rc;
 }
 
 static char *
@@ -1192,6 +1074,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	struct checker	 c;
 	struct job	*j;
 	struct sigaction sa, oldint, oldterm;
+	struct report_item *items = NULL;
 	const struct val *runners, *chk;
 	pthread_t	*th = NULL;
 	char		*p;
@@ -1403,10 +1286,18 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	p = utc_text(time(NULL), 0);
 	(void)idx_put_meta(c.idx, "checked_at", p);
 	free(p);
+	items = xcalloc(c.jobsz + 1, sizeof(*items));
+	for (i = 0; i < c.jobsz; i++) {
+		items[i].slug = c.jobs[i].uc->e.slug;
+		items[i].rec = c.jobs[i].rec;
+		items[i].cached = c.jobs[i].cached;
+		items[i].skip = c.jobs[i].skip;
+	}
 	d = 1;
-	if (o->junit != NULL && !write_junit(&c, o->junit))
+	if (o->junit != NULL && !report_junit(o->junit, c.runner, items,
+	    c.jobsz))
 		d = 0;
-	if (o->json != NULL && !write_json(&c, o->json))
+	if (o->json != NULL && !report_json(o->json, items, c.jobsz))
 		d = 0;
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: checked %zu example%s in %.1f s: %zu "
@@ -1430,6 +1321,7 @@ out:
 		env_clear(&c.envs[i]);
 	free(c.envs);
 	gpupool_free(c.gpus);
+	free(items);
 	free(th);
 	free(c.fingerprint);
 	free(c.driver);
@@ -1439,80 +1331,5 @@ out:
 	idx_free(c.idx);
 	kb_free(c.kb);
 	pthread_mutex_destroy(&c.lock);
-	return rc;
-}
-
-/*
- * kbgen status [--json]: the last result of every example.
- */
-int
-cmd_status(const struct opts *o, int argc, char **argv)
-{
-	struct kb	*kb;
-	struct idx	*idx = NULL;
-	struct val	*all = val_list(), *runs, *last, *v;
-	struct buf	 b = { NULL, 0, 0 };
-	char		*cache;
-	size_t		 i;
-	int		 rc = 1;
-
-	(void)argc;
-	(void)argv;
-	if ((kb = kb_load(o->root, 0, 2)) == NULL || diag_errors() > 0)
-		goto out;
-	cache = path_join(o->root, ".kbgen");
-	idx = access(cache, F_OK) == 0 ? idx_open(cache) : NULL;
-	free(cache);
-	for (i = 0; i < kb->ucsz; i++) {
-		const struct usecase *uc = kb->ucs[i];
-
-		v = val_push(all, val_map());
-		val_set_str(v, "slug", uc->e.slug);
-		last = NULL;
-		runs = idx != NULL ? runs_load(idx, uc->e.slug) : NULL;
-		if (runs != NULL && runs->kidsz > 0)
-			last = runs->kids[runs->kidsz - 1];
-		if (uc->example == NULL)
-			val_set_str(v, "status", "not executable");
-		else if (last == NULL)
-			val_set_str(v, "status", "not run");
-		else {
-			size_t k;
-
-			for (k = 0; k < last->kidsz; k++)
-				if (strcmp(last->kids[k]->key, "slug") != 0)
-					val_set(v, last->kids[k]->key,
-					    val_copy(last->kids[k]));
-		}
-		val_free(runs);
-	}
-	if (o->json != NULL) {
-		val_json(&b, all, 1);
-		fputs(buf_cstr(&b), stdout);
-	} else {
-		printf("%-36s %-15s %-20s %-7s %-5s %s\n", "USE CASE",
-		    "STATUS", "DATE", "RUNNER", "GPUS", "SECONDS");
-		for (i = 0; i < all->kidsz; i++) {
-			const struct val *g;
-
-			v = all->kids[i];
-			g = val_get(v, "gpus");
-			printf("%-36s %-15s %-20s %-7s %-5s %s\n",
-			    val_get_str(v, "slug"), val_get_str(v, "status"),
-			    val_get_str(v, "date") ? val_get_str(v, "date") :
-			    "-", val_get_str(v, "runner") ?
-			    val_get_str(v, "runner") : "-",
-			    g != NULL && val_get_str(g, "count") ?
-			    val_get_str(g, "count") : "-",
-			    val_get_str(v, "seconds") ?
-			    val_get_str(v, "seconds") : "-");
-		}
-	}
-	rc = 0;
-out:
-	buf_free(&b);
-	val_free(all);
-	idx_free(idx);
-	kb_free(kb);
 	return rc;
 }

@@ -844,11 +844,31 @@ void		 kb_attach_provenance(struct idx *, struct kb *);
 void		 kb_attach_runs(struct idx *, struct kb *);
 int		 ncpus(void);
 
-/* check.c: kbgen check and kbgen status. */
+/* check.c: kbgen check. */
 
 int		 cmd_check(const struct opts *, int argc, char **argv);
-int		 cmd_status(const struct opts *, int argc, char **argv);
+/* Every run record of slug, oldest first: a new list (may be empty). */
 struct val	*runs_load(struct idx *, const char *slug);
+
+/* report.c: a check's results in the terminal, JUnit, JSON; kbgen status. */
+
+/* One example's result in a check. */
+struct report_item {
+	const char	*slug;	/* use case, borrowed */
+	const struct val *rec;	/* result record, borrowed */
+	int		 cached;	/* reused, not run */
+	int		 skip;	/* not run: why in rec's message */
+};
+
+/* Print on stderr what failed in rec, under name. */
+void		 report_failure(const char *name, const struct val *rec);
+/* Write the items as a JUnit file at path; 0 on failure (reported). */
+int		 report_junit(const char *path, const char *runner,
+		    const struct report_item *, size_t);
+/* Write the items' records, with "cached", as a JSON list at path. */
+int		 report_json(const char *path, const struct report_item *,
+		    size_t);
+int		 cmd_status(const struct opts *, int argc, char **argv);
 
 /* sync.c: kbgen sync. */
 
