@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libcrypto
 CFLAGS	?= -O2 -g
 WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2

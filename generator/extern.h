@@ -1070,17 +1070,71 @@ int		 image_prepare(const char *, const char *, const char *,
 		    char **, char **, char **);
 char		*image_packages_hash(const char *, const char *);
 
-/* data.c (interface; the data work provides it). */
+/* http.c (continued): downloading declared data to a file, for data.c. */
 
-struct data_item {
-	const char	*url;
-	const char	*sha256;
-	const char	*path;
+struct http_download_req {
+	const char	*url;	/* borrowed; http or https */
+	long		 timeout;	/* seconds per attempt, 0: 3600 */
+	long		 stall;	/* seconds under low_speed that end an
+				   attempt, 0: 30 */
+	long		 low_speed;	/* bytes per second, 0: 1024 */
+	int		 retries;	/* extra attempts on 5xx and no answer */
+	double		 backoff;	/* seconds before the first retry,
+					   doubled each time; 0: 1 */
+	/* Told of each retry (message, attempt, seconds); may be NULL. */
+	void		(*progress)(void *, const char *, int, double);
+	void		*arg;
 };
 
-int		 data_fetch(const char *, const struct data_item *, long long,
-		    char **, long long *, char **);
-int		 data_evict(const char *, long long, const char *const *,
-		    size_t);
+/*
+ * Download req->url into the new file dest (must not exist; a
+ * temporary name in the folder where the caller will rename it after
+ * checking it).  At most max_bytes (0: no cap), refused from the
+ * Content-Length or while streaming.  Returns 1 with *bytes the size;
+ * 0 with *err a new one-line message naming the URL and the cause
+ * ("HTTP 404", "timeout", "too large", "refused"; caller frees) and
+ * dest removed.  Thread-safe.
+ */
+int		 http_download(const struct http_download_req *,
+		    const char *dest, long long max_bytes, long long *bytes,
+		    char **err);
+
+/* data.c: declared data, fetched once into a content-addressed cache. */
+
+struct data_item {
+	const char	*url;	/* borrowed; http or https */
+	const char	*sha256;	/* borrowed; 64 hex digits */
+	const char	*path;	/* borrowed; where the job sees it (unused
+				   here), may be NULL */
+};
+
+/*
+ * Make the file of item available at CACHE/data/sha256/HEX and set
+ * *file to that path (new string, caller frees).  A file already there
+ * costs no download: *fetched is 0 and its modification time is set to
+ * now (the cache's least-recently-used order).  Otherwise it is
+ * downloaded (at most 2 downloads to one host at a time in the process,
+ * retried on 5xx and no answer, a stall limit, at most max_file bytes,
+ * 0: no cap) beside its place, its sha256 checked, and renamed into
+ * place; *fetched is its size.  Several threads or processes fetching
+ * the same file download it once (a lock per file).  Returns 1; or 0
+ * with *err a new one-line message (caller frees), nothing left in the
+ * cache: a sha256 that is not 64 hex digits, a download that failed,
+ * "sha256 mismatch for URL: expected HEX, got HEX".  Prints nothing.
+ */
+int		 data_fetch(const char *cache, const struct data_item *item,
+		    long long max_file, char **file, long long *fetched,
+		    char **err);
+
+/*
+ * Remove files of CACHE/data/sha256, least recently used first, until
+ * their sizes add up to at most max_size bytes, sparing keep[0..nkeep)
+ * (the files of the job about to run: each a sha256 in hex or a path
+ * data_fetch gave), files in use by a fetch, and files used since the
+ * scan.  Also removes what failed or killed downloads left.  Returns 1,
+ * or 0 when the cache could not be read (reported).
+ */
+int		 data_evict(const char *cache, long long max_size,
+		    const char *const *keep, size_t nkeep);
 
 #endif /* !KBGEN_EXTERN_H */

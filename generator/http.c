@@ -10,13 +10,19 @@
  * redirects followed and counted).  Only http and https are spoken,
  * redirects included.  A bearer token, when given, goes in an
  * Authorization header and never into a message: errors name the URL
- * and the status or libcurl's text.  Nothing here reads or writes files.
+ * and the status or libcurl's text.  The one file written here is the
+ * body of http_download (declared data, for data.c), streamed to a
+ * path its caller names and checks.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -26,7 +32,8 @@
 #define HTTP_MAXBODY	((size_t)64 << 20)	/* bytes kept by http_get */
 #define HTTP_MAXPROBE	((size_t)1 << 16)	/* bytes read by a GET probe */
 
-static int	 inited;
+static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+static CURLcode		 initrc;
 
 /* Whether a[0..n) and b[0..n) match, ASCII case aside. */
 static int
@@ -48,19 +55,25 @@ strncasecmp_ascii_n(const char *a, const char *b, size_t n)
 	return 1;
 }
 
+static void
+init_once(void)
+{
+	if ((initrc = curl_global_init(CURL_GLOBAL_DEFAULT)) == CURLE_OK)
+		atexit(curl_global_cleanup);
+}
+
+/*
+ * Start libcurl once per process.  Downloads of data run on several
+ * threads at once, and curl_global_init is not safe to race with.
+ */
 static int
 init(void)
 {
-	CURLcode	 rc;
-
-	if (inited)
-		return 1;
-	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-		diag_sys("libcurl", "%s", curl_easy_strerror(rc));
+	pthread_once(&once, init_once);
+	if (initrc != CURLE_OK) {
+		diag_sys("libcurl", "%s", curl_easy_strerror(initrc));
 		return 0;
 	}
-	inited = 1;
-	atexit(curl_global_cleanup);
 	return 1;
 }
 
@@ -427,4 +440,244 @@ out:
 	free(ps);
 	curl_multi_cleanup(m);
 	return rc;
+}
+
+/* Where http_download's body goes: an open file, with a size cap. */
+struct fsink {
+	int		 fd;	/* borrowed */
+	long long	 seen;	/* bytes received this attempt */
+	long long	 max;	/* refuse more than this, 0: no cap */
+	int		 werr;	/* errno of a failed write, else 0 */
+	long long	 clen;	/* Content-Length of the last answer, -1 */
+};
+
+/* Keep the Content-Length, to name it when it is over the cap. */
+static size_t
+fsink_header(char *p, size_t sz, size_t n, void *arg)
+{
+	struct fsink	*s = arg;
+	size_t		 len = sz * n, i;
+	char		 num[32];
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		s->clen = -1;	/* a new answer, after a redirect */
+	else if (len > 15 && strncasecmp_ascii_n(p, "content-length:", 15)) {
+		for (i = 15; i < len && i - 15 < sizeof(num) - 1; i++)
+			num[i - 15] = p[i];
+		num[i - 15] = '\0';
+		s->clen = strtoll(num, NULL, 10);
+	}
+	return len;
+}
+
+static size_t
+fsink_write(char *p, size_t sz, size_t n, void *arg)
+{
+	struct fsink	*s = arg;
+	size_t		 len = sz * n, off = 0;
+	ssize_t		 w;
+
+	s->seen += (long long)len;
+	if (s->max > 0 && s->seen > s->max)
+		return 0;	/* CURLE_WRITE_ERROR: too large */
+	while (off < len) {
+		if ((w = write(s->fd, p + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			s->werr = errno;
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	return len;
+}
+
+/*
+ * The one-line reason an attempt of http_download failed (new string).
+ * Sets *again when another attempt may help: a 5xx, no answer, a
+ * broken or stalled transfer; never a 4xx, a body over the cap, a
+ * refused redirect or a local write error.
+ */
+static char *
+download_msg(CURL *c, const struct http_download_req *req, const char *dest,
+    CURLcode rc, const struct fsink *s, const char *errbuf, long stall,
+    long low_speed, int *again)
+{
+	long		 code = 0;
+
+	*again = 0;
+	switch (rc) {
+	case CURLE_HTTP_RETURNED_ERROR:
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+		*again = code >= 500;
+		return xasprintf("%s: HTTP %ld", req->url, code);
+	case CURLE_FILESIZE_EXCEEDED:
+		/* Refused from the Content-Length, before any byte. */
+		if (s->clen > 0)
+			return xasprintf("%s: too large: %lld bytes, over the "
+			    "limit of %lld", req->url, s->clen, s->max);
+		return xasprintf("%s: too large: over the limit of %lld "
+		    "bytes", req->url, s->max);
+	case CURLE_WRITE_ERROR:
+		if (s->werr != 0)
+			return xasprintf("%s: cannot write %s: %s", req->url,
+			    dest, strerror(s->werr));
+		if (s->max > 0 && s->seen > s->max)
+			return xasprintf("%s: too large: over the limit of "
+			    "%lld bytes", req->url, s->max);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		*again = 1;
+		/* libcurl's words for the low-speed limit. */
+		if (strncmp(errbuf, "Operation too slow", 18) == 0)
+			return xasprintf("%s: timeout: stalled, less than %ld "
+			    "bytes/s for %ld s", req->url, low_speed, stall);
+		return xasprintf("%s: timeout: %s", req->url, errbuf[0] !=
+		    '\0' ? errbuf : curl_easy_strerror(rc));
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return xasprintf("%s: refused: %s (only http and https are "
+		    "followed)", req->url, errbuf[0] != '\0' ? errbuf :
+		    curl_easy_strerror(rc));
+	case CURLE_COULDNT_CONNECT:
+		*again = 1;
+		if (curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &code) ==
+		    CURLE_OK && code != 0)
+			return xasprintf("%s: cannot connect: %s", req->url,
+			    strerror((int)code));
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_GOT_NOTHING:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+		*again = 1;
+		break;
+	default:
+		break;
+	}
+	return curl_msg(req->url, rc, errbuf);
+}
+
+/*
+ * Download req->url into the new file dest, which must not exist: its
+ * caller names it beside where the file will live (same folder, so
+ * that a rename puts it in place), checks it and renames it; nothing
+ * here moves it.  Redirects are followed to http and https only.  An
+ * attempt ends after req->timeout seconds (0: 3600), or when fewer
+ * than req->low_speed bytes per second (0: 1024) came for req->stall
+ * seconds (0: 30).  A 5xx, no answer or a broken transfer is tried
+ * again req->retries times after req->backoff seconds (0: 1), doubled
+ * each time, progress (may be NULL) hearing of each retry; dest starts
+ * empty each time.  A body over max_bytes (0: no cap) is refused from
+ * its Content-Length or as soon as it passes the cap.  The body is
+ * stored as sent (no Content-Encoding decoded) and flushed to disk.
+ * Returns 1 with *bytes the body's size; 0 with *err a new one-line
+ * message naming the URL and the cause (caller frees), dest removed.
+ * Safe to call from several threads at once.
+ */
+int
+http_download(const struct http_download_req *req, const char *dest,
+    long long max_bytes, long long *bytes, char **err)
+{
+	CURL		*c = NULL;
+	struct fsink	 s;
+	char		 errbuf[CURL_ERROR_SIZE];
+	CURLcode	 rc;
+	double		 wait;
+	long		 timeout, stall, low_speed;
+	int		 fd = -1, attempt, again, ok = 0;
+
+	*bytes = 0;
+	*err = NULL;
+	timeout = req->timeout > 0 ? req->timeout : 3600;
+	stall = req->stall > 0 ? req->stall : 30;
+	low_speed = req->low_speed > 0 ? req->low_speed : 1024;
+	if ((fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		*err = xasprintf("%s: cannot create %s: %s", req->url, dest,
+		    strerror(errno));
+		return 0;
+	}
+	if (!init() || (c = curl_easy_init()) == NULL) {
+		*err = xasprintf("%s: cannot start libcurl", req->url);
+		goto out;
+	}
+	wait = req->backoff > 0 ? req->backoff : 1;
+	for (attempt = 0; ; attempt++) {
+		if (ftruncate(fd, 0) == -1 || lseek(fd, 0, SEEK_SET) == -1) {
+			*err = xasprintf("%s: cannot write %s: %s", req->url,
+			    dest, strerror(errno));
+			goto out;
+		}
+		memset(&s, 0, sizeof(s));
+		s.fd = fd;
+		s.max = max_bytes > 0 ? max_bytes : 0;
+		s.clen = -1;
+		curl_easy_reset(c);
+		setup(c, req->url, timeout, errbuf);
+		/* The bytes as the server holds them: sha256 is of those. */
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, NULL);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+		/* An error page is never taken for the body. */
+		curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, low_speed);
+		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, stall);
+		if (s.max > 0)
+			curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+			    (curl_off_t)s.max);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fsink_write);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, fsink_header);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+		rc = curl_easy_perform(c);
+		free(*err);
+		*err = NULL;
+		if (rc == CURLE_OK) {
+			ok = 1;
+			break;
+		}
+		*err = download_msg(c, req, dest, rc, &s, errbuf, stall,
+		    low_speed, &again);
+		if (!again || attempt >= req->retries)
+			break;
+		if (req->progress != NULL)
+			req->progress(req->arg, *err, attempt + 1, wait);
+		sleep_secs(wait);
+		wait *= 2;
+	}
+	if (!ok) {
+		if (attempt > 0) {
+			char	*m = *err;
+
+			*err = xasprintf("%s (%d attempts)", m, attempt + 1);
+			free(m);
+		}
+		goto out;
+	}
+	/* On disk before the caller renames it into a cache. */
+	if (fsync(fd) == -1) {
+		*err = xasprintf("%s: cannot write %s: %s", req->url, dest,
+		    strerror(errno));
+		ok = 0;
+		goto out;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		*err = xasprintf("%s: cannot write %s: %s", req->url, dest,
+		    strerror(errno));
+		ok = 0;
+		goto out;
+	}
+	fd = -1;
+	*bytes = s.seen;
+out:
+	if (fd != -1)
+		close(fd);
+	if (!ok)
+		unlink(dest);
+	curl_easy_cleanup(c);
+	return ok;
 }

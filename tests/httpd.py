@@ -26,6 +26,20 @@ Routes:
   /link/ok  200    /link/moved  301 -> /link/ok    /link/missing  404
   /link/nohead  405 to HEAD, 200 to GET    /link/slow  200 after 3 s
   /link/gone  410
+
+With a folder DATA (argv[2]), the data routes of tests/data.test.sh
+serve its files; their log lines end in " inflight=N", the number of
+/data/ requests being answered when this one came, itself included:
+  /data/files/NAME      the file, with its Content-Length
+  /data/nolength/NAME   the file without Content-Length (ends at close)
+  /data/wait/NAME       the file after 0.5 s
+  /data/flaky/NAME      503 on the first request, then the file
+  /data/moved/NAME      302 -> /data/files/NAME
+  /data/tofile          302 -> file:///etc/hostname
+  /data/stall/NAME      headers and 100 bytes of the file, then 30 s
+                        of silence before the rest
+  /data/silent          no answer for 30 s
+  /data/missing         404
 """
 import os
 import sys
@@ -37,9 +51,11 @@ from urllib.parse import urlsplit, parse_qs
 FIX = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                    "fixtures", "indico")
 LOG = sys.argv[1] if len(sys.argv) > 1 else os.devnull
+DATA = sys.argv[2] if len(sys.argv) > 2 else None
 TOKEN = "secret-token-XYZ"
 lock = threading.Lock()
 hits = {}
+inflight = [0]
 
 
 def fixture(name):
@@ -55,11 +71,16 @@ class H(BaseHTTPRequestHandler):
 
     def note(self):
         auth = "yes" if self.headers.get("Authorization") else "no"
+        extra = ""
         with lock:
             hits[self.path] = hits.get(self.path, 0) + 1
             n = hits[self.path]
+            if self.path.startswith("/data/"):
+                inflight[0] += 1
+                extra = " inflight=%d" % inflight[0]
             with open(LOG, "a") as f:
-                f.write("%s %s auth=%s\n" % (self.command, self.path, auth))
+                f.write("%s %s auth=%s%s\n" % (self.command, self.path,
+                                                auth, extra))
         return n
 
     def send(self, code, body=b"", ctype="application/json", extra=None):
@@ -72,11 +93,73 @@ class H(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def data_file(self, name):
+        if DATA is None or "/" in name or name.startswith("."):
+            return None
+        try:
+            with open(os.path.join(DATA, name), "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def data(self, p, n):
+        parts = p.split("/", 3)  # "", "data", kind, name
+        kind = parts[2] if len(parts) > 2 else ""
+        name = parts[3] if len(parts) > 3 else ""
+        if kind == "tofile":
+            return self.send(302, b"", "text/html",
+                             {"Location": "file:///etc/hostname"})
+        if kind == "silent":
+            time.sleep(30)
+            return self.send(200, b"late", "text/plain")
+        if kind == "moved":
+            return self.send(302, b"", "text/html",
+                             {"Location": "/data/files/" + name})
+        body = self.data_file(name)
+        if body is None:
+            return self.send(404, b"no such file", "text/plain")
+        ctype = "application/octet-stream"
+        if kind == "files":
+            return self.send(200, body, ctype)
+        if kind == "wait":
+            time.sleep(0.5)
+            return self.send(200, body, ctype)
+        if kind == "flaky":
+            if n == 1:
+                return self.send(503, b"busy", "text/plain")
+            return self.send(200, body, ctype)
+        if kind == "nolength":
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for i in range(0, len(body), 8192):
+                self.wfile.write(body[i:i + 8192])
+            return None
+        if kind == "stall":
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:100])
+            self.wfile.flush()
+            time.sleep(30)
+            self.wfile.write(body[100:])
+            return None
+        return self.send(404, b"no route", "text/plain")
+
     def route(self):
         n = self.note()
         u = urlsplit(self.path)
         q = parse_qs(u.query)
         p = u.path
+        if p.startswith("/data/"):
+            try:
+                return self.data(p, n)
+            finally:
+                with lock:
+                    inflight[0] -= 1
         v2 = q.get("v") == ["2"]
         if p == "/export/categ/1.json":
             return self.send(200, fixture("categ-1-v2.json" if v2

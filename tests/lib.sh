@@ -1,0 +1,80 @@
+# Shared helpers of the test suites (sourced, not run): counters, the
+# assertions, git fixtures and use-case files.  A suite sets KBGEN and
+# TMP first, and ends with "finish".
+#   ok NAME | fail NAME WHY [FILE...] | skip NAME WHY   one result line
+#   expect NAME GOT WANT [FILE...]                      equal strings
+#   has/hasnt NAME FILE TEXT                            fixed text in a file
+#   rc NAME GOT WANT [FILE]                             exit status
+# A skip prints "SKIP" and counts apart: it is never a pass.
+PASS=0 FAILS=0 SKIPS=0
+ok() { echo "ok $1"; PASS=$((PASS + 1)); }
+skip() { echo "SKIP $1: $2"; SKIPS=$((SKIPS + 1)); }
+fail() {
+	echo "FAIL $1: $2"
+	FAILS=$((FAILS + 1))
+	shift 2
+	for f in "$@"; do
+		[ -f "$f" ] && sed 's/^/    /' "$f" | cut -c1-200 | tail -30
+	done
+}
+expect() {
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		n=$1 g=$2 w=$3; shift 3
+		fail "$n" "got [$g], want [$w]" "$@"
+	fi
+}
+has() {
+	if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"
+	else fail "$1" "not found in ${2#"$TMP"/}: $3" "$2"; fi
+}
+hasnt() {
+	if [ ! -f "$2" ]; then fail "$1" "no file ${2#"$TMP"/}"
+	elif grep -qF -- "$3" "$2"; then fail "$1" "found in ${2#"$TMP"/}: $3" "$2"
+	else ok "$1"; fi
+}
+rc() {
+	if [ "$2" -eq "$3" ]; then ok "$1"
+	else fail "$1" "exit $2, want $3" "$4"; fi
+}
+finish() {
+	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
+	[ "$FAILS" -eq 0 ]
+	exit $?
+}
+git_() { git -c init.defaultBranch=main -c advice.detachedHead=false \
+    -c user.name=Ann -c user.email=ann@example.org "$@"; }
+commit() { (cd "$1" && git_ add -A && git_ commit -q -m "$2"); }
+# mkuc DIR SLUG REPO EXAMPLE [RUN]: a use case in DIR; RUN is the run: value
+mkuc() {
+	{
+		echo "---"
+		echo "title: Use case $2"
+		echo "summary: Fixture use case $2."
+		echo "technologies: [CNN]"
+		echo "fields: [HEP]"
+		echo "tools: [Keras]"
+		echo "kind: tutorial"
+		echo "contacts: [ada-rossi]"
+		echo "repository:"
+		echo "  url: $3"
+		echo "example: $4"
+		[ -n "$5" ] && echo "run: $5"
+		echo "added: 2022-01-01"
+		echo "---"
+		echo "Body of $2."
+	} >"$1/$2.md"
+}
+# js FILE EXPR: EXPR (Python) over d = the JSON of FILE; by(slug) finds
+# the record of a slug in a list
+js() {
+	/usr/bin/python3 - "$1" "$2" <<'PYEOF' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+def by(slug):
+    for x in (d if isinstance(d, list) else d["examples"]):
+        if x.get("slug") == slug:
+            return x
+    return {}
+print(eval(sys.argv[2]))
+PYEOF
+}
