@@ -841,6 +841,7 @@ run_one(struct checker *c, struct job *j)
 	struct prep	 pr;
 	struct val	*res = NULL, *rec = j->rec;
 	char		*jobdir, *src, *dir, *err = NULL, *home, *p, *work;
+	char		*jobfile = NULL;
 	const char	*st;
 	time_t		 t = time(NULL);
 	double		 t0 = mono_secs();
@@ -907,6 +908,8 @@ run_one(struct checker *c, struct job *j)
 		q.gpu = val_get_str(run_keys(uc), "gpu") ?
 		    atoi(val_get_str(run_keys(uc), "gpu")) : 0;
 		q.sandbox = c->sandbox;
+		jobfile = path_join(jobdir, "job.json");
+		pr.sb.jobfile = jobfile;
 		q.sb = &pr.sb;
 		q.slurm = c->rconf;
 		q.tmpls = c->tmpls;
@@ -920,6 +923,7 @@ run_one(struct checker *c, struct job *j)
 	free(src);
 	free(home);
 	free(work);
+	free(jobfile);
 
 	/* The driver's result, under our bookkeeping keys. */
 	for (i = 0; i < res->kidsz; i++)
