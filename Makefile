@@ -41,7 +41,11 @@ $(BUILD)/%.o: generator/%.c generator/extern.h
 $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS)
+# A test tool (tests/report.test.sh): stores run records without a runner.
+$(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS) $(BUILD)/putrun
 
 # Install what a fresh Debian 12 machine lacks (needs root or sudo).
 deps:

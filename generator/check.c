@@ -998,8 +998,8 @@ worker(void *arg)
 			    "%s\n", c->done, c->torun, j->uc->e.slug,
 			    val_get_str(j->rec, "status"), j->secs, c->runner,
 			    j->regression ? " REGRESSION" : "");
-		if (strcmp(val_get_str(j->rec, "status"), "pass") != 0)
-			report_failure(j->uc->e.path, j->rec);
+		if (!report_passed(j->rec))
+			report_failure(j->uc->e.slug, j->rec);
 		progress(c);
 		pthread_mutex_unlock(&c->lock);
 	}
@@ -1312,7 +1312,8 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	if (runner_interrupted())
 		rc = 130;
 	else
-		rc = regressions > 0 || !d ? 1 : 0;
+		rc = (o->strict && !report_strict(items, c.jobsz)) ||
+		    regressions > 0 || !d ? 1 : 0;
 out:
 	for (i = 0; i < c.jobsz; i++) {
 		free(c.jobs[i].key);

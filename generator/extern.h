@@ -702,14 +702,15 @@ int		 render_search(const struct kb *, const struct render_opts *,
 
 /* status.c: what the site says of each example, from its runs. */
 
-#define STATUS__MAX	7
+#define STATUS__MAX	8
 /* "passing", "failing", "timeout", "error", "interrupted", "not run",
- * "not executable": the badge words, indexed by status_of. */
+ * "not executable", "no code": the badge words, indexed by status_of. */
 extern const char *const status_words[STATUS__MAX];
 /* The state of uc's example (an index into status_words). */
 size_t		 status_of(const struct usecase *);
 /*
- * What the site says of uc's example: state, last result, failing cell,
+ * What the site says of uc's example: state, last result (with its
+ * reason), failing cell (In [N]), warnings, kernel and environment,
  * history, chart, freshness against today (YYYY-MM-DD) and max_age
  * (seconds).  New value; render.c shares it between pages.
  */
@@ -860,14 +861,32 @@ struct report_item {
 	int		 skip;	/* not run: why in rec's message */
 };
 
-/* Print on stderr what failed in rec, under name. */
+/*
+ * Print on stderr what failed in rec, under name: status (reason):
+ * message, the failing cell as In [N] with its traceback, the
+ * warnings, the kernel and why, the environment.
+ */
 void		 report_failure(const char *name, const struct val *rec);
-/* Write the items as a JUnit file at path; 0 on failure (reported). */
+/*
+ * Write the items as a JUnit file at path: a <failure> (fail, timeout)
+ * or an <error> (anything else, and no-code) whose type is the reason,
+ * warnings in <system-out>.  Returns 0 on failure (reported).
+ */
 int		 report_junit(const char *path, const char *runner,
 		    const struct report_item *, size_t);
 /* Write the items' records, with "cached", as a JSON list at path. */
 int		 report_json(const char *path, const struct report_item *,
 		    size_t);
+/* kbgen check --strict: 1 when every item passed, else 0 after naming
+ * each that did not on stderr. */
+int		 report_strict(const struct report_item *, size_t);
+/* Whether a record is a pass (status pass, and something ran). */
+int		 report_passed(const struct val *rec);
+/* The words for a reason ("missing module"), borrowed; reason itself
+ * when unknown, NULL when there is none. */
+const char	*report_reason_label(const char *reason);
+/* One entry of a record's warnings as one line of text (new string). */
+char		*report_warning(const struct val *);
 int		 cmd_status(const struct opts *, int argc, char **argv);
 
 /* sync.c: kbgen sync. */

@@ -3,8 +3,12 @@
  *
  * What the site says of each example, from the runs kbgen check keeps:
  * its state (the badge word), badges/SLUG.svg, the history table and
- * duration chart of its page, the status/ page with status.json, and
- * status/feed.xml, an Atom feed of regressions.
+ * duration chart of its page, why the last run did not pass (reason,
+ * message, the cell as In [N], warnings, kernel, environment), the
+ * status/ page with status.json, and status/feed.xml, an Atom feed of
+ * regressions.  A result with nothing to run (reason no-code) is never
+ * passing.  What records say reaches pages as text: templates escape
+ * it, and the SVG written here escapes it too.
  */
 #define _GNU_SOURCE	/* timegm */
 #include <stdio.h>
@@ -37,11 +41,22 @@ last_run(const struct usecase *uc)
 /* See extern.h: the words on badges and in the Example facet. */
 const char *const status_words[STATUS__MAX] = {
 	"passing", "failing", "timeout", "error", "interrupted", "not run",
-	"not executable",
+	"not executable", "no code",
 };
 
-/* Result statuses and colours (Okabe-Ito, safe for colour-blind
- * readers), in the order of status_words. */
+/* Indices into status_words and states of our own states. */
+#define ST_ERROR	3
+#define ST_NOTRUN	5
+#define ST_NOEXEC	6
+#define ST_NOCODE	7
+
+/*
+ * Result statuses and colours (Okabe-Ito, safe for colour-blind
+ * readers), in the order of status_words.  The first five are the
+ * statuses of results.  Grey says nothing is known of the example: an
+ * error (the runner, its environment or its data failed) and a
+ * notebook with nothing to run are grey, never the colour of a pass.
+ */
 static const struct {
 	const char	*status;	/* result status, or our own */
 	const char	*colour;
@@ -49,10 +64,11 @@ static const struct {
 	{ "pass", "#0072b2" },
 	{ "fail", "#d55e00" },
 	{ "timeout", "#e69f00" },
-	{ "error", "#cc79a7" },
+	{ "error", "#6e6e6e" },
 	{ "interrupted", "#6e6e6e" },
 	{ "not run", "#6e6e6e" },
 	{ "not executable", "#8a8a8a" },
+	{ "no code", "#6e6e6e" },
 };
 
 /*
@@ -62,17 +78,21 @@ size_t
 status_of(const struct usecase *uc)
 {
 	const struct val *l = last_run(uc);
-	const char	*st;
+	const char	*st, *why;
 	size_t		 i;
 
 	if (uc->example == NULL)
-		return 6;
+		return ST_NOEXEC;
 	if (l == NULL || (st = val_get_str(l, "status")) == NULL)
-		return 5;
+		return ST_NOTRUN;
+	/* Whatever its status says, nothing ran: not a pass. */
+	if ((why = val_get_str(l, "reason")) != NULL &&
+	    strcmp(why, "no-code") == 0)
+		return ST_NOCODE;
 	for (i = 0; i < 5; i++)
 		if (strcmp(st, states[i].status) == 0)
 			return i;
-	return 3;
+	return ST_ERROR;
 }
 
 /*
@@ -166,11 +186,13 @@ chart_svg(const struct val *runs)
 				break;
 		buf_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"6\" "
 		    "height=\"%d\" fill=\"%s\"><title>", x, 42 - h, h,
-		    states[k < 5 ? k : 3].colour);
+		    states[k < 5 ? k : ST_ERROR].colour);
 		svg_text(&b, val_get_str(runs->kids[i], "date") ?
 		    val_get_str(runs->kids[i], "date") : "");
-		buf_printf(&b, ": %s, %.0f s</title></rect>", st ? st : "?",
-		    sec);
+		/* The status is the record's: text, like the date. */
+		buf_puts(&b, ": ");
+		svg_text(&b, st ? st : "?");
+		buf_printf(&b, ", %.0f s</title></rect>", sec);
 	}
 	buf_puts(&b, "</svg>");
 	return buf_steal(&b);
@@ -204,7 +226,45 @@ run_row(const struct val *run)
 	} else
 		val_set(v, "commit", val_new(VAL_NULL));
 	val_set(v, "message", val_opt_str(run, "message"));
+	/* reason is the record's word (status.json), reason_label the
+	 * page's. */
+	val_set(v, "reason", val_opt_str(run, "reason"));
+	val_set(v, "reason_label", report_reason_label(val_get_str(run,
+	    "reason")) ? val_str(report_reason_label(val_get_str(run,
+	    "reason"))) : val_new(VAL_NULL));
 	return v;
+}
+
+/*
+ * What the page says beside the result of run, in health: the
+ * warnings (shell commands that failed) as text, the kernel that ran
+ * and why, the environment's name.
+ */
+static void
+run_notes(struct val *v, const struct val *run)
+{
+	const struct val *ws = val_get(run, "warnings");
+	const struct val *kn = val_get(run, "kernel");
+	struct val	*l, *k;
+	char		*s;
+	size_t		 i;
+
+	l = val_set(v, "warnings", val_list());
+	for (i = 0; i < val_count(ws); i++) {
+		s = report_warning(val_item(ws, i));
+		val_set_str(val_push(l, val_map()), "text", s);
+		free(s);
+	}
+	val_set(v, "has_warnings", val_bool(l->kidsz > 0));
+	if (kn != NULL && kn->type == VAL_MAP &&
+	    val_get_str(kn, "name") != NULL) {
+		k = val_set(v, "kernel", val_map());
+		val_set(k, "name", val_opt_str(kn, "name"));
+		val_set(k, "why", val_opt_str(kn, "why"));
+	} else
+		val_set(v, "kernel", val_new(VAL_NULL));
+	val_set(v, "environment", val_opt_str(val_get(run, "environment"),
+	    "name"));
 }
 
 /*
@@ -251,11 +311,15 @@ status_health(const struct usecase *uc, const char *today, long max_age)
 			struct val *f = val_set(v, "failed_cell", val_map());
 
 			val_set(f, "index", val_opt_str(fc, "index"));
+			/* In [N], as Jupyter numbers code cells; older
+			 * records have only the index. */
+			val_set(f, "number", val_opt_str(fc, "number"));
 			val_set(f, "ename", val_opt_str(fc, "ename"));
 			val_set(f, "evalue", val_opt_str(fc, "evalue"));
 			val_set(f, "traceback", val_opt_str(fc, "traceback"));
 		} else
 			val_set(v, "failed_cell", val_new(VAL_NULL));
+		run_notes(v, last);
 		/* Since when: the first run of the current streak. */
 		for (i = uc->runs->kidsz; i > 0; i--) {
 			const char *st = val_get_str(uc->runs->kids[i - 1],
@@ -274,6 +338,7 @@ status_health(const struct usecase *uc, const char *today, long max_age)
 		val_set(v, "last", val_new(VAL_NULL));
 		val_set(v, "fresh", val_bool(0));
 		val_set(v, "failed_cell", val_new(VAL_NULL));
+		run_notes(v, NULL);
 	}
 	return v;
 }
@@ -291,6 +356,7 @@ regressions(struct r *r)
 	const struct usecase **who = NULL;
 	size_t		 i, j, n = 0, k;
 	char		*url, *id, *title;
+	const char	*why;
 	int		 rc;
 
 	for (i = 0; i < kb->ucsz; i++)
@@ -329,9 +395,12 @@ regressions(struct r *r)
 		url = xasprintf("usecases/%s/index.html", who[i]->e.slug);
 		id = xasprintf("%s#run-%s", url, val_get_str(regs[i], "stamp") ?
 		    val_get_str(regs[i], "stamp") : "0");
-		title = xasprintf("%s: %s", who[i]->e.title ? who[i]->e.title :
-		    who[i]->e.slug, val_get_str(regs[i], "status") ?
-		    val_get_str(regs[i], "status") : "");
+		why = report_reason_label(val_get_str(regs[i], "reason"));
+		title = xasprintf("%s: %s%s%s%s", who[i]->e.title ?
+		    who[i]->e.title : who[i]->e.slug,
+		    val_get_str(regs[i], "status") ?
+		    val_get_str(regs[i], "status") : "", why ? " (" : "",
+		    why ? why : "", why ? ")" : "");
 		memset(&e, 0, sizeof(e));
 		e.title = title;
 		e.path = url;
@@ -397,10 +466,22 @@ status_page(struct r *r)
 		val_set_str(x, "slug", uc->e.slug);
 		val_set_str(x, "state", val_get_str(h, "state"));
 		if (val_get(h, "last") != NULL &&
-		    val_get(h, "last")->type == VAL_MAP)
-			for (j = 0; j < val_get(h, "last")->kidsz; j++)
-				val_set(x, val_get(h, "last")->kids[j]->key,
-				    val_copy(val_get(h, "last")->kids[j]));
+		    val_get(h, "last")->type == VAL_MAP) {
+			const struct val *la = val_get(h, "last");
+			const struct val *ws = val_get(h, "warnings");
+			struct val *wl;
+
+			/* The record's words, not the page's labels. */
+			for (j = 0; j < la->kidsz; j++)
+				if (strcmp(la->kids[j]->key,
+				    "reason_label") != 0)
+					val_set(x, la->kids[j]->key,
+					    val_copy(la->kids[j]));
+			wl = val_set(x, "warnings", val_list());
+			for (j = 0; j < val_count(ws); j++)
+				val_push(wl, val_opt_str(val_item(ws, j),
+				    "text"));
+		}
 		if (uc->example != NULL)
 			exe++;
 		if (val_get(h, "fresh") != NULL && val_get(h, "fresh")->b)

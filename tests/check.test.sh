@@ -305,7 +305,7 @@ has pass-line "$TMP/c1.err" "uc-pass: pass ("
 # Failing cell: the traceback in the terminal, in JUnit, on the page.
 expect fail-status "$(st uc-fail status)" fail
 expect fail-cell "$(js "$TMP/s1.json" 'by("uc-fail")["failed_cell"]["index"]')" 1
-has fail-terminal-message "$TMP/c1.err" "uc-fail.md: fail: cell 1 raised ValueError: boom"
+has fail-terminal-message "$TMP/c1.err" "uc-fail: fail: cell 1 raised ValueError: boom"
 has fail-terminal-traceback "$TMP/c1.err" "----> 1 raise ValueError('boom')"
 if "$PY" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' \
     "$TMP/j1.xml" 2>"$TMP/x.err"; then ok junit-well-formed
@@ -317,7 +317,7 @@ has junit-skipped "$TMP/j1.xml" '<testcase classname="kbgen.local" name="btaggin
 has junit-timeout-failure "$TMP/j1.xml" '<failure type="timeout"'
 # Endless loop: a timeout, and the others went on.
 expect loop-status "$(st uc-loop status)" timeout
-has loop-message "$TMP/c1.err" "uc-loop.md: timeout: loop.py did not finish within the job's timeout of 5 s"
+has loop-message "$TMP/c1.err" "uc-loop: timeout: loop.py did not finish within the job's timeout of 5 s"
 sec=$(js "$TMP/s1.json" 'int(by("uc-loop")["seconds"])')
 if [ "$sec" -ge 5 ] && [ "$sec" -le 25 ]; then ok loop-stopped-in-time
 else fail loop-stopped-in-time "ran $sec s"; fi
@@ -395,7 +395,7 @@ expect record-pid-cleared "$(st uc-pass pid)" None
 # kbgen status, as text.
 kb -C "$K" status >"$TMP/st.out" 2>"$TMP/st.err"
 rc status-exit-0 $? 0 "$TMP/st.err"
-if grep -q "^uc-pass  *pass  *$d  *local " "$TMP/st.out"; then ok status-text-row
+if grep -q "^uc-pass  *pass  *-  *$d  *local " "$TMP/st.out"; then ok status-text-row
 else fail status-text-row "no row for uc-pass" "$TMP/st.out"; fi
 
 # --- the site --------------------------------------------------------
