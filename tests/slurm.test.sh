@@ -318,8 +318,9 @@ has sbatch-chdir "$SB" "#SBATCH --chdir=${J%/}"
 hasnt sbatch-no-gres "$SB" "--gres"
 hasnt sbatch-no-mem "$SB" "--mem"
 hasnt sbatch-no-account "$SB" "--account"
-has sbatch-driver "$SB" "runners/driver.py' '${J%/}'"
-if [ -f "$J/result.json" ] && [ -f "$J/output.ipynb" ]; then ok pass-job-folder
+has sbatch-driver "$SB" "'/run/kbgen/driver.py' '--job' '/run/kbgen/job.json' '--result-fd' '4' '/job' 4>'${J%/}/driver.result'"
+has sbatch-sandbox "$SB" "'--bind' '${J%/}/work' '/job'"
+if [ -f "$J/result.json" ] && [ -f "$J/work/output.ipynb" ]; then ok pass-job-folder
 else fail pass-job-folder "no result.json or output.ipynb in ${J#"$TMP"/}"; fi
 # The batch script ran on the node, in the job folder (slurm.out is
 # Slurm's own output file for it).
@@ -346,13 +347,13 @@ SB=$J/job.sbatch
 has gpu-sbatch-gres "$SB" "#SBATCH --gres=gpu:1"
 has gpu-sbatch-mem "$SB" "#SBATCH --mem=500"
 has gpu-sbatch-partition "$SB" "#SBATCH --partition=debug"
-v=$(cat "$J/src/cuda_visible_devices" 2>/dev/null)
+v=$(cat "$J/work/src/cuda_visible_devices" 2>/dev/null)
 case $v in
 0|1) ok "gpu-cuda-visible-devices # CUDA_VISIBLE_DEVICES=$v" ;;
-*) fail gpu-cuda-visible-devices "CUDA_VISIBLE_DEVICES [$v], want 0 or 1" "$J/output.log" "$J/slurm.out" ;;
+*) fail gpu-cuda-visible-devices "CUDA_VISIBLE_DEVICES [$v], want 0 or 1" "$J/work/output.log" "$J/slurm.out" ;;
 esac
-has gpu-output-log "$J/output.log" "CUDA_VISIBLE_DEVICES=$v"
-has gpu-slurm-job-id "$J/output.log" "SLURM_JOB_ID=$(sl uc-gpu job_id)"
+has gpu-output-log "$J/work/output.log" "CUDA_VISIBLE_DEVICES=$v"
+has gpu-slurm-job-id "$J/work/output.log" "SLURM_JOB_ID=$(sl uc-gpu job_id)"
 # The GPUs are fake: nvidia-smi finds none, and that is fine.
 expect gpu-result-gpus-key "$(js "$TMP/s1.json" '"count" in by("uc-gpu").get("gpus", {})')" True
 
