@@ -424,6 +424,11 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 	kb_attach_provenance(idx, kb);
+	kb_check_pinned(kb, cache);
+	if (diag_errors() > 0) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
 	kb_attach_runs(idx, kb);
 	attach_history(idx, kb, head);
 	if ((so = site_out_new(out, idx, o->force)) == NULL)
@@ -495,11 +500,26 @@ cmd_lint(const struct opts *o)
 {
 	struct kb	*kb;
 	struct tmpl_set	*ts;
-	char		*tdir;
+	struct idx	*idx;
+	char		*tdir, *cache, *p;
 	int		 rc;
 
 	diag_set_strict(o->strict);
 	kb = kb_load(o->root, 1, o->jobs > 0 ? o->jobs : ncpus());
+	/*
+	 * What sync pinned, when it has run: nothing is created here, and
+	 * a cache this user cannot lock is left alone.
+	 */
+	cache = path_join(o->root, ".kbgen");
+	p = path_join(cache, "data.mdb");
+	if (kb != NULL && access(p, F_OK) == 0 && access(cache, W_OK) == 0 &&
+	    (idx = idx_open(cache)) != NULL) {
+		kb_attach_provenance(idx, kb);
+		kb_check_pinned(kb, cache);
+		idx_free(idx);
+	}
+	free(p);
+	free(cache);
 	tdir = templates_dir(o);
 	ts = load_theme(tdir);
 	rc = kb == NULL || ts == NULL || diag_errors() > 0;

@@ -3,7 +3,9 @@
  *
  * Site configuration: content/site.yaml.  Every key has a default, so
  * a missing file is fine.  Sections used by other commands (check,
- * runners, open_in) are type-checked here and read where used.
+ * environments, runners, open_in) are checked here, values and names
+ * included, so that kbgen lint reports them before any job runs; they
+ * are read where used.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ static const struct fld site_flds[] = {
 	{ "unsafe_html", FLD_BOOL, 0 },
 	{ "open_in", FLD_LIST, 0 },
 	{ "check", FLD_MAP, 0 },
+	{ "environments", FLD_MAP, 0 },
 	{ "runners", FLD_MAP, 0 },
 	{ "search", FLD_MAP, 0 },
 	{ "links", FLD_MAP, 0 },
@@ -33,6 +36,55 @@ static const struct fld check_flds[] = {
 	{ NULL, FLD_ANY, 0 },
 };
 
+/* environments: NAME: {image, kernel}. */
+static const struct fld env_flds[] = {
+	{ "image", FLD_STR, 1 },
+	{ "kernel", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+/* runners: read by check.c and runners.c. */
+static const struct fld runners_flds[] = {
+	{ "default", FLD_STR, 0 },
+	{ "environment", FLD_STR, 0 },
+	{ "pip_index", FLD_STR, 0 },
+	{ "memory", FLD_STR, 0 },
+	{ "data_cache", FLD_MAP, 0 },
+	{ "local", FLD_MAP, 0 },
+	{ "slurm", FLD_MAP, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld data_cache_flds[] = {
+	{ "max_size", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+/* memory and max_file per runner: what check.c read before runners.memory. */
+static const struct fld local_flds[] = {
+	{ "sandbox", FLD_STR, 0 },
+	{ "jobs", FLD_STR, 0 },
+	{ "gpus", FLD_ANY, 0 },
+	{ "memory", FLD_STR, 0 },
+	{ "max_file", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const struct fld slurm_flds[] = {
+	{ "partition", FLD_STR, 0 },
+	{ "account", FLD_STR, 0 },
+	{ "gres", FLD_STR, 0 },
+	{ "workdir", FLD_STR, 0 },
+	{ "extra_args", FLD_STRS, 0 },
+	{ "jobs", FLD_STR, 0 },
+	{ "memory", FLD_STR, 0 },
+	{ "max_file", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+static const char *const runner_names[] = { "local", "slurm" };
+static const char *const sandboxes[] = { "bwrap", "none" };
+
 /* links: kbgen lint --links (read in links.c). */
 static const struct fld links_flds[] = {
 	{ "max_age", FLD_DURATION, 0 },
@@ -40,6 +92,261 @@ static const struct fld links_flds[] = {
 	{ "per_host", FLD_INT, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
+
+/*
+ * Environment names: [a-z0-9][a-z0-9_.-]*, for folder and cache names.
+ */
+static int
+env_name_valid(const char *s)
+{
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_' || *s == '.' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * See extern.h.
+ */
+int
+kernel_name_valid(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '.' || *s == '_' ||
+		    *s == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * See extern.h.
+ */
+int
+site_kernel_check(const char *path, const struct val *v)
+{
+	if (v == NULL || v->str == NULL || kernel_name_valid(v->str))
+		return 1;
+	diag_err(path, v->line, v->col, "\"kernel\" must be a kernel name "
+	    "(letters, digits, '.', '_' and '-'), not \"%s\"", v->str);
+	return 0;
+}
+
+/*
+ * environments: each name well formed, each entry a map with a
+ * well-formed image reference.
+ */
+static int
+check_environments(const char *path, const struct val *envs)
+{
+	const struct val *e, *img;
+	char		*what, *err;
+	size_t		 i;
+	int		 ok = 1;
+
+	for (i = 0; i < envs->kidsz; i++) {
+		e = envs->kids[i];
+		if (!env_name_valid(e->key)) {
+			diag_err(path, e->kline, e->kcol, "environment name "
+			    "\"%s\" must match [a-z0-9][a-z0-9_.-]* "
+			    "(lower-case letters, digits, '_', '.' and '-')",
+			    e->key);
+			ok = 0;
+		}
+		if (e->type != VAL_MAP) {
+			diag_err(path, e->line ? e->line : e->kline,
+			    e->line ? e->col : e->kcol, "environment \"%s\" "
+			    "must be a mapping such as {image: \"docker://"
+			    "REF\"}, not %s", e->key, e->type == VAL_LIST ?
+			    "a list" : e->type == VAL_NULL ? "nothing" :
+			    "a single value");
+			ok = 0;
+			continue;
+		}
+		what = xasprintf("environment \"%s\"", e->key);
+		if (!schema_check(path, e, env_flds, what))
+			ok = 0;
+		free(what);
+		if ((img = val_get(e, "image")) != NULL && img->str != NULL &&
+		    img->strsz > 0 && !image_ref_check(img->str, &err)) {
+			diag_err(path, img->line, img->col, "%s", err);
+			free(err);
+			ok = 0;
+		}
+		if (!site_kernel_check(path, val_get(e, "kernel")))
+			ok = 0;
+	}
+	return ok;
+}
+
+/*
+ * runners.local.gpus: auto, a number of GPUs, or a list of device
+ * indices (N of /dev/nvidiaN), each once.
+ */
+static int
+check_gpus(const char *path, const struct val *v)
+{
+	const struct val *it;
+	long long	 n, seen[64];
+	size_t		 i, j;
+	int		 ok = 1;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->type != VAL_LIST) {
+		if (v->str != NULL && strcmp(v->str, "auto") == 0)
+			return 1;
+		if (v->str != NULL && (v->str[0] < '0' || v->str[0] > '9')) {
+			diag_err(path, v->line, v->col, "\"gpus\" must be "
+			    "auto, a number of GPUs from 0 to 64 or a list of "
+			    "GPU indices, not \"%s\"", v->str);
+			return 0;
+		}
+		if (v->str == NULL) {
+			diag_err(path, v->line, v->col, "\"gpus\" must be "
+			    "auto, a number of GPUs from 0 to 64 or a list of "
+			    "GPU indices, not a mapping");
+			return 0;
+		}
+		return schema_range(path, v, "gpus", 0, 64, NULL);
+	}
+	if (v->kidsz > 64) {
+		diag_err(path, v->line, v->col, "\"gpus\" lists %zu GPUs; "
+		    "at most 64", v->kidsz);
+		return 0;
+	}
+	for (i = 0; i < v->kidsz; i++) {
+		it = v->kids[i];
+		seen[i] = -1;
+		if (it->str == NULL) {
+			diag_err(path, it->line, it->col, "a GPU index must "
+			    "be a whole number from 0 to 63");
+			ok = 0;
+			continue;
+		}
+		if (!schema_range(path, it, "gpus", 0, 63, &n)) {
+			ok = 0;
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (seen[j] == n) {
+				diag_err(path, it->line, it->col, "GPU index "
+				    "%lld is listed twice", n);
+				ok = 0;
+				break;
+			}
+		seen[i] = n;
+	}
+	return ok;
+}
+
+/* A runner's own memory and max_file, both sizes; both reported. */
+static int
+sizes(const char *path, const struct val *r)
+{
+	int	 ok;
+
+	ok = schema_size(path, val_get(r, "memory"), "memory");
+	return schema_size(path, val_get(r, "max_file"), "max_file") && ok;
+}
+
+/*
+ * runners: every key, value and name the runners will use.
+ */
+static int
+check_runners(const char *path, const struct val *tree,
+    const struct val *r)
+{
+	const struct val *v;
+	int		 ok = 1;
+
+	if (!schema_check_in(path, r, runners_flds, "runners section",
+	    local_flds, "local"))
+		ok = 0;
+	if (!schema_enum(path, val_get(r, "default"), "default",
+	    runner_names, sizeof(runner_names) / sizeof(runner_names[0])))
+		ok = 0;
+	if (!site_env_check(tree, path, val_get(r, "environment")))
+		ok = 0;
+	if (!schema_http_url(path, val_get(r, "pip_index"), "pip_index"))
+		ok = 0;
+	if (!schema_size(path, val_get(r, "memory"), "memory"))
+		ok = 0;
+	if ((v = val_get(r, "data_cache")) != NULL && v->type == VAL_MAP) {
+		if (!schema_check(path, v, data_cache_flds,
+		    "data_cache section"))
+			ok = 0;
+		if (!schema_size(path, val_get(v, "max_size"), "max_size"))
+			ok = 0;
+	}
+	if ((v = val_get(r, "local")) != NULL && v->type == VAL_MAP) {
+		if (!schema_check(path, v, local_flds, "runners.local section"))
+			ok = 0;
+		if (!schema_enum(path, val_get(v, "sandbox"), "sandbox",
+		    sandboxes, sizeof(sandboxes) / sizeof(sandboxes[0])))
+			ok = 0;
+		if (!schema_range(path, val_get(v, "jobs"), "jobs", 1, 256,
+		    NULL))
+			ok = 0;
+		if (!check_gpus(path, val_get(v, "gpus")))
+			ok = 0;
+		if (!sizes(path, v))
+			ok = 0;
+	}
+	if ((v = val_get(r, "slurm")) != NULL && v->type == VAL_MAP) {
+		if (!schema_check(path, v, slurm_flds, "runners.slurm section"))
+			ok = 0;
+		if (!schema_range(path, val_get(v, "jobs"), "jobs", 1, 256,
+		    NULL))
+			ok = 0;
+		if (!sizes(path, v))
+			ok = 0;
+	}
+	return ok;
+}
+
+/*
+ * See extern.h.
+ */
+int
+site_env_check(const struct val *tree, const char *path,
+    const struct val *v)
+{
+	const struct val *envs;
+	const char	**names, *sug;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+
+	if (v == NULL || v->str == NULL)
+		return 1;
+	envs = val_get(tree, "environments");
+	if (envs == NULL || envs->type != VAL_MAP || envs->kidsz == 0) {
+		diag_err(path, v->line, v->col, "unknown environment \"%s\": "
+		    "site.yaml defines no environments", v->str);
+		return 0;
+	}
+	if (val_get(envs, v->str) != NULL)
+		return 1;
+	names = xcalloc(envs->kidsz, sizeof(*names));
+	for (i = 0; i < envs->kidsz; i++) {
+		names[i] = envs->kids[i]->key;
+		buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	}
+	if ((sug = schema_suggest(v->str, names, envs->kidsz)) != NULL)
+		diag_err(path, v->line, v->col, "unknown environment \"%s\"; "
+		    "did you mean \"%s\"?", v->str, sug);
+	else
+		diag_err(path, v->line, v->col, "unknown environment \"%s\" "
+		    "(site.yaml defines %s)", v->str, buf_cstr(&b));
+	buf_free(&b);
+	free(names);
+	return 0;
+}
 
 /*
  * Load site.yaml at path into s (zeroed by the caller).  Returns 0 on
@@ -79,6 +386,12 @@ site_config_load(struct site *s, const char *path)
 		ok = 0;
 	if ((v = val_get(s->tree, "links")) != NULL && v->type == VAL_MAP &&
 	    !schema_check(path, v, links_flds, "links section"))
+		ok = 0;
+	if ((v = val_get(s->tree, "environments")) != NULL &&
+	    v->type == VAL_MAP && !check_environments(path, v))
+		ok = 0;
+	if ((v = val_get(s->tree, "runners")) != NULL && v->type == VAL_MAP &&
+	    !check_runners(path, s->tree, v))
 		ok = 0;
 	if (val_get_str(s->tree, "title") != NULL)
 		s->title = val_get_str(s->tree, "title");

@@ -48,8 +48,13 @@ static const struct fld repo_flds[] = {
 	{ NULL, FLD_ANY, 0 },
 };
 
+/* gpu, memory, kernel and the rest are checked further in check_run. */
 static const struct fld run_flds[] = {
-	{ "gpu", FLD_INT, 0 },
+	{ "environment", FLD_STR, 0 },
+	{ "requirements", FLD_STR, 0 },
+	{ "kernel", FLD_STR, 0 },
+	{ "data", FLD_LIST, 0 },
+	{ "gpu", FLD_STR, 0 },
 	{ "timeout", FLD_DURATION, 0 },
 	{ "memory", FLD_STR, 0 },
 	{ "network", FLD_BOOL, 0 },
@@ -58,6 +63,17 @@ static const struct fld run_flds[] = {
 	{ "env", FLD_MAP, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
+
+/* run.data items; sha256 is required, with a message of its own. */
+static const struct fld data_flds[] = {
+	{ "url", FLD_STR, 1 },
+	{ "sha256", FLD_STR, 0 },
+	{ "path", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+#define RUN_MAX_GPUS	64		/* run.gpu */
+#define RUN_MAX_SECS	(7 * 86400L)	/* run.timeout */
 
 static const struct fld link_flds[] = {
 	{ "title", FLD_STR, 1 },
@@ -173,6 +189,8 @@ struct loader {
 	size_t		 targetsz;
 };
 
+static char	*normalise(const char *, const char *);
+
 static int
 one_of(const char *s, const char *const *set, size_t n)
 {
@@ -181,29 +199,6 @@ one_of(const char *s, const char *const *set, size_t n)
 	for (i = 0; i < n; i++)
 		if (strcmp(s, set[i]) == 0)
 			return 1;
-	return 0;
-}
-
-static int
-check_enum(const char *path, const struct val *v, const char *key,
-    const char *const *set, size_t n)
-{
-	const char	*sug;
-	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i;
-
-	if (v == NULL || v->str == NULL || one_of(v->str, set, n))
-		return 1;
-	for (i = 0; i < n; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", set[i]);
-	sug = schema_suggest(v->str, set, n);
-	if (sug != NULL)
-		diag_err(path, v->line, v->col, "\"%s\" must be one of %s; "
-		    "did you mean \"%s\"?", key, buf_cstr(&b), sug);
-	else
-		diag_err(path, v->line, v->col, "\"%s\" must be one of %s, "
-		    "not \"%s\"", key, buf_cstr(&b), v->str);
-	buf_free(&b);
 	return 0;
 }
 
@@ -299,7 +294,9 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 	if (!fm_split(f->path, e->text, sz, &e->meta, &e->body, &e->bodyline))
 		return 0;
 	e->bodysz = sz - (size_t)(e->body - e->text);
-	(void)schema_check(f->path, e->meta, flds, what);
+	/* A run key at the top of a use case says where it belongs. */
+	(void)schema_check_in(f->path, e->meta, flds, what,
+	    flds == uc_flds ? run_flds : NULL, "run");
 	e->title = val_get_str(e->meta, "title");
 	if ((v = val_get(e->meta, "draft")) != NULL && bool_value(v, &b))
 		e->draft = b;
@@ -367,6 +364,189 @@ dup_slugs(struct entry **es, size_t n, const char *what)
 	}
 }
 
+/*
+ * The example's folder within its repository, normalised ("" for the
+ * top): the repository's subdir joined with the folder of example.  A
+ * new string, or NULL when subdir climbs out of the repository.
+ */
+static char *
+example_dir(const struct usecase *uc)
+{
+	const char	*sub;
+	char		*dir, *slash, *res;
+
+	sub = uc->repository != NULL ? val_get_str(uc->repository,
+	    "subdir") : NULL;
+	dir = xstrdup(uc->example != NULL ? uc->example : "");
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		*dir = '\0';
+	res = normalise(sub != NULL ? sub : "", dir);
+	free(dir);
+	return res;
+}
+
+/*
+ * The path within the repository of run.requirements (req, relative
+ * to the example's folder), as a new string; NULL when it is absolute,
+ * climbs out of the repository, or the example's folder does.
+ */
+static char *
+requirements_path(const struct usecase *uc, const char *req)
+{
+	char	*dir, *res;
+
+	if (*req == '/' || (dir = example_dir(uc)) == NULL)
+		return NULL;
+	res = normalise(dir, req);
+	free(dir);
+	return res;
+}
+
+static int
+is_hex64(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64;
+}
+
+/*
+ * run.requirements: "none", or a file relative to the example's folder
+ * that stays in the repository.  Whether it exists at the pinned
+ * commit is kb_check_pinned's question.
+ */
+static void
+check_requirements(const struct usecase *uc, const struct val *v)
+{
+	const char	*path = uc->e.path, *r;
+	char		*in, *dir;
+	size_t		 n;
+
+	if (v == NULL || (r = v->str) == NULL || strcmp(r, "none") == 0)
+		return;
+	if (*r == '/') {
+		diag_err(path, v->line, v->col, "\"requirements\" must be a "
+		    "path relative to the example's folder, not the absolute "
+		    "path \"%s\"", r);
+		return;
+	}
+	/* A subdir that leaves the repository is not this key's fault. */
+	if ((dir = example_dir(uc)) == NULL)
+		return;
+	free(dir);
+	if ((in = requirements_path(uc, r)) == NULL) {
+		diag_err(path, v->line, v->col, "\"requirements\" path \"%s\" "
+		    "leaves the repository", r);
+		return;
+	}
+	n = strlen(r);
+	if (*in == '\0' || r[n - 1] == '/')
+		diag_err(path, v->line, v->col, "\"requirements\" path \"%s\" "
+		    "names a folder, not a file", r);
+	else if ((n > 4 && strcmp(r + n - 4, ".yml") == 0) ||
+	    (n > 5 && strcmp(r + n - 5, ".yaml") == 0))
+		diag_err(path, v->line, v->col, "\"requirements\" file \"%s\" "
+		    "looks like a conda environment, which kbgen cannot "
+		    "install (no conda in Debian): list the pip packages in a "
+		    "requirements.txt, or choose an environment that has "
+		    "them (run.environment)", r);
+	free(in);
+}
+
+/*
+ * run.data: a list of {url, sha256, path}; every download is checked
+ * against its sha256 and lands, read-only, at path below the example's
+ * folder (or under $KBGEN_DATA when path is absent).
+ */
+static void
+check_data(const char *path, const struct val *data)
+{
+	const struct val *d, *v;
+	char		**norms;
+	size_t		*lines, i, j, n = 0;
+
+	if (data == NULL || data->type != VAL_LIST)
+		return;
+	norms = xcalloc(data->kidsz, sizeof(*norms));
+	lines = xcalloc(data->kidsz, sizeof(*lines));
+	for (i = 0; i < data->kidsz; i++) {
+		d = data->kids[i];
+		(void)schema_check(path, d, data_flds, "data entry");
+		if (d->type != VAL_MAP)
+			continue;
+		(void)schema_http_url(path, val_get(d, "url"), "url");
+		v = val_get(d, "sha256");
+		if (v == NULL || v->type == VAL_NULL ||
+		    (v->str != NULL && v->strsz == 0))
+			diag_err(path, d->line, d->col, "data entry without "
+			    "sha256: give the file's SHA-256 (64 hexadecimal "
+			    "digits, as sha256sum prints it), which every "
+			    "download is checked against");
+		else if (v->str != NULL && !is_hex64(v->str))
+			diag_err(path, v->line, v->col, "\"sha256\" must be 64 "
+			    "hexadecimal digits, not \"%s\"", v->str);
+		if ((v = val_get(d, "path")) == NULL || v->str == NULL)
+			continue;
+		if (v->str[0] == '/') {
+			diag_err(path, v->line, v->col, "data path \"%s\" is "
+			    "absolute: give it relative to the example's "
+			    "folder", v->str);
+			continue;
+		}
+		if ((norms[n] = normalise("", v->str)) == NULL) {
+			diag_err(path, v->line, v->col, "data path \"%s\" "
+			    "leaves the example's folder", v->str);
+			continue;
+		}
+		if (*norms[n] == '\0' || v->str[v->strsz - 1] == '/') {
+			diag_err(path, v->line, v->col, "data path \"%s\" "
+			    "names a folder, not a file", v->str);
+			free(norms[n]);
+			continue;
+		}
+		for (j = 0; j < n; j++)
+			if (strcmp(norms[j], norms[n]) == 0)
+				break;
+		if (j < n) {
+			diag_err(path, v->line, v->col, "data path \"%s\" is "
+			    "already used by the entry at line %zu", v->str,
+			    lines[j]);
+			free(norms[n]);
+			continue;
+		}
+		lines[n++] = v->line;
+	}
+	for (j = 0; j < n; j++)
+		free(norms[j]);
+	free(norms);
+	free(lines);
+}
+
+/*
+ * The run section: its keys, then each value as far as it can be
+ * judged without the repository.
+ */
+static void
+check_run(struct kb *kb, const struct usecase *uc, const struct val *run)
+{
+	const char	*path = uc->e.path;
+	const struct val *v;
+
+	(void)schema_check(path, run, run_flds, "run section");
+	(void)site_env_check(kb->site.tree, path, val_get(run,
+	    "environment"));
+	check_requirements(uc, val_get(run, "requirements"));
+	(void)site_kernel_check(path, val_get(run, "kernel"));
+	check_data(path, val_get(run, "data"));
+	(void)schema_range(path, val_get(run, "gpu"), "gpu", 0,
+	    RUN_MAX_GPUS, NULL);
+	(void)schema_size(path, val_get(run, "memory"), "memory");
+	v = val_get(run, "timeout");
+	if (v != NULL && v->str != NULL && duration_secs(v->str) > RUN_MAX_SECS)
+		diag_err(path, v->line, v->col, "\"timeout\" must be at most "
+		    "7d, not \"%s\"", v->str);
+}
+
 static void
 load_usecase(struct kb *kb, struct usecase *uc)
 {
@@ -381,7 +561,7 @@ load_usecase(struct kb *kb, struct usecase *uc)
 	uc->kind = val_get_str(uc->e.meta, "kind");
 	uc->added = val_get_str(uc->e.meta, "added");
 	uc->example = val_get_str(uc->e.meta, "example");
-	check_enum(path, val_get(uc->e.meta, "kind"), "kind", kinds,
+	(void)schema_enum(path, val_get(uc->e.meta, "kind"), "kind", kinds,
 	    sizeof(kinds) / sizeof(kinds[0]));
 	for (d = 0; d < DIM__MAX; d++) {
 		n = items(val_get(uc->e.meta, dim_keys[d]), &it);
@@ -416,7 +596,7 @@ load_usecase(struct kb *kb, struct usecase *uc)
 		    "\"example\" needs a \"repository\" to live in");
 	}
 	if ((v = val_get(uc->e.meta, "run")) != NULL && v->type == VAL_MAP)
-		(void)schema_check(path, v, run_flds, "run section");
+		check_run(kb, uc, v);
 	if ((v = val_get(uc->e.meta, "links")) != NULL && v->type == VAL_LIST)
 		for (i = 0; i < v->kidsz; i++)
 			(void)schema_check(path, v->kids[i], link_flds,
@@ -528,7 +708,7 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 	const char	*path = h->e.path, *start, *end;
 	size_t		 i, j;
 
-	check_enum(path, val_get(h->e.meta, "level"), "level", levels,
+	(void)schema_enum(path, val_get(h->e.meta, "level"), "level", levels,
 	    sizeof(levels) / sizeof(levels[0]));
 	check_zone(path, val_get(h->e.meta, "timezone"));
 	start = val_get_str(h->e.meta, "start");
@@ -557,7 +737,7 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 			s = sess->kids[j];
 			if (!schema_check(path, s, session_flds, "session"))
 				continue;
-			check_enum(path, val_get(s, "kind"), "kind",
+			(void)schema_enum(path, val_get(s, "kind"), "kind",
 			    session_kinds, sizeof(session_kinds) /
 			    sizeof(session_kinds[0]));
 			check_people(kb, path, val_get(s, "speakers"),
@@ -1179,6 +1359,53 @@ kb_load(const char *root, int drafts, int jobs)
 	}
 	free(ld.targets);
 	return kb;
+}
+
+/*
+ * See extern.h.  libgit2 is started only when some use case has a file
+ * to look for.
+ */
+void
+kb_check_pinned(struct kb *kb, const char *cache)
+{
+	const struct usecase *uc;
+	const struct val *v;
+	const char	*commit, *url;
+	char		*in, *dir;
+	struct stat	 st;
+	size_t		 i;
+	int		 started = 0;
+
+	for (i = 0; i < kb->ucsz; i++) {
+		uc = kb->ucs[i];
+		v = val_get(val_get(uc->e.meta, "run"), "requirements");
+		if (v == NULL || v->str == NULL ||
+		    strcmp(v->str, "none") == 0 || uc->repository == NULL ||
+		    uc->prov == NULL)
+			continue;
+		commit = val_get_str(uc->prov, "commit");
+		url = val_get_str(uc->repository, "url");
+		if (commit == NULL || url == NULL)
+			continue;
+		/* Malformed paths were reported when the entry was loaded. */
+		if ((in = requirements_path(uc, v->str)) == NULL)
+			continue;
+		dir = repo_cache_dir(cache, url);
+		if (*in == '\0' || stat(dir, &st) == -1 ||
+		    (!started && !(started = gs_init()))) {
+			free(dir);
+			free(in);
+			continue;
+		}
+		if (gs_path_exists(dir, commit, in) == 0)
+			diag_err(uc->e.path, v->line, v->col, "requirements "
+			    "file \"%s\" does not exist at commit %.12s of %s",
+			    in, commit, url);
+		free(dir);
+		free(in);
+	}
+	if (started)
+		gs_shutdown();
 }
 
 void

@@ -64,6 +64,17 @@ int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 strcasecmp_ascii(const char *, const char *);
 int		 url_safe(const char *);
+/* 1 with *bytes for "512M", "16G", "2048K" or bytes in 1 MiB .. 16 TiB. */
+int		 size_parse(const char *, long long *);
+
+/* imageref.c: the syntax of image references (image.c will own it). */
+
+/*
+ * 1 when ref is docker://REF[@sha256:HEX], oci-archive:PATH,
+ * docker-archive:PATH, oci:DIR[:TAG] or rootfs:PATH; else 0 with *err
+ * a new message (caller frees).  Syntax only: nothing is fetched.
+ */
+int		 image_ref_check(const char *ref, char **err);
 
 /* diag.c: diagnostics as path:line:col and error counts. */
 
@@ -324,6 +335,25 @@ int		 schema_check(const char *path, const struct val *map,
 		    const struct fld *flds, const char *what);
 const char	*schema_suggest(const char *word, const char *const *cands,
 		    size_t candsz);
+/* As schema_check; an unknown key of the table sub (the member subkey)
+ * is a warning that says it belongs there.  sub may be NULL. */
+int		 schema_check_in(const char *path, const struct val *map,
+		    const struct fld *flds, const char *what,
+		    const struct fld *sub, const char *subkey);
+/*
+ * Checks of one value after schema_check: absent (NULL, null) is fine,
+ * a non-scalar was reported there and gives 0 silently; else 1, or 0
+ * with an error at v's position naming key.
+ */
+int		 schema_enum(const char *path, const struct val *v,
+		    const char *key, const char *const *set, size_t n);
+int		 schema_range(const char *path, const struct val *v,
+		    const char *key, long long lo, long long hi,
+		    long long *out);
+int		 schema_size(const char *path, const struct val *v,
+		    const char *key);
+int		 schema_http_url(const char *path, const struct val *v,
+		    const char *key);
 int		 date_valid(const char *);
 int		 time_valid(const char *);
 long		 duration_secs(const char *);
@@ -465,9 +495,28 @@ struct term	*tax_find_any(const struct taxonomy *, const char *);
 
 int		 site_config_load(struct site *, const char *path);
 void		 site_config_free(struct site *);
+/*
+ * Whether v (a value of the file path; NULL or not a scalar: yes) names
+ * an environment of the site configuration tree's environments; an
+ * unknown one is reported with the nearest name.
+ */
+int		 site_env_check(const struct val *tree, const char *path,
+		    const struct val *v);
+/* Kernel names: [A-Za-z0-9._-]+. */
+int		 kernel_name_valid(const char *);
+/* As kernel_name_valid, reporting a bad "kernel" value v of path. */
+int		 site_kernel_check(const char *path, const struct val *v);
 
 struct kb	*kb_load(const char *root, int drafts, int jobs);
 void		 kb_free(struct kb *);
+/*
+ * The checks that need kbgen sync's record (uc->prov, attached by
+ * kb_attach_provenance) and the clones in the cache folder: a
+ * run.requirements file missing at the pinned commit is an error at
+ * the key's position.  Use cases never synced, or whose clone is gone,
+ * are skipped.  Reports; returns nothing.
+ */
+void		 kb_check_pinned(struct kb *, const char *cache);
 struct usecase	*kb_usecase(const struct kb *, const char *);
 struct person	*kb_person(const struct kb *, const char *);
 size_t		 kb_person_index(const struct kb *, const struct person *);
@@ -965,6 +1014,13 @@ struct val	*gs_history(const char *path, char **head);
 char		*gs_head(const char *path);
 char		*gs_dep_hash(const char *dir, const char *commit,
 		    const char *subdir, char **err);
+/*
+ * Whether commit (40 hex) of the bare repository dir has a file at
+ * path (relative to the top, normalised): 1 yes, 0 no (absent or a
+ * folder), -1 error (reported: no repository, unknown commit).
+ */
+int		 gs_path_exists(const char *dir, const char *commit,
+		    const char *path);
 
 /* runners.c: run a job folder on a runner. */
 

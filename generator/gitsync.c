@@ -1908,3 +1908,55 @@ out:
 	git_repository_free(repo);
 	return res;
 }
+
+/*
+ * Whether commit's tree in the bare repository dir has a blob (a file
+ * or a symbolic link) at path, which is relative to the top, with no
+ * "." or ".." parts.  Reads only the object database.  Returns 1
+ * present, 0 absent (nothing there, or a folder), -1 when the
+ * repository or the commit cannot be read (reported).
+ */
+int
+gs_path_exists(const char *dir, const char *commit, const char *path)
+{
+	git_repository	*repo = NULL;
+	git_commit	*c = NULL;
+	git_tree	*t = NULL;
+	git_tree_entry	*e = NULL;
+	git_oid		 oid;
+	char		*msg = NULL;
+	int		 rc = -1, r;
+
+	if (git_repository_open_bare(&repo, dir) < 0) {
+		msg = mkerr("open", dir, NULL, NULL);
+		goto out;
+	}
+	if (git_oid_fromstr(&oid, commit) < 0 ||
+	    git_commit_lookup(&c, repo, &oid) < 0 ||
+	    git_commit_tree(&t, c) < 0) {
+		msg = mkerr("commit", commit, NULL, NULL);
+		goto out;
+	}
+	if (*path == '\0') {
+		rc = 0;
+		goto out;
+	}
+	if ((r = git_tree_entry_bypath(&e, t, path)) == GIT_ENOTFOUND) {
+		rc = 0;
+		goto out;
+	}
+	if (r < 0) {
+		msg = mkerr("path", path, NULL, NULL);
+		goto out;
+	}
+	rc = git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+out:
+	if (msg != NULL)
+		diag_sys(dir, "%s", msg);
+	free(msg);
+	git_tree_entry_free(e);
+	git_tree_free(t);
+	git_commit_free(c);
+	git_repository_free(repo);
+	return rc;
+}

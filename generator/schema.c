@@ -2,13 +2,16 @@
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
  * Checking YAML mappings against tables of known keys: required keys,
- * value types, dates, times, durations and slugs.  Unknown keys are
- * warnings with the nearest known key as a suggestion; everything else
+ * value types, dates, times, durations and slugs; then single values
+ * further (one of a set of words, a whole number in a range, a size,
+ * an http(s) URL).  Unknown keys are warnings with the nearest known
+ * key as a suggestion, or the section they belong in; everything else
  * is an error at the offending value's position.  This file knows
- * nothing about what a use case or a person is; content.c supplies the
- * tables.
+ * nothing about what a use case or a person is; content.c and config.c
+ * supply the tables.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +226,13 @@ check_one(const char *path, const struct val *v, const struct fld *f)
 	}
 	switch (f->type) {
 	case FLD_INT:
+		errno = 0;
 		(void)strtol(v->str, &end, 10);
+		if (*v->str != '\0' && *end == '\0' && errno == ERANGE) {
+			diag_err(path, v->line, v->col, "\"%s\": %s is out "
+			    "of range", f->key, v->str);
+			return 0;
+		}
 		if (*v->str != '\0' && *end == '\0')
 			return 1;
 		diag_err(path, v->line, v->col,
@@ -270,6 +279,19 @@ int
 schema_check(const char *path, const struct val *map,
     const struct fld *flds, const char *what)
 {
+	return schema_check_in(path, map, flds, what, NULL, NULL);
+}
+
+/*
+ * As schema_check; an unknown key that is a key of sub (may be NULL),
+ * the table of the member subkey of this map, is a warning that says it
+ * belongs there ("timeout" at the top of a use case is a "run" key).
+ */
+int
+schema_check_in(const char *path, const struct val *map,
+    const struct fld *flds, const char *what, const struct fld *sub,
+    const char *subkey)
+{
 	const char	*keys[64], *sug;
 	size_t		 nkeys = 0, i, j;
 	int		 ok = 1, found;
@@ -297,6 +319,15 @@ schema_check(const char *path, const struct val *map,
 			}
 		if (found)
 			continue;
+		for (j = 0; sub != NULL && sub[j].key != NULL; j++)
+			if (strcmp(sub[j].key, v->key) == 0)
+				break;
+		if (sub != NULL && sub[j].key != NULL) {
+			diag_warn(path, v->kline, v->kcol, "unknown key \"%s\" "
+			    "in %s; it belongs in the \"%s\" section", v->key,
+			    what, subkey);
+			continue;
+		}
 		sug = schema_suggest(v->key, keys, nkeys);
 		if (sug != NULL)
 			diag_warn(path, v->kline, v->kcol, "unknown key \"%s\" "
@@ -322,4 +353,151 @@ schema_check(const char *path, const struct val *map,
 		}
 	}
 	return ok;
+}
+
+/*
+ * The helpers below check one value further after schema_check has
+ * type-checked its map: an absent value (NULL or null) is fine, and a
+ * value that is not a scalar was reported there, so they return 0
+ * without a word.  Each returns 1 when v is fine, else 0 (reported at
+ * v's position).
+ */
+
+/*
+ * v, the value of key, is one of the n words of set.
+ */
+int
+schema_enum(const char *path, const struct val *v, const char *key,
+    const char *const *set, size_t n)
+{
+	const char	*sug;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(v->str, set[i]) == 0)
+			return 1;
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", set[i]);
+	sug = schema_suggest(v->str, set, n);
+	if (sug != NULL)
+		diag_err(path, v->line, v->col, "\"%s\" must be one of %s; "
+		    "did you mean \"%s\"?", key, buf_cstr(&b), sug);
+	else
+		diag_err(path, v->line, v->col, "\"%s\" must be one of %s, "
+		    "not \"%s\"", key, buf_cstr(&b), v->str);
+	buf_free(&b);
+	return 0;
+}
+
+/*
+ * Read a whole number in lo .. hi (both at most 2^62 in size) without
+ * overflow: 1 with *out set, else 0.
+ */
+static int
+whole_in(const char *s, long long lo, long long hi, long long *out)
+{
+	long long	 n = 0;
+	int		 neg = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (*s < '0' || *s > '9')
+		return 0;
+	/* Refuse before the step that would pass 2^62, never after. */
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (((long long)1 << 62) - (*s - '0')) / 10)
+			return 0;
+		n = n * 10 + (*s - '0');
+	}
+	if (*s != '\0')
+		return 0;
+	if (neg)
+		n = -n;
+	if (n < lo || n > hi)
+		return 0;
+	*out = n;
+	return 1;
+}
+
+/*
+ * v, the value of key, is a whole number from lo to hi; *out (may be
+ * NULL) gets it.
+ */
+int
+schema_range(const char *path, const struct val *v, const char *key,
+    long long lo, long long hi, long long *out)
+{
+	long long	 n;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	if (whole_in(v->str, lo, hi, &n)) {
+		if (out != NULL)
+			*out = n;
+		return 1;
+	}
+	diag_err(path, v->line, v->col, "\"%s\" must be a whole number from "
+	    "%lld to %lld, not \"%s\"", key, lo, hi, v->str);
+	return 0;
+}
+
+/*
+ * v, the value of key, is a size that size_parse takes.
+ */
+int
+schema_size(const char *path, const struct val *v, const char *key)
+{
+	long long	 n;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	if (size_parse(v->str, &n))
+		return 1;
+	diag_err(path, v->line, v->col, "\"%s\" must be a size from 1M to "
+	    "16T such as 512M or 16G, not \"%s\"", key, v->str);
+	return 0;
+}
+
+/* Whether s starts with p (lower-case), ignoring ASCII case. */
+static int
+prefix_ci(const char *s, const char *p)
+{
+	for (; *p != '\0'; s++, p++)
+		if (tolower((unsigned char)*s) != *p)
+			return 0;
+	return 1;
+}
+
+/*
+ * v, the value of key, is an http:// or https:// URL with a host.
+ */
+int
+schema_http_url(const char *path, const struct val *v, const char *key)
+{
+	const char	*s, *host;
+	size_t		 i;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if ((s = v->str) == NULL)
+		return 0;
+	host = prefix_ci(s, "https://") ? s + 8 :
+	    prefix_ci(s, "http://") ? s + 7 : NULL;
+	for (i = 0; host != NULL && s[i] != '\0'; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			host = NULL;
+	if (host != NULL && *host != '\0' && *host != '/')
+		return 1;
+	diag_err(path, v->line, v->col, "\"%s\" must be an http:// or "
+	    "https:// URL, not \"%s\"", key, s);
+	return 0;
 }

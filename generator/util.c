@@ -3,8 +3,9 @@
  *
  * Small utilities: allocators that exit on failure (as sblg's util.c),
  * whole-file reads and atomic writes, folder creation and removal,
- * a 64-bit hash for change detection, UTF-8 validation, slugs and the
- * edit distance behind "did you mean" suggestions.
+ * a 64-bit hash for change detection, UTF-8 validation, slugs, sizes
+ * such as "16G", and the edit distance behind "did you mean"
+ * suggestions.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -592,4 +593,44 @@ utc_text(time_t t, int date_only)
 	strftime(buf, sizeof(buf), date_only ? "%Y-%m-%d" :
 	    "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return xstrdup(buf);
+}
+
+/*
+ * Parse a size: a whole number of bytes, or one followed by K, M, G or
+ * T in either case (binary multiples: "2048K", "512M", "16G").  Nothing
+ * else is allowed: no sign, space, fraction or "B".  Returns 1 with
+ * *bytes set when s is one and lies within 1 MiB .. 16 TiB; 0 (with
+ * *bytes untouched and nothing reported: the caller knows where s came
+ * from) otherwise.  Digits stop being read once the value is past the
+ * limit, so no input overflows.
+ */
+int
+size_parse(const char *s, long long *bytes)
+{
+	const long long	 lo = 1LL << 20, hi = 1LL << 44;
+	long long	 n = 0;
+	int		 shift;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if ((n = n * 10 + (*s - '0')) > hi)
+			return 0;
+	switch (*s) {
+	case '\0': shift = 0; break;
+	case 'K': case 'k': shift = 10; break;
+	case 'M': case 'm': shift = 20; break;
+	case 'G': case 'g': shift = 30; break;
+	case 'T': case 't': shift = 40; break;
+	default: return 0;
+	}
+	if (shift > 0 && *++s != '\0')
+		return 0;
+	if (n > hi >> shift)
+		return 0;
+	n <<= shift;
+	if (n < lo)
+		return 0;
+	*bytes = n;
+	return 1;
 }

@@ -7,7 +7,8 @@
  * default branch, branch, annotated tag, commit id and prefix, fetch of
  * new and force-pushed commits, a vanished branch, a vanished source, a
  * refused connection and a server that refuses the token (the token
- * must not appear in messages), checkout, and per-file history.  Prints
+ * must not appear in messages), checkout, whether a file exists at a
+ * commit, and per-file history.  Prints
  * the time of 200 fetches that change nothing.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -558,6 +559,28 @@ main(void)
 	    s, &err) && err != NULL, "checkout: unknown commit");
 	free(err);
 	free(s);
+
+	/* A file at a commit, as kbgen lint asks of run.requirements. */
+	OK(gs_path_exists(a, c4, "hackathon/sub/deep.py") == 1,
+	    "path exists: a file below folders");
+	OK(gs_path_exists(a, c4, "README.md") == 1, "path exists: at the top");
+	OK(gs_path_exists(a, c0, "README.md") == 0,
+	    "path exists: not yet at an older commit");
+	OK(gs_path_exists(a, c4, "hackathon/requirements.txt") == 0,
+	    "path exists: absent");
+	OK(gs_path_exists(a, c4, "hackathon/sub") == 0,
+	    "path exists: a folder is not a file");
+	OK(gs_path_exists(a, c4, "README.md/x") == 0,
+	    "path exists: below a file");
+	OK(gs_path_exists(a, c4, "") == 0, "path exists: the top is a folder");
+	diag_set_quiet(1);
+	OK(gs_path_exists(a, "0123456789012345678901234567890123456789",
+	    "README.md") == -1, "path exists: unknown commit is an error");
+	OK(gs_path_exists(a, "xyz", "README.md") == -1,
+	    "path exists: bad commit id is an error");
+	OK(gs_path_exists(tmp, c4, "README.md") == -1,
+	    "path exists: no repository is an error");
+	diag_set_quiet(0);
 
 	/* A source that vanished: the old clone stays usable. */
 	OK(sh("rm -rf '%s'", src), "fixture: source removed");
