@@ -1187,6 +1187,12 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	if ((c.idx = idx_open(c.cache)) == NULL)
 		goto out;
 	kb_attach_provenance(c.idx, c.kb);
+	/* A requirements file missing at the pinned commit: before any job. */
+	kb_check_pinned(c.kb, c.cache);
+	if (diag_errors() > 0) {
+		fprintf(stderr, "kbgen: fix the content errors first\n");
+		goto out;
+	}
 	if (!select_jobs(&c, argc, argv)) {
 		rc = 2;
 		goto out;
