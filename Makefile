@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
 CFLAGS	?= -O2 -g
 WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
@@ -41,7 +41,11 @@ $(BUILD)/%.o: generator/%.c generator/extern.h
 $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS)
+# A driver for tests/image.test.sh: image.c on real tars and registries.
+$(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS) $(BUILD)/imagetool
 
 # Install what a fresh Debian 12 machine lacks (needs root or sudo).
 deps:
