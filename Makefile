@@ -5,7 +5,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libcrypto
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
 CFLAGS	?= -O2 -g
 WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
@@ -41,11 +41,16 @@ $(BUILD)/%.o: generator/%.c generator/extern.h
 $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-# A test tool (tests/report.test.sh): stores run records without a runner.
+# Test tools: putrun stores run records without a runner
+# (tests/report.test.sh); imagetool drives image.c on real tars and
+# registries (tests/image.test.sh).
 $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun
+$(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool
 
 # Install what a fresh Debian 12 machine lacks (needs root or sudo).
 deps:

@@ -46,7 +46,7 @@ env_resolve(struct jobenv *e, const struct val *site, const char *kbroot,
 	if (name == NULL)
 		name = val_get_str(val_get(site, "runners"), "environment");
 	if (name == NULL) {
-		e->packages = image_packages_hash("/", NULL);
+		e->packages = image_packages_hash("/");
 		return 1;
 	}
 	e->name = xstrdup(name);
@@ -68,7 +68,7 @@ env_resolve(struct jobenv *e, const struct val *site, const char *kbroot,
 		free(err);
 		return 0;
 	}
-	e->packages = image_packages_hash(e->root, NULL);
+	e->packages = image_packages_hash(e->root);
 	return 1;
 }
 

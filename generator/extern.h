@@ -67,15 +67,6 @@ int		 url_safe(const char *);
 /* 1 with *bytes for "512M", "16G", "2048K" or bytes in 1 MiB .. 16 TiB. */
 int		 size_parse(const char *, long long *);
 
-/* imageref.c: the syntax of image references (image.c will own it). */
-
-/*
- * 1 when ref is docker://REF[@sha256:HEX], oci-archive:PATH,
- * docker-archive:PATH, oci:DIR[:TAG] or rootfs:PATH; else 0 with *err
- * a new message (caller frees).  Syntax only: nothing is fetched.
- */
-int		 image_ref_check(const char *ref, char **err);
-
 /* diag.c: diagnostics as path:line:col and error counts. */
 
 void		 diag_err(const char *, size_t, size_t, const char *, ...)
@@ -1138,13 +1129,6 @@ void		 gpupool_wake(struct gpupool *);
 const char	*gpupool_dev(const struct gpupool *, size_t);
 void		 gpupool_free(struct gpupool *);
 
-/* image.c (interface; the images work provides it). */
-
-int		 image_ref_check(const char *, char **);
-int		 image_prepare(const char *, const char *, const char *,
-		    char **, char **, char **);
-char		*image_packages_hash(const char *, const char *);
-
 /* http.c (continued): downloading declared data to a file, for data.c. */
 
 struct http_download_req {
@@ -1211,5 +1195,66 @@ int		 data_fetch(const char *cache, const struct data_item *item,
  */
 int		 data_evict(const char *cache, long long max_size,
 		    const char *const *keep, size_t nkeep);
+/* sha256.c: SHA-256 over OpenSSL EVP (the only libcrypto user). */
+
+#define SHA256_HEX_LEN	64	/* hex characters of a digest */
+
+struct sha256;
+
+/* A streaming context: new, update, final (then ready again), free. */
+struct sha256	*sha256_new(void);
+void		 sha256_update(struct sha256 *, const void *, size_t);
+void		 sha256_final(struct sha256 *, char hex[SHA256_HEX_LEN + 1]);
+void		 sha256_free(struct sha256 *);
+/* The digest of a buffer, as 64 lower-case hex characters. */
+void		 sha256_hex(const void *, size_t, char hex[SHA256_HEX_LEN + 1]);
+/*
+ * The digest of a file.  Returns 0 when it cannot be read: *err is then
+ * a new message (caller frees), or with err NULL it is reported.
+ */
+int		 sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1],
+		    char **err);
+
+/* image.c: environment images, resolved to digests and unpacked once. */
+
+/*
+ * Syntax of an image reference, without touching files or network:
+ * docker://[HOST[:PORT]/]NAME[:TAG][@sha256:HEX], oci:DIR[:TAG],
+ * oci-archive:PATH[:REF], docker-archive:PATH[:REF], rootfs:PATH.
+ * Returns 1, or 0 with *err a new one-line message (caller frees).
+ */
+int		 image_ref_check(const char *ref, char **err);
+/*
+ * Resolve ref to a digest and unpack it once under CACHE/images/
+ * (relative paths in ref are relative to kbroot).  On success *digest
+ * ("sha256:HEX") and *rootfs (absolute path of the root folder) are new
+ * strings; a rootfs: folder is used in place.  On failure returns 0
+ * with *err a new message carrying the tool's own; the cache is left
+ * as it was.  Thread- and process-safe.
+ */
+int		 image_prepare(const char *cache, const char *kbroot,
+		    const char *ref, char **digest, char **rootfs, char **err);
+/*
+ * Keep a prepared image from being pruned while a job uses it: returns
+ * a descriptor for image_release, or -1 when digest is not unpacked
+ * in the cache (a rootfs: folder, or pruned since).
+ */
+int		 image_hold(const char *cache, const char *digest);
+void		 image_release(int);
+/*
+ * Remove unpacked images unused for max_age_secs (0: all) and not held
+ * or being unpacked; *removed counts them.  Returns 0 when something
+ * could not be removed (reported), else 1.
+ */
+int		 image_prune(const char *cache, long max_age_secs,
+		    size_t *removed);
+/*
+ * Hash (64 hex, new string) of the installed packages of the root
+ * folder rootfs ("/" for the host): dpkg status and the names of the
+ * Python *.dist-info and *.egg-info entries; the 2 variant adds a venv
+ * (may be NULL).  NULL when the dpkg status cannot be read.
+ */
+char		*image_packages_hash(const char *rootfs);
+char		*image_packages_hash2(const char *rootfs, const char *venv);
 
 #endif /* !KBGEN_EXTERN_H */

@@ -1,15 +1,18 @@
 #!/bin/sh
 # Install what the tests need beyond tests/deps.sh: the job driver's
 # Python (nbclient, ipykernel, numpy, nbconvert for the benchmark),
-# bubblewrap for the local runner, Slurm and munge for the cluster the
-# tests start, Chromium, Node.js and npm for the browser tests of search,
-# and their npm packages (playwright-core, and Pagefind for
-# "make bench-search") in tests/browser/node_modules.  Used by .ci/run.
+# bubblewrap for the local runner, mmdebstrap (the test image) and
+# docker-registry (a registry on 127.0.0.1) for tests/image.test.sh,
+# Slurm and munge for the cluster the tests start, Chromium, Node.js and
+# npm for the browser tests of search, and their npm packages
+# (playwright-core, and Pagefind for "make bench-search") in
+# tests/browser/node_modules.  Used by .ci/run.
 # Needs root (for apt).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
-bubblewrap slurm-wlm munge python3-icalendar chromium"
+bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
+docker-registry"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
