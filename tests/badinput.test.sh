@@ -225,31 +225,31 @@ good good-site-without-environments \
 
 # The image of an environment.
 lint_case image-misspelt-transport 1 \
-    "$S:8:18: error: unknown image transport \"dockr\" in \"dockr://registry.example.org/ml_infn/tf:2.15\"; did you mean \"docker://\"?" \
+    "$S:8:18: error: unknown image transport 'dockr:' (did you mean 'docker://registry.example.org/ml_infn/tf:2.15'?)" \
     "sed -i '8s/docker:/dockr:/' $S"
 lint_case image-transport-case 1 \
-    "$S:7:17: error: unknown image transport \"Rootfs\" in \"Rootfs:images/base.tar\"; did you mean \"rootfs:\"?" \
+    "$S:7:17: error: unknown image transport 'Rootfs:' (did you mean 'rootfs:images/base.tar'?)" \
     "sed -i '7s/rootfs:/Rootfs:/' $S"
 lint_case image-no-transport 1 \
-    "$S:8:18: error: image reference \"registry.example.org/ml_infn/tf:2.15\" names no transport: write docker://REF, oci-archive:PATH, docker-archive:PATH, oci:DIR or rootfs:PATH" \
+    "$S:8:18: error: image reference 'registry.example.org/ml_infn/tf:2.15' has no transport (did you mean 'docker://registry.example.org/ml_infn/tf:2.15'?)" \
     "sed -i '8s|docker://||' $S"
 lint_case image-name-and-tag 1 \
-    "$S:8:18: error: image reference \"ubuntu:22.04\" names no transport: write docker://REF, oci-archive:PATH, docker-archive:PATH, oci:DIR or rootfs:PATH" \
+    "$S:8:18: error: image reference 'ubuntu:22.04' has no transport (did you mean 'docker://ubuntu:22.04'?)" \
     "sed -i '8s|\"docker://[^\"]*\"|\"ubuntu:22.04\"|' $S"
 lint_case image-unknown-transport 1 \
-    "$S:8:18: error: unknown image transport \"https\" in \"https://registry.example.org/ml_infn/tf:2.15\": use docker://, oci-archive:, docker-archive:, oci: or rootfs:" \
+    "$S:8:18: error: unknown image transport in 'https://registry.example.org/ml_infn/tf:2.15'; use docker://, oci:, oci-archive:, docker-archive: or rootfs:" \
     "sed -i '8s|docker://|https://|' $S"
 lint_case image-docker-one-colon 1 \
-    "$S:8:18: error: image reference \"docker:registry.example.org/ml_infn/tf:2.15\": the docker transport is written docker://REF" \
+    "$S:8:18: error: image reference 'docker:registry.example.org/ml_infn/tf:2.15': docker references start with docker:// (did you mean 'docker://registry.example.org/ml_infn/tf:2.15'?)" \
     "sed -i '8s|docker://|docker:|' $S"
 lint_case image-nothing-after 1 \
-    "$S:10:20: error: image reference \"oci-archive:\" names nothing after oci-archive:" \
+    "$S:10:20: error: oci-archive: needs a path" \
     "sed -i '10s|oci-archive:images/tf.tar|oci-archive:|' $S"
 lint_case image-bad-digest 1 \
-    "$S:9:19: error: image reference \"docker://127.0.0.1:5000/kbgen/test@sha256:0123\": a digest is written @sha256: and 64 lower-case hexadecimal digits" \
+    "$S:9:19: error: docker://127.0.0.1:5000/kbgen/test@sha256:0123: the digest must be sha256: and 64 lower-case hex digits, got 4 characters" \
     "sed -i '9s|sha256:$H|sha256:0123|' $S"
 lint_case image-white-space 1 \
-    "$S:7:17: error: image reference \"rootfs:my images/base.tar\" contains white space" \
+    "$S:7:17: error: image reference 'rootfs:my images/base.tar' contains a space" \
     "sed -i '7s|rootfs:images|rootfs:my images|' $S"
 lint_case image-missing 1 \
     "$S:7:9: error: environment \"base\" is missing required key \"image\"" \
