@@ -186,7 +186,8 @@ check_environments(const char *path, const struct val *envs)
 
 /*
  * runners.local.gpus: auto, a number of GPUs, or a list of device
- * indices (N of /dev/nvidiaN), each once.
+ * indices (N of /dev/nvidiaN) and absolute device paths (a site that
+ * keeps its nodes elsewhere), each once.
  */
 static int
 check_gpus(const char *path, const struct val *v)
@@ -224,9 +225,20 @@ check_gpus(const char *path, const struct val *v)
 		it = v->kids[i];
 		seen[i] = -1;
 		if (it->str == NULL) {
-			diag_err(path, it->line, it->col, "a GPU index must "
-			    "be a whole number from 0 to 63");
+			diag_err(path, it->line, it->col, "a GPU must be an "
+			    "index from 0 to 63 or a device path");
 			ok = 0;
+			continue;
+		}
+		if (it->str[0] == '/') {
+			for (j = 0; j < i; j++)
+				if (v->kids[j]->str != NULL &&
+				    strcmp(v->kids[j]->str, it->str) == 0) {
+					diag_err(path, it->line, it->col, "GPU "
+					    "%s is listed twice", it->str);
+					ok = 0;
+					break;
+				}
 			continue;
 		}
 		if (!schema_range(path, it, "gpus", 0, 63, &n)) {
