@@ -61,7 +61,7 @@ struct checker {
 	const char	*pip_index;	/* runners.pip_index */
 	long long	 memory;	/* default memory limit, bytes */
 	long long	 data_max;	/* data cache size, bytes */
-	struct jobenv	*envs;	/* resolved environments, by name */
+	struct jobenv	**envs;	/* resolved environments, owned */
 	size_t		 envsz;
 	struct gpupool	*gpus;	/* of the local runner */
 	struct job	*jobs;
@@ -482,14 +482,15 @@ job_env(struct checker *c, const struct usecase *uc)
 	size_t		 i;
 
 	for (i = 0; i < c->envsz; i++)
-		if ((want == NULL && c->envs[i].name == NULL) ||
-		    (want != NULL && c->envs[i].name != NULL &&
-		    strcmp(want, c->envs[i].name) == 0))
-			return &c->envs[i];
+		if ((want == NULL && c->envs[i]->name == NULL) ||
+		    (want != NULL && c->envs[i]->name != NULL &&
+		    strcmp(want, c->envs[i]->name) == 0))
+			return c->envs[i];
 	if (want != NULL && !c->o->quiet)
 		fprintf(stderr, "check: preparing environment %s\n", want);
+	/* Jobs keep pointers to it: one allocation each. */
 	c->envs = xreallocarray(c->envs, c->envsz + 1, sizeof(*c->envs));
-	e = &c->envs[c->envsz++];
+	e = c->envs[c->envsz++] = xcalloc(1, sizeof(*e));
 	if (!env_resolve(e, c->kb->site.tree, c->o->root, c->cache, want))
 		fprintf(stderr, "check: %s\n", e->error);
 	return e;
@@ -1328,8 +1329,10 @@ out:
 		val_free(c.jobs[i].rec);
 	}
 	free(c.jobs);
-	for (i = 0; i < c.envsz; i++)
-		env_clear(&c.envs[i]);
+	for (i = 0; i < c.envsz; i++) {
+		env_clear(c.envs[i]);
+		free(c.envs[i]);
+	}
 	free(c.envs);
 	gpupool_free(c.gpus);
 	free(items);

@@ -94,6 +94,7 @@ mkdir -p "$TMP/files"
 head -c 100000 /dev/urandom >"$TMP/files/good.bin"
 GOOD=$(sha256sum "$TMP/files/good.bin" | cut -d' ' -f1)
 BAD=$(printf '%064d' 0)
+ONES=$(printf '%064d' 1 | tr 0 1)
 serve "$TMP/files" DAT
 
 # --- the registry, and the image pushed to it -------------------------
@@ -131,6 +132,8 @@ EOF
 echo "kbgenpkg==1.0" >"$R/req/requirements.txt"
 cat >"$R/dat/dat.py" <<'EOF'
 import hashlib, os
+# Declared paths are relative to the example's folder.
+os.chdir(os.path.dirname(os.path.abspath(__file__)))
 a = open("data/good.bin", "rb").read()
 b = open(os.path.join(os.environ["KBGEN_DATA"], "good.bin"), "rb").read()
 assert a == b
@@ -184,7 +187,7 @@ mkuc "$U" req-none "$R" req/req.py "{timeout: 60s, environment: deb, requirement
 mkuc "$U" conda "$R" conda/ok.py "{timeout: 60s}"
 mkuc "$U" data-ok "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0.1:$DAT/good.bin\", sha256: $GOOD, path: data/good.bin}, {url: \"http://127.0.0.1:$DAT/good.bin\", sha256: $GOOD}]}"
 mkuc "$U" data-bad "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0.1:$DAT/good.bin\", sha256: $BAD, path: data/good.bin}]}"
-mkuc "$U" data-404 "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0.1:$DAT/none.bin\", sha256: $GOOD, path: data/good.bin}]}"
+mkuc "$U" data-404 "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0.1:$DAT/none.bin\", sha256: $ONES, path: data/good.bin}]}"
 mkuc "$U" py2k "$R" py2kernel.ipynb "{timeout: 60s}"
 mkuc "$U" badkernel "$R" py2kernel.ipynb "{timeout: 60s, kernel: nope}"
 
@@ -256,6 +259,7 @@ kb -C "$K" status --json >"$TMP/s.json" 2>"$TMP/s.err"
 expect status-json-reason "$(js "$TMP/s.json" 'by("data-bad").get("reason")')" data
 kb -C "$K" build >"$TMP/b.out" 2>&1
 rc build $? 0 "$TMP/b.out"
-has page-reason "$K/site/usecases/tab-host/index.html" "missing-module"
+has page-reason "$K/site/usecases/tab-host/index.html" 'class="reason">missing module'
+has page-message "$K/site/usecases/tab-host/index.html" "No module named &#39;tabulate&#39;"
 
 finish
