@@ -581,6 +581,8 @@ struct prep {
 	size_t		 gpusz;
 	char		*venv;
 	char		*freeze;
+	int		 venvhold;	/* lock keeping the venv, -1 */
+	int		 imagehold;	/* lock keeping the image, -1 */
 	struct val	*data;	/* facts for the record */
 };
 
@@ -608,6 +610,10 @@ prep_free(struct prep *p)
 	free(p->binddst);
 	free(p->binds);
 	args_free(&p->env);
+	if (p->venvhold >= 0)
+		close(p->venvhold);
+	if (p->imagehold >= 0)
+		image_release(p->imagehold);
 	free(p->venv);
 	free(p->freeze);
 	val_free(p->data);
@@ -708,8 +714,12 @@ prepare(struct checker *c, struct job *j, const char *work, struct prep *p)
 	int		 gpu;
 
 	memset(p, 0, sizeof(*p));
+	p->venvhold = p->imagehold = -1;
 	if (j->env->error != NULL)
 		return prep_error("environment", j->env->error, NULL);
+	/* Not pruned while the job runs. */
+	if (j->env->digest != NULL)
+		p->imagehold = image_hold(c->cache, j->env->digest);
 	if ((j->env->root != NULL || val_get(run, "requirements") != NULL) &&
 	    !c->sandbox)
 		return prep_error("environment", "environments and "
@@ -729,7 +739,8 @@ prepare(struct checker *c, struct job *j, const char *work, struct prep *p)
 			fprintf(stderr, "check: %s: installing %s\n",
 			    uc->e.slug, req + strlen(work) + 1);
 		if (!env_venv(j->env, c->cache, "/usr/bin/bwrap", req,
-		    c->pip_index, &p->venv, &p->freeze, &err)) {
+		    c->pip_index, &p->venv, &p->freeze, &p->venvhold,
+		    &err)) {
 			log = env_build_log(err);
 			res = prep_error("environment", err, log);
 			free(log);
@@ -849,6 +860,7 @@ run_one(struct checker *c, struct job *j)
 	size_t		 i;
 
 	memset(&pr, 0, sizeof(pr));
+	pr.venvhold = pr.imagehold = -1;
 	/*
 	 * One folder and one record per second and use case; mkdir is the
 	 * lock between two checks of the same use case.
@@ -1185,6 +1197,18 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	}
 	c.cache = path_join(p, ".kbgen");
 	free(p);
+	if (o->prune) {
+		size_t imgs = 0, envs;
+
+		rc = image_prune(c.cache, 0, &imgs) ? 0 : 1;
+		envs = env_prune(c.cache, 0);
+		if (!o->quiet)
+			fprintf(stderr, "kbgen: check --prune: removed %zu "
+			    "unpacked image%s and %zu requirement "
+			    "environment%s not in use\n", imgs, imgs == 1 ?
+			    "" : "s", envs, envs == 1 ? "" : "s");
+		goto out;
+	}
 	if ((c.idx = idx_open(c.cache)) == NULL)
 		goto out;
 	kb_attach_provenance(c.idx, c.kb);
@@ -1292,6 +1316,17 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			cached++;
 		if (c.jobs[i].skip)
 			skipped++;
+	}
+	/* What no check has used for check.prune_after (default 30d). */
+	{
+		const char *pa = val_get_str(chk, "prune_after");
+		long age = pa != NULL ? duration_secs(pa) : 30 * 86400L;
+		size_t gone = 0;
+
+		if (age > 0) {
+			(void)image_prune(c.cache, age, &gone);
+			(void)env_prune(c.cache, age);
+		}
 	}
 	/* A sync or check changes pages: the next build must see it. */
 	p = utc_text(time(NULL), 0);

@@ -33,6 +33,7 @@ static const struct fld site_flds[] = {
 static const struct fld check_flds[] = {
 	{ "max_age", FLD_DURATION, 0 },
 	{ "keep_jobs", FLD_INT, 0 },
+	{ "prune_after", FLD_DURATION, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -251,12 +252,14 @@ out:
  * it), then only ever bound read-only.  Returns 1 with *venv (new
  * host path) and *freeze (new: what pip installed, for the cache key);
  * 0 with *err (new: the last lines of pip's log) when the build
- * failed.  The build log stays in CACHE/envs/KEY/build.log.
+ * failed.  The build log stays in CACHE/envs/KEY/build.log.  *hold is
+ * a shared lock on it that keeps env_prune away until the caller closes
+ * it (after the job).
  */
 int
 env_venv(const struct jobenv *e, const char *cache, const char *bwrap,
     const char *reqfile, const char *index, char **venv, char **freeze,
-    char **err)
+    int *hold, char **err)
 {
 	struct sandbox	 sb;
 	struct sbx_bind	 bind;
@@ -275,6 +278,7 @@ env_venv(const struct jobenv *e, const char *cache, const char *bwrap,
 	int		 lockfd = -1, rc = 0, st;
 
 	*venv = *freeze = *err = NULL;
+	*hold = -1;
 	if (!file_read(reqfile, &text, &sz)) {
 		*err = xasprintf("cannot read %s", reqfile);
 		return 0;
@@ -345,6 +349,14 @@ env_venv(const struct jobenv *e, const char *cache, const char *bwrap,
 	if (!file_read(fz, freeze, &sz))
 		*freeze = xstrdup("");
 	diag_set_quiet(0);
+	/* In use from now on: the time for pruning, and a shared lock. */
+	p = path_join(dir, "used");
+	(void)file_write(p, "", 0);
+	free(p);
+	if (flock(lockfd, LOCK_SH) == 0) {
+		*hold = lockfd;
+		lockfd = -1;
+	}
 	rc = 1;
 out:
 	if (lockfd != -1)
@@ -379,6 +391,54 @@ env_build_log(const char *msg)
 	res = log_tail(path);
 	free(path);
 	return res;
+}
+
+/*
+ * Remove the requirement environments under CACHE/envs not used for
+ * max_age seconds and not in use (their lock free).  Returns how many
+ * went.
+ */
+size_t
+env_prune(const char *cache, long max_age)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		*base, *dir, *p;
+	size_t		 n = 0;
+	int		 fd;
+	time_t		 now = time(NULL);
+
+	base = path_join(cache, "envs");
+	if ((d = opendir(base)) == NULL) {
+		free(base);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		dir = path_join(base, de->d_name);
+		p = path_join(dir, "used");
+		if (stat(p, &st) == 0 && now - st.st_mtime < max_age) {
+			free(p);
+			free(dir);
+			continue;
+		}
+		free(p);
+		p = path_join(dir, "lock");
+		fd = open(p, O_RDWR | O_CLOEXEC);
+		if (fd == -1 || flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (rmtree(dir))
+				n++;
+		}
+		if (fd != -1)
+			close(fd);
+		free(p);
+		free(dir);
+	}
+	closedir(d);
+	free(base);
+	return n;
 }
 
 /* GPUs of the local runner. */

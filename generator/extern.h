@@ -875,6 +875,7 @@ struct opts {
 	const char	*hackathon;	/* --hackathon SLUG */
 	const char	*junit;	/* --junit FILE */
 	const char	*json;	/* --json FILE (check), --json (status) */
+	int		 prune;	/* check --prune: remove unused images */
 };
 
 /* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */
@@ -1117,7 +1118,9 @@ void		 env_clear(struct jobenv *);
 int		 env_requirements(const char *, const char *, const char *,
 		    const char *, char **, char **);
 int		 env_venv(const struct jobenv *, const char *, const char *,
-		    const char *, const char *, char **, char **, char **);
+		    const char *, const char *, char **, char **, int *,
+		    char **);
+size_t		 env_prune(const char *, long);
 char		*env_build_log(const char *);
 
 struct gpupool;

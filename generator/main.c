@@ -36,9 +36,12 @@ static const char usage_text[] =
 "                      KBGEN_GIT_TOKEN is sent as the password for https\n"
 "  check [SLUG...] [--runner local|slurm] [--jobs N] [--force] [--changed]\n"
 "        [--hackathon SLUG] [--junit FILE] [--json FILE] [--strict]\n"
-"                      re-execute the examples at their pinned commits and\n"
-"                      record the results; exit 1 on a regression, with\n"
-"                      --strict when any example does not pass\n"
+"                      re-execute the examples at their pinned commits, in\n"
+"                      their environments, and record the results; exit 1\n"
+"                      on a regression, with --strict when any example does\n"
+"                      not pass\n"
+"  check --prune       remove unpacked images and requirement environments\n"
+"                      that no running check uses, then exit\n"
 "  status [--json]     the last result of every example: status, reason,\n"
 "                      date, runner, GPUs, seconds, message\n"
 "  import indico URL [--hackathon SLUG]\n"
@@ -91,6 +94,7 @@ main(int argc, char *argv[])
 		{ "junit", required_argument, NULL, 'J' },
 		{ "json", required_argument, NULL, 'N' },
 		{ "links", no_argument, NULL, 'L' },
+		{ "prune", no_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -151,6 +155,9 @@ main(int argc, char *argv[])
 			break;
 		case 'L':
 			links = 1;
+			break;
+		case 'P':
+			o.prune = 1;
 			break;
 		case 'S':
 			o.strict = 1;

@@ -792,10 +792,13 @@ runner_slurm(const struct run_req *q)
 	 * the driver's result goes to a file outside the job's work
 	 * folder, opened by the script, where the example cannot reach.
 	 */
+	if (q->sb->root != NULL)
+		val_set_str(ctx, "rootfs", q->sb->root);
 	rpath = path_join(q->jobdir, "driver.result");
 	(void)unlink(rpath);
 	val_set_str(ctx, "result", rpath);
 	if (q->sandbox) {
+		args_add(&a, q->bwrap);
 		sandbox_args(q->sb, &a);
 		s = args_shell(&a);
 		val_set_str(ctx, "sandbox", s);
