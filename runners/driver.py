@@ -1088,8 +1088,12 @@ def _kbgen_hook():
             return rc
         wrapped._kbgen = True
         m.system = wrapped
-    import IPython.utils._process_common as pc
-    handler = pc.process_handler
+    sys.modules["_kbgen_driver"] = mod
+    try:
+        import IPython.utils._process_common as pc
+        handler = pc.process_handler
+    except (ImportError, AttributeError):
+        return
     def process_handler(cmd, callback, stderr=subprocess.PIPE):
         procs = []
         def keep(p):
@@ -1101,7 +1105,6 @@ def _kbgen_hook():
             if procs and procs[0].returncode:
                 note(cmd, procs[0].returncode)
     pc.process_handler = process_handler
-    sys.modules["_kbgen_driver"] = mod
 try:
     _kbgen_hook()
 finally:
@@ -1136,9 +1139,11 @@ class Kernel:
 
     async def _request(self, code, expressions):
         kc = self.client.kc
+        # Silent: no execution count, no history, and an error here does
+        # not make the kernel abort the next cell.
         msg_id = kc.execute(code, silent=True, store_history=False,
                             user_expressions=expressions or {},
-                            allow_stdin=False, stop_on_error=False)
+                            allow_stdin=False)
         end = time.monotonic() + max(min(QUERY_TIMEOUT,
                                          self.runner.remaining()), 0.1)
         while True:

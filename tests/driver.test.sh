@@ -277,6 +277,35 @@ expect relpaths-script 'r["status"] == "fail" and r["message"] ==
     "command raised FileNotFoundError: [Errno 2] No such file or " \
     "directory: '"'home/missing.txt'"'"'
 
+# The same in the local runner's layout: the job's work folder at /job,
+# job.json and the driver read-only under /run/kbgen, the system folders
+# read-only on an empty root, the result on fd 4.
+job layout driver/sub '{"entry": "sub/relpaths.ipynb"}'
+if [ -n "$BWRAP" ]; then
+	mkdir "$TMP/layout/work"
+	mv "$TMP/layout/src" "$TMP/layout/work/"
+	set --
+	for dir in /usr /bin /lib /lib32 /lib64 /libx32 /sbin /etc; do
+		[ -e "$dir" ] && set -- "$@" --ro-bind "$dir" "$dir"
+	done
+	bwrap --tmpfs / "$@" --dev /dev --proc /proc --tmpfs /tmp \
+	    --bind "$TMP/layout/work" /job \
+	    --ro-bind "$DRIVER" /run/kbgen/driver.py \
+	    --ro-bind "$TMP/layout/job.json" /run/kbgen/job.json \
+	    --chdir /job --unshare-all --cap-drop ALL --die-with-parent \
+	    --new-session $PY /run/kbgen/driver.py --job /run/kbgen/job.json \
+	    --result-fd 4 /job 4>"$TMP/layout.fd" 2>"$TMP/layout.err"
+	echo $? >"$TMP/layout.rc"
+	set --
+	expect layout 'r["message"] == "In [1] raised FileNotFoundError: " \
+	    "[Errno 2] No such file or directory: '"'sub/data.csv'"'" and
+	    "File sub/helper.py:6, in load()" in tb() and "/job" not in tb()
+	    and os.path.exists(d + "/work/output.ipynb") and
+	    not os.path.exists(d + "/work/result.json")'
+else
+	skip layout "bubblewrap cannot run here"
+fi
+
 # Classified failures: one real example per reason.
 
 job missing-module driver/missing-module.ipynb ''
