@@ -952,6 +952,9 @@ run_one(struct checker *c, struct job *j)
 	if (val_get(rec, "seconds") == NULL)
 		val_set(rec, "seconds", val_int((long long)j->secs));
 	st = val_get_str(rec, "status");
+	/* A stopped check says nothing about the example: no reason. */
+	if (st != NULL && strcmp(st, "interrupted") == 0)
+		val_set(rec, "reason", val_new(VAL_NULL));
 	if (st == NULL || strcmp(st, "running") == 0) {
 		val_set_str(rec, "status", "error");
 		val_set_str(rec, "reason", "setup");

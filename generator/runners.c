@@ -922,8 +922,9 @@ runner_slurm(const struct run_req *q)
 		msg = cancelled ? xasprintf("Slurm job %s cancelled by kbgen "
 		    "check, which was stopped", id) : xasprintf("Slurm job %s "
 		    "was cancelled", id);
-		res = synth(cancelled ? "interrupted" : "fail", cancelled ? NULL :
-		    "killed", msg, -1);
+		/* Cancelled by someone else: not the example's doing. */
+		res = synth(cancelled ? "interrupted" : "error", cancelled ?
+		    NULL : "killed", msg, -1);
 	} else if (strncmp(state, "OUT_OF_MEMORY", 13) == 0) {
 		val_free(res);
 		msg = xasprintf("Slurm job %s used more than its memory limit "

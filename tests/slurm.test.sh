@@ -243,6 +243,8 @@ import time
 time.sleep(3)
 print("short done")
 EOF
+# tabulate: in the test image, not on the host
+printf 'import tabulate\nprint(tabulate.tabulate([[1, 2]]))\n' >"$R/tab.py"
 (cd "$R" && git_ add -A && git_ commit -q -m one)
 
 cp -r "$FIX" "$K"
@@ -255,6 +257,11 @@ runners:
     extra_args: ["--nodes=1", "--comment=kbgen-extra-arg"]
 EOF
 cp -r "$K" "$K2"
+# The same image example as on the local runner (tests/envs.test.sh).
+IMG=$(sh tests/image/build.sh 2>"$TMP/image.err") || fail test-image \
+    "tests/image/build.sh made no image" "$TMP/image.err"
+printf 'environments:\n  deb: {image: "rootfs:%s"}\n' "$IMG" >>"$K/content/site.yaml"
+mkuc "$K" uc-image tab.py "{timeout: 2m, environment: deb}"
 mkuc "$K" uc-pass pass.ipynb "{timeout: 2m}"
 mkuc "$K" uc-fail fail.ipynb "{timeout: 2m}"
 mkuc "$K" uc-gpu gpu.py "{timeout: 2m, gpu: 1, memory: 500M}"
@@ -262,7 +269,7 @@ mkuc "$K" uc-slow "sleep_$TAG.py" "{timeout: 2m}"
 mkuc "$K" uc-scancel "sleep_$TAG.py" "{timeout: 2m}"
 mkuc "$K" uc-sacct short.py "{timeout: 2m}"
 mkuc "$K2" uc-forever "forever_$TAG.py" "{timeout: 1m}"
-S1="uc-pass uc-fail uc-gpu uc-slow uc-scancel uc-sacct"
+S1="uc-image uc-pass uc-fail uc-gpu uc-slow uc-scancel uc-sacct"
 # shellcheck disable=SC2086
 kb -C "$K" sync $S1 >"$TMP/sync.out" 2>"$TMP/sync.err"
 rc sync $? 0 "$TMP/sync.err"
@@ -284,7 +291,7 @@ BGT=$!
 # --- a passing notebook, a failing cell, a GPU ---------------------------
 
 t0=$(date +%s)
-kb -C "$K" check uc-pass uc-fail uc-gpu --jobs 3 --json "$TMP/r1.json" \
+kb -C "$K" check uc-pass uc-fail uc-gpu uc-image --jobs 3 --json "$TMP/r1.json" \
     >"$TMP/c1.out" 2>"$TMP/c1.err"
 rc first-check-exit-0 $? 0 "$TMP/c1.err"
 echo "# pass, fail and gpu took $(($(date +%s) - t0)) s"
@@ -316,7 +323,8 @@ has sbatch-job-name "$SB" "#SBATCH --job-name=kbgen-uc-pass"
 has sbatch-output "$SB" "#SBATCH --output=${J%/}/slurm.out"
 has sbatch-chdir "$SB" "#SBATCH --chdir=${J%/}"
 hasnt sbatch-no-gres "$SB" "--gres"
-hasnt sbatch-no-mem "$SB" "--mem"
+# runners.memory absent: the default limit of 4G
+has sbatch-default-mem "$SB" "#SBATCH --mem=4096"
 hasnt sbatch-no-account "$SB" "--account"
 has sbatch-driver "$SB" "'/run/kbgen/driver.py' '--job' '/run/kbgen/job.json' '--result-fd' '4' '/job' 4>'${J%/}/driver.result'"
 has sbatch-sandbox "$SB" "'--bind' '${J%/}/work' '/job'"
@@ -328,14 +336,20 @@ if [ -f "$J/slurm.out" ]; then ok pass-slurm-out
 else fail pass-slurm-out "no slurm.out in ${J#"$TMP"/}"; fi
 expect pass-host "$(js "$J/result.json" 'd.get("host") is not None')" True
 
+# An image: the sandbox on the node has its root, and the module.
+expect image-status "$(st uc-image status)" pass "$TMP/c1.err"
+expect image-env "$(js "$TMP/s1.json" 'by("uc-image")["environment"]["name"]')" deb
+has image-sbatch-root "$(jobdir "$K" uc-image)job.sbatch" "/rootfs/usr' '/usr'"
+has image-output "$(jobdir "$K" uc-image)work/output.log" "-  -"
+
 # Failing cell: fail, the cell, the traceback in the terminal.
 expect fail-status "$(st uc-fail status)" fail "$TMP/c1.err"
 expect fail-cell-index "$(js "$TMP/s1.json" 'by("uc-fail")["failed_cell"]["index"]')" 1
 expect fail-cell-ename "$(js "$TMP/s1.json" 'by("uc-fail")["failed_cell"]["ename"]')" ValueError
 expect fail-cell-evalue "$(js "$TMP/s1.json" 'by("uc-fail")["failed_cell"]["evalue"]')" boom
 expect fail-slurm-state "$(sl uc-fail state)" COMPLETED
-has fail-terminal-message "$TMP/c1.err" "uc-fail.md: fail: cell 1 raised ValueError: boom"
-has fail-terminal-cell "$TMP/c1.err" "  cell 1: ValueError: boom"
+has fail-terminal-message "$TMP/c1.err" "uc-fail: fail (exception): In [2] raised ValueError: boom"
+has fail-terminal-cell "$TMP/c1.err" "  In [2]: ValueError: boom"
 has fail-terminal-traceback "$TMP/c1.err" "----> 1 raise ValueError('boom')"
 expect fail-json "$(js "$TMP/r1.json" 'by("uc-fail")["failed_cell"]["ename"]')" ValueError
 
@@ -361,7 +375,7 @@ expect gpu-result-gpus-key "$(js "$TMP/s1.json" '"count" in by("uc-gpu").get("gp
 
 "$KBGEN" -C "$K" check uc-slow >"$TMP/c2.out" 2>"$TMP/c2.err" &
 BG=$!
-if wait_running kbgen-uc-slow 60 && wait_file "$K/.kbgen/runs/uc-slow/*/src/pid" 30; then
+if wait_running kbgen-uc-slow 60 && wait_file "$K/.kbgen/runs/uc-slow/*/work/src/pid" 30; then
 	cid=$jid
 	l=$(scontrol show job -o "$cid" 2>/dev/null)
 	case $l in
@@ -411,7 +425,7 @@ fi
 
 "$KBGEN" -C "$K" check uc-scancel >"$TMP/c3.out" 2>"$TMP/c3.err" &
 BG=$!
-if wait_running kbgen-uc-scancel 60 && wait_file "$K/.kbgen/runs/uc-scancel/*/src/pid" 30; then
+if wait_running kbgen-uc-scancel 60 && wait_file "$K/.kbgen/runs/uc-scancel/*/work/src/pid" 30; then
 	xid=$jid
 	scancel "$xid"
 	t0=$(date +%s)
@@ -432,7 +446,7 @@ if wait_running kbgen-uc-scancel 60 && wait_file "$K/.kbgen/runs/uc-scancel/*/sr
 	status_json "$K" s3
 	expect scancel-status "$(js "$TMP/s3.json" 'by("uc-scancel")["status"]')" error "$TMP/c3.err"
 	has scancel-message "$TMP/s3.json" "Slurm job $xid was cancelled"
-	has scancel-terminal "$TMP/c3.err" "uc-scancel.md: error: Slurm job $xid was cancelled"
+	has scancel-terminal "$TMP/c3.err" "uc-scancel: error (killed): Slurm job $xid was cancelled"
 	expect scancel-slurm-state "$(js "$TMP/s3.json" 'by("uc-scancel").get("slurm", {}).get("state")')" CANCELLED
 	expect scancel-no-leftovers "$(left "sleep_$TAG")" 0
 else
