@@ -12,6 +12,7 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
+python3-pip python3-venv
 docker-registry"
 missing=""
 for p in $PKGS; do

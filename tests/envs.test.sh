@@ -156,6 +156,33 @@ nb = {"nbformat": 4, "nbformat_minor": 5,
                  "source": "import sys\nprint(sys.version_info[0])"}]}
 json.dump(nb, open(sys.argv[1], "w"))
 PYEOF
+# One real example per remaining reason.
+mkdir -p "$R/why"
+printf 'import urllib.request, os\nurllib.request.urlopen("http://127.0.0.1:%s/good.bin", timeout=5).read()\n' "$DAT" >"$R/why/net.py"
+printf 'import os, signal\nprint("bye", flush=True)\nos.kill(os.getpid(), signal.SIGKILL)\n' >"$R/why/killed.py"
+printf 'raise ValueError("bad value")\n' >"$R/why/exc.py"
+printf 'import time\ntime.sleep(60)\n' >"$R/why/slow.py"
+printf 'x = []\nwhile True:\n    x.append(bytearray(10 << 20))\n' >"$R/why/hog.py"
+printf 'print("ok")\n' >"$R/why/ok.py"
+$PY - "$R/why" <<'PYEOF'
+import json, sys
+def nb(cells):
+    return {"nbformat": 4, "nbformat_minor": 5,
+            "metadata": {"kernelspec": {"name": "python3",
+                                        "display_name": "Python 3",
+                                        "language": "python"}},
+            "cells": cells}
+def code(i, src):
+    return {"cell_type": "code", "id": "c%d" % i, "metadata": {},
+            "execution_count": None, "outputs": [], "source": src}
+md = {"cell_type": "markdown", "id": "m1", "metadata": {},
+      "source": "# Only words here"}
+json.dump(nb([md]), open(sys.argv[1] + "/nocode.ipynb", "w"))
+json.dump(nb([code(1, 'print "hello"')]), open(sys.argv[1] + "/py2.ipynb", "w"))
+json.dump(nb([code(1, "!false"), code(2, "import numpy"),
+              code(3, "raise RuntimeError('later')")]),
+          open(sys.argv[1] + "/shell.ipynb", "w"))
+PYEOF
 commit "$R" one
 
 # --- the knowledge base --------------------------------------------------
@@ -190,12 +217,22 @@ mkuc "$U" data-bad "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0
 mkuc "$U" data-404 "$R" dat/dat.py "{timeout: 60s, data: [{url: \"http://127.0.0.1:$DAT/none.bin\", sha256: $ONES, path: data/good.bin}]}"
 mkuc "$U" py2k "$R" py2kernel.ipynb "{timeout: 60s}"
 mkuc "$U" badkernel "$R" py2kernel.ipynb "{timeout: 60s, kernel: nope}"
+mkuc "$U" why-network "$R" why/net.py "{timeout: 60s, requirements: none}"
+mkuc "$U" why-syntax "$R" why/py2.ipynb "{timeout: 60s, requirements: none}"
+mkuc "$U" why-killed "$R" why/killed.py "{timeout: 60s, requirements: none}"
+mkuc "$U" why-setup "$R" why/ok.py "{timeout: 60s, requirements: none, setup: [\"exit 4\"]}"
+mkuc "$U" why-no-code "$R" why/nocode.ipynb "{timeout: 60s, requirements: none}"
+mkuc "$U" why-exception "$R" why/exc.py "{timeout: 60s, requirements: none}"
+mkuc "$U" why-timeout "$R" why/slow.py "{timeout: 3s, requirements: none}"
+mkuc "$U" why-memory "$R" why/hog.py "{timeout: 60s, memory: 200M, requirements: none}"
+mkuc "$U" why-shell "$R" why/shell.ipynb "{timeout: 60s, requirements: none}"
 
 kb -C "$K" lint >"$TMP/lint.out" 2>&1
 rc lint $? 0 "$TMP/lint.out"
 kb -C "$K" sync >"$TMP/sync.out" 2>&1
 rc sync $? 0 "$TMP/sync.out"
-ALL="tab-host tab-deb tab-deb2 tab-dir tab-reg tab-regtag tab-gone req-deb req-none conda data-ok data-bad data-404 py2k badkernel"
+WHY="why-network why-syntax why-killed why-setup why-no-code why-exception why-timeout why-memory why-shell"
+ALL="tab-host tab-deb tab-deb2 tab-dir tab-reg tab-regtag tab-gone req-deb req-none conda data-ok data-bad data-404 py2k badkernel $WHY"
 kb -C "$K" check $ALL --json "$TMP/r1.json" >"$TMP/c1.out" 2>"$TMP/c1.err"
 rc check-1 $? 0 "$TMP/c1.err"
 r() { js "$TMP/r1.json" "by('$1')$2"; }
@@ -246,13 +283,54 @@ expect badkernel "$(r badkernel '["status"], by("badkernel").get("reason")')" "(
 # A cached re-check runs nothing; the data cost no download.
 kb -C "$K" check $ALL --json "$TMP/r2.json" >"$TMP/c2.out" 2>"$TMP/c2.err"
 rc check-2 $? 0 "$TMP/c2.err"
-has all-cached "$TMP/c2.err" "0 passed, 0 failed, 0 interrupted, 15 cached"
+has all-cached "$TMP/c2.err" "0 passed, 0 failed, 0 interrupted, 24 cached"
 
 # A package added to an environment invalidates its results.
 mkdir -p "$TMP/rootdir/usr/lib/python3/dist-packages/kbgenfake-1.0.dist-info"
 kb -C "$K" check tab-dir tab-deb --json "$TMP/r3.json" >"$TMP/c3.out" 2>"$TMP/c3.err"
 expect key-follows-packages "$(js "$TMP/r3.json" 'by("tab-dir")["cached"]')" False "$TMP/c3.err"
 expect key-other-env-cached "$(js "$TMP/r3.json" 'by("tab-deb")["cached"]')" True "$TMP/c3.err"
+
+# Every reason, from a real example, in the record, in kbgen status
+# --json and on the page (label and message).
+kb -C "$K" status --json >"$TMP/s.json" 2>"$TMP/s.err"
+kb -C "$K" build >"$TMP/b.out" 2>&1
+rc build $? 0 "$TMP/b.out"
+for c in "why-network fail network network 127.0.0.1:$DAT" \
+    "why-syntax fail syntax syntax Python 2 code" \
+    "why-killed fail killed killed signal 9" \
+    "why-setup error setup setup setup command 1 failed" \
+    "why-no-code error no-code no&#32;code has no code cells" \
+    "why-exception fail exception exception ValueError" \
+    "why-timeout timeout timeout timeout timeout of 3" \
+    "why-memory fail memory out&#32;of&#32;memory memory limit of 200 MiB" \
+    "tab-host fail missing-module missing&#32;module tabulate" \
+    "data-bad error data data sha256 mismatch" \
+    "badkernel error kernel kernel nope" \
+    "conda error environment environment conda"; do
+	set -- $c
+	slug=$1 want_st=$2 want=$3 label=$(echo "$4" | sed 's/&#32;/ /g')
+	shift 4
+	text="$*"
+	expect "reason-$want-status" "$(js "$TMP/s.json" "by('$slug')['status'], by('$slug').get('reason')")" "('$want_st', '$want')"
+	m=$(js "$TMP/s.json" "by('$slug').get('message')")
+	case "$m" in
+	*"$text"*) ok "reason-$want-message" ;;
+	*) fail "reason-$want-message" "message [$m] lacks [$text]" ;;
+	esac
+	has "reason-$want-page" "$K/site/usecases/$slug/index.html" "class=\"reason\">$label</strong>"
+done
+# A shell command that failed before the failing cell: a warning, named
+# next to the failure.
+expect shell-warning "$(js "$TMP/s.json" 'len(by("why-shell")["warnings"])')" 1
+m=$(js "$TMP/s.json" 'by("why-shell")["message"]')
+case "$m" in
+*"earlier cell's command failed"*false*) ok shell-warning-in-message ;;
+*) fail shell-warning-in-message "message [$m]" ;;
+esac
+has shell-warning-page "$K/site/usecases/why-shell/index.html" "false"
+# no-code is grey, never passing.
+hasnt no-code-not-passing "$K/site/badges/why-no-code.svg" "passing"
 
 # Status and page say why.
 kb -C "$K" status --json >"$TMP/s.json" 2>"$TMP/s.err"
