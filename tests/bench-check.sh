@@ -19,11 +19,16 @@
 #     its own (tests/slurm/start.sh in a folder of its own, on port
 #     BENCH_SLURM_PORT, default 6917, so as not to meet another one);
 #     skipped when Slurm is not installed.
+# (d) Environments: the test image (tests/image/build.sh) as a rootfs
+#     tar with a requirements.txt: the preparation of the first use case
+#     of the environment (unpack, venv) against the second's (target: a
+#     tenth or less); a job in the image against nbconvert on the host;
+#     declared data fetched once (bytes fetched, then none).
 #
 # Environment: KBGEN (default ./kbgen), BENCH_DIR (default bench; the
 # work goes into BENCH_DIR/check), BENCH_RUNS, BENCH_CHECK_N,
 # BENCH_CHECK_REPOS, BENCH_CHECK_JOBS, BENCH_SLURM_N, BENCH_SLURM_PORT,
-# BENCH_SKIP (words: overhead, cached, slurm).
+# BENCH_SKIP (words: overhead, cached, slurm, envs).
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -234,4 +239,73 @@ if ! skipped slurm; then
 			grep -v ': pass (' "$W/c.check" | head -n 10 | sed 's/^/    /'
 		fi
 	fi
+fi
+
+# --- (d) environments: image, requirements, data -------------------------
+
+if ! skipped envs; then
+	IMG=$(sh "$top/tests/image/build.sh" 2>"$W/d.image") ||
+	    { echo "(d) environments: no test image:"; tail -n 5 "$W/d.image"; exit 1; }
+	R=$W/envrepo
+	git_ init -q "$R"
+	cp "$EX/trivial.ipynb" "$R/a.ipynb"
+	cp "$EX/trivial.ipynb" "$R/b.ipynb"
+	mkdir -p "$R/data"
+	printf 'import os\nn = os.path.getsize("data/blob.bin")\nprint("bytes", n)\n' >"$R/d.py"
+	echo "numpy" >"$R/requirements.txt"
+	(cd "$R" && git_ add -A && git_ commit -q -m one)
+	mkdir -p "$W/files"
+	head -c $((10 << 20)) /dev/urandom >"$W/files/blob.bin"
+	SUM=$(sha256sum "$W/files/blob.bin" | cut -d' ' -f1)
+	"$PY" -c '
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2], "w").write(str(s.server_address[1]))
+s.serve_forever()' "$W/files" "$W/d.port" >/dev/null 2>&1 &
+	DSRV=$!
+	trap '[ $SLURM_STARTED -eq 1 ] && sh "$top/tests/slurm/stop.sh" "$SLURM_STATE"; kill $DSRV 2>/dev/null' EXIT
+	i=0
+	while [ ! -s "$W/d.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	DPORT=$(cat "$W/d.port")
+	K=$W/kb-env
+	mkkb "$K"
+	printf 'environments:\n  deb: {image: "rootfs:%s"}\n' "$IMG" >>"$K/content/site.yaml"
+	mkuc "$K" a "$R" a.ipynb "{environment: deb}"
+	mkuc "$K" b "$R" b.ipynb "{environment: deb}"
+	mkuc "$K" d "$R" d.py "{environment: deb, data: [{url: \"http://127.0.0.1:$DPORT/blob.bin\", sha256: $SUM, path: data/blob.bin}]}"
+	"$KBGEN" -C "$K" sync >"$W/d.sync" 2>&1 || { cat "$W/d.sync"; exit 1; }
+	drv() { "$KBGEN" -C "$K" status --json | "$PY" -c '
+import json, sys
+r = [x for x in json.load(sys.stdin) if x["slug"] == sys.argv[1]][0]
+print(round(1000 * r["seconds"]))' "$1"; }
+	# The first use case of the environment: the image is unpacked and
+	# the requirements installed; the second finds both done.
+	t1=$(timed "$W/d.1" "$KBGEN" -C "$K" check a) || exit 1
+	j1=$(drv a)
+	t2=$(timed "$W/d.2" "$KBGEN" -C "$K" check b) || exit 1
+	j2=$(drv b)
+	p1=$((t1 - j1)) p2=$((t2 - j2))
+	echo "(d) environments: the test image (rootfs tar, $(du -m "$IMG" | cut -f1) MB) with requirements.txt"
+	echo "    first use case: check $(ms2s "$t1"), of which the job $(ms2s "$j1"): preparing $(ms2s "$p1") (unpack + venv)"
+	echo "    second use case: check $(ms2s "$t2"), of which the job $(ms2s "$j2"): preparing $(ms2s "$p2")"
+	echo "    second's preparation / first's      $(awk -v a="$p2" -v b="$p1" 'BEGIN { printf "%.3f", a / b }')   target <= 0.1: $([ $((p2 * 10)) -le "$p1" ] && echo met || echo MISSED)"
+	: >"$W/d.img" ; : >"$W/d.jup"
+	mkdir -p "$W/nbconvert"
+	cp "$EX/trivial.ipynb" "$W/nbconvert/"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		timed "$W/d.log" "$KBGEN" -C "$K" check a --force >>"$W/d.img" || exit 1
+		timed "$W/d.log" /usr/bin/jupyter nbconvert --to notebook --execute \
+		    "$W/nbconvert/trivial.ipynb" --output "$W/nbconvert/out.ipynb" >>"$W/d.jup" || exit 1
+		i=$((i + 1))
+	done
+	echo "    per job in the image (median of $RUNS)  $(ms2s "$(median <"$W/d.img")")   runs: $(tr '\n' ' ' <"$W/d.img")ms"
+	echo "    jupyter nbconvert --execute on host   $(ms2s "$(median <"$W/d.jup")")   runs: $(tr '\n' ' ' <"$W/d.jup")ms"
+	t=$(timed "$W/d.3" "$KBGEN" -C "$K" check d --json "$W/d.3.json") || exit 1
+	b1=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["data"][0]["bytes_fetched"])' "$W/d.3.json")
+	t=$(timed "$W/d.4" "$KBGEN" -C "$K" check d --force --json "$W/d.4.json") || exit 1
+	b2=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["data"][0]["bytes_fetched"])' "$W/d.4.json")
+	echo "    declared data (10 MiB): first check fetched $b1 bytes, second (--force) fetched $b2 bytes"
+	kill $DSRV 2>/dev/null
 fi
