@@ -196,6 +196,25 @@ proc_start(pid_t pid)
 	return v;
 }
 
+/* Whether a run record of slug has that stamp. */
+static int
+stamp_taken(struct checker *c, const char *slug, time_t t)
+{
+	struct val	*runs;
+	const char	*st;
+	size_t		 i;
+	int		 taken = 0;
+
+	pthread_mutex_lock(&c->lock);
+	runs = runs_load(c->idx, slug);
+	pthread_mutex_unlock(&c->lock);
+	for (i = 0; i < runs->kidsz && !taken; i++)
+		taken = (st = val_get_str(runs->kids[i], "stamp")) != NULL &&
+		    strtoll(st, NULL, 10) == (long long)t;
+	val_free(runs);
+	return taken;
+}
+
 /* The record as kept, in JOB/result.json for people who look. */
 static void
 write_result_json(const char *jobdir, const struct val *rec)
@@ -772,7 +791,15 @@ prepare(struct checker *c, struct job *j, const char *work, struct prep *p)
 			p->gpudev[i] = gpupool_dev(c->gpus, p->gpuidx[i]);
 	}
 
-	/* The job's whole environment (run.env is the driver's). */
+	/*
+	 * The job's whole environment (run.env is the driver's): the
+	 * image's own variables, then kbgen's, which win.
+	 */
+	for (i = 0; i < j->env->env.n; i++)
+		if (strncmp(j->env->env.v[i], "PATH=", 5) == 0)
+			p->sb.path = j->env->env.v[i] + 5;
+		else
+			args_add(&p->env, j->env->env.v[i]);
 	if (c->sandbox)
 		args_add(&p->env, "HOME=/job/home");
 	else {
@@ -872,7 +899,16 @@ run_one(struct checker *c, struct job *j)
 	free(dir);
 	for (;;) {
 		jobdir = job_folder(c, uc->e.slug, t);
-		if (mkdir(jobdir, 0755) == 0 || errno != EEXIST)
+		if (mkdir(jobdir, 0755) == 0) {
+			/*
+			 * The folder of an earlier run of this second may
+			 * have been pruned already (check.keep_jobs): its
+			 * record still holds the stamp.
+			 */
+			if (!stamp_taken(c, uc->e.slug, t))
+				break;
+			(void)rmdir(jobdir);
+		} else if (errno != EEXIST)
 			break;
 		free(jobdir);
 		t++;

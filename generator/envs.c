@@ -31,6 +31,48 @@
 #define LOG_TAIL	40	/* lines of a build log in a message */
 
 /*
+ * The variables an OCI image sets for its processes (umoci keeps them
+ * in config.json beside the root): CUDA images set PATH and
+ * LD_LIBRARY_PATH there.  Those the sandbox sets itself are left out.
+ */
+static void
+image_env(struct jobenv *e)
+{
+	static const char *const ours[] = { "HOME=", "USER=", "LOGNAME=",
+	    "HOSTNAME=", "TERM=" };
+	const struct val *pr, *l;
+	struct val	*cfg = NULL;
+	char		*dir, *p, *text = NULL;
+	const char	*kv;
+	size_t		 sz, i, k;
+
+	dir = xstrdup(e->root);
+	if ((p = strrchr(dir, '/')) != NULL)
+		*p = '\0';
+	p = path_join(dir, "config.json");
+	diag_set_quiet(1);
+	if (access(p, R_OK) == 0 && file_read(p, &text, &sz))
+		cfg = json_parse(text, sz);
+	diag_set_quiet(0);
+	pr = val_get(cfg, "process");
+	if ((l = val_get(pr, "env")) != NULL && l->type == VAL_LIST)
+		for (i = 0; i < l->kidsz; i++) {
+			if ((kv = l->kids[i]->str) == NULL ||
+			    strchr(kv, '=') == NULL || kv[0] == '=')
+				continue;
+			for (k = 0; k < sizeof(ours) / sizeof(ours[0]); k++)
+				if (strncmp(kv, ours[k], strlen(ours[k])) == 0)
+					break;
+			if (k == sizeof(ours) / sizeof(ours[0]))
+				args_add(&e->env, kv);
+		}
+	val_free(cfg);
+	free(text);
+	free(p);
+	free(dir);
+}
+
+/*
  * The environment called name (NULL: the default of runners.environment,
  * else the host), resolved and unpacked: fills e (free with env_clear).
  * Returns 1, or 0 with e->error set (a one-line message naming the
@@ -70,6 +112,7 @@ env_resolve(struct jobenv *e, const struct val *site, const char *kbroot,
 		return 0;
 	}
 	e->packages = image_packages_hash(e->root);
+	image_env(e);
 	return 1;
 }
 
@@ -85,6 +128,7 @@ env_clear(struct jobenv *e)
 	free(e->kernel);
 	free(e->packages);
 	free(e->error);
+	args_free(&e->env);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -1094,6 +1094,7 @@ struct sandbox {
 	size_t		 gpusz;
 	int		 network;	/* share the host's network */
 	const char *const *env;	/* NAME=VALUE, the whole environment */
+	const char	*path;	/* PATH before ours, NULL: the usual */
 	size_t		 envsz;
 };
 
@@ -1110,6 +1111,7 @@ struct jobenv {
 	char		*kernel;	/* its kernel, may be NULL */
 	char		*packages;	/* hash of its full package list */
 	char		*error;	/* why it cannot be used, else NULL */
+	struct args	 env;	/* the image's own NAME=VALUE (OCI config) */
 };
 
 int		 env_resolve(struct jobenv *, const struct val *,

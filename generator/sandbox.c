@@ -266,21 +266,31 @@ sandbox_args(const struct sandbox *sb, struct args *a)
 		buf_puts(&path, "/run/kbgen/env/bin:");
 	if (sb->gpusz > 0 && sb->root != NULL)
 		buf_puts(&path, "/run/kbgen/nvidia/bin:");
-	buf_puts(&path, "/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-	    "/usr/bin:/sbin:/bin");
+	buf_puts(&path, sb->path != NULL ? sb->path : "/usr/local/sbin:"
+	    "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	for (i = 0; i < sb->envsz + 1; i++) {
 		const char *kv = i < sb->envsz ? sb->env[i] : buf_cstr(&path);
 		const char *eq = strchr(kv, '=');
 
-		if (eq == NULL)
+		/* An image's LD_LIBRARY_PATH gets the driver's too. */
+		if (eq == NULL || (libs && strncmp(kv, "LD_LIBRARY_PATH=",
+		    16) == 0))
 			continue;
 		name = xstrndup(kv, (size_t)(eq - kv));
 		add3(a, "--setenv", name, eq + 1);
 		free(name);
 	}
-	if (libs)
-		add3(a, "--setenv", "LD_LIBRARY_PATH",
-		    "/run/kbgen/nvidia/lib");
+	if (libs) {
+		const char *ld = NULL;
+
+		for (i = 0; i < sb->envsz; i++)
+			if (strncmp(sb->env[i], "LD_LIBRARY_PATH=", 16) == 0)
+				ld = sb->env[i] + 16;
+		name = xasprintf("/run/kbgen/nvidia/lib%s%s", ld && *ld ?
+		    ":" : "", ld ? ld : "");
+		add3(a, "--setenv", "LD_LIBRARY_PATH", name);
+		free(name);
+	}
 	buf_free(&path);
 	add2(a, "--chdir", sb->work != NULL ? "/job" : "/");
 }

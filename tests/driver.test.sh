@@ -173,7 +173,8 @@ EOF
 # The sandbox of the local runner, as root without capabilities.
 sandbox() {
 	bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \
-	    --bind "$TMP" "$TMP" --unshare-all --cap-drop ALL \
+	    --bind "$TMP" "$TMP" --ro-bind "$(dirname "$DRIVER")" \
+	    "$(dirname "$DRIVER")" --unshare-all --cap-drop ALL \
 	    --die-with-parent "$@"
 }
 if command -v bwrap >/dev/null && sandbox true 2>/dev/null; then

@@ -102,6 +102,8 @@ REGPORT=$(sh tests/image/registry.sh start "$TMP/reg" 2>"$TMP/reg.err")
 umoci init --layout "$TMP/oci" >"$TMP/umoci.out" 2>&1 &&
     umoci new --image "$TMP/oci:test" >>"$TMP/umoci.out" 2>&1 &&
     umoci raw add-layer --image "$TMP/oci:test" "$IMG" >>"$TMP/umoci.out" 2>&1 &&
+    umoci config --image "$TMP/oci:test" --config.env KBGEN_IMAGE_VAR=from-image \
+    >>"$TMP/umoci.out" 2>&1 &&
     skopeo copy --dest-tls-verify=false "oci:$TMP/oci:test" \
     "docker://127.0.0.1:$REGPORT/kbgen/test:1" >>"$TMP/umoci.out" 2>&1
 rc pushed $? 0 "$TMP/umoci.out"
@@ -121,8 +123,9 @@ R=$G/ex
 git_ init -q "$R"
 mkdir -p "$R/tab" "$R/req" "$R/dat" "$R/conda"
 cat >"$R/tab/tab.py" <<'EOF'
-import tabulate
+import os, tabulate
 print(tabulate.tabulate([[1, 2]]))
+print("image variable:", os.environ.get("KBGEN_IMAGE_VAR", "unset"))
 EOF
 cat >"$R/req/req.py" <<'EOF'
 import kbgenpkg
@@ -247,6 +250,9 @@ for s in tab-deb tab-deb2 tab-dir tab-reg tab-regtag; do
 	expect "$s-pass" "$(r $s '["status"]')" pass "$TMP/c1.err"
 done
 expect reg-digest "$(r tab-reg '["environment"]["digest"]')" "$DIGEST"
+# The image's own variables (its OCI config) reach the job.
+log tab-reg >"$TMP/tabreg.log"
+has image-env-var "$TMP/tabreg.log" "image variable: from-image"
 expect regtag-digest "$(r tab-regtag '["environment"]["digest"]')" "$DIGEST"
 expect deb-name "$(r tab-deb '["environment"]["name"]')" deb
 n=$(ls -d "$K/.kbgen/images"/*/ 2>/dev/null | wc -l)
