@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <glob.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -295,28 +296,43 @@ last_finished(struct idx *idx, const char *slug)
 }
 
 /*
- * The fingerprint of the runner's environment: runner kind, Python,
- * key packages, GPUs (from the driver), and for Slurm the partition.
+ * The fingerprint of the runner besides the environment (whose image
+ * digest and package list are in the key already): runner kind, Slurm
+ * partition, and the GPUs' models and the driver version the host's
+ * NVIDIA module reports (/proc/driver/nvidia), read without starting
+ * anything.
  */
 static char *
 runner_fingerprint(struct checker *c)
 {
-	char		*cmd, line[4096];
 	struct buf	 b = { NULL, 0, 0 };
-	FILE		*f;
+	glob_t		 g;
+	char		*text;
+	size_t		 i, sz;
 
 	buf_printf(&b, "runner=%s;", c->runner);
 	if (c->rconf != NULL && val_get_str(c->rconf, "partition") != NULL)
 		buf_printf(&b, "partition=%s;",
 		    val_get_str(c->rconf, "partition"));
-	cmd = xasprintf("/usr/bin/python3 '%s' --fingerprint 2>/dev/null",
-	    c->driver);
-	if ((f = popen(cmd, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			buf_puts(&b, line);
-		pclose(f);
+	diag_set_quiet(1);
+	if (glob("/proc/driver/nvidia/gpus/*/information", 0, NULL,
+	    &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			text = NULL;
+			if (file_read(g.gl_pathv[i], &text, &sz))
+				buf_printf(&b, "gpu=%016llx;",
+				    (unsigned long long)hash64(text, sz, 0));
+			free(text);
+		}
+		globfree(&g);
 	}
-	free(cmd);
+	text = NULL;
+	if (access("/proc/driver/nvidia/version", R_OK) == 0 &&
+	    file_read("/proc/driver/nvidia/version", &text, &sz))
+		buf_printf(&b, "nvidia=%016llx;",
+		    (unsigned long long)hash64(text, sz, 0));
+	free(text);
+	diag_set_quiet(0);
 	return buf_steal(&b);
 }
 

@@ -213,9 +213,11 @@ log_tail(const char *path)
 	char	*text = NULL, *p;
 	size_t	 sz = 0, lines = 0;
 
-	diag_set_quiet(1);
-	(void)file_read(path, &text, &sz);
-	diag_set_quiet(0);
+	if (access(path, R_OK) == 0) {
+		diag_set_quiet(1);
+		(void)file_read(path, &text, &sz);
+		diag_set_quiet(0);
+	}
 	if (text == NULL)
 		return xstrdup("");
 	while (sz > 0 && text[sz - 1] == '\n')

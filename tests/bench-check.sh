@@ -200,8 +200,6 @@ if ! skipped cached; then
 	echo "    $(tail -n 1 "$W/b.log")"
 	t=$(timed "$W/b.status" "$KBGEN" -C "$K" status --json) || exit 1
 	echo "    kbgen status --json                   $(ms2s "$t")"
-	t=$(timed "$W/b.fp" "$PY" "$top/runners/driver.py" --fingerprint) || exit 1
-	echo "    of which driver.py --fingerprint      $(ms2s "$t") (run once per check)"
 fi
 
 # --- (c) Slurm throughput ----------------------------------------------
