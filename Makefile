@@ -60,7 +60,13 @@ run: deps kbgen
 	./kbgen build
 	@echo "kbgen: site built; open file://$(CURDIR)/site/index.html"
 
-test: kbgen unit
+# What the tests need, installed first (quick when nothing is missing).
+test-deps:
+	@sh tests/deps.sh
+	@sh tests/deps-test.sh
+
+test: test-deps
+	@$(MAKE) kbgen unit
 	@sh tests/run.sh $(BUILD)
 
 check:
@@ -94,6 +100,6 @@ regen: kbgen
 clean:
 	rm -rf .obj .obj-asan kbgen tests/out
 
-.PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean regen
+.PHONY: all kbgen unit deps test-deps run test check valgrind bench install uninstall clean regen
 bench-search: kbgen
 	@sh tests/bench-search.sh
