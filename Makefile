@@ -4,11 +4,17 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+# The theme (templates/) and the runners (runners/) of an installed kbgen.
+SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
 PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
 CFLAGS	?= -O2 -g
-WARN	 = -DKBGEN_TEMPLATES=\"$(CURDIR)/templates\" \
-	   -DKBGEN_RUNNERS=\"$(CURDIR)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
+# Where a binary finds the theme and the runners when the knowledge base
+# has none of its own: the checkout for ./kbgen, SHAREDIR for the one
+# "make install" builds in .obj-install.
+KBGEN_SHARE ?= $(CURDIR)
+WARN	 = -DKBGEN_TEMPLATES=\"$(KBGEN_SHARE)/templates\" \
+	   -DKBGEN_RUNNERS=\"$(KBGEN_SHARE)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread
 # mimalloc replaces malloc for the whole process (libcmark-gfm and libyaml
@@ -60,7 +66,13 @@ run: deps kbgen
 	./kbgen build
 	@echo "kbgen: site built; open file://$(CURDIR)/site/index.html"
 
-test: kbgen unit
+# What the tests need, installed first (quick when nothing is missing).
+test-deps:
+	@sh tests/deps.sh
+	@sh tests/deps-test.sh
+
+test: test-deps
+	@$(MAKE) kbgen unit
 	@sh tests/run.sh $(BUILD)
 
 check:
@@ -78,22 +90,31 @@ bench: kbgen
 	@sh tests/bench-sync.sh
 	@sh tests/bench-check.sh
 
-install: kbgen
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	cp kbgen $(DESTDIR)$(BINDIR)/kbgen
+# The installed binary is built apart, with SHAREDIR compiled in (the
+# two files that use it are rebuilt each time, as SHAREDIR may change).
+install:
+	rm -f .obj-install/build.o .obj-install/check.o
+	$(MAKE) BUILD=.obj-install KBGEN_SHARE="$(SHAREDIR)" .obj-install/kbgen
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/runners
+	cp .obj-install/kbgen $(DESTDIR)$(BINDIR)/kbgen.tmp
+	mv -f $(DESTDIR)$(BINDIR)/kbgen.tmp $(DESTDIR)$(BINDIR)/kbgen
 	cp generator/kbgen.1 $(DESTDIR)$(MANDIR)/man1/
 	cp generator/kbgen.5 $(DESTDIR)$(MANDIR)/man5/
+	cp -R templates/. $(DESTDIR)$(SHAREDIR)/templates/
+	cp -R runners/. $(DESTDIR)$(SHAREDIR)/runners/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kbgen $(DESTDIR)$(MANDIR)/man1/kbgen.1 $(DESTDIR)$(MANDIR)/man5/kbgen.5
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 # Rewrite the golden pages of tests/site.test.sh (review the diff!).
 regen: kbgen
 	@sh tests/regen.sh
 
 clean:
-	rm -rf .obj .obj-asan kbgen tests/out
+	rm -rf .obj .obj-asan .obj-install kbgen tests/out
 
-.PHONY: all kbgen unit deps run test check valgrind bench install uninstall clean regen
+.PHONY: all kbgen unit deps test-deps run test check valgrind bench install uninstall clean regen
 bench-search: kbgen
 	@sh tests/bench-search.sh

@@ -8,16 +8,25 @@
  * kbgen lint --links (http_check: the multi interface, a limit of
  * connections per host, HEAD first and GET when a server rejects HEAD,
  * redirects followed and counted).  Only http and https are spoken,
- * redirects included.  A bearer token, when given, goes in an
+ * redirects included.  http_get follows redirects by hand and only
+ * within the first URL's host, and checks each address it connects
+ * to: after a redirect, never a loopback, link-local or private one
+ * unless the first URL connected to that range itself (no server-side
+ * request forgery through an Indico server).  A bearer token, when given, goes in an
  * Authorization header and never into a message: errors name the URL
  * and the status or libcurl's text.  The one file written here is the
  * body of http_download (declared data, for data.c), streamed to a
  * path its caller names and checks.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +40,32 @@
 #define HTTP_UA		"kbgen/" KBGEN_VERSION
 #define HTTP_MAXBODY	((size_t)64 << 20)	/* bytes kept by http_get */
 #define HTTP_MAXPROBE	((size_t)1 << 16)	/* bytes read by a GET probe */
+#define HTTP_MAXREDIRS	10	/* redirects followed by http_get */
+
+/* Address ranges http_get keeps redirects out of. */
+enum	addr_class {
+	ADDR_PUBLIC = 0,
+	ADDR_LOOPBACK,	/* 127.0.0.0/8, ::1, 0.0.0.0/8, :: */
+	ADDR_LINKLOCAL,	/* 169.254.0.0/16, fe80::/10 */
+	ADDR_PRIVATE	/* 10/8, 172.16/12, 192.168/16, fc00::/7 */
+};
+
+static const char *const addr_class_names[] = {
+	"a public", "a loopback", "a link-local", "a private"
+};
+
+/*
+ * What http_get's socket callback knows of one transfer: the range of
+ * the first address connected to, and whether this hop is a redirect,
+ * whose addresses must be public or in that same range.
+ */
+struct hop {
+	int		 redirect;	/* this transfer follows a redirect */
+	enum addr_class	 first;		/* range of the first URL's address */
+	int		 refused;	/* an address was refused */
+	char		 addr[INET6_ADDRSTRLEN];	/* the refused one */
+	enum addr_class	 cls;		/* and its range */
+};
 
 static pthread_once_t	 once = PTHREAD_ONCE_INIT;
 static CURLcode		 initrc;
@@ -109,6 +144,127 @@ sleep_secs(double s)
 		continue;
 }
 
+/* The range of an IPv4 address, in host order. */
+static enum addr_class
+class_v4(uint32_t a)
+{
+	if ((a >> 24) == 127 || (a >> 24) == 0)
+		return ADDR_LOOPBACK;
+	if ((a >> 16) == ((169u << 8) | 254))
+		return ADDR_LINKLOCAL;
+	if ((a >> 24) == 10 || (a >> 20) == ((172u << 4) | 1) ||
+	    (a >> 16) == ((192u << 8) | 168))
+		return ADDR_PRIVATE;
+	return ADDR_PUBLIC;
+}
+
+/*
+ * The range of a socket address; an IPv4-mapped IPv6 address counts
+ * as its IPv4 address.  Families other than IPv4 and IPv6 (a Unix
+ * socket) count as loopback.
+ */
+static enum addr_class
+addr_class(const struct sockaddr *sa, char *name, size_t namesz)
+{
+	const struct sockaddr_in	*v4;
+	const struct sockaddr_in6	*v6;
+	const unsigned char		*b;
+	static const unsigned char	 zero[16];
+	static const unsigned char	 mapped[12] =
+	    { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	name[0] = '\0';
+	if (sa->sa_family == AF_INET) {
+		v4 = (const struct sockaddr_in *)(const void *)sa;
+		inet_ntop(AF_INET, &v4->sin_addr, name, namesz);
+		return class_v4(ntohl(v4->sin_addr.s_addr));
+	}
+	if (sa->sa_family != AF_INET6)
+		return ADDR_LOOPBACK;
+	v6 = (const struct sockaddr_in6 *)(const void *)sa;
+	inet_ntop(AF_INET6, &v6->sin6_addr, name, namesz);
+	b = v6->sin6_addr.s6_addr;
+	if (memcmp(b, mapped, 12) == 0)
+		return class_v4((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
+		    (uint32_t)b[14] << 8 | b[15]);
+	if (memcmp(b, zero, 15) == 0 && (b[15] == 1 || b[15] == 0))
+		return ADDR_LOOPBACK;
+	if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)
+		return ADDR_LINKLOCAL;
+	if ((b[0] & 0xfe) == 0xfc)
+		return ADDR_PRIVATE;
+	return ADDR_PUBLIC;
+}
+
+/*
+ * libcurl's socket opener for http_get: the address about to be
+ * connected to is checked here, so that a redirect (or a host name
+ * that resolves elsewhere on the second look) never reaches a
+ * loopback, link-local or private address unless the first URL did.
+ */
+static curl_socket_t
+hop_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct hop	*h = arg;
+	enum addr_class	 cls;
+	char		 name[INET6_ADDRSTRLEN];
+
+	(void)purpose;
+	cls = addr_class(&a->addr, name, sizeof(name));
+	if (!h->redirect)
+		h->first = cls;
+	else if (cls != ADDR_PUBLIC && cls != h->first) {
+		h->refused = 1;
+		h->cls = cls;
+		snprintf(h->addr, sizeof(h->addr), "%s", name);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/*
+ * Whether a redirect from url to to stays on the same host: the same
+ * host name (ASCII case aside) and the same port, or the default port
+ * of to's scheme (http to https on one host).
+ */
+static int
+same_host(const char *url, const char *to)
+{
+	CURLU		*a, *b;
+	char		*ha = NULL, *hb = NULL, *pa = NULL, *pb = NULL,
+			*sb = NULL;
+	int		 same = 0;
+
+	a = curl_url();
+	b = curl_url();
+	if (a == NULL || b == NULL ||
+	    curl_url_set(a, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_set(b, CURLUPART_URL, to, 0) != CURLUE_OK ||
+	    curl_url_get(a, CURLUPART_HOST, &ha, 0) != CURLUE_OK ||
+	    curl_url_get(b, CURLUPART_HOST, &hb, 0) != CURLUE_OK ||
+	    curl_url_get(a, CURLUPART_PORT, &pa, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK ||
+	    curl_url_get(b, CURLUPART_PORT, &pb, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK ||
+	    curl_url_get(b, CURLUPART_SCHEME, &sb, 0) != CURLUE_OK)
+		goto out;
+	if (strlen(ha) != strlen(hb) ||
+	    !strncasecmp_ascii_n(ha, hb, strlen(ha)))
+		goto out;
+	same = strcmp(pa, pb) == 0 ||
+	    (strcmp(sb, "https") == 0 && strcmp(pb, "443") == 0) ||
+	    (strcmp(sb, "http") == 0 && strcmp(pb, "80") == 0);
+out:
+	curl_free(ha);
+	curl_free(hb);
+	curl_free(pa);
+	curl_free(pb);
+	curl_free(sb);
+	curl_url_cleanup(a);
+	curl_url_cleanup(b);
+	return same;
+}
+
 /* Options common to both jobs. */
 static void
 setup(CURL *c, const char *url, long timeout, char *errbuf)
@@ -145,7 +301,78 @@ curl_msg(const char *url, CURLcode rc, const char *errbuf)
 }
 
 /*
- * GET req->url into resp (caller frees with http_resp_free).  Retries
+ * One attempt of http_get: GET req->url into s, following redirects
+ * by hand (at most HTTP_MAXREDIRS), each only to the host of req->url
+ * and, through hop_socket, never to a loopback, link-local or private
+ * address unless the first URL connected to one of that range.
+ * Returns the libcurl code of the last transfer with *status its
+ * HTTP status (0 for none); sets *refused, with *err a new message,
+ * when a redirect was refused (never worth a retry).
+ */
+static CURLcode
+get_hops(CURL *c, const struct http_req *req, struct curl_slist *hdr,
+    struct sink *s, struct hop *h, char *errbuf, long *status,
+    int *refused, char **err)
+{
+	CURLcode	 rc;
+	char		*url, *prev = NULL, *to;
+	int		 n;
+
+	*refused = 0;
+	url = xstrdup(req->url);
+	for (n = 0; ; n++) {
+		buf_reset(s->b);
+		s->seen = 0;
+		h->redirect = n > 0;
+		h->refused = 0;
+		curl_easy_reset(c);
+		setup(c, url, req->timeout > 0 ? req->timeout : 30, errbuf);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, hop_socket);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, h);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+		rc = curl_easy_perform(c);
+		*status = 0;
+		if (rc != CURLE_OK) {
+			if (h->refused) {
+				*refused = 1;
+				*err = xasprintf("%s: redirect to %s refused: "
+				    "it connects to %s, %s address", prev,
+				    url, h->addr, addr_class_names[h->cls]);
+			}
+			break;
+		}
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+		if (*status < 300 || *status >= 400 ||
+		    curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &to) !=
+		    CURLE_OK || to == NULL)
+			break;
+		if (n >= HTTP_MAXREDIRS) {
+			*refused = 1;
+			*err = xasprintf("%s: more than %d redirects",
+			    req->url, HTTP_MAXREDIRS);
+			break;
+		}
+		if (!same_host(req->url, to)) {
+			*refused = 1;
+			*err = xasprintf("%s: redirect to %s refused: "
+			    "another host", url, to);
+			break;
+		}
+		free(prev);
+		prev = url;
+		url = xstrdup(to);
+	}
+	free(prev);
+	free(url);
+	return rc;
+}
+
+/*
+ * GET req->url into resp (caller frees with http_resp_free), with
+ * redirects as get_hops follows them.  Retries
  * req->retries times, waiting req->backoff seconds and doubling, when
  * the answer is a 5xx or no answer came (timeout, refused, reset);
  * progress (may be NULL) hears about each retry.  Returns 1 with any
@@ -159,13 +386,15 @@ http_get(const struct http_req *req, struct http_resp *resp, char **err)
 	struct curl_slist	*hdr = NULL;
 	struct buf		 b;
 	struct sink		 s;
+	struct hop		 h;
 	char			 errbuf[CURL_ERROR_SIZE], *auth, *ct;
 	CURLcode		 rc;
 	double			 wait;
-	int			 attempt, ok = 0;
+	int			 attempt, ok = 0, refused;
 
 	memset(resp, 0, sizeof(*resp));
 	memset(&b, 0, sizeof(b));
+	memset(&h, 0, sizeof(h));
 	*err = NULL;
 	if (!init() || (c = curl_easy_init()) == NULL) {
 		*err = xasprintf("%s: cannot start libcurl", req->url);
@@ -181,27 +410,15 @@ http_get(const struct http_req *req, struct http_resp *resp, char **err)
 	hdr = curl_slist_append(hdr, "Accept: application/json");
 	wait = req->backoff > 0 ? req->backoff : 1;
 	for (attempt = 0; ; attempt++) {
-		buf_reset(&b);
 		memset(&s, 0, sizeof(s));
 		s.b = &b;
 		s.max = HTTP_MAXBODY;
-		curl_easy_reset(c);
-		setup(c, req->url, req->timeout > 0 ? req->timeout : 30,
-		    errbuf);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-		/* Never send the token to another host after a redirect. */
-		curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-		rc = curl_easy_perform(c);
 		free(*err);
 		*err = NULL;
-		resp->status = 0;
-		if (rc == CURLE_OK)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE,
-			    &resp->status);
+		rc = get_hops(c, req, hdr, &s, &h, errbuf, &resp->status,
+		    &refused, err);
+		if (refused)
+			break;
 		if (rc == CURLE_OK && resp->status < 400) {
 			ok = 1;
 			break;

@@ -6,8 +6,8 @@
 # Slurm and munge for the cluster the tests start, Chromium, Node.js and
 # npm for the browser tests of search, and their npm packages
 # (playwright-core, and Pagefind for "make bench-search") in
-# tests/browser/node_modules.  Used by .ci/run.
-# Needs root (for apt).
+# tests/browser/node_modules.  Used by "make test" and .ci/run; skips
+# what is installed.  Needs root or sudo (for apt) when something is missing.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
@@ -25,9 +25,11 @@ command -v node >/dev/null 2>&1 || missing="$missing nodejs"
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
 	echo "kbgen: installing for the tests:$missing"
+	SUDO=""
+	[ "$(id -u)" -ne 0 ] && SUDO=sudo
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get -o DPkg::Lock::Timeout=600 update -qq
-	apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
 fi
 
 # The browser tests' npm packages, pinned by tests/browser/package-lock.json.

@@ -23,6 +23,10 @@ Routes:
   /export/event/300.json?detail=sessions   event-300-sessions.json
   /export/event/300.json?...&v=2           event-300-sessions-v2.json
   /export/event/300.json (other detail)    event-300.json (no timetable)
+  /redirect/same                  302 -> /export/categ/1.json?v=2
+  /redirect/other                 302 -> http://localhost:PORT/export/categ/1.json?v=2
+                                  (the same server under another host name)
+  /redirect/loop                  302 -> /redirect/loop
   /link/ok  200    /link/moved  301 -> /link/ok    /link/missing  404
   /link/nohead  405 to HEAD, 200 to GET    /link/slow  200 after 3 s
   /link/gone  410
@@ -192,6 +196,17 @@ class H(BaseHTTPRequestHandler):
                                           else "event-300-sessions.json"))
         if p == "/export/event/300.json":
             return self.send(200, fixture("event-300.json"))
+        if p == "/redirect/same":
+            return self.send(302, b"", "text/html",
+                             {"Location": "/export/categ/1.json?v=2"})
+        if p == "/redirect/other":
+            port = self.server.server_address[1]
+            return self.send(302, b"", "text/html", {
+                "Location": "http://localhost:%d/export/categ/1.json?v=2"
+                % port})
+        if p == "/redirect/loop":
+            return self.send(302, b"", "text/html",
+                             {"Location": "/redirect/loop"})
         if p == "/link/ok":
             return self.send(200, b"<p>ok</p>", "text/html")
         if p == "/link/moved":

@@ -300,6 +300,29 @@ rc=$?
 grep -q "the answer is an HTML page, not JSON" "$TMP/err" &&
     unchanged "json: an HTML page instead of JSON is reported; content untouched" $rc ||
     fail "json: html" "rc=$rc" "$TMP/err"
+# Redirects: only to the same host (server-side request forgery).
+: >"$LOG"
+kb import indico "$B/redirect/other" >/dev/null 2>"$TMP/err"
+rc=$?
+grep -qF "$B/redirect/other: redirect to http://localhost:$PORT/export/categ/1.json?v=2 refused: another host" "$TMP/err" &&
+    [ "$(requests 'GET /export/categ/1.json')" = 0 ] &&
+    [ "$(requests 'GET /redirect/other')" = 1 ] &&
+    unchanged "redirect: to another host (localhost for 127.0.0.1) is refused, naming both URLs, not retried; content untouched" $rc ||
+    fail "redirect: another host" "rc=$rc $(cat "$LOG")" "$TMP/err"
+: >"$LOG"
+kb import indico "$B/redirect/same" >/dev/null 2>"$TMP/err"
+rc=$?
+[ $rc = 0 ] && [ "$(requests 'GET /export/categ/1.json?v=2 auth=no')" = 1 ] &&
+    [ "$(sums)" = "$before" ] &&
+    ok "redirect: to the same host (127.0.0.1, a loopback first URL) is followed" ||
+    fail "redirect: same host" "rc=$rc $(cat "$LOG")" "$TMP/err"
+: >"$LOG"
+kb import indico "$B/redirect/loop" >/dev/null 2>"$TMP/err"
+rc=$?
+grep -q "more than 10 redirects" "$TMP/err" &&
+    [ "$(requests 'GET /redirect/loop')" = 11 ] &&
+    unchanged "redirect: a loop stops after 10 redirects, not retried" $rc ||
+    fail "redirect: loop" "rc=$rc $(grep -c . "$LOG") requests" "$TMP/err"
 printf -- '- date: 2023-01-01\n  title: [unclosed\n' >"$S/broken.yaml"
 before=$(sums)
 kb import indico "$B/export/categ/1.json" >/dev/null 2>"$TMP/err"

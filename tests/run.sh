@@ -3,7 +3,11 @@
 # Usage: sh tests/run.sh BUILD_DIR
 # Unit tests are the t_* programs in BUILD_DIR; the other suites are the
 # tests/*.test.sh scripts, each printing "ok"/"FAIL" lines and its own
-# "N passed, N failed" summary, which this script adds up.
+# "N passed, N failed" summary, which this script adds up.  A suite
+# that could not run whole fails: one whose output has no "ok" or
+# "FAIL" line, or has any "SKIP" line (a skip is never a pass, and a
+# tool a suite needs is installed by "make test" through tests/deps.sh
+# and tests/deps-test.sh).
 BUILD=${1:-.obj}
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 export KBGEN="$PWD/$BUILD/kbgen"
@@ -50,6 +54,12 @@ for s in tests/*.test.sh; do
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$log"; then
 		echo "FAIL $(basename "$s") exited $rc" >>"$log"
 		tail -5 "$log"
+	fi
+	if ! grep -q '^ok \|^FAIL' "$log"; then
+		echo "FAIL $(basename "$s"): no ok or FAIL line: the suite did not run" >>"$log"
+		tail -5 "$log"
+	elif grep -q '^SKIP' "$log"; then
+		echo "FAIL $(basename "$s"): $(grep -c '^SKIP' "$log") skipped: the suite did not run whole (see the SKIP lines)" >>"$log"
 	fi
 	count "$(basename "$s" .test.sh)"
 done

@@ -16,8 +16,8 @@
 # looks (kbgen stopped with SIGSTOP until scontrol no longer knows the
 # job: its state then comes from sacct --completion).
 #
-# Skipped ("ok slurm # skipped: ...") when Slurm or munge is missing or
-# not root (start.sh exits 77), or without python3-nbclient.  Only one
+# Skipped ("SKIP slurm: ...", a failure in tests/run.sh) when Slurm or
+# munge is missing or not root (start.sh exits 77), or without python3-nbclient.  Only one
 # test cluster can run at a time: when start.sh finds its ports taken,
 # this waits for them (3 minutes at most).  SLURM_TEST_KEEP=1 keeps the
 # temporary folder (and the cluster's logs in it).
@@ -57,7 +57,9 @@ T0=$(date +%s)
 
 PASS=0 FAILS=0
 ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-skip() { echo "ok $1 # skipped: $2"; PASS=$((PASS + 1)); }
+# A skip is never a pass: tests/run.sh fails a suite that prints one.
+SKIPS=0
+skip() { echo "SKIP $1: $2"; SKIPS=$((SKIPS + 1)); }
 fail() {
 	echo "FAIL $1: $2"
 	FAILS=$((FAILS + 1))
@@ -172,7 +174,7 @@ wait_file() {
 
 if ! "$PY" -c 'import nbclient, ipykernel' 2>/dev/null; then
 	skip slurm "no python3-nbclient (apt-get install python3-nbclient python3-ipykernel)"
-	echo "$PASS passed, $FAILS failed"
+	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
 	exit 0
 fi
 
@@ -198,7 +200,7 @@ while :; do
 done
 if [ "$src" -eq 77 ]; then
 	skip slurm "$(tail -n 1 "$TMP/start.err" | sed 's/^slurm-test: //')"
-	echo "$PASS passed, $FAILS failed"
+	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
 	exit 0
 fi
 # A cluster that we waited for may have left us its munged, and stopped
@@ -211,7 +213,7 @@ if [ $waited -gt 0 ]; then
 fi
 if [ "$src" -ne 0 ] || ! grep -q '^export SLURM_CONF=' "$TMP/start.out"; then
 	fail slurm-start "start.sh exited $src (waited $waited s for the ports)" "$TMP/start.err"
-	echo "$PASS passed, $FAILS failed"
+	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
 	exit 1
 fi
 eval "$(cat "$TMP/start.out")"
@@ -528,5 +530,5 @@ n=$(squeue -h 2>/dev/null | wc -l)
 expect queue-empty "$n" 0
 
 echo "# total $(elapsed) s after the cluster was up"
-echo "$PASS passed, $FAILS failed"
+echo "$PASS passed, $FAILS failed, $SKIPS skipped"
 [ "$FAILS" -eq 0 ]
