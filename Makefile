@@ -62,7 +62,10 @@ unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool
 deps:
 	@sh tests/deps.sh
 
-run: deps kbgen
+# deps first, then the build (a parallel make must not compile before
+# the libraries are there).
+run: deps
+	@$(MAKE) kbgen
 	./kbgen build
 	@echo "kbgen: site built; open file://$(CURDIR)/site/index.html"
 
