@@ -90,20 +90,10 @@ on_signal(int sig)
 static long long
 size_of(const char *s)
 {
-	char		*end;
 	long long	 n;
 
-	if (s == NULL)
-		return 0;
-	n = strtoll(s, &end, 10);
-	switch (*end) {
-	case 'T': case 't': n <<= 40; break;
-	case 'G': case 'g': n <<= 30; break;
-	case 'M': case 'm': n <<= 20; break;
-	case 'K': case 'k': n <<= 10; break;
-	default: break;
-	}
-	return n > 0 ? n : 0;
+	/* size_parse checks the range: no shift can overflow. */
+	return s != NULL && size_parse(s, &n) ? n : 0;
 }
 
 static const struct val *
