@@ -374,11 +374,12 @@ site_env_check(const struct val *tree, const char *path,
 }
 
 /*
- * Load site.yaml at path into s (zeroed by the caller).  Returns 0 on
+ * Load site.yaml at path into s (zeroed by the caller); with use 0
+ * (a file refused by the caller) only the defaults.  Returns 0 on
  * errors (reported); s always ends up with usable defaults.
  */
 int
-site_config_load(struct site *s, const char *path)
+site_config_load(struct site *s, const char *path, int use)
 {
 	char		*text = NULL;
 	size_t		 sz;
@@ -394,7 +395,7 @@ site_config_load(struct site *s, const char *path)
 	s->timezone = "UTC";
 	s->max_file = MAX_FILE_SIZE;
 	/* No fopen to probe: it would wait on a FIFO. */
-	if (stat(path, &st) == -1 && errno == ENOENT)
+	if (!use || (stat(path, &st) == -1 && errno == ENOENT))
 		return 1;
 	if (!file_read_input(path, MAX_FILE_SIZE, &text, &sz))
 		return 0;

@@ -244,6 +244,25 @@ inside(const char *top, const char *real)
 }
 
 /*
+ * Whether the file at path (site.yaml, taxonomy.yaml) is a symbolic
+ * link that leaves the knowledge base; reported.
+ */
+static int
+outside(const struct kb *kb, const char *path)
+{
+	char	*real;
+	int	 out;
+
+	if (kb->realroot == NULL || (real = realpath(path, NULL)) == NULL)
+		return 0;
+	if ((out = !inside(kb->realroot, real)))
+		diag_err(path, 0, 0, "symbolic link leaves the knowledge "
+		    "base; copy the file in instead");
+	free(real);
+	return out;
+}
+
+/*
  * Collect files ending in ext below dir (recursively), relative names
  * prefixed with rel.  Dot files are skipped.  A symbolic link is
  * followed only when what it names lies inside the knowledge base
@@ -264,6 +283,16 @@ walk(const char *top, const char *dir, const char *rel, const char *ext,
 	size_t		 n, el = strlen(ext);
 	int		 named;
 
+	/* The folder itself (pages/ as a link) stays inside too. */
+	if (top != NULL && (real = realpath(dir, NULL)) != NULL) {
+		n = inside(top, real);
+		free(real);
+		if (!n) {
+			diag_err(dir, 0, 0, "symbolic link leaves the "
+			    "knowledge base; copy the folder in instead");
+			return;
+		}
+	}
 	if ((d = opendir(dir)) == NULL) {
 		if (errno != ENOENT)
 			diag_sys(dir, "%s", strerror(errno));
@@ -1361,10 +1390,11 @@ kb_load(const char *root, int drafts, int jobs)
 		return NULL;
 	}
 	p = path_join(kb->content, "site.yaml");
-	(void)site_config_load(&kb->site, p);
+	(void)site_config_load(&kb->site, p, !outside(kb, p));
 	free(p);
 	p = path_join(kb->content, "taxonomy.yaml");
-	(void)tax_load(&kb->tax, p);
+	if (!outside(kb, p))
+		(void)tax_load(&kb->tax, p);
 	free(p);
 
 	kb->people = (struct person **)load_dir(kb, "people",

@@ -494,7 +494,7 @@ struct term	*tax_resolve(const struct taxonomy *, enum dim,
 		    const char *path, const struct val *);
 struct term	*tax_find_any(const struct taxonomy *, const char *);
 
-int		 site_config_load(struct site *, const char *path);
+int		 site_config_load(struct site *, const char *path, int use);
 void		 site_config_free(struct site *);
 /*
  * Whether v (a value of the file path; NULL or not a scalar: yes) names

@@ -52,6 +52,26 @@ fi
 kb -C "$TMP/L" lint >/dev/null 2>"$TMP/l2.err"
 rc "symlink out: lint exits 1" $? 1 "$TMP/l2.err"
 
+# pages/ itself, and site.yaml, as links out.
+fresh L2
+mkdir -p "$TMP/outside/pages"
+cp "$TMP/outside/secret.md" "$TMP/outside/pages/"
+printf 'title: SECRET-TITLE\n' >"$TMP/outside/site.yaml"
+rm -rf "$TMP/L2/content/pages" "$TMP/L2/content/site.yaml"
+ln -s "$TMP/outside/pages" "$TMP/L2/content/pages"
+ln -s "$TMP/outside/site.yaml" "$TMP/L2/content/site.yaml"
+kb -C "$TMP/L2" build >/dev/null 2>"$TMP/l3.err"
+rc "symlink out: folder and site.yaml, build exits 1" $? 1 "$TMP/l3.err"
+has "symlink out: pages/ named" "$TMP/l3.err" \
+    "$TMP/L2/content/pages: error: symbolic link leaves the knowledge base"
+has "symlink out: site.yaml named" "$TMP/l3.err" \
+    "$TMP/L2/content/site.yaml: error: symbolic link leaves the knowledge base"
+if grep -rqs "SECRET" "$TMP/L2/site"; then
+	fail "symlink out: folder and site.yaml, nothing published" "SECRET in site/"
+else
+	ok "symlink out: folder and site.yaml, nothing published"
+fi
+
 # Inside the knowledge base: followed.
 fresh I
 P=$TMP/I/content/pages
