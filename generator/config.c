@@ -7,6 +7,10 @@
  * included, so that kbgen lint reports them before any job runs; they
  * are read where used.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,14 @@ static const struct fld site_flds[] = {
 	{ "runners", FLD_MAP, 0 },
 	{ "search", FLD_MAP, 0 },
 	{ "links", FLD_MAP, 0 },
+	{ "sync", FLD_MAP, 0 },
+	{ "max_file_size", FLD_STR, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+/* sync: what kbgen sync may fetch (read in content.c and sync.c). */
+static const struct fld sync_flds[] = {
+	{ "allow_local", FLD_BOOL, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
@@ -362,16 +374,18 @@ site_env_check(const struct val *tree, const char *path,
 }
 
 /*
- * Load site.yaml at path into s (zeroed by the caller).  Returns 0 on
+ * Load site.yaml at path into s (zeroed by the caller); with use 0
+ * (a file refused by the caller) only the defaults.  Returns 0 on
  * errors (reported); s always ends up with usable defaults.
  */
 int
-site_config_load(struct site *s, const char *path)
+site_config_load(struct site *s, const char *path, int use)
 {
 	char		*text = NULL;
 	size_t		 sz;
 	const struct val *v;
-	FILE		*f;
+	struct stat	 st;
+	long long	 n;
 	int		 ok = 1;
 
 	s->path = xstrdup(path);
@@ -379,10 +393,11 @@ site_config_load(struct site *s, const char *path)
 	s->description = NULL;
 	s->language = "en";
 	s->timezone = "UTC";
-	if ((f = fopen(path, "r")) == NULL)
+	s->max_file = MAX_FILE_SIZE;
+	/* No fopen to probe: it would wait on a FIFO. */
+	if (!use || (stat(path, &st) == -1 && errno == ENOENT))
 		return 1;
-	fclose(f);
-	if (!file_read(path, &text, &sz))
+	if (!file_read_input(path, MAX_FILE_SIZE, &text, &sz))
 		return 0;
 	s->tree = fm_yaml(path, text, sz, 0);
 	free(text);
@@ -400,6 +415,17 @@ site_config_load(struct site *s, const char *path)
 	if ((v = val_get(s->tree, "links")) != NULL && v->type == VAL_MAP &&
 	    !schema_check(path, v, links_flds, "links section"))
 		ok = 0;
+	if ((v = val_get(s->tree, "sync")) != NULL && v->type == VAL_MAP) {
+		if (!schema_check(path, v, sync_flds, "sync section"))
+			ok = 0;
+		if ((v = val_get(v, "allow_local")) != NULL)
+			(void)bool_value(v, &s->allow_local);
+	}
+	v = val_get(s->tree, "max_file_size");
+	if (!schema_size(path, v, "max_file_size"))
+		ok = 0;
+	else if (v != NULL && v->str != NULL && size_parse(v->str, &n))
+		s->max_file = (size_t)n;
 	if ((v = val_get(s->tree, "environments")) != NULL &&
 	    v->type == VAL_MAP && !check_environments(path, v))
 		ok = 0;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "extern.h"
@@ -202,6 +203,25 @@ one_of(const char *s, const char *const *set, size_t n)
 	return 0;
 }
 
+/*
+ * Whether a repository URL names something on the build machine: a
+ * file:// URL or a path, absolute or relative.  Remote are URLs with
+ * another scheme (https://, ssh://, git://) and scp-like host:path
+ * (the host holds no '/' and is longer than a drive letter).
+ */
+static int
+url_local(const char *u)
+{
+	const char	*p;
+
+	if ((p = strstr(u, "://")) != NULL)
+		return p - u == 4 && strncasecmp(u, "file", 4) == 0;
+	if ((p = strchr(u, ':')) != NULL && p - u > 1 &&
+	    memchr(u, '/', (size_t)(p - u)) == NULL)
+		return 0;
+	return 1;
+}
+
 static int
 file_cmp(const void *a, const void *b)
 {
@@ -210,19 +230,69 @@ file_cmp(const void *a, const void *b)
 }
 
 /*
+ * Whether the real path real lies in the folder top (itself included).
+ */
+static int
+inside(const char *top, const char *real)
+{
+	size_t	 n = strlen(top);
+
+	if (strcmp(top, "/") == 0)
+		return 1;
+	return strncmp(real, top, n) == 0 &&
+	    (real[n] == '\0' || real[n] == '/');
+}
+
+/*
+ * Whether the file at path (site.yaml, taxonomy.yaml) is a symbolic
+ * link that leaves the knowledge base; reported.
+ */
+static int
+outside(const struct kb *kb, const char *path)
+{
+	char	*real;
+	int	 out;
+
+	if (kb->realroot == NULL || (real = realpath(path, NULL)) == NULL)
+		return 0;
+	if ((out = !inside(kb->realroot, real)))
+		diag_err(path, 0, 0, "symbolic link leaves the knowledge "
+		    "base; copy the file in instead");
+	free(real);
+	return out;
+}
+
+/*
  * Collect files ending in ext below dir (recursively), relative names
- * prefixed with rel.  Dot files are skipped.
+ * prefixed with rel.  Dot files are skipped.  A symbolic link is
+ * followed only when what it names lies inside the knowledge base
+ * (top, its real path; NULL: links are not checked) and is not a
+ * folder above it; any other link, and a FIFO, socket or device named
+ * like a content file, is an error naming it, so that content from
+ * elsewhere on the build machine is never published and the walk never
+ * waits on a FIFO or loops.
  */
 static void
-walk(const char *dir, const char *rel, const char *ext, struct file **fs,
-    size_t *fsz)
+walk(const char *top, const char *dir, const char *rel, const char *ext,
+    struct file **fs, size_t *fsz)
 {
 	DIR		*d;
 	struct dirent	*e;
 	struct stat	 st;
-	char		*sub, *subrel;
+	char		*sub, *subrel, *real, *here;
 	size_t		 n, el = strlen(ext);
+	int		 named;
 
+	/* The folder itself (pages/ as a link) stays inside too. */
+	if (top != NULL && (real = realpath(dir, NULL)) != NULL) {
+		n = inside(top, real);
+		free(real);
+		if (!n) {
+			diag_err(dir, 0, 0, "symbolic link leaves the "
+			    "knowledge base; copy the folder in instead");
+			return;
+		}
+	}
 	if ((d = opendir(dir)) == NULL) {
 		if (errno != ENOENT)
 			diag_sys(dir, "%s", strerror(errno));
@@ -233,12 +303,47 @@ walk(const char *dir, const char *rel, const char *ext, struct file **fs,
 			continue;
 		sub = path_join(dir, e->d_name);
 		subrel = path_join(rel, e->d_name);
-		if (stat(sub, &st) == -1) {
+		n = strlen(e->d_name);
+		named = n > el && strcmp(e->d_name + n - el, ext) == 0;
+		if (lstat(sub, &st) == -1) {
 			diag_sys(sub, "%s", strerror(errno));
-		} else if (S_ISDIR(st.st_mode)) {
-			walk(sub, subrel, ext, fs, fsz);
-		} else if ((n = strlen(e->d_name)) > el &&
-		    strcmp(e->d_name + n - el, ext) == 0) {
+			goto next;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if ((real = realpath(sub, NULL)) == NULL) {
+				diag_err(sub, 0, 0, "symbolic link to nothing "
+				    "usable: %s", strerror(errno));
+				goto next;
+			}
+			if (top != NULL && !inside(top, real)) {
+				diag_err(sub, 0, 0, "symbolic link leaves the "
+				    "knowledge base; copy the file in instead");
+				free(real);
+				goto next;
+			}
+			here = realpath(dir, NULL);
+			if (stat(sub, &st) == -1) {
+				diag_sys(sub, "%s", strerror(errno));
+				st.st_mode = 0;
+			} else if (S_ISDIR(st.st_mode) && here != NULL &&
+			    inside(real, here)) {
+				diag_err(sub, 0, 0, "symbolic link to a folder "
+				    "above it; the walk would never end");
+				st.st_mode = 0;
+			}
+			free(here);
+			free(real);
+			if (st.st_mode == 0)
+				goto next;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			walk(top, sub, subrel, ext, fs, fsz);
+		} else if (named && !S_ISREG(st.st_mode)) {
+			diag_err(sub, 0, 0, "not a regular file (a %s); content "
+			    "files must be plain files", S_ISFIFO(st.st_mode) ?
+			    "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
+			    "device");
+		} else if (named) {
 			*fs = xreallocarray(*fs, *fsz + 1, sizeof(**fs));
 			(*fs)[*fsz].path = sub;
 			(*fs)[*fsz].rel = subrel;
@@ -246,6 +351,7 @@ walk(const char *dir, const char *rel, const char *ext, struct file **fs,
 			(*fsz)++;
 			continue;
 		}
+next:
 		free(sub);
 		free(subrel);
 	}
@@ -274,7 +380,7 @@ files_free(struct file *fs, size_t fsz)
  */
 static int
 entry_read(struct entry *e, const struct file *f, const char *what,
-    const struct fld *flds)
+    const struct fld *flds, size_t max)
 {
 	size_t		 sz;
 	const struct val *v;
@@ -289,7 +395,9 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 		    "starting with a letter or digit)", f->slug);
 		return 0;
 	}
-	if (!file_read(f->path, &e->text, &sz))
+	if (!file_read_input(f->path, max, &e->text, &sz))
+		return 0;
+	if (!text_lines_check(f->path, e->text, sz))
 		return 0;
 	if (!fm_split(f->path, e->text, sz, &e->meta, &e->body, &e->bodyline))
 		return 0;
@@ -590,6 +698,13 @@ load_usecase(struct kb *kb, struct usecase *uc)
 	if (repo != NULL && repo->type == VAL_MAP)
 		(void)schema_check(path, repo, repo_flds, "repository");
 	uc->repository = repo != NULL && repo->type == VAL_MAP ? repo : NULL;
+	if (uc->repository != NULL && !kb->site.allow_local &&
+	    (v = val_get(uc->repository, "url")) != NULL && v->str != NULL &&
+	    *v->str != '\0' && url_local(v->str))
+		diag_err(path, v->line, v->col, "repository \"%s\" is on "
+		    "the build machine (a file:// URL or a local path); "
+		    "kbgen syncs only remote repositories unless site.yaml "
+		    "says sync: {allow_local: true}", v->str);
 	if (uc->example != NULL && uc->repository == NULL) {
 		v = val_get(uc->e.meta, "example");
 		diag_err(path, v->line, v->col,
@@ -759,11 +874,16 @@ load_seminars(struct kb *kb)
 
 	kb->seminars = val_list();
 	dir = path_join(kb->content, "seminars");
-	walk(dir, "seminars", ".yaml", &fs, &fsz);
+	walk(kb->realroot, dir, "seminars", ".yaml", &fs, &fsz);
 	free(dir);
 	for (i = 0; i < fsz; i++) {
-		if (!file_read(fs[i].path, &text, &sz))
+		if (!file_read_input(fs[i].path, kb->site.max_file, &text,
+		    &sz))
 			continue;
+		if (!text_lines_check(fs[i].path, text, sz)) {
+			free(text);
+			continue;
+		}
 		if (!utf8_valid(text, sz, &bl, &bc)) {
 			diag_err(fs[i].path, bl, bc, "invalid UTF-8");
 			free(text);
@@ -1023,6 +1143,7 @@ struct dirload {
 	size_t		 elemsz;
 	const char	*what;
 	const struct fld *flds;
+	size_t		 max;	/* max_file_size in bytes */
 };
 
 static void
@@ -1032,7 +1153,7 @@ load_one(void *arg, size_t i)
 	struct entry	*e;
 
 	e = xcalloc(1, dl->elemsz);
-	if (!entry_read(e, &dl->fs[i], dl->what, dl->flds)) {
+	if (!entry_read(e, &dl->fs[i], dl->what, dl->flds, dl->max)) {
 		entry_free(e);
 		free(e);
 		e = NULL;
@@ -1054,12 +1175,13 @@ load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
 
 	memset(&dl, 0, sizeof(dl));
 	dir = path_join(kb->content, sub);
-	walk(dir, sub, ".md", &dl.fs, &fsz);
+	walk(kb->realroot, dir, sub, ".md", &dl.fs, &fsz);
 	free(dir);
 	dl.out = xcalloc(fsz, sizeof(struct entry *));
 	dl.elemsz = elemsz;
 	dl.what = what;
 	dl.flds = flds;
+	dl.max = kb->site.max_file;
 	par_for(fsz, kb->jobs, load_one, &dl);
 	for (i = 0; i < fsz; i++)
 		if (dl.out[i] != NULL)
@@ -1257,6 +1379,7 @@ kb_load(const char *root, int drafts, int jobs)
 	kb = xcalloc(1, sizeof(*kb));
 	kb->root = xstrdup(root);
 	kb->content = path_join(root, "content");
+	kb->realroot = realpath(root, NULL);
 	kb->drafts = drafts;
 	kb->jobs = jobs;
 	if (stat(kb->content, &st) == -1 || !S_ISDIR(st.st_mode)) {
@@ -1267,10 +1390,11 @@ kb_load(const char *root, int drafts, int jobs)
 		return NULL;
 	}
 	p = path_join(kb->content, "site.yaml");
-	(void)site_config_load(&kb->site, p);
+	(void)site_config_load(&kb->site, p, !outside(kb, p));
 	free(p);
 	p = path_join(kb->content, "taxonomy.yaml");
-	(void)tax_load(&kb->tax, p);
+	if (!outside(kb, p))
+		(void)tax_load(&kb->tax, p);
 	free(p);
 
 	kb->people = (struct person **)load_dir(kb, "people",
@@ -1431,6 +1555,7 @@ kb_free(struct kb *kb)
 	tax_free(&kb->tax);
 	site_config_free(&kb->site);
 	free(kb->content);
+	free(kb->realroot);
 	free(kb->root);
 	free(kb);
 }

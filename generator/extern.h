@@ -50,6 +50,13 @@ char		*xstrndup(const char *, size_t);
 char		*xasprintf(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 int		 file_read(const char *, char **, size_t *);
+/* An input file: regular, at most max bytes (0: any); see util.c. */
+int		 file_read_input(const char *, size_t, char **, size_t *);
+/* The default of site.yaml's max_file_size: 1 MiB (see config.c). */
+#define	 MAX_FILE_SIZE	(1024 * 1024)
+/* The longest line of an input file, in bytes; see util.c. */
+#define	 MAX_LINE	(128 * 1024)
+int		 text_lines_check(const char *, const char *, size_t);
 int		 file_write(const char *, const char *, size_t);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
@@ -403,6 +410,8 @@ struct site {
 	const char	 *timezone;
 	const char	 *edit_url;	/* may be NULL */
 	int		  unsafe_html;
+	size_t		  max_file;	/* max_file_size in bytes */
+	int		  allow_local;	/* sync: {allow_local: true} */
 };
 
 struct entry {
@@ -461,6 +470,7 @@ struct hackathon {
 struct kb {
 	char		 *root;	/* knowledge-base root, owned */
 	char		 *content;	/* content folder, owned */
+	char		 *realroot;	/* root without links, owned, or NULL */
 	int		  drafts;	/* include drafts */
 	int		  jobs;	/* threads for loading */
 	struct site	  site;
@@ -484,7 +494,7 @@ struct term	*tax_resolve(const struct taxonomy *, enum dim,
 		    const char *path, const struct val *);
 struct term	*tax_find_any(const struct taxonomy *, const char *);
 
-int		 site_config_load(struct site *, const char *path);
+int		 site_config_load(struct site *, const char *path, int use);
 void		 site_config_free(struct site *);
 /*
  * Whether v (a value of the file path; NULL or not a scalar: yes) names

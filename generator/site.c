@@ -590,11 +590,28 @@ fingerprint_dir(const char *dir, uint64_t *h, int bytes)
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		sub = path_join(dir, names[i]);
-		if (stat(sub, &st) == 0) {
+		/*
+		 * A link is hashed as its text and what it names, but a
+		 * linked folder is not entered (the content walk refuses
+		 * those that leave the knowledge base, and one may loop);
+		 * only regular files are read, never a FIFO.
+		 */
+		if (lstat(sub, &st) == -1)
+			st.st_mode = 0;
+		else if (S_ISLNK(st.st_mode)) {
+			char	 lnk[4096];
+			ssize_t	 ln;
+
+			if ((ln = readlink(sub, lnk, sizeof(lnk))) > 0)
+				*h = hash64(lnk, (size_t)ln, *h);
+			if (stat(sub, &st) == -1 || S_ISDIR(st.st_mode))
+				st.st_mode = 0;
+		}
+		if (st.st_mode != 0) {
 			*h = hash64(sub, strlen(sub) + 1, *h);
 			if (S_ISDIR(st.st_mode))
 				fingerprint_dir(sub, h, bytes);
-			else if (bytes) {
+			else if (bytes && S_ISREG(st.st_mode)) {
 				char	*data;
 				size_t	 sz;
 

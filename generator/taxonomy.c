@@ -7,6 +7,10 @@
  * alias is case-insensitive; an unknown term is reported with the
  * nearest known name or alias.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,14 +208,18 @@ tax_load(struct taxonomy *tax, const char *path)
 	const struct val *l;
 	struct term	*t;
 	int		 d;
-	FILE		*f;
+	struct stat	 st;
 
 	tax->path = xstrdup(path);
-	if ((f = fopen(path, "r")) == NULL)
+	/* No fopen to probe: it would wait on a FIFO. */
+	if (stat(path, &st) == -1 && errno == ENOENT)
 		return 1;
-	fclose(f);
-	if (!file_read(path, &text, &sz))
+	if (!file_read_input(path, MAX_FILE_SIZE, &text, &sz))
 		return 0;
+	if (!text_lines_check(path, text, sz)) {
+		free(text);
+		return 0;
+	}
 	tax->tree = fm_yaml(path, text, sz, 0);
 	free(text);
 	if (tax->tree == NULL)

@@ -1045,7 +1045,7 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir)
 			diag_sys(path, "%s", strerror(errno));
 			rc = 0;
 		} else if (S_ISREG(st.st_mode)) {
-			if (!file_read(path, &text, &sz))
+			if (!file_read_input(path, MAX_FILE_SIZE, &text, &sz))
 				rc = 0;
 			else {
 				name = xstrndup(names[i],

@@ -151,6 +151,94 @@ file_read(const char *path, char **p, size_t *sz)
 }
 
 /*
+ * Read an input file of the knowledge base as file_read does, but only
+ * a regular file of at most max bytes (0: no limit).  The file is
+ * opened without blocking, so that a FIFO (or a device) named like a
+ * content file is an error naming it rather than a build that waits
+ * for ever; the size is checked on the open file and again while
+ * reading, so a file that grows meanwhile is refused too.  Reports and
+ * returns 0 on failure.
+ */
+int
+file_read_input(const char *path, size_t max, char **p, size_t *sz)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	struct stat	 st;
+	char		 chunk[65536];
+	ssize_t		 n;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == -1) {
+		diag_sys(path, "%s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		diag_err(path, 0, 0, "not a regular file (a %s); content "
+		    "files must be plain files", S_ISFIFO(st.st_mode) ?
+		    "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
+		    S_ISDIR(st.st_mode) ? "folder" : "device");
+		goto out;
+	}
+	if (max > 0 && (unsigned long long)st.st_size > max) {
+		diag_err(path, 0, 0, "file is %lld bytes, over the limit of "
+		    "%zu (max_file_size in site.yaml)", (long long)st.st_size,
+		    max);
+		goto out;
+	}
+	buf_grow(&b, 0);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		buf_put(&b, chunk, (size_t)n);
+		if (max > 0 && b.sz > max) {
+			diag_err(path, 0, 0, "file is over the limit of %zu "
+			    "bytes (max_file_size in site.yaml)", max);
+			goto out;
+		}
+	}
+	if (n < 0) {
+		diag_sys(path, "%s", strerror(errno));
+		goto out;
+	}
+	*sz = b.sz;
+	*p = buf_steal(&b);
+	rc = 1;
+out:
+	buf_free(&b);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Whether every line of text (sz bytes) is at most MAX_LINE bytes long;
+ * the first longer one is reported at path:line:1.  cmark-gfm's autolink
+ * pass takes time quadratic in the length of a run of text, and a soft
+ * line break ends a run, so bounding lines bounds a file's Markdown
+ * time where the size limit alone would not (4 MiB of "a@a.a." on one
+ * line takes minutes).
+ */
+int
+text_lines_check(const char *path, const char *text, size_t sz)
+{
+	const char	*p = text, *end = text + sz, *nl;
+	size_t		 line = 1;
+
+	for (; p < end; p = nl + 1, line++) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > MAX_LINE) {
+			diag_err(path, line, 1, "line is %zu bytes long, over "
+			    "the limit of %d (break it into shorter lines)",
+			    (size_t)(nl - p), MAX_LINE);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
  * Write a file through a temporary beside it and a rename, so that a
  * reader never sees half a file.
  */

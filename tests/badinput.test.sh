@@ -449,7 +449,7 @@ fi
 # --- run.requirements at the pinned commit ---------------------------
 #
 # A repository made here with git, named by path, synced into the
-# cache with kbgen sync (local paths need no setting): the requirements
+# cache with kbgen sync (a local path: site.yaml allows it): the requirements
 # file is looked for in the commit sync pinned, not in the work tree,
 # so adding it upstream changes nothing until the next sync.
 G=$TMP/pinned-git
@@ -468,6 +468,7 @@ git_ init -q "$G" &&
 cp -r "$B" "$P"
 rm -f "$P/content/usecases/edges.md" "$P/content/usecases/low.md"
 sed -i "10s|.*|  url: $G|" "$P/$R"
+echo 'sync: {allow_local: true}' >>"$P/content/site.yaml"
 "$KBGEN" -q -C "$P" lint 2>"$P.err0" && [ ! -s "$P.err0" ] &&
     ok pinned-not-synced-lints-clean ||
     fail pinned-not-synced-lints-clean "lint before sync" "$P.err0"

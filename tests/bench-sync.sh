@@ -116,6 +116,7 @@ K=$W/kb
 mkdir -p "$K/content/usecases" "$K/content/people"
 cat >"$K/content/site.yaml" <<'EOF'
 title: Sync benchmark
+sync: {allow_local: true}
 EOF
 cat >"$K/content/taxonomy.yaml" <<'EOF'
 technologies:
