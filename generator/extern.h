@@ -52,8 +52,8 @@ char		*xasprintf(const char *, ...)
 int		 file_read(const char *, char **, size_t *);
 /* An input file: regular, at most max bytes (0: any); see util.c. */
 int		 file_read_input(const char *, size_t, char **, size_t *);
-/* The default of site.yaml's max_file_size: 1 MiB (see config.c). */
-#define	 MAX_FILE_SIZE	(1024 * 1024)
+/* The default of site.yaml's max_file_size: 4 MiB (see config.c). */
+#define	 MAX_FILE_SIZE	(4 * 1024 * 1024)
 /* The longest line of an input file, in bytes; see util.c. */
 #define	 MAX_LINE	(128 * 1024)
 int		 text_lines_check(const char *, const char *, size_t);
