@@ -394,6 +394,8 @@ cmd_build(const struct opts *o)
 	if (!o->force && is_dir(out) &&
 	    idx_get_meta(idx, "fingerprint", &prev) == 1 &&
 	    strcmp(prev, fpbuf) == 0) {
+		/* What killed builds left is removed all the same. */
+		site_out_clean(out);
 		if (!o->quiet)
 			fprintf(stderr, "kbgen: nothing changed; %s is up to "
 			    "date (%.3f s)\n", out, mono_secs() - t0);
@@ -408,6 +410,7 @@ cmd_build(const struct opts *o)
 	    strcmp(prevcp, cpbuf) == 0) {
 		if (!idx_put_meta(idx, "fingerprint", fpbuf))
 			goto out;
+		site_out_clean(out);
 		if (!o->quiet)
 			fprintf(stderr, "kbgen: nothing changed but file times;"
 			    " %s is up to date (%.3f s)\n", out,

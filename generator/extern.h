@@ -554,6 +554,7 @@ int		 site_out_copy_dir(struct site_out *, const char *dir,
  * record the output hashes.  Returns 0 on failure (reported), leaving
  * outdir as it was.
  */
+void		 site_out_clean(const char *);
 int		 site_out_commit(struct site_out *);
 
 /* Discard an uncommitted build (its folder is removed). */

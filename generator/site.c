@@ -154,8 +154,8 @@ load_old(struct site_out *so)
  * Remove folders "OUT.new-PID" left by builds that were killed: their
  * process is gone.
  */
-static void
-clean_stale(const char *outdir)
+void
+site_out_clean(const char *outdir)
 {
 	char		*parent, *base, *prefix, *p, *sub;
 	const char	*slash;
@@ -211,7 +211,7 @@ site_out_new(const char *outdir, struct idx *idx, int verify)
 	so->idx = idx;
 	so->verify = verify;
 	pthread_mutex_init(&so->lock, NULL);
-	clean_stale(so->outdir);
+	site_out_clean(so->outdir);
 	(void)rmtree(so->newdir);
 	if (!mkdirs(so->newdir) || !load_old(so)) {
 		site_out_free(so);
@@ -510,6 +510,16 @@ site_out_commit(struct site_out *so)
 {
 	struct stat	 st;
 
+	/*
+	 * From the swap until the new hashes and prints are recorded,
+	 * the store must not describe the folder: a build killed in
+	 * between leaves a site the next build knows nothing of, and so
+	 * renders whole (the same bytes are still kept, by comparison).
+	 */
+	if (so->idx != NULL && (!idx_put_meta(so->idx, "outdir", "-") ||
+	    !idx_put_meta(so->idx, "fingerprint", "-") ||
+	    !idx_put_meta(so->idx, "contentprint", "-")))
+		return 0;
 	if (stat(so->outdir, &st) == 0) {
 		if (renameat2(AT_FDCWD, so->newdir, AT_FDCWD, so->outdir,
 		    RENAME_EXCHANGE) == -1) {
