@@ -151,6 +151,59 @@ fi
 [ $rc -eq 2 ] && ok usage-unknown-command || fail usage-unknown-command "exit $rc"
 "$KBGEN" build --bogus 2>/dev/null; rc=$?
 [ $rc -eq 2 ] && ok usage-unknown-option || fail usage-unknown-option "exit $rc"
+# An option of another command, or an argument to a command that takes
+# none, is a usage error naming both (they were ignored: "lint --runner
+# slurm --junit x" passed, "status x" said unknown command "status").
+# Each runs in a copy of a knowledge base that lints clean, so exit 2
+# is usage.
+cp -R "$FIX" "$TMP/ukb"
+usage_case() { # NAME WANT ARGS...
+	n=$1 want=$2
+	shift 2
+	"$KBGEN" -C "$TMP/ukb" "$@" >"$TMP/usage.out" 2>"$TMP/usage.err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(head -1 "$TMP/usage.err")" = "$want" ]; then
+		ok "$n"
+	else
+		fail "$n" "exit $rc, want 2 and: $want" "$TMP/usage.err"
+	fi
+}
+usage_case usage-lint-runner "kbgen: lint: unexpected option --runner" \
+    lint --runner slurm --junit x
+usage_case usage-lint-junit "kbgen: lint: unexpected option --junit" \
+    lint --junit x
+usage_case usage-option-before-command \
+    "kbgen: lint: unexpected option --offline" --offline lint
+usage_case usage-build-json "kbgen: build: unexpected option --json" \
+    build --json x -o "$TMP/never"
+usage_case usage-build-hackathon \
+    "kbgen: build: unexpected option --hackathon" build --hackathon h \
+    -o "$TMP/never"
+[ -e "$TMP/never" ] && fail usage-builds-nothing "$TMP/never made" ||
+    ok usage-builds-nothing
+usage_case usage-query-jobs "kbgen: query: unexpected option -j" \
+    query -j 2 technology=CNN
+usage_case usage-status-force "kbgen: status: unexpected option --force" \
+    status --force
+usage_case usage-sync-drafts "kbgen: sync: unexpected option --drafts" \
+    sync --drafts --offline
+usage_case usage-import-strict "kbgen: import: unexpected option --strict" \
+    import indico http://127.0.0.1:9/x.json --strict
+usage_case usage-check-templates \
+    "kbgen: check: unexpected option --templates" check --templates x
+usage_case usage-status-arg 'kbgen: status: unexpected argument "x"' \
+    status x
+usage_case usage-status-json-arg 'kbgen: status: unexpected argument "x"' \
+    status --json x
+usage_case usage-build-arg 'kbgen: build: unexpected argument "x"' build x
+usage_case usage-help-arg 'kbgen: help: unexpected argument "x"' help x
+# The options that do belong still work, before or after the command.
+"$KBGEN" -C "$TMP/ukb" -q --strict lint >"$TMP/usage.out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok usage-lint-strict-before || fail usage-lint-strict-before \
+    "exit $rc" "$TMP/usage.out"
+"$KBGEN" -C "$TMP/ukb" lint -j 2 --strict -q >"$TMP/usage.out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok usage-lint-jobs || fail usage-lint-jobs "exit $rc" \
+    "$TMP/usage.out"
 "$KBGEN" --help | grep -q "kbgen query technology=CNN" && ok help || fail help "no example in --help"
 "$KBGEN" --version | grep -Eq '^kbgen [0-9]+\.[0-9]+\.[0-9]+$' && ok version || fail version "not kbgen X.Y.Z"
 
