@@ -59,6 +59,8 @@ void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 double		 mono_secs(void);
 char		*utc_text(time_t, int);
 int		 utf8_valid(const char *, size_t, size_t *, size_t *);
+void		 utf8_bidi_warn(const char *, const char *, size_t, size_t);
+char		*utf8_bidi_balance(const char *, size_t, size_t *);
 size_t		 edit_distance(const char *, const char *);
 int		 slug_valid(const char *);
 char		*slugify(const char *);

@@ -667,6 +667,27 @@ fixurl(struct mdctx *c, cmark_node *n)
 }
 
 /*
+ * The literal of a text or code node with its bidirectional controls
+ * balanced (utf8_bidi_balance), so that none reaches past the node on
+ * the page; the literal itself is changed, the tree's shape is not.
+ * Returns the literal, borrowed from the node, or NULL.
+ */
+static const char *
+bidi_fix(cmark_node *n)
+{
+	const char	*lit;
+	char		*bal;
+	size_t		 balsz;
+
+	if ((lit = cmark_node_get_literal(n)) == NULL ||
+	    (bal = utf8_bidi_balance(lit, strlen(lit), &balsz)) == NULL)
+		return lit;
+	cmark_node_set_literal(n, bal);
+	free(bal);
+	return cmark_node_get_literal(n);
+}
+
+/*
  * Render Markdown text (sz bytes, need not be NUL-terminated) to HTML
  * as described in extern.h.  opts is borrowed (NULL: safe defaults, no
  * resolver); the resolver's non-NULL results are freed here with
@@ -752,7 +773,7 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
-			if ((lit = cmark_node_get_literal(cur)) != NULL)
+			if ((lit = bidi_fix(cur)) != NULL)
 				buf_puts(&all, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
@@ -761,7 +782,7 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 			break;
 		case CMARK_NODE_CODE_BLOCK:
 			newline(&all);
-			if ((lit = cmark_node_get_literal(cur)) != NULL)
+			if ((lit = bidi_fix(cur)) != NULL)
 				buf_puts(&all, lit);
 			newline(&all);
 			break;

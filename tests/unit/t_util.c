@@ -101,6 +101,58 @@ sizes(void)
 	OK(!size_parse(NULL, NULL), "size_parse NULL");
 }
 
+/* utf8_bidi_balance of in gives want (NULL: left as it is). */
+static void
+bidi_case(const char *in, const char *want, const char *name)
+{
+	char	*got;
+	size_t	 sz = 0;
+
+	got = utf8_bidi_balance(in, strlen(in), &sz);
+	if (want == NULL)
+		OK(got == NULL, name);
+	else {
+		EQS(got, want, name);
+		OK(got != NULL && sz == strlen(want), name);
+	}
+	free(got);
+}
+
+#define RLO "\xe2\x80\xae"
+#define LRE "\xe2\x80\xaa"
+#define PDF "\xe2\x80\xac"
+#define LRI "\xe2\x81\xa6"
+#define PDI "\xe2\x81\xa9"
+
+static void
+bidi(void)
+{
+	char	 deep[70 * 3 + 1];
+	char	*got;
+	size_t	 i, sz;
+
+	bidi_case("plain", NULL, "bidi: none");
+	bidi_case("\xe2\x80\x9cquoted\xe2\x80\x9d", NULL,
+	    "bidi: other U+20xx left alone");
+	bidi_case("a" RLO "b", "a" RLO "b" PDF, "bidi: override closed");
+	bidi_case("a" RLO "b" PDF "c", "a" RLO "b" PDF "c",
+	    "bidi: balanced kept");
+	bidi_case("a" PDF "b" PDI, "ab", "bidi: stray pops dropped");
+	bidi_case(LRI "a" RLO "b", LRI "a" RLO "b" PDF PDI,
+	    "bidi: closed in reverse order");
+	bidi_case(LRI "a" RLO "b" PDI "c", LRI "a" RLO "b" PDI "c",
+	    "bidi: a PDI closes the embeddings inside it");
+	bidi_case(LRE LRI "a" PDF "b", LRE LRI "ab" PDI PDF,
+	    "bidi: a PDF does not close an isolate");
+	bidi_case("a\xe2\x80", NULL, "bidi: cut sequence at the end");
+	for (i = 0; i < 70; i++)
+		memcpy(deep + i * 3, RLO, 3);
+	deep[i * 3] = '\0';
+	got = utf8_bidi_balance(deep, strlen(deep), &sz);
+	OK(got != NULL && sz == 64 * 6, "bidi: 64 deep at most, all closed");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -168,5 +220,6 @@ main(void)
 	free(tree);
 	free(outside);
 	sizes();
+	bidi();
 	DONE();
 }
