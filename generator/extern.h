@@ -252,6 +252,8 @@ struct idx;
  * (reported).
  */
 struct idx	*idx_open(const char *dir);
+/* The same for reading only: creates and writes nothing. */
+struct idx	*idx_open_ro(const char *dir);
 void		 idx_free(struct idx *);
 
 /* One write transaction at a time; idx_abort drops it. */
@@ -536,6 +538,12 @@ struct site_out	*site_out_new(const char *outdir, struct idx *idx,
  */
 int		 site_out_put(struct site_out *, const char *path,
 		    const char *data, size_t sz);
+
+/*
+ * Whether a write of the build failed (reported once): the build
+ * stops, and every later site_out_put returns 0 without a word.
+ */
+int		 site_out_failed(struct site_out *);
 
 /* Copy every file below dir into the site under prefix. */
 int		 site_out_copy_dir(struct site_out *, const char *dir,

@@ -6,6 +6,7 @@
  * commands themselves live in build.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,11 @@ main(int argc, char *argv[])
 	size_t		 k;
 	char		**args;
 
+	/*
+	 * A file size limit (ulimit -f) must fail the write with EFBIG,
+	 * reported, rather than kill kbgen halfway through a build.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&o, 0, sizeof(o));
 	memset(seen, 0, sizeof(seen));
 	o.root = ".";

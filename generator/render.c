@@ -1724,8 +1724,15 @@ worker(void *arg)
 		pthread_mutex_lock(&r->lock);
 		i = r->next++;
 		pthread_mutex_unlock(&r->lock);
-		if (i >= r->jobsz)
+		/* A full disk: no use rendering the rest. */
+		if (i >= r->jobsz || site_out_failed(r->so)) {
+			if (i < r->jobsz) {
+				pthread_mutex_lock(&r->lock);
+				r->failed = 1;
+				pthread_mutex_unlock(&r->lock);
+			}
 			break;
+		}
 		if (!run_job(r, &r->jobs[i])) {
 			pthread_mutex_lock(&r->lock);
 			r->failed = 1;

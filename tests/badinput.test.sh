@@ -573,5 +573,53 @@ else
 	fail pinned-requirements-folder "exit $rc, want 1 and: $want" "$P.err4"
 fi
 
+# --- a full disk ---------------------------------------------------------
+#
+# A write of the build that fails (here a file size limit of 200 KiB,
+# the shell's ulimit -f, under which three pages of 400 KB cannot be
+# written; a full disk fails the same way) stops the build with one
+# message, not one per file; exit 1; the published site stays as it
+# was and no build folder is left behind.
+F=$TMP/full
+cp -R "$FIX" "$F"
+rm -rf "$F/site" "$F/.kbgen"
+big() { # N: a use case whose page is about 400 KB
+	{
+		printf -- '---\ntitle: Big %s\nsummary: A long one.\n' "$1"
+		printf 'technologies: [CNN]\nfields: [HEP]\ntools: [Keras]\n'
+		printf 'kind: tutorial\ncontacts: [ada-rossi]\n'
+		printf 'added: 2022-01-01\n---\n'
+		awk 'BEGIN { for (i = 0; i < 6000; i++)
+		    printf "Paragraph %d of a long body to pad.\n\n", i }'
+	} >"$F/content/usecases/big-$1.md"
+}
+big 1; big 2; big 3
+"$KBGEN" -q -C "$F" build >"$F.out" 2>&1 ||
+    fail full-disk-first-build "the first build failed" "$F.out"
+snapshot "$F/site" >"$F.before"
+for i in 1 2 3; do echo "Changed." >>"$F/content/usecases/big-$i.md"; done
+sh -c 'ulimit -f 400 && exec "$0" -C "$1" build' "$KBGEN" "$F" \
+    >"$F.out" 2>"$F.err"
+rc=$?
+snapshot "$F/site" >"$F.after"
+n=$(grep -c "cannot write: File too large" "$F.err")
+if [ $rc -eq 1 ] && [ "$n" -eq 1 ] && [ "$(wc -l <"$F.err")" -eq 2 ] &&
+    grep -q "^$F/site.new-[0-9]*/usecases/big-[123]/index.html: cannot write: File too large\$" "$F.err" &&
+    grep -qxF "kbgen: 1 error; nothing published, the site is as it was" "$F.err"; then
+	ok full-disk-one-message
+else
+	fail full-disk-one-message "exit $rc, $n write errors, want 1 and 1" \
+	    "$F.err"
+fi
+cmp -s "$F.before" "$F.after" && ok full-disk-site-unchanged ||
+    fail full-disk-site-unchanged "the published site changed"
+left=$(ls -d "$F"/site.new-* 2>/dev/null)
+[ -z "$left" ] && ok full-disk-no-build-folder ||
+    fail full-disk-no-build-folder "left: $left"
+# With room again the same build publishes.
+"$KBGEN" -q -C "$F" build >"$F.out" 2>&1 &&
+    grep -q "Changed." "$F/site/usecases/big-1/index.html" &&
+    ok full-disk-then-builds || fail full-disk-then-builds "exit $?" "$F.out"
+
 echo "$PASS passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]
