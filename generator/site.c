@@ -318,26 +318,37 @@ site_out_failed(struct site_out *so)
 
 /*
  * Whether the file at path holds exactly data: a hand-edited or
- * damaged old file is then written anew rather than reused.
+ * damaged old file is then written anew rather than reused.  A file
+ * that cannot be read is simply not the same; nothing is reported (nor
+ * counted), as the new one is written instead.
  */
 static int
 same_bytes(const char *path, const char *data, size_t sz)
 {
 	struct stat	 st;
-	char		*p;
-	size_t		 n;
-	int		 same;
+	char		 chunk[65536];
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, same = 0;
 
-	if (stat(path, &st) == -1 || (size_t)st.st_size != sz)
+	if ((fd = open(path, O_RDONLY)) == -1)
 		return 0;
-	diag_set_quiet(1);
-	if (!file_read(path, &p, &n)) {
-		diag_set_quiet(0);
-		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != sz)
+		goto out;
+	while (off < sz) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > sz - off ||
+		    memcmp(chunk, data + off, (size_t)n) != 0)
+			goto out;
+		off += (size_t)n;
 	}
-	diag_set_quiet(0);
-	same = n == sz && memcmp(p, data, sz) == 0;
-	free(p);
+	/* Nothing more: the file did not grow meanwhile. */
+	same = read(fd, chunk, 1) == 0;
+out:
+	close(fd);
 	return same;
 }
 

@@ -332,6 +332,7 @@ struct par {
 	void		*arg;
 	size_t		 n;
 	size_t		 next;
+	int		 quiet;	/* the caller's diag_quiet */
 	pthread_mutex_t	 lock;
 };
 
@@ -341,6 +342,8 @@ par_worker(void *arg)
 	struct par	*p = arg;
 	size_t		 i;
 
+	/* Quiet is per thread: the workers are as quiet as the caller. */
+	diag_set_quiet(p->quiet);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		i = p->next++;
@@ -367,6 +370,7 @@ par_for(size_t n, int jobs, void (*fn)(void *, size_t), void *arg)
 	p.arg = arg;
 	p.n = n;
 	p.next = 0;
+	p.quiet = diag_quiet();
 	pthread_mutex_init(&p.lock, NULL);
 	nth = jobs < 1 ? 1 : jobs > 16 ? 16 : (size_t)jobs;
 	if (nth > n)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,110 @@ bidi(void)
 	free(got);
 }
 
+/*
+ * diag's quiet flag is each thread's own: a thread reading something
+ * quietly (site.c compares old files, runners.c reads results) must
+ * not silence an error of another thread, which would be counted but
+ * never printed.  par_for hands the caller's flag to its workers.
+ */
+static pthread_barrier_t	 qb;
+
+static void *
+quiet_reader(void *arg)
+{
+	(void)arg;
+	diag_set_quiet(1);
+	pthread_barrier_wait(&qb);	/* quiet now */
+	pthread_barrier_wait(&qb);	/* the other thread reported */
+	diag_err("quiet.yaml", 1, 1, "not printed");
+	diag_set_quiet(0);
+	return NULL;
+}
+
+static void
+par_err(void *arg, size_t i)
+{
+	(void)arg;
+	diag_err("par.yaml", i + 1, 1, "from a worker");
+}
+
+/* The text written to stderr by fn(), with stderr to a file. */
+static char *
+stderr_of(void (*fn)(void))
+{
+	char	 tmp[] = "/tmp/t_util.err.XXXXXX", *got = NULL;
+	size_t	 sz;
+	int	 fd, saved;
+
+	fflush(stderr);
+	if ((fd = mkstemp(tmp)) == -1 || (saved = dup(2)) == -1)
+		return NULL;
+	dup2(fd, 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	if (!file_read(tmp, &got, &sz))
+		got = NULL;
+	unlink(tmp);
+	return got;
+}
+
+static void
+two_threads(void)
+{
+	pthread_t	 th;
+
+	pthread_barrier_init(&qb, NULL, 2);
+	pthread_create(&th, NULL, quiet_reader, NULL);
+	pthread_barrier_wait(&qb);
+	diag_err("loud.yaml", 2, 3, "printed");
+	pthread_barrier_wait(&qb);
+	pthread_join(th, NULL);
+	pthread_barrier_destroy(&qb);
+}
+
+static void
+quiet_pool(void)
+{
+	diag_set_quiet(1);
+	par_for(8, 4, par_err, NULL);
+	diag_set_quiet(0);
+}
+
+static void
+loud_pool(void)
+{
+	par_for(2, 2, par_err, NULL);
+}
+
+static void
+quiet_threads(void)
+{
+	char	*got;
+	size_t	 n;
+
+	n = diag_errors();
+	got = stderr_of(two_threads);
+	EQS(got, "loud.yaml:2:3: error: printed\n",
+	    "quiet: another thread's quiet does not silence this one");
+	OK(diag_errors() == n + 2, "quiet: both errors counted");
+	free(got);
+
+	n = diag_errors();
+	got = stderr_of(quiet_pool);
+	EQS(got, "", "quiet: par_for workers are as quiet as the caller");
+	OK(diag_errors() == n + 8, "quiet: and their errors counted");
+	free(got);
+	got = stderr_of(loud_pool);
+	OK(got != NULL && strstr(got, "par.yaml:1:1: error: from a worker\n") &&
+	    strstr(got, "par.yaml:2:1: error: from a worker\n"),
+	    "quiet: a loud caller's workers print");
+	free(got);
+	OK(!diag_quiet(), "quiet: this thread loud again");
+}
+
 int
 main(void)
 {
@@ -221,5 +326,6 @@ main(void)
 	free(outside);
 	sizes();
 	bidi();
+	quiet_threads();
 	DONE();
 }
