@@ -150,4 +150,15 @@ else
 	else
 		echo "FAIL read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 	fi
+	# kbgen status only reads the index too.
+	"$KBGEN" -C "$K" status >"$TMP/want" 2>/dev/null
+	bwrap --bind / / --ro-bind "$K/.kbgen" "$K/.kbgen" \
+	    "$KBGEN" -C "$K" status >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ -s "$TMP/out" ] &&
+	    [ ! -s "$TMP/err" ]; then
+		echo "ok status-read-only-mount"
+	else
+		echo "FAIL status-read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fi
 fi
