@@ -117,11 +117,8 @@ buf_cstr(struct buf *b)
 	return b->data == NULL ? "" : b->data;
 }
 
-/*
- * Append text escaped for HTML element content and quoted attributes.
- */
-void
-buf_html(struct buf *b, const char *p, size_t n)
+static void
+html_esc(struct buf *b, const char *p, size_t n)
 {
 	size_t	 i, start = 0;
 	const char *rep;
@@ -150,4 +147,23 @@ buf_html(struct buf *b, const char *p, size_t n)
 		start = i + 1;
 	}
 	buf_put(b, p + start, n - start);
+}
+
+/*
+ * Append text escaped for HTML element content and quoted attributes,
+ * its bidirectional controls balanced so that none reaches past it
+ * (into the rest of a <title>, a heading or the page).
+ */
+void
+buf_html(struct buf *b, const char *p, size_t n)
+{
+	char	*bal;
+	size_t	 balsz;
+
+	if ((bal = utf8_bidi_balance(p, n, &balsz)) == NULL) {
+		html_esc(b, p, n);
+		return;
+	}
+	html_esc(b, bal, balsz);
+	free(bal);
 }

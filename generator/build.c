@@ -612,7 +612,7 @@ cmd_query(const struct opts *o, int argc, char **argv)
 		goto out;
 	}
 	rc = 1;
-	if ((idx = idx_open(cache)) == NULL)
+	if ((idx = idx_open_ro(cache)) == NULL)
 		goto out;
 	if (!idx_query(idx, dims, terms, n, &res, &n))
 		goto out;

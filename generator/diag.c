@@ -6,6 +6,9 @@
  * jump to them) and counted; the caller decides the exit status from
  * the counts.  In strict mode warnings count as errors.  System
  * failures are printed with the path and the system's message.
+ * Counts are the process's; quiet is each thread's own (par_for hands
+ * the caller's to its workers), so that a thread that reads something
+ * quietly never silences another thread's error.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,7 +19,7 @@
 static size_t	 nerrors;	/* errors counted so far */
 static size_t	 nwarnings;	/* warnings counted so far */
 static int	 strict;	/* warnings are errors */
-static int	 quiet;		/* count but do not print */
+static _Thread_local int quiet;	/* this thread: count, do not print */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -102,19 +105,23 @@ diag_sys(const char *path, const char *fmt, ...)
 size_t
 diag_errors(void)
 {
-	return nerrors;
+	size_t	 n;
+
+	pthread_mutex_lock(&lock);
+	n = nerrors;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 size_t
 diag_warnings(void)
 {
-	return nwarnings;
-}
+	size_t	 n;
 
-void
-diag_reset(void)
-{
-	nerrors = nwarnings = 0;
+	pthread_mutex_lock(&lock);
+	n = nwarnings;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 void
@@ -123,8 +130,19 @@ diag_set_strict(int v)
 	strict = v;
 }
 
+/*
+ * Count but do not print this thread's diagnostics (v 1), or print
+ * them again (v 0).  Other threads are not affected.
+ */
 void
 diag_set_quiet(int v)
 {
 	quiet = v;
+}
+
+/* Whether this thread is quiet, for a pool to hand on to its workers. */
+int
+diag_quiet(void)
+{
+	return quiet;
 }

@@ -66,6 +66,8 @@ void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 double		 mono_secs(void);
 char		*utc_text(time_t, int);
 int		 utf8_valid(const char *, size_t, size_t *, size_t *);
+void		 utf8_bidi_warn(const char *, const char *, size_t, size_t);
+char		*utf8_bidi_balance(const char *, size_t, size_t *);
 size_t		 edit_distance(const char *, const char *);
 int		 slug_valid(const char *);
 char		*slugify(const char *);
@@ -84,9 +86,9 @@ void		 diag_sys(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 diag_errors(void);
 size_t		 diag_warnings(void);
-void		 diag_reset(void);
 void		 diag_set_strict(int);
-void		 diag_set_quiet(int);
+void		 diag_set_quiet(int);	/* this thread only */
+int		 diag_quiet(void);
 
 /* val.c: a tree of data, from YAML, JSON or built for templates. */
 
@@ -257,6 +259,8 @@ struct idx;
  * (reported).
  */
 struct idx	*idx_open(const char *dir);
+/* The same for reading only: creates and writes nothing. */
+struct idx	*idx_open_ro(const char *dir);
 void		 idx_free(struct idx *);
 
 /* One write transaction at a time; idx_abort drops it. */
@@ -544,6 +548,12 @@ struct site_out	*site_out_new(const char *outdir, struct idx *idx,
  */
 int		 site_out_put(struct site_out *, const char *path,
 		    const char *data, size_t sz);
+
+/*
+ * Whether a write of the build failed (reported once): the build
+ * stops, and every later site_out_put returns 0 without a word.
+ */
+int		 site_out_failed(struct site_out *);
 
 /* Copy every file below dir into the site under prefix. */
 int		 site_out_copy_dir(struct site_out *, const char *dir,

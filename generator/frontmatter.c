@@ -382,6 +382,8 @@ fm_yaml(const char *path, const char *text, size_t sz, size_t line0)
 	c.text = text;
 	c.textsz = sz;
 	c.line0 = line0;
+	if (text != NULL)
+		utf8_bidi_warn(path, text, sz, line0);
 	if (!yaml_parser_initialize(&c.parser)) {
 		diag_sys(path, "libyaml: cannot initialise parser");
 		return NULL;
@@ -516,6 +518,7 @@ fm_split(const char *path, const char *text, size_t sz,
 	*meta = v;
 	*body = nl == NULL ? end : nl + 1;
 	*bodyline = line + 1;
+	utf8_bidi_warn(path, *body, (size_t)(end - *body), line);
 	return 1;
 }
 

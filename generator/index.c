@@ -13,6 +13,7 @@
  * record means: records are opaque bytes serialized elsewhere.
  */
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ strfree(char **a, size_t asz)
  * write transaction.
  */
 static int
-opendbs(struct idx *i)
+opendbs(struct idx *i, int rdonly)
 {
 	struct {
 		const char	*name;
@@ -191,14 +192,21 @@ opendbs(struct idx *i)
 	char	*have = NULL;
 	int	 rc, ok = 0;
 
-	if ((rc = mdb_txn_begin(i->env, NULL, 0, &txn)) != 0) {
+	if ((rc = mdb_txn_begin(i->env, NULL, rdonly ? MDB_RDONLY : 0,
+	    &txn)) != 0) {
 		txn = NULL;
 		mdberr(i, "mdb_txn_begin", rc);
 		goto out;
 	}
 	for (j = 0; j < sizeof(dbs) / sizeof(dbs[0]); j++) {
 		rc = mdb_dbi_open(txn, dbs[j].name,
-		    MDB_CREATE | dbs[j].flags, dbs[j].dbi);
+		    (rdonly ? 0 : MDB_CREATE) | dbs[j].flags, dbs[j].dbi);
+		if (rc == MDB_NOTFOUND && rdonly) {
+			diag_err(NULL, 0, 0, "the index in %s is incomplete "
+			    "(no table %s); run kbgen build", i->dir,
+			    dbs[j].name);
+			goto out;
+		}
 		if (rc != 0) {
 			diag_sys(i->dir, "mdb_dbi_open %s: %s",
 			    dbs[j].name, mdb_strerror(rc));
@@ -208,7 +216,11 @@ opendbs(struct idx *i)
 
 	k = sval("schema");
 	rc = mdb_get(txn, i->meta, &k, &v);
-	if (rc == MDB_NOTFOUND) {
+	if (rc == MDB_NOTFOUND && rdonly) {
+		diag_err(NULL, 0, 0, "the index in %s has no format; run "
+		    "kbgen build", i->dir);
+		goto out;
+	} else if (rc == MDB_NOTFOUND) {
 		v = sval(IDX_SCHEMA);
 		if ((rc = mdb_put(txn, i->meta, &k, &v, 0)) != 0) {
 			mdberr(i, "mdb_put meta", rc);
@@ -241,20 +253,22 @@ out:
 
 /*
  * Open the index in folder dir, creating the folder, the environment
- * and its databases as needed, and check its format.  Returns a handle
- * to free with idx_free, or NULL on failure (reported).  dir is copied.
+ * and its databases as needed unless rdonly, and check its format.
  */
-struct idx *
-idx_open(const char *dir)
+static struct idx *
+open_env(const char *dir, int rdonly)
 {
 	struct idx	*i = NULL;
+	unsigned int	 flags = MDB_NOTLS;
 	int		 rc;
 
-	if (!mkdirs(dir))
+	if (!rdonly && !mkdirs(dir))
 		return NULL;
 	i = xcalloc(1, sizeof(*i));
 	i->dir = xstrdup(dir);
-
+	if (rdonly)
+		flags |= MDB_RDONLY;
+again:
 	if ((rc = mdb_env_create(&i->env)) != 0) {
 		i->env = NULL;
 		mdberr(i, "mdb_env_create", rc);
@@ -268,16 +282,50 @@ idx_open(const char *dir)
 		mdberr(i, "mdb_env_set_mapsize", rc);
 		goto out;
 	}
-	if ((rc = mdb_env_open(i->env, dir, MDB_NOTLS, 0644)) != 0) {
+	if ((rc = mdb_env_open(i->env, dir, flags, 0644)) != 0) {
+		/*
+		 * A read-only reader still opens lock.mdb for writing
+		 * (LMDB gives up only on a read-only file system): on a
+		 * folder it may not write, read without the lock, as
+		 * nothing of ours writes there meanwhile.
+		 */
+		if (rdonly && rc == EACCES && !(flags & MDB_NOLOCK)) {
+			mdb_env_close(i->env);
+			i->env = NULL;
+			flags |= MDB_NOLOCK;
+			goto again;
+		}
 		mdberr(i, "mdb_env_open", rc);
 		goto out;
 	}
-	if (!opendbs(i))
+	if (!opendbs(i, rdonly))
 		goto out;
 	return i;
 out:
 	idx_free(i);
 	return NULL;
+}
+
+/*
+ * Open the index in folder dir, creating the folder, the environment
+ * and its databases as needed, and check its format.  Returns a handle
+ * to free with idx_free, or NULL on failure (reported).  dir is copied.
+ */
+struct idx *
+idx_open(const char *dir)
+{
+	return open_env(dir, 0);
+}
+
+/*
+ * As idx_open, for reading only: nothing is created or written, so
+ * that a read-only folder (or file system) will do.  Writes through
+ * the handle fail (reported).
+ */
+struct idx *
+idx_open_ro(const char *dir)
+{
+	return open_env(dir, 1);
 }
 
 /*

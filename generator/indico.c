@@ -381,7 +381,6 @@ people_load(const char *content)
 		free(path);
 	}
 	diag_set_quiet(0);
-	diag_reset();
 	closedir(d);
 	free(dir);
 }

@@ -303,7 +303,6 @@ cmd_links(const struct opts *o)
 	diag_set_quiet(1);
 	kb = kb_load(o->root, 1, o->jobs > 0 ? o->jobs : ncpus());
 	diag_set_quiet(0);
-	diag_reset();
 	diag_set_strict(o->strict);
 	if (kb == NULL) {
 		fprintf(stderr, "kbgen: links not checked: the content "
@@ -329,7 +328,6 @@ cmd_links(const struct opts *o)
 	for (i = 0; i < kb->hacksz; i++)
 		from_entry(&c, &kb->hacks[i]->e);
 	diag_set_quiet(0);
-	diag_reset();
 	/* Seminar maps carry "file", their path below content/. */
 	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
 		sem = kb->seminars->kids[i];

@@ -6,6 +6,7 @@
  * commands themselves live in build.c.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,25 @@ static const char usage_text[] =
 "Exit status: 0 success, 1 content errors, 2 usage errors.\n"
 "See kbgen(1) for commands and kbgen(5) for the content format.\n";
 
+/*
+ * The commands and the options each accepts (getopt codes of the
+ * table in main); -C, -q, -h and -V go with every command.
+ */
+static const struct cmd {
+	const char	*name;
+	const char	*opts;	/* option codes that apply */
+	int		 args;	/* takes arguments */
+} cmds[] = {
+	{ "build", "oDFjTS", 0 },
+	{ "lint", "SLFj", 0 },
+	{ "query", "", 1 },
+	{ "sync", "jOS", 1 },
+	{ "check", "RjFGHJNSP", 1 },
+	{ "status", "N", 0 },
+	{ "import", "H", 1 },
+	{ "help", "", 0 },
+};
+
 static int
 usage(const char *msg)
 {
@@ -102,12 +122,21 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts	 o;
-	const char	*cmd = NULL;
-	char		*end, *bad;
-	int		 c, i, j, nargs = 0, links = 0;
+	const struct cmd *cp = NULL;
+	const char	*cmd = NULL, *seen[128];
+	char		*end, name[64];
+	int		 c, i, j, li, nargs = 0, links = 0, nseen = 0;
+	int		 when[128], first;
+	size_t		 k;
 	char		**args;
 
+	/*
+	 * A file size limit (ulimit -f) must fail the write with EFBIG,
+	 * reported, rather than kill kbgen halfway through a build.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	memset(&o, 0, sizeof(o));
+	memset(seen, 0, sizeof(seen));
 	o.root = ".";
 	args = calloc((size_t)argc + 1, sizeof(char *));
 	if (args == NULL)
@@ -124,14 +153,21 @@ main(int argc, char *argv[])
 			optind++;
 			continue;
 		}
+		li = -1;
 		if ((c = getopt_long(argc, argv, "+C:o:j:qhV", longopts,
-		    NULL)) == -1) {
+		    &li)) == -1) {
 			if (cmd == NULL)
 				cmd = argv[optind];
 			else
 				args[nargs++] = argv[optind];
 			optind++;
 			continue;
+		}
+		/* Which spelling was given, for "unexpected option". */
+		if (c > 0 && c < 128 && seen[c] == NULL) {
+			seen[c] = li >= 0 ? longopts[li].name : c == 'o' ?
+			    "o" : c == 'j' ? "j" : "";
+			when[c] = nseen++;
 		}
 		switch (c) {
 		case 'C':
@@ -203,9 +239,41 @@ main(int argc, char *argv[])
 		free(args);
 		return usage("no command given");
 	}
-	if (strcmp(cmd, "build") == 0 && nargs == 0)
+	for (k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++)
+		if (strcmp(cmd, cmds[k].name) == 0)
+			cp = &cmds[k];
+	if (cp == NULL) {
+		fprintf(stderr, "kbgen: unknown command \"%s\"\n", cmd);
+		free(args);
+		return usage(NULL);
+	}
+
+	/*
+	 * Options and arguments that do not belong to the command are
+	 * errors, not ignored: "lint --runner slurm" must not pass.
+	 */
+	for (first = 0, c = 1; c < 128; c++)
+		if (seen[c] != NULL && strchr("CqhV", c) == NULL &&
+		    strchr(cp->opts, c) == NULL &&
+		    (first == 0 || when[c] < when[first]))
+			first = c;
+	if (first != 0) {
+		snprintf(name, sizeof(name), "%s%s",
+		    strlen(seen[first]) == 1 ? "-" : "--", seen[first]);
+		fprintf(stderr, "kbgen: %s: unexpected option %s\n",
+		    cmd, name);
+		free(args);
+		return usage(NULL);
+	}
+	if (!cp->args && nargs > 0) {
+		fprintf(stderr, "kbgen: %s: unexpected argument \"%s\"\n",
+		    cmd, args[0]);
+		free(args);
+		return usage(NULL);
+	}
+	if (strcmp(cmd, "build") == 0)
 		i = cmd_build(&o);
-	else if (strcmp(cmd, "lint") == 0 && nargs == 0) {
+	else if (strcmp(cmd, "lint") == 0) {
 		i = cmd_lint(&o);
 		/* Links are checked even when the content has errors. */
 		if (links && i != 2 && (j = cmd_links(&o)) > i)
@@ -218,19 +286,11 @@ main(int argc, char *argv[])
 		i = cmd_sync(&o, nargs, args);
 	else if (strcmp(cmd, "check") == 0)
 		i = cmd_check(&o, nargs, args);
-	else if (strcmp(cmd, "status") == 0 && nargs == 0)
+	else if (strcmp(cmd, "status") == 0)
 		i = cmd_status(&o, nargs, args);
-	else if (strcmp(cmd, "help") == 0) {
+	else {
 		fputs(usage_text, stdout);
 		i = 0;
-	} else if (strcmp(cmd, "build") == 0 || strcmp(cmd, "lint") == 0) {
-		bad = args[0];
-		fprintf(stderr, "kbgen: %s: unexpected argument \"%s\"\n",
-		    cmd, bad);
-		i = usage(NULL);
-	} else {
-		fprintf(stderr, "kbgen: unknown command \"%s\"\n", cmd);
-		i = usage(NULL);
 	}
 	free(args);
 	return i;

@@ -130,28 +130,44 @@ plain(struct buf *b, cmark_node *n)
 }
 
 /*
- * Decode the UTF-8 sequence at s (valid: cmark-gfm replaced any bad
- * bytes) and say how long it is.
+ * Decode the UTF-8 sequence at s (NUL-terminated) and say how long it
+ * is.  Bodies are checked before they get here, but not every caller's
+ * text is: a byte that starts no well-formed sequence (a stray
+ * continuation, a cut or overlong sequence, a surrogate, past
+ * U+10FFFF) gives 0xfffd with a length of 1, so that the bytes after
+ * it are read again on their own and never copied blindly.
  */
 static unsigned long
 utf8_cp(const unsigned char *s, size_t *len)
 {
-	if (s[0] < 0xe0 && s[1] != '\0') {
-		*len = 2;
-		return ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
-	}
-	if (s[0] < 0xf0 && s[1] != '\0' && s[2] != '\0') {
-		*len = 3;
-		return ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) |
-		    (s[2] & 0x3f);
-	}
-	if (s[1] != '\0' && s[2] != '\0' && s[3] != '\0') {
-		*len = 4;
-		return ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) |
-		    ((s[2] & 0x3fUL) << 6) | (s[3] & 0x3f);
-	}
+	unsigned long	 cp, min;
+	size_t		 n, k;
+
 	*len = 1;
-	return 0;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		return 0xfffd;
+	/* A NUL is no continuation byte: the loop stops at the end. */
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0xfffd;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0xfffd;
+	*len = n;
+	return cp;
 }
 
 /*
@@ -164,7 +180,7 @@ utf8_cp(const unsigned char *s, size_t *len)
 static int
 isseparator(unsigned long cp)
 {
-	return cp < 0xc0 || cp == 0xd7 || cp == 0xf7 ||
+	return cp < 0xc0 || cp == 0xd7 || cp == 0xf7 || cp == 0xfffd ||
 	    (cp >= 0x2000 && cp <= 0x2bff) ||
 	    (cp >= 0x3000 && cp <= 0x303f) ||
 	    (cp >= 0xfe30 && cp <= 0xfe4f) ||
@@ -197,23 +213,32 @@ lower_cp(unsigned long cp)
 	return cp;
 }
 
-/* Append code point cp (below 0x800 or not changed) as UTF-8. */
+/* Append code point cp (well-formed, from utf8_cp) as UTF-8. */
 static void
-put_cp(struct buf *b, unsigned long cp, const unsigned char *orig,
-    size_t len)
+put_cp(struct buf *b, unsigned long cp)
 {
-	if (cp < 0x800 && len == 2) {
+	if (cp < 0x800) {
 		buf_putc(b, (char)(0xc0 | (cp >> 6)));
 		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else
-		buf_put(b, (const char *)orig, len);
+	} else if (cp < 0x10000) {
+		buf_putc(b, (char)(0xe0 | (cp >> 12)));
+		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		buf_putc(b, (char)(0xf0 | (cp >> 18)));
+		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	}
 }
 
 /*
  * Heading text to an id: letters lower-cased (ASCII, and the European
  * capitals lower_cp knows), digits and other non-ASCII letters kept,
- * every run of anything else one '-', none at either end.  Only those
- * characters appear, so the id needs no escaping in an attribute.
+ * every run of anything else one '-', none at either end; a byte of
+ * malformed UTF-8 counts as anything else.  Only those characters
+ * appear, each encoded anew, so the id needs no escaping in an
+ * attribute.
  */
 static void
 slug(struct buf *b, const char *s)
@@ -237,7 +262,7 @@ slug(struct buf *b, const char *s)
 		if (*p < 0x80)
 			buf_putc(b, (char)lower_ascii(*p));
 		else
-			put_cp(b, lower_cp(cp), p, len);
+			put_cp(b, lower_cp(cp));
 		p += len;
 	}
 	if (b->sz == 0)
@@ -667,6 +692,27 @@ fixurl(struct mdctx *c, cmark_node *n)
 }
 
 /*
+ * The literal of a text or code node with its bidirectional controls
+ * balanced (utf8_bidi_balance), so that none reaches past the node on
+ * the page; the literal itself is changed, the tree's shape is not.
+ * Returns the literal, borrowed from the node, or NULL.
+ */
+static const char *
+bidi_fix(cmark_node *n)
+{
+	const char	*lit;
+	char		*bal;
+	size_t		 balsz;
+
+	if ((lit = cmark_node_get_literal(n)) == NULL ||
+	    (bal = utf8_bidi_balance(lit, strlen(lit), &balsz)) == NULL)
+		return lit;
+	cmark_node_set_literal(n, bal);
+	free(bal);
+	return cmark_node_get_literal(n);
+}
+
+/*
  * Render Markdown text (sz bytes, need not be NUL-terminated) to HTML
  * as described in extern.h.  opts is borrowed (NULL: safe defaults, no
  * resolver); the resolver's non-NULL results are freed here with
@@ -752,7 +798,7 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
-			if ((lit = cmark_node_get_literal(cur)) != NULL)
+			if ((lit = bidi_fix(cur)) != NULL)
 				buf_puts(&all, lit);
 			break;
 		case CMARK_NODE_SOFTBREAK:
@@ -761,7 +807,7 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 			break;
 		case CMARK_NODE_CODE_BLOCK:
 			newline(&all);
-			if ((lit = cmark_node_get_literal(cur)) != NULL)
+			if ((lit = bidi_fix(cur)) != NULL)
 				buf_puts(&all, lit);
 			newline(&all);
 			break;

@@ -1724,8 +1724,15 @@ worker(void *arg)
 		pthread_mutex_lock(&r->lock);
 		i = r->next++;
 		pthread_mutex_unlock(&r->lock);
-		if (i >= r->jobsz)
+		/* A full disk: no use rendering the rest. */
+		if (i >= r->jobsz || site_out_failed(r->so)) {
+			if (i < r->jobsz) {
+				pthread_mutex_lock(&r->lock);
+				r->failed = 1;
+				pthread_mutex_unlock(&r->lock);
+			}
 			break;
+		}
 		if (!run_job(r, &r->jobs[i])) {
 			pthread_mutex_lock(&r->lock);
 			r->failed = 1;
@@ -1914,6 +1921,24 @@ names_of(struct term **ts, size_t n)
 	return l;
 }
 
+/*
+ * Set key of map v to text s with its bidirectional controls balanced
+ * (utf8_bidi_balance): catalogue.json's titles are shown as they are.
+ */
+static void
+set_text(struct val *v, const char *key, const char *s)
+{
+	char	*bal;
+	size_t	 balsz;
+
+	if ((bal = utf8_bidi_balance(s, strlen(s), &balsz)) == NULL) {
+		val_set_str(v, key, s);
+		return;
+	}
+	val_set(v, key, val_strn(bal, balsz));
+	free(bal);
+}
+
 static int
 write_catalogue_json(struct r *r)
 {
@@ -1924,7 +1949,7 @@ write_catalogue_json(struct r *r)
 	int		 d, rc;
 	char		*url;
 
-	val_set_str(root, "title", kb->site.title);
+	set_text(root, "title", kb->site.title);
 	val_set_str(root, "generator", "kbgen " KBGEN_VERSION);
 	l = val_set(root, "usecases", val_list());
 	for (i = 0; i < kb->ucsz; i++) {
@@ -1932,8 +1957,8 @@ write_catalogue_json(struct r *r)
 
 		v = val_push(l, val_map());
 		val_set_str(v, "slug", uc->e.slug);
-		val_set_str(v, "title", uc->e.title ? uc->e.title : "");
-		val_set_str(v, "summary", uc->summary ? uc->summary : "");
+		set_text(v, "title", uc->e.title ? uc->e.title : "");
+		set_text(v, "summary", uc->summary ? uc->summary : "");
 		val_set_str(v, "kind", uc->kind ? uc->kind : "");
 		url = xasprintf("usecases/%s/index.html", uc->e.slug);
 		val_set_str(v, "url", url);

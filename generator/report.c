@@ -486,7 +486,7 @@ cmd_status(const struct opts *o, int argc, char **argv)
 	if ((kb = kb_load(o->root, 0, 2)) == NULL || diag_errors() > 0)
 		goto out;
 	cache = path_join(o->root, ".kbgen");
-	idx = access(cache, F_OK) == 0 ? idx_open(cache) : NULL;
+	idx = access(cache, F_OK) == 0 ? idx_open_ro(cache) : NULL;
 	free(cache);
 	for (i = 0; i < kb->ucsz; i++) {
 		const struct usecase *uc = kb->ucs[i];

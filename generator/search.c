@@ -976,9 +976,13 @@ html_text(struct buf *out, const char *h)
 	}
 }
 
-/* Append s[0..n) as a JSON string (UTF-8 kept, U+2028/9 escaped). */
+/*
+ * Append s[0..n) as a JSON string (UTF-8 kept, U+2028/9 escaped), its
+ * bidirectional controls balanced as buf_html does: the search page
+ * shows these strings.
+ */
 static void
-jstr(struct buf *b, const char *s, size_t n)
+jstr_esc(struct buf *b, const char *s, size_t n)
 {
 	size_t	 i, run = 0;
 	unsigned char c;
@@ -1008,6 +1012,20 @@ jstr(struct buf *b, const char *s, size_t n)
 	}
 	buf_put(b, s + run, n - run);
 	buf_putc(b, '"');
+}
+
+static void
+jstr(struct buf *b, const char *s, size_t n)
+{
+	char	*bal;
+	size_t	 balsz;
+
+	if ((bal = utf8_bidi_balance(s, n, &balsz)) == NULL) {
+		jstr_esc(b, s, n);
+		return;
+	}
+	jstr_esc(b, bal, balsz);
+	free(bal);
 }
 
 static void

@@ -57,6 +57,7 @@ struct site_out {
 	size_t		 kept;
 	size_t		 removed;
 	int		 committed;
+	int		 failed;	/* a write failed: the build stops */
 	int		 verify;	/* compare old files' bytes before reuse */
 	struct small	*smalls;	/* small files written, by content */
 	size_t		 smallcap;	/* power of two, 0 when empty */
@@ -223,77 +224,131 @@ site_out_new(const char *outdir, struct idx *idx, int verify)
 /*
  * Create the folder of a file about to be written.  Most pages go into
  * a folder of their own below an existing one: one mkdir does.
+ * Returns 0 or the errno of the failure, which the caller reports.
  */
 static int
 make_parent(const char *full)
 {
-	char	*dir, *slash;
-	int	 rc = 1;
+	char	*dir, *slash, *s;
+	int	 err = 0;
 
 	dir = xstrdup(full);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-			rc = mkdirs(dir);
+		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+			/* Each folder on the way, from the top. */
+			for (s = dir + 1; err == 0 && *s != '\0'; s++) {
+				if (*s != '/')
+					continue;
+				*s = '\0';
+				if (mkdir(dir, 0755) == -1 && errno != EEXIST)
+					err = errno;
+				*s = '/';
+			}
+			if (err == 0 && mkdir(dir, 0755) == -1 &&
+			    errno != EEXIST)
+				err = errno;
+		}
 	}
 	free(dir);
-	return rc;
+	return err;
 }
 
 /*
  * Write a new file of the build folder.  Nobody reads that folder
  * before the swap, so no temporary file and rename are needed.
+ * Returns 0 or the errno of the failure, which the caller reports.
  */
 static int
 write_new(const char *path, const char *data, size_t sz)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
-	int	 fd;
+	int	 fd, err;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
-		diag_sys(path, "%s", strerror(errno));
-		return 0;
-	}
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1)
+		return errno;
 	while (off < sz) {
 		if ((n = write(fd, data + off, sz - off)) < 0) {
 			if (errno == EINTR)
 				continue;
-			diag_sys(path, "%s", strerror(errno));
+			err = errno;
 			close(fd);
-			return 0;
+			return err;
 		}
 		off += (size_t)n;
 	}
-	if (close(fd) == -1) {
-		diag_sys(path, "%s", strerror(errno));
-		return 0;
-	}
-	return 1;
+	if (close(fd) == -1)
+		return errno;
+	return 0;
+}
+
+/*
+ * A write of the build failed (a full disk, a file size limit): report
+ * the first one only and mark the build failed, so that every later
+ * site_out_put gives up at once instead of printing one line per file
+ * (thousands when a disk fills).
+ */
+static void
+write_failed(struct site_out *so, const char *full, int err)
+{
+	int	 first;
+
+	pthread_mutex_lock(&so->lock);
+	first = !so->failed;
+	so->failed = 1;
+	pthread_mutex_unlock(&so->lock);
+	if (first)
+		diag_sys(full, "cannot write: %s", strerror(err));
+}
+
+/*
+ * See extern.h.
+ */
+int
+site_out_failed(struct site_out *so)
+{
+	int	 failed;
+
+	pthread_mutex_lock(&so->lock);
+	failed = so->failed;
+	pthread_mutex_unlock(&so->lock);
+	return failed;
 }
 
 /*
  * Whether the file at path holds exactly data: a hand-edited or
- * damaged old file is then written anew rather than reused.
+ * damaged old file is then written anew rather than reused.  A file
+ * that cannot be read is simply not the same; nothing is reported (nor
+ * counted), as the new one is written instead.
  */
 static int
 same_bytes(const char *path, const char *data, size_t sz)
 {
 	struct stat	 st;
-	char		*p;
-	size_t		 n;
-	int		 same;
+	char		 chunk[65536];
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, same = 0;
 
-	if (stat(path, &st) == -1 || (size_t)st.st_size != sz)
+	if ((fd = open(path, O_RDONLY)) == -1)
 		return 0;
-	diag_set_quiet(1);
-	if (!file_read(path, &p, &n)) {
-		diag_set_quiet(0);
-		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != sz)
+		goto out;
+	while (off < sz) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > sz - off ||
+		    memcmp(chunk, data + off, (size_t)n) != 0)
+			goto out;
+		off += (size_t)n;
 	}
-	diag_set_quiet(0);
-	same = n == sz && memcmp(p, data, sz) == 0;
-	free(p);
+	/* Nothing more: the file did not grow meanwhile. */
+	same = read(fd, chunk, 1) == 0;
+out:
+	close(fd);
 	return same;
 }
 
@@ -366,12 +421,16 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 {
 	char		*full, *oldfile, *twin;
 	uint64_t	 h, prev;
-	int		 rc = 0, linked = 0, dup = 0;
+	int		 rc = 0, linked = 0, dup = 0, err;
 
+	if (site_out_failed(so))
+		return 0;
 	h = hash64(data, sz, 0);
 	full = path_join(so->newdir, path);
-	if (!make_parent(full))
+	if ((err = make_parent(full)) != 0) {
+		write_failed(so, full, err);
 		goto out;
+	}
 	if (oldmap_get(&so->old, path, &prev) && prev == h) {
 		oldfile = path_join(so->outdir, path);
 		if (!so->verify || same_bytes(oldfile, data, sz))
@@ -385,8 +444,10 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 		free(twin);
 	}
 	if (!linked && !dup) {
-		if (!write_new(full, data, sz))
+		if ((err = write_new(full, data, sz)) != 0) {
+			write_failed(so, full, err);
 			goto out;
+		}
 		if (sz <= SMALL_MAX)
 			small_add(so, h, sz, full);
 	}
@@ -429,7 +490,7 @@ site_out_copy_dir(struct site_out *so, const char *dir, const char *prefix)
 		diag_sys(dir, "%s", strerror(errno));
 		return 0;
 	}
-	while ((e = readdir(d)) != NULL) {
+	while ((e = readdir(d)) != NULL && !site_out_failed(so)) {
 		if (e->d_name[0] == '.')
 			continue;
 		sub = path_join(dir, e->d_name);
@@ -451,7 +512,7 @@ site_out_copy_dir(struct site_out *so, const char *dir, const char *prefix)
 		free(rel);
 	}
 	closedir(d);
-	return rc;
+	return rc && !site_out_failed(so);
 }
 
 static int

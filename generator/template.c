@@ -317,7 +317,7 @@ check_name(struct parser *p, const struct tok *t)
 static int
 lex(struct parser *p)
 {
-	const char	*s = p->src, *o = "{{", *c = "}}";
+	const char	*s = p->src, *o = "{{", *c = "}}", *nul;
 	size_t		 osz = 2, csz = 2, pos = 0, q, r, e, cl, line, col;
 	size_t		 nlo, nhi;
 	enum tok_type	 type;
@@ -380,6 +380,16 @@ lex(struct parser *p)
 			return 0;
 		}
 		e = cl + csz;
+
+		/*
+		 * Names are copied and split as C strings: a NUL inside
+		 * a tag (any tag, comments too) would cut them short.
+		 */
+		if ((nul = memchr(s + q, '\0', e - q)) != NULL) {
+			parser_pos(p, (size_t)(nul - s), &line, &col);
+			diag_err(p->path, line, col, "NUL byte in tag");
+			return 0;
+		}
 		t = tok_add(p, type, q, e);
 		t->line = line;
 		t->col = col;
@@ -702,7 +712,7 @@ op_tag(const struct parser *p, struct op *op, const struct tok *t)
 		return;
 	if (strcmp(op->str, ".") == 0)
 		return;
-	op->path = xstrdup(op->str);
+	op->path = xstrndup(op->str, op->strsz);
 	for (n = 1, i = 0; i < op->strsz; i++)
 		if (op->path[i] == '.')
 			n++;

@@ -420,6 +420,7 @@ struct par {
 	void		*arg;
 	size_t		 n;
 	size_t		 next;
+	int		 quiet;	/* the caller's diag_quiet */
 	pthread_mutex_t	 lock;
 };
 
@@ -429,6 +430,8 @@ par_worker(void *arg)
 	struct par	*p = arg;
 	size_t		 i;
 
+	/* Quiet is per thread: the workers are as quiet as the caller. */
+	diag_set_quiet(p->quiet);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		i = p->next++;
@@ -455,6 +458,7 @@ par_for(size_t n, int jobs, void (*fn)(void *, size_t), void *arg)
 	p.arg = arg;
 	p.n = n;
 	p.next = 0;
+	p.quiet = diag_quiet();
 	pthread_mutex_init(&p.lock, NULL);
 	nth = jobs < 1 ? 1 : jobs > 16 ? 16 : (size_t)jobs;
 	if (nth > n)
@@ -532,6 +536,128 @@ bad:
 	if (col != NULL)
 		*col = i - lstart + 1;
 	return 0;
+}
+
+/*
+ * The Unicode bidirectional controls that open or close an embedding,
+ * an override or an isolate (U+202A..U+202E, U+2066..U+2069), which
+ * can make text display in another order than it reads ("Trojan
+ * Source").  Returns the code point when p[0..n) starts with one, else
+ * 0; each is three bytes of UTF-8.
+ */
+static unsigned int
+bidi_at(const unsigned char *p, size_t n)
+{
+	if (n < 3 || p[0] != 0xe2)
+		return 0;
+	if (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+		return 0x2000 + 0x2a + (p[2] - 0xaa);
+	if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 0x2066 + (p[2] - 0xa6);
+	return 0;
+}
+
+static const char *
+bidi_name(unsigned int cp)
+{
+	switch (cp) {
+	case 0x202a: return "LEFT-TO-RIGHT EMBEDDING";
+	case 0x202b: return "RIGHT-TO-LEFT EMBEDDING";
+	case 0x202c: return "POP DIRECTIONAL FORMATTING";
+	case 0x202d: return "LEFT-TO-RIGHT OVERRIDE";
+	case 0x202e: return "RIGHT-TO-LEFT OVERRIDE";
+	case 0x2066: return "LEFT-TO-RIGHT ISOLATE";
+	case 0x2067: return "RIGHT-TO-LEFT ISOLATE";
+	case 0x2068: return "FIRST STRONG ISOLATE";
+	default: return "POP DIRECTIONAL ISOLATE";
+	}
+}
+
+/*
+ * Warn at path:line:col (line0 added to lines, columns in bytes as
+ * utf8_valid's) about every bidirectional control in p[0..n): content
+ * has no use for them that a page could not show by itself, and they
+ * can hide what a title or text says.
+ */
+void
+utf8_bidi_warn(const char *path, const char *p, size_t n, size_t line0)
+{
+	const unsigned char	*s = (const unsigned char *)p;
+	const unsigned char	*e;
+	size_t			 i = 0, ln = line0 + 1, lstart = 0, k;
+	unsigned int		 cp;
+
+	while (i < n && (e = memchr(s + i, 0xe2, n - i)) != NULL) {
+		for (k = i; k < (size_t)(e - s); k++)
+			if (s[k] == '\n') {
+				ln++;
+				lstart = k + 1;
+			}
+		i = (size_t)(e - s);
+		if ((cp = bidi_at(s + i, n - i)) != 0)
+			diag_warn(path, ln, i - lstart + 1, "Unicode "
+			    "bidirectional control U+%04X (%s): it can "
+			    "make text show in another order than it reads",
+			    cp, bidi_name(cp));
+		i++;
+	}
+}
+
+/*
+ * p[0..n) with its bidirectional controls balanced, so that none
+ * reaches past the value on a page: a pop without its opener is
+ * dropped, and openers left open are closed at the end (PDF for
+ * embeddings and overrides, PDI for isolates; a PDI also closes the
+ * embeddings opened inside its isolate, as in UAX #9).  Returns NULL
+ * when p holds no bidirectional control (use p as it is), else a new
+ * string of *sz bytes that the caller frees.
+ */
+char *
+utf8_bidi_balance(const char *p, size_t n, size_t *sz)
+{
+	const unsigned char	*s = (const unsigned char *)p;
+	struct buf		 b = { NULL, 0, 0 };
+	char			 stack[64];
+	size_t			 i, start = 0, depth = 0, k;
+	unsigned int		 cp;
+
+	if (memchr(p, 0xe2, n) == NULL)
+		return NULL;
+	for (i = 0; i + 3 <= n; i++) {
+		if (s[i] != 0xe2 || (cp = bidi_at(s + i, n - i)) == 0)
+			continue;
+		if (b.data == NULL)
+			buf_grow(&b, n + 16);
+		buf_put(&b, p + start, i - start);
+		start = i + 3;
+		if (cp == 0x202c) {
+			/* A PDF closes an embedding, never an isolate. */
+			if (depth == 0 || stack[depth - 1] != 'E')
+				continue;
+			depth--;
+		} else if (cp == 0x2069) {
+			for (k = depth; k > 0 && stack[k - 1] != 'I'; k--)
+				continue;
+			if (k == 0)
+				continue;
+			depth = k - 1;
+		} else {
+			/* Deeper than any title needs: dropped. */
+			if (depth == sizeof(stack))
+				continue;
+			stack[depth++] = cp >= 0x2066 ? 'I' : 'E';
+		}
+		buf_put(&b, p + i, 3);
+		i += 2;
+	}
+	if (b.data == NULL)
+		return NULL;
+	buf_put(&b, p + start, n - start);
+	while (depth > 0)
+		buf_puts(&b, stack[--depth] == 'I' ? "\xe2\x81\xa9" :
+		    "\xe2\x80\xac");
+	*sz = b.sz;
+	return buf_steal(&b);
 }
 
 /*

@@ -151,6 +151,59 @@ fi
 [ $rc -eq 2 ] && ok usage-unknown-command || fail usage-unknown-command "exit $rc"
 "$KBGEN" build --bogus 2>/dev/null; rc=$?
 [ $rc -eq 2 ] && ok usage-unknown-option || fail usage-unknown-option "exit $rc"
+# An option of another command, or an argument to a command that takes
+# none, is a usage error naming both (they were ignored: "lint --runner
+# slurm --junit x" passed, "status x" said unknown command "status").
+# Each runs in a copy of a knowledge base that lints clean, so exit 2
+# is usage.
+cp -R "$FIX" "$TMP/ukb"
+usage_case() { # NAME WANT ARGS...
+	n=$1 want=$2
+	shift 2
+	"$KBGEN" -C "$TMP/ukb" "$@" >"$TMP/usage.out" 2>"$TMP/usage.err"
+	rc=$?
+	if [ $rc -eq 2 ] && [ "$(head -1 "$TMP/usage.err")" = "$want" ]; then
+		ok "$n"
+	else
+		fail "$n" "exit $rc, want 2 and: $want" "$TMP/usage.err"
+	fi
+}
+usage_case usage-lint-runner "kbgen: lint: unexpected option --runner" \
+    lint --runner slurm --junit x
+usage_case usage-lint-junit "kbgen: lint: unexpected option --junit" \
+    lint --junit x
+usage_case usage-option-before-command \
+    "kbgen: lint: unexpected option --offline" --offline lint
+usage_case usage-build-json "kbgen: build: unexpected option --json" \
+    build --json x -o "$TMP/never"
+usage_case usage-build-hackathon \
+    "kbgen: build: unexpected option --hackathon" build --hackathon h \
+    -o "$TMP/never"
+[ -e "$TMP/never" ] && fail usage-builds-nothing "$TMP/never made" ||
+    ok usage-builds-nothing
+usage_case usage-query-jobs "kbgen: query: unexpected option -j" \
+    query -j 2 technology=CNN
+usage_case usage-status-force "kbgen: status: unexpected option --force" \
+    status --force
+usage_case usage-sync-drafts "kbgen: sync: unexpected option --drafts" \
+    sync --drafts --offline
+usage_case usage-import-strict "kbgen: import: unexpected option --strict" \
+    import indico http://127.0.0.1:9/x.json --strict
+usage_case usage-check-templates \
+    "kbgen: check: unexpected option --templates" check --templates x
+usage_case usage-status-arg 'kbgen: status: unexpected argument "x"' \
+    status x
+usage_case usage-status-json-arg 'kbgen: status: unexpected argument "x"' \
+    status --json x
+usage_case usage-build-arg 'kbgen: build: unexpected argument "x"' build x
+usage_case usage-help-arg 'kbgen: help: unexpected argument "x"' help x
+# The options that do belong still work, before or after the command.
+"$KBGEN" -C "$TMP/ukb" -q --strict lint >"$TMP/usage.out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok usage-lint-strict-before || fail usage-lint-strict-before \
+    "exit $rc" "$TMP/usage.out"
+"$KBGEN" -C "$TMP/ukb" lint -j 2 --strict -q >"$TMP/usage.out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok usage-lint-jobs || fail usage-lint-jobs "exit $rc" \
+    "$TMP/usage.out"
 "$KBGEN" --help | grep -q "kbgen query technology=CNN" && ok help || fail help "no example in --help"
 "$KBGEN" --version | grep -Eq '^kbgen [0-9]+\.[0-9]+\.[0-9]+$' && ok version || fail version "not kbgen X.Y.Z"
 
@@ -520,6 +573,54 @@ if [ $rc -eq 1 ] && grep -qxF "$want" "$P.err4"; then
 else
 	fail pinned-requirements-folder "exit $rc, want 1 and: $want" "$P.err4"
 fi
+
+# --- a full disk ---------------------------------------------------------
+#
+# A write of the build that fails (here a file size limit of 200 KiB,
+# the shell's ulimit -f, under which three pages of 400 KB cannot be
+# written; a full disk fails the same way) stops the build with one
+# message, not one per file; exit 1; the published site stays as it
+# was and no build folder is left behind.
+F=$TMP/full
+cp -R "$FIX" "$F"
+rm -rf "$F/site" "$F/.kbgen"
+big() { # N: a use case whose page is about 400 KB
+	{
+		printf -- '---\ntitle: Big %s\nsummary: A long one.\n' "$1"
+		printf 'technologies: [CNN]\nfields: [HEP]\ntools: [Keras]\n'
+		printf 'kind: tutorial\ncontacts: [ada-rossi]\n'
+		printf 'added: 2022-01-01\n---\n'
+		awk 'BEGIN { for (i = 0; i < 6000; i++)
+		    printf "Paragraph %d of a long body to pad.\n\n", i }'
+	} >"$F/content/usecases/big-$1.md"
+}
+big 1; big 2; big 3
+"$KBGEN" -q -C "$F" build >"$F.out" 2>&1 ||
+    fail full-disk-first-build "the first build failed" "$F.out"
+snapshot "$F/site" >"$F.before"
+for i in 1 2 3; do echo "Changed." >>"$F/content/usecases/big-$i.md"; done
+sh -c 'ulimit -f 400 && exec "$0" -C "$1" build' "$KBGEN" "$F" \
+    >"$F.out" 2>"$F.err"
+rc=$?
+snapshot "$F/site" >"$F.after"
+n=$(grep -c "cannot write: File too large" "$F.err")
+if [ $rc -eq 1 ] && [ "$n" -eq 1 ] && [ "$(wc -l <"$F.err")" -eq 2 ] &&
+    grep -q "^$F/site.new-[0-9]*/usecases/big-[123]/index.html: cannot write: File too large\$" "$F.err" &&
+    grep -qxF "kbgen: 1 error; nothing published, the site is as it was" "$F.err"; then
+	ok full-disk-one-message
+else
+	fail full-disk-one-message "exit $rc, $n write errors, want 1 and 1" \
+	    "$F.err"
+fi
+cmp -s "$F.before" "$F.after" && ok full-disk-site-unchanged ||
+    fail full-disk-site-unchanged "the published site changed"
+left=$(ls -d "$F"/site.new-* 2>/dev/null)
+[ -z "$left" ] && ok full-disk-no-build-folder ||
+    fail full-disk-no-build-folder "left: $left"
+# With room again the same build publishes.
+"$KBGEN" -q -C "$F" build >"$F.out" 2>&1 &&
+    grep -q "Changed." "$F/site/usecases/big-1/index.html" &&
+    ok full-disk-then-builds || fail full-disk-then-builds "exit $?" "$F.out"
 
 echo "$PASS passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]

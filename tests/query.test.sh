@@ -108,3 +108,57 @@ rc=$?
 sed -i 's/^technologies: .*/technologies: [GNN, CNN]/' "$K/content/usecases/jet-gnn.md"
 "$KBGEN" -q -C "$K" build 2>/dev/null
 q reindexed 0 "$BD$NL$BT$NL$JG" technology=ConvNet
+
+# kbgen query only reads: it works on an index it may not write, a
+# folder without write permission (as a user who is not root, who
+# could write anyway) and a read-only mount (bwrap), and it gives the
+# same answer as with write access.
+"$KBGEN" -C "$K" query technology=CNN >"$TMP/want" 2>/dev/null
+chmod 755 "$TMP"
+chmod -R a-w "$K/.kbgen"
+if [ "$(id -u)" -eq 0 ]; then
+	asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# The user must reach the binary and the knowledge base.
+	if ! $asuser test -x "$KBGEN" || ! $asuser test -r "$K/.kbgen/data.mdb"; then
+		asuser=
+	fi
+else
+	asuser=env
+fi
+if [ -z "$asuser" ]; then
+	echo "SKIP read-only-folder: user 65534 cannot reach $KBGEN"
+else
+	$asuser "$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ ! -s "$TMP/err" ]; then
+		echo "ok read-only-folder"
+	else
+		echo "FAIL read-only-folder: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fi
+fi
+chmod -R u+w "$K/.kbgen"
+if ! command -v bwrap >/dev/null 2>&1; then
+	echo "SKIP read-only-mount: no bwrap"
+elif ! bwrap --bind / / true 2>"$TMP/err"; then
+	echo "SKIP read-only-mount: bwrap cannot run here: $(head -1 "$TMP/err")"
+else
+	bwrap --bind / / --ro-bind "$K/.kbgen" "$K/.kbgen" \
+	    "$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ ! -s "$TMP/err" ]; then
+		echo "ok read-only-mount"
+	else
+		echo "FAIL read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fi
+	# kbgen status only reads the index too.
+	"$KBGEN" -C "$K" status >"$TMP/want" 2>/dev/null
+	bwrap --bind / / --ro-bind "$K/.kbgen" "$K/.kbgen" \
+	    "$KBGEN" -C "$K" status >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ -s "$TMP/out" ] &&
+	    [ ! -s "$TMP/err" ]; then
+		echo "ok status-read-only-mount"
+	else
+		echo "FAIL status-read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fi
+fi

@@ -120,6 +120,24 @@ t_headings(void)
 	free(h);
 	OK(has("`<h2>` text\n\n## A\n", 0, "<h2 id=\"a\">A</h2>"),
 	    "<h2> in code does not count");
+
+	/*
+	 * Malformed UTF-8 (bodies are checked first, but the id must not
+	 * count on it): a bad byte is a separator and the bytes after it
+	 * are read on their own, never copied, so no '"' or '<' gets in.
+	 */
+	OK(has("## a\xe0\"b<c\n", 0, "<h2 id=\"a-b-c\">"),
+	    "heading id, cut 3-byte sequence before a quote");
+	OK(has("## x\xc3\xa9\xff\xfey\n", 0, "<h2 id=\"x\xc3\xa9-y\">"),
+	    "heading id, bytes that start nothing");
+	OK(has("## \xf0\x9f\"\n", 0, "<h2 id=\"section\">"),
+	    "heading id, cut 4-byte sequence only");
+	OK(has("## p\x80\"q\xc0\xafr\xed\xa0\x80s\n", 0,
+	    "<h2 id=\"p-q-r-s\">"),
+	    "heading id, stray continuation, overlong, surrogate");
+	OK(has("## \xf0\x9f\x98\x80 Emoji \xf0\xa0\x80\x80\n", 0,
+	    "<h2 id=\"emoji-\xf0\xa0\x80\x80\">"),
+	    "heading id, 4-byte letters kept, emoji a separator");
 }
 
 static void

@@ -244,7 +244,8 @@ check(const char *text, const struct val *v, const char *want,
  * printed as "t.mustache:pos: error: msg".
  */
 static void
-bad(const char *text, const char *pos, const char *msg, const char *name)
+badn(const char *text, size_t textsz, const char *pos, const char *msg,
+    const char *name)
 {
 	struct tmpl_set	*set = tmpl_set_new();
 	char		 tmp[] = "/tmp/t_template.XXXXXX", *got = NULL, *want;
@@ -259,7 +260,7 @@ bad(const char *text, const char *pos, const char *msg, const char *name)
 	}
 	dup2(fd, 2);
 	diag_set_quiet(0);
-	rc = tmpl_set_add(set, "t", text, strlen(text), "t.mustache");
+	rc = tmpl_set_add(set, "t", text, textsz, "t.mustache");
 	diag_set_quiet(1);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -277,9 +278,16 @@ bad(const char *text, const char *pos, const char *msg, const char *name)
 }
 
 static void
+bad(const char *text, const char *pos, const char *msg, const char *name)
+{
+	badn(text, strlen(text), pos, msg, name);
+}
+
+static void
 test_errors(void)
 {
-	struct tmpl_set	*set = tmpl_set_new();
+	struct tmpl_set	*set = tmpl_set_new(), *nul;
+	struct buf	 b;
 	char		*got, deep[101 * 6 + 1];
 	size_t		 n;
 
@@ -304,6 +312,27 @@ test_errors(void)
 	bad("{{a b}}", NULL, NULL, "error: space in name");
 	bad("{{}}", NULL, NULL, "error: empty name");
 	bad("{{a..b}}", NULL, NULL, "error: bad dotted name");
+	/*
+	 * A NUL byte inside a tag: the name was copied with its length
+	 * but split at dots with strlen (heap overflow under ASan).
+	 */
+	badn("x\n {{a\0.b}}", 12, "2:5", "NUL byte in tag",
+	    "error: NUL in a dotted name");
+	badn("{{#a\0}}{{/a\0}}", 16, "1:5", "NUL byte in tag",
+	    "error: NUL in a section name");
+	badn("{{=<\0 >=}}", 11, "1:5", "NUL byte in tag",
+	    "error: NUL in a delimiter");
+	badn("{{!a\0}}", 8, "1:5", "NUL byte in tag",
+	    "error: NUL in a comment");
+	nul = tmpl_set_new();
+	b.data = NULL;
+	b.sz = b.cap = 0;
+	OK(tmpl_set_add(nul, "t", "a\0b", 3, "t") &&
+	    tmpl_render(nul, "t", NULL, &b) && b.sz == 3 &&
+	    memcmp(b.data, "a\0b", 3) == 0,
+	    "NUL in text is kept as text");
+	buf_free(&b);
+	tmpl_set_free(nul);
 	bad("{{<p}}{{$a}}x{{/p}}", NULL, NULL,
 	    "error: unclosed block in parent");
 	for (n = 0; n < 101; n++)

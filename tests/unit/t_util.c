@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,162 @@ sizes(void)
 	OK(!size_parse(NULL, NULL), "size_parse NULL");
 }
 
+/* utf8_bidi_balance of in gives want (NULL: left as it is). */
+static void
+bidi_case(const char *in, const char *want, const char *name)
+{
+	char	*got;
+	size_t	 sz = 0;
+
+	got = utf8_bidi_balance(in, strlen(in), &sz);
+	if (want == NULL)
+		OK(got == NULL, name);
+	else {
+		EQS(got, want, name);
+		OK(got != NULL && sz == strlen(want), name);
+	}
+	free(got);
+}
+
+#define RLO "\xe2\x80\xae"
+#define LRE "\xe2\x80\xaa"
+#define PDF "\xe2\x80\xac"
+#define LRI "\xe2\x81\xa6"
+#define PDI "\xe2\x81\xa9"
+
+static void
+bidi(void)
+{
+	char	 deep[70 * 3 + 1];
+	char	*got;
+	size_t	 i, sz;
+
+	bidi_case("plain", NULL, "bidi: none");
+	bidi_case("\xe2\x80\x9cquoted\xe2\x80\x9d", NULL,
+	    "bidi: other U+20xx left alone");
+	bidi_case("a" RLO "b", "a" RLO "b" PDF, "bidi: override closed");
+	bidi_case("a" RLO "b" PDF "c", "a" RLO "b" PDF "c",
+	    "bidi: balanced kept");
+	bidi_case("a" PDF "b" PDI, "ab", "bidi: stray pops dropped");
+	bidi_case(LRI "a" RLO "b", LRI "a" RLO "b" PDF PDI,
+	    "bidi: closed in reverse order");
+	bidi_case(LRI "a" RLO "b" PDI "c", LRI "a" RLO "b" PDI "c",
+	    "bidi: a PDI closes the embeddings inside it");
+	bidi_case(LRE LRI "a" PDF "b", LRE LRI "ab" PDI PDF,
+	    "bidi: a PDF does not close an isolate");
+	bidi_case("a\xe2\x80", NULL, "bidi: cut sequence at the end");
+	for (i = 0; i < 70; i++)
+		memcpy(deep + i * 3, RLO, 3);
+	deep[i * 3] = '\0';
+	got = utf8_bidi_balance(deep, strlen(deep), &sz);
+	OK(got != NULL && sz == 64 * 6, "bidi: 64 deep at most, all closed");
+	free(got);
+}
+
+/*
+ * diag's quiet flag is each thread's own: a thread reading something
+ * quietly (site.c compares old files, runners.c reads results) must
+ * not silence an error of another thread, which would be counted but
+ * never printed.  par_for hands the caller's flag to its workers.
+ */
+static pthread_barrier_t	 qb;
+
+static void *
+quiet_reader(void *arg)
+{
+	(void)arg;
+	diag_set_quiet(1);
+	pthread_barrier_wait(&qb);	/* quiet now */
+	pthread_barrier_wait(&qb);	/* the other thread reported */
+	diag_err("quiet.yaml", 1, 1, "not printed");
+	diag_set_quiet(0);
+	return NULL;
+}
+
+static void
+par_err(void *arg, size_t i)
+{
+	(void)arg;
+	diag_err("par.yaml", i + 1, 1, "from a worker");
+}
+
+/* The text written to stderr by fn(), with stderr to a file. */
+static char *
+stderr_of(void (*fn)(void))
+{
+	char	 tmp[] = "/tmp/t_util.err.XXXXXX", *got = NULL;
+	size_t	 sz;
+	int	 fd, saved;
+
+	fflush(stderr);
+	if ((fd = mkstemp(tmp)) == -1 || (saved = dup(2)) == -1)
+		return NULL;
+	dup2(fd, 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fd);
+	if (!file_read(tmp, &got, &sz))
+		got = NULL;
+	unlink(tmp);
+	return got;
+}
+
+static void
+two_threads(void)
+{
+	pthread_t	 th;
+
+	pthread_barrier_init(&qb, NULL, 2);
+	pthread_create(&th, NULL, quiet_reader, NULL);
+	pthread_barrier_wait(&qb);
+	diag_err("loud.yaml", 2, 3, "printed");
+	pthread_barrier_wait(&qb);
+	pthread_join(th, NULL);
+	pthread_barrier_destroy(&qb);
+}
+
+static void
+quiet_pool(void)
+{
+	diag_set_quiet(1);
+	par_for(8, 4, par_err, NULL);
+	diag_set_quiet(0);
+}
+
+static void
+loud_pool(void)
+{
+	par_for(2, 2, par_err, NULL);
+}
+
+static void
+quiet_threads(void)
+{
+	char	*got;
+	size_t	 n;
+
+	n = diag_errors();
+	got = stderr_of(two_threads);
+	EQS(got, "loud.yaml:2:3: error: printed\n",
+	    "quiet: another thread's quiet does not silence this one");
+	OK(diag_errors() == n + 2, "quiet: both errors counted");
+	free(got);
+
+	n = diag_errors();
+	got = stderr_of(quiet_pool);
+	EQS(got, "", "quiet: par_for workers are as quiet as the caller");
+	OK(diag_errors() == n + 8, "quiet: and their errors counted");
+	free(got);
+	got = stderr_of(loud_pool);
+	OK(got != NULL && strstr(got, "par.yaml:1:1: error: from a worker\n") &&
+	    strstr(got, "par.yaml:2:1: error: from a worker\n"),
+	    "quiet: a loud caller's workers print");
+	free(got);
+	OK(!diag_quiet(), "quiet: this thread loud again");
+}
+
 int
 main(void)
 {
@@ -168,5 +325,7 @@ main(void)
 	free(tree);
 	free(outside);
 	sizes();
+	bidi();
+	quiet_threads();
 	DONE();
 }
