@@ -31,6 +31,11 @@ LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
 TSRCS	 = $(wildcard tests/unit/t_*.c)
 TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
 KBGEN	 = $(BUILD)/kbgen
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c), built in .obj-fuzz.
+FUZZ	 = frontmatter template markdown html readme indico json search
+FUZZBINS = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ))
+FUZZCC	?= clang-14
+FUZZTIME ?= 20
 
 all: kbgen
 
@@ -57,6 +62,28 @@ $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \
+	    -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+fuzzbins: $(FUZZBINS)
+
+# Fuzz every parser for FUZZTIME seconds each under ASan and UBSan
+# (clang from Debian; glibc's malloc, which ASan replaces).  Crashing
+# inputs land in tests/fuzz/crashes/NAME/; keep each, once fixed, in
+# tests/fuzz/regress/NAME/.  fuzz-regress replays the seed corpus and
+# those inputs once (tests/fuzz.test.sh runs it in "make test").
+fuzz-build:
+	$(MAKE) BUILD=.obj-fuzz CC=$(FUZZCC) MALLOC_LIBS= \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    fuzzbins
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh .obj-fuzz fuzz $(FUZZTIME) $(FUZZ)
+
+fuzz-regress: fuzz-build
+	@sh tests/fuzz/run.sh .obj-fuzz regress 0 $(FUZZ)
 
 # Install what a fresh Debian 12 machine lacks (needs root or sudo).
 deps:
@@ -116,8 +143,8 @@ regen: kbgen
 	@sh tests/regen.sh
 
 clean:
-	rm -rf .obj .obj-asan .obj-install kbgen tests/out
+	rm -rf .obj .obj-asan .obj-install .obj-fuzz kbgen tests/out
 
-.PHONY: all kbgen unit deps test-deps run test check valgrind bench install uninstall clean regen
+.PHONY: all kbgen unit fuzzbins fuzz-build fuzz fuzz-regress deps test-deps run test check valgrind bench install uninstall clean regen
 bench-search: kbgen
 	@sh tests/bench-search.sh

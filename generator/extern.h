@@ -874,6 +874,14 @@ struct opts;
 
 int		 cmd_import(const struct opts *, int argc, char **argv);
 
+/*
+ * Read an Indico export (JSON text body[0..sz), fetched from url) into
+ * a new list of seminars and programme sessions without writing
+ * anything (for tests/fuzz).  Caller frees with val_free; NULL when
+ * body is not an export.
+ */
+struct val	*indico_read(const char *url, const char *body, size_t sz);
+
 /* links.c: kbgen lint --links. */
 
 /* Check every external link of the content; exit status as cmd_lint. */
@@ -1000,6 +1008,12 @@ int		 gs_fetch(const char *dir, const char *url, const char *token,
 int		 gs_inspect(const char *dir, const char *ref,
 		    const char *subdir, const char *example, struct val *rec,
 		    char **err);
+
+/*
+ * The plain first paragraph of a README's text, as gs_inspect's
+ * "readme" (new string, caller frees), or NULL.  For tests/fuzz.
+ */
+char		*gs_readme(const char *text, size_t n);
 
 /*
  * Whether commit old is an ancestor of (or equal to) commit new in

@@ -994,6 +994,17 @@ out:
 }
 
 /*
+ * readme_para for tests/fuzz: the plain first paragraph of the README
+ * text[0..n) (new string, caller frees), or NULL.
+ */
+char *
+gs_readme(const char *text, size_t n)
+{
+
+	return readme_para(text, n);
+}
+
+/*
  * The first file of the tree (in git's name order) whose name matches,
  * or NULL.  The entry belongs to the tree.
  */

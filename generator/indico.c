@@ -1037,6 +1037,38 @@ collect(const struct val *ev, const char *zone, struct val *list)
 			val_push(list, s);
 }
 
+/*
+ * The reader of an Indico export on its own, for tests/fuzz: parse
+ * body as JSON and turn every result into a seminar (as a plain import
+ * does) and every scheduled session into a programme entry (as
+ * --hackathon does).  Returns a new list of both (caller frees with
+ * val_free), or NULL when body is not an export.  Writes nothing.
+ */
+struct val *
+indico_read(const char *url, const char *body, size_t sz)
+{
+	struct val	*v, *list, *s;
+	const struct val *res;
+	size_t		 i;
+
+	if ((v = json_parse(body, sz)) == NULL)
+		return NULL;
+	if (v->type != VAL_MAP || (res = val_get(v, "results")) == NULL ||
+	    res->type != VAL_LIST) {
+		val_free(v);
+		return NULL;
+	}
+	list = val_list();
+	for (i = 0; i < res->kidsz; i++) {
+		if ((s = seminar_of(url, res->kids[i], i)) != NULL)
+			val_push(list, s);
+		if (res->kids[i]->type == VAL_MAP)
+			collect(res->kids[i], event_zone(res->kids[i]), list);
+	}
+	val_free(v);
+	return list;
+}
+
 static int
 import_programme(const struct opts *o, const char *content,
     const struct val *res, const char *url, struct counts *cn)

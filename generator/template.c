@@ -297,6 +297,12 @@ check_name(struct parser *p, const struct tok *t)
 			    (int)n, s);
 			return 0;
 		}
+	/* op_tag copies names as C strings: a NUL would cut them short. */
+	if (memchr(s, '\0', n) != NULL) {
+		diag_err(p->path, t->line, t->col,
+		    "tag name contains a NUL byte");
+		return 0;
+	}
 	dotted = t->type == TOK_VAR || t->type == TOK_RAW ||
 	    t->type == TOK_SECTION || t->type == TOK_INVERTED;
 	if (!dotted || (n == 1 && s[0] == '.'))
@@ -1267,6 +1273,16 @@ render_block(struct rstate *rs, const struct op *op, const struct ctx *c)
 	if (arg == NULL)
 		return render(rs, op->kids, op->kidsz, c);
 	/*
+	 * An argument that holds its own block, inside a parent of its
+	 * own, would expand itself for ever: count it as nesting.
+	 */
+	if (rs->depth >= TMPL_MAXDEPTH) {
+		diag_err(rs->path, op->line, op->col, "block \"%s\" nested "
+		    "more than %d deep: recursive template?", op->str,
+		    TMPL_MAXDEPTH);
+		return 0;
+	}
+	/*
 	 * An inline block's indentation is already written on its
 	 * first line, by the template text before it.
 	 */
@@ -1275,7 +1291,9 @@ render_block(struct rstate *rs, const struct op *op, const struct ctx *c)
 	if (op->mode == IND_INLINE && rs->pend >= indsz)
 		rs->pend = rs->ind.sz;
 	rs->path = from->path;
+	rs->depth++;
 	rc = render(rs, arg->kids, arg->kidsz, c);
+	rs->depth--;
 	rs->path = path;
 	ind_pop(rs, indsz);
 	return rc;

@@ -4,15 +4,17 @@
 # bubblewrap for the local runner, mmdebstrap (the test image) and
 # docker-registry (a registry on 127.0.0.1) for tests/image.test.sh,
 # Slurm and munge for the cluster the tests start, Chromium, Node.js and
-# npm for the browser tests of search, and their npm packages
+# npm for the browser tests of search and their npm packages
 # (playwright-core, and Pagefind for "make bench-search") in
-# tests/browser/node_modules.  Used by "make test" and .ci/run; skips
-# what is installed.  Needs root or sudo (for apt) when something is missing.
+# tests/browser/node_modules, and clang 14 with its runtime (libFuzzer,
+# ASan, UBSan) for tests/fuzz.test.sh and "make fuzz".  Used by "make
+# test" and .ci/run; skips what is installed.  Needs root or sudo (for
+# apt) when something is missing.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
-python3-pip python3-venv
+python3-pip python3-venv clang-14 libclang-rt-14-dev
 docker-registry"
 missing=""
 for p in $PKGS; do

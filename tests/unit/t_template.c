@@ -356,6 +356,24 @@ test_errors(void)
 	n = diag_errors();
 	got = render(set, "loop", NULL);
 	OK(got == NULL && diag_errors() == n + 1, "endless recursion fails");
+
+	/*
+	 * Found by tests/fuzz (tests/fuzz/regress/template/): a NUL byte
+	 * in a tag name overflowed op_tag's copy of it, and a parent's
+	 * argument holding a block of its own name expanded for ever
+	 * (stack overflow).
+	 */
+	n = diag_errors();
+	OK(!tmpl_set_add(set, "nul", "{{a\0.b}}", 9, "nul.mustache") &&
+	    diag_errors() == n + 1, "NUL byte in a tag name fails");
+	OK(add(set, "p", "<{{$a}}{{/a}}>"), "add parent");
+	OK(add(set, "self", "{{<p}}{{$a}}x{{$a}}y{{/a}}{{/a}}{{/p}}"),
+	    "add self-expanding block");
+	n = diag_errors();
+	got = render(set, "self", NULL);
+	OK(got == NULL && diag_errors() == n + 1,
+	    "self-expanding block fails");
+	free(got);
 	tmpl_set_free(set);
 }
 
