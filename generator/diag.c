@@ -23,6 +23,9 @@ static _Thread_local int quiet;	/* this thread: count, do not print */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void	vreport(const char *, const char *, size_t, size_t,
+		    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
 static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
     const char *fmt, va_list ap)
