@@ -1087,6 +1087,16 @@ struct val	*runner_slurm(const struct run_req *);
 void		 runner_interrupt(void);
 int		 runner_interrupted(void);
 
+/* proc.c: running a tool and collecting its output. */
+
+/*
+ * Run argv (no shell, stdin from /dev/null); *out and *err get its
+ * standard output and error (new strings, never NULL).  Returns the
+ * exit status, 127 when it could not start, -1 when it was killed or
+ * could not be forked.
+ */
+int		 proc_run(const char *const *, char **, char **);
+
 /* cgroup.c: a job's process and memory limits. */
 
 struct jobcg;

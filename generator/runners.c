@@ -607,81 +607,22 @@ out:
 /*
  * Run argv (no shell) and collect its standard output (*out, new
  * string) and, when err is not NULL, its standard error (*err);
- * otherwise that goes to /dev/null: Slurm's tools complain on stderr
- * about jobs they have forgotten, once per poll.  Returns the exit
- * status, or -1 when it could not start or was killed.
+ * otherwise that is dropped: Slurm's tools complain on stderr about
+ * jobs they have forgotten, once per poll.  Returns the exit status
+ * (127: could not start), or -1 when it was killed.
  */
 static int
 capture(const char *const *argv, char **out, char **err)
 {
-	struct buf	 b = { NULL, 0, 0 }, e = { NULL, 0, 0 };
-	struct pollfd	 pfd[2];
-	char		 chunk[4096];
-	pid_t		 pid;
-	int		 fds[2], efds[2], st, open_fds = 2, k, nul;
-	ssize_t		 n;
+	char	*e = NULL;
+	int	 st;
 
-	*out = NULL;
+	st = proc_run(argv, out, &e);
 	if (err != NULL)
-		*err = NULL;
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
-	if (pipe2(efds, O_CLOEXEC) == -1) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if ((pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
-		close(efds[0]);
-		close(efds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		if (err != NULL)
-			dup2(efds[1], STDERR_FILENO);
-		else if ((nul = open("/dev/null", O_WRONLY)) != -1)
-			dup2(nul, STDERR_FILENO);
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0],
-		    strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
-	close(efds[1]);
-	pfd[0].fd = fds[0];
-	pfd[1].fd = efds[0];
-	pfd[0].events = pfd[1].events = POLLIN;
-	while (open_fds > 0) {
-		if (poll(pfd, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (k = 0; k < 2; k++) {
-			if (pfd[k].fd == -1 || pfd[k].revents == 0)
-				continue;
-			n = read(pfd[k].fd, chunk, sizeof(chunk));
-			if (n > 0)
-				buf_put(k == 0 ? &b : &e, chunk, (size_t)n);
-			else if (n == 0 || errno != EINTR) {
-				pfd[k].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	close(fds[0]);
-	close(efds[0]);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-		continue;
-	*out = buf_steal(&b);
-	if (err != NULL)
-		*err = buf_steal(&e);
+		*err = e;
 	else
-		buf_free(&e);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+		free(e);
+	return st;
 }
 
 /*
