@@ -21,50 +21,8 @@ K=$TMP/kb
 S=$K/site
 U=$K/content/usecases
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | cut -c1-200 | head -30
-	done
-}
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		n=$1 g=$2 w=$3; shift 3
-		fail "$n" "got [$g], want [$w]" "$@"
-	fi
-}
-has() {
-	if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"
-	else fail "$1" "not found in ${2#$TMP/}: $3"; fi
-}
-hasnt() {
-	if [ ! -f "$2" ]; then fail "$1" "no file ${2#$TMP/}"
-	elif grep -qF -- "$3" "$2"; then fail "$1" "found in ${2#$TMP/}: $3"
-	else ok "$1"; fi
-}
-finish() {
-	echo "$PASS passed, $FAILS failed"
-	[ "$FAILS" -eq 0 ]
-	exit $?
-}
-# js FILE EXPR: EXPR (Python) with d = the JSON of FILE, by(slug) = the
-# entry of that slug in a list of records or in d["examples"]
-js() {
-	"$PY" - "$1" "$2" <<'EOF' 2>&1
-import json, sys
-d = json.load(open(sys.argv[1]))
-def by(slug):
-    for x in (d if isinstance(d, list) else d["examples"]):
-        if x.get("slug") == slug:
-            return x
-    return {}
-print(eval(sys.argv[2]))
-EOF
-}
+# ok, fail, expect, has, hasnt, js, finish
+. "$PWD/tests/lib.sh"
 # text FILE SLUG: the text of the status table row (or use-case status
 # section) that links to SLUG's page, tags removed, entities decoded
 row() {
@@ -351,7 +309,7 @@ has escaped-status-row "$SP" '<strong class="reason">&lt;i&gt;why&lt;/i&gt;</str
 # --- kbgen check on examples that cannot run (never synced): no job
 # runs; --json carries the keys, --strict fails, without it exit 0.
 if [ ! -x /usr/bin/bwrap ] || [ ! -x /usr/bin/python3 ]; then
-	echo "SKIP check-strict: kbgen check needs bubblewrap and python3"
+	skip check-strict "kbgen check needs bubblewrap and python3"
 else
 	"$KBGEN" -q -C "$K" check uc-pass uc-module --json "$TMP/c.json" \
 	    >"$TMP/c.out" 2>"$TMP/c.err"
