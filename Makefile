@@ -25,8 +25,12 @@ MALLOC_LIBS ?= -lmimalloc
 BUILD	?= .obj
 -include Makefile.local
 
-SRCS	 = $(wildcard generator/*.c)
-OBJS	 = $(patsubst generator/%.c,$(BUILD)/%.o,$(SRCS))
+# generator/ holds main.c and the command files; each pipeline stage is
+# a folder below it (see README.md).  File names are unique across folders.
+SRCS	 = $(wildcard generator/*.c generator/*/*.c)
+HDRS	 = $(wildcard generator/*.h generator/*/*.h)
+OBJS	 = $(patsubst %.c,$(BUILD)/%.o,$(notdir $(SRCS)))
+vpath %.c $(sort $(dir $(SRCS)))
 LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
 TSRCS	 = $(wildcard tests/unit/t_*.c)
 TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
@@ -45,9 +49,9 @@ kbgen: $(KBGEN)
 $(KBGEN): $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(MALLOC_LIBS) $(PKG_LIBS)
 
-$(BUILD)/%.o: generator/%.c generator/extern.h
+$(BUILD)/%.o: %.c $(HDRS)
 	@mkdir -p $(BUILD)
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -c -o $@ $<
 
 $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)

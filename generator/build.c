@@ -164,36 +164,6 @@ fail:
 }
 
 /*
- * Attach what kbgen sync recorded to each use case.  Never touches the
- * network: a use case never synced simply has no provenance.
- */
-void
-kb_attach_provenance(struct idx *idx, struct kb *kb)
-{
-	char		*rec;
-	const char	*url;
-	struct val	*p;
-	size_t		 i, sz;
-
-	for (i = 0; i < kb->ucsz; i++) {
-		rec = NULL;
-		if (idx_get_rec(idx, "provenance", kb->ucs[i]->e.slug, &rec,
-		    &sz) == 1)
-			kb->ucs[i]->prov = json_parse(rec, sz);
-		free(rec);
-		/* A record of the repository the entry named before. */
-		p = kb->ucs[i]->prov;
-		url = kb->ucs[i]->repository != NULL ?
-		    val_get_str(kb->ucs[i]->repository, "url") : NULL;
-		if (p != NULL && (url == NULL || val_get_str(p, "url") == NULL ||
-		    strcmp(val_get_str(p, "url"), url) != 0)) {
-			val_free(p);
-			kb->ucs[i]->prov = NULL;
-		}
-	}
-}
-
-/*
  * When content/ is in a git work tree, give each use case the dates of
  * its file's first and last commit and its number of authors; "added"
  * comes from there unless the front matter sets it.  The walk is
@@ -265,14 +235,6 @@ kb_attach_runs(struct idx *idx, struct kb *kb)
 		else
 			val_free(l);
 	}
-}
-
-int
-ncpus(void)
-{
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
 /*

@@ -951,12 +951,12 @@ int		 report_json(const char *path, const struct report_item *,
  * each that did not on stderr. */
 int		 report_strict(const struct report_item *, size_t);
 /* Whether a record is a pass (status pass, and something ran). */
-int		 report_passed(const struct val *rec);
+int		 run_passed(const struct val *rec);
 /* The words for a reason ("missing module"), borrowed; reason itself
  * when unknown, NULL when there is none. */
-const char	*report_reason_label(const char *reason);
+const char	*run_reason_label(const char *reason);
 /* One entry of a record's warnings as one line of text (new string). */
-char		*report_warning(const struct val *);
+char		*run_warning(const struct val *);
 int		 cmd_status(const struct opts *, int argc, char **argv);
 
 /* sync.c: kbgen sync. */
@@ -1265,8 +1265,31 @@ void		 sha256_hex(const void *, size_t, char hex[SHA256_HEX_LEN + 1]);
 int		 sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1],
 		    char **err);
 
-/* image.c: environment images, resolved to digests and unpacked once. */
+/* model/imageref.c: image references parsed, no file or network access. */
+enum imgkind {
+	IMG_DOCKER,
+	IMG_OCI,
+	IMG_OCI_ARCHIVE,
+	IMG_DOCKER_ARCHIVE,
+	IMG_ROOTFS
+};
 
+/* A parsed reference; every string is owned, may be NULL. */
+struct imgref {
+	enum imgkind	 kind;
+	char		*name;	/* docker: [HOST/]PATH, no tag or digest */
+	char		*host;	/* docker: HOST[:PORT] when given */
+	char		*tag;	/* docker: TAG; oci: TAG */
+	char		*digest;	/* docker: "sha256:HEX" when given */
+	char		*path;	/* file kinds: the path as written */
+	char		*suffix;	/* archives: ":REF" after the path */
+};
+
+/* Parse ref into *r (zeroed first): 1, or 0 with *err a new message. */
+int		 imgref_parse(const char *ref, struct imgref *r, char **err);
+void		 imgref_free(struct imgref *r);
+/* Are s[0..n) exactly 64 lowercase hex digits (a sha256)? */
+int		 is_hex64(const char *s, size_t n);
 /*
  * Syntax of an image reference, without touching files or network:
  * docker://[HOST[:PORT]/]NAME[:TAG][@sha256:HEX], oci:DIR[:TAG],
@@ -1274,6 +1297,9 @@ int		 sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1],
  * Returns 1, or 0 with *err a new one-line message (caller frees).
  */
 int		 image_ref_check(const char *ref, char **err);
+
+/* image.c: environment images, resolved to digests and unpacked once. */
+
 /*
  * Resolve ref to a digest and unpack it once under CACHE/images/
  * (relative paths in ref are relative to kbroot).  On success *digest

@@ -60,28 +60,6 @@ utc_now(int date_only)
 	return utc_text(t, date_only);
 }
 
-/*
- * The cache folder of a URL: readable, and unique through a hash.  A
- * new string; kbgen check finds the clones through it too.
- */
-char *
-repo_cache_dir(const char *cache, const char *url)
-{
-	char	*slug, *dir, *name;
-	size_t	 n;
-
-	slug = slugify(url);
-	n = strlen(slug);
-	if (n > 60)
-		memmove(slug, slug + n - 60, 61);
-	name = xasprintf("%s-%08llx", slug, (unsigned long long)
-	    (hash64(url, strlen(url), 0) & 0xffffffffULL));
-	dir = xasprintf("%s/repos/%s", cache, name);
-	free(slug);
-	free(name);
-	return dir;
-}
-
 static void
 live_line(struct syncer *s)
 {

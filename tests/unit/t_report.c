@@ -126,19 +126,19 @@ main(void)
 	items[0].cached = 1;
 
 	/* Helpers. */
-	OK(report_passed(r[0]), "passed-pass");
-	OK(!report_passed(r[1]), "passed-fail");
-	OK(!report_passed(r[3]), "passed-no-code-never");
-	EQS(report_reason_label("missing-module"), "missing module",
+	OK(run_passed(r[0]), "passed-pass");
+	OK(!run_passed(r[1]), "passed-fail");
+	OK(!run_passed(r[3]), "passed-no-code-never");
+	EQS(run_reason_label("missing-module"), "missing module",
 	    "label-missing-module");
-	EQS(report_reason_label("no-code"), "no code", "label-no-code");
-	EQS(report_reason_label("memory"), "out of memory", "label-memory");
-	EQS(report_reason_label("brand-new"), "brand-new", "label-unknown");
-	OK(report_reason_label(NULL) == NULL, "label-none");
-	x = report_warning(val_item(val_get(r[6], "warnings"), 0));
+	EQS(run_reason_label("no-code"), "no code", "label-no-code");
+	EQS(run_reason_label("memory"), "out of memory", "label-memory");
+	EQS(run_reason_label("brand-new"), "brand-new", "label-unknown");
+	OK(run_reason_label(NULL) == NULL, "label-none");
+	x = run_warning(val_item(val_get(r[6], "warnings"), 0));
 	EQS(x, "a cell's command failed: <pip> exit 1", "warning-composed");
 	free(x);
-	x = report_warning(val_item(val_get(r[1], "warnings"), 0));
+	x = run_warning(val_item(val_get(r[1], "warnings"), 0));
 	EQS(x, "an earlier cell's command failed: wget u exit 4",
 	    "warning-message");
 	free(x);

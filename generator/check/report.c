@@ -16,76 +16,6 @@
 
 #include "extern.h"
 
-/* Reasons of results that did not pass (plan: "Result record"), and
- * the words the site shows for them. */
-static const struct {
-	const char	*reason;
-	const char	*label;
-} reasons[] = {
-	{ "missing-module", "missing module" },
-	{ "network", "network" },
-	{ "data", "data" },
-	{ "kernel", "kernel" },
-	{ "syntax", "syntax" },
-	{ "timeout", "timeout" },
-	{ "memory", "out of memory" },
-	{ "killed", "killed" },
-	{ "environment", "environment" },
-	{ "setup", "setup" },
-	{ "no-code", "no code" },
-	{ "exception", "exception" },
-};
-
-/*
- * See extern.h.
- */
-const char *
-report_reason_label(const char *reason)
-{
-	size_t	 i;
-
-	if (reason == NULL || *reason == '\0')
-		return NULL;
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strcmp(reason, reasons[i].reason) == 0)
-			return reasons[i].label;
-	return reason;
-}
-
-/*
- * See extern.h.
- */
-int
-report_passed(const struct val *rec)
-{
-	const char	*st = val_get_str(rec, "status");
-	const char	*why = val_get_str(rec, "reason");
-
-	/* An example with nothing to run proves nothing, whatever an
-	 * older driver said of it. */
-	return st != NULL && strcmp(st, "pass") == 0 &&
-	    (why == NULL || strcmp(why, "no-code") != 0);
-}
-
-/*
- * See extern.h.
- */
-char *
-report_warning(const struct val *w)
-{
-	const char	*m = val_get_str(w, "message");
-	const char	*cmd = val_get_str(w, "command");
-	const char	*ec = val_get_str(w, "exit_code");
-
-	if (w != NULL && w->type == VAL_STR && w->str != NULL)
-		return xstrdup(w->str);
-	if (m != NULL && *m != '\0')
-		return xstrdup(m);
-	return xasprintf("a cell's command failed: %s%s%s",
-	    cmd != NULL ? cmd : "?", ec != NULL ? " exit " : "",
-	    ec != NULL ? ec : "");
-}
-
 /*
  * The cell as Jupyter shows it, "In [N]", from failed_cell.number;
  * records of older drivers have only the index among all cells:
@@ -169,7 +99,7 @@ report_failure(const char *name, const struct val *rec)
 		fputc('\n', stderr);
 	}
 	for (i = 0; i < val_count(ws); i++) {
-		w = report_warning(val_item(ws, i));
+		w = run_warning(val_item(ws, i));
 		fputs("  warning: ", stderr);
 		term_puts(stderr, w, NULL);
 		fputc('\n', stderr);
@@ -201,7 +131,7 @@ report_strict(const struct report_item *items, size_t itemsz)
 	const char	*why;
 
 	for (i = 0; i < itemsz; i++) {
-		if (report_passed(items[i].rec))
+		if (run_passed(items[i].rec))
 			continue;
 		bad++;
 		why = val_get_str(items[i].rec, "reason");
@@ -277,7 +207,7 @@ junit_out(FILE *f, const struct val *rec)
 		return 0;
 	fputs("\n    <system-out>", f);
 	for (i = 0; i < val_count(ws); i++) {
-		w = report_warning(val_item(ws, i));
+		w = run_warning(val_item(ws, i));
 		fputs("warning: ", f);
 		xml_attr(f, w);
 		fputc('\n', f);
@@ -319,7 +249,7 @@ report_junit(const char *path, const char *runner,
 	for (i = 0; i < itemsz; i++) {
 		if (items[i].skip)
 			skipped++;
-		else if (report_passed(items[i].rec))
+		else if (run_passed(items[i].rec))
 			continue;
 		else if (strcmp(junit_kind(items[i].rec), "failure") == 0)
 			fails++;
@@ -347,7 +277,7 @@ report_junit(const char *path, const char *runner,
 			fputs("<skipped message=\"", f);
 			xml_attr(f, val_get_str(j->rec, "message"));
 			fputs("\"/>", f);
-		} else if (!report_passed(j->rec)) {
+		} else if (!run_passed(j->rec)) {
 			kind = junit_kind(j->rec);
 			/* The reason is the type CI tools group by; records
 			 * of older drivers have only the status. */
@@ -534,7 +464,7 @@ cmd_status(const struct opts *o, int argc, char **argv)
 		column(&b, val_get_str(v, "seconds"), 7);
 		/* A pass says nothing more than its status. */
 		if ((m = val_get_str(v, "message")) != NULL &&
-		    !report_passed(v))
+		    !run_passed(v))
 			shorten(&b, m, 60);
 		while (b.sz > 0 && b.data[b.sz - 1] == ' ')
 			b.sz--;

@@ -513,7 +513,7 @@ requirements_path(const struct usecase *uc, const char *req)
 }
 
 static int
-is_hex64(const char *s)
+is_sha256_text(const char *s)
 {
 	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64;
 }
@@ -590,7 +590,7 @@ check_data(const char *path, const struct val *data)
 			    "sha256: give the file's SHA-256 (64 hexadecimal "
 			    "digits, as sha256sum prints it), which every "
 			    "download is checked against");
-		else if (v->str != NULL && !is_hex64(v->str))
+		else if (v->str != NULL && !is_sha256_text(v->str))
 			diag_err(path, v->line, v->col, "\"sha256\" must be 64 "
 			    "hexadecimal digits, not \"%s\"", v->str);
 		if ((v = val_get(d, "path")) == NULL || v->str == NULL)

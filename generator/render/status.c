@@ -229,8 +229,8 @@ run_row(const struct val *run)
 	/* reason is the record's word (status.json), reason_label the
 	 * page's. */
 	val_set(v, "reason", val_opt_str(run, "reason"));
-	val_set(v, "reason_label", report_reason_label(val_get_str(run,
-	    "reason")) ? val_str(report_reason_label(val_get_str(run,
+	val_set(v, "reason_label", run_reason_label(val_get_str(run,
+	    "reason")) ? val_str(run_reason_label(val_get_str(run,
 	    "reason"))) : val_new(VAL_NULL));
 	return v;
 }
@@ -251,7 +251,7 @@ run_notes(struct val *v, const struct val *run)
 
 	l = val_set(v, "warnings", val_list());
 	for (i = 0; i < val_count(ws); i++) {
-		s = report_warning(val_item(ws, i));
+		s = run_warning(val_item(ws, i));
 		val_set_str(val_push(l, val_map()), "text", s);
 		free(s);
 	}
@@ -395,7 +395,7 @@ regressions(struct r *r)
 		url = xasprintf("usecases/%s/index.html", who[i]->e.slug);
 		id = xasprintf("%s#run-%s", url, val_get_str(regs[i], "stamp") ?
 		    val_get_str(regs[i], "stamp") : "0");
-		why = report_reason_label(val_get_str(regs[i], "reason"));
+		why = run_reason_label(val_get_str(regs[i], "reason"));
 		title = xasprintf("%s: %s%s%s%s", who[i]->e.title ?
 		    who[i]->e.title : who[i]->e.slug,
 		    val_get_str(regs[i], "status") ?

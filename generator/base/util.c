@@ -848,3 +848,11 @@ size_parse(const char *s, long long *bytes)
 	*bytes = n;
 	return 1;
 }
+
+int
+ncpus(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}

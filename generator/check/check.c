@@ -120,31 +120,6 @@ run_flag(const struct usecase *uc, const char *key)
 	return v != NULL && bool_value(v, &b) && b;
 }
 
-/*
- * Every run record of a slug, parsed, oldest first: a new list (empty
- * when there is none) that the caller frees.
- */
-struct val *
-runs_load(struct idx *idx, const char *slug)
-{
-	char		**recs = NULL;
-	size_t		 n = 0, i;
-	struct val	*l = val_list(), *v;
-
-	if (!idx_get_runs(idx, slug, &recs, &n))
-		return l;
-	for (i = 0; i < n; i++) {
-		if ((v = json_parse(recs[i], strlen(recs[i]))) != NULL &&
-		    v->type == VAL_MAP)
-			val_push(l, v);
-		else
-			val_free(v);
-		free(recs[i]);
-	}
-	free(recs);
-	return l;
-}
-
 static int
 save_run(struct idx *idx, const struct val *rec)
 {
@@ -1056,7 +1031,7 @@ worker(void *arg)
 			    "%s\n", c->done, c->torun, j->uc->e.slug,
 			    val_get_str(j->rec, "status"), j->secs, c->runner,
 			    j->regression ? " REGRESSION" : "");
-		if (!report_passed(j->rec))
+		if (!run_passed(j->rec))
 			report_failure(j->uc->e.slug, j->rec);
 		progress(c);
 		pthread_mutex_unlock(&c->lock);
