@@ -7,7 +7,7 @@
  * many pages show (a use case's summary card, a term, a person) are
  * built once, marked shared, and referenced by every page context, so
  * a page costs little more than its own template walk.  Pages are
- * rendered by a small pool of threads; each hands its bytes to site.c.
+ * rendered on the worker pool (par_for); each hands its bytes to site.c.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -63,7 +63,6 @@ struct r {
 	size_t		 menusz;
 	struct job	*jobs;
 	size_t		 jobsz;
-	size_t		 next;	/* next job to take */
 	pthread_mutex_t	 lock;
 	int		 failed;
 	char		*today;	/* events' today, see render_today */
@@ -1714,32 +1713,20 @@ run_job(struct r *r, const struct job *j)
 	return 0;
 }
 
-static void *
-worker(void *arg)
+/* One page (or file) of the render, on a worker of par_for. */
+static void
+render_one(void *arg, size_t i)
 {
 	struct r	*r = arg;
-	size_t		 i;
+	int		 ok;
 
-	for (;;) {
+	/* A full disk: no use rendering the rest. */
+	ok = !site_out_failed(r->so) && run_job(r, &r->jobs[i]);
+	if (!ok) {
 		pthread_mutex_lock(&r->lock);
-		i = r->next++;
+		r->failed = 1;
 		pthread_mutex_unlock(&r->lock);
-		/* A full disk: no use rendering the rest. */
-		if (i >= r->jobsz || site_out_failed(r->so)) {
-			if (i < r->jobsz) {
-				pthread_mutex_lock(&r->lock);
-				r->failed = 1;
-				pthread_mutex_unlock(&r->lock);
-			}
-			break;
-		}
-		if (!run_job(r, &r->jobs[i])) {
-			pthread_mutex_lock(&r->lock);
-			r->failed = 1;
-			pthread_mutex_unlock(&r->lock);
-		}
 	}
-	return NULL;
 }
 
 static void
@@ -1994,8 +1981,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct r	 r;
-	pthread_t	*th;
-	size_t		 i, j, nth;
+	size_t		 i, j;
 	int		 d, ok = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -2065,17 +2051,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	add_job(&r, JOB_404, 0, 0);
 	add_job(&r, JOB_SEARCH, 0, 0);
 
-	nth = opts->jobs > 1 ? (size_t)opts->jobs : 1;
-	th = xcalloc(nth, sizeof(*th));
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, worker, &r) != 0) {
-			nth = i;
-			break;
-		}
-	worker(&r);
-	for (i = 1; i < nth; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	par_for(r.jobsz, opts->jobs, render_one, &r);
 	if (r.failed)
 		ok = 0;
 	/* A sitemap lists absolute URLs only: it needs base_url. */
