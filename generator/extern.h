@@ -65,7 +65,6 @@ uint64_t	 hash64(const void *, size_t, uint64_t);
 void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 double		 mono_secs(void);
 char		*utc_text(time_t, int);
-int		 utf8_valid(const char *, size_t, size_t *, size_t *);
 void		 utf8_bidi_warn(const char *, const char *, size_t, size_t);
 char		*utf8_bidi_balance(const char *, size_t, size_t *);
 size_t		 edit_distance(const char *, const char *);
@@ -75,6 +74,26 @@ int		 strcasecmp_ascii(const char *, const char *);
 int		 url_safe(const char *);
 /* 1 with *bytes for "512M", "16G", "2048K" or bytes in 1 MiB .. 16 TiB. */
 int		 size_parse(const char *, long long *);
+
+/*
+ * utf8.c: the one UTF-8 codec.  utf8_decode reads the code point at
+ * p[0..n) (n > 0) and sets *len to its bytes; malformed input (a byte
+ * that starts no sequence, a cut sequence, an overlong form, a
+ * surrogate, past U+10FFFF) is UTF8_BAD with *len 1.  utf8_encode
+ * writes cp into o (room for 4 bytes) and returns how many it wrote.
+ */
+
+#define	 UTF8_BAD	0xffffffffu
+uint32_t	 utf8_decode(const char *, size_t, size_t *);
+size_t		 utf8_encode(char *, uint32_t);
+int		 utf8_valid(const char *, size_t, size_t *, size_t *);
+
+/*
+ * entity.c: the named HTML character references kbgen decodes.  The
+ * UTF-8 text of name[0..namesz) (no '&' or ';'), or NULL if unknown.
+ */
+
+const char	*entity_lookup(const char *, size_t);
 
 /* diag.c: diagnostics as path:line:col and error counts. */
 
@@ -146,6 +165,8 @@ const struct val *val_item(const struct val *, size_t);
 /* val.c (continued): JSON output of a value tree. */
 
 void		 val_json(struct buf *, const struct val *, int);
+/* s[0..n) as a JSON string, safe in <script> and in a .js file. */
+void		 val_json_str(struct buf *, const char *, size_t);
 
 /* frontmatter.c: the only libyaml user.  YAML text to a val tree. */
 
