@@ -64,7 +64,6 @@ char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
 double		 mono_secs(void);
 char		*utc_text(time_t, int);
-int		 utf8_valid(const char *, size_t, size_t *, size_t *);
 void		 utf8_bidi_warn(const char *, const char *, size_t, size_t);
 char		*utf8_bidi_balance(const char *, size_t, size_t *);
 size_t		 edit_distance(const char *, const char *);
@@ -86,6 +85,26 @@ int		 size_parse(const char *, long long *);
 /* jobs when positive, else the number of online processors. */
 int		 par_jobs(int);
 void		 par_for(size_t, int, void (*)(void *, size_t), void *);
+
+/*
+ * utf8.c: the one UTF-8 codec.  utf8_decode reads the code point at
+ * p[0..n) (n > 0) and sets *len to its bytes; malformed input (a byte
+ * that starts no sequence, a cut sequence, an overlong form, a
+ * surrogate, past U+10FFFF) is UTF8_BAD with *len 1.  utf8_encode
+ * writes cp into o (room for 4 bytes) and returns how many it wrote.
+ */
+
+#define	 UTF8_BAD	0xffffffffu
+uint32_t	 utf8_decode(const char *, size_t, size_t *);
+size_t		 utf8_encode(char *, uint32_t);
+int		 utf8_valid(const char *, size_t, size_t *, size_t *);
+
+/*
+ * entity.c: the named HTML character references kbgen decodes.  The
+ * UTF-8 text of name[0..namesz) (no '&' or ';'), or NULL if unknown.
+ */
+
+const char	*entity_lookup(const char *, size_t);
 
 /* diag.c: diagnostics as path:line:col and error counts. */
 
@@ -157,6 +176,8 @@ const struct val *val_item(const struct val *, size_t);
 /* val.c (continued): JSON output of a value tree. */
 
 void		 val_json(struct buf *, const struct val *, int);
+/* s[0..n) as a JSON string, safe in <script> and in a .js file. */
+void		 val_json_str(struct buf *, const char *, size_t);
 
 /* frontmatter.c: the only libyaml user.  YAML text to a val tree. */
 

@@ -8,7 +8,7 @@
  * by code point, for U+0080..U+058F (Latin-1 Supplement, Latin
  * Extended-A and -B, IPA, Greek, Cyrillic, Armenian) and
  * U+1E00..U+1FFF (Latin Extended Additional, Greek Extended).  Other
- * code points fold to themselves.  It does not decode UTF-8 (search.c
+ * code points fold to themselves.  It does not decode UTF-8 (utf8.c
  * does) nor know about locales.
  *
  * The tables were generated from Python's unicodedata (Unicode 14.0.0)

@@ -3,9 +3,10 @@
  *
  * Small utilities: allocators that exit on failure (as sblg's util.c),
  * whole-file reads and atomic writes, folder creation and removal,
- * a 64-bit hash for change detection, UTF-8 validation, slugs, sizes
- * such as "16G", and the edit distance behind "did you mean"
- * suggestions.
+ * a 64-bit hash for change detection, the balancing of Unicode
+ * bidirectional controls, slugs, sizes such as "16G", and the edit
+ * distance behind "did you mean" suggestions.  UTF-8 itself is
+ * utf8.c's.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -411,71 +412,6 @@ hash64(const void *p, size_t n, uint64_t seed)
 	h = (h ^ (k * 0xbf58476d1ce4e5b9ULL)) * 0x94d049bb133111ebULL;
 	h ^= h >> 32;
 	return h;
-}
-
-/*
- * Check that p[0..n) is well-formed UTF-8 (no overlongs, surrogates or
- * code points past U+10FFFF).  On failure, *line and *col (1-based, col
- * in bytes) locate the first bad byte.
- */
-int
-utf8_valid(const char *p, size_t n, size_t *line, size_t *col)
-{
-	const unsigned char	*s = (const unsigned char *)p;
-	size_t			 i = 0, ln = 1, lstart = 0, len, k;
-	uint64_t		 w;
-	uint32_t		 cp;
-
-	while (i < n) {
-		/* Most text is ASCII: eight bytes a step. */
-		if (i + 8 <= n) {
-			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			len = 2;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			len = 3;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			len = 4;
-			cp = s[i] & 0x07;
-		} else
-			goto bad;
-		if (i + len > n)
-			goto bad;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-		    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		i += len;
-	}
-	return 1;
-bad:
-	/* Only now count lines, to say where. */
-	for (k = 0; k < i; k++)
-		if (s[k] == '\n') {
-			ln++;
-			lstart = k + 1;
-		}
-	if (line != NULL)
-		*line = ln;
-	if (col != NULL)
-		*col = i - lstart + 1;
-	return 0;
 }
 
 /*

@@ -286,43 +286,58 @@ val_copy(const struct val *v)
 	return c;
 }
 
-static void
-json_str(struct buf *b, const char *s, size_t n)
+/*
+ * Whether s[i..n) starts with U+2028 LINE SEPARATOR or U+2029
+ * PARAGRAPH SEPARATOR, which end a line in JavaScript before ES2019.
+ */
+static int
+js_newline(const unsigned char *s, size_t n, size_t i)
 {
-	size_t	 i;
-	unsigned char c;
+	return s[i] == 0xe2 && i + 2 < n && s[i + 1] == 0x80 &&
+	    (s[i + 2] & 0xfe) == 0xa8;
+}
+
+/*
+ * See extern.h.  The one rule for every JSON string kbgen writes:
+ * '"' and '\\' backslashed, \n \r \t by name and the other control
+ * characters as \u00XX, '<' as \u003c (no "</script>" or "<!--" when
+ * the JSON sits in a <script> element) and U+2028 and U+2029 as
+ * \u2028 and \u2029 (a .js file keeps them inside a string).  Every
+ * other byte, UTF-8 included, is copied as it is.
+ */
+void
+val_json_str(struct buf *b, const char *p, size_t n)
+{
+	const unsigned char	*s = (const unsigned char *)p;
+	size_t			 i, run = 0;
+	unsigned char		 c;
 
 	buf_putc(b, '"');
 	for (i = 0; i < n; i++) {
-		size_t	 run = i;
-
+		c = s[i];
 		/* Copy the run that needs no escape in one go. */
-		while (run < n && (unsigned char)s[run] >= 0x20 &&
-		    s[run] != '"' && s[run] != '\\' && s[run] != '<')
-			run++;
-		if (run > i) {
-			buf_put(b, s + i, run - i);
-			if ((i = run) == n)
-				break;
-		}
-		c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c != '<' &&
+		    (c != 0xe2 || !js_newline(s, n, i)))
+			continue;
+		buf_put(b, p + run, i - run);
 		switch (c) {
 		case '"': buf_puts(b, "\\\""); break;
 		case '\\': buf_puts(b, "\\\\"); break;
 		case '\n': buf_puts(b, "\\n"); break;
 		case '\r': buf_puts(b, "\\r"); break;
 		case '\t': buf_puts(b, "\\t"); break;
-		case '<':
-			/* Keep "</script>" inert when JSON is inlined. */
-			buf_puts(b, "\\u003c");
+		case '<': buf_puts(b, "\\u003c"); break;
+		case 0xe2:
+			buf_puts(b, s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029");
+			i += 2;
 			break;
 		default:
-			if (c < 0x20)
-				buf_printf(b, "\\u%04x", c);
-			else
-				buf_putc(b, (char)c);
+			buf_printf(b, "\\u%04x", c);
+			break;
 		}
+		run = i + 1;
 	}
+	buf_put(b, p + run, n - run);
 	buf_putc(b, '"');
 }
 
@@ -352,7 +367,7 @@ json_val(struct buf *b, const struct val *v, int pretty, int depth)
 		buf_puts(b, v->str);
 		return;
 	case VAL_STR:
-		json_str(b, v->str, v->strsz);
+		val_json_str(b, v->str, v->strsz);
 		return;
 	case VAL_LIST:
 	case VAL_MAP:
@@ -363,7 +378,7 @@ json_val(struct buf *b, const struct val *v, int pretty, int depth)
 			if (pretty)
 				json_indent(b, depth + 1);
 			if (v->type == VAL_MAP) {
-				json_str(b, v->kids[i]->key,
+				val_json_str(b, v->kids[i]->key,
 				    strlen(v->kids[i]->key));
 				buf_puts(b, pretty ? ": " : ":");
 			}

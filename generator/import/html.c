@@ -117,45 +117,27 @@ text(struct hout *o, const char *s, size_t sz)
 	}
 }
 
+/*
+ * Append code point cp of a numeric character reference: NUL, a
+ * surrogate and anything past U+10FFFF become U+FFFD, as HTML does.
+ */
 static void
-put_utf8(struct buf *b, unsigned long cp)
+put_cp(struct buf *b, unsigned long cp)
 {
+	char	 u[4];
+
 	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	if (cp < 0x80)
-		buf_putc(b, (char)cp);
-	else if (cp < 0x800) {
-		buf_putc(b, (char)(0xc0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xe0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_putc(b, (char)(0xf0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	}
+	buf_put(b, u, utf8_encode(u, (uint32_t)cp));
 }
 
 /* Decode the entities of s[0..sz) into a new buffer. */
 static void
 decode(struct buf *out, const char *s, size_t sz)
 {
-	static const struct { const char *n; const char *v; } ents[] = {
-		{ "amp", "&" }, { "lt", "<" }, { "gt", ">" },
-		{ "quot", "\"" }, { "apos", "'" }, { "nbsp", " " },
-		{ "ndash", "\xe2\x80\x93" }, { "mdash", "\xe2\x80\x94" },
-		{ "rsquo", "\xe2\x80\x99" }, { "lsquo", "\xe2\x80\x98" },
-		{ "rdquo", "\xe2\x80\x9d" }, { "ldquo", "\xe2\x80\x9c" },
-		{ "hellip", "\xe2\x80\xa6" }, { "eacute", "\xc3\xa9" },
-		{ "egrave", "\xc3\xa8" }, { "agrave", "\xc3\xa0" },
-		{ "ograve", "\xc3\xb2" }, { "ugrave", "\xc3\xb9" },
-		{ "igrave", "\xc3\xac" },
-	};
-	size_t		 i, j, k, len;
+	size_t		 i, j, len;
 	unsigned long	 cp;
+	const char	*v;
 	char		*end;
 
 	for (i = 0; i < sz; i++) {
@@ -183,19 +165,15 @@ decode(struct buf *out, const char *s, size_t sz)
 				buf_putc(out, '&');
 				continue;
 			}
-			put_utf8(out, cp == 0xa0 ? ' ' : cp);
+			put_cp(out, cp == 0xa0 ? ' ' : cp);
 			i = j;
 			continue;
 		}
-		for (k = 0; k < sizeof(ents) / sizeof(ents[0]); k++)
-			if (strlen(ents[k].n) == len &&
-			    strncmp(s + i + 1, ents[k].n, len) == 0)
-				break;
-		if (k == sizeof(ents) / sizeof(ents[0])) {
+		if ((v = entity_lookup(s + i + 1, len)) == NULL) {
 			buf_putc(out, '&');
 			continue;
 		}
-		buf_puts(out, ents[k].v);
+		buf_puts(out, v);
 		i = j;
 	}
 }

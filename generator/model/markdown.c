@@ -130,47 +130,6 @@ plain(struct buf *b, cmark_node *n)
 }
 
 /*
- * Decode the UTF-8 sequence at s (NUL-terminated) and say how long it
- * is.  Bodies are checked before they get here, but not every caller's
- * text is: a byte that starts no well-formed sequence (a stray
- * continuation, a cut or overlong sequence, a surrogate, past
- * U+10FFFF) gives 0xfffd with a length of 1, so that the bytes after
- * it are read again on their own and never copied blindly.
- */
-static unsigned long
-utf8_cp(const unsigned char *s, size_t *len)
-{
-	unsigned long	 cp, min;
-	size_t		 n, k;
-
-	*len = 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0xfffd;
-	/* A NUL is no continuation byte: the loop stops at the end. */
-	for (k = 1; k < n; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return 0xfffd;
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0xfffd;
-	*len = n;
-	return cp;
-}
-
-/*
  * Non-ASCII characters that separate words like ASCII punctuation
  * does: Latin-1 punctuation and signs, general punctuation through the
  * symbol blocks (dashes, quotes, arrows, maths), CJK and full-width
@@ -213,25 +172,6 @@ lower_cp(unsigned long cp)
 	return cp;
 }
 
-/* Append code point cp (well-formed, from utf8_cp) as UTF-8. */
-static void
-put_cp(struct buf *b, unsigned long cp)
-{
-	if (cp < 0x800) {
-		buf_putc(b, (char)(0xc0 | (cp >> 6)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		buf_putc(b, (char)(0xe0 | (cp >> 12)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	} else {
-		buf_putc(b, (char)(0xf0 | (cp >> 18)));
-		buf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3f)));
-		buf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
-		buf_putc(b, (char)(0x80 | (cp & 0x3f)));
-	}
-}
-
 /*
  * Heading text to an id: letters lower-cased (ASCII, and the European
  * capitals lower_cp knows), digits and other non-ASCII letters kept,
@@ -245,25 +185,32 @@ slug(struct buf *b, const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	unsigned long		 cp;
-	size_t			 len;
+	size_t			 i, len, n = strlen(s);
 	int			 dash = 0;
+	char			 u[4];
 
-	while (*p != '\0') {
+	for (i = 0; i < n; i += len) {
 		len = 1;
-		cp = *p < 0x80 ? *p : utf8_cp(p, &len);
-		if (*p < 0x80 ? !isalnum_ascii(*p) : isseparator(cp)) {
+		cp = p[i];
+		/*
+		 * Bodies are checked before they get here, but not every
+		 * caller's text is: a malformed byte is U+FFFD (a
+		 * separator), and the bytes after it are read afresh.
+		 */
+		if (p[i] >= 0x80 &&
+		    (cp = utf8_decode(s + i, n - i, &len)) == UTF8_BAD)
+			cp = 0xfffd;
+		if (p[i] < 0x80 ? !isalnum_ascii(p[i]) : isseparator(cp)) {
 			dash = 1;
-			p += len;
 			continue;
 		}
 		if (dash && b->sz > 0)
 			buf_putc(b, '-');
 		dash = 0;
-		if (*p < 0x80)
-			buf_putc(b, (char)lower_ascii(*p));
+		if (p[i] < 0x80)
+			buf_putc(b, (char)lower_ascii(p[i]));
 		else
-			put_cp(b, lower_cp(cp));
-		p += len;
+			buf_put(b, u, utf8_encode(u, (uint32_t)lower_cp(cp)));
 	}
 	if (b->sz == 0)
 		buf_puts(b, "section");

@@ -539,51 +539,20 @@ search_bits_get(struct search_bits *r, int k, uint32_t *v)
 }
 
 /*
- * Decode one UTF-8 sequence at s[*i] (valid input: the loader checked
- * it); *i moves past it.  A stray byte decodes as itself.
+ * The code point at s[*i], *i moved past it.  The loader checked the
+ * text, but a numeric character reference may still bring a
+ * surrogate (html_text writes what it names): a malformed byte is
+ * UTF8_BAD, one byte long, which is neither a letter nor a mark.
  */
 static uint32_t
-utf8_get(const unsigned char *s, size_t n, size_t *i)
+next_cp(const unsigned char *s, size_t n, size_t *i)
 {
-	uint32_t	 c = s[*i];
+	size_t		 len;
+	uint32_t	 c;
 
-	if (c >= 0xf0 && *i + 3 < n) {
-		c = ((c & 7) << 18) | ((s[*i + 1] & 0x3fu) << 12) |
-		    ((s[*i + 2] & 0x3fu) << 6) | (s[*i + 3] & 0x3fu);
-		*i += 4;
-	} else if (c >= 0xe0 && *i + 2 < n) {
-		c = ((c & 15) << 12) | ((s[*i + 1] & 0x3fu) << 6) |
-		    (s[*i + 2] & 0x3fu);
-		*i += 3;
-	} else if (c >= 0xc0 && *i + 1 < n) {
-		c = ((c & 31) << 6) | (s[*i + 1] & 0x3fu);
-		*i += 2;
-	} else
-		(*i)++;
+	c = utf8_decode((const char *)s + *i, n - *i, &len);
+	*i += len;
 	return c;
-}
-
-static size_t
-utf8_put(char *o, uint32_t c)
-{
-	if (c < 0x80) {
-		o[0] = (char)c;
-		return 1;
-	} else if (c < 0x800) {
-		o[0] = (char)(0xc0 | (c >> 6));
-		o[1] = (char)(0x80 | (c & 0x3f));
-		return 2;
-	} else if (c < 0x10000) {
-		o[0] = (char)(0xe0 | (c >> 12));
-		o[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | (c >> 18));
-	o[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 static int
@@ -651,7 +620,7 @@ token(const unsigned char *s, size_t n, size_t *i, char *tok)
 		if (p >= n || l == 0)
 			break;
 		j = p;
-		c = utf8_get(s, n, &j);
+		c = next_cp(s, n, &j);
 		/* Marks are dropped, as NFD then \p{M} removal does. */
 		if (uni_mark(c)) {
 			p = j;
@@ -660,7 +629,7 @@ token(const unsigned char *s, size_t n, size_t *i, char *tok)
 		if (!uni_letter(c))
 			break;
 		p = j;
-		k = utf8_put(u, uni_fold(c));
+		k = utf8_encode(u, uni_fold(c));
 		for (m = 0; m < k; m++)
 			PUTB(u[m]);
 		/* A capital sigma after a letter: final if the word ends
@@ -689,7 +658,7 @@ token_start(const unsigned char *s, size_t n, size_t i)
 
 	if (s[i] < 0x80)
 		return ascii_alnum(s[i]);
-	return uni_letter(utf8_get(s, n, &j));
+	return uni_letter(next_cp(s, n, &j));
 }
 
 /*
@@ -710,7 +679,7 @@ search_tokens(const char *text)
 			if (s[i] < 0x80)
 				i++;
 			else
-				(void)utf8_get(s, n, &i);
+				(void)next_cp(s, n, &i);
 			continue;
 		}
 		len = token(s, n, &i, tok);
@@ -834,7 +803,7 @@ index_text(const struct ix *x, struct range *r, uint32_t id,
 			continue;
 		}
 		if (s[i] >= 0x80 && !token_start(s, n, i)) {
-			(void)utf8_get(s, n, &i);
+			(void)next_cp(s, n, &i);
 			continue;
 		}
 		len = token(s, n, &i, tok);
@@ -884,22 +853,14 @@ inline_tag(const char *t, size_t n)
 
 /*
  * Plain text of HTML into out: tags removed (block tags become
- * spaces), the common entities decoded, script and style dropped,
- * headings between MARK_HEAD and MARK_BODY.
+ * spaces), numeric references and the named ones entity.c knows
+ * decoded, script and style dropped, headings between MARK_HEAD and
+ * MARK_BODY.
  */
 static void
 html_text(struct buf *out, const char *h)
 {
-	static const struct {
-		const char	*name;	/* after the '&' */
-		size_t		 len;
-		char		 c;
-	} ents[] = {
-		{ "amp;", 4, '&' }, { "lt;", 3, '<' }, { "gt;", 3, '>' },
-		{ "quot;", 5, '"' }, { "apos;", 5, '\'' },
-		{ "nbsp;", 5, ' ' }, { NULL, 0, 0 },
-	};
-	const char	*p = h, *q, *name;
+	const char	*p = h, *q, *name, *v;
 	size_t		 n, k;
 	int		 close;
 	unsigned long	 c;
@@ -920,20 +881,21 @@ html_text(struct buf *out, const char *h)
 				else
 					c = strtoul(p + 1, &e, 10);
 				if (*e == ';' && c > 0 && c < 0x110000) {
-					buf_put(out, u, utf8_put(u,
+					buf_put(out, u, utf8_encode(u,
 					    (uint32_t)c));
 					p = e + 1;
 				} else
 					buf_putc(out, '&');
 			} else {
-				for (k = 0; ents[k].name != NULL; k++)
-					if (strncmp(p, ents[k].name,
-					    ents[k].len) == 0)
-						break;
-				buf_putc(out, ents[k].name != NULL ?
-				    ents[k].c : '&');
-				if (ents[k].name != NULL)
-					p += ents[k].len;
+				for (k = 0; ascii_alnum((unsigned char)p[k]);
+				    k++)
+					continue;
+				if (p[k] == ';' &&
+				    (v = entity_lookup(p, k)) != NULL) {
+					buf_puts(out, v);
+					p += k + 1;
+				} else
+					buf_putc(out, '&');
 			}
 			continue;
 		}
@@ -977,43 +939,10 @@ html_text(struct buf *out, const char *h)
 }
 
 /*
- * Append s[0..n) as a JSON string (UTF-8 kept, U+2028/9 escaped), its
- * bidirectional controls balanced as buf_html does: the search page
- * shows these strings.
+ * Append s[0..n) as a JSON string (val_json_str), its bidirectional
+ * controls balanced as buf_html does: the search page shows these
+ * strings.
  */
-static void
-jstr_esc(struct buf *b, const char *s, size_t n)
-{
-	size_t	 i, run = 0;
-	unsigned char c;
-
-	buf_putc(b, '"');
-	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && !(c == 0xe2 &&
-		    i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-		    ((unsigned char)s[i + 2] & 0xfe) == 0xa8))
-			continue;
-		buf_put(b, s + run, i - run);
-		if (c == '"' || c == '\\') {
-			buf_putc(b, '\\');
-			buf_putc(b, (char)c);
-		} else if (c == '\n')
-			buf_puts(b, "\\n");
-		else if (c == '\t')
-			buf_puts(b, "\\t");
-		else if (c == 0xe2) {
-			buf_printf(b, "\\u%04x", (unsigned char)s[i + 2] ==
-			    0xa8 ? 0x2028 : 0x2029);
-			i += 2;
-		} else
-			buf_printf(b, "\\u%04x", c);
-		run = i + 1;
-	}
-	buf_put(b, s + run, n - run);
-	buf_putc(b, '"');
-}
-
 static void
 jstr(struct buf *b, const char *s, size_t n)
 {
@@ -1021,10 +950,10 @@ jstr(struct buf *b, const char *s, size_t n)
 	size_t	 balsz;
 
 	if ((bal = utf8_bidi_balance(s, n, &balsz)) == NULL) {
-		jstr_esc(b, s, n);
+		val_json_str(b, s, n);
 		return;
 	}
-	jstr_esc(b, bal, balsz);
+	val_json_str(b, bal, balsz);
 	free(bal);
 }
 
@@ -1388,7 +1317,7 @@ shard_key(const char *s, size_t n, char *key)
 	uint32_t	 c;
 
 	for (m = 0; m < 2 && i < n; m++) {
-		c = utf8_get(u, n, &i);
+		c = next_cp(u, n, &i);
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
 			key[k++] = (char)c;
 		else

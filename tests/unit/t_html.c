@@ -82,6 +82,11 @@ main(void)
 	    "html: attribute with '>' inside quotes");
 	md("caf&eacute; &#233;", "caf\xc3\xa9 \xc3\xa9", "html: UTF-8");
 	md("a < b", "a \\< b", "html: lone '<'");
+	md("&#xD800;|&#0;|&#x110000;|&#x10FFFF;", "\xef\xbf\xbd|\xef\xbf\xbd|"
+	    "\xef\xbf\xbd|\xf4\x8f\xbf\xbf", "html: bad numeric references");
+	md("a&#160;b&#xa0;c&nbsp;d", "a b c d", "html: no-break spaces");
+	md("x&mdash;y&hellip;", "x\xe2\x80\x94y\xe2\x80\xa6",
+	    "html: entity.c's names");
 
 	v = val_map();
 	val_set_str(v, "date", "2023-03-13");

@@ -402,6 +402,14 @@ main(void)
 	tok("3D x2 π≈3.14 — end…", "3d x2 π 3 14 end",
 	    "tokens: digits, symbols split");
 	tok("", "", "tokens: empty");
+	/* Malformed UTF-8 (utf8_decode's UTF8_BAD) is neither a letter
+	 * nor a mark: each bad byte separates words, as a surrogate from
+	 * a numeric reference does. */
+	tok("ab\xed\xa0\x80" "cd", "ab cd", "tokens: encoded surrogate splits");
+	tok("ab\xc3", "ab", "tokens: cut sequence at the end dropped");
+	tok("a\xaa" "b \x80\xb5 \xf8x", "a b x",
+	    "tokens: stray bytes split, never letters");
+	tok("\xc0\xaf" "x\xe0\x80\x80y", "x y", "tokens: overlong forms split");
 
 	stem("en", "networks", "network");
 	stem("en", "running", "run");
