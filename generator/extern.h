@@ -526,6 +526,93 @@ struct usecase	*kb_usecase(const struct kb *, const char *);
 struct person	*kb_person(const struct kb *, const char *);
 size_t		 kb_person_index(const struct kb *, const struct person *);
 
+/* url.c: the URL layout; every path of the site, below its root. */
+
+/* Is slug a top-level name the site's own pages use ("people", ...)? */
+int		 url_reserved(const char *slug);
+/*
+ * The paths of pages and files.  Those of one page return a constant;
+ * those of one of many return a new string (caller frees).
+ */
+const char	*url_home(void);	/* index.html */
+const char	*url_404(void);
+const char	*url_catalogue(void);
+char		*url_usecase(const char *slug);
+/* The folder of a dimension's pages ("technologies"), its menu section. */
+const char	*url_dim_dir(enum dim);
+const char	*url_dimension(enum dim);
+char		*url_term(enum dim, const char *slug);
+const char	*url_matrix(void);
+/* The page of a technology x field cell of the matrix, by slugs. */
+char		*url_cell(const char *tech, const char *field);
+const char	*url_people(void);
+const char	*url_experts(void);
+char		*url_person(const char *id);
+/* A free page (content/pages/SLUG.md). */
+char		*url_page(const char *slug);
+const char	*url_hackathons(void);
+char		*url_hackathon(const char *slug);
+char		*url_hackathon_ics(const char *slug);
+const char	*url_seminars(void);
+/* The anchor of seminar s on the seminars page, and its link. */
+char		*url_seminar_anchor(const struct val *s);
+char		*url_seminar(const struct val *s);
+const char	*url_seminars_feed(void);
+const char	*url_seminars_ics(void);
+const char	*url_status(void);
+const char	*url_status_json(void);
+const char	*url_status_feed(void);
+char		*url_badge(const char *slug);
+const char	*url_search(void);
+const char	*url_feed(void);	/* feed.xml, new use cases */
+const char	*url_sitemap(void);
+const char	*url_catalogue_json(void);
+/* The folder of the theme's assets. */
+const char	*url_assets(void);
+
+/* hosting.c: links into a use case's repository on GitHub, GitLab, Bitbucket. */
+
+/*
+ * A link to the example inside its repository on hosts whose URL
+ * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
+ * New string.
+ */
+char		*hosting_example_url(const struct usecase *);
+/*
+ * A link to a commit, or to a file at a commit (path not NULL), on
+ * hosts whose URL layout is known; NULL elsewhere.  New string.
+ */
+char		*hosting_url(const char *url, const char *commit,
+		    const char *path);
+/*
+ * Owner and repository name of an https URL shaped host/owner/repo,
+ * as new strings; 0 if the URL has another shape.
+ */
+int		 hosting_owner_repo(const char *url, char **owner,
+		    char **repo);
+/* An "open in" pattern with {owner}, {repo}, {commit}, {path} filled. */
+char		*hosting_fill(const char *pat, const char *owner,
+		    const char *repo, const char *commit, const char *path);
+/* site.yaml's edit_url with {path} filled for entry e, or NULL. */
+char		*hosting_edit_url(const struct kb *, const struct entry *e);
+
+/* roster.c: the people of the knowledge base as lists. */
+
+/* The people sorted by name, then id (new array, borrowed pointers). */
+struct person	**roster_by_name(const struct kb *);
+/* Append to b the names of ids (one person id or text, or a list),
+ * joined with ", ": a person's name, else the text as given. */
+void		 roster_names(const struct kb *, const struct val *ids,
+		    struct buf *b);
+
+/* events.c (model/): hackathons and seminars as every output orders them. */
+
+/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
+const char	*ev_weekday(const char *);
+/* The seminars, oldest first (new array of borrowed values, *n set). */
+const struct val **ev_sorted_seminars(const struct kb *, size_t *n);
+/* The hackathons by start date, newest first (new array, borrowed). */
+struct hackathon **ev_sorted_hackathons(const struct kb *);
 /* site.c: write site/ atomically and incrementally. */
 
 struct site_out;
@@ -628,19 +715,15 @@ struct val	*render_people(struct r *, const struct val *);
 /* The shared summary of a use case, the shared value of a term. */
 struct val	*render_ucsum(struct r *, const struct usecase *);
 struct val	*render_term(struct r *, const struct term *);
-/* The shared health of a use case's example (see status.c). */
+/* The shared health of a use case's example (see health.c). */
 struct val	*render_health(struct r *, const struct usecase *);
 /* The shared person ref {id, name, url, affiliation}. */
 struct val	*render_pref(struct r *, const struct person *);
 
-/* events.c: seminars page and feed, event dates, people's events. */
+/* seminars.c: seminars page and feed, people's events. */
 
-/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
-const char	*ev_weekday(const char *);
 /* SOURCE_DATE_EPOCH in seconds, or -1 when unset or invalid. */
 long long	 ev_stamp(void);
-/* The anchor of a seminar on seminars/index.html (new, caller frees). */
-char		*ev_seminar_anchor(const struct val *);
 /* seminars/index.html, seminars/feed.xml, seminars/seminars.ics. */
 int		 ev_seminars(struct r *);
 /*
@@ -651,12 +734,6 @@ void		 ev_person(struct r *, const struct person *, struct val *v);
 
 /* people.c: experts by what they can help with. */
 
-/* The people sorted by name, then id (new array, borrowed pointers). */
-struct person	**people_by_name(const struct kb *);
-/* Append to b the names of ids (one person id or text, or a list),
- * joined with ", ": a person's name, else the text as given. */
-void		 people_names(const struct kb *, const struct val *ids,
-		    struct buf *b);
 /* people/index.html groups: set "groups" on ctx (new values). */
 void		 people_groups(struct r *, struct val *ctx);
 /* people/experts/index.html: technology x field, people in cells. */
@@ -761,22 +838,27 @@ uint32_t	 uni_fold(uint32_t);
 int		 render_search(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
-/* status.c: what the site says of each example, from its runs. */
+/* health.c: what the site says of each example, from its runs. */
 
-#define STATUS__MAX	8
+#define HEALTH__MAX	8
 /* "passing", "failing", "timeout", "error", "interrupted", "not run",
- * "not executable", "no code": the badge words, indexed by status_of. */
-extern const char *const status_words[STATUS__MAX];
-/* The state of uc's example (an index into status_words). */
-size_t		 status_of(const struct usecase *);
+ * "not executable", "no code": the badge words, indexed by health_of. */
+extern const char *const health_words[HEALTH__MAX];
+/* The state of uc's example (an index into health_words). */
+size_t		 health_of(const struct usecase *);
 /*
  * What the site says of uc's example: state, last result (with its
  * reason), failing cell (In [N]), warnings, kernel and environment,
  * history, chart, freshness against today (YYYY-MM-DD) and max_age
  * (seconds).  New value; render.c shares it between pages.
  */
-struct val	*status_health(const struct usecase *, const char *today,
+struct val	*health_val(const struct usecase *, const char *today,
 		    long max_age);
+/* The text of uc's badges/SLUG.svg ("example | passing"), new string. */
+char		*health_badge(const struct usecase *);
+
+/* status.c: the status/ pages and the badges. */
+
 /* badges/SLUG.svg of the use case at index i of kb->ucs. */
 int		 status_badge(struct r *, size_t i);
 /* status/index.html, status/status.json and status/feed.xml. */

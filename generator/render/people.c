@@ -103,54 +103,6 @@ knows_both(const struct skill *s, size_t t, size_t f)
 	    (ef[f] && kt[t]);
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	const struct person *pa = *(struct person *const *)a;
-	const struct person *pb = *(struct person *const *)b;
-	int c;
-
-	c = strcasecmp_ascii(pa->name ? pa->name : "", pb->name ? pb->name :
-	    "");
-	return c ? c : strcmp(pa->e.slug, pb->e.slug);
-}
-
-/*
- * See extern.h.
- */
-void
-people_names(const struct kb *kb, const struct val *ids, struct buf *b)
-{
-	const struct val *it;
-	struct person	*p;
-	size_t		 i;
-
-	for (i = 0; i < val_count(ids); i++) {
-		it = val_item(ids, i);
-		if (it->str == NULL)
-			continue;
-		if (b->sz > 0)
-			buf_puts(b, ", ");
-		p = kb_person(kb, it->str);
-		buf_puts(b, p != NULL && p->name != NULL ? p->name : it->str);
-	}
-}
-
-/*
- * See extern.h.
- */
-struct person **
-people_by_name(const struct kb *kb)
-{
-	struct person	**ps;
-
-	ps = xcalloc(kb->peoplesz + 1, sizeof(*ps));
-	if (kb->peoplesz > 0)
-		memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
-	qsort(ps, kb->peoplesz, sizeof(*ps), name_cmp);
-	return ps;
-}
-
 /*
  * See extern.h.  groups: [{key, label, terms: [{term, people}]}], only
  * terms someone can help with.
@@ -159,7 +111,7 @@ void
 people_groups(struct r *r, struct val *ctx)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = people_by_name(kb);
+	struct person	**ps = roster_by_name(kb);
 	struct val	*gs, *g, *ts, *t, **lists[DIM__MAX];
 	struct skill	 sk;
 	size_t		 i, k;
@@ -213,7 +165,7 @@ int
 people_experts(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = people_by_name(kb);
+	struct person	**ps = roster_by_name(kb);
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols, **cell;
 	struct skill	 sk;
 	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];
@@ -280,7 +232,7 @@ people_experts(struct r *r)
 	free(fused);
 	skill_free(&sk);
 	free(ps);
-	return render_emit(r, "experts", "people/experts/index.html", 2,
+	return render_emit(r, "experts", url_experts(), 2,
 	    "people", "Find an expert", "People who can help, by machine-"
 	    "learning technology and scientific field.", ctx);
 }

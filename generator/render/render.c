@@ -125,9 +125,6 @@ term_index(const struct kb *kb, const struct term *t)
 	return t->pos;
 }
 
-static const char *const dim_dirs[DIM__MAX] = { "technologies", "fields",
-    "tools" };
-
 static struct val *
 term_val(const struct kb *kb, const struct term *t)
 {
@@ -140,7 +137,7 @@ term_val(const struct kb *kb, const struct term *t)
 	val_set(v, "title", t->title ? val_str(t->title) :
 	    val_new(VAL_NULL));
 	val_set_str(v, "slug", t->slug);
-	url = xasprintf("%s/%s/index.html", dim_dirs[t->dim], t->slug);
+	url = url_term(t->dim, t->slug);
 	val_set_str(v, "url", url);
 	free(url);
 	val_set(v, "count", val_int((long long)t->ucsz));
@@ -239,7 +236,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	char		*url;
 
 	val_set_str(v, "slug", uc->e.slug);
-	url = xasprintf("usecases/%s/index.html", uc->e.slug);
+	url = url_usecase(uc->e.slug);
 	val_set_str(v, "url", url);
 	free(url);
 	val_set_str(v, "title", uc->e.title ? uc->e.title : uc->e.slug);
@@ -258,7 +255,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	}
 	if (uc->kind != NULL)
 		buf_printf(&f, "%skind:%s", f.sz ? " " : "", uc->kind);
-	url = slugify(status_words[status_of(uc)]);
+	url = slugify(health_words[health_of(uc)]);
 	buf_printf(&f, "%sexample:%s", f.sz ? " " : "", url);
 	free(url);
 	if (repo_state(r, uc) != NULL)
@@ -282,7 +279,7 @@ pref_val(const struct person *p)
 
 	val_set_str(v, "id", p->e.slug);
 	val_set_str(v, "name", p->name ? p->name : p->e.slug);
-	url = xasprintf("people/%s/index.html", p->e.slug);
+	url = url_person(p->e.slug);
 	val_set_str(v, "url", url);
 	free(url);
 	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
@@ -323,27 +320,27 @@ build_menu(const struct kb *kb)
 	size_t		 i, n = 0;
 	char		*url;
 
-	menu_add(menu, "Catalogue", "catalogue/index.html", "catalogue");
-	menu_add(menu, "Technologies", "technologies/index.html",
-	    "technologies");
-	menu_add(menu, "Fields", "fields/index.html", "fields");
-	menu_add(menu, "Tools", "tools/index.html", "tools");
-	menu_add(menu, "Matrix", "matrix/index.html", "matrix");
-	menu_add(menu, "People", "people/index.html", "people");
+	menu_add(menu, "Catalogue", url_catalogue(), "catalogue");
+	menu_add(menu, "Technologies", url_dimension(DIM_TECH),
+	    url_dim_dir(DIM_TECH));
+	menu_add(menu, "Fields", url_dimension(DIM_FIELD),
+	    url_dim_dir(DIM_FIELD));
+	menu_add(menu, "Tools", url_dimension(DIM_TOOL),
+	    url_dim_dir(DIM_TOOL));
+	menu_add(menu, "Matrix", url_matrix(), "matrix");
+	menu_add(menu, "People", url_people(), "people");
 	if (kb->hacksz > 0)
-		menu_add(menu, "Hackathons", "hackathons/index.html",
-		    "hackathons");
+		menu_add(menu, "Hackathons", url_hackathons(), "hackathons");
 	if (kb->seminars != NULL && kb->seminars->kidsz > 0)
-		menu_add(menu, "Seminars", "seminars/index.html",
-		    "seminars");
-	menu_add(menu, "Status", "status/index.html", "status");
+		menu_add(menu, "Seminars", url_seminars(), "seminars");
+	menu_add(menu, "Status", url_status(), "status");
 	ps = xcalloc(kb->pagesz, sizeof(*ps));
 	for (i = 0; i < kb->pagesz; i++)
 		if (kb->pages[i]->menu >= 0)
 			ps[n++] = kb->pages[i];
 	qsort(ps, n, sizeof(*ps), page_menu_cmp);
 	for (i = 0; i < n; i++) {
-		url = xasprintf("%s/index.html", ps[i]->e.slug);
+		url = url_page(ps[i]->e.slug);
 		menu_add(menu, ps[i]->e.title ? ps[i]->e.title :
 		    ps[i]->e.slug, url, ps[i]->e.slug);
 		free(url);
@@ -463,7 +460,7 @@ events_today(const char *today)
 }
 
 /*
- * The exported face of this file for events.c, people.c: see extern.h.
+ * The exported face of this file for seminars.c, people.c, status.c: see extern.h.
  */
 const struct kb *
 render_kb(const struct r *r)
@@ -611,14 +608,11 @@ dim_val(int d)
 	struct val	*v = val_map();
 	static const char *const singular[] = { "Technology", "Field",
 	    "Tool" };
-	char		*url;
 
 	val_set_str(v, "key", dim_names[d]);
 	val_set_str(v, "label", dim_labels[d]);
 	val_set_str(v, "singular", singular[d]);
-	url = xasprintf("%s/index.html", dim_dirs[d]);
-	val_set_str(v, "url", url);
-	free(url);
+	val_set_str(v, "url", url_dimension((enum dim)d));
 	return v;
 }
 
@@ -715,7 +709,7 @@ job_home(struct r *r)
 		val_set(c, "max_age_days", val_int(r->max_age / 86400));
 		val_set(c, "has_examples", val_bool(exe > 0));
 	}
-	return emit(r, "index", "index.html", 0, "home", kb->site.title,
+	return emit(r, "index", url_home(), 0, "home", kb->site.title,
 	    kb->site.description, ctx);
 }
 
@@ -767,17 +761,17 @@ job_catalogue(struct r *r)
 	val_set_str(f, "key", "example");
 	val_set_str(f, "label", "Example");
 	kt = val_set(f, "terms", val_list());
-	for (i = 0; i < STATUS__MAX; i++) {
+	for (i = 0; i < HEALTH__MAX; i++) {
 		char *sl;
 
 		for (n = j = 0; j < kb->ucsz; j++)
-			if (status_of(kb->ucs[j]) == i)
+			if (health_of(kb->ucs[j]) == i)
 				n++;
 		if (n == 0)
 			continue;
 		k = val_push(kt, val_map());
-		val_set_str(k, "name", status_words[i]);
-		sl = slugify(status_words[i]);
+		val_set_str(k, "name", health_words[i]);
+		sl = slugify(health_words[i]);
 		val_set_str(k, "slug", sl);
 		free(sl);
 		val_set(k, "count", val_int((long long)n));
@@ -807,155 +801,8 @@ job_catalogue(struct r *r)
 		facets->kidsz--;
 		val_free(f);
 	}
-	return emit(r, "catalogue", "catalogue/index.html", 1, "catalogue",
+	return emit(r, "catalogue", url_catalogue(), 1, "catalogue",
 	    "Catalogue", "Every use case, with filters.", ctx);
-}
-
-/*
- * A link to the example inside its repository on hosts whose URL
- * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
- */
-static char *
-example_url(const struct usecase *uc)
-{
-	const char	*url, *ref, *sub, *host;
-	char		*base, *path, *res;
-	size_t		 n;
-
-	if (uc->repository == NULL || uc->example == NULL)
-		return NULL;
-	url = val_get_str(uc->repository, "url");
-	if (url == NULL || strncmp(url, "https://", 8) != 0)
-		return NULL;
-	ref = val_get_str(uc->repository, "ref");
-	sub = val_get_str(uc->repository, "subdir");
-	n = strlen(url);
-	if (n > 4 && strcmp(url + n - 4, ".git") == 0)
-		n -= 4;
-	base = xstrndup(url, n);
-	path = sub ? xasprintf("%s/%s", sub, uc->example) :
-	    xstrdup(uc->example);
-	host = url + 8;
-	if (strncmp(host, "github.com/", 11) == 0)
-		res = xasprintf("%s/blob/%s/%s", base, ref ? ref : "HEAD",
-		    path);
-	else if (strncmp(host, "bitbucket.org/", 14) == 0)
-		res = xasprintf("%s/src/%s/%s", base, ref ? ref : "HEAD",
-		    path);
-	else if (strstr(host, "gitlab") != NULL ||
-	    strncmp(host, "baltig.infn.it/", 15) == 0)
-		res = xasprintf("%s/-/blob/%s/%s", base, ref ? ref : "HEAD",
-		    path);
-	else
-		res = NULL;
-	free(base);
-	free(path);
-	return res;
-}
-
-static char *
-edit_url(const struct kb *kb, const struct entry *e)
-{
-	const char	*t = kb->site.edit_url, *p;
-	struct buf	 b = { NULL, 0, 0 };
-
-	if (t == NULL)
-		return NULL;
-	while ((p = strstr(t, "{path}")) != NULL) {
-		buf_put(&b, t, (size_t)(p - t));
-		buf_printf(&b, "content/%s", e->relpath);
-		t = p + 6;
-	}
-	buf_puts(&b, t);
-	return buf_steal(&b);
-}
-
-/*
- * Owner and repository name of an https URL shaped host/owner/repo,
- * as new strings; 0 if the URL has another shape.
- */
-static int
-owner_repo(const char *url, char **owner, char **repo)
-{
-	const char	*p, *s1, *s2;
-	size_t		 n;
-
-	if (url == NULL || strncmp(url, "https://", 8) != 0)
-		return 0;
-	if ((p = strchr(url + 8, '/')) == NULL)
-		return 0;
-	s1 = p + 1;
-	if ((s2 = strchr(s1, '/')) == NULL || s2 == s1)
-		return 0;
-	n = strlen(s2 + 1);
-	while (n > 0 && s2[n] == '/')
-		n--;
-	if (n > 4 && strncmp(s2 + 1 + n - 4, ".git", 4) == 0)
-		n -= 4;
-	if (n == 0 || memchr(s2 + 1, '/', n) != NULL)
-		return 0;
-	*owner = xstrndup(s1, (size_t)(s2 - s1));
-	*repo = xstrndup(s2 + 1, n);
-	return 1;
-}
-
-/*
- * A link to a commit, or to a file at a commit (path not NULL), on
- * hosts whose URL layout is known; NULL elsewhere.
- */
-static char *
-host_url(const char *url, const char *commit, const char *path)
-{
-	const char	*host;
-	char		*base, *res = NULL;
-	size_t		 n;
-
-	if (url == NULL || commit == NULL ||
-	    strncmp(url, "https://", 8) != 0)
-		return NULL;
-	n = strlen(url);
-	if (n > 4 && strcmp(url + n - 4, ".git") == 0)
-		n -= 4;
-	base = xstrndup(url, n);
-	host = url + 8;
-	if (strncmp(host, "github.com/", 11) == 0)
-		res = path ? xasprintf("%s/blob/%s/%s", base, commit, path) :
-		    xasprintf("%s/commit/%s", base, commit);
-	else if (strncmp(host, "bitbucket.org/", 14) == 0)
-		res = path ? xasprintf("%s/src/%s/%s", base, commit, path) :
-		    xasprintf("%s/commits/%s", base, commit);
-	else if (strstr(host, "gitlab") != NULL ||
-	    strncmp(host, "baltig.infn.it/", 15) == 0)
-		res = path ? xasprintf("%s/-/blob/%s/%s", base, commit, path) :
-		    xasprintf("%s/-/commit/%s", base, commit);
-	free(base);
-	return res;
-}
-
-static char *
-fill_pattern(const char *pat, const char *owner, const char *repo,
-    const char *commit, const char *path)
-{
-	struct buf	 b = { NULL, 0, 0 };
-	const char	*p;
-
-	for (p = pat; *p != '\0'; p++) {
-		if (strncmp(p, "{owner}", 7) == 0) {
-			buf_puts(&b, owner);
-			p += 6;
-		} else if (strncmp(p, "{repo}", 6) == 0) {
-			buf_puts(&b, repo);
-			p += 5;
-		} else if (strncmp(p, "{commit}", 8) == 0) {
-			buf_puts(&b, commit);
-			p += 7;
-		} else if (strncmp(p, "{path}", 6) == 0) {
-			buf_puts(&b, path);
-			p += 5;
-		} else
-			buf_putc(&b, *p);
-	}
-	return buf_steal(&b);
 }
 
 /*
@@ -984,7 +831,7 @@ prov_val(struct r *r, const struct usecase *uc)
 		free(s);
 	} else
 		val_set(v, "short", val_new(VAL_NULL));
-	s = host_url(url, commit, NULL);
+	s = hosting_url(url, commit, NULL);
 	val_set(v, "commit_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	for (i = 0; i < 7; i++) {
@@ -1007,7 +854,7 @@ prov_val(struct r *r, const struct usecase *uc)
 			continue;
 		f = val_push(l, val_map());
 		val_set_str(f, "path", files->kids[i]->str);
-		s = host_url(url, commit, files->kids[i]->str);
+		s = hosting_url(url, commit, files->kids[i]->str);
 		val_set(f, "url", s ? val_str(s) : val_new(VAL_NULL));
 		free(s);
 	}
@@ -1015,7 +862,7 @@ prov_val(struct r *r, const struct usecase *uc)
 	l = val_set(v, "open_in", val_list());
 	oi = val_get(r->kb->site.tree, "open_in");
 	if (commit != NULL && uc->example != NULL && oi != NULL &&
-	    oi->type == VAL_LIST && owner_repo(url, &owner, &repo)) {
+	    oi->type == VAL_LIST && hosting_owner_repo(url, &owner, &repo)) {
 		path = subdir ? xasprintf("%s/%s", subdir, uc->example) :
 		    xstrdup(uc->example);
 		for (i = 0; i < oi->kidsz; i++) {
@@ -1028,7 +875,7 @@ prov_val(struct r *r, const struct usecase *uc)
 				continue;
 			f = val_push(l, val_map());
 			val_set_str(f, "name", name);
-			s = fill_pattern(pat, owner, repo, commit, path);
+			s = hosting_fill(pat, owner, repo, commit, path);
 			val_set_str(f, "url", s);
 			free(s);
 		}
@@ -1082,7 +929,7 @@ job_usecase(struct r *r, size_t i)
 		val_set(u, "repository", val_new(VAL_NULL));
 	val_set(u, "example", uc->example ? val_str(uc->example) :
 	    val_new(VAL_NULL));
-	s = example_url(uc);
+	s = hosting_example_url(uc);
 	val_set(u, "example_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	l = val_set(u, "links", val_list());
@@ -1100,7 +947,7 @@ job_usecase(struct r *r, size_t i)
 		}
 	val_set(u, "has_links", val_bool(l->kidsz > 0));
 	val_set(u, "body", val_str(uc->e.html ? uc->e.html : ""));
-	s = edit_url(r->kb, &uc->e);
+	s = hosting_edit_url(r->kb, &uc->e);
 	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	val_set(u, "executable", val_bool(uc->example != NULL));
@@ -1111,7 +958,7 @@ job_usecase(struct r *r, size_t i)
 		v->shared = 0;
 	} else
 		val_set(u, "history", val_new(VAL_NULL));
-	path = xasprintf("usecases/%s/index.html", uc->e.slug);
+	path = url_usecase(uc->e.slug);
 	d = emit(r, "usecase", path, 2, "catalogue", uc->e.title ?
 	    uc->e.title : uc->e.slug, uc->summary, ctx);
 	free(path);
@@ -1125,11 +972,10 @@ job_dimension(struct r *r, int d)
 	struct val	*ctx = val_map(), *l, *t;
 	struct term	**ts;
 	size_t		 i;
-	char		*path;
 	int		 rc;
 
 	val_set(ctx, "dim", dim_val(d));
-	val_set_str(ctx, "matrix_url", "matrix/index.html");
+	val_set_str(ctx, "matrix_url", url_matrix());
 	l = val_set(ctx, "terms", val_list());
 	ts = sorted_terms(kb, d, name_cmp);
 	for (i = 0; i < kb->tax.termsz[d]; i++) {
@@ -1143,10 +989,8 @@ job_dimension(struct r *r, int d)
 			val_set(t, "parent", val_new(VAL_NULL));
 	}
 	free(ts);
-	path = xasprintf("%s/index.html", dim_dirs[d]);
-	rc = emit(r, "dimension", path, 1, dim_dirs[d], dim_labels[d], NULL,
-	    ctx);
-	free(path);
+	rc = emit(r, "dimension", url_dimension((enum dim)d), 1,
+	    url_dim_dir((enum dim)d), dim_labels[d], NULL, ctx);
 	return rc;
 }
 
@@ -1185,8 +1029,9 @@ job_term(struct r *r, int d, size_t i)
 			val_push(l, r->terms[d][j]);
 	val_set(t, "has_children", val_bool(l->kidsz > 0));
 	set_usecases(r, ctx, tm->ucs, tm->ucsz);
-	path = xasprintf("%s/%s/index.html", dim_dirs[d], tm->slug);
-	rc = emit(r, "term", path, 2, dim_dirs[d], tm->title ? tm->title :
+	path = url_term((enum dim)d, tm->slug);
+	rc = emit(r, "term", path, 2, url_dim_dir((enum dim)d), tm->title ?
+	    tm->title :
 	    tm->name, NULL, ctx);
 	free(path);
 	return rc;
@@ -1224,7 +1069,7 @@ both(const struct term *a, const struct term *b, struct usecase ***out)
 static char *
 cell_url(const struct term *t, const struct term *f)
 {
-	return xasprintf("matrix/%s--%s/index.html", t->slug, f->slug);
+	return url_cell(t->slug, f->slug);
 }
 
 static int
@@ -1263,7 +1108,7 @@ job_matrix(struct r *r)
 		}
 	}
 	val_set(ctx, "gaps", val_int((long long)gaps));
-	return emit(r, "matrix", "matrix/index.html", 1, "matrix",
+	return emit(r, "matrix", url_matrix(), 1, "matrix",
 	    "Technology × field matrix", NULL, ctx);
 }
 
@@ -1318,7 +1163,7 @@ job_people(struct r *r)
 	struct person	**ps;
 	size_t		 i;
 
-	ps = people_by_name(kb);
+	ps = roster_by_name(kb);
 	l = val_set(ctx, "people", val_list());
 	for (i = 0; i < kb->peoplesz; i++) {
 		v = val_push(l, val_copy(r->prefs[kb_person_index(kb,
@@ -1332,7 +1177,7 @@ job_people(struct r *r)
 	}
 	free(ps);
 	people_groups(r, ctx);
-	return emit(r, "people", "people/index.html", 1, "people", "People",
+	return emit(r, "people", url_people(), 1, "people", "People",
 	    "Experts, tutors and contacts, and what they can help with.",
 	    ctx);
 }
@@ -1363,7 +1208,7 @@ job_person(struct r *r, size_t i)
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
 	ev_person(r, p, v);
 	set_usecases(r, ctx, p->ucs, p->ucsz);
-	path = xasprintf("people/%s/index.html", p->e.slug);
+	path = url_person(p->e.slug);
 	rc = emit(r, "person", path, 2, "people", p->name ? p->name :
 	    p->e.slug, p->affiliation, ctx);
 	free(path);
@@ -1379,7 +1224,7 @@ job_page(struct r *r, size_t i)
 	int		 rc;
 
 	val_set(ctx, "body", val_str(pg->e.html ? pg->e.html : ""));
-	path = xasprintf("%s/index.html", pg->e.slug);
+	path = url_page(pg->e.slug);
 	rc = emit(r, "page", path, 1, pg->e.slug, pg->e.title ?
 	    pg->e.title : pg->e.slug, val_get_str(pg->e.meta, "description"),
 	    ctx);
@@ -1408,7 +1253,7 @@ people_list(struct r *r, const struct val *src)
 		v = val_push(l, val_map());
 		if ((p = kb_person(r->kb, it->str)) != NULL) {
 			val_set_str(v, "name", p->name ? p->name : p->e.slug);
-			url = xasprintf("people/%s/index.html", p->e.slug);
+			url = url_person(p->e.slug);
 			val_set_str(v, "url", url);
 			free(url);
 		} else {
@@ -1449,17 +1294,6 @@ render_people(struct r *r, const struct val *src)
 	return people_list(r, src);
 }
 
-static int
-hack_cmp(const void *a, const void *b)
-{
-	const struct hackathon *ha = *(struct hackathon *const *)a;
-	const struct hackathon *hb = *(struct hackathon *const *)b;
-	const char *sa = val_get_str(ha->e.meta, "start");
-	const char *sb = val_get_str(hb->e.meta, "start");
-
-	return strcmp(sb ? sb : "", sa ? sa : "");
-}
-
 static struct val *
 hack_val(struct r *r, const struct hackathon *h, int full)
 {
@@ -1471,7 +1305,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	int		 b;
 
 	val_set_str(v, "slug", h->e.slug);
-	url = xasprintf("hackathons/%s/index.html", h->e.slug);
+	url = url_hackathon(h->e.slug);
 	val_set_str(v, "url", url);
 	free(url);
 	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
@@ -1486,7 +1320,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	    b));
 	val_set(v, "in_person", val_bool(src != NULL && bool_value(src, &b) &&
 	    !b));
-	url = xasprintf("hackathons/%s.ics", h->e.slug);
+	url = url_hackathon_ics(h->e.slug);
 	val_set_str(v, "ics", url);
 	free(url);
 	/* Upcoming until its last day is over. */
@@ -1588,10 +1422,7 @@ job_hackathons(struct r *r)
 	struct val	*ctx = val_map(), *l, *up, *past;
 	size_t		 i, n = r->kb->hacksz;
 
-	hs = xcalloc(n, sizeof(*hs));
-	if (n > 0)
-		memcpy(hs, r->kb->hacks, n * sizeof(*hs));
-	qsort(hs, n, sizeof(*hs), hack_cmp);
+	hs = ev_sorted_hackathons(r->kb);
 	l = val_set(ctx, "hackathons", val_list());
 	for (i = 0; i < n; i++)
 		val_push(l, hack_val(r, hs[i], 0));
@@ -1607,7 +1438,7 @@ job_hackathons(struct r *r)
 			val_push(past, val_copy(l->kids[i]));
 	val_set(ctx, "has_upcoming", val_bool(up->kidsz > 0));
 	val_set(ctx, "has_past", val_bool(past->kidsz > 0));
-	return emit(r, "hackathons", "hackathons/index.html", 1,
+	return emit(r, "hackathons", url_hackathons(), 1,
 	    "hackathons", "Hackathons", NULL, ctx);
 }
 
@@ -1620,13 +1451,13 @@ job_hackathon(struct r *r, size_t i)
 	int		 rc;
 
 	val_set(ctx, "hack", hack_val(r, h, 1));
-	path = xasprintf("hackathons/%s/index.html", h->e.slug);
+	path = url_hackathon(h->e.slug);
 	rc = emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
 	    h->e.title : h->e.slug, NULL, ctx);
 	free(path);
 	if ((ics = ical_hackathon(r->kb, h, ev_stamp())) == NULL)
 		return 0;
-	path = xasprintf("hackathons/%s.ics", h->e.slug);
+	path = url_hackathon_ics(h->e.slug);
 	rc = site_out_put(r->so, path, ics, strlen(ics)) && rc;
 	free(path);
 	free(ics);
@@ -1661,7 +1492,7 @@ job_search(struct r *r)
 		val_set(dv, "terms", terms_list(r, ts, n));
 		free(ts);
 	}
-	return emit(r, "search", "search/index.html", 1, "search", "Search",
+	return emit(r, "search", url_search(), 1, "search", "Search",
 	    NULL, ctx);
 }
 
@@ -1706,7 +1537,7 @@ run_job(struct r *r, const struct job *j)
 	case JOB_EXPERTS:
 		return people_experts(r);
 	case JOB_404:
-		return emit(r, "404", "404.html", 0, "404", "Page not found",
+		return emit(r, "404", url_404(), 0, "404", "Page not found",
 		    NULL, val_map());
 	case JOB_SEARCH:
 		return job_search(r);
@@ -1788,14 +1619,14 @@ write_feed(struct r *r)
 	n = kb->ucsz < 50 ? kb->ucsz : 50;
 	when = xasprintf("%sT00:00:00Z", n > 0 && s[0]->added ?
 	    s[0]->added : "1970-01-01");
-	atom_head(&b, kb, r->base, "feed.xml", "new use cases", "index.html",
+	atom_head(&b, kb, r->base, url_feed(), "new use cases", url_home(),
 	    when);
 	free(when);
 	for (i = 0; i < n; i++) {
 		struct atom_entry e;
 		const char	**who;
 
-		url = xasprintf("usecases/%s/index.html", s[i]->e.slug);
+		url = url_usecase(s[i]->e.slug);
 		when = xasprintf("%sT00:00:00Z", s[i]->added ? s[i]->added :
 		    "1970-01-01");
 		who = xcalloc(s[i]->contactsz + 1, sizeof(*who));
@@ -1810,14 +1641,14 @@ write_feed(struct r *r)
 		e.authors = who;
 		e.authorsz = s[i]->contactsz;
 		e.summary = s[i]->summary ? s[i]->summary : "";
-		atom_entry(&b, kb, r->base, "feed.xml", &e);
+		atom_entry(&b, kb, r->base, url_feed(), &e);
 		free(who);
 		free(when);
 		free(url);
 	}
 	atom_tail(&b);
 	free(s);
-	rc = site_out_put(r->so, "feed.xml", b.data, b.sz);
+	rc = site_out_put(r->so, url_feed(), b.data, b.sz);
 	buf_free(&b);
 	return rc;
 }
@@ -1845,58 +1676,54 @@ write_sitemap(struct r *r)
 
 		switch (j->type) {
 		case JOB_HOME:
-			p = xstrdup("index.html");
+			p = xstrdup(url_home());
 			break;
 		case JOB_CATALOGUE:
-			p = xstrdup("catalogue/index.html");
+			p = xstrdup(url_catalogue());
 			break;
 		case JOB_USECASE:
-			p = xasprintf("usecases/%s/index.html",
-			    r->kb->ucs[j->a]->e.slug);
+			p = url_usecase(r->kb->ucs[j->a]->e.slug);
 			break;
 		case JOB_DIMENSION:
-			p = xasprintf("%s/index.html", dim_dirs[j->a]);
+			p = xstrdup(url_dimension((enum dim)j->a));
 			break;
 		case JOB_TERM:
-			p = xasprintf("%s/%s/index.html", dim_dirs[j->b],
+			p = url_term((enum dim)j->b,
 			    r->kb->tax.terms[j->b][j->a]->slug);
 			break;
 		case JOB_MATRIX:
-			p = xstrdup("matrix/index.html");
+			p = xstrdup(url_matrix());
 			break;
 		case JOB_CELL:
 			p = cell_url(r->kb->tax.terms[DIM_TECH][j->a],
 			    r->kb->tax.terms[DIM_FIELD][j->b]);
 			break;
 		case JOB_PEOPLE:
-			p = xstrdup("people/index.html");
+			p = xstrdup(url_people());
 			break;
 		case JOB_PERSON:
-			p = xasprintf("people/%s/index.html",
-			    r->kb->people[j->a]->e.slug);
+			p = url_person(r->kb->people[j->a]->e.slug);
 			break;
 		case JOB_PAGE:
-			p = xasprintf("%s/index.html",
-			    r->kb->pages[j->a]->e.slug);
+			p = url_page(r->kb->pages[j->a]->e.slug);
 			break;
 		case JOB_HACKATHONS:
-			p = xstrdup("hackathons/index.html");
+			p = xstrdup(url_hackathons());
 			break;
 		case JOB_STATUS:
-			p = xstrdup("status/index.html");
+			p = xstrdup(url_status());
 			break;
 		case JOB_HACKATHON:
-			p = xasprintf("hackathons/%s/index.html",
-			    r->kb->hacks[j->a]->e.slug);
+			p = url_hackathon(r->kb->hacks[j->a]->e.slug);
 			break;
 		case JOB_SEMINARS:
-			p = xstrdup("seminars/index.html");
+			p = xstrdup(url_seminars());
 			break;
 		case JOB_EXPERTS:
-			p = xstrdup("people/experts/index.html");
+			p = xstrdup(url_experts());
 			break;
 		case JOB_SEARCH:
-			p = xstrdup("search/index.html");
+			p = xstrdup(url_search());
 			break;
 		default:
 			continue;
@@ -1905,7 +1732,7 @@ write_sitemap(struct r *r)
 		free(p);
 	}
 	buf_puts(&b, "</urlset>\n");
-	rc = site_out_put(r->so, "sitemap.xml", b.data, b.sz);
+	rc = site_out_put(r->so, url_sitemap(), b.data, b.sz);
 	buf_free(&b);
 	return rc;
 }
@@ -1960,7 +1787,7 @@ write_catalogue_json(struct r *r)
 		set_text(v, "title", uc->e.title ? uc->e.title : "");
 		set_text(v, "summary", uc->summary ? uc->summary : "");
 		val_set_str(v, "kind", uc->kind ? uc->kind : "");
-		url = xasprintf("usecases/%s/index.html", uc->e.slug);
+		url = url_usecase(uc->e.slug);
 		val_set_str(v, "url", url);
 		free(url);
 		val_set(v, "added", uc->added ? val_str(uc->added) :
@@ -1981,7 +1808,7 @@ write_catalogue_json(struct r *r)
 	}
 	val_json(&b, root, 1);
 	val_free(root);
-	rc = site_out_put(r->so, "catalogue.json", b.data, b.sz);
+	rc = site_out_put(r->so, url_catalogue_json(), b.data, b.sz);
 	buf_free(&b);
 	return rc;
 }
@@ -2014,7 +1841,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	r.max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
 	r.health = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
-		r.health[i] = share(status_health(kb->ucs[i], opts->today,
+		r.health[i] = share(health_val(kb->ucs[i], opts->today,
 		    r.max_age));
 	r.ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
@@ -2082,7 +1909,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	if (kb->site.base_url != NULL && !write_sitemap(&r))
 		ok = 0;
 	if (opts->assets != NULL &&
-	    !site_out_copy_dir(so, opts->assets, "assets"))
+	    !site_out_copy_dir(so, opts->assets, url_assets()))
 		ok = 0;
 
 	/* Summaries refer to terms: free them first. */

@@ -4,7 +4,8 @@
  * Events: the seminars page (upcoming first, then the past ones by
  * year), its Atom feed and calendar, and what a person did at events
  * (hackathon roles, seminars given).  Hackathon pages themselves are
- * built by render.c; their calendars by ical.c.  Dates are compared as
+ * built by render.c; their calendars by ical.c; the order of seminars
+ * and the weekday of a date are model/events.c's.  Dates are compared as
  * YYYY-MM-DD text against the build's today (render_today), so the
  * split between upcoming and past is reproducible.  This file does not
  * validate seminars: content.c does, and reports positions.
@@ -14,31 +15,6 @@
 #include <string.h>
 
 #include "extern.h"
-
-/*
- * See extern.h.  Days since 1970-01-01 by the proleptic Gregorian
- * calendar (H. Hinnant's days_from_civil), which needs no time zone.
- */
-const char *
-ev_weekday(const char *d)
-{
-	static const char *const names[] = { "Thursday", "Friday",
-	    "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday" };
-	long	 y, m, dd, era, yoe, doy, doe, days;
-
-	if (d == NULL || !date_valid(d))
-		return "";
-	y = strtol(d, NULL, 10);
-	m = strtol(d + 5, NULL, 10);
-	dd = strtol(d + 8, NULL, 10);
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	days = era * 146097 + doe - 719468;
-	return names[((days % 7) + 7) % 7];
-}
 
 /*
  * See extern.h.
@@ -54,55 +30,6 @@ ev_stamp(void)
 		return -1;
 	t = strtoll(s, &end, 10);
 	return *end == '\0' && t >= 0 ? t : -1;
-}
-
-/*
- * See extern.h.  The search index links here too: keep it
- * slugify(date + " " + title).
- */
-char *
-ev_seminar_anchor(const struct val *s)
-{
-	const char	*d = val_get_str(s, "date"), *t = val_get_str(s, "title");
-	char		*txt, *a;
-
-	txt = xasprintf("%s %s", d ? d : "", t ? t : "");
-	a = slugify(txt);
-	free(txt);
-	return a;
-}
-
-static int
-sem_cmp(const void *a, const void *b)
-{
-	const struct val *sa = *(const struct val *const *)a;
-	const struct val *sb = *(const struct val *const *)b;
-	const char	*da = val_get_str(sa, "date"), *db = val_get_str(sb,
-			    "date");
-	const char	*ta = val_get_str(sa, "start"), *tb = val_get_str(sb,
-			    "start");
-	int		 c;
-
-	if ((c = strcmp(da ? da : "", db ? db : "")) != 0)
-		return c;
-	if ((c = strcmp(ta ? ta : "", tb ? tb : "")) != 0)
-		return c;
-	return strcmp(val_get_str(sa, "title") ? val_get_str(sa, "title") :
-	    "", val_get_str(sb, "title") ? val_get_str(sb, "title") : "");
-}
-
-/* The seminars, oldest first (new array of borrowed values). */
-static const struct val **
-sorted_seminars(const struct kb *kb, size_t *n)
-{
-	const struct val **ss;
-
-	*n = kb->seminars != NULL ? kb->seminars->kidsz : 0;
-	ss = xcalloc(*n + 1, sizeof(*ss));
-	if (*n > 0)
-		memcpy(ss, kb->seminars->kids, *n * sizeof(*ss));
-	qsort(ss, *n, sizeof(*ss), sem_cmp);
-	return ss;
 }
 
 static struct val *
@@ -135,7 +62,7 @@ sem_val(struct r *r, const struct val *s)
 	size_t		 i;
 	int		 d;
 
-	a = ev_seminar_anchor(s);
+	a = url_seminar_anchor(s);
 	val_set_str(v, "id", a);
 	free(a);
 	val_set(v, "date", str_or_null(val_get_str(s, "date")));
@@ -193,14 +120,14 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 	const char	*base = render_base(r), *d;
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*v;
-	char		*a, *path, *when;
+	char		*path, *when;
 	size_t		 i, k;
 	int		 rc;
 
 	d = n > 0 ? val_get_str(ss[n - 1], "date") : NULL;
 	when = xasprintf("%sT00:00:00Z", d ? d : "1970-01-01");
-	atom_head(&b, kb, base, "seminars/feed.xml", "seminars",
-	    "seminars/index.html", when);
+	atom_head(&b, kb, base, url_seminars_feed(), "seminars",
+	    url_seminars(), when);
 	free(when);
 	for (k = n; k > 0; k--) {
 		struct atom_entry e;
@@ -208,8 +135,7 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 		const char	**who;
 
 		v = sem_val(r, ss[k - 1]);
-		a = ev_seminar_anchor(ss[k - 1]);
-		path = xasprintf("seminars/index.html#%s", a);
+		path = url_seminar(ss[k - 1]);
 		when = xasprintf("%sT00:00:00Z", val_get_str(v, "date"));
 		sp = val_get(v, "speakers");
 		who = xcalloc(sp->kidsz + 1, sizeof(*who));
@@ -224,15 +150,14 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 		e.authorsz = sp->kidsz;
 		e.summary = val_get_str(v, "abstract");
 		e.html = 1;
-		atom_entry(&b, kb, base, "seminars/feed.xml", &e);
+		atom_entry(&b, kb, base, url_seminars_feed(), &e);
 		free(who);
 		free(when);
 		free(path);
-		free(a);
 		val_free(v);
 	}
 	atom_tail(&b);
-	rc = render_put(r, "seminars/feed.xml", b.data, b.sz);
+	rc = render_put(r, url_seminars_feed(), b.data, b.sz);
 	buf_free(&b);
 	return rc;
 }
@@ -252,7 +177,7 @@ ev_seminars(struct r *r)
 	int		 rc = 1;
 	long long	 stamp = ev_stamp();
 
-	ss = sorted_seminars(kb, &n);
+	ss = ev_sorted_seminars(kb, &n);
 	/* Upcoming: today and later, soonest first. */
 	up = val_set(ctx, "upcoming", val_list());
 	for (i = 0; i < n; i++) {
@@ -277,17 +202,17 @@ ev_seminars(struct r *r)
 		val_push(l, sem_val(r, ss[i - 1]));
 	}
 	val_set(ctx, "has_past", val_bool(years->kidsz > 0));
-	val_set_str(ctx, "ics", "seminars/seminars.ics");
-	val_set_str(ctx, "feed", "seminars/feed.xml");
+	val_set_str(ctx, "ics", url_seminars_ics());
+	val_set_str(ctx, "feed", url_seminars_feed());
 	rc = write_feed(r, ss, n) && rc;
 	free(ss);
 	if ((ics = ical_seminars(kb, stamp)) != NULL) {
-		rc = render_put(r, "seminars/seminars.ics", ics,
+		rc = render_put(r, url_seminars_ics(), ics,
 		    strlen(ics)) && rc;
 		free(ics);
 	} else
 		rc = 0;
-	return render_emit(r, "seminars", "seminars/index.html", 1,
+	return render_emit(r, "seminars", url_seminars(), 1,
 	    "seminars", "Seminars", "Seminars on machine learning in INFN "
 	    "research: upcoming, and past ones by year.", ctx) && rc;
 }
@@ -314,22 +239,11 @@ add_role(struct val *l, const struct hackathon *h, const char *role,
 
 	val_set_str(v, "role", role);
 	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
-	url = xasprintf("hackathons/%s/index.html", h->e.slug);
+	url = url_hackathon(h->e.slug);
 	val_set_str(v, "url", url);
 	free(url);
 	val_set(v, "start", str_or_null(val_get_str(h->e.meta, "start")));
 	val_set(v, "what", str_or_null(what));
-}
-
-static int
-hack_start_cmp(const void *a, const void *b)
-{
-	const struct hackathon *ha = *(struct hackathon *const *)a;
-	const struct hackathon *hb = *(struct hackathon *const *)b;
-	const char *sa = val_get_str(ha->e.meta, "start");
-	const char *sb = val_get_str(hb->e.meta, "start");
-
-	return strcmp(sb ? sb : "", sa ? sa : "");
 }
 
 /*
@@ -345,12 +259,9 @@ ev_person(struct r *r, const struct person *p, struct val *v)
 	struct hackathon **hs;
 	struct val	*l, *s;
 	size_t		 i, j, k, n;
-	char		*a, *url;
+	char		*url;
 
-	hs = xcalloc(kb->hacksz + 1, sizeof(*hs));
-	if (kb->hacksz > 0)
-		memcpy(hs, kb->hacks, kb->hacksz * sizeof(*hs));
-	qsort(hs, kb->hacksz, sizeof(*hs), hack_start_cmp);
+	hs = ev_sorted_hackathons(kb);
 	l = val_set(v, "events", val_list());
 	for (i = 0; i < kb->hacksz; i++) {
 		if (names(val_get(hs[i]->e.meta, "organizers"), p->e.slug))
@@ -373,7 +284,7 @@ ev_person(struct r *r, const struct person *p, struct val *v)
 	free(hs);
 	val_set(v, "has_events", val_bool(l->kidsz > 0));
 	l = val_set(v, "seminars", val_list());
-	ss = sorted_seminars(kb, &n);
+	ss = ev_sorted_seminars(kb, &n);
 	for (i = n; i > 0; i--) {
 		if (!names(val_get(ss[i - 1], "speakers"), p->e.slug))
 			continue;
@@ -382,11 +293,9 @@ ev_person(struct r *r, const struct person *p, struct val *v)
 		    "date")));
 		val_set(s, "title", str_or_null(val_get_str(ss[i - 1],
 		    "title")));
-		a = ev_seminar_anchor(ss[i - 1]);
-		url = xasprintf("seminars/index.html#%s", a);
+		url = url_seminar(ss[i - 1]);
 		val_set_str(s, "url", url);
 		free(url);
-		free(a);
 	}
 	free(ss);
 	val_set(v, "has_seminars", val_bool(l->kidsz > 0));
