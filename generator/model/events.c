@@ -3,9 +3,11 @@
  *
  * Hackathons and seminars as every output orders them: the weekday of
  * an event's date, the seminars oldest first, the hackathons newest
- * first.  Dates are YYYY-MM-DD text, compared as text, so no time zone
- * is involved.  This file neither checks events (content.c does) nor
- * writes any page or calendar (render/seminars.c, ical.c).
+ * first, and the build's stamp (SOURCE_DATE_EPOCH) that calendars and
+ * the upcoming/past split go by.  Dates are YYYY-MM-DD text, compared
+ * as text, so no time zone is involved.  This file neither checks
+ * events (content.c does) nor writes any page or calendar
+ * (render/seminars.c, render/hackathons.c, ical.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,4 +94,20 @@ ev_sorted_hackathons(const struct kb *kb)
 		memcpy(hs, kb->hacks, kb->hacksz * sizeof(*hs));
 	qsort(hs, kb->hacksz, sizeof(*hs), hack_start_cmp);
 	return hs;
+}
+
+/*
+ * See extern.h.
+ */
+long long
+ev_stamp(void)
+{
+	const char	*s = getenv("SOURCE_DATE_EPOCH");
+	char		*end;
+	long long	 t;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	t = strtoll(s, &end, 10);
+	return *end == '\0' && t >= 0 ? t : -1;
 }

@@ -16,10 +16,10 @@
 
 #include "extern.h"
 
-
 /*
- * See extern.h.  A link to the example inside its repository on hosts whose URL
- * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
+ * See extern.h.  A link to the example inside its repository on hosts
+ * whose URL layout is known (GitHub, GitLab instances, Bitbucket); NULL
+ * others.
  */
 char *
 hosting_example_url(const struct usecase *uc)
@@ -80,8 +80,8 @@ hosting_edit_url(const struct kb *kb, const struct entry *e)
 }
 
 /*
- * See extern.h.  Owner and repository name of an https URL shaped host/owner/repo,
- * as new strings; 0 if the URL has another shape.
+ * See extern.h.  Owner and repository name of an https URL shaped
+ * host/owner/repo, as new strings; 0 if the URL has another shape.
  */
 int
 hosting_owner_repo(const char *url, char **owner, char **repo)
@@ -109,8 +109,8 @@ hosting_owner_repo(const char *url, char **owner, char **repo)
 }
 
 /*
- * See extern.h.  A link to a commit, or to a file at a commit (path not NULL), on
- * hosts whose URL layout is known; NULL elsewhere.
+ * See extern.h.  A link to a commit, or to a file at a commit (path
+ * not NULL), on hosts whose URL layout is known; NULL elsewhere.
  */
 char *
 hosting_url(const char *url, const char *commit, const char *path)

@@ -170,7 +170,8 @@ url_seminars(void)
 char *
 url_seminar_anchor(const struct val *s)
 {
-	const char	*d = val_get_str(s, "date"), *t = val_get_str(s, "title");
+	const char	*d = val_get_str(s, "date");
+	const char	*t = val_get_str(s, "title");
 	char		*txt, *a;
 
 	txt = xasprintf("%s %s", d ? d : "", t ? t : "");

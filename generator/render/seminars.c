@@ -1,11 +1,11 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * Events: the seminars page (upcoming first, then the past ones by
- * year), its Atom feed and calendar, and what a person did at events
- * (hackathon roles, seminars given).  Hackathon pages themselves are
- * built by render.c; their calendars by ical.c; the order of seminars
- * and the weekday of a date are model/events.c's.  Dates are compared as
+ * The page family of seminars: the seminars page (upcoming first, then
+ * the past ones by year), its Atom feed and its calendar (written by
+ * model/ical.c).  What a person gave is shown on their page
+ * (people.c); hackathons are hackathons.c's; the order of seminars and
+ * the weekday of a date are model/events.c's.  Dates are compared as
  * YYYY-MM-DD text against the build's today (render_today), so the
  * split between upcoming and past is reproducible.  This file does not
  * validate seminars: content.c does, and reports positions.
@@ -15,22 +15,6 @@
 #include <string.h>
 
 #include "extern.h"
-
-/*
- * See extern.h.
- */
-long long
-ev_stamp(void)
-{
-	const char	*s = getenv("SOURCE_DATE_EPOCH");
-	char		*end;
-	long long	 t;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	t = strtoll(s, &end, 10);
-	return *end == '\0' && t >= 0 ? t : -1;
-}
 
 static struct val *
 str_or_null(const char *s)
@@ -166,7 +150,7 @@ write_feed(struct r *r, const struct val **ss, size_t n)
  * See extern.h.
  */
 int
-ev_seminars(struct r *r)
+seminars_page(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
 	const char	*today = render_today(r), *d;
@@ -217,86 +201,3 @@ ev_seminars(struct r *r)
 	    "research: upcoming, and past ones by year.", ctx) && rc;
 }
 
-/* Does list-or-scalar v name id? */
-static int
-names(const struct val *v, const char *id)
-{
-	size_t		 i;
-
-	for (i = 0; i < val_count(v); i++)
-		if (val_item(v, i)->str != NULL && strcmp(val_item(v, i)->str,
-		    id) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-add_role(struct val *l, const struct hackathon *h, const char *role,
-    const char *what)
-{
-	struct val	*v = val_push(l, val_map());
-	char		*url;
-
-	val_set_str(v, "role", role);
-	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
-	url = url_hackathon(h->e.slug);
-	val_set_str(v, "url", url);
-	free(url);
-	val_set(v, "start", str_or_null(val_get_str(h->e.meta, "start")));
-	val_set(v, "what", str_or_null(what));
-}
-
-/*
- * See extern.h.  Hackathons newest first; in each, organiser, then
- * tutor, then one "speaker" line per session given.
- */
-void
-ev_person(struct r *r, const struct person *p, struct val *v)
-{
-	const struct kb	*kb = render_kb(r);
-	const struct val **ss;
-	const struct val *prog, *sess;
-	struct hackathon **hs;
-	struct val	*l, *s;
-	size_t		 i, j, k, n;
-	char		*url;
-
-	hs = ev_sorted_hackathons(kb);
-	l = val_set(v, "events", val_list());
-	for (i = 0; i < kb->hacksz; i++) {
-		if (names(val_get(hs[i]->e.meta, "organizers"), p->e.slug))
-			add_role(l, hs[i], "organiser", NULL);
-		if (names(val_get(hs[i]->e.meta, "tutors"), p->e.slug))
-			add_role(l, hs[i], "tutor", NULL);
-		prog = val_get(hs[i]->e.meta, "programme");
-		for (j = 0; prog != NULL && prog->type == VAL_LIST &&
-		    j < prog->kidsz; j++) {
-			sess = val_get(prog->kids[j], "sessions");
-			for (k = 0; sess != NULL && sess->type == VAL_LIST &&
-			    k < sess->kidsz; k++)
-				if (names(val_get(sess->kids[k], "speakers"),
-				    p->e.slug))
-					add_role(l, hs[i], "speaker",
-					    val_get_str(sess->kids[k],
-					    "title"));
-		}
-	}
-	free(hs);
-	val_set(v, "has_events", val_bool(l->kidsz > 0));
-	l = val_set(v, "seminars", val_list());
-	ss = ev_sorted_seminars(kb, &n);
-	for (i = n; i > 0; i--) {
-		if (!names(val_get(ss[i - 1], "speakers"), p->e.slug))
-			continue;
-		s = val_push(l, val_map());
-		val_set(s, "date", str_or_null(val_get_str(ss[i - 1],
-		    "date")));
-		val_set(s, "title", str_or_null(val_get_str(ss[i - 1],
-		    "title")));
-		url = url_seminar(ss[i - 1]);
-		val_set_str(s, "url", url);
-		free(url);
-	}
-	free(ss);
-	val_set(v, "has_seminars", val_bool(l->kidsz > 0));
-}
