@@ -381,7 +381,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 
-	kb = kb_load(o->root, o->drafts, o->jobs > 0 ? o->jobs : ncpus());
+	kb = kb_load(o->root, o->drafts, par_jobs(o->jobs));
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {
@@ -409,7 +409,7 @@ cmd_build(const struct opts *o)
 	}
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
-	ro.jobs = o->jobs > 0 ? o->jobs : ncpus();
+	ro.jobs = par_jobs(o->jobs);
 	phase("prepare", &t1);
 	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
@@ -470,7 +470,7 @@ cmd_lint(const struct opts *o)
 	int		 rc;
 
 	diag_set_strict(o->strict);
-	kb = kb_load(o->root, 1, o->jobs > 0 ? o->jobs : ncpus());
+	kb = kb_load(o->root, 1, par_jobs(o->jobs));
 	/*
 	 * What sync pinned, when it has run: nothing is created here, and
 	 * a cache this user cannot lock is left alone.

@@ -62,7 +62,6 @@ int		 mkdirs(const char *);
 int		 rmtree(const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
-void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 double		 mono_secs(void);
 char		*utc_text(time_t, int);
 int		 utf8_valid(const char *, size_t, size_t *, size_t *);
@@ -75,6 +74,18 @@ int		 strcasecmp_ascii(const char *, const char *);
 int		 url_safe(const char *);
 /* 1 with *bytes for "512M", "16G", "2048K" or bytes in 1 MiB .. 16 TiB. */
 int		 size_parse(const char *, long long *);
+
+/*
+ * pool.c: the worker pool.  par_for calls fn(arg, i) once for each i in
+ * [0, n), on par_jobs(jobs) threads at most and never more than n, the
+ * calling one included; jobs 1 calls them in order on the calling thread.
+ * fn must be safe to run concurrently for different i.  Workers are as
+ * quiet (diag_quiet) as the caller.
+ */
+
+/* jobs when positive, else the number of online processors. */
+int		 par_jobs(int);
+void		 par_for(size_t, int, void (*)(void *, size_t), void *);
 
 /* diag.c: diagnostics as path:line:col and error counts. */
 
@@ -1057,7 +1068,6 @@ int		 cmd_lint(const struct opts *);
 int		 cmd_query(const struct opts *, int argc, char **argv);
 void		 kb_attach_provenance(struct idx *, struct kb *);
 void		 kb_attach_runs(struct idx *, struct kb *);
-int		 ncpus(void);
 
 /* check.c: kbgen check. */
 

@@ -36,7 +36,6 @@ struct srepo {
 struct syncer {
 	struct srepo	*repos;
 	size_t		 reposz;
-	size_t		 next;	/* next repository to fetch */
 	size_t		 done;
 	const char	*token;	/* KBGEN_GIT_TOKEN, may be NULL */
 	int		 offline;
@@ -91,52 +90,42 @@ on_progress(void *arg, size_t objs, size_t total, size_t bytes)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static void *
-fetcher(void *arg)
+/* Fetch repository i, on a worker of par_for. */
+static void
+fetch_one(void *arg, size_t i)
 {
 	struct syncer	*s = arg;
-	struct srepo	*r;
+	struct srepo	*r = &s->repos[i];
 	double		 t;
-	size_t		 i;
 
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		i = s->next++;
-		if (i < s->reposz)
-			s->current = s->repos[i].url;
-		live_line(s);
-		pthread_mutex_unlock(&s->lock);
-		if (i >= s->reposz)
-			break;
-		r = &s->repos[i];
-		t = mono_secs();
-		if (s->offline) {
-			r->fetched = access(r->dir, F_OK) == 0;
-			if (!r->fetched)
-				r->err = xstrdup("not collected yet "
-				    "(--offline)");
-		} else
-			r->fetched = gs_fetch(r->dir, r->url, s->token,
-			    on_progress, r, &r->err);
-		r->secs = mono_secs() - t;
-		pthread_mutex_lock(&s->lock);
-		s->done++;
-		if (s->tty && !s->quiet)
-			fputs("\r\033[K", stderr);
-		if (!s->quiet || !r->fetched) {
-			if (r->fetched)
-				fprintf(stderr, "sync: [%zu/%zu] %s: %s "
-				    "(%.2f s)\n", s->done, s->reposz, r->url,
-				    s->offline ? "cached" : "fetched",
-				    r->secs);
-			else
-				fprintf(stderr, "sync: [%zu/%zu] warning: "
-				    "%s\n", s->done, s->reposz, r->err);
-		}
-		live_line(s);
-		pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->lock);
+	s->current = r->url;
+	live_line(s);
+	pthread_mutex_unlock(&s->lock);
+	t = mono_secs();
+	if (s->offline) {
+		r->fetched = access(r->dir, F_OK) == 0;
+		if (!r->fetched)
+			r->err = xstrdup("not collected yet (--offline)");
+	} else
+		r->fetched = gs_fetch(r->dir, r->url, s->token, on_progress,
+		    r, &r->err);
+	r->secs = mono_secs() - t;
+	pthread_mutex_lock(&s->lock);
+	s->done++;
+	if (s->tty && !s->quiet)
+		fputs("\r\033[K", stderr);
+	if (!s->quiet || !r->fetched) {
+		if (r->fetched)
+			fprintf(stderr, "sync: [%zu/%zu] %s: %s (%.2f s)\n",
+			    s->done, s->reposz, r->url, s->offline ?
+			    "cached" : "fetched", r->secs);
+		else
+			fprintf(stderr, "sync: [%zu/%zu] warning: %s\n",
+			    s->done, s->reposz, r->err);
 	}
-	return NULL;
+	live_line(s);
+	pthread_mutex_unlock(&s->lock);
 }
 
 static struct val *
@@ -317,9 +306,8 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 	struct idx	*idx = NULL;
 	struct syncer	 s;
 	struct usecase	**sel = NULL, *uc;
-	pthread_t	*th = NULL;
 	char		*cache = NULL, *now = NULL, *today = NULL;
-	size_t		 i, j, nsel = 0, nth, warn = 0, errs = 0, ok = 0;
+	size_t		 i, j, nsel = 0, warn = 0, errs = 0, ok = 0;
 	int		 rc = 1, r;
 
 	memset(&s, 0, sizeof(s));
@@ -395,18 +383,12 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 	s.t0 = mono_secs();
 	if (!gs_init())
 		goto out;
-	nth = o->jobs > 0 ? (size_t)o->jobs : 4;
-	if (nth > s.reposz)
-		nth = s.reposz;
-	th = xcalloc(nth, sizeof(*th));
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, fetcher, &s) != 0) {
-			nth = i;
-			break;
-		}
-	fetcher(&s);
-	for (i = 1; i < nth; i++)
-		pthread_join(th[i], NULL);
+	/*
+	 * Fetches wait on the network, not on the processors: 4 at once
+	 * by default, whatever the machine, so that a sync does not open
+	 * a connection per processor to one git host.
+	 */
+	par_for(s.reposz, o->jobs > 0 ? o->jobs : 4, fetch_one, &s);
 	if (s.tty && !s.quiet)
 		fputs("\r\033[K", stderr);
 
@@ -440,7 +422,6 @@ out:
 	}
 	free(s.repos);
 	pthread_mutex_destroy(&s.lock);
-	free(th);
 	free(sel);
 	free(now);
 	free(today);

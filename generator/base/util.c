@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,65 +413,6 @@ hash64(const void *p, size_t n, uint64_t seed)
 	return h;
 }
 
-/* The shared state of one par_for. */
-struct par {
-	void		(*fn)(void *, size_t);
-	void		*arg;
-	size_t		 n;
-	size_t		 next;
-	int		 quiet;	/* the caller's diag_quiet */
-	pthread_mutex_t	 lock;
-};
-
-static void *
-par_worker(void *arg)
-{
-	struct par	*p = arg;
-	size_t		 i;
-
-	/* Quiet is per thread: the workers are as quiet as the caller. */
-	diag_set_quiet(p->quiet);
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		i = p->next++;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
-			return NULL;
-		p->fn(p->arg, i);
-	}
-}
-
-/*
- * Call fn(arg, i) for i in [0, n) on up to jobs threads, the calling
- * one included; returns when all calls are done.  fn must be safe to
- * run concurrently for different i.
- */
-void
-par_for(size_t n, int jobs, void (*fn)(void *, size_t), void *arg)
-{
-	struct par	 p;
-	pthread_t	 th[16];
-	size_t		 i, nth;
-
-	p.fn = fn;
-	p.arg = arg;
-	p.n = n;
-	p.next = 0;
-	p.quiet = diag_quiet();
-	pthread_mutex_init(&p.lock, NULL);
-	nth = jobs < 1 ? 1 : jobs > 16 ? 16 : (size_t)jobs;
-	if (nth > n)
-		nth = n == 0 ? 1 : n;
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, par_worker, &p) != 0)
-			break;
-	nth = i;
-	par_worker(&p);
-	for (i = 1; i < nth; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&p.lock);
-}
-
 /*
  * Check that p[0..n) is well-formed UTF-8 (no overlongs, surrogates or
  * code points past U+10FFFF).  On failure, *line and *col (1-based, col
@@ -847,12 +787,4 @@ size_parse(const char *s, long long *bytes)
 		return 0;
 	*bytes = n;
 	return 1;
-}
-
-int
-ncpus(void)
-{
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }

@@ -67,8 +67,8 @@ struct checker {
 	struct gpupool	*gpus;	/* of the local runner */
 	struct job	*jobs;
 	size_t		 jobsz;
-	size_t		 next;	/* next job to run */
-	size_t		 torun;	/* jobs that run */
+	size_t		*run;	/* indices in jobs of those that run, owned */
+	size_t		 torun;	/* jobs that run: run[0..torun) */
 	size_t		 running, passed, failed, stopped, done;
 	double		 t0;
 	int		 tty;
@@ -992,51 +992,45 @@ run_one(struct checker *c, struct job *j)
 	prune_jobs(c, uc->e.slug);
 }
 
-static void *
-worker(void *arg)
+/*
+ * Run the i-th job to run, on a worker of par_for; after an interrupt,
+ * the jobs not started are left as they are.
+ */
+static void
+check_one(void *arg, size_t i)
 {
 	struct checker	*c = arg;
-	struct job	*j;
-	size_t		 i;
+	struct job	*j = &c->jobs[c->run[i]];
 
-	for (;;) {
-		pthread_mutex_lock(&c->lock);
-		while (c->next < c->jobsz && (c->jobs[c->next].skip ||
-		    c->jobs[c->next].cached))
-			c->next++;
-		i = c->next++;
-		if (i < c->jobsz && !runner_interrupted()) {
-			c->running++;
-			progress(c);
-		}
+	pthread_mutex_lock(&c->lock);
+	if (runner_interrupted()) {
 		pthread_mutex_unlock(&c->lock);
-		if (i >= c->jobsz || runner_interrupted())
-			break;
-		j = &c->jobs[i];
-		run_one(c, j);
-		pthread_mutex_lock(&c->lock);
-		c->running--;
-		c->done++;
-		if (strcmp(val_get_str(j->rec, "status"), "pass") == 0)
-			c->passed++;
-		else if (strcmp(val_get_str(j->rec, "status"),
-		    "interrupted") == 0)
-			c->stopped++;
-		else
-			c->failed++;
-		if (c->tty && !c->o->quiet)
-			fputs("\r\033[K", stderr);
-		if (!c->o->quiet)
-			fprintf(stderr, "check: [%zu/%zu] %s: %s (%.1f s, %s)"
-			    "%s\n", c->done, c->torun, j->uc->e.slug,
-			    val_get_str(j->rec, "status"), j->secs, c->runner,
-			    j->regression ? " REGRESSION" : "");
-		if (!run_passed(j->rec))
-			report_failure(j->uc->e.slug, j->rec);
-		progress(c);
-		pthread_mutex_unlock(&c->lock);
+		return;
 	}
-	return NULL;
+	c->running++;
+	progress(c);
+	pthread_mutex_unlock(&c->lock);
+	run_one(c, j);
+	pthread_mutex_lock(&c->lock);
+	c->running--;
+	c->done++;
+	if (strcmp(val_get_str(j->rec, "status"), "pass") == 0)
+		c->passed++;
+	else if (strcmp(val_get_str(j->rec, "status"), "interrupted") == 0)
+		c->stopped++;
+	else
+		c->failed++;
+	if (c->tty && !c->o->quiet)
+		fputs("\r\033[K", stderr);
+	if (!c->o->quiet)
+		fprintf(stderr, "check: [%zu/%zu] %s: %s (%.1f s, %s)%s\n",
+		    c->done, c->torun, j->uc->e.slug,
+		    val_get_str(j->rec, "status"), j->secs, c->runner,
+		    j->regression ? " REGRESSION" : "");
+	if (!run_passed(j->rec))
+		report_failure(j->uc->e.slug, j->rec);
+	progress(c);
+	pthread_mutex_unlock(&c->lock);
 }
 
 static char *
@@ -1113,11 +1107,10 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	struct sigaction sa, oldint, oldterm;
 	struct report_item *items = NULL;
 	const struct val *runners, *chk;
-	pthread_t	*th = NULL;
 	char		*p;
 	const char	*why, *age, *sb;
-	size_t		 i, nth, regressions = 0, cached = 0, skipped = 0;
-	int		 rc = 1, d;
+	size_t		 i, regressions = 0, cached = 0, skipped = 0;
+	int		 rc = 1, d, nth;
 
 	memset(&c, 0, sizeof(c));
 	c.o = o;
@@ -1253,6 +1246,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	for (i = 0; i < c.kb->ucsz; i++)
 		if (c.kb->ucs[i]->example != NULL)
 			recover(&c, c.kb->ucs[i]->e.slug);
+	c.run = xcalloc(c.jobsz + 1, sizeof(*c.run));
 	for (i = 0; i < c.jobsz; i++) {
 		j = &c.jobs[i];
 		j->rec = val_map();
@@ -1298,7 +1292,7 @@ cmd_check(const struct opts *o, int argc, char **argv)
 				continue;
 			}
 		}
-		c.torun++;
+		c.run[c.torun++] = i;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -1308,22 +1302,15 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	sigaction(SIGTERM, &sa, &oldterm);
 	c.tty = isatty(STDERR_FILENO);
 	c.t0 = mono_secs();
-	nth = o->jobs > 0 ? (size_t)o->jobs : c.rconf != NULL &&
-	    val_get_str(c.rconf, "jobs") ? (size_t)atoi(val_get_str(c.rconf,
+	/*
+	 * Jobs at once: --jobs, else runners.RUNNER.jobs, else 2.  Not the
+	 * processors: each job is a whole example with its own threads,
+	 * memory limit and GPUs, or a Slurm job in a queue.
+	 */
+	nth = o->jobs > 0 ? o->jobs : c.rconf != NULL &&
+	    val_get_str(c.rconf, "jobs") ? atoi(val_get_str(c.rconf,
 	    "jobs")) : 2;
-	if (nth < 1)
-		nth = 1;
-	if (nth > c.torun)
-		nth = c.torun > 0 ? c.torun : 1;
-	th = xcalloc(nth, sizeof(*th));
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, worker, &c) != 0) {
-			nth = i;
-			break;
-		}
-	worker(&c);
-	for (i = 1; i < nth; i++)
-		pthread_join(th[i], NULL);
+	par_for(c.torun, nth < 1 ? 1 : nth, check_one, &c);
 	if (c.tty && !o->quiet)
 		fputs("\r\033[K", stderr);
 	sigaction(SIGINT, &oldint, NULL);
@@ -1384,6 +1371,7 @@ out:
 		val_free(c.jobs[i].rec);
 	}
 	free(c.jobs);
+	free(c.run);
 	for (i = 0; i < c.envsz; i++) {
 		env_clear(c.envs[i]);
 		free(c.envs[i]);
@@ -1391,7 +1379,6 @@ out:
 	free(c.envs);
 	gpupool_free(c.gpus);
 	free(items);
-	free(th);
 	free(c.fingerprint);
 	free(c.driver);
 	free(c.runners);

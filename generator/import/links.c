@@ -301,7 +301,7 @@ cmd_links(const struct opts *o)
 
 	memset(&c, 0, sizeof(c));
 	diag_set_quiet(1);
-	kb = kb_load(o->root, 1, o->jobs > 0 ? o->jobs : ncpus());
+	kb = kb_load(o->root, 1, par_jobs(o->jobs));
 	diag_set_quiet(0);
 	diag_set_strict(o->strict);
 	if (kb == NULL) {

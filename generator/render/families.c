@@ -3,8 +3,9 @@
  *
  * The driver of rendering: the table of page families (a job per page
  * or file, and the family function that makes it), render_site, which
- * builds the shared context (render.c), runs the jobs on a small pool
- * of threads and then writes the sitemap of the pages the jobs made.
+ * builds the shared context (render.c), runs the jobs on the worker
+ * pool (par_for) and then writes the sitemap of the pages the jobs
+ * made.
  * This is the only file that calls the families; it builds no page
  * itself, and the path of every page is model/url.c's.
  */
@@ -50,7 +51,6 @@ struct plan {
 	struct site_out	*so;
 	struct job	*jobs;
 	size_t		 jobsz;
-	size_t		 next;	/* next job to take */
 	pthread_mutex_t	 lock;
 	int		 failed;
 };
@@ -154,32 +154,20 @@ job_path(const struct kb *kb, const struct job *j)
 	}
 }
 
-static void *
-worker(void *arg)
+/* One page (or file) of the render, on a worker of par_for. */
+static void
+render_one(void *arg, size_t i)
 {
 	struct plan	*r = arg;
-	size_t		 i;
+	int		 ok;
 
-	for (;;) {
+	/* A full disk: no use rendering the rest. */
+	ok = !site_out_failed(r->so) && run_job(r->r, &r->jobs[i]);
+	if (!ok) {
 		pthread_mutex_lock(&r->lock);
-		i = r->next++;
+		r->failed = 1;
 		pthread_mutex_unlock(&r->lock);
-		/* A full disk: no use rendering the rest. */
-		if (i >= r->jobsz || site_out_failed(r->so)) {
-			if (i < r->jobsz) {
-				pthread_mutex_lock(&r->lock);
-				r->failed = 1;
-				pthread_mutex_unlock(&r->lock);
-			}
-			break;
-		}
-		if (!run_job(r->r, &r->jobs[i])) {
-			pthread_mutex_lock(&r->lock);
-			r->failed = 1;
-			pthread_mutex_unlock(&r->lock);
-		}
 	}
-	return NULL;
 }
 
 static void
@@ -200,9 +188,8 @@ render_site(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct plan	 r;
-	pthread_t	*th;
 	char		**paths;
-	size_t		 i, j, n, nth;
+	size_t		 i, j, n;
 	int		 d, ok = 1;
 
 	memset(&r, 0, sizeof(r));
@@ -247,17 +234,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	add_job(&r, JOB_404, 0, 0);
 	add_job(&r, JOB_SEARCH, 0, 0);
 
-	nth = opts->jobs > 1 ? (size_t)opts->jobs : 1;
-	th = xcalloc(nth, sizeof(*th));
-	for (i = 1; i < nth; i++)
-		if (pthread_create(&th[i], NULL, worker, &r) != 0) {
-			nth = i;
-			break;
-		}
-	worker(&r);
-	for (i = 1; i < nth; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	par_for(r.jobsz, opts->jobs, render_one, &r);
 	if (r.failed)
 		ok = 0;
 	/* A sitemap lists absolute URLs only: it needs base_url.  It
