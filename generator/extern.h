@@ -558,6 +558,95 @@ struct usecase	*kb_usecase(const struct kb *, const char *);
 struct person	*kb_person(const struct kb *, const char *);
 size_t		 kb_person_index(const struct kb *, const struct person *);
 
+/* url.c: the URL layout; every path of the site, below its root. */
+
+/* Is slug a top-level name the site's own pages use ("people", ...)? */
+int		 url_reserved(const char *slug);
+/*
+ * The paths of pages and files.  Those of one page return a constant;
+ * those of one of many return a new string (caller frees).
+ */
+const char	*url_home(void);	/* index.html */
+const char	*url_404(void);
+const char	*url_catalogue(void);
+char		*url_usecase(const char *slug);
+/* The folder of a dimension's pages ("technologies"), its menu section. */
+const char	*url_dim_dir(enum dim);
+const char	*url_dimension(enum dim);
+char		*url_term(enum dim, const char *slug);
+const char	*url_matrix(void);
+/* The page of a technology x field cell of the matrix, by slugs. */
+char		*url_cell(const char *tech, const char *field);
+const char	*url_people(void);
+const char	*url_experts(void);
+char		*url_person(const char *id);
+/* A free page (content/pages/SLUG.md). */
+char		*url_page(const char *slug);
+const char	*url_hackathons(void);
+char		*url_hackathon(const char *slug);
+char		*url_hackathon_ics(const char *slug);
+const char	*url_seminars(void);
+/* The anchor of seminar s on the seminars page, and its link. */
+char		*url_seminar_anchor(const struct val *s);
+char		*url_seminar(const struct val *s);
+const char	*url_seminars_feed(void);
+const char	*url_seminars_ics(void);
+const char	*url_status(void);
+const char	*url_status_json(void);
+const char	*url_status_feed(void);
+char		*url_badge(const char *slug);
+const char	*url_search(void);
+const char	*url_feed(void);	/* feed.xml, new use cases */
+const char	*url_sitemap(void);
+const char	*url_catalogue_json(void);
+/* The folder of the theme's assets. */
+const char	*url_assets(void);
+
+/* hosting.c: links into repositories on GitHub, GitLab, Bitbucket. */
+
+/*
+ * A link to the example inside its repository on hosts whose URL
+ * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
+ * New string.
+ */
+char		*hosting_example_url(const struct usecase *);
+/*
+ * A link to a commit, or to a file at a commit (path not NULL), on
+ * hosts whose URL layout is known; NULL elsewhere.  New string.
+ */
+char		*hosting_url(const char *url, const char *commit,
+		    const char *path);
+/*
+ * Owner and repository name of an https URL shaped host/owner/repo,
+ * as new strings; 0 if the URL has another shape.
+ */
+int		 hosting_owner_repo(const char *url, char **owner,
+		    char **repo);
+/* An "open in" pattern with {owner}, {repo}, {commit}, {path} filled. */
+char		*hosting_fill(const char *pat, const char *owner,
+		    const char *repo, const char *commit, const char *path);
+/* site.yaml's edit_url with {path} filled for entry e, or NULL. */
+char		*hosting_edit_url(const struct kb *, const struct entry *e);
+
+/* roster.c: the people of the knowledge base as lists. */
+
+/* The people sorted by name, then id (new array, borrowed pointers). */
+struct person	**roster_by_name(const struct kb *);
+/* Append to b the names of ids (one person id or text, or a list),
+ * joined with ", ": a person's name, else the text as given. */
+void		 roster_names(const struct kb *, const struct val *ids,
+		    struct buf *b);
+
+/* events.c (model/): hackathons and seminars as every output orders them. */
+
+/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
+const char	*ev_weekday(const char *);
+/* The seminars, oldest first (new array of borrowed values, *n set). */
+const struct val **ev_sorted_seminars(const struct kb *, size_t *n);
+/* The hackathons by start date, newest first (new array, borrowed). */
+struct hackathon **ev_sorted_hackathons(const struct kb *);
+/* SOURCE_DATE_EPOCH in seconds, or -1 when unset or invalid. */
+long long	 ev_stamp(void);
 /* site.c: write site/ atomically and incrementally. */
 
 struct site_out;
@@ -614,7 +703,7 @@ void		 site_out_counts(const struct site_out *, size_t *written,
 uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 		    uint64_t seed, int bytes);
 
-/* render.c: fill the templates from the model and hand pages to site.c. */
+/* families.c: the driver; render.c: the context every page family shares. */
 
 struct render_opts {
 	const struct tmpl_set *tmpls;	/* the theme */
@@ -632,10 +721,18 @@ struct render_opts {
 int		 render_site(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
-/* render.c (continued): what the page builders in other files use. */
+/* render.c: the render context, what the page families use. */
 
 struct r;
 
+/*
+ * The context of one render of kb into so: the values many pages show
+ * (use-case summaries, terms, people, health, menus), built once and
+ * shared.  render_free accepts NULL.
+ */
+struct r	*render_new(const struct kb *, const struct render_opts *,
+		    struct site_out *);
+void		 render_free(struct r *);
 /* The model being rendered and the options (borrowed, for the build). */
 const struct kb	*render_kb(const struct r *);
 /*
@@ -645,6 +742,10 @@ const struct kb	*render_kb(const struct r *);
 const char	*render_today(const struct r *);
 /* base_url ending in '/', or NULL (borrowed). */
 const char	*render_base(const struct r *);
+/* check.max_age in seconds (default a week). */
+long		 render_max_age(const struct r *);
+/* Is date (YYYY-MM-DD) more than two years before the build's today? */
+int		 render_stale(const struct r *, const char *date);
 /*
  * Render template tmpl with ctx (consumed) as the page at path, depth
  * folders below the root, in menu section.  Returns 0 on failure.
@@ -657,42 +758,87 @@ int		 render_put(struct r *, const char *path, const char *,
 		    size_t);
 /* People ids or plain names as [{name, url or null, last}] (new). */
 struct val	*render_people(struct r *, const struct val *);
+/* The {title, url} maps of list src with safe URLs (new list). */
+struct val	*render_links(const struct val *src);
 /* The shared summary of a use case, the shared value of a term. */
 struct val	*render_ucsum(struct r *, const struct usecase *);
 struct val	*render_term(struct r *, const struct term *);
-/* The shared health of a use case's example (see status.c). */
+/* The shared values of terms ts[0..n) as a new list. */
+struct val	*render_terms(struct r *, struct term **ts, size_t n);
+/* The shared health of a use case's example (see health.c). */
 struct val	*render_health(struct r *, const struct usecase *);
 /* The shared person ref {id, name, url, affiliation}. */
 struct val	*render_pref(struct r *, const struct person *);
+/* A URL of map's key as a value: null when missing or unsafe. */
+struct val	*render_opt_url(const struct val *map, const char *key);
+/* "unreachable", "stale", "reachable" or NULL: uc's repository. */
+const char	*render_repo_state(const struct r *, const struct usecase *);
+/* Set "usecases" (summaries of ucs, by title), "has_usecases" and
+ * "compact" in ctx. */
+void		 render_set_usecases(struct r *, struct val *ctx,
+		    struct usecase **ucs, size_t n);
+/* A dimension as {key, label, singular, url} (new). */
+struct val	*render_dim(int d);
+/* The terms of dimension d sorted by cmp (new array, borrowed terms):
+ * render_count_cmp (most use cases first, then name), render_name_cmp. */
+struct term	**render_sorted_terms(const struct kb *, int d,
+		    int (*cmp)(const void *, const void *));
+int		 render_count_cmp(const void *, const void *);
+int		 render_name_cmp(const void *, const void *);
+/* The use cases newest first, then by title (new array, borrowed). */
+struct usecase	**render_newest(const struct kb *);
 
-/* events.c: seminars page and feed, event dates, people's events. */
+/* The page families, one file each; families.c calls them.  Each
+ * emits its pages (and files) and returns 0 if one failed. */
 
-/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
-const char	*ev_weekday(const char *);
-/* SOURCE_DATE_EPOCH in seconds, or -1 when unset or invalid. */
-long long	 ev_stamp(void);
-/* The anchor of a seminar on seminars/index.html (new, caller frees). */
-char		*ev_seminar_anchor(const struct val *);
-/* seminars/index.html, seminars/feed.xml, seminars/seminars.ics. */
-int		 ev_seminars(struct r *);
+/* pages.c: index.html, the free pages, search/index.html, 404.html. */
+int		 pages_home(struct r *);
+int		 pages_page(struct r *, size_t i);
+int		 pages_search(struct r *);
+int		 pages_404(struct r *);
+
+/* usecases.c: catalogue/index.html and the page of kb->ucs[i]. */
+int		 usecases_catalogue(struct r *);
+int		 usecases_page(struct r *, size_t i);
+
+/* terms.c: the dimension indexes, term pages, matrix and its cells. */
+int		 terms_dimension(struct r *, int d);
+int		 terms_term(struct r *, int d, size_t i);
+int		 terms_matrix(struct r *);
+int		 terms_cell(struct r *, size_t ti, size_t fi);
 /*
- * A person's part in events, set on v: "events" (hackathon roles:
- * organiser, tutor, speaker) and "seminars" (seminars given).
+ * Use cases carrying both terms, into *out (caller frees) when out is
+ * not NULL; returns the count (the driver lists the non-empty cells).
  */
-void		 ev_person(struct r *, const struct person *, struct val *v);
+size_t		 terms_both(const struct term *a, const struct term *b,
+		    struct usecase ***out);
 
-/* people.c: experts by what they can help with. */
-
-/* The people sorted by name, then id (new array, borrowed pointers). */
-struct person	**people_by_name(const struct kb *);
-/* Append to b the names of ids (one person id or text, or a list),
- * joined with ", ": a person's name, else the text as given. */
-void		 people_names(const struct kb *, const struct val *ids,
-		    struct buf *b);
-/* people/index.html groups: set "groups" on ctx (new values). */
-void		 people_groups(struct r *, struct val *ctx);
+/* people.c: people/index.html, person pages, people/experts/. */
+int		 people_index(struct r *);
+int		 people_person(struct r *, size_t i);
 /* people/experts/index.html: technology x field, people in cells. */
 int		 people_experts(struct r *);
+
+/* hackathons.c: hackathons/index.html, a hackathon's page and .ics. */
+int		 hackathons_index(struct r *);
+int		 hackathons_page(struct r *, size_t i);
+
+/* seminars.c: seminars/index.html, seminars/feed.xml, seminars.ics. */
+int		 seminars_page(struct r *);
+
+/* status.c: the status/ pages and the badges. */
+
+/* badges/SLUG.svg of the use case at index i of kb->ucs. */
+int		 status_badge(struct r *, size_t i);
+/* status/index.html, status/status.json and status/feed.xml. */
+int		 status_page(struct r *);
+
+/* feeds.c: feed.xml, sitemap.xml, catalogue.json. */
+int		 feeds_atom(struct r *);
+/* sitemap.xml listing paths[0..n) (pages below the site root). */
+int		 feeds_sitemap(struct r *, const char *const *paths,
+		    size_t n);
+int		 feeds_catalogue_json(struct r *);
 
 /* ical.c: the only libical user.  RFC 5545 calendars. */
 
@@ -793,26 +939,24 @@ uint32_t	 uni_fold(uint32_t);
 int		 render_search(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
-/* status.c: what the site says of each example, from its runs. */
+/* health.c: what the site says of each example, from its runs. */
 
-#define STATUS__MAX	8
+#define HEALTH__MAX	8
 /* "passing", "failing", "timeout", "error", "interrupted", "not run",
- * "not executable", "no code": the badge words, indexed by status_of. */
-extern const char *const status_words[STATUS__MAX];
-/* The state of uc's example (an index into status_words). */
-size_t		 status_of(const struct usecase *);
+ * "not executable", "no code": the badge words, indexed by health_of. */
+extern const char *const health_words[HEALTH__MAX];
+/* The state of uc's example (an index into health_words). */
+size_t		 health_of(const struct usecase *);
 /*
  * What the site says of uc's example: state, last result (with its
  * reason), failing cell (In [N]), warnings, kernel and environment,
  * history, chart, freshness against today (YYYY-MM-DD) and max_age
  * (seconds).  New value; render.c shares it between pages.
  */
-struct val	*status_health(const struct usecase *, const char *today,
+struct val	*health_val(const struct usecase *, const char *today,
 		    long max_age);
-/* badges/SLUG.svg of the use case at index i of kb->ucs. */
-int		 status_badge(struct r *, size_t i);
-/* status/index.html, status/status.json and status/feed.xml. */
-int		 status_page(struct r *);
+/* The text of uc's badges/SLUG.svg ("example | passing"), new string. */
+char		*health_badge(const struct usecase *);
 
 /* atom.c: Atom feeds (feed.xml, status/feed.xml, seminars/feed.xml). */
 

@@ -6,7 +6,7 @@
  * (--junit, --json), and kbgen status (a table, or --json).  It reads
  * result records as check.c stores them (runners/README.md) and writes
  * nothing to the run store; running jobs and keeping their records is
- * check.c's business, the site's pages are status.c's.
+ * check.c's business, the site's pages are health.c's and status.c's.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -164,12 +164,6 @@ static const char *const levels[] = { "base", "advanced" };
 static const char *const session_kinds[] = { "lecture", "hands-on",
     "seminar", "exercise", "break", "social", "other" };
 
-/* Top-level page slugs that the site itself uses. */
-static const char *const reserved[] = { "assets", "catalogue", "usecases",
-    "technologies", "fields", "tools", "matrix", "people", "hackathons",
-    "seminars", "status", "search", "badges", "files", "feed.xml",
-    "sitemap.xml", "catalogue.json", "404.html", "index.html" };
-
 /* A content file found by the walk. */
 struct file {
 	char	*path;	/* full path */
@@ -191,17 +185,6 @@ struct loader {
 };
 
 static char	*normalise(const char *, const char *);
-
-static int
-one_of(const char *s, const char *const *set, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(s, set[i]) == 0)
-			return 1;
-	return 0;
-}
 
 /*
  * Whether a repository URL names something on the build machine: a
@@ -934,15 +917,15 @@ target_cmp(const void *a, const void *b)
 	    ((const struct target *)b)->rel);
 }
 
+/* The entry e, whose page is at url (url.c: new, now owned). */
 static void
-add_target(struct loader *ld, const struct entry *e, const char *dir)
+add_target(struct loader *ld, const struct entry *e, char *url)
 {
 	ld->targets = xreallocarray(ld->targets, ld->targetsz + 1,
 	    sizeof(*ld->targets));
 	ld->targets[ld->targetsz].rel = e->relpath;
 	ld->targets[ld->targetsz].relcopy = NULL;
-	ld->targets[ld->targetsz].url = xasprintf("%s%s/index.html", dir,
-	    e->slug);
+	ld->targets[ld->targetsz].url = url;
 	ld->targetsz++;
 }
 
@@ -1417,8 +1400,7 @@ kb_load(const char *root, int drafts, int jobs)
 
 		kb->pages[i]->menu = m != NULL && m->str != NULL ?
 		    strtol(m->str, NULL, 10) : -1;
-		if (one_of(kb->pages[i]->e.slug, reserved,
-		    sizeof(reserved) / sizeof(reserved[0])))
+		if (url_reserved(kb->pages[i]->e.slug))
 			diag_err(kb->pages[i]->e.path, 1, 1, "page slug "
 			    "\"%s\" is reserved for the site's own pages; "
 			    "rename the file", kb->pages[i]->e.slug);
@@ -1445,13 +1427,17 @@ kb_load(const char *root, int drafts, int jobs)
 	link_back(kb);
 
 	for (i = 0; i < kb->ucsz; i++)
-		add_target(&ld, &kb->ucs[i]->e, "usecases/");
+		add_target(&ld, &kb->ucs[i]->e,
+		    url_usecase(kb->ucs[i]->e.slug));
 	for (i = 0; i < kb->peoplesz; i++)
-		add_target(&ld, &kb->people[i]->e, "people/");
+		add_target(&ld, &kb->people[i]->e,
+		    url_person(kb->people[i]->e.slug));
 	for (i = 0; i < kb->pagesz; i++)
-		add_target(&ld, &kb->pages[i]->e, "");
+		add_target(&ld, &kb->pages[i]->e,
+		    url_page(kb->pages[i]->e.slug));
 	for (i = 0; i < kb->hacksz; i++)
-		add_target(&ld, &kb->hacks[i]->e, "hackathons/");
+		add_target(&ld, &kb->hacks[i]->e,
+		    url_hackathon(kb->hacks[i]->e.slug));
 	qsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
 	bd.ld = &ld;

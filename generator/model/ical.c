@@ -246,7 +246,7 @@ ical_hackathon(const struct kb *kb, const struct hackathon *h,
 	pthread_mutex_lock(&ical_lock);
 	if (!cal_init(&c, kb, tz, h->e.path, stamp))
 		goto out;
-	page = xasprintf("hackathons/%s/index.html", h->e.slug);
+	page = url_hackathon(h->e.slug);
 	url = site_url(kb, page);
 	free(page);
 	venue = val_get_str(m, "venue");
@@ -282,7 +282,7 @@ ical_hackathon(const struct kb *kb, const struct hackathon *h,
 			if (val_get(s, "speakers") != NULL) {
 				struct buf n = { NULL, 0, 0 };
 
-				people_names(kb, val_get(s, "speakers"), &n);
+				roster_names(kb, val_get(s, "speakers"), &n);
 				if (n.sz > 0)
 					buf_printf(&d, "\nSpeakers: %s",
 					    n.data);
@@ -347,7 +347,7 @@ ical_seminars(const struct kb *kb, long long stamp)
 			    "unknown time zone \"%s\"", tz);
 			continue;
 		}
-		anchor = ev_seminar_anchor(s);
+		anchor = url_seminar_anchor(s);
 		buf_reset(&uid);
 		if ((src = val_get_str(s, "source")) != NULL) {
 			x = slugify(src);
@@ -356,12 +356,12 @@ ical_seminars(const struct kb *kb, long long stamp)
 		} else
 			buf_printf(&uid, "seminar-%s@%s", anchor, c.host);
 		buf_reset(&d);
-		people_names(kb, val_get(s, "speakers"), &d);
+		roster_names(kb, val_get(s, "speakers"), &d);
 		if (d.sz > 0 && val_get_str(s, "abstract") != NULL)
 			buf_puts(&d, "\n\n");
 		if (val_get_str(s, "abstract") != NULL)
 			buf_puts(&d, val_get_str(s, "abstract"));
-		page = xasprintf("seminars/index.html#%s", anchor);
+		page = url_seminar(s);
 		url = val_get_str(s, "url") != NULL ?
 		    xstrdup(val_get_str(s, "url")) : site_url(kb, page);
 		if (tz != NULL) {

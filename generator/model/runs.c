@@ -6,7 +6,7 @@
  * words for a record that the terminal, the reports and the site share
  * (reasons, warnings, what counts as a pass).  It reads the store
  * (store/index.c) and writes nothing; check/check.c keeps the records,
- * check/report.c and render/status.c show them.
+ * check/report.c, model/health.c and render/status.c show them.
  */
 #include <stdio.h>
 #include <stdlib.h>

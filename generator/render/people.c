@@ -1,14 +1,18 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * Experts by what they can help with.  A person can help with a
+ * The page family of people: the people index, a page per person
+ * (with their part in events: hackathon roles, seminars given), and
+ * the experts by what they can help with.  A person can help with a
  * taxonomy term when the term (or a narrower one) is in their expertise
  * or on a use case they are a contact for, and with a technology in a
  * field when one of their use cases carries both, or one of the two is
  * their expertise.  The people index groups people under such
  * terms, dimension by dimension; people/experts/ crosses technologies
  * with fields ("find an expert"), each cell listing the people who can
- * help with both.  The person pages themselves are built by render.c.
+ * help with both.  The shared person reference is render.c's; the
+ * order of people, hackathons and seminars is the model's (roster.c,
+ * events.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -103,63 +107,16 @@ knows_both(const struct skill *s, size_t t, size_t f)
 	    (ef[f] && kt[t]);
 }
 
-static int
-name_cmp(const void *a, const void *b)
-{
-	const struct person *pa = *(struct person *const *)a;
-	const struct person *pb = *(struct person *const *)b;
-	int c;
-
-	c = strcasecmp_ascii(pa->name ? pa->name : "", pb->name ? pb->name :
-	    "");
-	return c ? c : strcmp(pa->e.slug, pb->e.slug);
-}
-
 /*
- * See extern.h.
+ * The people index's groups, set as "groups" on ctx (new values):
+ * [{key, label, terms: [{term, people}]}], only terms someone can
+ * help with.
  */
-void
-people_names(const struct kb *kb, const struct val *ids, struct buf *b)
-{
-	const struct val *it;
-	struct person	*p;
-	size_t		 i;
-
-	for (i = 0; i < val_count(ids); i++) {
-		it = val_item(ids, i);
-		if (it->str == NULL)
-			continue;
-		if (b->sz > 0)
-			buf_puts(b, ", ");
-		p = kb_person(kb, it->str);
-		buf_puts(b, p != NULL && p->name != NULL ? p->name : it->str);
-	}
-}
-
-/*
- * See extern.h.
- */
-struct person **
-people_by_name(const struct kb *kb)
-{
-	struct person	**ps;
-
-	ps = xcalloc(kb->peoplesz + 1, sizeof(*ps));
-	if (kb->peoplesz > 0)
-		memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
-	qsort(ps, kb->peoplesz, sizeof(*ps), name_cmp);
-	return ps;
-}
-
-/*
- * See extern.h.  groups: [{key, label, terms: [{term, people}]}], only
- * terms someone can help with.
- */
-void
-people_groups(struct r *r, struct val *ctx)
+static void
+groups(struct r *r, struct val *ctx)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = people_by_name(kb);
+	struct person	**ps = roster_by_name(kb);
 	struct val	*gs, *g, *ts, *t, **lists[DIM__MAX];
 	struct skill	 sk;
 	size_t		 i, k;
@@ -213,7 +170,7 @@ int
 people_experts(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
-	struct person	**ps = people_by_name(kb);
+	struct person	**ps = roster_by_name(kb);
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols, **cell;
 	struct skill	 sk;
 	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];
@@ -280,7 +237,182 @@ people_experts(struct r *r)
 	free(fused);
 	skill_free(&sk);
 	free(ps);
-	return render_emit(r, "experts", "people/experts/index.html", 2,
+	return render_emit(r, "experts", url_experts(), 2,
 	    "people", "Find an expert", "People who can help, by machine-"
 	    "learning technology and scientific field.", ctx);
+}
+
+static struct val *
+str_or_null(const char *s)
+{
+	return s != NULL ? val_str(s) : val_new(VAL_NULL);
+}
+
+/* Does list-or-scalar v name id? */
+static int
+names(const struct val *v, const char *id)
+{
+	size_t		 i;
+
+	for (i = 0; i < val_count(v); i++)
+		if (val_item(v, i)->str != NULL && strcmp(val_item(v, i)->str,
+		    id) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+add_role(struct val *l, const struct hackathon *h, const char *role,
+    const char *what)
+{
+	struct val	*v = val_push(l, val_map());
+	char		*url;
+
+	val_set_str(v, "role", role);
+	val_set_str(v, "title", h->e.title ? h->e.title : h->e.slug);
+	url = url_hackathon(h->e.slug);
+	val_set_str(v, "url", url);
+	free(url);
+	val_set(v, "start", str_or_null(val_get_str(h->e.meta, "start")));
+	val_set(v, "what", str_or_null(what));
+}
+
+/*
+ * A person's part in events, set on v: "events" (hackathon roles:
+ * organiser, tutor, speaker) and "seminars" (seminars given).
+ * Hackathons newest first; in each, organiser, then tutor, then one
+ * "speaker" line per session given.
+ */
+static void
+person_events(struct r *r, const struct person *p, struct val *v)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct val **ss;
+	const struct val *prog, *sess;
+	struct hackathon **hs;
+	struct val	*l, *s;
+	size_t		 i, j, k, n;
+	char		*url;
+
+	hs = ev_sorted_hackathons(kb);
+	l = val_set(v, "events", val_list());
+	for (i = 0; i < kb->hacksz; i++) {
+		if (names(val_get(hs[i]->e.meta, "organizers"), p->e.slug))
+			add_role(l, hs[i], "organiser", NULL);
+		if (names(val_get(hs[i]->e.meta, "tutors"), p->e.slug))
+			add_role(l, hs[i], "tutor", NULL);
+		prog = val_get(hs[i]->e.meta, "programme");
+		for (j = 0; prog != NULL && prog->type == VAL_LIST &&
+		    j < prog->kidsz; j++) {
+			sess = val_get(prog->kids[j], "sessions");
+			for (k = 0; sess != NULL && sess->type == VAL_LIST &&
+			    k < sess->kidsz; k++)
+				if (names(val_get(sess->kids[k], "speakers"),
+				    p->e.slug))
+					add_role(l, hs[i], "speaker",
+					    val_get_str(sess->kids[k],
+					    "title"));
+		}
+	}
+	free(hs);
+	val_set(v, "has_events", val_bool(l->kidsz > 0));
+	l = val_set(v, "seminars", val_list());
+	ss = ev_sorted_seminars(kb, &n);
+	for (i = n; i > 0; i--) {
+		if (!names(val_get(ss[i - 1], "speakers"), p->e.slug))
+			continue;
+		s = val_push(l, val_map());
+		val_set(s, "date", str_or_null(val_get_str(ss[i - 1],
+		    "date")));
+		val_set(s, "title", str_or_null(val_get_str(ss[i - 1],
+		    "title")));
+		url = url_seminar(ss[i - 1]);
+		val_set_str(s, "url", url);
+		free(url);
+	}
+	free(ss);
+	val_set(v, "has_seminars", val_bool(l->kidsz > 0));
+}
+
+static struct val *
+roles_list(const struct person *p)
+{
+	struct val	*l = val_list();
+	const struct val *src = val_get(p->e.meta, "roles");
+	size_t		 j;
+
+	if (src == NULL)
+		return l;
+	if (src->type == VAL_LIST) {
+		for (j = 0; j < src->kidsz; j++)
+			if (src->kids[j]->str != NULL)
+				val_push(l, val_str(src->kids[j]->str));
+	} else if (src->str != NULL)
+		val_push(l, val_str(src->str));
+	return l;
+}
+
+/*
+ * See extern.h.
+ */
+int
+people_index(struct r *r)
+{
+	const struct kb	*kb = render_kb(r);
+	struct val	*ctx = val_map(), *l, *v;
+	struct person	**ps;
+	size_t		 i;
+
+	ps = roster_by_name(kb);
+	l = val_set(ctx, "people", val_list());
+	for (i = 0; i < kb->peoplesz; i++) {
+		v = val_push(l, val_copy(render_pref(r, ps[i])));
+		v->shared = 0;
+		val_set(v, "has_roles", val_bool(val_set(v, "roles",
+		    roles_list(ps[i]))->kidsz > 0));
+		val_set(v, "expertise", render_terms(r, ps[i]->expertise,
+		    ps[i]->expertisesz));
+		val_set(v, "usecases", val_int((long long)ps[i]->ucsz));
+	}
+	free(ps);
+	groups(r, ctx);
+	return render_emit(r, "people", url_people(), 1, "people", "People",
+	    "Experts, tutors and contacts, and what they can help with.",
+	    ctx);
+}
+
+/*
+ * See extern.h.
+ */
+int
+people_person(struct r *r, size_t i)
+{
+	const struct person *p = render_kb(r)->people[i];
+	struct val	*ctx = val_map(), *v;
+	const char	*s;
+	char		*path;
+	int		 rc;
+
+	v = val_set(ctx, "person", val_map());
+	val_set_str(v, "id", p->e.slug);
+	val_set_str(v, "name", p->name ? p->name : p->e.slug);
+	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
+	    val_new(VAL_NULL));
+	val_set(v, "has_roles", val_bool(val_set(v, "roles",
+	    roles_list(p))->kidsz > 0));
+	val_set(v, "expertise", render_terms(r, p->expertise,
+	    p->expertisesz));
+	s = val_get_str(p->e.meta, "email");
+	val_set(v, "email", s ? val_str(s) : val_new(VAL_NULL));
+	val_set(v, "url", render_opt_url(p->e.meta, "url"));
+	s = val_get_str(p->e.meta, "orcid");
+	val_set(v, "orcid", s ? val_str(s) : val_new(VAL_NULL));
+	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
+	person_events(r, p, v);
+	render_set_usecases(r, ctx, p->ucs, p->ucsz);
+	path = url_person(p->e.slug);
+	rc = render_emit(r, "person", path, 2, "people", p->name ? p->name :
+	    p->e.slug, p->affiliation, ctx);
+	free(path);
+	return rc;
 }

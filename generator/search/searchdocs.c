@@ -118,7 +118,7 @@ sd_names(const struct kb *kb, const struct val *v)
 
 	if (v == NULL || (v->type != VAL_LIST && v->str == NULL))
 		return NULL;
-	people_names(kb, v, &b);
+	roster_names(kb, v, &b);
 	buf_puts(&b, "");
 	return buf_steal(&b);
 }
@@ -148,8 +148,8 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		const struct usecase *uc = kb->ucs[i];
 
 		lang = val_get_str(uc->e.meta, "language");
-		d = sd_add(&s, SEARCH_USECASE, xasprintf(
-		    "usecases/%s/index.html", uc->e.slug), uc->e.title ?
+		d = sd_add(&s, SEARCH_USECASE, url_usecase(
+		    uc->e.slug), uc->e.title ?
 		    uc->e.title : uc->e.slug, uc->summary, lang ? lang :
 		    site_lang, uc->e.html);
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
@@ -163,15 +163,15 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 			d->facets[SEARCH_KIND] = &uc->kind;
 			d->facetsz[SEARCH_KIND] = 1;
 		}
-		d->facets[SEARCH_STATUS] = &status_words[status_of(uc)];
+		d->facets[SEARCH_STATUS] = &health_words[health_of(uc)];
 		d->facetsz[SEARCH_STATUS] = 1;
 	}
 	for (i = 0; i < kb->peoplesz; i++) {
 		const struct person *p = kb->people[i];
 
 		lang = val_get_str(p->e.meta, "language");
-		d = sd_add(&s, SEARCH_PERSON, xasprintf(
-		    "people/%s/index.html", p->e.slug), p->name ? p->name :
+		d = sd_add(&s, SEARCH_PERSON, url_person(
+		    p->e.slug), p->name ? p->name :
 		    p->e.slug, p->affiliation, lang ? lang : site_lang,
 		    p->e.html);
 		sd_terms(&s, d, p->expertise, p->expertisesz);
@@ -208,21 +208,19 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 				}
 		}
 		lang = val_get_str(m, "language");
-		sd_add(&s, SEARCH_HACKATHON, xasprintf(
-		    "hackathons/%s/index.html", h->e.slug), h->e.title ?
+		sd_add(&s, SEARCH_HACKATHON, url_hackathon(
+		    h->e.slug), h->e.title ?
 		    h->e.title : h->e.slug, *t ? t : NULL, lang ? lang :
 		    site_lang, sd_keep(&s, xstrdup(buf_cstr(&b))));
 	}
 	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
 		const char *date, *title, *abs;
-		char	*anchor;
 
 		sem = kb->seminars->kids[i];
 		date = val_get_str(sem, "date");
 		title = val_get_str(sem, "title");
 		if (date == NULL || title == NULL)
 			continue;
-		anchor = ev_seminar_anchor(sem);
 		buf_reset(&b);
 		if ((abs = val_get_str(sem, "abstract")) != NULL) {
 			buf_puts(&b, "<p>");
@@ -231,11 +229,9 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		}
 		t = sd_names(kb, val_get(sem, "speakers"));
 		lang = val_get_str(sem, "language");
-		d = sd_add(&s, SEARCH_SEMINAR, xasprintf(
-		    "seminars/index.html#%s", anchor), title,
+		d = sd_add(&s, SEARCH_SEMINAR, url_seminar(sem), title,
 		    t ? sd_keep(&s, t) : NULL, lang ? lang : site_lang,
 		    sd_keep(&s, xstrdup(buf_cstr(&b))));
-		free(anchor);
 		/* Terms by name, as the seminar gives them. */
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
 			n += val_count(val_get(sem, dim_keys[dm]));
@@ -257,7 +253,7 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		const struct page *pg = kb->pages[i];
 
 		lang = val_get_str(pg->e.meta, "language");
-		sd_add(&s, SEARCH_PAGE, xasprintf("%s/index.html",
+		sd_add(&s, SEARCH_PAGE, url_page(
 		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
 		    val_get_str(pg->e.meta, "description"), lang ? lang :
 		    site_lang, pg->e.html);

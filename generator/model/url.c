@@ -1,0 +1,270 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * The URL layout of the site: the path, below the site root, of every
+ * page and file kbgen writes, and the top-level names the site's own
+ * pages take (which a free page may not).  Every page family, the
+ * sitemap, the feeds, the calendars, the search documents and the
+ * link check ask here, so that moving a page is a change to this file
+ * alone.  Paths are relative ("usecases/x/index.html"): this file
+ * knows nothing of base_url, nor of the search index's own files below
+ * search/ (search.c's business), and it does not check slugs: content.c
+ * does, before anything is built.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+/* The folder of each taxonomy dimension's pages. */
+static const char *const dim_dirs[DIM__MAX] = { "technologies", "fields",
+    "tools" };
+
+/* The index of each dimension. */
+static const char *const dim_index[DIM__MAX] = {
+	"technologies/index.html", "fields/index.html", "tools/index.html" };
+
+/* Top-level page slugs that the site itself uses. */
+static const char *const reserved[] = { "assets", "catalogue", "usecases",
+    "technologies", "fields", "tools", "matrix", "people", "hackathons",
+    "seminars", "status", "search", "badges", "files", "feed.xml",
+    "sitemap.xml", "catalogue.json", "404.html", "index.html" };
+
+/*
+ * See extern.h.
+ */
+int
+url_reserved(const char *slug)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+		if (strcmp(slug, reserved[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* See extern.h. */
+const char *
+url_home(void)
+{
+	return "index.html";
+}
+
+/* See extern.h. */
+const char *
+url_404(void)
+{
+	return "404.html";
+}
+
+/* See extern.h. */
+const char *
+url_catalogue(void)
+{
+	return "catalogue/index.html";
+}
+
+/* See extern.h. */
+char *
+url_usecase(const char *slug)
+{
+	return xasprintf("usecases/%s/index.html", slug);
+}
+
+/* See extern.h. */
+const char *
+url_dim_dir(enum dim d)
+{
+	return dim_dirs[d];
+}
+
+/* See extern.h. */
+const char *
+url_dimension(enum dim d)
+{
+	return dim_index[d];
+}
+
+/* See extern.h. */
+char *
+url_term(enum dim d, const char *slug)
+{
+	return xasprintf("%s/%s/index.html", dim_dirs[d], slug);
+}
+
+/* See extern.h. */
+const char *
+url_matrix(void)
+{
+	return "matrix/index.html";
+}
+
+/* See extern.h. */
+char *
+url_cell(const char *tech, const char *field)
+{
+	return xasprintf("matrix/%s--%s/index.html", tech, field);
+}
+
+/* See extern.h. */
+const char *
+url_people(void)
+{
+	return "people/index.html";
+}
+
+/* See extern.h. */
+const char *
+url_experts(void)
+{
+	return "people/experts/index.html";
+}
+
+/* See extern.h. */
+char *
+url_person(const char *id)
+{
+	return xasprintf("people/%s/index.html", id);
+}
+
+/* See extern.h. */
+char *
+url_page(const char *slug)
+{
+	return xasprintf("%s/index.html", slug);
+}
+
+/* See extern.h. */
+const char *
+url_hackathons(void)
+{
+	return "hackathons/index.html";
+}
+
+/* See extern.h. */
+char *
+url_hackathon(const char *slug)
+{
+	return xasprintf("hackathons/%s/index.html", slug);
+}
+
+/* See extern.h. */
+char *
+url_hackathon_ics(const char *slug)
+{
+	return xasprintf("hackathons/%s.ics", slug);
+}
+
+/* See extern.h. */
+const char *
+url_seminars(void)
+{
+	return "seminars/index.html";
+}
+
+/*
+ * See extern.h.  The search index links here too: keep it
+ * slugify(date + " " + title).
+ */
+char *
+url_seminar_anchor(const struct val *s)
+{
+	const char	*d = val_get_str(s, "date");
+	const char	*t = val_get_str(s, "title");
+	char		*txt, *a;
+
+	txt = xasprintf("%s %s", d ? d : "", t ? t : "");
+	a = slugify(txt);
+	free(txt);
+	return a;
+}
+
+/* See extern.h. */
+char *
+url_seminar(const struct val *s)
+{
+	char	*a, *url;
+
+	a = url_seminar_anchor(s);
+	url = xasprintf("%s#%s", url_seminars(), a);
+	free(a);
+	return url;
+}
+
+/* See extern.h. */
+const char *
+url_seminars_feed(void)
+{
+	return "seminars/feed.xml";
+}
+
+/* See extern.h. */
+const char *
+url_seminars_ics(void)
+{
+	return "seminars/seminars.ics";
+}
+
+/* See extern.h. */
+const char *
+url_status(void)
+{
+	return "status/index.html";
+}
+
+/* See extern.h. */
+const char *
+url_status_json(void)
+{
+	return "status/status.json";
+}
+
+/* See extern.h. */
+const char *
+url_status_feed(void)
+{
+	return "status/feed.xml";
+}
+
+/* See extern.h. */
+char *
+url_badge(const char *slug)
+{
+	return xasprintf("badges/%s.svg", slug);
+}
+
+/* See extern.h. */
+const char *
+url_search(void)
+{
+	return "search/index.html";
+}
+
+/* See extern.h. */
+const char *
+url_feed(void)
+{
+	return "feed.xml";
+}
+
+/* See extern.h. */
+const char *
+url_sitemap(void)
+{
+	return "sitemap.xml";
+}
+
+/* See extern.h. */
+const char *
+url_catalogue_json(void)
+{
+	return "catalogue.json";
+}
+
+/* See extern.h. */
+const char *
+url_assets(void)
+{
+	return "assets";
+}

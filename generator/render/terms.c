@@ -1,0 +1,197 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * The page family of the taxonomy: the index of each dimension, a page
+ * per term (aliases, parent, narrower terms, its use cases), the
+ * technology x field matrix and a page per non-empty cell.  The shared
+ * value of a term is render.c's; the taxonomy itself is
+ * model/taxonomy.c's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+
+/*
+ * See extern.h.
+ */
+int
+terms_dimension(struct r *r, int d)
+{
+	const struct kb	*kb = render_kb(r);
+	struct val	*ctx = val_map(), *l, *t;
+	struct term	**ts;
+	size_t		 i;
+	int		 rc;
+
+	val_set(ctx, "dim", render_dim(d));
+	val_set_str(ctx, "matrix_url", url_matrix());
+	l = val_set(ctx, "terms", val_list());
+	ts = render_sorted_terms(kb, d, render_name_cmp);
+	for (i = 0; i < kb->tax.termsz[d]; i++) {
+		/* A copy, to add the parent without touching the shared one. */
+		t = val_push(l, val_copy(render_term(r, ts[i])));
+		t->shared = 0;
+		if (ts[i]->parent != NULL)
+			val_set(t, "parent", val_copy(render_term(r,
+			    ts[i]->parent)))->shared = 0;
+		else
+			val_set(t, "parent", val_new(VAL_NULL));
+	}
+	free(ts);
+	rc = render_emit(r, "dimension", url_dimension((enum dim)d), 1,
+	    url_dim_dir((enum dim)d), dim_labels[d], NULL, ctx);
+	return rc;
+}
+
+/*
+ * See extern.h.
+ */
+int
+terms_term(struct r *r, int d, size_t i)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct term *tm = kb->tax.terms[d][i];
+	struct val	*ctx = val_map(), *t, *l;
+	char		*path;
+	size_t		 j;
+	int		 rc;
+
+	val_set(ctx, "dim", render_dim(d));
+	t = val_set(ctx, "term", val_copy(render_term(r, tm)));
+	t->shared = 0;
+	l = val_set(t, "aliases", val_list());
+	if (tm->aliases != NULL && tm->aliases->type == VAL_LIST) {
+		for (j = 0; j < tm->aliases->kidsz; j++)
+			if (tm->aliases->kids[j]->str != NULL)
+				val_push(l, val_str(tm->aliases->kids[j]->str));
+	} else if (tm->aliases != NULL && tm->aliases->str != NULL)
+		val_push(l, val_str(tm->aliases->str));
+	for (j = 0; j < l->kidsz; j++) {
+		struct val *a = val_map();
+
+		val_set(a, "name", l->kids[j]);
+		val_set(a, "last", val_bool(j + 1 == l->kidsz));
+		l->kids[j] = a;
+	}
+	val_set(t, "parent", tm->parent ? render_term(r, tm->parent) :
+	    val_new(VAL_NULL));
+	l = val_set(t, "children", val_list());
+	for (j = 0; j < kb->tax.termsz[d]; j++)
+		if (kb->tax.terms[d][j]->parent == tm)
+			val_push(l, render_term(r, kb->tax.terms[d][j]));
+	val_set(t, "has_children", val_bool(l->kidsz > 0));
+	render_set_usecases(r, ctx, tm->ucs, tm->ucsz);
+	path = url_term((enum dim)d, tm->slug);
+	rc = render_emit(r, "term", path, 2, url_dim_dir((enum dim)d),
+	    tm->title ? tm->title : tm->name, NULL, ctx);
+	free(path);
+	return rc;
+}
+
+/*
+ * See extern.h.  Use cases carrying both terms, into *out (caller
+ * frees) when out is not NULL; returns the count.  Both lists are in
+ * kb->ucs order, so one merge pass does it.
+ */
+size_t
+terms_both(const struct term *a, const struct term *b, struct usecase ***out)
+{
+	size_t	 i = 0, j = 0, n = 0;
+
+	if (out != NULL)
+		*out = xcalloc(a->ucsz < b->ucsz ? a->ucsz : b->ucsz,
+		    sizeof(**out));
+	while (i < a->ucsz && j < b->ucsz) {
+		if (a->ucs[i]->pos < b->ucs[j]->pos)
+			i++;
+		else if (a->ucs[i]->pos > b->ucs[j]->pos)
+			j++;
+		else {
+			if (out != NULL)
+				(*out)[n] = a->ucs[i];
+			n++;
+			i++;
+			j++;
+		}
+	}
+	return n;
+}
+
+static char *
+cell_url(const struct term *t, const struct term *f)
+{
+	return url_cell(t->slug, f->slug);
+}
+
+/*
+ * See extern.h.
+ */
+int
+terms_matrix(struct r *r)
+{
+	const struct kb	*kb = render_kb(r);
+	struct val	*ctx = val_map(), *rows, *row, *cells, *c;
+	size_t		 i, j, n, gaps = 0;
+	char		*url;
+
+	val_set(ctx, "cols", render_terms(r, kb->tax.terms[DIM_FIELD],
+	    kb->tax.termsz[DIM_FIELD]));
+	rows = val_set(ctx, "rows", val_list());
+	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++) {
+		const struct term *t = kb->tax.terms[DIM_TECH][i];
+
+		row = val_push(rows, val_map());
+		val_set(row, "term", render_term(r, t));
+		cells = val_set(row, "cells", val_list());
+		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++) {
+			const struct term *f = kb->tax.terms[DIM_FIELD][j];
+
+			n = terms_both(t, f, NULL);
+			c = val_push(cells, val_map());
+			val_set(c, "count", val_int((long long)n));
+			val_set(c, "field", render_term(r, f));
+			val_set(c, "empty", val_bool(n == 0));
+			if (n > 0) {
+				url = cell_url(t, f);
+				val_set_str(c, "url", url);
+				free(url);
+			} else {
+				val_set(c, "url", val_new(VAL_NULL));
+				gaps++;
+			}
+		}
+	}
+	val_set(ctx, "gaps", val_int((long long)gaps));
+	return render_emit(r, "matrix", url_matrix(), 1, "matrix",
+	    "Technology × field matrix", NULL, ctx);
+}
+
+/*
+ * See extern.h.
+ */
+int
+terms_cell(struct r *r, size_t ti, size_t fi)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct term *t = kb->tax.terms[DIM_TECH][ti];
+	const struct term *f = kb->tax.terms[DIM_FIELD][fi];
+	struct usecase	**ucs;
+	struct val	*ctx = val_map();
+	size_t		 n;
+	char		*path, *title;
+	int		 rc;
+
+	n = terms_both(t, f, &ucs);
+	val_set(ctx, "technology", render_term(r, t));
+	val_set(ctx, "field", render_term(r, f));
+	render_set_usecases(r, ctx, ucs, n);
+	free(ucs);
+	path = cell_url(t, f);
+	title = xasprintf("%s in %s", t->name, f->name);
+	rc = render_emit(r, "intersection", path, 2, "matrix", title, NULL,
+	    ctx);
+	free(title);
+	free(path);
+	return rc;
+}
