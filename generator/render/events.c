@@ -41,22 +41,6 @@ ev_weekday(const char *d)
 }
 
 /*
- * See extern.h.
- */
-long long
-ev_stamp(void)
-{
-	const char	*s = getenv("SOURCE_DATE_EPOCH");
-	char		*end;
-	long long	 t;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	t = strtoll(s, &end, 10);
-	return *end == '\0' && t >= 0 ? t : -1;
-}
-
-/*
  * See extern.h.  The search index links here too: keep it
  * slugify(date + " " + title).
  */
@@ -250,7 +234,7 @@ ev_seminars(struct r *r)
 	char		*ics, year[5];
 	size_t		 n, i;
 	int		 rc = 1;
-	long long	 stamp = ev_stamp();
+	long long	 stamp = render_stamp(r);
 
 	ss = sorted_seminars(kb, &n);
 	/* Upcoming: today and later, soonest first. */

@@ -65,7 +65,8 @@ struct r {
 	size_t		 jobsz;
 	pthread_mutex_t	 lock;
 	int		 failed;
-	char		*today;	/* events' today, see render_today */
+	char		*today;	/* the build's day, see render_today */
+	char		*realday;	/* the real day: records' ages */
 };
 
 
@@ -199,7 +200,7 @@ repo_state(const struct r *r, const struct usecase *uc)
 	if (val_get_str(uc->prov, "commit") == NULL)
 		return NULL;
 	if (older_than_two_years(val_get_str(uc->prov, "last_activity"),
-	    r->opts->today))
+	    r->realday))
 		return "stale";
 	return "reachable";
 }
@@ -448,20 +449,6 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 }
 
 /*
- * The day that splits upcoming events from past ones: the date of
- * SOURCE_DATE_EPOCH when set (reproducible builds), else today.
- */
-static char *
-events_today(const char *today)
-{
-	long long	 t = ev_stamp();
-
-	if (t >= 0)
-		return utc_text((time_t)t, 1);
-	return xstrdup(today != NULL ? today : "1970-01-01");
-}
-
-/*
  * The exported face of this file for events.c, people.c: see extern.h.
  */
 const struct kb *
@@ -474,6 +461,12 @@ const char *
 render_today(const struct r *r)
 {
 	return r->today;
+}
+
+long long
+render_stamp(const struct r *r)
+{
+	return r->opts->now->stamp;
 }
 
 const char *
@@ -997,7 +990,7 @@ prov_val(struct r *r, const struct usecase *uc)
 	val_set(v, "error", val_opt_str(p, "error"));
 	val_set(v, "contributors_year", val_opt_str(p, "contributors_year"));
 	val_set(v, "stale", val_bool(older_than_two_years(
-	    val_get_str(p, "last_activity"), r->opts->today)));
+	    val_get_str(p, "last_activity"), r->realday)));
 	l = val_set(v, "files", val_list());
 	files = val_get(p, "files");
 	for (i = 0; files != NULL && files->type == VAL_LIST &&
@@ -1623,7 +1616,7 @@ job_hackathon(struct r *r, size_t i)
 	rc = emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
 	    h->e.title : h->e.slug, NULL, ctx);
 	free(path);
-	if ((ics = ical_hackathon(r->kb, h, ev_stamp())) == NULL)
+	if ((ics = ical_hackathon(r->kb, h, render_stamp(r))) == NULL)
 		return 0;
 	path = xasprintf("hackathons/%s.ics", h->e.slug);
 	rc = site_out_put(r->so, path, ics, strlen(ics)) && rc;
@@ -1998,15 +1991,16 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->peoplesz; i++)
 		r.prefs[i] = share(pref_val(kb->people[i]));
 	r.max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
+	r.today = utc_text(opts->now->build, 1);
+	r.realday = utc_text(opts->now->real, 1);
 	r.health = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
-		r.health[i] = share(status_health(kb->ucs[i], opts->today,
+		r.health[i] = share(status_health(kb->ucs[i], r.realday,
 		    r.max_age));
 	r.ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
 		r.ucsums[i] = share(ucsum_val(&r, kb->ucs[i]));
 	r.menu = share(build_menu(kb));
-	r.today = events_today(opts->today);
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		r.base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
@@ -2085,6 +2079,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	free(r.menus);
 	free(r.base);
 	free(r.today);
+	free(r.realday);
 	free(r.jobs);
 	pthread_mutex_destroy(&r.lock);
 	return ok;
