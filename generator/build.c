@@ -341,12 +341,17 @@ cmd_build(const struct opts *o)
 	synced = NULL;
 	if (idx_get_meta(idx, "checked_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);
-	today = utc_text(time(NULL), 1);
+	/*
+	 * The dates the pages depend on (see clock_read): the real day,
+	 * against which results and repositories age (and which, without
+	 * SOURCE_DATE_EPOCH, is the build's day too), and the build's
+	 * time when SOURCE_DATE_EPOCH gives it: events are upcoming or
+	 * past, calendars stamped, by it.  So a new day rebuilds.
+	 */
+	today = utc_text(o->now.real, 1);
 	fp = hash64(today, strlen(today), fp);
-	/* Events are upcoming or past, calendars stamped, by this date. */
-	if (getenv("SOURCE_DATE_EPOCH") != NULL)
-		fp = hash64(getenv("SOURCE_DATE_EPOCH"),
-		    strlen(getenv("SOURCE_DATE_EPOCH")), fp);
+	if (o->now.stamp >= 0)
+		fp = hash64(&o->now.stamp, sizeof(o->now.stamp), fp);
 	/* A commit changes the dates that pages show. */
 	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);
@@ -400,7 +405,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	memset(&ro, 0, sizeof(ro));
 	ro.tmpls = ts;
-	ro.today = today;
+	ro.now = &o->now;
 	{
 		const char *ma = val_get_str(val_get(kb->site.tree, "check"),
 		    "max_age");

@@ -75,6 +75,32 @@ int		 url_safe(const char *);
 int		 size_parse(const char *, long long *);
 
 /*
+ * util.c: the clock.  A command's "now" is read once, by main.c, into
+ * struct opts, and handed down from there; nothing else reads the time
+ * of day for a date or SOURCE_DATE_EPOCH (kbgen(1), ENVIRONMENT).
+ *  - build: the build's time, SOURCE_DATE_EPOCH when set, else the
+ *    real clock: the day the site is as of (upcoming or past events,
+ *    hackathons), and with stamp the calendars' DTSTAMP.
+ *  - real: the real clock.  How old a recorded fact is (a result's
+ *    freshness, a repository's two years without a commit) is measured
+ *    against it, as the facts themselves are real times.
+ *  - record: what sync dates its records by (fetched_at, synced_at,
+ *    unreachable_since): real, or build with KBGEN_PIN_CLOCK (a test
+ *    hook); a build variable alone never forges a record.
+ * Times measured inside a command (elapsed seconds, timeouts, lock and
+ * cache ages, the start of each check job) read the clock when they
+ * happen, not this.
+ */
+struct clock {
+	time_t		 build;	/* the build's time */
+	long long	 stamp;	/* SOURCE_DATE_EPOCH, -1 when unset */
+	time_t		 real;	/* the real clock at the command's start */
+	time_t		 record;	/* sync's records' time */
+};
+
+void		 clock_read(struct clock *);
+
+/*
  * pool.c: the worker pool.  par_for calls fn(arg, i) once for each i in
  * [0, n), on par_jobs(jobs) threads at most and never more than n, the
  * calling one included; jobs 1 calls them in order on the calling thread.
@@ -645,8 +671,6 @@ const char	*ev_weekday(const char *);
 const struct val **ev_sorted_seminars(const struct kb *, size_t *n);
 /* The hackathons by start date, newest first (new array, borrowed). */
 struct hackathon **ev_sorted_hackathons(const struct kb *);
-/* SOURCE_DATE_EPOCH in seconds, or -1 when unset or invalid. */
-long long	 ev_stamp(void);
 /* site.c: write site/ atomically and incrementally. */
 
 struct site_out;
@@ -707,11 +731,10 @@ uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 
 struct render_opts {
 	const struct tmpl_set *tmpls;	/* the theme */
-	const char	*today;	/* YYYY-MM-DD, for "stale" */
+	const struct clock *now;	/* the build's now (clock_read) */
 	long		 max_age;	/* check.max_age in seconds, 0 default */
 	const char	*assets;	/* theme assets folder, may be NULL */
 	int		 jobs;	/* rendering threads (>= 1) */
-	const char	*now;	/* build time, RFC 3339, for feeds */
 };
 
 /*
@@ -736,10 +759,15 @@ void		 render_free(struct r *);
 /* The model being rendered and the options (borrowed, for the build). */
 const struct kb	*render_kb(const struct r *);
 /*
- * The build's today as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else
- * the clock), which splits upcoming events from past ones.  Borrowed.
+ * The build's day as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else the
+ * real clock, see clock_read), which splits upcoming events from past
+ * ones.  Borrowed.
  */
 const char	*render_today(const struct r *);
+/* The calendars' DTSTAMP: SOURCE_DATE_EPOCH, -1 when unset. */
+long long	 render_stamp(const struct r *);
+/* SOURCE_DATE_EPOCH for the calendars' DTSTAMP, -1 when unset. */
+long long	 render_stamp(const struct r *);
 /* base_url ending in '/', or NULL (borrowed). */
 const char	*render_base(const struct r *);
 /* check.max_age in seconds (default a week). */
@@ -1081,6 +1109,7 @@ struct opts {
 	const char	*junit;	/* --junit FILE */
 	const char	*json;	/* --json FILE (check), --json (status) */
 	int		 prune;	/* check --prune: remove unused images */
+	struct clock	 now;	/* the command's now, see clock_read */
 };
 
 /* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */

@@ -272,6 +272,8 @@ main(int argc, char *argv[])
 		free(args);
 		return usage(NULL);
 	}
+	/* The one "now" of the command: see clock_read. */
+	clock_read(&o.now);
 	if (strcmp(cmd, "build") == 0)
 		i = cmd_build(&o);
 	else if (strcmp(cmd, "lint") == 0) {

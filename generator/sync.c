@@ -47,18 +47,6 @@ struct syncer {
 	pthread_mutex_t	 lock;
 };
 
-static char *
-utc_now(int date_only)
-{
-	time_t		 t = time(NULL);
-	const char	*sde = getenv("SOURCE_DATE_EPOCH");
-
-	/* Tests pin the clock. */
-	if (sde != NULL && getenv("KBGEN_PIN_CLOCK") != NULL)
-		t = (time_t)strtoll(sde, NULL, 10);
-	return utc_text(t, date_only);
-}
-
 static void
 live_line(struct syncer *s)
 {
@@ -392,8 +380,9 @@ cmd_sync(const struct opts *o, int argc, char **argv)
 	if (s.tty && !s.quiet)
 		fputs("\r\033[K", stderr);
 
-	now = utc_now(0);
-	today = utc_now(1);
+	/* When this sync happened: the real clock (see clock_read). */
+	now = utc_text(o->now.record, 0);
+	today = utc_text(o->now.record, 1);
 	for (i = 0; i < s.reposz; i++)
 		for (j = 0; j < s.repos[i].ucsz; j++) {
 			r = sync_usecase(idx, &s.repos[i], s.repos[i].ucs[j],

@@ -284,3 +284,20 @@ else
 	echo "FAIL guessed-added-same-day: rendered again"
 	sed 's/^/    /' "$TMP/g3.out"
 fi
+
+# SOURCE_DATE_EPOCH is an input (the calendars' DTSTAMP): a second
+# later rebuilds, back again rebuilds, the same again does not.
+SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) "$KBGEN" -C "$K" build \
+    >"$TMP/e1.out" 2>&1
+"$KBGEN" -C "$K" build >"$TMP/e2.out" 2>&1
+"$KBGEN" -C "$K" build >"$TMP/e3.out" 2>&1
+if grep -q 'nothing changed' "$TMP/e1.out" ||
+    grep -q 'nothing changed' "$TMP/e2.out"; then
+	echo "FAIL epoch-rebuilds: a new SOURCE_DATE_EPOCH left the site"
+	sed 's/^/    /' "$TMP/e1.out" "$TMP/e2.out"
+elif ! grep -q 'nothing changed' "$TMP/e3.out"; then
+	echo "FAIL epoch-rebuilds: the same SOURCE_DATE_EPOCH rendered again"
+	sed 's/^/    /' "$TMP/e3.out"
+else
+	echo "ok epoch-rebuilds"
+fi

@@ -686,6 +686,35 @@ utc_text(time_t t, int date_only)
 }
 
 /*
+ * See extern.h.  SOURCE_DATE_EPOCH counts when it is a whole number of
+ * seconds, nothing else: "", "-1", "12abc" are unset.
+ */
+void
+clock_read(struct clock *c)
+{
+	const char	*s = getenv("SOURCE_DATE_EPOCH");
+	char		*end;
+	long long	 t;
+
+	memset(c, 0, sizeof(*c));
+	c->real = time(NULL);
+	c->build = c->real;
+	c->stamp = -1;
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		t = strtoll(s, &end, 10);
+		if (*end == '\0' && t >= 0 && errno == 0 &&
+		    (long long)(time_t)t == t) {
+			c->build = (time_t)t;
+			c->stamp = t;
+		}
+	}
+	/* A test hook: sync's records dated by SOURCE_DATE_EPOCH. */
+	c->record = c->stamp >= 0 && getenv("KBGEN_PIN_CLOCK") != NULL ?
+	    c->build : c->real;
+}
+
+/*
  * Parse a size: a whole number of bytes, or one followed by K, M, G or
  * T in either case (binary multiples: "2048K", "512M", "16G").  Nothing
  * else is allowed: no sign, space, fraction or "B".  Returns 1 with

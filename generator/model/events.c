@@ -95,19 +95,3 @@ ev_sorted_hackathons(const struct kb *kb)
 	qsort(hs, kb->hacksz, sizeof(*hs), hack_start_cmp);
 	return hs;
 }
-
-/*
- * See extern.h.
- */
-long long
-ev_stamp(void)
-{
-	const char	*s = getenv("SOURCE_DATE_EPOCH");
-	char		*end;
-	long long	 t;
-
-	if (s == NULL || *s == '\0')
-		return -1;
-	t = strtoll(s, &end, 10);
-	return *end == '\0' && t >= 0 ? t : -1;
-}

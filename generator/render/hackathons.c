@@ -182,7 +182,7 @@ hackathons_page(struct r *r, size_t i)
 	rc = render_emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
 	    h->e.title : h->e.slug, NULL, ctx);
 	free(path);
-	if ((ics = ical_hackathon(render_kb(r), h, ev_stamp())) == NULL)
+	if ((ics = ical_hackathon(render_kb(r), h, render_stamp(r))) == NULL)
 		return 0;
 	path = url_hackathon_ics(h->e.slug);
 	rc = render_put(r, path, ics, strlen(ics)) && rc;

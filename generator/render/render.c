@@ -33,7 +33,8 @@ struct r {
 	struct val	**menus;	/* shared menu variants, see build_menus */
 	struct val	**sites;	/* shared "site" values, one per menu */
 	size_t		 menusz;
-	char		*today;	/* events' today, see render_today */
+	char		*today;	/* the build's day, see render_today */
+	char		*realday;	/* the real day: records' ages */
 };
 
 static struct val *
@@ -154,7 +155,7 @@ render_repo_state(const struct r *r, const struct usecase *uc)
 	if (val_get_str(uc->prov, "commit") == NULL)
 		return NULL;
 	if (older_than_two_years(val_get_str(uc->prov, "last_activity"),
-	    r->opts->today))
+	    r->realday))
 		return "stale";
 	return "reachable";
 }
@@ -403,20 +404,6 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 }
 
 /*
- * The day that splits upcoming events from past ones: the date of
- * SOURCE_DATE_EPOCH when set (reproducible builds), else today.
- */
-static char *
-events_today(const char *today)
-{
-	long long	 t = ev_stamp();
-
-	if (t >= 0)
-		return utc_text((time_t)t, 1);
-	return xstrdup(today != NULL ? today : "1970-01-01");
-}
-
-/*
  * The exported face of this file for the page families: see extern.h.
  */
 const struct kb *
@@ -429,6 +416,12 @@ const char *
 render_today(const struct r *r)
 {
 	return r->today;
+}
+
+long long
+render_stamp(const struct r *r)
+{
+	return r->opts->now->stamp;
 }
 
 const char *
@@ -484,7 +477,7 @@ render_max_age(const struct r *r)
 int
 render_stale(const struct r *r, const char *date)
 {
-	return older_than_two_years(date, r->opts->today);
+	return older_than_two_years(date, r->realday);
 }
 
 static int
@@ -733,15 +726,16 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->peoplesz; i++)
 		rp->prefs[i] = share(pref_val(kb->people[i]));
 	rp->max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
+	rp->today = utc_text(opts->now->build, 1);
+	rp->realday = utc_text(opts->now->real, 1);
 	rp->health = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
-		rp->health[i] = share(health_val(kb->ucs[i], opts->today,
+		rp->health[i] = share(health_val(kb->ucs[i], rp->realday,
 		    rp->max_age));
 	rp->ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
 		rp->ucsums[i] = share(ucsum_val(rp, kb->ucs[i]));
 	rp->menu = share(build_menu(kb));
-	rp->today = events_today(opts->today);
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		rp->base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
@@ -788,5 +782,6 @@ render_free(struct r *rp)
 	free(rp->menus);
 	free(rp->base);
 	free(rp->today);
+	free(rp->realday);
 	free(rp);
 }

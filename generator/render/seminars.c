@@ -159,7 +159,7 @@ seminars_page(struct r *r)
 	char		*ics, year[5];
 	size_t		 n, i;
 	int		 rc = 1;
-	long long	 stamp = ev_stamp();
+	long long	 stamp = render_stamp(r);
 
 	ss = ev_sorted_seminars(kb, &n);
 	/* Upcoming: today and later, soonest first. */

@@ -6,7 +6,8 @@
  * link out of it, and take a missing path as done; and for size_parse,
  * which reads memory limits and cache sizes from the content: the
  * forms it takes, its range (1 MiB .. 16 TiB) at both ends, and input
- * that would overflow a 64-bit number.
+ * that would overflow a 64-bit number; and for clock_read, the one
+ * "now" of a command: what SOURCE_DATE_EPOCH and KBGEN_PIN_CLOCK move.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sys/stat.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extern.h"
@@ -258,6 +260,57 @@ quiet_threads(void)
 	OK(!diag_quiet(), "quiet: this thread loud again");
 }
 
+/* clock_read with SOURCE_DATE_EPOCH sde (NULL: unset), pin or not. */
+static void
+read_with(struct clock *c, const char *sde, int pin)
+{
+	if (sde != NULL)
+		setenv("SOURCE_DATE_EPOCH", sde, 1);
+	else
+		unsetenv("SOURCE_DATE_EPOCH");
+	if (pin)
+		setenv("KBGEN_PIN_CLOCK", "1", 1);
+	else
+		unsetenv("KBGEN_PIN_CLOCK");
+	clock_read(c);
+}
+
+static void
+clocks(void)
+{
+	struct clock	 c;
+	time_t		 t0 = time(NULL);
+
+	read_with(&c, NULL, 0);
+	OK(c.stamp == -1, "clock: no SOURCE_DATE_EPOCH, no stamp");
+	OK(c.real >= t0 && c.real <= t0 + 5, "clock: real is the clock");
+	OK(c.build == c.real && c.record == c.real,
+	    "clock: no SOURCE_DATE_EPOCH: build and record are real");
+	read_with(&c, "1700000000", 0);
+	OK(c.stamp == 1700000000 && c.build == 1700000000,
+	    "clock: SOURCE_DATE_EPOCH is the build's time and stamp");
+	OK(c.real >= t0 && c.record == c.real,
+	    "clock: SOURCE_DATE_EPOCH forges no record");
+	read_with(&c, "1700000000", 1);
+	OK(c.record == 1700000000 && c.real >= t0,
+	    "clock: KBGEN_PIN_CLOCK dates records by it, real stays");
+	read_with(&c, NULL, 1);
+	OK(c.record == c.real && c.stamp == -1,
+	    "clock: KBGEN_PIN_CLOCK alone pins nothing");
+	read_with(&c, "", 0);
+	OK(c.stamp == -1 && c.build == c.real, "clock: empty is unset");
+	read_with(&c, "-5", 0);
+	OK(c.stamp == -1, "clock: negative is unset");
+	read_with(&c, "17e8", 1);
+	OK(c.stamp == -1 && c.record == c.real, "clock: junk is unset");
+	read_with(&c, "99999999999999999999999", 0);
+	OK(c.stamp == -1, "clock: out of range is unset");
+	read_with(&c, "0", 0);
+	OK(c.stamp == 0 && c.build == 0, "clock: 0 is 1970-01-01");
+	unsetenv("SOURCE_DATE_EPOCH");
+	unsetenv("KBGEN_PIN_CLOCK");
+}
+
 int
 main(void)
 {
@@ -327,5 +380,6 @@ main(void)
 	sizes();
 	bidi();
 	quiet_threads();
+	clocks();
 	DONE();
 }
