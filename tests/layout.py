@@ -9,7 +9,8 @@ pipeline"):
   1. Folders form no circle: contract every folder to one node (the
      command files at generator/ top are one folder, "cmd") and the
      graph has no cycle.  A circle is printed with the symbols of each
-     edge.
+     edge.  More strictly, a folder uses only folders before it in
+     ORDER (README.md's table of stages, in the same order).
   2. Page families (render/, every file but the shared core named in
      CORE below) depend on no other family, and the core depends on no
      family: a family takes the context and gives pages.
@@ -28,6 +29,9 @@ TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "generator"
 # tools every family uses, and the driver that runs the families.
 CORE = {"render", "template", "atom", "families"}
 DRIVER = "families"
+# The stages, each using only those before it (README.md, "The pipeline").
+ORDER = ["base", "store", "net", "git", "model", "publish", "render",
+         "search", "check", "import", "cmd"]
 
 
 def sources():
@@ -120,6 +124,17 @@ def main():
             print(f"    {a} -> {b}: " + ", ".join(sorted(fedges[a][b])[:6]))
     else:
         print("ok folders-without-circles")
+
+    unknown = sorted(folders - set(ORDER))
+    late = sorted(f"{a} -> {b} ({', '.join(sorted(fedges[a][b])[:3])})"
+                  for a in fedges for b in fedges[a]
+                  if a in ORDER and b in ORDER and ORDER.index(b) >= ORDER.index(a))
+    if unknown or late:
+        fails += 1
+        print("FAIL folders-in-order: " + "; ".join(
+            [f"{u} is not in ORDER" for u in unknown] + late))
+    else:
+        print("ok folders-in-order")
 
     # 2. page families
     fam = {f for f, d in files.items() if d == "render" and f not in CORE}
