@@ -193,8 +193,6 @@ struct md_opts {
 
 struct md_out {
 	char		*html;	/* rendered HTML, owned by caller */
-	char		*text;	/* plain text of the body (for search), owned */
-	char		*first;	/* plain text of the first paragraph, owned */
 };
 
 /*
@@ -244,9 +242,6 @@ int		 tmpl_set_load_dir(struct tmpl_set *, const char *dir);
  */
 int		 tmpl_render(const struct tmpl_set *, const char *name,
 		    const struct val *ctx, struct buf *out);
-
-/* A hash of every template's text, for change detection. */
-uint64_t	 tmpl_set_hash(const struct tmpl_set *);
 
 /* index.c: the only LMDB user.  Key layout and transactions. */
 
