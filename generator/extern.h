@@ -1170,7 +1170,6 @@ struct gpupool	*gpupool_new(const struct val *);
 size_t		 gpupool_size(const struct gpupool *);
 int		 gpupool_take(struct gpupool *, size_t, size_t *);
 void		 gpupool_give(struct gpupool *, size_t, const size_t *);
-void		 gpupool_wake(struct gpupool *);
 const char	*gpupool_dev(const struct gpupool *, size_t);
 void		 gpupool_free(struct gpupool *);
 
