@@ -142,7 +142,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kbgen $(DESTDIR)$(MANDIR)/man1/kbgen.1 $(DESTDIR)$(MANDIR)/man5/kbgen.5
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
-# Rewrite the golden pages of tests/site.test.sh (review the diff!).
+# Rewrite the golden pages of tests/site.test.sh and tests/events.test.sh
+# and the expected diagnostics of tests/regress/ (review the diff!).
 regen: kbgen
 	@sh tests/regen.sh
 

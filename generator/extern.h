@@ -251,8 +251,6 @@ struct md_opts {
 
 struct md_out {
 	char		*html;	/* rendered HTML, owned by caller */
-	char		*text;	/* plain text of the body (for search), owned */
-	char		*first;	/* plain text of the first paragraph, owned */
 };
 
 /*
@@ -302,9 +300,6 @@ int		 tmpl_set_load_dir(struct tmpl_set *, const char *dir);
  */
 int		 tmpl_render(const struct tmpl_set *, const char *name,
 		    const struct val *ctx, struct buf *out);
-
-/* A hash of every template's text, for change detection. */
-uint64_t	 tmpl_set_hash(const struct tmpl_set *);
 
 /* index.c: the only LMDB user.  Key layout and transactions. */
 
@@ -1379,7 +1374,6 @@ struct gpupool	*gpupool_new(const struct val *);
 size_t		 gpupool_size(const struct gpupool *);
 int		 gpupool_take(struct gpupool *, size_t, size_t *);
 void		 gpupool_give(struct gpupool *, size_t, const size_t *);
-void		 gpupool_wake(struct gpupool *);
 const char	*gpupool_dev(const struct gpupool *, size_t);
 void		 gpupool_free(struct gpupool *);
 

@@ -51,79 +51,11 @@ S=$K/site
 U=$K/content/usecases
 SY=$K/content/site.yaml
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-# A skip is never a pass: tests/run.sh fails a suite that prints one.
-SKIPS=0
-skip() { echo "SKIP $1: $2"; SKIPS=$((SKIPS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | cut -c1-200 | head -30
-	done
-}
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		n=$1 g=$2 w=$3; shift 3
-		fail "$n" "got [$g], want [$w]" "$@"
-	fi
-}
-has() {
-	if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"
-	else fail "$1" "not found in ${2#$TMP/}: $3"; fi
-}
-hasnt() {
-	if [ ! -f "$2" ]; then fail "$1" "no file ${2#$TMP/}"
-	elif grep -qF -- "$3" "$2"; then fail "$1" "found in ${2#$TMP/}: $3"
-	else ok "$1"; fi
-}
-rc() {
-	if [ "$2" -eq "$3" ]; then ok "$1"
-	else fail "$1" "exit $2, want $3" "$4"; fi
-}
+. "$PWD/tests/lib.sh"
 # kb ARGS...: kbgen with a bound on time
 kb() { timeout 120 "$KBGEN" "$@"; }
-git_() { git -c init.defaultBranch=main -c advice.detachedHead=false \
-    -c user.name=Ann -c user.email=ann@example.org "$@"; }
-commit() { (cd "$1" && git_ add -A && git_ commit -q -m "$2"); }
-# mkuc SLUG REPO EXAMPLE [RUN]: a use case; RUN is the run: mapping
-mkuc() {
-	{
-		echo "---"
-		echo "title: Use case $1"
-		echo "summary: Fixture use case $1."
-		echo "technologies: [CNN]"
-		echo "fields: [HEP]"
-		echo "tools: [Keras]"
-		echo "kind: tutorial"
-		echo "contacts: [ada-rossi]"
-		echo "repository:"
-		echo "  url: $2"
-		echo "example: $3"
-		[ -n "$4" ] && echo "run: $4"
-		echo "added: 2022-01-01"
-		echo "---"
-		echo "Body of $1."
-	} >"$U/$1.md"
-}
 page() { echo "$S/usecases/$1/index.html"; }
 build() { kb -C "$K" build --force >"$TMP/build.out" 2>&1; }
-# js FILE EXPR: evaluate EXPR (Python) with d = the JSON of FILE, and
-# by(slug) = the entry of that slug in a list of records
-js() {
-	"$PY" - "$1" "$2" <<'EOF' 2>&1
-import json, sys
-d = json.load(open(sys.argv[1]))
-def by(slug):
-    for x in (d if isinstance(d, list) else d["examples"]):
-        if x.get("slug") == slug:
-            return x
-    return {}
-print(eval(sys.argv[2]))
-EOF
-}
 status_json() { kb -C "$K" status --json >"$TMP/$1.json" 2>"$TMP/$1.err"; }
 # jobdir SLUG: the newest job folder of SLUG
 jobdir() { ls -d "$K/.kbgen/runs/$1"/*/ 2>/dev/null | sort | tail -1; }
@@ -144,16 +76,6 @@ left() {
 	done
 	echo "$n"
 }
-# wait_for FILE-GLOB: up to 20 s for a file to exist
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		for f in $1; do [ -e "$f" ] && return 0; done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # --- prerequisites ---------------------------------------------------
 
@@ -161,8 +83,7 @@ if [ ! -x /usr/bin/bwrap ] || ! "$PY" -c 'import nbclient, ipykernel' \
     2>/dev/null || ! /usr/bin/bwrap --ro-bind / / --unshare-all true \
     2>/dev/null; then
 	skip check "no usable bubblewrap or python3-nbclient here"
-	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-	exit 0
+	finish
 fi
 
 # --- the repositories ------------------------------------------------
@@ -231,20 +152,20 @@ EOF
 mkdir -p "$TMP/hostdir"
 chmod 1777 "$TMP/hostdir"
 OUTSIDE="/tmp/kbgen-host-$TAG:/etc/kbgen-$TAG:$K/content/evil-$TAG.md:$K/.kbgen/evil-$TAG:$TMP/hostdir/f-$TAG"
-mkuc uc-pass "$R" pass.ipynb
-mkuc uc-fail "$R" fail.ipynb
-mkuc uc-loop "$R" loop.py "{timeout: 5s}"
-mkuc uc-mem "$R" mem.py "{timeout: 20s, memory: 200M}"
-mkuc uc-big "$R" bigfile.py "{timeout: 30s}"
-mkuc uc-chatty "$R" chatty.py "{timeout: 15s}"
-mkuc uc-net "$R" net.py "{timeout: 10s, env: {KB_PORT: \"$PORT\"}}"
-mkuc uc-neton "$R" net.py "{timeout: 10s, network: true, env: {KB_PORT: \"$PORT\"}}"
-mkuc uc-outside "$R" outside.py "{timeout: 10s, env: {KB_PATHS: \"$OUTSIDE\"}}"
-mkuc uc-nokernel "$R" nokernel.ipynb "{timeout: 30s}"
-mkuc uc-fork "$R" "forkbomb_$TAG.py" "{timeout: 5s}"
-mkuc uc-buddy "$R" buddy.py "{timeout: 20s}"
-mkuc uc-py "$D" ok.py "{timeout: 20s}"
-mkuc uc-reg "$RG" reg.py "{timeout: 20s}"
+mkuc "$U" uc-pass "$R" pass.ipynb
+mkuc "$U" uc-fail "$R" fail.ipynb
+mkuc "$U" uc-loop "$R" loop.py "{timeout: 5s}"
+mkuc "$U" uc-mem "$R" mem.py "{timeout: 20s, memory: 200M}"
+mkuc "$U" uc-big "$R" bigfile.py "{timeout: 30s}"
+mkuc "$U" uc-chatty "$R" chatty.py "{timeout: 15s}"
+mkuc "$U" uc-net "$R" net.py "{timeout: 10s, env: {KB_PORT: \"$PORT\"}}"
+mkuc "$U" uc-neton "$R" net.py "{timeout: 10s, network: true, env: {KB_PORT: \"$PORT\"}}"
+mkuc "$U" uc-outside "$R" outside.py "{timeout: 10s, env: {KB_PATHS: \"$OUTSIDE\"}}"
+mkuc "$U" uc-nokernel "$R" nokernel.ipynb "{timeout: 30s}"
+mkuc "$U" uc-fork "$R" "forkbomb_$TAG.py" "{timeout: 5s}"
+mkuc "$U" uc-buddy "$R" buddy.py "{timeout: 20s}"
+mkuc "$U" uc-py "$D" ok.py "{timeout: 20s}"
+mkuc "$U" uc-reg "$RG" reg.py "{timeout: 20s}"
 mkdir -p "$K/content/hackathons"
 cat >"$K/content/hackathons/hack.md" <<'EOF'
 ---
@@ -520,7 +441,7 @@ if [ "$a" != "$b" ]; then ok changed-key-differs
 else fail changed-key-differs "key $a unchanged"; fi
 
 # A run limit is in the key.
-mkuc uc-py "$D" ok.py "{timeout: 21s}"
+mkuc "$U" uc-py "$D" ok.py "{timeout: 21s}"
 sleep 1
 kb -C "$K" check uc-py --json "$TMP/r6.json" >"$TMP/c6.out" 2>"$TMP/c6.err"
 expect limit-in-key "$(js "$TMP/r6.json" 'by("uc-py")["cached"]')" False "$TMP/c6.err"
@@ -585,7 +506,7 @@ expect same-second-runs-recorded "$((n1 - n0))" 5
 
 # SIGKILL of kbgen: the next check marks the run interrupted.  (kbgen
 # itself in the background, so that $! is its process.)
-mkuc uc-slow "$R" "sleep_$TAG.py" "{timeout: 60s}"
+mkuc "$U" uc-slow "$R" "sleep_$TAG.py" "{timeout: 60s}"
 kb -C "$K" sync uc-slow >"$TMP/s4.out" 2>"$TMP/s4.err"
 "$KBGEN" -C "$K" check uc-slow >"$TMP/c11.out" 2>"$TMP/c11.err" &
 BG=$!
@@ -687,5 +608,4 @@ if [ -e "/tmp/kbgen-host-$TAG" ] && [ -e "$TMP/hostdir/f-$TAG" ]; then
 else fail sandbox-none-no-bwrap "the host files were not written" "$(jobdir uc-outside)/output.log"; fi
 rm -f "/tmp/kbgen-host-$TAG"
 
-echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-[ "$FAILS" -eq 0 ]
+finish

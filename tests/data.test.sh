@@ -29,18 +29,7 @@ PY=/usr/bin/python3
 LOG=$TMP/requests.log
 D=$TMP/served
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | head -30
-	done
-}
-# requests PATTERN: how many logged requests match
-requests() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
+. "$PWD/tests/lib.sh"
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 size() { wc -c <"$1" | tr -d ' '; }
 # cached CACHE: the files of CACHE's data cache, one a line, sorted
@@ -48,9 +37,8 @@ cached() { (cd "$1/data/sha256" 2>/dev/null && ls -A | LC_ALL=C sort); }
 t() { timeout 60 "$T" "$@"; }
 
 if [ ! -x "$T" ]; then
-	echo "FAIL build: no t_data program (make unit)"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail build "no t_data program (make unit)"
+	finish
 fi
 
 # Files to serve: a..h of about 50 kB each, distinct; big of 1 MB.
@@ -63,17 +51,8 @@ for f in a b c d e f g h big; do
 	eval "S_$f=\$(sha \"\$D/\$f.bin\")"
 done
 
-"$PY" "$PWD/tests/httpd.py" "$LOG" "$D" >"$TMP/port" 2>"$TMP/httpd.err" &
-SRV=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-if [ ! -s "$TMP/port" ]; then
-	echo "FAIL server: tests/httpd.py did not start"
-	cat "$TMP/httpd.err"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-B=http://127.0.0.1:$(head -1 "$TMP/port")/data
+httpd "$D"
+B=http://127.0.0.1:$PORT/data
 
 # A good file: fetched, checked, in place, the bytes told.
 C=$TMP/c1
@@ -289,5 +268,4 @@ else
 	fail "timeout: stall retried" "rc=$rc took ${took} s" "$TMP/out"
 fi
 
-echo "$PASS passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+finish

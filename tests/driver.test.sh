@@ -30,28 +30,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-passed=0
-failed=0
-ok() {
-	echo "ok $1"
-	passed=$((passed + 1))
-}
-fail() {
-	printf 'FAIL %s: %s\n' "$1" "$2"
-	failed=$((failed + 1))
-}
-skip() {
-	printf 'SKIP %s: %s\n' "$1" "$2"
-}
-summary() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-}
+. "$PWD/tests/lib.sh"
 
 if ! $PY -c 'import nbclient, ipykernel' 2>/dev/null; then
 	fail driver "$PY lacks nbclient or ipykernel: apt install python3-nbclient python3-ipykernel"
-	summary
-	exit 1
+	finish
 fi
 
 # job NAME FILE JSON: a job folder $TMP/NAME with FILE (a fixture, a
@@ -90,13 +73,13 @@ drive_fd() {
 	echo $? >"$TMP/$name.rc"
 }
 
-# expect NAME EXPR: the driver exited 0 and delivered a result with the
+# result NAME EXPR: the driver exited 0 and delivered a result with the
 # README's keys (from NAME.fd when the job ran with --result-fd, else
 # from JOB/result.json), and the Python expression EXPR is true.  EXPR
 # sees r (the result), nb() (output.ipynb), log() (output.log), d (the
 # job folder), tb() (the failed cell's traceback), outputs(i) and
 # statuses().
-expect() {
+result() {
 	if [ "$(cat "$TMP/$1.rc")" != 0 ]; then
 		fail "$1" "driver exited $(cat "$TMP/$1.rc")"
 		sed 's/^/    /' "$TMP/$1.err"
@@ -187,7 +170,7 @@ fi
 
 job nb-pass notebooks/pass.ipynb ''
 drive nb-pass
-expect nb-pass 'r["status"] == "pass" and r["exit_code"] is None and
+result nb-pass 'r["status"] == "pass" and r["exit_code"] is None and
     "reason" not in r and r["message"] == "2 code cells ran" and
     r["failed_cell"] is None and r["output_notebook"] == "output.ipynb" and
     [c["index"] for c in r["cells"]] == [1, 2] and statuses() == ["ok", "ok"]
@@ -201,7 +184,7 @@ expect nb-pass 'r["status"] == "pass" and r["exit_code"] is None and
 
 job nb-fail notebooks/fail.ipynb ''
 drive nb-fail
-expect nb-fail 'r["status"] == "fail" and r["reason"] == "exception" and
+result nb-fail 'r["status"] == "fail" and r["reason"] == "exception" and
     r["failed_cell"]["index"] == 1 and r["failed_cell"]["number"] == 2 and
     r["failed_cell"]["ename"] == "ValueError" and
     r["failed_cell"]["evalue"] == "boom" and
@@ -213,7 +196,7 @@ expect nb-fail 'r["status"] == "fail" and r["reason"] == "exception" and
 
 job nb-tags notebooks/tags.ipynb ''
 drive nb-tags
-expect nb-tags 'r["status"] == "pass" and
+result nb-tags 'r["status"] == "pass" and
     r["message"] == "2 code cells ran, 1 skipped" and
     statuses() == ["skipped", "ok", "ok"] and outputs(0) == "[]" and
     "ZeroDivisionError" in outputs(1) and "after the expected" in outputs(2)
@@ -222,7 +205,7 @@ expect nb-tags 'r["status"] == "pass" and
 
 job nb-cell-timeout notebooks/slow.ipynb '{"cell_timeout": 3}'
 drive nb-cell-timeout
-expect nb-cell-timeout 'r["status"] == "timeout" and
+result nb-cell-timeout 'r["status"] == "timeout" and
     r["reason"] == "timeout" and r["failed_cell"]["index"] == 2 and
     r["failed_cell"]["number"] == 2 and r["seconds"] < 10 and
     statuses() == ["ok", "timeout", "not-run"] and r["message"] ==
@@ -231,7 +214,7 @@ expect nb-cell-timeout 'r["status"] == "timeout" and
 
 job nb-overall-timeout notebooks/slow.ipynb '{"timeout": 4, "cell_timeout": 4}'
 drive nb-overall-timeout
-expect nb-overall-timeout 'r["status"] == "timeout" and
+result nb-overall-timeout 'r["status"] == "timeout" and
     r["reason"] == "timeout" and r["failed_cell"]["index"] == 2 and
     r["seconds"] < 8 and r["message"] ==
     "In [2] did not finish within the job'"'"'s timeout of 4 s"'
@@ -239,20 +222,20 @@ expect nb-overall-timeout 'r["status"] == "timeout" and
 # -S leaves dist-packages off sys.path: nbclient cannot be imported.
 job nb-no-nbclient notebooks/pass.ipynb ''
 drive nb-no-nbclient -S
-expect nb-no-nbclient 'r["status"] == "error" and r["reason"] == "kernel"
+result nb-no-nbclient 'r["status"] == "error" and r["reason"] == "kernel"
     and r["message"] == "python3-nbclient is not installed: " \
     "apt install python3-nbclient python3-ipykernel"'
 
 # The same -S driver runs scripts: nbclient is imported only for notebooks.
 job py-no-nbclient notebooks/ok.py ''
 drive py-no-nbclient -S
-expect py-no-nbclient 'r["status"] == "pass" and r["kernel"] is None'
+result py-no-nbclient 'r["status"] == "pass" and r["kernel"] is None'
 
 # One numbering: In [N] counts code cells, skipped and empty ones too,
 # in the result, in output.ipynb and in IPython's own traceback.
 job numbering driver/numbering.ipynb ''
 drive numbering
-expect numbering 'r["status"] == "fail" and r["reason"] == "exception" and
+result numbering 'r["status"] == "fail" and r["reason"] == "exception" and
     r["message"] == "In [5] raised KeyError: '"'x'"'" and
     r["failed_cell"]["index"] == 6 and r["failed_cell"]["number"] == 5 and
     [c["index"] for c in r["cells"]] == [1, 3, 4, 5, 6, 7] and
@@ -265,7 +248,7 @@ expect numbering 'r["status"] == "fail" and r["reason"] == "exception" and
 # Paths: the example's folder, the job folder.
 job relpaths driver/sub '{"entry": "sub/relpaths.ipynb"}'
 drive relpaths
-expect relpaths 'r["status"] == "fail" and r["reason"] == "exception" and
+result relpaths 'r["status"] == "fail" and r["reason"] == "exception" and
     r["message"] == "In [1] raised FileNotFoundError: [Errno 2] No such " \
     "file or directory: '"'sub/data.csv'"'" and
     "File sub/helper.py:6, in load()" in tb() and
@@ -274,7 +257,7 @@ expect relpaths 'r["status"] == "fail" and r["reason"] == "exception" and
 job relpaths-script '' '{"entry": null,
     "command": "python3 -c \"open(\\\"$HOME/missing.txt\\\")\""}'
 drive relpaths-script
-expect relpaths-script 'r["status"] == "fail" and r["message"] ==
+result relpaths-script 'r["status"] == "fail" and r["message"] ==
     "command raised FileNotFoundError: [Errno 2] No such file or " \
     "directory: '"'home/missing.txt'"'"'
 
@@ -298,7 +281,7 @@ if [ -n "$BWRAP" ]; then
 	    --result-fd 4 /job 4>"$TMP/layout.fd" 2>"$TMP/layout.err"
 	echo $? >"$TMP/layout.rc"
 	set --
-	expect layout 'r["message"] == "In [1] raised FileNotFoundError: " \
+	result layout 'r["message"] == "In [1] raised FileNotFoundError: " \
 	    "[Errno 2] No such file or directory: '"'sub/data.csv'"'" and
 	    "File sub/helper.py:6, in load()" in tb() and "/job" not in tb()
 	    and os.path.exists(d + "/work/output.ipynb") and
@@ -311,7 +294,7 @@ fi
 
 job missing-module driver/missing-module.ipynb ''
 drive missing-module
-expect missing-module 'r["status"] == "fail" and
+result missing-module 'r["status"] == "fail" and
     r["reason"] == "missing-module" and r["failed_cell"]["number"] == 2 and
     r["message"] == "In [2]: No module named '"'kbgen_no_such_module'"': " \
     "add it to requirements.txt or choose an environment that has it " \
@@ -319,14 +302,14 @@ expect missing-module 'r["status"] == "fail" and
 
 job missing-module-py driver/missing.py ''
 drive missing-module-py
-expect missing-module-py 'r["status"] == "fail" and
+result missing-module-py 'r["status"] == "fail" and
     r["reason"] == "missing-module" and r["exit_code"] == 1 and
     r["message"].startswith("missing.py: No module named " \
     "'"'kbgen_no_such_module'"': add it to requirements.txt")'
 
 job network driver/network.ipynb ''
 drive network
-expect network 'r["status"] == "fail" and r["reason"] == "network" and
+result network 'r["status"] == "fail" and r["reason"] == "network" and
     r["failed_cell"]["ename"] == "URLError" and r["message"] ==
     "In [1] could not reach http://127.0.0.1:9/data.csv (URLError: " \
     "<urlopen error [Errno 111] Connection refused>): declare the file " \
@@ -334,7 +317,7 @@ expect network 'r["status"] == "fail" and r["reason"] == "network" and
 
 job network-py driver/network.py ''
 drive network-py
-expect network-py 'r["status"] == "fail" and r["reason"] == "network" and
+result network-py 'r["status"] == "fail" and r["reason"] == "network" and
     r["message"].startswith("network.py could not reach " \
     "http://127.0.0.1:9/data.csv (urllib.error.URLError:")'
 
@@ -346,7 +329,7 @@ if [ -n "$BWRAP" ]; then
 else
 	drive network-dns
 fi
-expect network-dns 'r["status"] == "fail" and r["reason"] == "network" and
+result network-dns 'r["status"] == "fail" and r["reason"] == "network" and
     r["message"].startswith("In [1] could not reach " \
     "https://kbgen-no-such-host.invalid/data.csv (URLError: <urlopen error")
     and re.search("name resolution|Name or service not known|" \
@@ -354,7 +337,7 @@ expect network-dns 'r["status"] == "fail" and r["reason"] == "network" and
 
 job syntax-python2 driver/python2.ipynb ''
 drive syntax-python2
-expect syntax-python2 'r["status"] == "fail" and r["reason"] == "syntax" and
+result syntax-python2 'r["status"] == "fail" and r["reason"] == "syntax" and
     r["failed_cell"]["number"] == 2 and
     r["failed_cell"]["evalue"] == "Missing parentheses in call to " \
     "'"'print'"'. Did you mean print(...)? (line 1)" and
@@ -363,30 +346,30 @@ expect syntax-python2 'r["status"] == "fail" and r["reason"] == "syntax" and
 
 job syntax-python2-py driver/python2.py ''
 drive syntax-python2-py
-expect syntax-python2-py 'r["status"] == "fail" and
+result syntax-python2-py 'r["status"] == "fail" and
     r["reason"] == "syntax" and r["message"].startswith(
     "python2.py: Python 2 code: SyntaxError: Missing parentheses")'
 
 job syntax-except-comma driver/except-comma.py ''
 drive syntax-except-comma
-expect syntax-except-comma 'r["status"] == "fail" and
+result syntax-except-comma 'r["status"] == "fail" and
     r["reason"] == "syntax" and r["message"] == "except-comma.py: " \
     "Python 2 code: SyntaxError: multiple exception types must be " \
     "parenthesized"'
 
 job syntax-python3 driver/syntax.ipynb ''
 drive syntax-python3
-expect syntax-python3 'r["status"] == "fail" and r["reason"] == "syntax" and
+result syntax-python3 'r["status"] == "fail" and r["reason"] == "syntax" and
     r["message"] == "In [1]: SyntaxError: invalid syntax (line 1)"'
 
 job memory driver/memory.ipynb ''
 drive memory
-expect memory 'r["status"] == "fail" and r["reason"] == "memory" and
+result memory 'r["status"] == "fail" and r["reason"] == "memory" and
     r["message"] == "In [1] ran out of memory (MemoryError)"'
 
 job memory-py driver/memory.py ''
 drive memory-py
-expect memory-py 'r["status"] == "fail" and r["reason"] == "memory" and
+result memory-py 'r["status"] == "fail" and r["reason"] == "memory" and
     r["message"] == "memory.py ran out of memory (MemoryError)"'
 
 # A kernel killed by the OOM killer of the job's memory cgroup (400 MiB
@@ -410,7 +393,7 @@ elif sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" "$3" "$4"' sh \
     "$CGROUP" "$PY" "$DRIVER" "$TMP/memory-oom" 2>"$TMP/memory-oom.err"
 then
 	echo 0 >"$TMP/memory-oom.rc"
-	expect memory-oom 'r["status"] == "fail" and
+	result memory-oom 'r["status"] == "fail" and
 	    r["reason"] == "memory" and r["message"] == "In [1]: the kernel " \
 	    "died out of memory (killed by signal 9)" and
 	    r["failed_cell"]["ename"] == "DeadKernelError"'
@@ -420,88 +403,88 @@ fi
 
 job killed driver/killed.ipynb ''
 drive killed
-expect killed 'r["status"] == "fail" and r["reason"] == "killed" and
+result killed 'r["status"] == "fail" and r["reason"] == "killed" and
     r["message"] == "In [2]: the kernel died (killed by signal 9)" and
     r["failed_cell"]["number"] == 2 and statuses() == ["ok", "error"]'
 
 job killed-py driver/killed.py ''
 drive killed-py
-expect killed-py 'r["status"] == "fail" and r["reason"] == "killed" and
+result killed-py 'r["status"] == "fail" and r["reason"] == "killed" and
     r["exit_code"] == 137 and r["message"] == "killed.py was killed by " \
     "signal 9" and r["failed_cell"]["ename"] == "signal 9"'
 
 job exception-py driver/raise.py ''
 drive exception-py
-expect exception-py 'r["status"] == "fail" and r["reason"] == "exception"
+result exception-py 'r["status"] == "fail" and r["reason"] == "exception"
     and r["exit_code"] == 1 and
     r["message"] == "raise.py raised ValueError: bad value" and
     "File \"raise.py\", line 2, in main" in tb()'
 
 job no-code-markdown driver/markdown-only.ipynb ''
 drive no-code-markdown
-expect no-code-markdown 'r["status"] == "error" and
+result no-code-markdown 'r["status"] == "error" and
     r["reason"] == "no-code" and r["message"] == "markdown-only.ipynb " \
     "has no code cells: nothing to check" and r["cells"] == []'
 
 job no-code-empty-cell driver/empty-cell.ipynb ''
 drive no-code-empty-cell
-expect no-code-empty-cell 'r["status"] == "error" and
+result no-code-empty-cell 'r["status"] == "error" and
     r["reason"] == "no-code" and r["message"] == "every code cell of " \
     "empty-cell.ipynb is empty: nothing to check" and
     [c["number"] for c in r["cells"]] == [1, 2]'
 
 job no-code-skipped driver/all-skipped.ipynb ''
 drive no-code-skipped
-expect no-code-skipped 'r["status"] == "error" and
+result no-code-skipped 'r["status"] == "error" and
     r["reason"] == "no-code" and r["message"] == "every code cell of " \
     "all-skipped.ipynb is empty or tagged skip-execution: nothing to check"'
 
 job no-code-py driver/empty.py ''
 drive no-code-py
-expect no-code-py 'r["status"] == "error" and r["reason"] == "no-code" and
+result no-code-py 'r["status"] == "error" and r["reason"] == "no-code" and
     r["message"] == "empty.py has no code: nothing to check"'
 
 job no-code-sh driver/empty.sh ''
 drive no-code-sh
-expect no-code-sh 'r["status"] == "error" and r["reason"] == "no-code" and
+result no-code-sh 'r["status"] == "error" and r["reason"] == "no-code" and
     r["message"] == "empty.sh has no code: nothing to check"'
 
 # Kernels: run.kernel, the environment's, the notebook's, python3.
 
 job kernel-run-missing notebooks/pass.ipynb '{"kernel": "no-such-kernel"}'
 drive kernel-run-missing
-expect kernel-run-missing 'r["status"] == "error" and
+result kernel-run-missing 'r["status"] == "error" and
     r["reason"] == "kernel" and r["message"].startswith("Jupyter kernel " \
     "\"no-such-kernel\" named by run.kernel does not exist; kernels " \
     "here: ") and "python3" in r["message"].split("kernels here: ")[1]'
 
 job kernel-env-missing notebooks/pass.ipynb '{"env_kernel": "tf215"}'
 drive kernel-env-missing
-expect kernel-env-missing 'r["status"] == "error" and
+result kernel-env-missing 'r["status"] == "error" and
     r["reason"] == "kernel" and r["message"].startswith("Jupyter kernel " \
     "\"tf215\" named by the environment does not exist; kernels here: ")'
 
 job kernel-fallback driver/kernel-python2.ipynb ''
 drive kernel-fallback
-expect kernel-fallback 'r["status"] == "pass" and r["kernel"] == {
+result kernel-fallback 'r["status"] == "pass" and r["kernel"] == {
     "name": "python3", "why": "the notebook asks for python2, which " \
     "this environment does not have: ran python3"} and
     "major 3" in outputs(0)'
 
 job kernel-no-kernelspec driver/no-kernelspec.ipynb ''
 drive kernel-no-kernelspec
-expect kernel-no-kernelspec 'r["status"] == "pass" and r["kernel"] == {
+result kernel-no-kernelspec 'r["status"] == "pass" and r["kernel"] == {
     "name": "python3", "why": "the notebook names no kernel: ran python3"}'
 
 job kernel-run driver/kernel-python2.ipynb '{"kernel": "python3",
     "env_kernel": "no-such-kernel"}'
 drive kernel-run
-expect kernel-run 'r["status"] == "pass" and r["kernel"] == {
+result kernel-run 'r["status"] == "pass" and r["kernel"] == {
     "name": "python3", "why": "run.kernel asks for python3"}'
 
 job kernel-env driver/kernel-python2.ipynb '{"env_kernel": "python3"}'
 drive kernel-env
-expect kernel-env 'r["status"] == "pass" and r["kernel"] == {
+result kernel-env 'r["status"] == "pass" and r["kernel"] == {
     "name": "python3", "why": "the environment asks for python3"}'
 
 # A kernel that exits at once: its own words are in failed_cell.
@@ -513,7 +496,7 @@ cat >"$TMP/kernel-broken/home/.local/share/jupyter/kernels/broken/kernel.json" <
  "display_name": "Broken", "language": "python"}
 EOF
 drive kernel-broken
-expect kernel-broken 'r["status"] == "error" and r["reason"] == "kernel"
+result kernel-broken 'r["status"] == "error" and r["reason"] == "kernel"
     and r["message"].startswith("the kernel broken did not start: ") and
     r["failed_cell"]["evalue"] == "the kernel broke" and
     r["kernel"]["name"] == "broken"'
@@ -529,7 +512,7 @@ if $PY -m venv --system-site-packages --without-pip "$TMP/venv" \
 	job venv driver/venv.ipynb ''
 	"$TMP/venv/bin/python3" "$DRIVER" "$TMP/venv" 2>"$TMP/venv.err"
 	echo $? >"$TMP/venv.rc"
-	expect venv 'r["status"] == "fail" and
+	result venv 'r["status"] == "fail" and
 	    r["message"] == "In [2] raised ValueError: from the venv" and
 	    re.search(r"File \(venv\)/lib/python3[.\d]*/site-packages/" \
 	              r"kbgen_venv_mod.py:2, in boom\(\)", tb()) and
@@ -545,7 +528,7 @@ fi
 
 job shell-then-fail driver/shell-then-fail.ipynb ''
 drive shell-then-fail
-expect shell-then-fail 'r["status"] == "fail" and
+result shell-then-fail 'r["status"] == "fail" and
     r["reason"] == "exception" and r["failed_cell"]["number"] == 3 and
     r["warnings"] == [{"cell": 1, "command": "false", "exit_code": 1,
                        "message": "In [1]: false failed (exit 1)"}] and
@@ -555,7 +538,7 @@ expect shell-then-fail 'r["status"] == "fail" and
 
 job shell-same-cell driver/shell-same-cell.ipynb ''
 drive shell-same-cell
-expect shell-same-cell 'r["status"] == "fail" and r["message"] ==
+result shell-same-cell 'r["status"] == "fail" and r["message"] ==
     "In [1] raised ValueError: after the command (this cell'"'"'s " \
     "command failed: sh -c '"'exit 4'"' exit 4)" and
     [w["exit_code"] for w in r["warnings"]] == [4]'
@@ -564,7 +547,7 @@ expect shell-same-cell 'r["status"] == "fail" and r["message"] ==
 # system() still expands {name} from the calling function's variables.
 job shell-pass driver/shell-pass.ipynb ''
 drive shell-pass
-expect shell-pass 'r["status"] == "pass" and "reason" not in r and
+result shell-pass 'r["status"] == "pass" and "reason" not in r and
     r["message"] == "6 code cells ran; 3 shell commands failed " \
     "(In [1], In [2], In [3])" and
     [(w["cell"], w["command"], w["exit_code"]) for w in r["warnings"]] == [
@@ -575,7 +558,7 @@ expect shell-pass 'r["status"] == "pass" and "reason" not in r and
 
 job bash-magic driver/bash-magic.ipynb ''
 drive bash-magic
-expect bash-magic 'r["status"] == "fail" and r["reason"] == "exception" and
+result bash-magic 'r["status"] == "fail" and r["reason"] == "exception" and
     r["message"] == "In [1] raised CalledProcessError: its %%bash script " \
     "exited with status 3" and r["failed_cell"]["ename"] == \
     "CalledProcessError"'
@@ -584,13 +567,13 @@ expect bash-magic 'r["status"] == "fail" and r["reason"] == "exception" and
 
 job py-pass notebooks/ok.py ''
 drive py-pass
-expect py-pass 'r["status"] == "pass" and r["exit_code"] == 0 and
+result py-pass 'r["status"] == "pass" and r["exit_code"] == 0 and
     r["cells"] == [] and r["output_notebook"] is None and
     "hello from 3." in log() and "+ python3 ok.py" in log()'
 
 job py-fail notebooks/bad.py ''
 drive py-fail
-expect py-fail 'r["status"] == "fail" and r["reason"] == "exception" and
+result py-fail 'r["status"] == "fail" and r["reason"] == "exception" and
     r["exit_code"] == 3 and
     r["failed_cell"] == {"index": None, "number": None, "ename": "exit 3",
                          "evalue": "something went wrong",
@@ -599,19 +582,19 @@ expect py-fail 'r["status"] == "fail" and r["reason"] == "exception" and
 
 job py-timeout notebooks/sleep.py '{"timeout": 2}'
 drive py-timeout
-expect py-timeout 'r["status"] == "timeout" and r["reason"] == "timeout" and
+result py-timeout 'r["status"] == "timeout" and r["reason"] == "timeout" and
     r["seconds"] < 5 and r["failed_cell"]["evalue"] == "sleeping" and
     "timeout of 2 s" in r["message"] and not os.path.exists("/proc/%s" %
                                         open(d + "/src/pid").read().strip())'
 
 job sh-pass notebooks/ok.sh ''
 drive sh-pass
-expect sh-pass 'r["status"] == "pass" and r["exit_code"] == 0 and
+result sh-pass 'r["status"] == "pass" and r["exit_code"] == 0 and
     "hello from bash 5" in log()'
 
 job command notebooks/ok.py '{"command": "echo overridden; exit 5"}'
 drive command
-expect command 'r["status"] == "fail" and r["reason"] == "exception" and
+result command 'r["status"] == "fail" and r["reason"] == "exception" and
     r["exit_code"] == 5 and r["message"] == "command exited with status 5"
     and "overridden" in log() and "hello from" not in log() and
     r["failed_cell"]["evalue"] == "overridden"'
@@ -620,17 +603,17 @@ expect command 'r["status"] == "fail" and r["reason"] == "exception" and
 job setup-env notebooks/env.sh '{"setup": ["echo \"$GREETING\" >setup.txt"],
     "env": {"GREETING": "hi", "N": 7}}'
 drive setup-env
-expect setup-env 'r["status"] == "pass" and r["exit_code"] == 0 and
+result setup-env 'r["status"] == "pass" and r["exit_code"] == 0 and
     log().endswith("environment ok\n")'
 
 job user '' '{"entry": null, "user": "alice",
     "command": "test \"$USER:$LOGNAME\" = alice:alice"}'
 drive user
-expect user 'r["status"] == "pass"'
+result user 'r["status"] == "pass"'
 
 job setup-fail notebooks/ok.py '{"setup": ["true", "echo broken; exit 4"]}'
 drive setup-fail
-expect setup-fail 'r["status"] == "error" and r["reason"] == "setup" and
+result setup-fail 'r["status"] == "error" and r["reason"] == "setup" and
     r["message"] == "setup command 2 failed (exit 4): echo broken; exit 4"
     and r["exit_code"] is None and "broken" in log() and
     "hello from" not in log()'
@@ -638,7 +621,7 @@ expect setup-fail 'r["status"] == "error" and r["reason"] == "setup" and
 job log-tail '' '{"command":
     "yes 0123456789abcdef | head -c 3000000; echo last line"}'
 drive log-tail
-expect log-tail 'r["status"] == "pass" and
+result log-tail 'r["status"] == "pass" and
     os.path.getsize(d + "/output.log") <= 1048576 + 100 and
     log().endswith("last line\n") and log().startswith("[... earlier")'
 
@@ -646,35 +629,35 @@ expect log-tail 'r["status"] == "pass" and
 
 job no-entry '' '{"entry": "missing.ipynb"}'
 drive no-entry
-expect no-entry 'r["status"] == "error" and r["reason"] == "no-code" and
+result no-entry 'r["status"] == "error" and r["reason"] == "no-code" and
     r["message"] == "entry not found: src/missing.ipynb"'
 
 job bad-extension '' '{"entry": "notes.txt"}'
 echo notes >"$TMP/bad-extension/src/notes.txt"
 drive bad-extension
-expect bad-extension 'r["status"] == "error" and r["reason"] == "no-code"
+result bad-extension 'r["status"] == "error" and r["reason"] == "no-code"
     and ".ipynb, .py or .sh" in r["message"]'
 
 job bad-json notebooks/ok.py ''
 echo '{"workdir": "src",' >"$TMP/bad-json/job.json"
 drive bad-json
-expect bad-json 'r["status"] == "error" and r["reason"] == "environment"
+result bad-json 'r["status"] == "error" and r["reason"] == "environment"
     and r["message"].startswith("job.json cannot be read:")'
 
 job bad-timeout notebooks/ok.py '{"timeout": "soon"}'
 drive bad-timeout
-expect bad-timeout 'r["status"] == "error" and
+result bad-timeout 'r["status"] == "error" and
     r["reason"] == "environment" and
     r["message"] == "job.json: \"timeout\" must be a positive number"'
 
 job bad-user notebooks/ok.py '{"user": ""}'
 drive bad-user
-expect bad-user 'r["status"] == "error" and
+result bad-user 'r["status"] == "error" and
     r["message"] == "job.json: \"user\" must be a non-empty string"'
 
 job no-entry-no-command '' '{"entry": null}'
 drive no-entry-no-command
-expect no-entry-no-command 'r["status"] == "error" and
+result no-entry-no-command 'r["status"] == "error" and
     "neither" in r["message"]'
 
 $PY "$DRIVER" "$TMP/does-not-exist" 2>"$TMP/unusable.err"
@@ -690,21 +673,21 @@ fi
 
 job fd-pass notebooks/pass.ipynb ''
 drive_fd fd-pass
-expect fd-pass 'r["status"] == "pass" and
+result fd-pass 'r["status"] == "pass" and
     not os.path.exists(d + "/result.json")'
 
 # A job that writes result.json where it can (its folder, the job
 # folder, the one above) and then fails: the channel says it failed.
 job fd-forge driver/forge.ipynb ''
 drive_fd fd-forge
-expect fd-forge 'r["status"] == "fail" and
+result fd-forge 'r["status"] == "fail" and
     r["message"] == "In [2] raised ValueError: the real failure" and
     json.load(open(d + "/result.json"))["message"] == "forged" and
     json.load(open(d + "/src/result.json"))["message"] == "forged"'
 
 job fd-forge-py driver/forge.py ''
 drive_fd fd-forge-py
-expect fd-forge-py 'r["status"] == "fail" and r["exit_code"] == 1 and
+result fd-forge-py 'r["status"] == "fail" and r["exit_code"] == 1 and
     r["message"] == "forge.py exited with status 1" and
     json.load(open(d + "/result.json"))["message"] == "forged"'
 rm -f "$TMP/result.json"
@@ -713,7 +696,7 @@ rm -f "$TMP/result.json"
 job fd-not-inherited '' '{"entry": null, "command":
     "test ! -e /proc/self/fd/3 && python3 -c \"import os; os.fstat(3)\""}'
 drive_fd fd-not-inherited
-expect fd-not-inherited 'r["status"] == "fail" and
+result fd-not-inherited 'r["status"] == "fail" and
     r["message"] == "command raised OSError: [Errno 9] Bad file descriptor"'
 
 # --job: job.json outside the job folder.
@@ -722,7 +705,7 @@ mv "$TMP/fd-job-option/job.json" "$TMP/fd-job-option.json"
 $PY "$DRIVER" --job "$TMP/fd-job-option.json" --result-fd 3 \
     "$TMP/fd-job-option" 3>"$TMP/fd-job-option.fd" 2>"$TMP/fd-job-option.err"
 echo $? >"$TMP/fd-job-option.rc"
-expect fd-job-option 'r["status"] == "pass" and
+result fd-job-option 'r["status"] == "pass" and
     not os.path.exists(d + "/job.json")'
 
 # An unusable job folder is still an answer on the channel.
@@ -755,7 +738,7 @@ fi
 job procfd-sandbox driver/procfd.ipynb '{"env": {"KBGEN_TEST_FD": "3"}}'
 if [ -n "$BWRAP" ]; then
 	drive_fd procfd-sandbox sandbox
-	expect procfd-sandbox 'r["status"] == "pass" and
+	result procfd-sandbox 'r["status"] == "pass" and
 	    open(d + "/src/procfd.txt").read() == "denied denied"'
 else
 	skip procfd-sandbox "bubblewrap cannot run here"
@@ -777,22 +760,13 @@ elif [ "$(id -u)" != 0 ]; then
 	drive_fd procfd-user
 fi
 if [ -f "$TMP/procfd-user.rc" ]; then
-	expect procfd-user 'r["status"] == "pass" and
+	result procfd-user 'r["status"] == "pass" and
 	    open(d + "/src/procfd.txt").read() == "denied denied"'
 else
 	skip procfd-user "root without setpriv"
 fi
 
 # Signals
-
-# wait_for FILE: until FILE exists (at most 20 s).
-wait_for() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 
 job sigterm-notebook notebooks/slow.ipynb ''
 d=$TMP/sigterm-notebook
@@ -803,7 +777,7 @@ sleep 0.5
 kill -TERM $pid
 wait $pid
 echo $? >"$d.rc"
-expect sigterm-notebook 'r["status"] == "interrupted" and
+result sigterm-notebook 'r["status"] == "interrupted" and
     r["reason"] == "killed" and
     r["message"] == "interrupted by SIGTERM in In [2]" and
     r["seconds"] < 15 and statuses() == ["ok", "not-run", "not-run"] and
@@ -823,7 +797,7 @@ wait_for "$d/src/pid"
 kill -TERM $pid
 wait $pid
 echo $? >"$d.rc"
-expect sigterm-script 'r["status"] == "interrupted" and
+result sigterm-script 'r["status"] == "interrupted" and
     r["message"] == "interrupted by SIGTERM in sleep.py" and
     not os.path.exists("/proc/%s" % open(d + "/src/pid").read().strip())'
 
@@ -841,4 +815,4 @@ else
 	fail fingerprint "$(cat "$TMP/fp")"
 fi
 
-summary
+finish

@@ -18,10 +18,7 @@ PY=/usr/bin/python3
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL $1"; fail=$((fail + 1)); }
+. "$PWD/tests/lib.sh"
 
 fresh() {
 	# fresh NAME: the fixture with the events laid over it, in $TMP/NAME
@@ -43,10 +40,8 @@ build() {
 
 fresh a
 if ! build a; then
-	echo "FAIL build: the events fixture does not build"
-	sed 's/^/    /' "$TMP/a.err"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail build "the events fixture does not build" "$TMP/a.err"
+	finish
 fi
 ok build
 S=$TMP/a/site
@@ -66,13 +61,13 @@ fi
 while IFS= read -r p; do
 	[ -n "$p" ] || continue
 	if [ ! -f "$S/$p" ]; then
-		ko "golden $p: not built"
+		fail "golden $p" "not built"
 	elif [ ! -f "$EXP/$p" ]; then
-		ko "golden $p: no golden; run make regen"
+		fail "golden $p" "no golden; run make regen"
 	elif diff -u "$EXP/$p" "$S/$p" >"$TMP/g.diff"; then
 		ok "golden $p"
 	else
-		ko "golden $p differs from tests/fixtures/events.expected/$p (make regen rewrites it)"
+		fail "golden $p" "differs from tests/fixtures/events.expected/$p (make regen rewrites it)"
 		head -40 "$TMP/g.diff" | sed 's/^/    /'
 	fi
 done <"$PAGES"
@@ -84,7 +79,7 @@ build b
 if diff -r "$S" "$TMP/b/site" >/dev/null 2>&1; then
 	ok "deterministic rebuild"
 else
-	ko "deterministic rebuild: two builds differ"
+	fail "deterministic rebuild" "two builds differ"
 fi
 fresh c
 fresh d
@@ -96,18 +91,18 @@ if cmp -s "$TMP/c/site/seminars/seminars.ics" \
     "$TMP/d/site/hackathons/spring-school-2023.ics"; then
 	ok "calendars stable without SOURCE_DATE_EPOCH"
 else
-	ko "calendars stable without SOURCE_DATE_EPOCH: rebuild rewrote them"
+	fail "calendars stable without SOURCE_DATE_EPOCH" "rebuild rewrote them"
 fi
 
 # A later build date (2024-07-03): everything is past.
 fresh late
-build late 1720000000 || ko "build at a later date"
+build late 1720000000 || fail "build at a later date" "exit $?" "$TMP/late.err"
 
 # Edited content: a session moved to another time keeps its UID.
 fresh moved
 sed -i 's/{start: "09:00", end: "10:00", kind: seminar, title: Jets in CMS/{start: "11:30", end: "12:00", kind: seminar, title: Jets in CMS/' \
     "$TMP/moved/content/hackathons/spring-school-2023.md"
-build moved || ko "build with a moved session"
+build moved || fail "build with a moved session" "exit $?" "$TMP/moved.err"
 
 cat >"$TMP/check.py" <<'EOF'
 import html.parser, os, re, sys
@@ -295,11 +290,9 @@ if "$PY" "$TMP/check.py" "$S" "$TMP/late/site" "$TMP/moved/site" \
     "$TMP/c/site" >"$TMP/py.out" 2>&1; then
 	:
 else
-	ko "python checks ran to the end"
+	fail "python checks ran to the end" "check.py failed (see above)"
 fi
-cat "$TMP/py.out"
-pass=$((pass + $(grep -c '^ok ' "$TMP/py.out")))
-fail=$((fail + $(grep -c '^FAIL ' "$TMP/py.out")))
+tally "$TMP/py.out"
 
 # Hostile seminar text reaches pages escaped.
 fresh evil
@@ -318,7 +311,7 @@ if build evil; then
 	    grep -q '<img src=x' "$E/seminars/index.html" ||
 	    grep -q 'javascript:' "$E/seminars/index.html" ||
 	    grep -q 'onclick=' "$E/seminars/index.html"; then
-		ko "hostile seminar escaped"
+		fail "hostile seminar escaped" "markup or a script URL in seminars/index.html"
 		grep -n 'script\|javascript\|onclick\|img src' "$E/seminars/index.html" |
 		    head -5 | sed 's/^/    /'
 	else
@@ -329,11 +322,10 @@ if build evil; then
 	    ! grep -q '<script' "$E/seminars/feed.xml"; then
 		ok "hostile seminar feed well-formed"
 	else
-		ko "hostile seminar feed well-formed"
+		fail "hostile seminar feed well-formed" "seminars/feed.xml does not parse or has <script"
 	fi
 else
-	ko "hostile seminar builds"
-	sed 's/^/    /' "$TMP/evil.err"
+	fail "hostile seminar builds" "the build failed" "$TMP/evil.err"
 fi
 
 # Content errors are reported with positions, and nothing is published.
@@ -346,13 +338,12 @@ cat >"$TMP/bad/content/seminars/bad.yaml" <<'YAML'
   speakers: [no-such-person]
 YAML
 if build bad; then
-	ko "bad seminar rejected"
+	fail "bad seminar rejected" "the build succeeded"
 else
 	if grep -q 'bad.yaml:1:' "$TMP/bad.err" && grep -q 'bad.yaml:5:.*no-such-person' "$TMP/bad.err"; then
 		ok "bad seminar rejected with positions"
 	else
-		ko "bad seminar rejected with positions"
-		sed 's/^/    /' "$TMP/bad.err"
+		fail "bad seminar rejected with positions" "no bad.yaml:1: or bad.yaml:5: error" "$TMP/bad.err"
 	fi
 fi
 
@@ -363,9 +354,7 @@ sed -i 's#timezone: Europe/Rome#timezone: ../../etc/passwd#' \
 if ! build tz && grep -q 'spring-school-2023.md:6:11: error: unknown time zone' "$TMP/tz.err"; then
 	ok "unknown time zone rejected with position"
 else
-	ko "unknown time zone rejected with position"
-	sed 's/^/    /' "$TMP/tz.err"
+	fail "unknown time zone rejected with position" "no spring-school-2023.md:6:11 error" "$TMP/tz.err"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -23,13 +23,7 @@ ok fuzz-build
 # shellcheck disable=SC2046
 sh tests/fuzz/run.sh .obj-fuzz regress 0 \
     $(sed -n 's/^FUZZ	 = //p' Makefile) >"$TMP/run" 2>&1
-grep -v ' passed, ' "$TMP/run"
-while read -r line; do
-	case $line in
-	ok\ *) PASS=$((PASS + 1)) ;;
-	FAIL*) FAILS=$((FAILS + 1)) ;;
-	esac
-done <"$TMP/run"
+tally "$TMP/run"
 # Every harness in the Makefile has a source and a seed corpus.
 for n in $(sed -n 's/^FUZZ	 = //p' Makefile); do
 	[ -f "tests/fuzz/fuzz_$n.c" ] && [ -d "tests/fuzz/corpus/$n" ] &&

@@ -9,16 +9,12 @@
 # failed fetches, a killed unpack, threads and processes at once, a user
 # other than root, and pruning.  Drives the C code through
 # $(BUILD)/imagetool (make unit).  A missing tool is a FAIL.
-# Prints ok/FAIL/SKIP lines and "N passed, N failed".
+# Prints ok/FAIL/SKIP lines and "N passed, N failed, N skipped".
 top=$(cd "$(dirname "$0")/.." && pwd)
 export LC_ALL=C TZ=UTC
 build=$(dirname "${KBGEN:-$top/.obj/kbgen}")
 TOOL=${IMAGETOOL:-$build/imagetool}
 [ -x "$TOOL" ] || TOOL=$top/.obj/imagetool
-pass=0
-fail=0
-ok() { echo "ok $1"; pass=$((pass + 1)); }
-no() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
 note() { echo "# $*"; }
 now() { date +%s.%N; }
 since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
@@ -32,22 +28,18 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
+TMP=$tmp
+. "$top/tests/lib.sh"
 
 need=""
 for t in python3 bwrap skopeo umoci zstd gzip mmdebstrap docker-registry; do
 	command -v "$t" >/dev/null 2>&1 || need="$need $t"
 done
 if [ ! -x "$TOOL" ]; then
-	no "imagetool" "$TOOL is not built (make unit)"
+	fail "imagetool" "$TOOL is not built (make unit)"
 	finish
 fi
-[ -z "$need" ] && ok "tools present" || no "tools present" "missing:$need"
+[ -z "$need" ] && ok "tools present" || fail "tools present" "missing:$need"
 
 C=$tmp/cache
 KB=$tmp/kb
@@ -77,56 +69,56 @@ runs() {
 m=$("$TOOL" check "docker://127.0.0.1:5000/kbgen/test@sha256:abc")
 case $m in
 *"got 3 characters"*) ok "check: short digest" ;;
-*) no "check: short digest" "$m" ;;
+*) fail "check: short digest" "$m" ;;
 esac
 m=$("$TOOL" check "dokcer://ubuntu")
 case $m in
 *"did you mean 'docker://ubuntu'"*) ok "check: did you mean" ;;
-*) no "check: did you mean" "$m" ;;
+*) fail "check: did you mean" "$m" ;;
 esac
 "$TOOL" check "oci-archive:images/x.tar" >/dev/null &&
-    ok "check: oci-archive" || no "check: oci-archive" "refused"
+    ok "check: oci-archive" || fail "check: oci-archive" "refused"
 
 # ---- Hand-made tars. ----
 python3 "$top/tests/image/crafted.py" "$KB/images" "$tmp/outside" ||
-    no "crafted tars" "crafted.py failed"
+    fail "crafted tars" "crafted.py failed"
 if prepare links "rootfs:images/links.tar"; then
 	ok "rootfs: small tar unpacked"
 	[ "$(inode "$root/data/a.txt")" = "$(inode "$root/data/b.txt")" ] &&
 	    [ -n "$(inode "$root/data/a.txt")" ] &&
 	    ok "tar: hard link kept (same inode)" ||
-	    no "tar: hard link kept (same inode)" "$(ls -li "$root/data")"
+	    fail "tar: hard link kept (same inode)" "$(ls -li "$root/data")"
 	[ "$(readlink "$root/data/c.txt")" = a.txt ] &&
-	    ok "tar: symbolic link kept" || no "tar: symbolic link kept" \
+	    ok "tar: symbolic link kept" || fail "tar: symbolic link kept" \
 	    "$(ls -l "$root/data")"
 	[ "$(stat -c %a "$root/data")" = 750 ] &&
 	    [ "$(stat -c %a "$root/data/a.txt")" = 640 ] &&
 	    [ "$(stat -c %a "$root/data/ro")" = 555 ] &&
-	    ok "tar: permissions kept" || no "tar: permissions kept" \
+	    ok "tar: permissions kept" || fail "tar: permissions kept" \
 	    "$(ls -l "$root/data")"
 	if [ "$(id -u)" -eq 0 ]; then
 		[ "$(stat -c %u "$root/data/a.txt")" = 1234 ] &&
 		    ok "tar: owner kept as root (uid 1234)" ||
-		    no "tar: owner kept as root" "$(stat -c %u "$root/data/a.txt")"
+		    fail "tar: owner kept as root" "$(stat -c %u "$root/data/a.txt")"
 	fi
 	[ ! -e "$root/dev/sda" ] && ok "tar: device node skipped" ||
-	    no "tar: device node skipped" "$(ls -l "$root/dev")"
+	    fail "tar: device node skipped" "$(ls -l "$root/dev")"
 	[ -f "$root/abs.txt" ] && [ ! -e /abs.txt ] &&
 	    ok "tar: absolute name kept inside the root" ||
-	    no "tar: absolute name kept inside the root" "$(ls "$root")"
+	    fail "tar: absolute name kept inside the root" "$(ls "$root")"
 	[ "$(stat -c %a "$root")" = 755 ] &&
 	    ok "tar: the root is reachable (0755)" ||
-	    no "tar: the root is reachable" "$(stat -c %a "$root")"
+	    fail "tar: the root is reachable" "$(stat -c %a "$root")"
 else
-	no "rootfs: small tar unpacked" "$out"
+	fail "rootfs: small tar unpacked" "$out"
 fi
 for t in dotdot deep hardout symout; do
 	if prepare $t "rootfs:images/$t.tar"; then
-		no "tar $t: refused" "accepted: $root"
+		fail "tar $t: refused" "accepted: $root"
 	else
 		case $out in
 		*"$t.tar"*) ok "tar $t: refused ($(echo "$out" | cut -c1-150))" ;;
-		*) no "tar $t: refused" "message: $out" ;;
+		*) fail "tar $t: refused" "message: $out" ;;
 		esac
 	fi
 done
@@ -136,22 +128,22 @@ done
     [ ! -e "$tmp/cache/images/escape2.txt" ] &&
     [ -z "$(ls "$tmp/outside")" ] &&
     ok "tar: nothing written outside the root" ||
-    no "tar: nothing written outside the root" \
+    fail "tar: nothing written outside the root" \
     "$(find "$tmp" -name 'escape*' -o -name pwned.txt)"
 [ -z "$(find "$C/images" -maxdepth 1 -name '.tmp-*')" ] &&
     ok "tar: refused tars leave no temporary folder" ||
-    no "tar: refused tars leave no temporary folder" "$(ls -a "$C/images")"
+    fail "tar: refused tars leave no temporary folder" "$(ls -a "$C/images")"
 
 # ---- The test image from Debian packages. ----
 t0=$(now)
 IMG=$(sh "$top/tests/image/build.sh")
 if [ $? -ne 0 ] || [ ! -f "$IMG" ]; then
-	no "test image" "tests/image/build.sh failed"
+	fail "test image" "tests/image/build.sh failed"
 	finish
 fi
 ok "test image $IMG ($(since "$t0") s)"
 if python3 -c 'import tabulate' 2>/dev/null; then
-	no "host lacks tabulate" "the host has it: the test proves nothing"
+	fail "host lacks tabulate" "the host has it: the test proves nothing"
 else
 	ok "host lacks tabulate"
 fi
@@ -164,12 +156,12 @@ if prepare plain "rootfs:images/test.tar"; then
 	R_TAR=$root
 	want="sha256:$(sha256sum "$IMG" | cut -d' ' -f1)"
 	[ "$digest" = "$want" ] && ok "rootfs tar: digest is the file's sha256" ||
-	    no "rootfs tar: digest is the file's sha256" "$digest, want $want"
+	    fail "rootfs tar: digest is the file's sha256" "$digest, want $want"
 	runs "$root" && ok "rootfs tar: python3 imports tabulate, nbclient, numpy in bwrap" ||
-	    no "rootfs tar: runs in bwrap" "$(tail -3 "$tmp/bwrap.out")"
+	    fail "rootfs tar: runs in bwrap" "$(tail -3 "$tmp/bwrap.out")"
 	[ "$(inode "$root/usr/bin/perl")" = "$(inode "$root/usr/bin/perl5.36.0")" ] &&
 	    ok "rootfs tar: the image's hard links kept" ||
-	    no "rootfs tar: the image's hard links kept" \
+	    fail "rootfs tar: the image's hard links kept" \
 	    "$(ls -li "$root/usr/bin/perl" "$root/usr/bin/perl5.36.0")"
 	touch "$root/.marker"
 	t0=$(now)
@@ -179,13 +171,13 @@ if prepare plain "rootfs:images/test.tar"; then
 		note "second prepare of the same digest: $s s"
 		ok "rootfs tar: second prepare (absolute path) reuses the unpacked root"
 	else
-		no "rootfs tar: second prepare reuses the unpacked root" "$out"
+		fail "rootfs tar: second prepare reuses the unpacked root" "$out"
 	fi
 	grep -q " rootfs:$(readlink -f "$IMG")\$" "$C/images/sums" &&
 	    ok "rootfs tar: digest memoised" ||
-	    no "rootfs tar: digest memoised" "$(cat "$C/images/sums")"
+	    fail "rootfs tar: digest memoised" "$(cat "$C/images/sums")"
 else
-	no "rootfs tar unpacked" "$out"
+	fail "rootfs tar unpacked" "$out"
 fi
 
 # Compressed copies (their own digests: unpacked again).
@@ -197,7 +189,7 @@ for z in gz zst; do
 	    runs "$root"; then
 		ok "rootfs tar.$z: unpacked and runs in bwrap ($(since "$t0") s)"
 	else
-		no "rootfs tar.$z" "$out $(tail -2 "$tmp/bwrap.out" 2>/dev/null)"
+		fail "rootfs tar.$z" "$out $(tail -2 "$tmp/bwrap.out" 2>/dev/null)"
 	fi
 done
 
@@ -213,7 +205,7 @@ n=$(cat "$tmp/p1" "$tmp/p2" | sort -u | wc -l)
 dirs=$(find "$C2/images" -mindepth 1 -maxdepth 1 -type d | wc -l)
 [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ "$n" -eq 1 ] && [ "$dirs" -eq 1 ] &&
     ok "2 processes x 4 threads: one unpack, the same digest and root" ||
-    no "2 processes x 4 threads" "rc $r1 $r2, $n answers, $dirs folders: $(cat "$tmp/p1" "$tmp/p2")"
+    fail "2 processes x 4 threads" "rc $r1 $r2, $n answers, $dirs folders: $(cat "$tmp/p1" "$tmp/p2")"
 
 # A killed unpack leaves no image that looks complete.
 C3=$tmp/cache3
@@ -233,19 +225,19 @@ tmps=$(find "$C3/images" -mindepth 1 -maxdepth 1 -name '.tmp-*' | wc -l)
 if [ "$hexdirs" -eq 0 ] && [ "$tmps" -eq 1 ]; then
 	ok "killed unpack: only a .tmp- folder left"
 else
-	no "killed unpack: only a .tmp- folder left" "$(ls -a "$C3/images")"
+	fail "killed unpack: only a .tmp- folder left" "$(ls -a "$C3/images")"
 fi
 if prepare again "rootfs:images/test.tar.gz" "$C3" && runs "$root" &&
     [ -z "$(find "$C3/images" -maxdepth 1 -name '.tmp-*')" ]; then
 	ok "killed unpack: the next prepare unpacks and clears the leftover"
 else
-	no "killed unpack: the next prepare" "$out $(ls -a "$C3/images")"
+	fail "killed unpack: the next prepare" "$out $(ls -a "$C3/images")"
 fi
 
 # ---- A registry on 127.0.0.1. ----
 mkdir -p "$tmp/reg"
 if ! PORT=$(sh "$top/tests/image/registry.sh" start "$tmp/reg"); then
-	no "registry started" "tests/image/registry.sh failed"
+	fail "registry started" "tests/image/registry.sh failed"
 	finish
 fi
 ok "registry on 127.0.0.1:$PORT"
@@ -257,7 +249,7 @@ if umoci init --layout "$L" && umoci new --image "$L:test" &&
     "docker://127.0.0.1:$PORT/kbgen/test:1" >"$tmp/push.log" 2>&1; then
 	ok "test image pushed to the registry ($(since "$t0") s)"
 else
-	no "test image pushed" "$(tail -3 "$tmp/push.log")"
+	fail "test image pushed" "$(tail -3 "$tmp/push.log")"
 fi
 REG=127.0.0.1:$PORT/kbgen/test
 D_REG=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REG:1" 2>&1)
@@ -266,50 +258,50 @@ if prepare bydigest "docker://$REG@$D_REG" && [ "$digest" = "$D_REG" ]; then
 	note "docker:// by digest, fetch and unpack: $(since "$t0") s"
 	R_REG=$root
 	runs "$root" && ok "docker:// by digest: unpacked, runs in bwrap" ||
-	    no "docker:// by digest: runs in bwrap" "$(tail -3 "$tmp/bwrap.out")"
+	    fail "docker:// by digest: runs in bwrap" "$(tail -3 "$tmp/bwrap.out")"
 	touch "$root/.marker"
 	[ -z "$(find "$root/dev" ! -type d ! -type l)" ] &&
 	    ok "docker://: device nodes removed from the image" ||
-	    no "docker://: device nodes removed" "$(ls -l "$root/dev")"
+	    fail "docker://: device nodes removed" "$(ls -l "$root/dev")"
 else
-	no "docker:// by digest" "$out (digest $D_REG)"
+	fail "docker:// by digest" "$out (digest $D_REG)"
 fi
 t0=$(now)
 if prepare bytag "docker://$REG:1" && [ "$digest" = "$D_REG" ] &&
     [ "$root" = "$R_REG" ] && [ -f "$root/.marker" ]; then
 	ok "docker:// by tag: resolved to the same digest, not unpacked again ($(since "$t0") s)"
 else
-	no "docker:// by tag" "$out"
+	fail "docker:// by tag" "$out"
 fi
 
 # Failed fetches: skopeo's own message, nothing cached lost.
 if prepare badtag "docker://$REG:nope"; then
-	no "docker:// unknown tag fails" "accepted"
+	fail "docker:// unknown tag fails" "accepted"
 else
 	case $out in
 	*"manifest unknown"*|*"not found"*) ok "docker:// unknown tag: skopeo's message ($(echo "$out" | cut -c1-160))" ;;
-	*) no "docker:// unknown tag: skopeo's message" "$out" ;;
+	*) fail "docker:// unknown tag: skopeo's message" "$out" ;;
 	esac
 fi
 sh "$top/tests/image/registry.sh" stop "$tmp/reg"
 OTHER=sha256:0000000000000000000000000000000000000000000000000000000000000001
 if prepare down "docker://$REG@$OTHER"; then
-	no "registry down: fetch fails" "accepted"
+	fail "registry down: fetch fails" "accepted"
 else
 	case $out in
 	*"connection refused"*|*"connect"*) ok "registry down: skopeo's message ($(echo "$out" | cut -c1-160))" ;;
-	*) no "registry down: skopeo's message" "$out" ;;
+	*) fail "registry down: skopeo's message" "$out" ;;
 	esac
 fi
 if prepare offline "docker://$REG@$D_REG" && [ -f "$root/.marker" ] &&
     [ -f "$R_TAR/.marker" ] && runs "$R_REG"; then
 	ok "registry down: cached images intact, by digest needs no network"
 else
-	no "registry down: cached images intact" "$out"
+	fail "registry down: cached images intact" "$out"
 fi
 [ -z "$(find "$C/images" -maxdepth 1 -name '.tmp-*')" ] &&
     ok "failed fetches leave no temporary folder" ||
-    no "failed fetches leave no temporary folder" "$(ls -a "$C/images")"
+    fail "failed fetches leave no temporary folder" "$(ls -a "$C/images")"
 
 # ---- Two layers made with umoci: whiteouts and hard links. ----
 T=$tmp/two
@@ -331,7 +323,7 @@ if umoci init --layout "$T" && umoci new --image "$T:t" &&
 then
 	ok "two-layer image made with umoci (2 layers, the second deletes)"
 else
-	no "two-layer image made with umoci" "umoci or skopeo failed"
+	fail "two-layer image made with umoci" "umoci or skopeo failed"
 fi
 cp -r "$T" "$KB/images/two"
 twocheck() {
@@ -342,20 +334,20 @@ twocheck() {
 		    [ -z "$(find "$root" -name '.wh.*')" ]; then
 			ok "$1: whiteouts honoured (deleted file and folder absent)"
 		else
-			no "$1: whiteouts honoured" "$(find "$root")"
+			fail "$1: whiteouts honoured" "$(find "$root")"
 		fi
 		[ "$(inode "$root/etc/keep")" = "$(inode "$root/etc/keep2")" ] &&
 		    ok "$1: hard link kept" ||
-		    no "$1: hard link kept" "$(ls -li "$root/etc")"
+		    fail "$1: hard link kept" "$(ls -li "$root/etc")"
 	else
-		no "$1: prepared" "$out"
+		fail "$1: prepared" "$out"
 	fi
 }
 twocheck "oci:" "oci:images/two:t"
 twocheck "oci-archive:" "oci-archive:images/two-oci.tar"
 twocheck "docker-archive:" "docker-archive:images/two-docker.tar"
 if prepare ocibad "oci:images/two:nope"; then
-	no "oci: unknown tag fails" "accepted"
+	fail "oci: unknown tag fails" "accepted"
 else
 	ok "oci: unknown tag: $(echo "$out" | cut -c1-140)"
 fi
@@ -378,12 +370,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	    [ "$(inode "$rl/data/a.txt")" = "$(inode "$rl/data/b.txt")" ]; then
 		ok "as nobody: oci-archive (rootless umoci) and tar unpacked"
 	else
-		no "as nobody: unpacked" "$o1 / $o2"
+		fail "as nobody: unpacked" "$o1 / $o2"
 	fi
 	n=$(as "$TOOL" prune "$U/cache" 0 2>&1)
 	[ "$n" = 2 ] && [ -z "$(find "$U/cache/images" -mindepth 1 -maxdepth 1 -type d ! -name oci)" ] &&
 	    ok "as nobody: prune removes read-only trees" ||
-	    no "as nobody: prune" "$n $(ls -a "$U/cache/images")"
+	    fail "as nobody: prune" "$n $(ls -a "$U/cache/images")"
 fi
 
 # ---- Pruning. ----
@@ -393,7 +385,7 @@ if [ "$n" -ge 1 ] && [ ! -e "$R_TAR" ] && [ -d "$R_REG" ] &&
     [ -f "$R_REG/.marker" ]; then
 	ok "prune 3600: the image unused for 2 hours removed, recent ones kept ($n)"
 else
-	no "prune by age" "$n removed; $(ls -a "$C/images")"
+	fail "prune by age" "$n removed; $(ls -a "$C/images")"
 fi
 # Held for longer than the prune takes (it removes two other trees of
 # 400 MB first); stopped once the prune is done.
@@ -403,7 +395,7 @@ i=0
 while ! grep -q held "$tmp/hold" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 n=$("$TOOL" prune "$C" 0)
 [ -d "$R_REG" ] && ok "prune 0: an image held by a job is kept" ||
-    no "prune 0: a held image is kept" "gone ($n removed; hold: $(cat "$tmp/hold"))"
+    fail "prune 0: a held image is kept" "gone ($n removed; hold: $(cat "$tmp/hold"))"
 kill $hp 2>/dev/null
 wait $hp 2>/dev/null
 n=$("$TOOL" prune "$C" 0)
@@ -412,6 +404,6 @@ tags=$(umoci ls --layout "$C/images/oci" 2>&1 | wc -l)
 blobs=$(find "$C/images/oci/blobs" -type f | wc -l)
 [ "$left" -eq 0 ] && [ "$tags" -eq 0 ] && [ "$blobs" -eq 0 ] &&
     ok "prune 0: every image, its layout tag and blobs removed" ||
-    no "prune 0: everything removed" "$left folders, $tags tags, $blobs blobs: $(ls -a "$C/images")"
+    fail "prune 0: everything removed" "$left folders, $tags tags, $blobs blobs: $(ls -a "$C/images")"
 
 finish

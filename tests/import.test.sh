@@ -40,16 +40,7 @@ H=$K/content/hackathons/fourth.md
 LOG=$TMP/requests.log
 TOKEN=secret-token-XYZ
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | head -30
-	done
-}
+. "$PWD/tests/lib.sh"
 kb() { timeout 120 "$KBGEN" -C "$K" "$@"; }
 # sums: a checksum of every file of content/ (names and bytes)
 sums() { (cd "$K" && find content -type f | LC_ALL=C sort |
@@ -68,21 +59,9 @@ for f in sorted(glob.glob(os.path.join(sys.argv[1], "*.yaml"))):
                    else ",".join(map(str, v))))
 EOF
 }
-# requests PATTERN: how many logged requests match
-requests() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
 
 # --- the server and the knowledge base -------------------------------
-"$PY" "$PWD/tests/httpd.py" "$LOG" >"$TMP/port" 2>"$TMP/httpd.err" &
-SRV=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(head -1 "$TMP/port")
-if [ -z "$PORT" ]; then
-	echo "FAIL server: tests/httpd.py did not start"
-	cat "$TMP/httpd.err"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+httpd
 B=http://127.0.0.1:$PORT
 mkdir -p "$TMP"
 cp -R "$FIX/kb" "$K"
@@ -460,5 +439,4 @@ kb import indico "file:///etc/passwd" >/dev/null 2>&1; r3=$?
 [ "$r1/$r2/$r3" = 2/2/2 ] && ok "usage: missing URL, unknown source, non-http URL exit 2" ||
     fail "usage" "$r1/$r2/$r3"
 
-echo "$PASS passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+finish

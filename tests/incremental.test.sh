@@ -9,6 +9,7 @@ FIX=$PWD/tests/fixtures/kb
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$PWD/tests/lib.sh"
 K=$TMP/kb
 S=$K/site
 
@@ -34,10 +35,10 @@ written() {
 cp -r "$FIX" "$K"
 rm -rf "$S" "$K/.kbgen"
 if ! "$KBGEN" -C "$K" build >"$TMP/b1.out" 2>&1; then
-	echo "FAIL first-build"; sed 's/^/    /' "$TMP/b1.out"
-	exit 1
+	fail "first-build" "the build failed" "$TMP/b1.out"
+	finish
 fi
-echo "ok first-build"
+ok "first-build"
 inodes "$TMP/i1"
 inodes "$TMP/i1all" ALL
 hashes "$TMP/h1"
@@ -48,15 +49,15 @@ sleep 1		# so that a rewrite would show in the mtimes
 rc=$?
 inodes "$TMP/i2" ALL
 if [ $rc -ne 0 ]; then
-	echo "FAIL unchanged: exit $rc"; sed 's/^/    /' "$TMP/b2.out"
+	fail "unchanged" "exit $rc"; sed 's/^/    /' "$TMP/b2.out"
 elif ! grep -q 'nothing changed' "$TMP/b2.out"; then
-	echo "FAIL unchanged: no \"nothing changed\" in the report"
+	fail "unchanged" "no \"nothing changed\" in the report"
 	sed 's/^/    /' "$TMP/b2.out"
 elif ! cmp -s "$TMP/i1all" "$TMP/i2"; then
-	echo "FAIL unchanged: files were modified"
+	fail "unchanged" "files were modified"
 	diff "$TMP/i1" "$TMP/i2" | head -20 | sed 's/^/    /'
 else
-	echo "ok unchanged"
+	ok "unchanged"
 fi
 
 # Touching a source without changing its bytes writes nothing either.
@@ -66,16 +67,16 @@ rc=$?
 inodes "$TMP/i2t"
 n=$(written "$TMP/b2t.out")
 if [ $rc -ne 0 ] || ! { [ "${n:-0}" -eq 0 ] && cmp -s "$TMP/i1" "$TMP/i2t"; }; then
-	echo "FAIL touched-only: exit $rc, written ${n:-?}, or files modified"
+	fail "touched-only" "exit $rc, written ${n:-?}, or files modified"
 	sed 's/^/    /' "$TMP/b2t.out"
 	diff "$TMP/i1" "$TMP/i2t" | head -10 | sed 's/^/    /'
 else
-	echo "ok touched-only"
+	ok "touched-only"
 fi
 if grep -q 'nothing changed but file times' "$TMP/b2t.out"; then
-	echo "ok touched-only-no-render"
+	ok "touched-only-no-render"
 else
-	echo "FAIL touched-only-no-render: the build rendered again"
+	fail "touched-only-no-render" "the build rendered again"
 	sed 's/^/    /' "$TMP/b2t.out"
 fi
 
@@ -85,13 +86,13 @@ rc=$?
 inodes "$TMP/i3"
 n=$(written "$TMP/b3.out")
 if [ $rc -ne 0 ] || [ "$n" != 0 ]; then
-	echo "FAIL force: exit $rc, want \"(0 written\" in:"
+	fail "force" "exit $rc, want \"(0 written\" in:"
 	sed 's/^/    /' "$TMP/b3.out"
 elif ! cmp -s "$TMP/i1" "$TMP/i3"; then
-	echo "FAIL force: files were rewritten"
+	fail "force" "files were rewritten"
 	diff "$TMP/i1" "$TMP/i3" | head -20 | sed 's/^/    /'
 else
-	echo "ok force"
+	ok "force"
 fi
 
 # (c) Edit one summary: exactly the pages that show it change, and the
@@ -126,21 +127,21 @@ usecases/jet-gnn/index.html
 EOF
 n=$(written "$TMP/b4.out")
 if [ $rc -ne 0 ]; then
-	echo "FAIL edit-summary: exit $rc"; sed 's/^/    /' "$TMP/b4.out"
+	fail "edit-summary" "exit $rc"; sed 's/^/    /' "$TMP/b4.out"
 elif ! cmp -s "$TMP/want" "$TMP/changed"; then
-	echo "FAIL edit-summary: changed pages differ from those showing the summary (-want +got)"
+	fail "edit-summary" "changed pages differ from those showing the summary (-want +got)"
 	diff "$TMP/want" "$TMP/changed" | sed -n 's/^[<>]/    &/p'
 elif [ "$n" != "$(wc -l <"$TMP/changed" | tr -d ' ')" ]; then
-	echo "FAIL edit-summary: report says $n written, $(wc -l <"$TMP/changed") files changed"
+	fail "edit-summary" "report says $n written, $(wc -l <"$TMP/changed") files changed"
 	sed 's/^/    /' "$TMP/b4.out"
 else
-	echo "ok edit-summary ($n written)"
+	ok "edit-summary ($n written)"
 fi
 if grep -rq 'Message passing on jet constituents' "$S/usecases/jet-gnn/index.html" "$S/index.html" "$S/catalogue.json" "$S/feed.xml" &&
     ! grep -rq 'Graph networks on jet constituents' "$S"; then
-	echo "ok edit-summary-shown"
+	ok "edit-summary-shown"
 else
-	echo "FAIL edit-summary-shown: the new summary is missing or the old one is left"
+	fail "edit-summary-shown" "the new summary is missing or the old one is left"
 fi
 # Every other file is the very same file: same inode, same mtime, same bytes.
 bad=
@@ -153,17 +154,17 @@ for f in $(cd "$S" && find . -type f | sed 's|^\./||' | sort); do
 	fi
 done
 if [ -n "$bad" ]; then
-	echo "FAIL edit-kept: rewritten though unchanged:$bad"
+	fail "edit-kept" "rewritten though unchanged:$bad"
 else
-	echo "ok edit-kept"
+	ok "edit-kept"
 fi
 for f in usecases/breast-density/index.html about/index.html usecases/btagging/index.html; do
 	a=$(grep " f \./$f\$" "$TMP/i3" | cut -d' ' -f1)
 	b=$(ls -i "$S/$f" 2>/dev/null | cut -d' ' -f1)
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then
-		echo "ok edit-kept-inode $f"
+		ok "edit-kept-inode $f"
 	else
-		echo "FAIL edit-kept-inode $f: inode $a before, $b after"
+		fail "edit-kept-inode $f" "inode $a before, $b after"
 	fi
 done
 
@@ -178,18 +179,18 @@ rc=$?
 hashes "$TMP/h6"
 inodes "$TMP/i6" ALL
 if [ $rc -ne 1 ]; then
-	echo "FAIL broken-yaml: exit $rc, want 1"; sed 's/^/    /' "$TMP/b5.out"
+	fail "broken-yaml" "exit $rc, want 1"; sed 's/^/    /' "$TMP/b5.out"
 elif ! grep -q 'taxonomy.yaml:[0-9]*:[0-9]*: error' "$TMP/b5.out"; then
-	echo "FAIL broken-yaml: no path:line:col error"; sed 's/^/    /' "$TMP/b5.out"
+	fail "broken-yaml" "no path:line:col error"; sed 's/^/    /' "$TMP/b5.out"
 elif ! cmp -s "$TMP/h5" "$TMP/h6"; then
-	echo "FAIL broken-yaml: site/ changed"
+	fail "broken-yaml" "site/ changed"
 	diff "$TMP/h5" "$TMP/h6" | head | sed 's/^/    /'
 elif ! cmp -s "$TMP/i5all" "$TMP/i6"; then
-	echo "FAIL broken-yaml: site/ files were touched"
+	fail "broken-yaml" "site/ files were touched"
 elif ls -d "$K"/site.new* >/dev/null 2>&1; then
-	echo "FAIL broken-yaml: a site.new folder was left behind"
+	fail "broken-yaml" "a site.new folder was left behind"
 else
-	echo "ok broken-yaml"
+	ok "broken-yaml"
 fi
 # Same with a broken use case (a front-matter error rather than YAML).
 cp "$TMP/taxonomy.yaml" "$K/content/taxonomy.yaml"
@@ -200,10 +201,10 @@ rc=$?
 hashes "$TMP/h7"
 if [ $rc -ne 1 ] || ! cmp -s "$TMP/h5" "$TMP/h7" ||
     ls -d "$K"/site.new* >/dev/null 2>&1; then
-	echo "FAIL broken-usecase: exit $rc, or site/ changed, or site.new left"
+	fail "broken-usecase" "exit $rc, or site/ changed, or site.new left"
 	sed 's/^/    /' "$TMP/b6.out"
 else
-	echo "ok broken-usecase"
+	ok "broken-usecase"
 fi
 # Fixing it again: back to the state before the break, nothing to write.
 cp "$TMP/jet-gnn.md" "$K/content/usecases/jet-gnn.md"
@@ -213,11 +214,11 @@ inodes "$TMP/i7"
 n=$(written "$TMP/b7.out")
 if [ $rc -ne 0 ] || ! cmp -s "$TMP/i5" "$TMP/i7" ||
     ! { grep -q 'nothing changed' "$TMP/b7.out" || [ "$n" = 0 ]; }; then
-	echo "FAIL fixed-again: exit $rc or files rewritten"
+	fail "fixed-again" "exit $rc or files rewritten"
 	sed 's/^/    /' "$TMP/b7.out"
 	diff "$TMP/i5" "$TMP/i7" | head | sed 's/^/    /'
 else
-	echo "ok fixed-again"
+	ok "fixed-again"
 fi
 
 # (e) Deleting a use case removes its page (and its folder).
@@ -225,23 +226,23 @@ rm "$K/content/usecases/breast-density.md"
 "$KBGEN" -C "$K" build >"$TMP/b8.out" 2>&1
 rc=$?
 if [ $rc -ne 0 ]; then
-	echo "FAIL delete: exit $rc"; sed 's/^/    /' "$TMP/b8.out"
+	fail "delete" "exit $rc"; sed 's/^/    /' "$TMP/b8.out"
 elif [ -e "$S/usecases/breast-density" ]; then
-	echo "FAIL delete: usecases/breast-density is still in site/"
+	fail "delete" "usecases/breast-density is still in site/"
 elif [ -e "$S/matrix/cnn--medical-physics" ]; then
-	echo "FAIL delete: matrix/cnn--medical-physics (now empty) is still in site/"
+	fail "delete" "matrix/cnn--medical-physics (now empty) is still in site/"
 elif grep -rq 'breast-density' "$S"; then
-	echo "FAIL delete: pages still link to breast-density:"
+	fail "delete" "pages still link to breast-density:"
 	grep -rl 'breast-density' "$S" | sed "s|$S/|    |"
 elif ! grep -q '[1-9][0-9]* removed' "$TMP/b8.out"; then
-	echo "FAIL delete: the report counts no removal"; sed 's/^/    /' "$TMP/b8.out"
+	fail "delete" "the report counts no removal"; sed 's/^/    /' "$TMP/b8.out"
 else
-	echo "ok delete"
+	ok "delete"
 fi
 if ls -d "$K"/site.new* "$K"/site.old* >/dev/null 2>&1; then
-	echo "FAIL leftovers: site.new/site.old folders remain"
+	fail "leftovers" "site.new/site.old folders remain"
 else
-	echo "ok no-leftovers"
+	ok "no-leftovers"
 fi
 
 # --force rebuilds for real: a site/ damaged by hand (a file edited in
@@ -254,12 +255,12 @@ cp -r "$K" "$TMP/fresh"
 rm -rf "$TMP/fresh/site" "$TMP/fresh/.kbgen"
 "$KBGEN" -q -C "$TMP/fresh" build 2>/dev/null
 if [ $rc -ne 0 ]; then
-	echo "FAIL force-repairs: exit $rc"; sed 's/^/    /' "$TMP/b9.out"
+	fail "force-repairs" "exit $rc"; sed 's/^/    /' "$TMP/b9.out"
 elif ! diff -r "$TMP/fresh/site" "$S" >"$TMP/b9.diff" 2>&1; then
-	echo "FAIL force-repairs: site/ differs from a fresh build after --force"
+	fail "force-repairs" "site/ differs from a fresh build after --force"
 	head -8 "$TMP/b9.diff" | sed 's/^/    /'
 else
-	echo "ok force-repairs"
+	ok "force-repairs"
 fi
 
 # A use case without "added" shows its file's day: touching it to
@@ -271,17 +272,17 @@ touch -d '2022-07-08 10:00:00' "$K/content/usecases/jet-gnn.md"
 "$KBGEN" -C "$K" build >"$TMP/g2.out" 2>&1
 rc=$?
 if [ $rc -ne 0 ] || ! grep -q '2022-07-08' "$S/usecases/jet-gnn/index.html"; then
-	echo "FAIL guessed-added-day: exit $rc, page does not show the new day"
+	fail "guessed-added-day" "exit $rc, page does not show the new day"
 	sed 's/^/    /' "$TMP/g2.out"
 else
-	echo "ok guessed-added-day"
+	ok "guessed-added-day"
 fi
 touch -d '2022-07-08 18:00:00' "$K/content/usecases/jet-gnn.md"
 "$KBGEN" -C "$K" build >"$TMP/g3.out" 2>&1
 if grep -q 'nothing changed but file times' "$TMP/g3.out"; then
-	echo "ok guessed-added-same-day"
+	ok "guessed-added-same-day"
 else
-	echo "FAIL guessed-added-same-day: rendered again"
+	fail "guessed-added-same-day" "rendered again"
 	sed 's/^/    /' "$TMP/g3.out"
 fi
 
@@ -293,11 +294,13 @@ SOURCE_DATE_EPOCH=$((SOURCE_DATE_EPOCH + 1)) "$KBGEN" -C "$K" build \
 "$KBGEN" -C "$K" build >"$TMP/e3.out" 2>&1
 if grep -q 'nothing changed' "$TMP/e1.out" ||
     grep -q 'nothing changed' "$TMP/e2.out"; then
-	echo "FAIL epoch-rebuilds: a new SOURCE_DATE_EPOCH left the site"
-	sed 's/^/    /' "$TMP/e1.out" "$TMP/e2.out"
+	fail epoch-rebuilds "a new SOURCE_DATE_EPOCH left the site" \
+	    "$TMP/e1.out" "$TMP/e2.out"
 elif ! grep -q 'nothing changed' "$TMP/e3.out"; then
-	echo "FAIL epoch-rebuilds: the same SOURCE_DATE_EPOCH rendered again"
-	sed 's/^/    /' "$TMP/e3.out"
+	fail epoch-rebuilds "the same SOURCE_DATE_EPOCH rendered again" \
+	    "$TMP/e3.out"
 else
-	echo "ok epoch-rebuilds"
+	ok epoch-rebuilds
 fi
+
+finish

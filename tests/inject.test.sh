@@ -9,6 +9,7 @@ PY=/usr/bin/python3
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$PWD/tests/lib.sh"
 K=$TMP/kb
 S=$K/site
 
@@ -48,36 +49,35 @@ Literal {{site.title}} and {{{x}}} and {{>base}} here.
 EOF
 
 if ! "$KBGEN" -q -C "$K" build 2>"$TMP/err"; then
-	echo "FAIL build: hostile content does not build"
-	sed 's/^/    /' "$TMP/err"
-	exit 1
+	fail "build" "hostile content does not build" "$TMP/err"
+	finish
 fi
-echo "ok build"
+ok "build"
 
 P=usecases/hostile/index.html
 for f in $P catalogue/index.html index.html technologies/cnn/index.html \
     people/ada-rossi/index.html catalogue.json feed.xml; do
-	[ -f "$S/$f" ] || { echo "FAIL built $f: missing"; continue; }
+	[ -f "$S/$f" ] || { fail "built $f" "missing"; continue; }
 	if grep -qi '<script>alert' "$S/$f"; then
-		echo "FAIL no-script $f:"; grep -ni '<script>alert' "$S/$f" | head -3 | sed 's/^/    /'
+		fail "no-script $f" "<script>alert in the page"; grep -ni '<script>alert' "$S/$f" | head -3 | sed 's/^/    /'
 	else
-		echo "ok no-script $f"
+		ok "no-script $f"
 	fi
 done
 
 for f in $P catalogue/index.html index.html; do
 	if grep -qF '&lt;script&gt;alert(1)&lt;/script&gt;' "$S/$f"; then
-		echo "ok title-escaped $f"
+		ok "title-escaped $f"
 	else
-		echo "FAIL title-escaped $f"
+		fail "title-escaped $f" "no escaped title"
 	fi
 done
 grep -qF '&quot;quotes&quot; &amp; &lt;b&gt;bold&lt;/b&gt;' "$S/$P" &&
-    echo "ok summary-escaped" || echo "FAIL summary-escaped"
+    ok "summary-escaped" || fail "summary-escaped" "no escaped summary"
 grep -q '<title>&lt;script&gt;alert(1)&lt;/script&gt;' "$S/$P" &&
-    echo "ok title-element-escaped" || echo "FAIL title-element-escaped"
+    ok "title-element-escaped" || fail "title-element-escaped" "no escaped <title>"
 grep -q '<meta name="description" content="&quot;quotes&quot; &amp; &lt;b&gt;' "$S/$P" &&
-    echo "ok meta-description-escaped" || echo "FAIL meta-description-escaped"
+    ok "meta-description-escaped" || fail "meta-description-escaped" "no escaped meta description"
 
 # The feed is XML: the title must be escaped there too, and still parse.
 if "$PY" - "$S/feed.xml" <<'EOF'
@@ -87,7 +87,7 @@ f = ET.parse(sys.argv[1]).getroot()
 t = [e.findtext(A + "title") for e in f.findall(A + "entry")]
 sys.exit(0 if "<script>alert(1)</script> {{site.title}} {{{x}}}" in t else 1)
 EOF
-then echo "ok feed-title-roundtrip"; else echo "FAIL feed-title-roundtrip"; fi
+then ok "feed-title-roundtrip"; else fail "feed-title-roundtrip" "the title does not parse back from feed.xml"; fi
 
 # catalogue.json: the data comes back exactly as written.
 if "$PY" - "$S/catalogue.json" <<'EOF'
@@ -99,10 +99,10 @@ ok = (len(u) == 1 and
       u[0]["summary"] == '"quotes" & <b>bold</b> {{site.title}}')
 sys.exit(0 if ok else 1)
 EOF
-then echo "ok json-roundtrip"; else echo "FAIL json-roundtrip"; fi
+then ok "json-roundtrip"; else fail "json-roundtrip" "title or summary differ in catalogue.json"; fi
 
 # No dangerous URL, no event handler, no raw script/iframe in any page.
-"$PY" - "$S" <<'EOF'
+"$PY" - "$S" >"$TMP/markup" <<'EOF'
 import html.parser, os, re, sys
 site = sys.argv[1]
 DANGER = re.compile(r"^\s*(javascript|vbscript|data|file):", re.I)
@@ -144,21 +144,22 @@ if bad:
 else:
     print("ok no-dangerous-markup")
 EOF
+tally "$TMP/markup"
 if grep -qiE 'href="\s*(javascript|vbscript|data):' "$S/$P" "$S/catalogue/index.html"; then
-	echo "FAIL no-dangerous-href"
+	fail "no-dangerous-href" "a script URL in href"
 else
-	echo "ok no-dangerous-href"
+	ok "no-dangerous-href"
 fi
-grep -qi 'onerror=' "$S/$P" && echo "FAIL no-onerror" || echo "ok no-onerror"
+grep -qi 'onerror=' "$S/$P" && fail "no-onerror" "onerror= in the page" || ok "no-onerror"
 
 # Template tags in content are text, not expanded.
 grep -qF '{{site.title}} and {{{x}}} and {{&gt;base}} here.' "$S/$P" &&
-    echo "ok template-literal-body" ||
-    { echo "FAIL template-literal-body"; grep -n 'Literal' "$S/$P" | sed 's/^/    /'; }
+    ok "template-literal-body" ||
+    { fail "template-literal-body" "template tags were expanded"; grep -n 'Literal' "$S/$P" | sed 's/^/    /'; }
 grep -qF '<h1>&lt;script&gt;alert(1)&lt;/script&gt; {{site.title}} {{{x}}}</h1>' "$S/$P" &&
-    echo "ok template-literal-title" || echo "FAIL template-literal-title"
+    ok "template-literal-title" || fail "template-literal-title" "template tags were expanded"
 grep -qF 'bold&lt;/b&gt; {{site.title}}' "$S/catalogue/index.html" &&
-    echo "ok template-literal-summary" || echo "FAIL template-literal-summary"
+    ok "template-literal-summary" || fail "template-literal-summary" "template tags were expanded"
 
 # Front-matter URLs are not Markdown, but land in href all the same: a
 # use case's links and repository, and a person's url, must not carry a
@@ -192,35 +193,36 @@ S2=$TMP/kb2/site
 if [ $rc -ne 0 ]; then
 	# Refusing such content with an error is a fine answer too.
 	if grep -q 'error' "$TMP/out2"; then
-		echo "ok frontmatter-urls (refused)"
+		ok "frontmatter-urls (refused)"
 	else
-		echo "FAIL frontmatter-urls: exit $rc without an error message"
+		fail "frontmatter-urls" "exit $rc without an error message"
 	fi
 else
 	bad=$(grep -lriE 'href="\s*(javascript|vbscript|data):' "$S2" | sed "s|$S2/||")
 	if [ -n "$bad" ]; then
-		echo "FAIL frontmatter-urls: script URLs from front matter in href:"
+		fail "frontmatter-urls" "script URLs from front matter in href:"
 		grep -rhoiE '<a [^>]*href="\s*(javascript|vbscript|data):[^"]*"' "$S2" |
 		    sort -u | sed 's/^/    /'
 	else
-		echo "ok frontmatter-urls"
+		ok "frontmatter-urls"
 	fi
 fi
 
 # unsafe_html: true keeps the raw HTML (and links) as written.
 echo 'unsafe_html: true' >>"$K/content/site.yaml"
 if ! "$KBGEN" -q -C "$K" build 2>"$TMP/err"; then
-	echo "FAIL unsafe-build"; sed 's/^/    /' "$TMP/err"
+	fail "unsafe-build" "the build failed" "$TMP/err"
 else
 	if grep -qF '<img src=x onerror=alert(1)>' "$S/$P" &&
 	    grep -qF '<p onmouseover="alert(4)">raw paragraph</p>' "$S/$P" &&
 	    grep -qF 'href="javascript:alert(1)"' "$S/$P"; then
-		echo "ok unsafe-html-kept"
+		ok "unsafe-html-kept"
 	else
-		echo "FAIL unsafe-html-kept"
+		fail "unsafe-html-kept" "raw HTML dropped with unsafe_html"
 		sed -n '/class="prose"/,/<\/div>/p' "$S/$P" | sed 's/^/    /'
 	fi
 	# Titles and summaries are text even then.
 	grep -qF '<h1>&lt;script&gt;alert(1)&lt;/script&gt;' "$S/$P" &&
-	    echo "ok unsafe-title-still-escaped" || echo "FAIL unsafe-title-still-escaped"
+	    ok "unsafe-title-still-escaped" || fail "unsafe-title-still-escaped" "the title is not escaped"
 fi
+finish

@@ -285,16 +285,6 @@ left() {
 	done
 	echo "$n"
 }
-# wait_for GLOB: up to 20 s for a file
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		for f in $1; do [ -e "$f" ] && return 0; done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 R=$TMP/git/slow
 git_ init -q "$R"

@@ -5,6 +5,16 @@
 #   expect NAME GOT WANT [FILE...]                      equal strings
 #   has/hasnt NAME FILE TEXT                            fixed text in a file
 #   rc NAME GOT WANT [FILE]                             exit status
+#   tally FILE        the ok/FAIL/SKIP lines another program (Python,
+#                     node) wrote to FILE: shown (less its own "N passed"
+#                     line) and counted
+# Fixtures: git_ and commit (git with a fixed author), mkuc (a use
+# case), js (an expression over a JSON file), httpd (start the stub
+# HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG),
+# requests (how many lines of that $LOG match), wait_for GLOB [SECONDS]
+# (until a file matching GLOB exists; 1 if none did in SECONDS, 20 by
+# default), snapshot DIR (a checksum line for every file under DIR, to
+# compare a published site before and after).
 # A skip prints "SKIP" and counts apart: it is never a pass.
 PASS=0 FAILS=0 SKIPS=0
 ok() { echo "ok $1"; PASS=$((PASS + 1)); }
@@ -36,6 +46,12 @@ rc() {
 	if [ "$2" -eq "$3" ]; then ok "$1"
 	else fail "$1" "exit $2, want $3" "$4"; fi
 }
+tally() {
+	grep -v '^[0-9]* passed, [0-9]* failed' "$1"
+	PASS=$((PASS + $(grep -c '^ok ' "$1")))
+	FAILS=$((FAILS + $(grep -c '^FAIL' "$1")))
+	SKIPS=$((SKIPS + $(grep -c '^SKIP' "$1")))
+}
 finish() {
 	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
 	[ "$FAILS" -eq 0 ]
@@ -64,6 +80,38 @@ mkuc() {
 		echo "Body of $2."
 	} >"$1/$2.md"
 }
+# httpd [DIR]: start tests/httpd.py in the background, logging to $LOG
+# and serving DIR; sets SRV (its pid, for the suite's EXIT trap to kill)
+# and PORT.  A server that does not start fails the suite here.
+httpd() {
+	"${PY:-/usr/bin/python3}" "$PWD/tests/httpd.py" "$LOG" ${1:+"$1"} \
+	    >"$TMP/port" 2>"$TMP/httpd.err" &
+	SRV=$!
+	i=0
+	while [ ! -s "$TMP/port" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(head -1 "$TMP/port")
+	if [ -z "$PORT" ]; then
+		fail server "tests/httpd.py did not start" "$TMP/httpd.err"
+		finish
+	fi
+}
+snapshot() {
+	(cd "$1" && find . -type f | LC_ALL=C sort | xargs -r sha1sum)
+}
+wait_for() {
+	i=0
+	while [ $i -lt $((${2:-20} * 10)) ]; do
+		for f in $1; do [ -e "$f" ] && return 0; done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# requests PATTERN: how many requests logged in $LOG (tests/httpd.py) match
+requests() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
 # js FILE EXPR: EXPR (Python) over d = the JSON of FILE; by(slug) finds
 # the record of a slug in a list
 js() {

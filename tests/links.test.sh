@@ -28,29 +28,10 @@ K=$TMP/kb
 C=$K/content
 LOG=$TMP/requests.log
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | head -30
-	done
-}
+. "$PWD/tests/lib.sh"
 kb() { timeout 120 "$KBGEN" -C "$K" "$@"; }
-requests() { grep -c -- "$1" "$LOG" 2>/dev/null || true; }
 
-"$PY" "$PWD/tests/httpd.py" "$LOG" >"$TMP/port" 2>"$TMP/httpd.err" &
-SRV=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-PORT=$(head -1 "$TMP/port")
-if [ -z "$PORT" ]; then
-	echo "FAIL server: tests/httpd.py did not start"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+httpd
 B=http://127.0.0.1:$PORT/link
 mkdir -p "$C/usecases" "$C/people" "$C/pages" "$C/seminars"
 cp "$FIX/kb/content/taxonomy.yaml" "$C/"
@@ -228,5 +209,4 @@ else
 	fail "config" "rc=$rc" "$TMP/err"
 fi
 
-echo "$PASS passed, $FAILS failed"
-[ "$FAILS" -eq 0 ]
+finish

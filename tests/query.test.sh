@@ -6,6 +6,7 @@ FIX=$PWD/tests/fixtures/kb
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
+. "$PWD/tests/lib.sh"
 trap 'rm -rf "$TMP"' EXIT
 K=$TMP/kb
 TAB=$(printf '\t')
@@ -21,15 +22,16 @@ rm -rf "$K/site" "$K/.kbgen"
 rc=$?
 if [ $rc -ne 0 ] && [ ! -s "$TMP/out" ] &&
     grep -q 'no index' "$TMP/err" && grep -q 'kbgen build' "$TMP/err"; then
-	echo "ok query-before-build"
+	ok "query-before-build"
 else
-	echo "FAIL query-before-build: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fail "query-before-build" "exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 fi
-[ -e "$K/.kbgen/data.mdb" ] && echo "FAIL query-before-build: it created an index" ||
-    echo "ok query-before-build-no-index"
+[ -e "$K/.kbgen/data.mdb" ] && fail "query-before-build-no-index" "it created an index" ||
+    ok "query-before-build-no-index"
 
 if ! "$KBGEN" -q -C "$K" build 2>"$TMP/err"; then
-	echo "FAIL build"; sed 's/^/    /' "$TMP/err"; exit 1
+	fail "build" "the fixture does not build" "$TMP/err"
+	finish
 fi
 
 # q NAME WANT-STATUS WANT-STDOUT ARGS...: run a query, compare exit
@@ -44,13 +46,13 @@ q() {
 	sort "$TMP/want" -o "$TMP/want"
 	sort "$TMP/out" >"$TMP/got"
 	if [ $rc -ne "$want_rc" ]; then
-		echo "FAIL $name: exit $rc, want $want_rc"
+		fail "$name" "exit $rc, want $want_rc"
 		cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 	elif ! cmp -s "$TMP/want" "$TMP/got"; then
-		echo "FAIL $name: output differs (-want +got)"
+		fail "$name" "output differs (-want +got)"
 		diff "$TMP/want" "$TMP/got" | sed -n 's/^[<>]/    &/p'
 	else
-		echo "ok $name"
+		ok "$name"
 	fi
 }
 
@@ -71,37 +73,37 @@ q draft-not-indexed 0 "" field="Gravitational Waves"
 # Output is sorted by slug and tab-separated, exactly.
 "$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>/dev/null
 printf '%s\n%s\n' "$BD" "$BT" >"$TMP/want"
-cmp -s "$TMP/want" "$TMP/out" && echo "ok exact-format" ||
-    { echo "FAIL exact-format"; cat -A "$TMP/out" | sed 's/^/    /'; }
+cmp -s "$TMP/want" "$TMP/out" && ok "exact-format" ||
+    { fail "exact-format" "not the sorted tab-separated lines"; cat -A "$TMP/out" | sed 's/^/    /'; }
 
 # An unknown term: non-zero, and the nearest known term suggested.
 "$KBGEN" -C "$K" query technology=CNX >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ $rc -ne 0 ] && [ ! -s "$TMP/out" ] &&
     grep -qF 'unknown technology "CNX"; did you mean "CNN"' "$TMP/err"; then
-	echo "ok unknown-term"
+	ok "unknown-term"
 else
-	echo "FAIL unknown-term: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+	fail "unknown-term" "exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 fi
 "$KBGEN" -C "$K" query field=HEPP >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ $rc -ne 0 ] && grep -qF 'did you mean' "$TMP/err"; then
-	echo "ok unknown-field"
+	ok "unknown-field"
 else
-	echo "FAIL unknown-field: exit $rc"; cat "$TMP/err" | sed 's/^/    /'
+	fail "unknown-field" "exit $rc"; cat "$TMP/err" | sed 's/^/    /'
 fi
 
 # Usage errors exit 2.
 "$KBGEN" -C "$K" query foo=bar >"$TMP/out" 2>"$TMP/err"
 rc=$?
 if [ $rc -eq 2 ] && [ -s "$TMP/err" ]; then
-	echo "ok unknown-dimension"
+	ok "unknown-dimension"
 else
-	echo "FAIL unknown-dimension: exit $rc, want 2"; cat "$TMP/err" | sed 's/^/    /'
+	fail "unknown-dimension" "exit $rc, want 2"; cat "$TMP/err" | sed 's/^/    /'
 fi
 "$KBGEN" -C "$K" query technology >/dev/null 2>&1
 rc=$?
-[ $rc -eq 2 ] && echo "ok no-equals-sign" || echo "FAIL no-equals-sign: exit $rc, want 2"
+[ $rc -eq 2 ] && ok "no-equals-sign" || fail "no-equals-sign" "exit $rc, want 2"
 
 # The index follows the content: after an edit and a rebuild, the answer
 # changes.
@@ -126,29 +128,29 @@ else
 	asuser=env
 fi
 if [ -z "$asuser" ]; then
-	echo "SKIP read-only-folder: user 65534 cannot reach $KBGEN"
+	skip read-only-folder "user 65534 cannot reach $KBGEN"
 else
 	$asuser "$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ ! -s "$TMP/err" ]; then
-		echo "ok read-only-folder"
+		ok "read-only-folder"
 	else
-		echo "FAIL read-only-folder: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+		fail "read-only-folder" "exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 	fi
 fi
 chmod -R u+w "$K/.kbgen"
 if ! command -v bwrap >/dev/null 2>&1; then
-	echo "SKIP read-only-mount: no bwrap"
+	skip read-only-mount "no bwrap"
 elif ! bwrap --bind / / true 2>"$TMP/err"; then
-	echo "SKIP read-only-mount: bwrap cannot run here: $(head -1 "$TMP/err")"
+	skip read-only-mount "bwrap cannot run here: $(head -1 "$TMP/err")"
 else
 	bwrap --bind / / --ro-bind "$K/.kbgen" "$K/.kbgen" \
 	    "$KBGEN" -C "$K" query technology=CNN >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ ! -s "$TMP/err" ]; then
-		echo "ok read-only-mount"
+		ok "read-only-mount"
 	else
-		echo "FAIL read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+		fail "read-only-mount" "exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 	fi
 	# kbgen status only reads the index too.
 	"$KBGEN" -C "$K" status >"$TMP/want" 2>/dev/null
@@ -157,8 +159,9 @@ else
 	rc=$?
 	if [ $rc -eq 0 ] && cmp -s "$TMP/want" "$TMP/out" && [ -s "$TMP/out" ] &&
 	    [ ! -s "$TMP/err" ]; then
-		echo "ok status-read-only-mount"
+		ok "status-read-only-mount"
 	else
-		echo "FAIL status-read-only-mount: exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
+		fail "status-read-only-mount" "exit $rc"; cat "$TMP/out" "$TMP/err" | sed 's/^/    /'
 	fi
 fi
+finish

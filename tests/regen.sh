@@ -2,8 +2,9 @@
 # Rewrite the golden pages of tests/site.test.sh from a fresh build of
 # tests/fixtures/kb.  The pages compared are listed, one a line, in
 # tests/fixtures/kb.pages; their goldens live in tests/fixtures/kb.expected.
-# Run it (make regen) after a deliberate change of the output, then read
-# the diff of tests/fixtures/kb.expected before committing it.
+# Then the goldens of tests/events.test.sh and the expected diagnostics
+# of tests/regress/.  Run it (make regen) after a deliberate change of
+# the output, then read the diff before committing it.
 set -e
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 KBGEN=${KBGEN:-$PWD/kbgen}
@@ -25,3 +26,5 @@ done <"$PAGES"
 echo "regen: $(grep -c . "$PAGES") goldens written to tests/fixtures/kb.expected"
 # The training-portal goldens (tests/events.test.sh).
 REGEN=1 KBGEN="$KBGEN" sh tests/events.test.sh | tail -1
+# The expected diagnostics of tests/regress/ (tests/regress.test.sh).
+REGEN=1 KBGEN="$KBGEN" sh tests/regress.test.sh | tail -1

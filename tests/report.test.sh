@@ -47,34 +47,18 @@ EOF
 }
 
 if [ ! -x "$KBGEN" ] || [ ! -x "$PUTRUN" ]; then
-	echo "FAIL setup: no $KBGEN or $PUTRUN (make kbgen unit)"
+	fail setup "no $KBGEN or $PUTRUN (make kbgen unit)"
 	finish
 fi
 
 cp -r "$FIX" "$K"
 rm -rf "$S" "$K/.kbgen"
-# mkuc SLUG: an executable use case
-mkuc() {
-	cat >"$U/$1.md" <<EOF
----
-title: Use case $1
-summary: Fixture use case $1.
-technologies: [CNN]
-fields: [HEP]
-tools: [Keras]
-kind: tutorial
-contacts: [ada-rossi]
-repository:
-  url: https://git.example.org/$1.git
-example: $1.ipynb
-added: 2022-01-01
----
-Body of $1.
-EOF
-}
 SLUGS="uc-pass uc-module uc-network uc-nocode uc-falsepass uc-env uc-data
     uc-timeout uc-memory uc-kernel uc-hostile"
-for s in $SLUGS; do mkuc "$s"; done
+# Each an executable use case.
+for s in $SLUGS; do
+	mkuc "$U" "$s" "https://git.example.org/$s.git" "$s.ipynb"
+done
 
 # The records: one per reason, dated now so that a pass is fresh.
 NOW=$(date -u +%s)

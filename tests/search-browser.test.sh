@@ -20,32 +20,28 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$TOP/tests/lib.sh"
 
 if ! command -v node >/dev/null 2>&1; then
-	echo "FAIL node: not installed (run tests/deps-test.sh)"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail node "not installed (run tests/deps-test.sh)"
+	finish
 fi
 if [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
-	echo "FAIL playwright-core: tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
+	finish
 fi
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-	echo "FAIL chromium: ${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
+	finish
 fi
 
 mkdir -p "$TMP/kb"
 cp -r "$TOP/content" "$TMP/kb/content"
 if ! "$KBGEN" -q build -C "$TMP/kb" -o "$TMP/site" 2>"$TMP/build.err"; then
-	echo "FAIL build: content/ does not build"
-	sed 's/^/    /' "$TMP/build.err"
-	echo "0 passed, 1 failed"
-	exit 1
+	fail build "content/ does not build" "$TMP/build.err"
+	finish
 fi
-echo "ok build content/"
+ok "build content/"
 
 # The same with one hostile use case: markup in its title, summary and
 # body must reach the search page as text.
@@ -65,8 +61,10 @@ Xyzzyhostile body with <img src=y onerror="window.kbPwned=3"> and
 `<script>window.kbPwned=4</script>` in it.
 EOF
 if ! "$KBGEN" -q build -C "$TMP/kb2" -o "$TMP/site2" 2>"$TMP/build2.err"; then
-	echo "FAIL build hostile: content/ with a hostile use case does not build"
-	sed 's/^/    /' "$TMP/build2.err"
+	fail "build hostile" "content/ with a hostile use case does not build" \
+	    "$TMP/build2.err"
+elif [ ! -f "$TMP/site2/search/meta.js" ]; then
+	fail "build hostile" "no search/meta.js"
 fi
 
 # A static server on a free port of 127.0.0.1; it prints the port.
@@ -86,23 +84,16 @@ while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
 done
 port=$(cat "$TMP/port")
 if [ -z "$port" ]; then
-	echo "FAIL http server: did not start"
-	sed 's/^/    /' "$TMP/server.err"
-	echo "1 passed, 1 failed"
-	exit 1
+	fail "http server" "did not start" "$TMP/server.err"
+	finish
 fi
 echo "# serving $TMP/site on http://127.0.0.1:$port/"
 
-# The node test prints its own ok/FAIL lines; the summary adds the build.
+# The node test prints its own ok/FAIL lines, counted here.
 node "$TOP/tests/browser/search.test.js" "$TMP/site" "http://127.0.0.1:$port/" "$TMP/site2" >"$TMP/out" 2>&1
 rc=$?
-grep -v '^[0-9]* passed, [0-9]* failed$' "$TMP/out"
-p=$(grep -c '^ok ' "$TMP/out")
-f=$(grep -c '^FAIL' "$TMP/out")
-[ -f "$TMP/site2/search/meta.js" ] || f=$((f + 1))	# the hostile build failed
-if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
-	echo "FAIL browser tests: node exited $rc"
-	f=$((f + 1))
+tally "$TMP/out"
+if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$TMP/out"; then
+	fail "browser tests" "node exited $rc"
 fi
-echo "$((p + 1)) passed, $f failed"
-[ "$f" -eq 0 ]
+finish

@@ -21,12 +21,13 @@ NODE=/usr/bin/node
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$PWD/tests/lib.sh"
 K=$TMP/kb
 S=$K/site
 
 if [ ! -x "$NODE" ]; then
-	echo "FAIL node: $NODE not found"
-	exit 1
+	fail "node" "$NODE not found"
+	finish
 fi
 
 cp -r "$FIX" "$K"
@@ -56,11 +57,10 @@ cat >"$K/content/seminars/2024.yaml" <<'EOF'
 EOF
 
 if ! "$KBGEN" -C "$K" build >"$TMP/b1.out" 2>&1; then
-	echo "FAIL build: the fixture does not build"
-	sed 's/^/    /' "$TMP/b1.out"
-	exit 1
+	fail "build" "the fixture does not build" "$TMP/b1.out"
+	finish
 fi
-echo "ok build"
+ok "build"
 
 # The reader: node q.js SITE check | node q.js SITE query WORDS...
 cat >"$TMP/q.js" <<'EOF'
@@ -268,8 +268,8 @@ EOF
 check() {
 	out=$("$NODE" "$TMP/q.js" "$2" check 2>&1)
 	case $out in
-	GOOD*)	echo "ok $1 ($out)" ;;
-	*)	echo "FAIL $1"; echo "$out" | head -12 | sed 's/^/    /' ;;
+	GOOD*)	ok "$1 ($out)" ;;
+	*)	fail "$1" "the index does not read back"; echo "$out" | head -12 | sed 's/^/    /' ;;
 	esac
 }
 # first NAME SITE URL QUERY...: URL is the best result of QUERY.
@@ -278,8 +278,8 @@ first() {
 	shift 3
 	got=$("$NODE" "$TMP/q.js" "$site" query "$@" 2>&1)
 	case $got in
-	"$want"|"$want "*) echo "ok $name" ;;
-	*)	echo "FAIL $name: \"$*\" gives: $got"
+	"$want"|"$want "*) ok "$name" ;;
+	*)	fail "$name" "\"$*\" gives: $got"
 		echo "    want first: $want" ;;
 	esac
 }
@@ -287,9 +287,9 @@ first() {
 entry() {
 	got=$("$NODE" "$TMP/q.js" "$2" entry "$3" 2>&1)
 	if [ "$got" = "$4" ]; then
-		echo "ok $1"
+		ok "$1"
 	else
-		echo "FAIL $1: $3 gives $got, want $4"
+		fail "$1" "$3 gives $got, want $4"
 	fi
 }
 
@@ -297,7 +297,7 @@ check "fixture index reads back" "$S"
 n=$("$NODE" -e 'globalThis.kbSearch={load:(n,d)=>console.log(d.docs)};
     require(process.argv[1])' "$S/search/meta.js" 2>&1)
 # 4 use cases, 2 people, 1 page, 1 seminar (the draft is left out).
-if [ "$n" = 8 ]; then echo "ok fixture documents"; else echo "FAIL fixture documents: $n, want 8"; fi
+if [ "$n" = 8 ]; then ok "fixture documents"; else fail "fixture documents" "$n, want 8"; fi
 first "known word ranks its use case first" "$S" \
     usecases/breast-density/index.html density
 first "two words, both in one use case" "$S" \
@@ -320,9 +320,9 @@ entry "English document: English stem" "$S" networks \
 mixed="Ærøskøbing, Straße, ΟΔΟΣ, Ĳssel, Ŀlívia, Łódź, Ørsted, Şişli, Ḥadīth, Ἀθῆναι, Москва."
 got=$("$NODE" "$TMP/q.js" "$S" missing "$mixed" 2>&1)
 if [ "$got" = "(none)" ]; then
-	echo "ok every word, folded as search.js does, is in the index"
+	ok "every word, folded as search.js does, is in the index"
 else
-	echo "FAIL folding differs from search.js: not in the index: $got"
+	fail "every word, folded as search.js does, is in the index" "not in the index: $got"
 fi
 first "Italian word not in the index, by its stem" "$S" \
     usecases/reti-neurali/index.html analizzare
@@ -334,7 +334,7 @@ C=$TMP/content
 mkdir -p "$C"
 cp -r "$CONTENT" "$C/content"
 if "$KBGEN" -q -C "$C" build 2>"$TMP/c.err"; then
-	echo "ok content builds"
+	ok "content builds"
 	check "content index reads back" "$C/site"
 	first "content: BondMachine" "$C/site" \
 	    usecases/bondmachine-fpga/index.html BondMachine FPGA
@@ -343,8 +343,7 @@ if "$KBGEN" -q -C "$C" build 2>"$TMP/c.err"; then
 	first "content: U-Net still found as two words" "$C/site" \
 	    usecases/lung-segmentation-unet/index.html U-Net
 else
-	echo "FAIL content builds"
-	sed 's/^/    /' "$TMP/c.err" | head -20
+	fail "content builds" "the build failed" "$TMP/c.err"
 fi
 
 # Nothing changed: --force renders everything and rewrites no index
@@ -356,21 +355,22 @@ inodes "$TMP/i1"
 "$KBGEN" -C "$K" build --force >"$TMP/b2.out" 2>&1
 inodes "$TMP/i2"
 if cmp -s "$TMP/i1" "$TMP/i2"; then
-	echo "ok unchanged rebuild keeps every index file"
+	ok "unchanged rebuild keeps every index file"
 else
-	echo "FAIL unchanged rebuild rewrote index files"
+	fail "unchanged rebuild keeps every index file" "index files were rewritten"
 	diff "$TMP/i1" "$TMP/i2" | head -10 | sed 's/^/    /'
 fi
 touch "$K/content/usecases/jet-gnn.md"
 "$KBGEN" -C "$K" build >"$TMP/b3.out" 2>&1
 inodes "$TMP/i3"
 if cmp -s "$TMP/i1" "$TMP/i3"; then
-	echo "ok touched source keeps every index file"
+	ok "touched source keeps every index file"
 else
-	echo "FAIL touched source rewrote index files"
+	fail "touched source keeps every index file" "index files were rewritten"
 	diff "$TMP/i1" "$TMP/i3" | head -10 | sed 's/^/    /'
 fi
 # An edit changes the index.
 echo "Zebrafish appear here." >>"$K/content/usecases/jet-gnn.md"
 "$KBGEN" -C "$K" build >"$TMP/b4.out" 2>&1
 first "an edit is searchable" "$S" usecases/jet-gnn/index.html zebrafish
+finish

@@ -17,6 +17,7 @@ PY=/usr/bin/python3
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+. "$PWD/tests/lib.sh"
 
 fresh() {
 	# fresh NAME: a clean copy of the fixture in $TMP/NAME
@@ -27,11 +28,10 @@ fresh() {
 
 fresh a
 if ! "$KBGEN" -q -C "$TMP/a" build 2>"$TMP/a.err"; then
-	echo "FAIL build: the fixture does not build"
-	sed 's/^/    /' "$TMP/a.err"
-	exit 1
+	fail "build" "the fixture does not build" "$TMP/a.err"
+	finish
 fi
-echo "ok build"
+ok "build"
 S=$TMP/a/site
 
 # Deterministic: a second copy, built with one thread instead of many,
@@ -39,33 +39,33 @@ S=$TMP/a/site
 fresh b
 "$KBGEN" -q -C "$TMP/b" -j 1 build 2>"$TMP/b.err"
 if diff -r "$S" "$TMP/b/site" >"$TMP/det.diff" 2>&1; then
-	echo "ok deterministic"
+	ok "deterministic"
 else
-	echo "FAIL deterministic: two builds of the same content differ"
+	fail "deterministic" "two builds of the same content differ"
 	head -40 "$TMP/det.diff" | sed 's/^/    /'
 fi
 
 # Golden pages.
 if [ ! -f "$PAGES" ] || [ ! -d "$EXP" ]; then
-	echo "FAIL golden: no goldens; run make regen"
+	fail "golden" "no goldens; run make regen"
 else
 	while IFS= read -r p; do
 		[ -n "$p" ] || continue
 		if [ ! -f "$S/$p" ]; then
-			echo "FAIL golden $p: not built"
+			fail "golden $p" "not built"
 		elif [ ! -f "$EXP/$p" ]; then
-			echo "FAIL golden $p: no golden; run make regen"
+			fail "golden $p" "no golden; run make regen"
 		elif diff -u "$EXP/$p" "$S/$p" >"$TMP/g.diff"; then
-			echo "ok golden $p"
+			ok "golden $p"
 		else
-			echo "FAIL golden $p differs from tests/fixtures/kb.expected/$p (make regen rewrites it)"
+			fail "golden $p" "differs from tests/fixtures/kb.expected/$p (make regen rewrites it)"
 			head -60 "$TMP/g.diff" | sed 's/^/    /'
 		fi
 	done <"$PAGES"
 fi
 
 # Checks on the whole site: one "ok"/"FAIL" line each, with the offenders.
-"$PY" - "$S" <<'EOF'
+"$PY" - "$S" >"$TMP/checks" <<'EOF'
 import html.parser, json, os, posixpath, re, sys
 import xml.etree.ElementTree as ET
 
@@ -300,30 +300,32 @@ if os.path.exists(os.path.join(site, "usecases", "draft-idea")):
     bad.append("usecases/draft-idea/ exists")
 report("draft-absent", bad)
 EOF
+tally "$TMP/checks"
 
 # (e) --drafts includes the draft, in pages, catalogue.json and feed.
 "$KBGEN" -q -C "$TMP/a" build --drafts -o "$TMP/drafts" 2>"$TMP/d.err"
 rc=$?
 D=$TMP/drafts
 if [ $rc -ne 0 ]; then
-	echo "FAIL drafts: exit $rc"; sed 's/^/    /' "$TMP/d.err"
+	fail "drafts" "exit $rc"; sed 's/^/    /' "$TMP/d.err"
 elif [ ! -f "$D/usecases/draft-idea/index.html" ]; then
-	echo "FAIL drafts: no usecases/draft-idea/index.html"
+	fail "drafts" "no usecases/draft-idea/index.html"
 elif ! grep -q 'An unfinished idea' "$D/usecases/draft-idea/index.html" ||
     ! grep -q 'usecases/draft-idea/index.html' "$D/catalogue/index.html" ||
     ! grep -q '"draft-idea"' "$D/catalogue.json" ||
     ! grep -q 'usecases/draft-idea/index.html' "$D/feed.xml"; then
-	echo "FAIL drafts: draft-idea missing from its page, the catalogue, catalogue.json or feed.xml"
+	fail "drafts" "draft-idea missing from its page, the catalogue, catalogue.json or feed.xml"
 else
-	echo "ok drafts"
+	ok "drafts"
 fi
 
 # A --drafts build elsewhere does not leak into the next plain build.
 "$KBGEN" -q -C "$TMP/a" build 2>"$TMP/a2.err"
 if [ -e "$S/usecases/draft-idea" ] || grep -rq 'draft-idea' "$S"; then
-	echo "FAIL drafts-no-leak: draft-idea in the plain build after a --drafts build"
+	fail "drafts-no-leak" "draft-idea in the plain build after a --drafts build"
 elif ! diff -r "$S" "$TMP/b/site" >/dev/null; then
-	echo "FAIL drafts-no-leak: the plain build changed after a --drafts build"
+	fail "drafts-no-leak" "the plain build changed after a --drafts build"
 else
-	echo "ok drafts-no-leak"
+	ok "drafts-no-leak"
 fi
+finish

@@ -17,6 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
+. "$PWD/tests/lib.sh"
 
 # ---- start ---------------------------------------------------------------
 # MinJobAge=2: Slurm forgets finished jobs after 10 s (it purges every
@@ -28,29 +29,26 @@ t0=$(date +%s.%N)
 sh "$HERE/start.sh" "$C" >"$TMP/start.out" 2>"$TMP/start.err"
 rc=$?
 if [ $rc -eq 77 ]; then
-	echo "SKIP slurm-smoke: $(tail -n 1 "$TMP/start.err" |
+	skip slurm-smoke "$(tail -n 1 "$TMP/start.err" |
 	    sed 's/^slurm-test: //')"
-	echo "0 passed, 0 failed, 1 skipped"
-	exit 1
+	finish
 fi
 started=1
 if [ $rc -ne 0 ] || ! grep -q '^export SLURM_CONF=' "$TMP/start.out"; then
-	echo "FAIL slurm-start: exit $rc"
-	sed 's/^/    /' "$TMP/start.err"
-	exit 1
+	fail "slurm-start" "exit $rc" "$TMP/start.err"
+	finish
 fi
 eval "$(cat "$TMP/start.out")"
 t1=$(date +%s.%N)
-echo "ok slurm-start # $(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")s," \
-    "$(sed -n 's/.*(\(.*\)).*/\1/p' "$TMP/start.err" | tail -n 1)"
+ok "slurm-start # $(awk "BEGIN {printf \"%.2f\", $t1 - $t0}")s, $(sed -n 's/.*(\(.*\)).*/\1/p' "$TMP/start.err" | tail -n 1)"
 
 # The cluster must be idempotent: a second start leaves it running.
 if sh "$HERE/start.sh" "$C" >"$TMP/start2.out" 2>"$TMP/start2.err" &&
     cmp -s "$TMP/start.out" "$TMP/start2.out" &&
     ! grep -q starting "$TMP/start2.err"; then
-	echo "ok slurm-start-again"
+	ok "slurm-start-again"
 else
-	echo "FAIL slurm-start-again: a second start.sh did not just return"
+	fail "slurm-start-again" "a second start.sh did not just return"
 	sed 's/^/    /' "$TMP/start2.err"
 fi
 
@@ -149,26 +147,26 @@ wait_state() {
 # check NAME ID WANT-STATE WANT-EXITCODE LIMIT
 check() {
 	if [ -z "$2" ]; then
-		echo "FAIL $1: sbatch failed: $(cat "$TMP/sbatch.err")"
+		fail "$1" "sbatch failed: $(cat "$TMP/sbatch.err")"
 		return 1
 	fi
 	if ! wait_done "$2" "$5"; then
-		echo "FAIL $1: job $2 still ${st:-unknown} after $5 s"
+		fail "$1" "job $2 still ${st:-unknown} after $5 s"
 		return 1
 	fi
 	if [ "$st" != "$3" ] || { [ -n "$4" ] && [ "$ec" != "$4" ]; }; then
-		echo "FAIL $1: job $2 ended $st ExitCode=$ec, want $3 ${4:+ExitCode=$4}"
+		fail "$1" "job $2 ended $st ExitCode=$ec, want $3 ${4:+ExitCode=$4}"
 		sed 's/^/    /' "$TMP/out/$1.out" 2>/dev/null
 		return 1
 	fi
-	echo "ok $1 # $st ExitCode=$ec ${took}s after ${after:-sbatch}"
+	ok "$1 # $st ExitCode=$ec ${took}s after ${after:-sbatch}"
 }
 
 # ---- the time limit, in the background ----------------------------------
 submit timeout 'exec sleep 300' --time=1
 tid=$id tsub=$sub
 if [ -z "$tid" ]; then
-	echo "FAIL timeout: sbatch failed: $(cat "$TMP/sbatch.err")"
+	fail "timeout" "sbatch failed: $(cat "$TMP/sbatch.err")"
 else
 	# slurmctld checks limits every 30 s from its start: the job ends
 	# TIMEOUT at the first check after 60 s of run time (87-90 s here).
@@ -178,16 +176,16 @@ fi
 
 # ---- the other cases, one after the other ---------------------------------
 case $tid in
-''|*[!0-9]*) echo "FAIL parsable: sbatch --parsable printed \"$tid\"" ;;
-*) echo "ok parsable # job id $tid" ;;
+''|*[!0-9]*) fail "parsable" "sbatch --parsable printed \"$tid\"" ;;
+*) ok "parsable # job id $tid" ;;
 esac
 
 submit completed 'echo "gpus=${CUDA_VISIBLE_DEVICES-unset}"; exit 0'
 check completed "$id" COMPLETED 0:0 30 && cid=$id
 if grep -qx 'gpus=unset' "$TMP/out/completed.out" 2>/dev/null; then
-	echo "ok no-gres-no-gpus"
+	ok "no-gres-no-gpus"
 else
-	echo "FAIL no-gres-no-gpus: $(cat "$TMP/out/completed.out" 2>&1)"
+	fail "no-gres-no-gpus" "$(cat "$TMP/out/completed.out" 2>&1)"
 fi
 
 # Latency submit -> COMPLETED, polling the way kbgen does.
@@ -196,7 +194,7 @@ for i in 1 2 3; do
 	submit "latency$i" 'true'
 	wait_done "$id" 30 && times="$times ${took}s"
 done
-echo "ok latency # submit->COMPLETED:$times"
+ok "latency # submit->COMPLETED:$times"
 
 submit failed 'echo about to fail; exit 3'
 check failed "$id" FAILED 3:0 30 && fid=$id
@@ -204,9 +202,9 @@ check failed "$id" FAILED 3:0 30 && fid=$id
 submit gpu 'echo "gpus=${CUDA_VISIBLE_DEVICES-unset}"' --gres=gpu:1
 if check gpu "$id" COMPLETED 0:0 30 >"$TMP/gpu.res"; then
 	if grep -Eqx 'gpus=[01]' "$TMP/out/gpu.out"; then
-		echo "ok gpu # $(cat "$TMP/out/gpu.out")"
+		ok "gpu # $(cat "$TMP/out/gpu.out")"
 	else
-		echo "FAIL gpu: want CUDA_VISIBLE_DEVICES 0 or 1: $(cat "$TMP/out/gpu.out")"
+		fail "gpu" "want CUDA_VISIBLE_DEVICES 0 or 1: $(cat "$TMP/out/gpu.out")"
 	fi
 else
 	cat "$TMP/gpu.res"
@@ -215,16 +213,16 @@ fi
 submit toomany 'true' --gres=gpu:3
 if [ -z "$id" ] && grep -q 'Requested node configuration is not available' \
     "$TMP/sbatch.err"; then
-	echo "ok gpu-too-many # refused at submission"
+	ok "gpu-too-many # refused at submission"
 else
-	echo "FAIL gpu-too-many: sbatch gave \"$id\": $(cat "$TMP/sbatch.err")"
+	fail "gpu-too-many" "sbatch gave \"$id\": $(cat "$TMP/sbatch.err")"
 fi
 
 submit cancel 'sleep 301 & wait'
 if [ -z "$id" ]; then
-	echo "FAIL cancel: sbatch failed: $(cat "$TMP/sbatch.err")"
+	fail "cancel" "sbatch failed: $(cat "$TMP/sbatch.err")"
 elif ! wait_state "$id" RUNNING 30; then
-	echo "FAIL cancel: job $id is ${st:-unknown}, not RUNNING, after 30 s"
+	fail "cancel" "job $id is ${st:-unknown}, not RUNNING, after 30 s"
 else
 	sub=$(date +%s.%N)
 	scancel "$id"
@@ -235,8 +233,8 @@ else
 		sleepers || { gone=1; break; }
 		sleep 0.1
 	done
-	[ $gone -eq 1 ] && echo "ok cancel-kills-children" ||
-	    echo "FAIL cancel-kills-children: a 'sleep 301' survived scancel"
+	[ $gone -eq 1 ] && ok "cancel-kills-children" ||
+	    fail "cancel-kills-children" "a 'sleep 301' survived scancel"
 fi
 
 # Once the job has left scontrol (MinJobAge=2 here; Slurm purges every
@@ -244,22 +242,22 @@ fi
 for pair in "completed:$cid:COMPLETED|0:0" "failed:$fid:FAILED|3:0"; do
 	n=${pair%%:*} rest=${pair#*:}
 	j=${rest%%:*} want=${rest#*:}
-	[ -n "$j" ] || { echo "FAIL sacct-$n: no job"; continue; }
+	[ -n "$j" ] || { fail "sacct-$n" "no job"; continue; }
 	end=$(($(date +%s) + 40))
 	while scontrol show job -o "$j" >/dev/null 2>&1 &&
 	    [ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.5
 	done
 	if scontrol show job -o "$j" >/dev/null 2>&1; then
-		echo "FAIL sacct-$n: job $j still in scontrol after 40 s"
+		fail "sacct-$n" "job $j still in scontrol after 40 s"
 		scontrol show job -o "$j" | sed 's/^/    /' 
 		continue
 	fi
 	got=$(sacct --completion -n -P -j "$j" -o State,ExitCode 2>&1 | head -n 1)
 	if [ "$got" = "$want" ]; then
-		echo "ok sacct-$n # $got"
+		ok "sacct-$n # $got"
 	else
-		echo "FAIL sacct-$n: sacct --completion says \"$got\", want \"$want\""
+		fail "sacct-$n" "sacct --completion says \"$got\", want \"$want\""
 	fi
 done
 
@@ -271,15 +269,16 @@ if [ -n "$tid" ]; then
 	got=$(sacct --completion -n -P -j "$tid" -o State,ExitCode 2>&1 |
 	    head -n 1)
 	case $got in
-	TIMEOUT*) echo "ok sacct-timeout # $got" ;;
-	*) echo "FAIL sacct-timeout: sacct --completion says \"$got\"" ;;
+	TIMEOUT*) ok "sacct-timeout # $got" ;;
+	*) fail "sacct-timeout" "sacct --completion says \"$got\"" ;;
 	esac
 fi
 if [ -n "${xid:-}" ]; then
 	got=$(sacct --completion -n -P -j "$xid" -o State,ExitCode 2>&1 |
 	    head -n 1)
 	case $got in
-	CANCELLED*) echo "ok sacct-cancel # $got" ;;
-	*) echo "FAIL sacct-cancel: sacct --completion says \"$got\"" ;;
+	CANCELLED*) ok "sacct-cancel # $got" ;;
+	*) fail "sacct-cancel" "sacct --completion says \"$got\"" ;;
 	esac
 fi
+finish

@@ -55,77 +55,10 @@ K=$TMP/kb		# the knowledge base
 K2=$TMP/kb2		# its copy, for the time limit (in the background)
 T0=$(date +%s)
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-# A skip is never a pass: tests/run.sh fails a suite that prints one.
-SKIPS=0
-skip() { echo "SKIP $1: $2"; SKIPS=$((SKIPS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | cut -c1-200 | tail -30
-	done
-}
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		n=$1 g=$2 w=$3; shift 3
-		fail "$n" "got [$g], want [$w]" "$@"
-	fi
-}
-has() {
-	if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"
-	else fail "$1" "not found in ${2#"$TMP"/}: $3" "$2"; fi
-}
-hasnt() {
-	if [ ! -f "$2" ]; then fail "$1" "no file ${2#"$TMP"/}"
-	elif grep -qF -- "$3" "$2"; then fail "$1" "found in ${2#"$TMP"/}: $3"
-	else ok "$1"; fi
-}
-rc() {
-	if [ "$2" -eq "$3" ]; then ok "$1"
-	else fail "$1" "exit $2, want $3" "$4"; fi
-}
+. "$PWD/tests/lib.sh"
 elapsed() { echo $(($(date +%s) - T0)); }
 # kb ARGS...: kbgen with a bound on time
 kb() { timeout 150 "$KBGEN" "$@"; }
-git_() { git -c init.defaultBranch=main -c advice.detachedHead=false \
-    -c user.name=Ann -c user.email=ann@example.org "$@"; }
-# mkuc KB SLUG EXAMPLE [RUN]: a use case of the repository $G/ex
-mkuc() {
-	{
-		echo "---"
-		echo "title: Use case $2"
-		echo "summary: Fixture use case $2."
-		echo "technologies: [CNN]"
-		echo "fields: [HEP]"
-		echo "tools: [Keras]"
-		echo "kind: tutorial"
-		echo "contacts: [ada-rossi]"
-		echo "repository:"
-		echo "  url: $G/ex"
-		echo "example: $3"
-		[ -n "$4" ] && echo "run: $4"
-		echo "added: 2022-01-01"
-		echo "---"
-		echo "Body of $2."
-	} >"$1/content/usecases/$2.md"
-}
-# js FILE EXPR: evaluate EXPR (Python) with d = the JSON of FILE and
-# by(slug) = the entry of that slug in a list of records
-js() {
-	"$PY" - "$1" "$2" <<'EOF' 2>&1
-import json, sys
-d = json.load(open(sys.argv[1]))
-def by(slug):
-    for x in (d if isinstance(d, list) else d["examples"]):
-        if x.get("slug") == slug:
-            return x
-    return {}
-print(eval(sys.argv[2]))
-EOF
-}
 # status_json KB NAME: kbgen status --json into $TMP/NAME.json
 status_json() { kb -C "$1" status --json >"$TMP/$2.json" 2>"$TMP/$2.err"; }
 # jobdir KB SLUG: the newest job folder of SLUG
@@ -159,23 +92,12 @@ wait_running() {
 	done
 	return 1
 }
-# wait_file GLOB SECONDS
-wait_file() {
-	i=0
-	while [ $i -lt $(($2 * 10)) ]; do
-		for f in $1; do [ -e "$f" ] && return 0; done
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # --- prerequisites ---------------------------------------------------
 
 if ! "$PY" -c 'import nbclient, ipykernel' 2>/dev/null; then
 	skip slurm "no python3-nbclient (apt-get install python3-nbclient python3-ipykernel)"
-	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-	exit 0
+	finish
 fi
 
 # --- the cluster -----------------------------------------------------
@@ -200,8 +122,7 @@ while :; do
 done
 if [ "$src" -eq 77 ]; then
 	skip slurm "$(tail -n 1 "$TMP/start.err" | sed 's/^slurm-test: //')"
-	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-	exit 0
+	finish
 fi
 # A cluster that we waited for may have left us its munged, and stopped
 # it right after its slurmctld: start.sh again (it is idempotent) starts
@@ -213,8 +134,7 @@ if [ $waited -gt 0 ]; then
 fi
 if [ "$src" -ne 0 ] || ! grep -q '^export SLURM_CONF=' "$TMP/start.out"; then
 	fail slurm-start "start.sh exited $src (waited $waited s for the ports)" "$TMP/start.err"
-	echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-	exit 1
+	finish
 fi
 eval "$(cat "$TMP/start.out")"
 ok "slurm-start # $(elapsed) s, $waited s of it waiting for the ports"
@@ -263,14 +183,14 @@ cp -r "$K" "$K2"
 IMG=$(sh tests/image/build.sh 2>"$TMP/image.err") || fail test-image \
     "tests/image/build.sh made no image" "$TMP/image.err"
 printf 'environments:\n  deb: {image: "rootfs:%s"}\n' "$IMG" >>"$K/content/site.yaml"
-mkuc "$K" uc-image tab.py "{timeout: 2m, environment: deb}"
-mkuc "$K" uc-pass pass.ipynb "{timeout: 2m}"
-mkuc "$K" uc-fail fail.ipynb "{timeout: 2m}"
-mkuc "$K" uc-gpu gpu.py "{timeout: 2m, gpu: 1, memory: 500M}"
-mkuc "$K" uc-slow "sleep_$TAG.py" "{timeout: 2m}"
-mkuc "$K" uc-scancel "sleep_$TAG.py" "{timeout: 2m}"
-mkuc "$K" uc-sacct short.py "{timeout: 2m}"
-mkuc "$K2" uc-forever "forever_$TAG.py" "{timeout: 1m}"
+mkuc "$K/content/usecases" uc-image "$G/ex" tab.py "{timeout: 2m, environment: deb}"
+mkuc "$K/content/usecases" uc-pass "$G/ex" pass.ipynb "{timeout: 2m}"
+mkuc "$K/content/usecases" uc-fail "$G/ex" fail.ipynb "{timeout: 2m}"
+mkuc "$K/content/usecases" uc-gpu "$G/ex" gpu.py "{timeout: 2m, gpu: 1, memory: 500M}"
+mkuc "$K/content/usecases" uc-slow "$G/ex" "sleep_$TAG.py" "{timeout: 2m}"
+mkuc "$K/content/usecases" uc-scancel "$G/ex" "sleep_$TAG.py" "{timeout: 2m}"
+mkuc "$K/content/usecases" uc-sacct "$G/ex" short.py "{timeout: 2m}"
+mkuc "$K2/content/usecases" uc-forever "$G/ex" "forever_$TAG.py" "{timeout: 1m}"
 S1="uc-image uc-pass uc-fail uc-gpu uc-slow uc-scancel uc-sacct"
 # shellcheck disable=SC2086
 kb -C "$K" sync $S1 >"$TMP/sync.out" 2>"$TMP/sync.err"
@@ -377,7 +297,7 @@ expect gpu-result-gpus-key "$(js "$TMP/s1.json" '"count" in by("uc-gpu").get("gp
 
 "$KBGEN" -C "$K" check uc-slow >"$TMP/c2.out" 2>"$TMP/c2.err" &
 BG=$!
-if wait_running kbgen-uc-slow 60 && wait_file "$K/.kbgen/runs/uc-slow/*/work/src/pid" 30; then
+if wait_running kbgen-uc-slow 60 && wait_for "$K/.kbgen/runs/uc-slow/*/work/src/pid" 30; then
 	cid=$jid
 	l=$(scontrol show job -o "$cid" 2>/dev/null)
 	case $l in
@@ -427,7 +347,7 @@ fi
 
 "$KBGEN" -C "$K" check uc-scancel >"$TMP/c3.out" 2>"$TMP/c3.err" &
 BG=$!
-if wait_running kbgen-uc-scancel 60 && wait_file "$K/.kbgen/runs/uc-scancel/*/work/src/pid" 30; then
+if wait_running kbgen-uc-scancel 60 && wait_for "$K/.kbgen/runs/uc-scancel/*/work/src/pid" 30; then
 	xid=$jid
 	scancel "$xid"
 	t0=$(date +%s)
@@ -530,5 +450,4 @@ n=$(squeue -h 2>/dev/null | wc -l)
 expect queue-empty "$n" 0
 
 echo "# total $(elapsed) s after the cluster was up"
-echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-[ "$FAILS" -eq 0 ]
+finish

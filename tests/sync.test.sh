@@ -58,25 +58,12 @@ command -v mdb_dump >/dev/null 2>&1 && HAVE_MDB=1
 
 # --- helpers ---------------------------------------------------------
 
-PASS=0 FAILS=0
-ok() { echo "ok $1"; PASS=$((PASS + 1)); }
-# A skip is never a pass: tests/run.sh fails a suite that prints one.
-SKIPS=0
-skip() { echo "SKIP $1: $2"; SKIPS=$((SKIPS + 1)); }
-fail() {
-	echo "FAIL $1: $2"
-	FAILS=$((FAILS + 1))
-	shift 2
-	for f in "$@"; do
-		[ -f "$f" ] && sed 's/^/    /' "$f" | head -30
-	done
-}
+. "$PWD/tests/lib.sh"
 # kb ARGS...: kbgen with a bound on time (nothing here should block)
 kb() { timeout 120 "$KBGEN" "$@"; }
-git_() { git -c init.defaultBranch=main -c advice.detachedHead=false "$@"; }
-# commit DIR DATE WHO MESSAGE: commit everything in DIR as WHO (Ann,
+# commit_at DIR DATE WHO MESSAGE: commit everything in DIR as WHO (Ann,
 # Bob, Carla) on DATE (author and committer)
-commit() {
+commit_at() {
 	case $3 in
 	Ann)	n="Ann Author" ;;
 	Bob)	n="Bob Builder" ;;
@@ -92,8 +79,8 @@ rev() { git_ -C "$1" rev-parse "$2^{commit}"; }
 # ago N: an ISO date-time N days before now
 ago() { date -u -d "@$(( $(date -u +%s) - $1 * 86400 ))" +%Y-%m-%dT12:00:00Z; }
 day() { echo "$1" | cut -c1-10; }
-# mkuc SLUG URL REF SUBDIR EXAMPLE: a use case ("-" leaves a key out)
-mkuc() {
+# mkuc_ref SLUG URL REF SUBDIR EXAMPLE: a use case ("-" leaves a key out)
+mkuc_ref() {
 	{
 		echo "---"
 		echo "title: Use case $1"
@@ -121,13 +108,6 @@ prov() {
 # jstr JSON KEY: a string value; jraw JSON KEY: the raw value
 jstr() { printf '%s\n' "$1" | grep -o "\"$2\":\"[^\"]*\"" | head -1 | sed 's/^"[^"]*":"//; s/"$//'; }
 jraw() { printf '%s\n' "$1" | grep -o "\"$2\":\(\[[^]]*\]\|[^,}]*\)" | head -1 | sed 's/^"[^"]*"://'; }
-# expect NAME GOT WANT [FILES...]
-expect() {
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		n=$1 g=$2 w=$3; shift 3
-		fail "$n" "got [$g], want [$w]" "$@"
-	fi
-}
 # pexpect NAME SLUG KEY WANT: the record of SLUG has KEY = WANT (raw
 # JSON: strings quoted), or is skipped without mdb_dump
 pexpect() {
@@ -136,21 +116,6 @@ pexpect() {
 		return
 	fi
 	expect "$1" "$(jraw "$(prov "$2")" "$3")" "$4"
-}
-# has NAME FILE TEXT / hasnt NAME FILE TEXT (fixed strings)
-has() {
-	if grep -qF -- "$3" "$2" 2>/dev/null; then ok "$1"
-	else fail "$1" "not found in ${2#$TMP/}: $3"; fi
-}
-hasnt() {
-	if [ ! -f "$2" ]; then fail "$1" "no file ${2#$TMP/}"
-	elif grep -qF -- "$3" "$2"; then fail "$1" "found in ${2#$TMP/}: $3"
-	else ok "$1"; fi
-}
-# rc NAME GOT WANT OUTPUT-FILE
-rc() {
-	if [ "$2" -eq "$3" ]; then ok "$1"
-	else fail "$1" "exit $2, want $3" "$4"; fi
 }
 page() { echo "$S/usecases/$1/index.html"; }
 # card SLUG: the catalogue card of SLUG into $TMP/card.SLUG
@@ -199,17 +164,17 @@ echo "a,b" >"$M/hackathon/data.csv"
 echo "{}" >"$M/hackathon/.ipynb_checkpoints/btag-checkpoint.ipynb"
 printf 'Hackathon\n=========\n\nHackathon version of the exercise.\n' \
     >"$M/hackathon/README.md"
-commit "$M" "$D1" Ann "first"
+commit_at "$M" "$D1" Ann "first"
 GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.org \
     GIT_COMMITTER_DATE=$D1 git_ -C "$M" tag -a v1.0 -m "version 1.0"
 echo "print('train v2')" >"$M/train.py"
-commit "$M" "$D2" Bob "second"
+commit_at "$M" "$D2" Bob "second"
 git_ -C "$M" checkout -q -b dev
 echo "print('dev')" >"$M/dev.py"
-commit "$M" "$D3" Carla "dev work"
+commit_at "$M" "$D3" Carla "dev work"
 git_ -C "$M" checkout -q main
 echo '{"v": 2}' >"$M/hackathon/btag.ipynb"
-commit "$M" "$D4" Ann "notebook"
+commit_at "$M" "$D4" Ann "notebook"
 C1=$(rev "$M" v1.0) C2=$(rev "$M" main~1) C3=$(rev "$M" dev) C4=$(rev "$M" main)
 C2SHORT=$(echo "$C2" | cut -c1-10)
 git_ -C "$M" tag vanishing "$C2"	# a lightweight tag, deleted later
@@ -219,23 +184,23 @@ git_ -C "$M" tag vanishing "$C2"	# a lightweight tag, deleted later
 T=$G/trunk
 git_ init -q -b trunk "$T"
 echo x >"$T/run.py"
-commit "$T" 2019-03-01T10:00:00Z Ann "one"
+commit_at "$T" 2019-03-01T10:00:00Z Ann "one"
 git_ -C "$T" branch main
 echo y >"$T/run.py"
-commit "$T" 2019-03-02T10:00:00Z Bob "two"
+commit_at "$T" 2019-03-02T10:00:00Z Bob "two"
 T2=$(rev "$T" trunk)
 
 # upd, force, del, vanish: changed between the syncs
 for r in upd force del vanish; do
 	git_ init -q "$G/$r"
 	echo "print(1)" >"$G/$r/run.py"
-	commit "$G/$r" "$D1" Ann "one"
+	commit_at "$G/$r" "$D1" Ann "one"
 	echo "print(2)" >"$G/$r/run.py"
-	commit "$G/$r" "$D2" Ann "two"
+	commit_at "$G/$r" "$D2" Ann "two"
 done
 git_ -C "$G/vanish" branch feature
 echo "print(3)" >"$G/vanish/run.py"
-commit "$G/vanish" "$D3" Ann "three"
+commit_at "$G/vanish" "$D3" Ann "three"
 UPD1=$(rev "$G/upd" main) FORCE1=$(rev "$G/force" main)
 DEL1=$(rev "$G/del" main) VAN1=$(rev "$G/vanish" feature)
 
@@ -249,16 +214,16 @@ open_in:
 EOF
 # btagging (from the fixture): the tag, by file:// URL
 sed -i "s|^  url: .*|  url: file://$M|; s|^  ref: main|  ref: v1.0|" "$U/btagging.md"
-mkuc uc-branch "$M" dev - dev.py
-mkuc uc-commit "$M" "$C2" - train.py
-mkuc uc-short "$M" "$C2SHORT" - train.py
-mkuc uc-tagvanish "$M" vanishing - train.py
-mkuc uc-subdir "$M" - hackathon btag.ipynb
-mkuc uc-head "$T" - - run.py
-mkuc uc-update "$G/upd" main - run.py
-mkuc uc-force "$G/force" main - run.py
-mkuc uc-deleted "file://$G/del" - - run.py
-mkuc uc-vanish "$G/vanish" feature - run.py
+mkuc_ref uc-branch "$M" dev - dev.py
+mkuc_ref uc-commit "$M" "$C2" - train.py
+mkuc_ref uc-short "$M" "$C2SHORT" - train.py
+mkuc_ref uc-tagvanish "$M" vanishing - train.py
+mkuc_ref uc-subdir "$M" - hackathon btag.ipynb
+mkuc_ref uc-head "$T" - - run.py
+mkuc_ref uc-update "$G/upd" main - run.py
+mkuc_ref uc-force "$G/force" main - run.py
+mkuc_ref uc-deleted "file://$G/del" - - run.py
+mkuc_ref uc-vanish "$G/vanish" feature - run.py
 NURL=7	# $M, file://$M, trunk, upd, force, file://del, vanish
 
 # content/ is in a git work tree: uc-branch is added by Ann on
@@ -376,11 +341,11 @@ has catalogue-filter-stale "$S/catalogue/index.html" 'id="f_repository_stale" na
 # --- changes upstream, the second sync -------------------------------
 
 echo "print(3)" >"$G/upd/run.py"
-commit "$G/upd" "$D3" Bob "three"
+commit_at "$G/upd" "$D3" Bob "three"
 UPD2=$(rev "$G/upd" main)
 git_ -C "$G/force" reset -q --hard HEAD~1
 echo "print('rewritten')" >"$G/force/run.py"
-commit "$G/force" "$D3" Ann "rewritten"
+commit_at "$G/force" "$D3" Ann "rewritten"
 FORCE2=$(rev "$G/force" main)
 rm -rf "$G/del"
 git_ -C "$G/vanish" branch -q -D feature
@@ -437,13 +402,13 @@ has page-updated-commit "$(page uc-update)" "<code>$(echo "$UPD2" | cut -c1-12)<
 
 # --- an example missing at the commit --------------------------------
 
-mkuc uc-noexample "$M" - hackathon missing.ipynb
+mkuc_ref uc-noexample "$M" - hackathon missing.ipynb
 kb -C "$K" sync uc-noexample >"$TMP/s4.out" 2>"$TMP/s4.err"
 rc missing-example-exit-1 $? 1 "$TMP/s4.err"
 has missing-example-message "$TMP/s4.err" "uc-noexample.md: error: example \"missing.ipynb\" does not exist at commit $(echo "$C4" | cut -c1-12)"
 pexpect missing-example-recorded uc-noexample example_exists false
 pexpect missing-example-commit uc-noexample commit "\"$C4\""
-mkuc uc-nosubdir "$M" - nowhere btag.ipynb
+mkuc_ref uc-nosubdir "$M" - nowhere btag.ipynb
 kb -C "$K" sync uc-nosubdir >"$TMP/s4b.out" 2>"$TMP/s4b.err"
 rc missing-subdir-exit-1 $? 1 "$TMP/s4b.err"
 has missing-subdir-message "$TMP/s4b.err" "subdir \"nowhere\" does not exist"
@@ -452,7 +417,7 @@ rm -f "$U/uc-noexample.md" "$U/uc-nosubdir.md"
 # --- sync SLUG, unknown slugs ----------------------------------------
 
 echo "print(4)" >"$G/upd/run.py"
-commit "$G/upd" "$D4" Ann "four"
+commit_at "$G/upd" "$D4" Ann "four"
 UPD3=$(rev "$G/upd" main)
 kb -C "$K" sync uc-head >"$TMP/s5.out" 2>"$TMP/s5.err"
 rc slug-exit-0 $? 0 "$TMP/s5.err"
@@ -472,15 +437,15 @@ rc no-repository-slug-exit-2 $? 2 "$TMP/s8.err"
 # --- offline: the cache only -----------------------------------------
 
 echo "print(5)" >"$G/upd/run.py"
-commit "$G/upd" "$D4" Ann "five"
+commit_at "$G/upd" "$D4" Ann "five"
 kb -C "$K" sync --offline uc-update >"$TMP/s9.out" 2>"$TMP/s9.err"
 rc offline-exit-0 $? 0 "$TMP/s9.err"
 pexpect offline-uses-cache uc-update commit "\"$UPD3\""
 has offline-says-cached "$TMP/s9.err" "sync: [1/1] $G/upd: cached"
 git_ init -q "$G/never"
 echo x >"$G/never/run.py"
-commit "$G/never" "$D1" Ann "one"
-mkuc uc-never "$G/never" - - run.py
+commit_at "$G/never" "$D1" Ann "one"
+mkuc_ref uc-never "$G/never" - - run.py
 kb -C "$K" sync --offline uc-never >"$TMP/s10.out" 2>"$TMP/s10.err"
 rc offline-uncollected-exit-0 $? 0 "$TMP/s10.err"
 has offline-uncollected-warning "$TMP/s10.err" "not collected yet (--offline)"
@@ -570,9 +535,9 @@ if [ -n "$PY" ]; then
 fi
 if [ -s "$TMP/port" ] && [ -n "$RPORT" ]; then
 	PORT=$(cat "$TMP/port")
-	mkuc uc-auth "http://127.0.0.1:$PORT/auth/repo.git" - - run.py
-	mkuc uc-404 "http://127.0.0.1:$PORT/missing/repo.git" - - run.py
-	mkuc uc-refused "https://127.0.0.1:$RPORT/repo.git" main - run.py
+	mkuc_ref uc-auth "http://127.0.0.1:$PORT/auth/repo.git" - - run.py
+	mkuc_ref uc-404 "http://127.0.0.1:$PORT/missing/repo.git" - - run.py
+	mkuc_ref uc-refused "https://127.0.0.1:$RPORT/repo.git" main - run.py
 	KBGEN_GIT_TOKEN=$TOKEN kb -C "$K" sync uc-auth uc-404 uc-refused \
 	    >"$TMP/s14.out" 2>"$TMP/s14.err"
 	rc net-failures-exit-0 $? 0 "$TMP/s14.err"
@@ -649,8 +614,8 @@ if [ -n "$PY" ]; then
 fi
 if [ -s "$TMP/stallports" ]; then
 	read SP HP <"$TMP/stallports"
-	mkuc uc-silent "http://127.0.0.1:$SP/silent/repo.git" - - run.py
-	mkuc uc-blackhole "https://127.0.0.1:$HP/hole/repo.git" - - run.py
+	mkuc_ref uc-silent "http://127.0.0.1:$SP/silent/repo.git" - - run.py
+	mkuc_ref uc-blackhole "https://127.0.0.1:$HP/hole/repo.git" - - run.py
 	t0=$(date +%s)
 	KBGEN_GIT_TIMEOUT=2 kb -C "$K" sync uc-silent uc-blackhole \
 	    >"$TMP/s20.out" 2>"$TMP/s20.err"
@@ -680,7 +645,7 @@ if [ -n "$GDP" ] && git daemon --help >/dev/null 2>&1; then
 	i=0
 	while ! git ls-remote "git://127.0.0.1:$GDP/main" >/dev/null 2>&1 &&
 	    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	mkuc uc-daemon "git://127.0.0.1:$GDP/main" - hackathon btag.ipynb
+	mkuc_ref uc-daemon "git://127.0.0.1:$GDP/main" - hackathon btag.ipynb
 	KBGEN_GIT_TIMEOUT=5 kb -C "$K" sync uc-daemon >"$TMP/s22.out" 2>"$TMP/s22.err"
 	rc daemon-exit-0 $? 0 "$TMP/s22.err"
 	pexpect daemon-commit uc-daemon commit "\"$C4\""
@@ -697,7 +662,7 @@ fi
 # kbgen sync would have written it, and only built.
 if command -v mdb_load >/dev/null 2>&1; then
 	GH=https://github.com/example/jets.git
-	mkuc uc-github "$GH" main notebooks train.ipynb
+	mkuc_ref uc-github "$GH" main notebooks train.ipynb
 	printf ' uc-github\n {"commit":"%s","commit_date":"2023-05-01","author":"Ann Author","last_activity":"2023-05-01","contributors_year":1,"subdir_exists":true,"example_exists":true,"files":["train.ipynb"],"license":"LICENSE","readme":null,"url":"%s","ref":"main","subdir":"notebooks","example":"train.ipynb","fetched_at":"2023-11-14T22:13:20Z","error":null,"unreachable_since":null}\n' \
 	    "$C4" "$GH" >"$TMP/gh.txt"
 	{ printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n'
@@ -717,5 +682,4 @@ else
 	skip github-open-in "no mdb_load"
 fi
 
-echo "$PASS passed, $FAILS failed, $SKIPS skipped"
-[ "$FAILS" -eq 0 ]
+finish

@@ -605,15 +605,6 @@ gpupool_give(struct gpupool *g, size_t n, const size_t *idx)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Wake every waiter (the check is stopping). */
-void
-gpupool_wake(struct gpupool *g)
-{
-	pthread_mutex_lock(&g->lock);
-	pthread_cond_broadcast(&g->freed);
-	pthread_mutex_unlock(&g->lock);
-}
-
 const char *
 gpupool_dev(const struct gpupool *g, size_t i)
 {

@@ -1091,8 +1091,6 @@ render_body(struct loader *ld, struct entry *e, const char *root)
 	if (e->body == NULL || !md_render(e->body, e->bodysz, &opts, &out))
 		return;
 	e->html = out.html;
-	free(out.text);
-	free(out.first);
 	/* The front matter was copied into meta: the text can go. */
 	free(e->text);
 	e->text = NULL;

@@ -13,9 +13,8 @@
  *    data: destinations become "#" (cmark-gfm's safe mode also drops
  *    raw HTML; we check URLs ourselves as well so that the rule does
  *    not hang on the library's defaults);
- *  - every heading gets an id from its text, unique in the page;
- *  - the plain text of the body and of its first paragraph are kept
- *    for the search index and for summaries.
+ *  - bidirectional controls in text and code are balanced;
+ *  - every heading gets an id from its text, unique in the page.
  *
  * Markdown itself cannot fail; nothing here reports errors.
  */
@@ -88,14 +87,6 @@ static unsigned char
 lower_ascii(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* End the text so far with a newline, unless it is empty or ends so. */
-static void
-newline(struct buf *b)
-{
-	if (b->sz > 0 && b->data[b->sz - 1] != '\n')
-		buf_putc(b, '\n');
 }
 
 /* Append the plain text of the inlines under n: text, code, breaks. */
@@ -673,7 +664,7 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	static const struct md_opts	 defopts;
 	struct mdctx		 ctx;
 	cmark_parser		*parser;
-	cmark_node		*doc, *cur, *para = NULL;
+	cmark_node		*doc, *cur;
 	cmark_node		**heads = NULL;
 	cmark_iter		*it;
 	cmark_event_type	 ev;
@@ -681,7 +672,6 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	struct buf		 all = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
 	struct idset		 ids = { NULL, 0, 0 };
 	size_t			 i, headsz = 0, headcap = 0;
-	const char		*lit;
 	char			*html;
 	struct arena		 arena;
 
@@ -713,17 +703,15 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 	doc = cmark_parser_finish(parser);
 
 	/*
-	 * One walk: fix URLs, collect headings (changed after the walk,
-	 * so that the iterator never sees a changed tree) and the text.
+	 * One walk: fix URLs, balance bidi controls in literals and
+	 * collect headings (changed after the walk, so that the iterator
+	 * never sees a changed tree).
 	 */
 	it = cmark_iter_new(doc);
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cur = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_EXIT) {
-			if (isblock(cur))
-				newline(&all);
+		if (ev == CMARK_EVENT_EXIT)
 			continue;
-		}
 		switch (cmark_node_get_type(cur)) {
 		case CMARK_NODE_LINK:
 		case CMARK_NODE_IMAGE:
@@ -737,41 +725,16 @@ md_render(const char *text, size_t sz, const struct md_opts *opts,
 			}
 			heads[headsz++] = cur;
 			break;
-		case CMARK_NODE_PARAGRAPH:
-			/* The first one at the top, else the first. */
-			if (para == NULL || (cmark_node_parent(para) != doc &&
-			    cmark_node_parent(cur) == doc))
-				para = cur;
-			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
-			if ((lit = bidi_fix(cur)) != NULL)
-				buf_puts(&all, lit);
-			break;
-		case CMARK_NODE_SOFTBREAK:
-		case CMARK_NODE_LINEBREAK:
-			buf_putc(&all, ' ');
-			break;
 		case CMARK_NODE_CODE_BLOCK:
-			newline(&all);
-			if ((lit = bidi_fix(cur)) != NULL)
-				buf_puts(&all, lit);
-			newline(&all);
+			bidi_fix(cur);
 			break;
 		default:
-			/* Leaf blocks have no exit event. */
-			if (isblock(cur) && cmark_node_first_child(cur) == NULL)
-				newline(&all);
 			break;
 		}
 	}
 	cmark_iter_free(it);
-	while (all.sz > 0 && all.data[all.sz - 1] == '\n')
-		all.data[--all.sz] = '\0';
-	out->text = buf_steal(&all);
-	if (para != NULL)
-		plain(&tmp, para);
-	out->first = buf_steal(&tmp);
 
 	for (i = 0; i < headsz; i++) {
 		buf_reset(&tmp);
@@ -810,7 +773,5 @@ md_out_free(struct md_out *out)
 	if (out == NULL)
 		return;
 	free(out->html);
-	free(out->text);
-	free(out->first);
-	out->html = out->text = out->first = NULL;
+	out->html = NULL;
 }

@@ -11,10 +11,10 @@
  * cuts the text into a flat array of tokens (text and tags, with their
  * positions), matches opening and closing tags, and decides which tags
  * stand alone on their lines and what whitespace that removes; then
- * the tokens become a tree of operations (struct op); the source is
- * kept only for tmpl_set_hash.  Rendering walks that tree with the
- * context stack, the inheritance frames and the indentation on the C
- * stack, so a set is never written during rendering and several
+ * the tokens become a tree of operations (struct op), which copies
+ * the text it needs, so the source is not kept.  Rendering walks that
+ * tree with the context stack, the inheritance frames and the
+ * indentation on the C stack, so a set is never written during rendering and several
  * threads may render from one set at once.  Partials and parents are
  * looked up by name when rendered, so they may be added in any order.
  *
@@ -117,8 +117,6 @@ struct tmpl {
 	char		*name;	/* owned */
 	uint64_t	 hash;	/* hash64 of name */
 	char		*path;	/* for diagnostics, owned, may be NULL */
-	char		*text;	/* a copy of the source, owned */
-	size_t		 textsz;
 	struct op	 root;	/* kids are the template's operations */
 };
 
@@ -909,8 +907,6 @@ parse_template(const char *name, const char *text, size_t sz, const char *path)
 	t->name = xstrdup(name);
 	t->hash = hash64(name, strlen(name), 0);
 	t->path = path == NULL ? NULL : xstrdup(path);
-	t->text = xstrndup(text, sz);
-	t->textsz = sz;
 	build(&p, &t->root, 0, p.toksz);
 out:
 	free(p.toks);
@@ -925,7 +921,6 @@ free_template(struct tmpl *t)
 	op_free(&t->root);
 	free(t->name);
 	free(t->path);
-	free(t->text);
 	free(t);
 }
 
@@ -1077,43 +1072,6 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir)
 	}
 	free(names);
 	return rc;
-}
-
-static int
-tmplcmp(const void *a, const void *b)
-{
-	return strcmp((*(const struct tmpl *const *)a)->name,
-	    (*(const struct tmpl *const *)b)->name);
-}
-
-/*
- * A hash of every template's name and text, in name order, so that it
- * does not depend on the order they were added in.
- */
-uint64_t
-tmpl_set_hash(const struct tmpl_set *set)
-{
-	const struct tmpl	**all;
-	char			  len[32];
-	size_t			  i, n = 0;
-	uint64_t		  h;
-
-	h = hash64("kbgen templates", 15, 0);
-	all = xcalloc(set->n, sizeof(*all));
-	for (i = 0; i < set->cap; i++)
-		if (set->tab[i] != NULL)
-			all[n++] = set->tab[i];
-	assert(n == set->n);
-	if (n > 0)
-		qsort(all, n, sizeof(*all), tmplcmp);
-	for (i = 0; i < n; i++) {
-		h = hash64(all[i]->name, strlen(all[i]->name) + 1, h);
-		snprintf(len, sizeof(len), "%zu:", all[i]->textsz);
-		h = hash64(len, strlen(len), h);
-		h = hash64(all[i]->text, all[i]->textsz, h);
-	}
-	free(all);
-	return h;
 }
 
 /*

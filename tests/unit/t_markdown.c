@@ -3,7 +3,7 @@
  *
  * Unit tests for markdown.c: the GFM extensions, heading ids, the safe
  * mode (raw HTML and URL schemes), the link resolver with its positions,
- * and the plain text outputs.
+ * and empty input.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,31 +267,12 @@ t_positions(void)
 }
 
 static void
-t_text(void)
+t_empty(void)
 {
-	const char	*doc =
-	    "# Title\n\n"
-	    "> A quote first.\n\n"
-	    "First *para*\nline `two`.\n\n"
-	    "```c\nint x;\n```\n\n"
-	    "- item <b>raw</b>\n\n"
-	    "Last.\n";
 	struct md_out	 out;
-
-	md_render(doc, strlen(doc), NULL, &out);
-	EQS(out.text, "Title\nA quote first.\nFirst para line two.\n"
-	    "int x;\nitem raw\nLast.", "text");
-	EQS(out.first, "First para line two.", "first top-level paragraph");
-	md_out_free(&out);
-
-	md_render("# Only a heading\n", 16, NULL, &out);
-	EQS(out.first, "", "no paragraph: first is empty");
-	EQS(out.text, "Only a heading", "heading text");
-	md_out_free(&out);
 
 	md_render(NULL, 0, NULL, &out);
 	EQS(out.html, "", "empty: html");
-	EQS(out.text, "", "empty: text");
 	md_out_free(&out);
 }
 
@@ -304,6 +285,6 @@ main(void)
 	t_safety();
 	t_resolve();
 	t_positions();
-	t_text();
+	t_empty();
 	DONE();
 }
