@@ -16,6 +16,14 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "store/store.h"
+#include "git/git.h"
+#include "model/model.h"
+#include "publish/publish.h"
+#include "render/render.h"
+#include "search/search.h"
+#include "cmd.h"
 
 #ifndef KBGEN_TEMPLATES
 #define KBGEN_TEMPLATES "/usr/local/share/kbgen/templates"

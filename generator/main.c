@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "check/check.h"
+#include "import/import.h"
+#include "cmd.h"
 
 static const char usage_text[] =
 "usage: kbgen [-C DIR] COMMAND [OPTIONS] [ARGS]\n"

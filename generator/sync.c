@@ -17,6 +17,11 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "store/store.h"
+#include "git/git.h"
+#include "model/model.h"
+#include "cmd.h"
 
 struct syncer;
 

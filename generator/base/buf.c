@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /*
  * Make room for at least n more bytes plus the terminating NUL.

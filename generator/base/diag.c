@@ -15,6 +15,7 @@
 #include <stdarg.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 static size_t	 nerrors;	/* errors counted so far */
 static size_t	 nwarnings;	/* warnings counted so far */

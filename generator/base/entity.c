@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 static const struct {
 	const char	*name;	/* without '&' and ';' */
@@ -30,7 +31,7 @@ static const struct {
 };
 
 /*
- * See extern.h.  Names are case-sensitive, as in HTML ("&AMP;" is
+ * See base/base.h.  Names are case-sensitive, as in HTML ("&AMP;" is
  * another name, not in the table).
  */
 const char *

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /*
  * The string member key of the JSON object in p[0..sz), as a new

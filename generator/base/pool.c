@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /* The shared state of one par_for. */
 struct par {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /*
  * Run argv (no shell), standard input from /dev/null, and collect its

@@ -18,6 +18,7 @@
 #include <openssl/evp.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 struct sha256 {
 	EVP_MD_CTX	*ctx;	/* owned */

@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 struct range {
 	uint32_t	 lo;

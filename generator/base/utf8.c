@@ -16,9 +16,10 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /*
- * See extern.h.  Malformed input gives UTF8_BAD with *len 1, so that
+ * See base/base.h.  Malformed input gives UTF8_BAD with *len 1, so that
  * the caller reads the byte after it afresh and never swallows a good
  * character behind a bad one: a byte that starts no sequence (a
  * continuation byte 0x80..0xbf, 0xc0 and 0xc1, which only start
@@ -65,7 +66,7 @@ utf8_decode(const char *p, size_t n, size_t *len)
 }
 
 /*
- * See extern.h.  A surrogate is written in the three bytes UTF-8 would
+ * See base/base.h.  A surrogate is written in the three bytes UTF-8 would
  * give it, which are not well-formed: a caller with code points from
  * input (numeric character references) decides what to do with those
  * first.  A value past U+10FFFF (UTF8_BAD included) is written as

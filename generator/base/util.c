@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 static void
 oom(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 /*
  * A key's hash for quick lookups (FNV-1a); never 0, which marks a key

@@ -26,6 +26,8 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "check/check.h"
+#include "check/private.h"
 
 #define V1_PIDS		"/sys/fs/cgroup/pids"
 #define V1_MEM		"/sys/fs/cgroup/memory"

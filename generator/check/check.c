@@ -26,6 +26,13 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "store/store.h"
+#include "git/git.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "check/check.h"
+#include "check/private.h"
+#include "cmd.h"
 
 #ifndef KBGEN_RUNNERS
 #define KBGEN_RUNNERS "/usr/local/share/kbgen/runners"

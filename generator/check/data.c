@@ -38,6 +38,9 @@
 #include <openssl/evp.h>
 
 #include "extern.h"
+#include "net/net.h"
+#include "check/check.h"
+#include "check/private.h"
 
 #define DATA_DIR	"data/sha256"	/* below the cache folder */
 #define DATA_PER_HOST	2	/* downloads to one host at once */
@@ -299,7 +302,7 @@ hit(const char *path)
 }
 
 /*
- * See extern.h.  The order matters: the lock of the entry first (a
+ * See check/private.h.  The order matters: the lock of the entry first (a
  * thread waiting for another's download holds no host slot), then the
  * host slot for the download alone.
  */
@@ -470,7 +473,7 @@ out:
 }
 
 /*
- * See extern.h.  One eviction at a time (CACHE/data/.evict.lock): two
+ * See check/private.h.  One eviction at a time (CACHE/data/.evict.lock): two
  * at once would each free the room the other already freed.
  */
 int

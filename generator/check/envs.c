@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "check/check.h"
+#include "check/private.h"
 
 #define VENV_TIMEOUT	1800	/* seconds for pip to install */
 #define LOG_TAIL	40	/* lines of a build log in a message */

@@ -52,6 +52,10 @@
 #include <archive_entry.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "check/check.h"
+#include "check/private.h"
 
 #define MEMO_MAX	256	/* lines kept in CACHE/images/sums */
 #define TOOL_LINES	3	/* lines of a tool's stderr kept in *err */

@@ -15,6 +15,11 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "store/store.h"
+#include "model/model.h"
+#include "check/check.h"
+#include "check/private.h"
+#include "cmd.h"
 
 /*
  * The cell as Jupyter shows it, "In [N]", from failed_cell.number;
@@ -59,7 +64,7 @@ term_puts(FILE *f, const char *s, const char *indent)
 }
 
 /*
- * See extern.h.
+ * See check/private.h.
  */
 void
 report_failure(const char *name, const struct val *rec)
@@ -122,7 +127,7 @@ report_failure(const char *name, const struct val *rec)
 }
 
 /*
- * See extern.h.
+ * See check/private.h.
  */
 int
 report_strict(const struct report_item *items, size_t itemsz)
@@ -231,7 +236,7 @@ junit_out(FILE *f, const struct val *rec)
 }
 
 /*
- * See extern.h.
+ * See check/private.h.
  */
 int
 report_junit(const char *path, const char *runner,
@@ -335,7 +340,7 @@ json_keys(struct val *v)
 }
 
 /*
- * See extern.h.
+ * See check/private.h.
  */
 int
 report_json(const char *path, const struct report_item *items,

@@ -30,6 +30,10 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "render/render.h"
+#include "check/check.h"
+#include "check/private.h"
 
 #define OUTPUT_CAP	(1024 * 1024)	/* bytes of output kept */
 #define GRACE_SECS	20	/* after the driver's own limit */
@@ -413,7 +417,7 @@ memory_facts(struct val *res, const struct jobcg *cg, long long memory)
 }
 
 /*
- * Run the job folder q->jobdir on this machine; see extern.h.
+ * Run the job folder q->jobdir on this machine; see check/private.h.
  */
 struct val *
 runner_local(const struct run_req *q)
@@ -695,7 +699,7 @@ slurm_state(const char *id, char **state, char **code)
 }
 
 /*
- * Run the job folder through Slurm; see extern.h.
+ * Run the job folder through Slurm; see check/private.h.
  */
 struct val *
 runner_slurm(const struct run_req *q)

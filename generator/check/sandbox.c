@@ -28,6 +28,8 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "check/check.h"
+#include "check/private.h"
 
 /* Host folders that make a working system without showing anything. */
 static const char *const host_dirs[] = { "usr", "bin", "sbin", "lib",

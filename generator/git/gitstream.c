@@ -32,6 +32,8 @@
 #include <git2/sys/stream.h>
 
 #include "extern.h"
+#include "git/git.h"
+#include "git/private.h"
 
 #define DEFAULT_TIMEOUT	30	/* seconds */
 
@@ -208,7 +210,7 @@ ts_new(git_stream **out, const char *host, const char *port)
 }
 
 /*
- * See extern.h.
+ * See git/private.h.
  */
 int
 gs_stream_register(void)

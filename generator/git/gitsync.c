@@ -42,6 +42,9 @@
 #include <git2.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "git/git.h"
+#include "git/private.h"
 
 #define SPEC_HEADS	"+refs/heads/*:refs/heads/*"
 #define SPEC_TAGS	"+refs/tags/*:refs/tags/*"
@@ -585,7 +588,7 @@ gs_shutdown(void)
 
 /*
  * Clone url into the bare repository dir, or fetch into it when it
- * exists.  See extern.h.  *err (new string, caller frees) is set on
+ * exists.  See git/git.h.  *err (new string, caller frees) is set on
  * failure and NULL on success.
  */
 int
@@ -1074,7 +1077,7 @@ norm_subdir(const char *s)
 }
 
 /*
- * Describe a commit of the bare repository dir into rec; see extern.h.
+ * Describe a commit of the bare repository dir into rec; see git/git.h.
  * Dates are UTC: commit_date and last_activity use the committer time
  * (when the change landed).  subdir NULL is the top of the repository
  * (subdir_exists true); example NULL gives example_exists false.
@@ -1557,7 +1560,7 @@ out:
 }
 
 /*
- * Per-file history of the git work tree holding path; see extern.h.
+ * Per-file history of the git work tree holding path; see git/git.h.
  * Dates are the author dates (UTC).  Files are those of HEAD below
  * path; a file deleted and made again counts from its last creation.
  * Returns NULL without a message when path is in no work tree, NULL

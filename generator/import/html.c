@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "import/import.h"
+#include "import/private.h"
 
 struct hout {
 	struct buf	 b;	/* the Markdown so far */

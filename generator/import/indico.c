@@ -32,6 +32,12 @@
 #include <time.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "net/net.h"
+#include "model/model.h"
+#include "import/import.h"
+#include "import/private.h"
+#include "cmd.h"
 
 struct counts {
 	size_t	 added;

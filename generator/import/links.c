@@ -22,6 +22,13 @@
 #include <time.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "model/model.h"
+#include "import/import.h"
+#include "import/private.h"
+#include "cmd.h"
 
 #define LINKS_MAX_AGE	86400L	/* seconds, links.max_age default */
 #define LINKS_TIMEOUT	20L	/* seconds, links.timeout default */

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 static const struct fld site_flds[] = {
 	{ "title", FLD_STR, 0 },
@@ -122,7 +124,7 @@ env_name_valid(const char *s)
 }
 
 /*
- * See extern.h.
+ * See model/private.h.
  */
 int
 kernel_name_valid(const char *s)
@@ -138,7 +140,7 @@ kernel_name_valid(const char *s)
 }
 
 /*
- * See extern.h.
+ * See model/private.h.
  */
 int
 site_kernel_check(const char *path, const struct val *v)
@@ -336,7 +338,7 @@ check_runners(const char *path, const struct val *tree,
 }
 
 /*
- * See extern.h.
+ * See model/private.h.
  */
 int
 site_env_check(const struct val *tree, const char *path,

@@ -22,6 +22,10 @@
 #include <time.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "git/git.h"
+#include "model/model.h"
+#include "model/private.h"
 
 static const struct fld uc_flds[] = {
 	{ "title", FLD_STR, 1 },
@@ -1470,7 +1474,7 @@ kb_load(const char *root, int drafts, int jobs)
 }
 
 /*
- * See extern.h.  libgit2 is started only when some use case has a file
+ * See model/model.h.  libgit2 is started only when some use case has a file
  * to look for.
  */
 void

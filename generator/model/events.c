@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /*
- * See extern.h.  Days since 1970-01-01 by the proleptic Gregorian
+ * See model/model.h.  Days since 1970-01-01 by the proleptic Gregorian
  * calendar (H. Hinnant's days_from_civil), which needs no time zone.
  */
 const char *
@@ -58,7 +60,7 @@ sem_cmp(const void *a, const void *b)
 	    "", val_get_str(sb, "title") ? val_get_str(sb, "title") : "");
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const struct val **
 ev_sorted_seminars(const struct kb *kb, size_t *n)
 {
@@ -83,7 +85,7 @@ hack_start_cmp(const void *a, const void *b)
 	return strcmp(sb ? sb : "", sa ? sa : "");
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 struct hackathon **
 ev_sorted_hackathons(const struct kb *kb)
 {

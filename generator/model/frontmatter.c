@@ -20,6 +20,9 @@
 #include <yaml.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /*
  * Guards against hostile input: nesting deeper than this would run the

@@ -19,6 +19,8 @@
 #include <time.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /*
  * The last finished run of a use case (not "running" nor
@@ -40,7 +42,7 @@ last_run(const struct usecase *uc)
 	return NULL;
 }
 
-/* See extern.h: the words on badges and in the Example facet. */
+/* See model/model.h: the words on badges and in the Example facet. */
 const char *const health_words[HEALTH__MAX] = {
 	"passing", "failing", "timeout", "error", "interrupted", "not run",
 	"not executable", "no code",
@@ -74,7 +76,7 @@ static const struct {
 };
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 size_t
 health_of(const struct usecase *uc)
@@ -243,7 +245,7 @@ run_notes(struct val *v, const struct val *run)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 struct val *
 health_val(const struct usecase *uc, const char *today, long max_age)
@@ -346,7 +348,7 @@ badge_svg(const char *state, const char *colour)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 health_badge(const struct usecase *uc)

@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /*
- * See extern.h.  A link to the example inside its repository on hosts
+ * See model/model.h.  A link to the example inside its repository on hosts
  * whose URL layout is known (GitHub, GitLab instances, Bitbucket); NULL
  * others.
  */
@@ -60,7 +62,7 @@ hosting_example_url(const struct usecase *uc)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 hosting_edit_url(const struct kb *kb, const struct entry *e)
@@ -80,7 +82,7 @@ hosting_edit_url(const struct kb *kb, const struct entry *e)
 }
 
 /*
- * See extern.h.  Owner and repository name of an https URL shaped
+ * See model/model.h.  Owner and repository name of an https URL shaped
  * host/owner/repo, as new strings; 0 if the URL has another shape.
  */
 int
@@ -109,7 +111,7 @@ hosting_owner_repo(const char *url, char **owner, char **repo)
 }
 
 /*
- * See extern.h.  A link to a commit, or to a file at a commit (path
+ * See model/model.h.  A link to a commit, or to a file at a commit (path
  * not NULL), on hosts whose URL layout is known; NULL elsewhere.
  */
 char *
@@ -142,7 +144,7 @@ hosting_url(const char *url, const char *commit, const char *path)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 hosting_fill(const char *pat, const char *owner, const char *repo,

@@ -24,6 +24,8 @@
 #include <libical/ical.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /* libical's built-in time-zone cache is shared: one user at a time. */
 static pthread_mutex_t	 ical_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -68,7 +70,7 @@ zone(const char *tz)
 }
 
 /*
- * See extern.h.
+ * See model/private.h.
  */
 int
 ical_zone_valid(const char *tz)
@@ -226,7 +228,7 @@ cal_text(struct cal *c)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 ical_hackathon(const struct kb *kb, const struct hackathon *h,
@@ -317,7 +319,7 @@ out:
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 ical_seminars(const struct kb *kb, long long stamp)

@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "model/private.h"
 
 static const struct {
 	const char	*prefix;	/* with its colon */

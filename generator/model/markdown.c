@@ -31,6 +31,9 @@
 #include <cmark-gfm-core-extensions.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /* One used heading id and the next suffix to try after it. */
 struct slot {
@@ -652,7 +655,7 @@ bidi_fix(cmark_node *n)
 
 /*
  * Render Markdown text (sz bytes, need not be NUL-terminated) to HTML
- * as described in extern.h.  opts is borrowed (NULL: safe defaults, no
+ * as described in model/model.h.  opts is borrowed (NULL: safe defaults, no
  * resolver); the resolver's non-NULL results are freed here with
  * free(3) once copied.  Always returns 1; out's strings belong to the
  * caller, who frees them with md_out_free.

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 static int
 name_cmp(const void *a, const void *b)
@@ -24,7 +26,7 @@ name_cmp(const void *a, const void *b)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 void
 roster_names(const struct kb *kb, const struct val *ids, struct buf *b)
@@ -45,7 +47,7 @@ roster_names(const struct kb *kb, const struct val *ids, struct buf *b)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 struct person **
 roster_by_name(const struct kb *kb)

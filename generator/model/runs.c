@@ -13,6 +13,10 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "store/store.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /* Reasons of results that did not pass (plan: "Result record"), and
  * the words the site shows for them. */
@@ -35,7 +39,7 @@ static const struct {
 };
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 const char *
 run_reason_label(const char *reason)
@@ -51,7 +55,7 @@ run_reason_label(const char *reason)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 int
 run_passed(const struct val *rec)
@@ -66,7 +70,7 @@ run_passed(const struct val *rec)
 }
 
 /*
- * See extern.h.
+ * See model/model.h.
  */
 char *
 run_warning(const struct val *w)

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 static const char *
 type_name(const struct val *v)

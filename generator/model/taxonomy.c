@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 const char *const dim_keys[DIM__MAX] = { "technologies", "fields", "tools" };
 const char *const dim_names[DIM__MAX] = { "technology", "field", "tool" };

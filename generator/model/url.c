@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 
 /* The folder of each taxonomy dimension's pages. */
 static const char *const dim_dirs[DIM__MAX] = { "technologies", "fields",
@@ -31,7 +33,7 @@ static const char *const reserved[] = { "assets", "catalogue", "usecases",
     "sitemap.xml", "catalogue.json", "404.html", "index.html" };
 
 /*
- * See extern.h.
+ * See model/private.h.
  */
 int
 url_reserved(const char *slug)
@@ -44,119 +46,119 @@ url_reserved(const char *slug)
 	return 0;
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_home(void)
 {
 	return "index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_404(void)
 {
 	return "404.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_catalogue(void)
 {
 	return "catalogue/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_usecase(const char *slug)
 {
 	return xasprintf("usecases/%s/index.html", slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_dim_dir(enum dim d)
 {
 	return dim_dirs[d];
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_dimension(enum dim d)
 {
 	return dim_index[d];
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_term(enum dim d, const char *slug)
 {
 	return xasprintf("%s/%s/index.html", dim_dirs[d], slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_matrix(void)
 {
 	return "matrix/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_cell(const char *tech, const char *field)
 {
 	return xasprintf("matrix/%s--%s/index.html", tech, field);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_people(void)
 {
 	return "people/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_experts(void)
 {
 	return "people/experts/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_person(const char *id)
 {
 	return xasprintf("people/%s/index.html", id);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_page(const char *slug)
 {
 	return xasprintf("%s/index.html", slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_hackathons(void)
 {
 	return "hackathons/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_hackathon(const char *slug)
 {
 	return xasprintf("hackathons/%s/index.html", slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_hackathon_ics(const char *slug)
 {
 	return xasprintf("hackathons/%s.ics", slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_seminars(void)
 {
@@ -164,7 +166,7 @@ url_seminars(void)
 }
 
 /*
- * See extern.h.  The search index links here too: keep it
+ * See model/model.h.  The search index links here too: keep it
  * slugify(date + " " + title).
  */
 char *
@@ -180,7 +182,7 @@ url_seminar_anchor(const struct val *s)
 	return a;
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_seminar(const struct val *s)
 {
@@ -192,77 +194,77 @@ url_seminar(const struct val *s)
 	return url;
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_seminars_feed(void)
 {
 	return "seminars/feed.xml";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_seminars_ics(void)
 {
 	return "seminars/seminars.ics";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_status(void)
 {
 	return "status/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_status_json(void)
 {
 	return "status/status.json";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_status_feed(void)
 {
 	return "status/feed.xml";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 char *
 url_badge(const char *slug)
 {
 	return xasprintf("badges/%s.svg", slug);
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_search(void)
 {
 	return "search/index.html";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_feed(void)
 {
 	return "feed.xml";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_sitemap(void)
 {
 	return "sitemap.xml";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_catalogue_json(void)
 {
 	return "catalogue.json";
 }
 
-/* See extern.h. */
+/* See model/model.h. */
 const char *
 url_assets(void)
 {

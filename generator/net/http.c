@@ -36,6 +36,7 @@
 #include <curl/curl.h>
 
 #include "extern.h"
+#include "net/net.h"
 
 #define HTTP_UA		"kbgen/" KBGEN_VERSION
 #define HTTP_MAXBODY	((size_t)64 << 20)	/* bytes kept by http_get */

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "store/store.h"
+#include "publish/publish.h"
 
 /* One output recorded during the build. */
 struct rec {
@@ -195,7 +197,7 @@ site_out_clean(const char *outdir)
 }
 
 /*
- * See extern.h.  The caller frees with site_out_free.
+ * See publish/publish.h.  The caller frees with site_out_free.
  */
 struct site_out *
 site_out_new(const char *outdir, struct idx *idx, int verify)
@@ -303,7 +305,7 @@ write_failed(struct site_out *so, const char *full, int err)
 }
 
 /*
- * See extern.h.
+ * See publish/publish.h.
  */
 int
 site_out_failed(struct site_out *so)
@@ -413,7 +415,7 @@ small_add(struct site_out *so, uint64_t h, size_t sz, const char *full)
 }
 
 /*
- * See extern.h.
+ * See publish/publish.h.
  */
 int
 site_out_put(struct site_out *so, const char *path, const char *data,
@@ -472,7 +474,7 @@ out:
 }
 
 /*
- * See extern.h.  Files are read whole; assets are small.
+ * See publish/publish.h.  Files are read whole; assets are small.
  */
 int
 site_out_copy_dir(struct site_out *so, const char *dir, const char *prefix)
@@ -564,7 +566,7 @@ fail:
 }
 
 /*
- * See extern.h.
+ * See publish/publish.h.
  */
 int
 site_out_commit(struct site_out *so)
@@ -706,7 +708,7 @@ fingerprint_dir(const char *dir, uint64_t *h, int bytes)
 }
 
 /*
- * See extern.h.
+ * See publish/publish.h.
  */
 uint64_t
 site_fingerprint(const char *const *dirs, size_t n, uint64_t seed,

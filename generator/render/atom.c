@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 static void
 text(struct buf *b, const char *s)
@@ -62,7 +65,7 @@ id(struct buf *b, const struct kb *kb, const char *base, const char *path)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 void
 atom_head(struct buf *b, const struct kb *kb, const char *base,
@@ -90,7 +93,7 @@ atom_head(struct buf *b, const struct kb *kb, const char *base,
 }
 
 /*
- * See extern.h.
+ * See render/render.h.
  */
 void
 atom_entry(struct buf *b, const struct kb *kb, const char *base,
@@ -123,7 +126,7 @@ atom_entry(struct buf *b, const struct kb *kb, const char *base,
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 void
 atom_tail(struct buf *b)

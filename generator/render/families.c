@@ -15,6 +15,10 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "publish/publish.h"
+#include "render/render.h"
+#include "render/private.h"
 
 enum job_type {
 	JOB_HOME,
@@ -181,7 +185,7 @@ add_job(struct plan *r, enum job_type t, size_t a, size_t b)
 }
 
 /*
- * See extern.h.
+ * See render/render.h.
  */
 int
 render_site(const struct kb *kb, const struct render_opts *opts,

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 static void
 xml_text(struct buf *b, const char *s)
@@ -32,7 +35,7 @@ abs_url(struct buf *b, const struct kb *kb, const char *path)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 feeds_atom(struct r *r)
@@ -92,7 +95,7 @@ sitemap_url(struct buf *b, const struct kb *kb, const char *path)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 feeds_sitemap(struct r *r, const char *const *paths, size_t n)
@@ -141,7 +144,7 @@ set_text(struct val *v, const char *key, const char *s)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 feeds_catalogue_json(struct r *r)

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 static struct val *
 hack_val(struct r *r, const struct hackathon *h, int full)
@@ -137,7 +140,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 hackathons_index(struct r *r)
@@ -167,7 +170,7 @@ hackathons_index(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 hackathons_page(struct r *r, size_t i)

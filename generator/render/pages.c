@@ -13,9 +13,12 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 pages_home(struct r *r)
@@ -82,7 +85,7 @@ pages_home(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 pages_page(struct r *r, size_t i)
@@ -102,7 +105,7 @@ pages_page(struct r *r, size_t i)
 }
 
 /*
- * See extern.h.  The search page (search.js fills it from the index
+ * See render/private.h.  The search page (search.js fills it from the index
  * that render_search writes); every used term, by count, for the
  * no-JavaScript fallback.
  */
@@ -131,7 +134,7 @@ pages_search(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 pages_404(struct r *r)

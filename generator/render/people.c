@@ -18,6 +18,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /*
  * What one person can help with, by term position in each dimension:
@@ -163,7 +166,7 @@ groups(struct r *r, struct val *ctx)
 }
 
 /*
- * See extern.h.  rows: [{term, cells: [{people, empty}]}] over cols:
+ * See render/private.h.  rows: [{term, cells: [{people, empty}]}] over cols:
  * [term], keeping only technologies and fields someone knows.
  */
 int
@@ -353,7 +356,7 @@ roles_list(const struct person *p)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 people_index(struct r *r)
@@ -382,7 +385,7 @@ people_index(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 people_person(struct r *r, size_t i)

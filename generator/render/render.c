@@ -18,6 +18,10 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "publish/publish.h"
+#include "render/render.h"
+#include "render/private.h"
 
 struct r {
 	const struct kb	*kb;
@@ -54,7 +58,7 @@ unshare_free(struct val *v)
 }
 
 /*
- * See extern.h.  A URL from the content as a value: null when missing
+ * See render/private.h.  A URL from the content as a value: null when missing
  * or when its scheme could run code (javascript: and the like), so the
  * page shows no link rather than a live one.
  */
@@ -111,7 +115,7 @@ term_val(const struct kb *kb, const struct term *t)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 struct val *
 render_terms(struct r *r, struct term **ts, size_t n)
@@ -141,7 +145,7 @@ older_than_two_years(const char *a, const char *b)
 }
 
 /*
- * See extern.h.  What sync said of a use case's repository:
+ * See render/private.h.  What sync said of a use case's repository:
  * "unreachable" (the last sync failed), "stale" (no commit for two
  * years), "reachable", or NULL when never synced.
  */
@@ -404,7 +408,8 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 }
 
 /*
- * The exported face of this file for the page families: see extern.h.
+ * The exported face of this file for the page families: see
+ * render/private.h.
  */
 const struct kb *
 render_kb(const struct r *r)
@@ -513,7 +518,7 @@ rank_cmp(const void *a, const void *b)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 struct usecase **
 render_newest(const struct kb *kb)
@@ -551,7 +556,7 @@ static struct val *
 ucsum_list(struct r *r, struct usecase **ucs, size_t n);
 
 /*
- * See extern.h.  Set "usecases" (summaries of ucs) and "has_usecases"
+ * See render/private.h.  Set "usecases" (summaries of ucs) and "has_usecases"
  * in ctx.
  */
 void
@@ -582,7 +587,7 @@ ucsum_list(struct r *r, struct usecase **ucs, size_t n)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 struct val *
 render_dim(int d)
@@ -599,7 +604,7 @@ render_dim(int d)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 render_count_cmp(const void *a, const void *b)
@@ -613,7 +618,7 @@ render_count_cmp(const void *a, const void *b)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 render_name_cmp(const void *a, const void *b)
@@ -623,7 +628,7 @@ render_name_cmp(const void *a, const void *b)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 struct term **
 render_sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
@@ -678,7 +683,7 @@ render_people(struct r *r, const struct val *src)
 }
 
 /*
- * See extern.h.  A list of {title, url} links (session materials, a use
+ * See render/private.h.  A list of {title, url} links (session materials, a use
  * case's links) with safe URLs.
  */
 struct val *
@@ -702,7 +707,7 @@ render_links(const struct val *src)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 struct r *
 render_new(const struct kb *kb, const struct render_opts *opts,
@@ -746,7 +751,7 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 void
 render_free(struct r *rp)

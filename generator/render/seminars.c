@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 static struct val *
 str_or_null(const char *s)
@@ -147,7 +150,7 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 seminars_page(struct r *r)

@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /*
  * status/feed.xml: an Atom feed of regressions (an example that passed
@@ -91,7 +94,7 @@ regressions(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 status_badge(struct r *r, size_t i)
@@ -109,7 +112,7 @@ status_badge(struct r *r, size_t i)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 status_page(struct r *r)

@@ -39,6 +39,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /* Partials and parents nested deeper than this are taken as a loop. */
 #define TMPL_MAXDEPTH	100

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 terms_dimension(struct r *r, int d)
@@ -45,7 +48,7 @@ terms_dimension(struct r *r, int d)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 terms_term(struct r *r, int d, size_t i)
@@ -90,7 +93,7 @@ terms_term(struct r *r, int d, size_t i)
 }
 
 /*
- * See extern.h.  Use cases carrying both terms, into *out (caller
+ * See render/private.h.  Use cases carrying both terms, into *out (caller
  * frees) when out is not NULL; returns the count.  Both lists are in
  * kb->ucs order, so one merge pass does it.
  */
@@ -125,7 +128,7 @@ cell_url(const struct term *t, const struct term *f)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 terms_matrix(struct r *r)
@@ -168,7 +171,7 @@ terms_matrix(struct r *r)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 terms_cell(struct r *r, size_t ti, size_t fi)

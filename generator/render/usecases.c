@@ -12,9 +12,12 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
+#include "render/private.h"
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 usecases_catalogue(struct r *r)
@@ -191,7 +194,7 @@ prov_val(struct r *r, const struct usecase *uc)
 }
 
 /*
- * See extern.h.
+ * See render/private.h.
  */
 int
 usecases_page(struct r *r, size_t i)

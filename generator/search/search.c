@@ -34,6 +34,10 @@
 #include <libstemmer.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "publish/publish.h"
+#include "search/search.h"
+#include "search/private.h"
 
 #define W_TITLE		10	/* weights per occurrence, by field */
 #define W_SUMMARY	5
@@ -464,7 +468,7 @@ best_k(const uint64_t *h)
 }
 
 /*
- * See extern.h.
+ * See search/private.h.
  */
 void
 search_codes(struct buf *b, const uint32_t *v, size_t n, int k)
@@ -478,7 +482,7 @@ search_codes(struct buf *b, const uint32_t *v, size_t n, int k)
 }
 
 /*
- * See extern.h.
+ * See search/private.h.
  */
 void
 search_bits_init(struct search_bits *r, const char *s, size_t n)
@@ -508,7 +512,7 @@ bits_one(struct search_bits *r)
 }
 
 /*
- * See extern.h.
+ * See search/private.h.
  */
 int
 search_bits_get(struct search_bits *r, int k, uint32_t *v)
@@ -662,7 +666,7 @@ token_start(const unsigned char *s, size_t n, size_t i)
 }
 
 /*
- * See extern.h.
+ * See search/private.h.
  */
 char *
 search_tokens(const char *text)
@@ -695,7 +699,7 @@ search_tokens(const char *text)
 }
 
 /*
- * See extern.h.
+ * See search/private.h.
  */
 char *
 search_stem(const char *lang, const char *word)
@@ -1690,9 +1694,6 @@ write_facets(struct ix *x, struct buf *m)
 	free(v);
 }
 
-/*
- * See extern.h.
- */
 /* Write fragment file fi. */
 static void
 write_frag(void *arg, size_t fi)

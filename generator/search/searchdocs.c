@@ -12,6 +12,11 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "publish/publish.h"
+#include "render/render.h"
+#include "search/search.h"
+#include "search/private.h"
 
 /*
  * The documents of the search index (search.c writes it): use cases,
@@ -124,7 +129,7 @@ sd_names(const struct kb *kb, const struct val *v)
 }
 
 /*
- * See extern.h.
+ * See search/search.h.
  */
 int
 render_search(const struct kb *kb, const struct render_opts *opts,

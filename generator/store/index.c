@@ -21,6 +21,7 @@
 #include <lmdb.h>
 
 #include "extern.h"
+#include "store/store.h"
 
 #define IDX_SCHEMA	"1"			/* format written by us */
 #define IDX_MAPSIZE	((size_t)1 << 30)	/* bytes; sparse file */
@@ -966,7 +967,7 @@ idx_put_run(struct idx *i, const char *slug, uint64_t stamp,
 }
 
 /*
- * Every run record of slug, oldest first; see extern.h.
+ * Every run record of slug, oldest first; see store/store.h.
  */
 int
 idx_get_runs(struct idx *i, const char *slug, char ***recs, size_t *recsz)

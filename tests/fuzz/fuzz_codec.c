@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "import/private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

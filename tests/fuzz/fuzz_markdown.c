@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

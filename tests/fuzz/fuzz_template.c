@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "render/render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

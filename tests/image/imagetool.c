@@ -23,6 +23,9 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/private.h"
+#include "check/private.h"
 
 struct job {
 	const char	*cache, *kbroot, *ref;

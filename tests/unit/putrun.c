@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "store/store.h"
 
 int
 main(int argc, char *argv[])

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 #include "harness.h"
 
 /* Decoding s[0..n) gives cp with length len. */

@@ -37,6 +37,9 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "net/net.h"
+#include "check/check.h"
+#include "check/private.h"
 #include "harness.h"
 
 #define HEX_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

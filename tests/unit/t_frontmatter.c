@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "model/model.h"
 #include "harness.h"
 
 static FILE	*capf;	/* where stderr goes while capturing */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "git/git.h"
 #include "harness.h"
 
 static char	 tmp[] = "/tmp/t_gitsync.XXXXXX";

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "import/private.h"
 #include "harness.h"
 
 static void

@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/private.h"
+#include "check/private.h"
 #include "harness.h"
 
 #define HEX_A	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "store/store.h"
 #include "harness.h"
 
 /*

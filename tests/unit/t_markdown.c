@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
 #include "harness.h"
 
 /* What the test resolver saw. */

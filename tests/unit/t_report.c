@@ -16,6 +16,10 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "check/check.h"
+#include "check/private.h"
 #include "harness.h"
 
 static struct val *

@@ -17,6 +17,10 @@
 #include <unistd.h>
 
 #include "extern.h"
+#include "base/base.h"
+#include "publish/publish.h"
+#include "search/search.h"
+#include "search/private.h"
 #include "harness.h"
 
 static void

@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "extern.h"
+#include "render/render.h"
 #include "harness.h"
 
 /*

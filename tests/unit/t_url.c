@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
 #include "harness.h"
 
 /* Check a new string against want, and free it. */

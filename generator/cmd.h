@@ -1,0 +1,42 @@
+/*
+ * The commands: main.c calls them with parsed options.  Include after
+ * extern.h.
+ */
+#ifndef KBGEN_CMD_H
+#define KBGEN_CMD_H
+
+struct idx;
+struct kb;
+
+/* build.c: the commands, called by main.c with parsed options. */
+
+struct opts {
+	const char	*root;	/* -C: knowledge-base root */
+	const char	*out;	/* -o: output folder, NULL for ROOT/site */
+	const char	*templates;	/* --templates, NULL for the default */
+	int		 drafts;	/* --drafts */
+	int		 strict;	/* --strict */
+	int		 force;	/* --force: rebuild even if unchanged */
+	int		 jobs;	/* -j: threads, 0 for the number of CPUs */
+	int		 quiet;	/* -q */
+	int		 offline;	/* --offline: no network, inspect clones */
+	const char	*runner;	/* --runner local|slurm, NULL: site.yaml */
+	int		 changed;	/* --changed: only entries whose key changed */
+	const char	*hackathon;	/* --hackathon SLUG */
+	const char	*junit;	/* --junit FILE */
+	const char	*json;	/* --json FILE (check), --json (status) */
+	int		 prune;	/* check --prune: remove unused images */
+	struct clock	 now;	/* the command's now, see clock_read */
+};
+
+/* Each returns the exit status: 0 ok, 1 content errors, 2 usage. */
+int		 cmd_build(const struct opts *);
+int		 cmd_lint(const struct opts *);
+int		 cmd_query(const struct opts *, int argc, char **argv);
+void		 kb_attach_runs(struct idx *, struct kb *);
+
+/* sync.c: kbgen sync. */
+
+int		 cmd_sync(const struct opts *, int argc, char **argv);
+
+#endif /* !KBGEN_CMD_H */

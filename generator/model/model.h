@@ -1,0 +1,443 @@
+/*
+ * What later stages use of generator/model/ (the knowledge base in
+ * memory).  Include after extern.h.
+ */
+#ifndef KBGEN_MODEL_MODEL_H
+#define KBGEN_MODEL_MODEL_H
+
+struct idx;
+
+/* frontmatter.c: the only libyaml user.  YAML text to a val tree. */
+
+/*
+ * Parse YAML text into a new val tree (free with val_free), recording
+ * 1-based positions; line0 is added to every line (the line of the
+ * text's first line within path, minus one).  A document that is empty
+ * gives a VAL_NULL.  Scalars are VAL_STR with plain set when unquoted
+ * (the loader decides what "true" or "12" mean).  Anchors and aliases
+ * are resolved by copy.  Syntax errors are reported as
+ * path:line:col and give NULL.
+ */
+struct val	*fm_yaml(const char *path, const char *text, size_t sz,
+		    size_t line0);
+
+/*
+ * Split a Markdown file into front matter and body.  Checks UTF-8 (error
+ * at the first bad byte), requires a first line "---" and a closing
+ * "---" line, parses the YAML between them (an empty front matter gives
+ * an empty map; a front matter that is not a mapping is an error).  On
+ * success *meta is a new VAL_MAP (caller frees), *body points into text
+ * after the closing line and *bodyline is the 1-based line where the
+ * body starts.  Returns 0 on error (reported).
+ */
+int		 fm_split(const char *path, const char *text, size_t sz,
+		    struct val **meta, const char **body, size_t *bodyline);
+
+/* markdown.c: the only cmark-gfm user. */
+
+struct md_opts {
+	const char	*path;	/* source file for diagnostics */
+	size_t		 line0;	/* lines before the body in path */
+	int		 unsafe;	/* keep raw HTML and any URL scheme */
+	/*
+	 * Called for every link or image destination that is relative
+	 * (no scheme, not starting with '/', '#' or '?'); returns a new
+	 * URL (md_render frees it with free()) to use instead, or NULL to
+	 * keep it.  The resolver reports its own errors at line, col.
+	 * May be NULL.
+	 */
+	char		*(*resolve)(void *arg, const char *url,
+			    size_t line, size_t col);
+	void		*arg;
+};
+
+struct md_out {
+	char		*html;	/* rendered HTML, owned by caller */
+};
+
+/*
+ * Render Markdown (CommonMark with the GFM table, strikethrough,
+ * autolink, tagfilter and tasklist extensions) to HTML.  Headings get
+ * id attributes (slugified text, made unique with -1, -2 ...).  Unless
+ * opts->unsafe, raw HTML is omitted and javascript:, vbscript:, file:
+ * and data: URLs (data:image/png|gif|jpeg|webp for images excepted)
+ * are replaced by "#".  Returns 1 and fills out, which the caller
+ * frees with md_out_free.
+ */
+int		 md_render(const char *text, size_t sz,
+		    const struct md_opts *opts, struct md_out *out);
+void		 md_out_free(struct md_out *);
+
+/* schema.c: check a YAML mapping against a table of known keys. */
+
+enum fld_type {
+	FLD_STR,	/* a scalar */
+	FLD_STRS,	/* a list of scalars; one scalar reads as one item */
+	FLD_MAP,	/* a mapping (its members checked elsewhere) */
+	FLD_LIST,	/* a list of anything */
+	FLD_BOOL,	/* true or false */
+	FLD_INT,	/* a whole number */
+	FLD_DATE,	/* YYYY-MM-DD */
+	FLD_TIME,	/* HH:MM */
+	FLD_DURATION,	/* 90s, 20m, 2h, 1h30m */
+	FLD_SLUG,	/* [a-z0-9][a-z0-9-]* */
+	FLD_ANY,
+};
+
+struct fld {
+	const char	*key;
+	enum fld_type	 type;
+	int		 required;
+};
+int		 date_valid(const char *);
+long		 duration_secs(const char *);
+int		 bool_value(const struct val *, int *);
+
+/* taxonomy.c, config.c, content.c: the in-memory model. */
+
+enum dim {
+	DIM_TECH,
+	DIM_FIELD,
+	DIM_TOOL,
+	DIM__MAX
+};
+
+/* "technologies", "fields", "tools": the front-matter keys. */
+extern const char *const dim_keys[DIM__MAX];
+
+/* "technology", "field", "tool": index and query names. */
+extern const char *const dim_names[DIM__MAX];
+
+/* "Technologies", "Fields", "Tools": headings. */
+extern const char *const dim_labels[DIM__MAX];
+
+struct usecase;
+struct person;
+
+struct term {
+	enum dim	  dim;
+	const char	 *name;	/* borrowed from the taxonomy tree */
+	const char	 *title;	/* may be NULL */
+	char		 *slug;	/* owned */
+	const char	 *desc;	/* Markdown, may be NULL */
+	const char	 *parent_name;	/* may be NULL */
+	struct term	 *parent;	/* resolved, may be NULL */
+	const struct val *aliases;	/* list or NULL */
+	size_t		  line;	/* position of the term in taxonomy.yaml */
+	size_t		  col;
+	struct usecase	**ucs;	/* use cases carrying the term, owned array,
+				   in kb->ucs order */
+	size_t		  ucsz;
+	size_t		  pos;	/* index in its dimension's array */
+};
+
+struct taxonomy {
+	char		 *path;	/* taxonomy.yaml, owned */
+	struct val	 *tree;	/* parsed file, owned, may be NULL */
+	struct term	**terms[DIM__MAX];	/* owned, in file order */
+	size_t		  termsz[DIM__MAX];
+};
+
+struct site {
+	char		 *path;	/* site.yaml, owned */
+	struct val	 *tree;	/* parsed file, owned, may be NULL */
+	const char	 *title;
+	const char	 *description;
+	const char	 *base_url;	/* may be NULL */
+	const char	 *language;
+	const char	 *timezone;
+	const char	 *edit_url;	/* may be NULL */
+	int		  unsafe_html;
+	size_t		  max_file;	/* max_file_size in bytes */
+	int		  allow_local;	/* sync: {allow_local: true} */
+};
+
+struct entry {
+	char		 *slug;	/* owned */
+	char		 *path;	/* source file, owned */
+	char		 *relpath;	/* path below content/, owned */
+	struct val	 *meta;	/* front matter, owned */
+	char		 *text;	/* whole file, owned */
+	const char	 *body;	/* Markdown body, into text */
+	size_t		  bodysz;
+	size_t		  bodyline;	/* 1-based line of the body */
+	const char	 *title;	/* borrowed from meta */
+	char		 *html;	/* rendered body, owned */
+	int		  draft;
+};
+
+struct person {
+	struct entry	  e;
+	const char	 *name;
+	const char	 *affiliation;	/* may be NULL */
+	struct term	**expertise;	/* owned array */
+	size_t		  expertisesz;
+	struct usecase	**ucs;	/* where a contact, owned array */
+	size_t		  ucsz;
+};
+
+struct usecase {
+	struct entry	  e;
+	const char	 *summary;
+	const char	 *kind;
+	const char	 *added;	/* YYYY-MM-DD, may be NULL */
+	const char	 *example;	/* may be NULL */
+	const struct val *repository;	/* map or NULL */
+	struct term	**terms[DIM__MAX];	/* owned arrays */
+	size_t		  termsz[DIM__MAX];
+	struct person	**contacts;	/* owned array */
+	size_t		  contactsz;
+	struct val	 *prov;	/* provenance from kbgen sync, owned, or NULL */
+	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
+	struct val	 *runs;	/* run records from kbgen check, oldest first,
+				   owned, or NULL */
+	int		  added_guess;	/* added came from the file's time */
+	size_t		  pos;	/* index in kb->ucs */
+	size_t		  rank;	/* position in title order (render.c) */
+};
+
+struct page {
+	struct entry	  e;
+	long		  menu;	/* position in the menu, -1 if none */
+};
+
+struct hackathon {
+	struct entry	  e;
+};
+
+struct kb {
+	char		 *root;	/* knowledge-base root, owned */
+	char		 *content;	/* content folder, owned */
+	char		 *realroot;	/* root without links, owned, or NULL */
+	int		  drafts;	/* include drafts */
+	int		  jobs;	/* threads for loading */
+	struct site	  site;
+	struct taxonomy	  tax;
+	struct usecase	**ucs;	/* owned, sorted by slug */
+	size_t		  ucsz;
+	struct person	**people;
+	size_t		  peoplesz;
+	struct page	**pages;
+	size_t		  pagesz;
+	struct hackathon **hacks;
+	size_t		  hacksz;
+	struct val	 *seminars;	/* list of seminar maps, owned */
+	uint64_t	  inputs;	/* hash of every input file's content */
+};
+
+int		 tax_load(struct taxonomy *, const char *path);
+void		 tax_free(struct taxonomy *);
+struct term	*tax_find(const struct taxonomy *, enum dim, const char *);
+struct term	*tax_resolve(const struct taxonomy *, enum dim,
+		    const char *path, const struct val *);
+
+struct kb	*kb_load(const char *root, int drafts, int jobs);
+void		 kb_free(struct kb *);
+
+/*
+ * The checks that need kbgen sync's record (uc->prov, attached by
+ * kb_attach_provenance) and the clones in the cache folder: a
+ * run.requirements file missing at the pinned commit is an error at
+ * the key's position.  Use cases never synced, or whose clone is gone,
+ * are skipped.  Reports; returns nothing.
+ */
+void		 kb_check_pinned(struct kb *, const char *cache);
+struct usecase	*kb_usecase(const struct kb *, const char *);
+struct person	*kb_person(const struct kb *, const char *);
+size_t		 kb_person_index(const struct kb *, const struct person *);
+
+/* url.c: the URL layout; every path of the site, below its root. */
+
+/*
+ * The paths of pages and files.  Those of one page return a constant;
+ * those of one of many return a new string (caller frees).
+ */
+const char	*url_home(void);	/* index.html */
+
+const char	*url_404(void);
+const char	*url_catalogue(void);
+char		*url_usecase(const char *slug);
+
+/* The folder of a dimension's pages ("technologies"), its menu section. */
+const char	*url_dim_dir(enum dim);
+const char	*url_dimension(enum dim);
+char		*url_term(enum dim, const char *slug);
+const char	*url_matrix(void);
+
+/* The page of a technology x field cell of the matrix, by slugs. */
+char		*url_cell(const char *tech, const char *field);
+const char	*url_people(void);
+const char	*url_experts(void);
+char		*url_person(const char *id);
+
+/* A free page (content/pages/SLUG.md). */
+char		*url_page(const char *slug);
+const char	*url_hackathons(void);
+char		*url_hackathon(const char *slug);
+char		*url_hackathon_ics(const char *slug);
+const char	*url_seminars(void);
+
+/* The anchor of seminar s on the seminars page, and its link. */
+char		*url_seminar_anchor(const struct val *s);
+char		*url_seminar(const struct val *s);
+const char	*url_seminars_feed(void);
+const char	*url_seminars_ics(void);
+const char	*url_status(void);
+const char	*url_status_json(void);
+const char	*url_status_feed(void);
+char		*url_badge(const char *slug);
+const char	*url_search(void);
+const char	*url_feed(void);	/* feed.xml, new use cases */
+
+const char	*url_sitemap(void);
+const char	*url_catalogue_json(void);
+
+/* The folder of the theme's assets. */
+const char	*url_assets(void);
+
+/* hosting.c: links into repositories on GitHub, GitLab, Bitbucket. */
+
+/*
+ * A link to the example inside its repository on hosts whose URL
+ * layout is known (GitHub, GitLab instances, Bitbucket); NULL others.
+ * New string.
+ */
+char		*hosting_example_url(const struct usecase *);
+
+/*
+ * A link to a commit, or to a file at a commit (path not NULL), on
+ * hosts whose URL layout is known; NULL elsewhere.  New string.
+ */
+char		*hosting_url(const char *url, const char *commit,
+		    const char *path);
+
+/*
+ * Owner and repository name of an https URL shaped host/owner/repo,
+ * as new strings; 0 if the URL has another shape.
+ */
+int		 hosting_owner_repo(const char *url, char **owner,
+		    char **repo);
+
+/* An "open in" pattern with {owner}, {repo}, {commit}, {path} filled. */
+char		*hosting_fill(const char *pat, const char *owner,
+		    const char *repo, const char *commit, const char *path);
+
+/* site.yaml's edit_url with {path} filled for entry e, or NULL. */
+char		*hosting_edit_url(const struct kb *, const struct entry *e);
+
+/* roster.c: the people of the knowledge base as lists. */
+
+/* The people sorted by name, then id (new array, borrowed pointers). */
+struct person	**roster_by_name(const struct kb *);
+
+/* Append to b the names of ids (one person id or text, or a list),
+ * joined with ", ": a person's name, else the text as given. */
+void		 roster_names(const struct kb *, const struct val *ids,
+		    struct buf *b);
+
+/* events.c (model/): hackathons and seminars as every output orders them. */
+
+/* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
+const char	*ev_weekday(const char *);
+
+/* The seminars, oldest first (new array of borrowed values, *n set). */
+const struct val **ev_sorted_seminars(const struct kb *, size_t *n);
+
+/* The hackathons by start date, newest first (new array, borrowed). */
+struct hackathon **ev_sorted_hackathons(const struct kb *);
+
+/* ical.c: the only libical user.  RFC 5545 calendars. */
+
+/*
+ * The calendar of a hackathon (one event per programme session) or of
+ * every seminar, as new text (caller frees), or NULL on failure
+ * (reported).  Times are written in UTC, converted from the event's
+ * time zone (default site.yaml timezone); a session without times is
+ * an all-day event.  UIDs are derived from the content, DTSTAMP from
+ * stamp (SOURCE_DATE_EPOCH) or, when stamp is -1, the event's date.
+ */
+char		*ical_hackathon(const struct kb *, const struct hackathon *,
+		    long long stamp);
+char		*ical_seminars(const struct kb *, long long stamp);
+
+/* health.c: what the site says of each example, from its runs. */
+
+#define HEALTH__MAX	8
+
+/* "passing", "failing", "timeout", "error", "interrupted", "not run",
+ * "not executable", "no code": the badge words, indexed by health_of. */
+extern const char *const health_words[HEALTH__MAX];
+
+/* The state of uc's example (an index into health_words). */
+size_t		 health_of(const struct usecase *);
+
+/*
+ * What the site says of uc's example: state, last result (with its
+ * reason), failing cell (In [N]), warnings, kernel and environment,
+ * history, chart, freshness against today (YYYY-MM-DD) and max_age
+ * (seconds).  New value; render.c shares it between pages.
+ */
+struct val	*health_val(const struct usecase *, const char *today,
+		    long max_age);
+
+/* The text of uc's badges/SLUG.svg ("example | passing"), new string. */
+char		*health_badge(const struct usecase *);
+
+/* frontmatter.c (continued): writing YAML with libyaml's emitter. */
+
+/*
+ * Append v to out as one block-style YAML document that fm_yaml reads
+ * back to the same tree.  Returns 0 on failure (reported at path).
+ */
+int		 fm_emit(const char *path, const struct val *v, struct buf *out);
+
+/* build.c: the commands, called by main.c with parsed options. */
+
+void		 kb_attach_provenance(struct idx *, struct kb *);
+
+/* check.c: kbgen check. */
+
+/* Every run record of slug, oldest first: a new list (may be empty). */
+struct val	*runs_load(struct idx *, const char *slug);
+
+/* report.c: a check's results in the terminal, JUnit, JSON; kbgen status. */
+
+/* Whether a record is a pass (status pass, and something ran). */
+int		 run_passed(const struct val *rec);
+
+/* The words for a reason ("missing module"), borrowed; reason itself
+ * when unknown, NULL when there is none. */
+const char	*run_reason_label(const char *reason);
+
+/* One entry of a record's warnings as one line of text (new string). */
+char		*run_warning(const struct val *);
+
+/* model/imageref.c: image references parsed, no file or network access. */
+
+enum imgkind {
+	IMG_DOCKER,
+	IMG_OCI,
+	IMG_OCI_ARCHIVE,
+	IMG_DOCKER_ARCHIVE,
+	IMG_ROOTFS
+};
+
+/* A parsed reference; every string is owned, may be NULL. */
+struct imgref {
+	enum imgkind	 kind;
+	char		*name;	/* docker: [HOST/]PATH, no tag or digest */
+	char		*host;	/* docker: HOST[:PORT] when given */
+	char		*tag;	/* docker: TAG; oci: TAG */
+	char		*digest;	/* docker: "sha256:HEX" when given */
+	char		*path;	/* file kinds: the path as written */
+	char		*suffix;	/* archives: ":REF" after the path */
+};
+
+/* Parse ref into *r (zeroed first): 1, or 0 with *err a new message. */
+int		 imgref_parse(const char *ref, struct imgref *r, char **err);
+void		 imgref_free(struct imgref *r);
+
+/* Are s[0..n) exactly 64 lowercase hex digits (a sha256)? */
+int		 is_hex64(const char *s, size_t n);
+
+#endif /* !KBGEN_MODEL_MODEL_H */

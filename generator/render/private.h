@@ -1,0 +1,182 @@
+/*
+ * What the files of generator/render/ share and no other folder
+ * uses.  Include after extern.h.
+ */
+#ifndef KBGEN_RENDER_PRIVATE_H
+#define KBGEN_RENDER_PRIVATE_H
+
+struct atom_entry;
+struct kb;
+struct person;
+struct r;
+struct render_opts;
+struct site_out;
+struct term;
+struct usecase;
+
+/* render.c: the render context, what the page families use. */
+
+/*
+ * The context of one render of kb into so: the values many pages show
+ * (use-case summaries, terms, people, health, menus), built once and
+ * shared.  render_free accepts NULL.
+ */
+struct r	*render_new(const struct kb *, const struct render_opts *,
+		    struct site_out *);
+void		 render_free(struct r *);
+
+/* The model being rendered and the options (borrowed, for the build). */
+const struct kb	*render_kb(const struct r *);
+
+/*
+ * The build's day as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else the
+ * real clock, see clock_read), which splits upcoming events from past
+ * ones.  Borrowed.
+ */
+const char	*render_today(const struct r *);
+
+/* The calendars' DTSTAMP: SOURCE_DATE_EPOCH, -1 when unset. */
+long long	 render_stamp(const struct r *);
+
+/* SOURCE_DATE_EPOCH for the calendars' DTSTAMP, -1 when unset. */
+long long	 render_stamp(const struct r *);
+
+/* base_url ending in '/', or NULL (borrowed). */
+const char	*render_base(const struct r *);
+
+/* check.max_age in seconds (default a week). */
+long		 render_max_age(const struct r *);
+
+/* Is date (YYYY-MM-DD) more than two years before the build's today? */
+int		 render_stale(const struct r *, const char *date);
+
+/*
+ * Render template tmpl with ctx (consumed) as the page at path, depth
+ * folders below the root, in menu section.  Returns 0 on failure.
+ */
+int		 render_emit(struct r *, const char *tmpl, const char *path,
+		    int depth, const char *section, const char *title,
+		    const char *desc, struct val *ctx);
+
+/* Add a file that no template makes (feed, calendar). */
+int		 render_put(struct r *, const char *path, const char *,
+		    size_t);
+
+/* People ids or plain names as [{name, url or null, last}] (new). */
+struct val	*render_people(struct r *, const struct val *);
+
+/* The {title, url} maps of list src with safe URLs (new list). */
+struct val	*render_links(const struct val *src);
+
+/* The shared summary of a use case, the shared value of a term. */
+struct val	*render_ucsum(struct r *, const struct usecase *);
+struct val	*render_term(struct r *, const struct term *);
+
+/* The shared values of terms ts[0..n) as a new list. */
+struct val	*render_terms(struct r *, struct term **ts, size_t n);
+
+/* The shared health of a use case's example (see health.c). */
+struct val	*render_health(struct r *, const struct usecase *);
+
+/* The shared person ref {id, name, url, affiliation}. */
+struct val	*render_pref(struct r *, const struct person *);
+
+/* A URL of map's key as a value: null when missing or unsafe. */
+struct val	*render_opt_url(const struct val *map, const char *key);
+
+/* "unreachable", "stale", "reachable" or NULL: uc's repository. */
+const char	*render_repo_state(const struct r *, const struct usecase *);
+
+/* Set "usecases" (summaries of ucs, by title), "has_usecases" and
+ * "compact" in ctx. */
+void		 render_set_usecases(struct r *, struct val *ctx,
+		    struct usecase **ucs, size_t n);
+
+/* A dimension as {key, label, singular, url} (new). */
+struct val	*render_dim(int d);
+
+/* The terms of dimension d sorted by cmp (new array, borrowed terms):
+ * render_count_cmp (most use cases first, then name), render_name_cmp. */
+struct term	**render_sorted_terms(const struct kb *, int d,
+		    int (*cmp)(const void *, const void *));
+int		 render_count_cmp(const void *, const void *);
+int		 render_name_cmp(const void *, const void *);
+
+/* The use cases newest first, then by title (new array, borrowed). */
+struct usecase	**render_newest(const struct kb *);
+
+/* pages.c: index.html, the free pages, search/index.html, 404.html. */
+
+int		 pages_home(struct r *);
+int		 pages_page(struct r *, size_t i);
+int		 pages_search(struct r *);
+int		 pages_404(struct r *);
+
+/* usecases.c: catalogue/index.html and the page of kb->ucs[i]. */
+
+int		 usecases_catalogue(struct r *);
+int		 usecases_page(struct r *, size_t i);
+
+/* terms.c: the dimension indexes, term pages, matrix and its cells. */
+
+int		 terms_dimension(struct r *, int d);
+int		 terms_term(struct r *, int d, size_t i);
+int		 terms_matrix(struct r *);
+int		 terms_cell(struct r *, size_t ti, size_t fi);
+
+/*
+ * Use cases carrying both terms, into *out (caller frees) when out is
+ * not NULL; returns the count (the driver lists the non-empty cells).
+ */
+size_t		 terms_both(const struct term *a, const struct term *b,
+		    struct usecase ***out);
+
+/* people.c: people/index.html, person pages, people/experts/. */
+
+int		 people_index(struct r *);
+int		 people_person(struct r *, size_t i);
+
+/* people/experts/index.html: technology x field, people in cells. */
+int		 people_experts(struct r *);
+
+/* hackathons.c: hackathons/index.html, a hackathon's page and .ics. */
+
+int		 hackathons_index(struct r *);
+int		 hackathons_page(struct r *, size_t i);
+
+/* seminars.c: seminars/index.html, seminars/feed.xml, seminars.ics. */
+
+int		 seminars_page(struct r *);
+
+/* status.c: the status/ pages and the badges. */
+
+/* badges/SLUG.svg of the use case at index i of kb->ucs. */
+int		 status_badge(struct r *, size_t i);
+
+/* status/index.html, status/status.json and status/feed.xml. */
+int		 status_page(struct r *);
+
+/* feeds.c: feed.xml, sitemap.xml, catalogue.json. */
+
+int		 feeds_atom(struct r *);
+
+/* sitemap.xml listing paths[0..n) (pages below the site root). */
+int		 feeds_sitemap(struct r *, const char *const *paths,
+		    size_t n);
+int		 feeds_catalogue_json(struct r *);
+
+/* atom.c: Atom feeds (feed.xml, status/feed.xml, seminars/feed.xml). */
+
+/*
+ * Start the feed at path feed (below the site root) of the site of kb,
+ * whose base_url is base (ending in '/', or NULL), titled "SITE: title",
+ * about page (may be NULL), last updated at updated (RFC 3339).
+ */
+void		 atom_head(struct buf *, const struct kb *, const char *base,
+		    const char *feed, const char *title, const char *page,
+		    const char *updated);
+void		 atom_entry(struct buf *, const struct kb *, const char *base,
+		    const char *feed, const struct atom_entry *);
+void		 atom_tail(struct buf *);
+
+#endif /* !KBGEN_RENDER_PRIVATE_H */

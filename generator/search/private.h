@@ -1,0 +1,43 @@
+/*
+ * What the files of generator/search/ share and no other folder
+ * uses.  Include after extern.h.
+ */
+#ifndef KBGEN_SEARCH_PRIVATE_H
+#define KBGEN_SEARCH_PRIVATE_H
+
+struct search_bits;
+struct search_doc;
+struct site_out;
+
+/* search.c: the search index (templates/SEARCH.md); only libstemmer user. */
+
+/*
+ * Write the index of docs[0..n) into so as search/meta.js,
+ * search/d/KEY.js, search/p/N.js, search/q/N.js and search/f/N.js
+ * (templates/SEARCH.md), tokenizing on up
+ * to jobs threads.  The output depends on the documents only, not on
+ * their order in docs nor on jobs.  Returns 0 if a file could not be
+ * written (reported).
+ */
+int		 search_write(const struct search_doc *docs, size_t n,
+		    int jobs, struct site_out *);
+
+/* Append v[0..n) (each >= 1) to b as Exp-Golomb codes of order k,
+ * then pad the bit string to a whole character. */
+void		 search_codes(struct buf *, const uint32_t *v, size_t n,
+		    int k);
+
+/* Read the bit string s[0..n) (borrowed while reading). */
+void		 search_bits_init(struct search_bits *, const char *s,
+		    size_t n);
+
+/* Read one code of order k into *v; 0 if truncated or bad. */
+int		 search_bits_get(struct search_bits *, int k, uint32_t *v);
+
+/* The folded tokens of text, space-separated (new string; for tests). */
+char		*search_tokens(const char *text);
+
+/* The Snowball stem of a folded word in lang (new string), NULL if none. */
+char		*search_stem(const char *lang, const char *word);
+
+#endif /* !KBGEN_SEARCH_PRIVATE_H */

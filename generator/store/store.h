@@ -1,0 +1,81 @@
+/*
+ * What later stages use of generator/store/ (the LMDB store).  Include
+ * after extern.h.
+ */
+#ifndef KBGEN_STORE_STORE_H
+#define KBGEN_STORE_STORE_H
+
+/* index.c: the only LMDB user.  Key layout and transactions. */
+
+struct idx;
+
+/*
+ * Open (creating folder and environment) the LMDB index in dir, with
+ * the named databases meta, entries, by_technology, by_field, by_tool
+ * (dupsort), repos, runs, outputs and links.  NULL on failure
+ * (reported).
+ */
+struct idx	*idx_open(const char *dir);
+
+/* The same for reading only: creates and writes nothing. */
+struct idx	*idx_open_ro(const char *dir);
+void		 idx_free(struct idx *);
+
+/* One write transaction at a time; idx_abort drops it. */
+int		 idx_begin(struct idx *);
+int		 idx_commit(struct idx *);
+void		 idx_abort(struct idx *);
+
+/* Within a transaction: drop every entry and dimension record. */
+int		 idx_clear_entries(struct idx *);
+
+/* Store record (bytes) under key "kind/slug" in entries. */
+int		 idx_put_entry(struct idx *, const char *kind,
+		    const char *slug, const char *rec, size_t recsz);
+
+/* Add slug under term in dimension dim ("technology", "field", "tool"). */
+int		 idx_put_term(struct idx *, const char *dim,
+		    const char *term, const char *slug);
+
+/*
+ * The slugs that carry every (dims[i], terms[i]) pair, intersected
+ * through cursors; *out is a new array of new strings (caller frees
+ * each and the array), *outsz its length, sorted.  Outside a write
+ * transaction it uses its own read transaction.  Returns 0 on failure.
+ */
+int		 idx_query(struct idx *, const char **dims,
+		    const char **terms, size_t n, char ***out, size_t *outsz);
+
+/* Fetch entry record: -1 error, 0 absent, 1 found (*rec new, caller frees). */
+int		 idx_get_entry(struct idx *, const char *kind,
+		    const char *slug, char **rec, size_t *recsz);
+
+/* Output hashes: -1 error, 0 absent, 1 found. */
+int		 idx_get_output(struct idx *, const char *path, uint64_t *);
+int		 idx_put_output(struct idx *, const char *path, uint64_t);
+int		 idx_del_output(struct idx *, const char *path);
+
+/* Every output path recorded, for removing stale ones; like idx_query. */
+int		 idx_list_outputs(struct idx *, char ***out, size_t *outsz);
+
+/* meta key/value strings: -1 error, 0 absent, 1 found (*v new). */
+int		 idx_get_meta(struct idx *, const char *key, char **v);
+int		 idx_put_meta(struct idx *, const char *key, const char *v);
+
+/* Records of repos, provenance, history, runs, links (see index.c). */
+int		 idx_get_rec(struct idx *, const char *db, const char *key,
+		    char **v, size_t *vsz);
+int		 idx_put_rec(struct idx *, const char *db, const char *key,
+		    const char *v, size_t vsz);
+
+/*
+ * Run history: records (JSON) under slug and a time stamp, kept in
+ * time order.  idx_get_runs gives every record of slug, oldest first,
+ * as new strings (caller frees each and the array).
+ */
+int		 idx_put_run(struct idx *, const char *slug, uint64_t stamp,
+		    const char *rec, size_t recsz);
+int		 idx_get_runs(struct idx *, const char *slug, char ***recs,
+		    size_t *recsz);
+
+#endif /* !KBGEN_STORE_STORE_H */
