@@ -3,7 +3,7 @@
  *
  * Site configuration: content/site.yaml.  Every key has a default, so
  * a missing file is fine.  Sections used by other commands (check,
- * environments, runners, open_in) are checked here, values and names
+ * environments, runners, open_in, launch) are checked here, values and names
  * included, so that kbgen lint reports them before any job runs; they
  * are read where used.
  */
@@ -28,6 +28,7 @@ static const struct fld site_flds[] = {
 	{ "edit_url", FLD_STR, 0 },
 	{ "unsafe_html", FLD_BOOL, 0 },
 	{ "open_in", FLD_LIST, 0 },
+	{ "launch", FLD_MAP, 0 },
 	{ "check", FLD_MAP, 0 },
 	{ "environments", FLD_MAP, 0 },
 	{ "runners", FLD_MAP, 0 },
@@ -107,6 +108,119 @@ static const struct fld links_flds[] = {
 	{ "per_host", FLD_INT, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
+
+/*
+ * launch: the buttons (read in model/hosting.c).  Each is true, false
+ * or a mapping of the keys its table allows; the hub of a JupyterHub
+ * is required.  Unknown keys are errors here, not warnings: a
+ * misspelt button or hub would silently vanish from every page.
+ */
+static const char *const launch_kinds[] = { "colab", "binder",
+    "jupyterhub" };
+static const char *const launch_keys[][3] = {
+	{ "label", NULL, NULL },	/* colab */
+	{ "label", "hub", NULL },	/* binder */
+	{ "label", "hub", NULL },	/* jupyterhub */
+};
+
+/* A hub: an https URL with a host and no query, fragment or blanks. */
+static int
+check_hub(const char *path, const struct val *v)
+{
+	const char	*s = v->str, *p;
+
+	if (s == NULL) {
+		diag_err(path, v->line, v->col, "\"hub\" must be an https:// "
+		    "URL, not %s", v->type == VAL_MAP ? "a mapping" :
+		    "a list");
+		return 0;
+	}
+	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0' || s[8] == '/')
+		goto bad;
+	for (p = s + 8; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("?#\\\"'<>`{}|^@", *p) != NULL)
+			goto bad;
+	return 1;
+bad:
+	diag_err(path, v->line, v->col, "\"hub\" must be an https:// URL "
+	    "without query, fragment or user (https://hub.example.org), "
+	    "not \"%s\"", s);
+	return 0;
+}
+
+static int
+check_launch(const char *path, const struct val *l)
+{
+	const struct val *b, *v;
+	const char	*sug, *const *keys;
+	size_t		 i, j, k, n;
+	int		 ok = 1, on;
+
+	n = sizeof(launch_kinds) / sizeof(launch_kinds[0]);
+	for (i = 0; i < l->kidsz; i++) {
+		b = l->kids[i];
+		for (k = 0; k < n; k++)
+			if (strcmp(b->key, launch_kinds[k]) == 0)
+				break;
+		if (k == n) {
+			sug = schema_suggest(b->key, launch_kinds, n);
+			diag_err(path, b->kline, b->kcol, "unknown launch "
+			    "button \"%s\"%s%s%s (known: colab, binder, "
+			    "jupyterhub)", b->key, sug ? "; did you mean \"" :
+			    "", sug ? sug : "", sug ? "\"?" : "");
+			ok = 0;
+			continue;
+		}
+		if (b->type == VAL_NULL)
+			continue;
+		if (b->type != VAL_MAP) {
+			if (!bool_value(b, &on)) {
+				diag_err(path, b->line, b->col, "launch "
+				    "button \"%s\" must be true, false or a "
+				    "mapping such as {label: %s}", b->key,
+				    b->key);
+				ok = 0;
+			} else if (on && k == 2) {
+				diag_err(path, b->line, b->col, "launch "
+				    "button \"jupyterhub\" needs a hub: "
+				    "{hub: https://hub.example.org}");
+				ok = 0;
+			}
+			continue;
+		}
+		keys = launch_keys[k];
+		for (j = 0; j < b->kidsz; j++) {
+			v = b->kids[j];
+			if (!(keys[0] != NULL && strcmp(v->key, keys[0]) == 0) &&
+			    !(keys[1] != NULL && strcmp(v->key, keys[1]) == 0)) {
+				sug = schema_suggest(v->key, keys,
+				    keys[1] != NULL ? 2 : 1);
+				diag_err(path, v->kline, v->kcol, "unknown key "
+				    "\"%s\" in launch button \"%s\"%s%s%s",
+				    v->key, b->key, sug ? "; did you mean \"" :
+				    "", sug ? sug : "", sug ? "\"?" : "");
+				ok = 0;
+				continue;
+			}
+			if (strcmp(v->key, "hub") == 0) {
+				if (!check_hub(path, v))
+					ok = 0;
+			} else if (v->str == NULL) {
+				diag_err(path, v->line, v->col, "\"label\" "
+				    "must be a single value");
+				ok = 0;
+			}
+		}
+		if (k == 2 && val_get(b, "hub") == NULL) {
+			diag_err(path, b->line, b->col, "launch button "
+			    "\"jupyterhub\" needs a hub: {hub: "
+			    "https://hub.example.org}");
+			ok = 0;
+		}
+	}
+	return ok;
+}
 
 /*
  * Environment names: [a-z0-9][a-z0-9_.-]*, for folder and cache names.
@@ -413,6 +527,9 @@ site_config_load(struct site *s, const char *path, int use)
 		return 0;
 	if ((v = val_get(s->tree, "check")) != NULL && v->type == VAL_MAP &&
 	    !schema_check(path, v, check_flds, "check section"))
+		ok = 0;
+	if ((v = val_get(s->tree, "launch")) != NULL && v->type == VAL_MAP &&
+	    !check_launch(path, v))
 		ok = 0;
 	if ((v = val_get(s->tree, "links")) != NULL && v->type == VAL_MAP &&
 	    !schema_check(path, v, links_flds, "links section"))

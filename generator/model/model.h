@@ -325,6 +325,47 @@ char		*hosting_fill(const char *pat, const char *owner,
 /* site.yaml's edit_url with {path} filled for entry e, or NULL. */
 char		*hosting_edit_url(const struct kb *, const struct entry *e);
 
+/*
+ * The commit the launch buttons and the source archive use: the
+ * repository's ref when it is a full commit (40 hex digits), so that
+ * the buttons show before any sync, else the commit kbgen sync
+ * recorded; NULL when neither.  Borrowed from uc.
+ */
+const char	*hosting_pin(const struct usecase *);
+
+/*
+ * The source archive of the repository url at commit (40 hex digits):
+ * GitHub .../archive/C.tar.gz, GitLab .../-/archive/C/NAME-C.tar.gz,
+ * Bitbucket .../get/C.tar.gz; NULL on any other host.  New string.
+ */
+char		*hosting_archive_url(const char *url, const char *commit);
+
+/*
+ * Launch links for the file path (within the repository) of url at
+ * commit, every piece percent-encoded, or NULL where the service cannot
+ * serve the host: Colab a notebook (.ipynb) on github.com; Binder
+ * (hub, e.g. https://mybinder.org) github.com and gitlab.com; a
+ * JupyterHub's nbgitpuller (hub) any https git URL, at branch (NULL:
+ * the repository's default branch; nbgitpuller pulls a branch, never a
+ * commit).  hub must be https.  New strings.
+ */
+char		*hosting_colab_url(const char *url, const char *commit,
+		    const char *path);
+char		*hosting_binder_url(const char *hub, const char *url,
+		    const char *commit, const char *path);
+char		*hosting_gitpuller_url(const char *hub, const char *url,
+		    const char *branch, const char *path);
+
+/*
+ * The launch buttons of uc from site.yaml's launch section: a new list
+ * of {name (colab, binder, jupyterhub), label, url}, empty when there
+ * is no pin (hosting_pin) or no service serves the host.
+ */
+struct val	*hosting_launch(const struct kb *, const struct usecase *);
+
+/* The source archive of uc at its pin, or NULL.  New string. */
+char		*hosting_source_url(const struct usecase *);
+
 /* roster.c: the people of the knowledge base as lists. */
 
 /* The people sorted by name, then id (new array, borrowed pointers). */

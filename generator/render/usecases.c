@@ -4,7 +4,8 @@
  * The page family of use cases: the catalogue (every use case, with
  * its filters: terms, kind, example state, repository state) and each
  * use case's page (its front matter, contacts, links, the provenance
- * kbgen sync recorded, the health of its example).  The shared summary
+ * kbgen sync recorded, the health of its example, its launch buttons
+ * and downloads).  The shared summary
  * card of a use case is render.c's; links into repositories are
  * model/hosting.c's; catalogue.json is feeds.c's.
  */
@@ -194,6 +195,28 @@ prov_val(struct r *r, const struct usecase *uc)
 }
 
 /*
+ * The source archive of uc at its pin, {url, commit, short}, or null
+ * when there is no pin or the host has no archive URL.
+ */
+static struct val *
+source_val(const struct usecase *uc)
+{
+	struct val	*v;
+	char		*url, *s;
+
+	if ((url = hosting_source_url(uc)) == NULL)
+		return val_new(VAL_NULL);
+	v = val_map();
+	val_set_str(v, "url", url);
+	val_set_str(v, "commit", hosting_pin(uc));
+	s = xstrndup(hosting_pin(uc), 12);
+	val_set_str(v, "short", s);
+	free(s);
+	free(url);
+	return v;
+}
+
+/*
  * See render/private.h.
  */
 int
@@ -248,6 +271,11 @@ usecases_page(struct r *r, size_t i)
 	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	val_set(u, "executable", val_bool(uc->example != NULL));
+	l = val_set(u, "launch", hosting_launch(render_kb(r), uc));
+	val_set(u, "has_launch", val_bool(l->kidsz > 0));
+	val_set(u, "source", source_val(uc));
+	val_set(u, "has_downloads", val_bool(val_get(u, "source")->type !=
+	    VAL_NULL));
 	val_set(u, "prov", prov_val(r, uc));
 	val_set(u, "health", render_health(r, uc));
 	if (uc->hist != NULL) {
