@@ -115,6 +115,10 @@ main(void)
 	    NULL, "colab: a branch is no commit");
 	eqf(hosting_colab_url("https://github.com/o/r", "0123456789ab",
 	    "nb.ipynb"), NULL, "colab: a short commit is no commit");
+	eqf(hosting_colab_url("https://github.com/o/r", C1 "8", "nb.ipynb"),
+	    NULL, "colab: 41 hex digits are no commit");
+	eqf(hosting_colab_url("https://github.com/o/r", C1 "/x", "nb.ipynb"),
+	    NULL, "colab: a commit with a tail is no commit");
 	eqf(hosting_colab_url("https://github.com/o/r?x=1", C1, "nb.ipynb"),
 	    NULL, "colab: a repository URL with a query");
 	eqf(hosting_colab_url("https://github.com/o/r#x", C1, "nb.ipynb"),
