@@ -408,6 +408,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 	kb_attach_runs(idx, kb);
+	kb_attach_outputs(idx, kb);
 	attach_history(idx, kb, head);
 	if ((so = site_out_new(out, idx, o->force)) == NULL)
 		goto out;

@@ -1206,6 +1206,7 @@ uc_free(void *p)
 	val_free(uc->prov);
 	val_free(uc->hist);
 	val_free(uc->runs);
+	val_free(uc->outputs);
 	for (d = 0; d < DIM__MAX; d++)
 		free(uc->terms[d]);
 	free(uc->contacts);

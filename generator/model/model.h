@@ -191,6 +191,10 @@ struct usecase {
 	struct val	 *hist;	/* {added, updated, authors} from git, or NULL */
 	struct val	 *runs;	/* run records from kbgen check, oldest first,
 				   owned, or NULL */
+	struct val	 *outputs;	/* kept outputs of runs: {"last",
+				   "passing", "previous_passing"}, each a
+				   MANIFEST (model/outputs.c) or null;
+				   owned, or NULL when none were kept */
 	int		  added_guess;	/* added came from the file's time */
 	size_t		  pos;	/* index in kb->ucs */
 	size_t		  rank;	/* position in title order (render.c) */
@@ -452,6 +456,68 @@ const char	*run_reason_label(const char *reason);
 
 /* One entry of a record's warnings as one line of text (new string). */
 char		*run_warning(const struct val *);
+
+/*
+ * outputs.c: the kept outputs of runs (check/keep.c writes them).
+ *
+ * A blob is stored once under ROOT/.kbgen/outputs/sha256/AB/HEX, named
+ * by a ref "sha256:HEX" (64 lowercase hex digits, the SHA-256 of its
+ * bytes).  Each run leaves a MANIFEST blob, kbgen's JSON (never the
+ * example's):
+ *
+ *	{"ref": "sha256:HEX",	the manifest's own ref (added when read:
+ *				the blob cannot hold its own hash)
+ *	 "slug": "SLUG", "stamp": N (the run record's key),
+ *	 "date": "2026-11-25T12:00:00Z" (RFC 3339, UTC, start of the run),
+ *	 "runner": "local" | "slurm",
+ *	 "gpu": "NVIDIA A100-SXM4-40GB, ..." (nvidia-smi -L names) or null,
+ *	 "commit": the pinned commit or null,
+ *	 "status": the record's status ("pass", "fail", ...),
+ *	 "reason": the record's reason or null,
+ *	 "kind": "notebook" (a notebook ran) | "files" (script, command),
+ *	 "notebook": {"ref", "size"} of the executed notebook, or null,
+ *	 "log": {"ref", "size"} of output.log (setup and entry output,
+ *		last 1 MiB), or null when empty or absent,
+ *	 "images": [{"name": "roc.png", "ref", "type": "image/png",
+ *		"size": N}, ...]: regular files found under $KBGEN_OUTPUT
+ *		(subfolders too), typed by their magic bytes; "name" is
+ *		the path below it, sanitised ([A-Za-z0-9._-] and '/'),
+ *		in name order; [] when none}
+ *
+ * The store's run_outputs record of a use case is {"last": REF,
+ * "passing": REF, "previous_passing": REF} (each may be null):
+ * manifests of the last run with outputs, of the last passing one, and
+ * of the passing one before it.
+ */
+
+/* Whether ref is "sha256:" and 64 lowercase hex digits. */
+int		 outputs_ref_valid(const char *ref);
+
+/*
+ * The path of the blob ref in the knowledge base kbroot (the folder
+ * holding content/ and .kbgen/): KBROOT/.kbgen/outputs/sha256/AB/HEX, a
+ * new string; NULL when ref is not a valid ref.
+ */
+char		*outputs_path(const char *kbroot, const char *ref);
+
+/*
+ * Read the blob ref: 1 with *data a new NUL-terminated copy (caller
+ * frees) of *sz bytes; 0 (reporting nothing) when ref is invalid, the
+ * blob is absent, not a regular file, over max bytes or unreadable.
+ */
+int		 outputs_read(const char *kbroot, const char *ref,
+		    size_t max, char **data, size_t *sz);
+
+/*
+ * A use case's kept manifests, {"last", "passing", "previous_passing"}
+ * each a manifest map (with "ref") or null (missing or unreadable), as
+ * a new value; NULL when the store holds no record for slug.
+ */
+struct val	*outputs_load(struct idx *, const char *kbroot,
+		    const char *slug);
+
+/* Set every use case's uc->outputs from the store (outputs_load). */
+void		 kb_attach_outputs(struct idx *, struct kb *);
 
 /* model/imageref.c: image references parsed, no file or network access. */
 

@@ -42,6 +42,10 @@ struct idx {
 	MDB_dbi		 links;
 	MDB_dbi		 provenance;	/* use-case slug -> JSON record */
 	MDB_dbi		 history;	/* content file -> JSON dates */
+	MDB_dbi		 run_outputs;	/* use-case slug -> JSON refs of
+					   its kept outputs */
+	int		 no_run_outputs;	/* read-only, made by a kbgen
+						   that had no such table */
 };
 
 /* Report a library failure once, with the index folder. */
@@ -174,18 +178,20 @@ opendbs(struct idx *i, int rdonly)
 		const char	*name;
 		MDB_dbi		*dbi;
 		unsigned int	 flags;
+		int		 optional;	/* may be missing when rdonly */
 	} dbs[] = {
-		{ "meta", &i->meta, 0 },
-		{ "entries", &i->entries, 0 },
-		{ "by_technology", &i->by_technology, MDB_DUPSORT },
-		{ "by_field", &i->by_field, MDB_DUPSORT },
-		{ "by_tool", &i->by_tool, MDB_DUPSORT },
-		{ "repos", &i->repos, 0 },
-		{ "runs", &i->runs, 0 },
-		{ "outputs", &i->outputs, 0 },
-		{ "links", &i->links, 0 },
-		{ "provenance", &i->provenance, 0 },
-		{ "history", &i->history, 0 },
+		{ "meta", &i->meta, 0, 0 },
+		{ "entries", &i->entries, 0, 0 },
+		{ "by_technology", &i->by_technology, MDB_DUPSORT, 0 },
+		{ "by_field", &i->by_field, MDB_DUPSORT, 0 },
+		{ "by_tool", &i->by_tool, MDB_DUPSORT, 0 },
+		{ "repos", &i->repos, 0, 0 },
+		{ "runs", &i->runs, 0, 0 },
+		{ "outputs", &i->outputs, 0, 0 },
+		{ "links", &i->links, 0, 0 },
+		{ "provenance", &i->provenance, 0, 0 },
+		{ "history", &i->history, 0, 0 },
+		{ "run_outputs", &i->run_outputs, 0, 1 },
 	};
 	MDB_txn	*txn = NULL;
 	MDB_val	 k, v;
@@ -202,6 +208,11 @@ opendbs(struct idx *i, int rdonly)
 	for (j = 0; j < sizeof(dbs) / sizeof(dbs[0]); j++) {
 		rc = mdb_dbi_open(txn, dbs[j].name,
 		    (rdonly ? 0 : MDB_CREATE) | dbs[j].flags, dbs[j].dbi);
+		if (rc == MDB_NOTFOUND && rdonly && dbs[j].optional) {
+			/* An older store: as if the table were empty. */
+			i->no_run_outputs = 1;
+			continue;
+		}
 		if (rc == MDB_NOTFOUND && rdonly) {
 			diag_err(NULL, 0, 0, "the index in %s is incomplete "
 			    "(no table %s); run kbgen build", i->dir,
@@ -874,12 +885,14 @@ recdbi(const struct idx *i, const char *db)
 		return &i->runs;
 	if (strcmp(db, "links") == 0)
 		return &i->links;
+	if (strcmp(db, "run_outputs") == 0)
+		return &i->run_outputs;
 	return NULL;
 }
 
 /*
  * The record under key in the named database (repos, provenance,
- * history, runs, links).  Returns -1 on error (reported), 0 if absent,
+ * history, runs, links, run_outputs).  Returns -1 on error (reported), 0 if absent,
  * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
  */
 int
@@ -895,6 +908,8 @@ idx_get_rec(struct idx *i, const char *db, const char *key, char **v,
 		diag_sys(i->dir, "no database %s", db);
 		return -1;
 	}
+	if (dbi == &i->run_outputs && i->no_run_outputs)
+		return 0;
 	if (!getread(i, &txn))
 		return -1;
 	k = sval(key);
@@ -928,6 +943,59 @@ idx_put_rec(struct idx *i, const char *db, const char *key, const char *v,
 		return 0;
 	}
 	return put(i, *dbi, db, key, strlen(key), v, vsz);
+}
+
+/*
+ * Every record of the named database (as idx_get_rec), in key order:
+ * *vals is a new array of new strings (the caller frees each and the
+ * array; NULL when empty), *valsz its length.  Returns 0 on failure
+ * (reported).
+ */
+int
+idx_list_recs(struct idx *i, const char *db, char ***vals, size_t *valsz)
+{
+	const MDB_dbi	 *dbi;
+	MDB_txn		 *txn = NULL;
+	MDB_cursor	 *cur = NULL;
+	MDB_val		  k, v;
+	char		**a = NULL;
+	size_t		  asz = 0, acap = 0;
+	int		  rc, ok = 0;
+
+	*vals = NULL;
+	*valsz = 0;
+	if ((dbi = recdbi(i, db)) == NULL) {
+		diag_sys(i->dir, "no database %s", db);
+		return 0;
+	}
+	if (dbi == &i->run_outputs && i->no_run_outputs)
+		return 1;
+	if (!getread(i, &txn))
+		return 0;
+	if ((rc = mdb_cursor_open(txn, *dbi, &cur)) != 0) {
+		cur = NULL;
+		mdberr(i, "mdb_cursor_open", rc);
+		goto out;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		strpush(&a, &asz, &acap, v.mv_data, v.mv_size);
+	if (rc != MDB_NOTFOUND) {
+		diag_sys(i->dir, "mdb_cursor_get %s: %s", db,
+		    mdb_strerror(rc));
+		goto out;
+	}
+	*vals = a;
+	*valsz = asz;
+	a = NULL;
+	asz = 0;
+	ok = 1;
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	endread(i, txn);
+	strfree(a, asz);
+	return ok;
 }
 
 /*

@@ -12,7 +12,8 @@ struct idx;
 /*
  * Open (creating folder and environment) the LMDB index in dir, with
  * the named databases meta, entries, by_technology, by_field, by_tool
- * (dupsort), repos, runs, outputs and links.  NULL on failure
+ * (dupsort), repos, runs, outputs (site file hashes), links and
+ * run_outputs (kept outputs of runs).  NULL on failure
  * (reported).
  */
 struct idx	*idx_open(const char *dir);
@@ -62,11 +63,19 @@ int		 idx_list_outputs(struct idx *, char ***out, size_t *outsz);
 int		 idx_get_meta(struct idx *, const char *key, char **v);
 int		 idx_put_meta(struct idx *, const char *key, const char *v);
 
-/* Records of repos, provenance, history, runs, links (see index.c). */
+/*
+ * Records of repos, provenance, history, runs, links (see index.c) and
+ * run_outputs (use-case slug -> the refs of its kept outputs:
+ * check/keep.c writes them, model/outputs.c reads them).
+ */
 int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
 int		 idx_put_rec(struct idx *, const char *db, const char *key,
 		    const char *v, size_t vsz);
+
+/* Every record of a database, in key order (new strings). */
+int		 idx_list_recs(struct idx *, const char *db, char ***vals,
+		    size_t *valsz);
 
 /*
  * Run history: records (JSON) under slug and a time stamp, kept in
