@@ -13,7 +13,13 @@
 # binder, jupyterhub, as <a href> with the URL HTML-escaped and
 # rel="noopener", the path percent-encoded (a space, a non-ASCII
 # letter, '&', '#', '?'), and the source archive at the pin where the
-# host has one.  Without a launch section no page has buttons.
+# host has one.  Then executed notebooks kept by runs (blobs and
+# run_outputs records written here as check/keep.c writes them): the
+# last run's and the last passing run's, copied beside the page byte for
+# byte, one copy when they are the same run, none when the run kept no
+# notebook or its blob is gone (a warning naming the use case, the build
+# goes on), and never the repository's committed notebook.  Without a
+# launch section no page has buttons.
 #
 # Ends with "N passed, N failed, N skipped"; exits non-zero when any
 # case failed.
@@ -80,7 +86,7 @@ echo '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' \
 commit "$R" one
 SC=$(git -C "$R" rev-parse HEAD)
 uc synced "file://$R" main - nb.ipynb
-if ! "$KBGEN" -q -C "$K" sync >"$TMP/sync.out" 2>&1; then
+if ! "$KBGEN" -q -C "$K" sync synced >"$TMP/sync.out" 2>&1; then
 	fail sync "kbgen sync failed" "$TMP/sync.out"
 	finish
 fi
@@ -152,11 +158,102 @@ launch-jupyterhub ${GP}https%3A%2F%2Fgithub.com%2Fo%2Fsynced&branch=main&urlpath
 source https://github.com/o/synced/archive/$SC.tar.gz"
 check "the fixture's own entry (a branch, never synced): nothing" btagging ""
 
+has "the example's link is encoded too" "$K/site/usecases/gh/index.html" \
+    "https://github.com/o/r/blob/$C1/sub%20dir/nb%20%C3%BC%26x%3D1%23%3F.ipynb"
+
 # The page's bytes: the '&' of a query is escaped in the attribute.
 has "href escaped" "$K/site/usecases/gh/index.html" \
     "git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr.git&amp;urlpath="
 hasnt "no raw ampersand" "$K/site/usecases/synced/index.html" \
     "&branch=main"
+
+# --- executed notebooks ------------------------------------------------
+# Blobs and run_outputs records as check/keep.c writes them: gh's last
+# run failed (notebook A) after a pass (notebook B); gl's last run is
+# its last passing one; bb kept files, no notebook; baltig's manifest
+# names a blob that is gone; synced has no kept outputs, though its
+# repository commits nb.ipynb.
+# blob FILE: store FILE's bytes in the outputs store; prints the ref.
+blob() {
+	h=$(sha256sum "$1" | cut -c1-64)
+	mkdir -p "$K/.kbgen/outputs/sha256/$(echo "$h" | cut -c1-2)"
+	cp "$1" "$K/.kbgen/outputs/sha256/$(echo "$h" | cut -c1-2)/$h"
+	echo "sha256:$h"
+}
+# manifest STATUS NOTEBOOK-REF|- DATE: a manifest blob; prints its ref.
+manifest() {
+	if [ "$2" = - ]; then nb=null kind=files; else
+		nb="{\"ref\": \"$2\", \"size\": 1}" kind=notebook
+	fi
+	printf '{"slug": "x", "stamp": 1, "date": "%s", "runner": "local", "gpu": null, "commit": null, "status": "%s", "reason": null, "kind": "%s", "notebook": %s, "log": null, "images": []}' \
+	    "$3" "$1" "$kind" "$nb" >"$TMP/m.json"
+	blob "$TMP/m.json"
+}
+printf '{"cells": [{"cell_type": "code", "execution_count": 1, "source": "1/0", "outputs": [{"output_type": "error", "ename": "ZeroDivisionError", "evalue": "<b>&amp;</b>", "traceback": []}], "metadata": {}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n' >"$TMP/a.ipynb"
+{
+	printf '{"cells": [{"cell_type": "code", "execution_count": 1, "source": "print(1)", "outputs": [{"output_type": "stream", "name": "stdout", "text": "'
+	head -c 3000 /dev/zero | tr '\0' x
+	printf '"}], "metadata": {}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+} >"$TMP/b.ipynb"
+NA=$(blob "$TMP/a.ipynb") NB=$(blob "$TMP/b.ipynb")
+GH_LAST=$(manifest fail "$NA" 2026-11-25T12:00:00Z)
+GH_PASS=$(manifest pass "$NB" 2026-11-20T08:00:00Z)
+GL=$(manifest pass "$NB" 2026-11-21T08:00:00Z)
+BB=$(manifest pass - 2026-11-22T08:00:00Z)
+GONE=sha256:$(printf gone | sha256sum | cut -c1-64)
+BALTIG=$(manifest pass "$GONE" 2026-11-23T08:00:00Z)
+{
+	printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n'
+	printf ' baltig\n {"last": "%s", "passing": "%s", "previous_passing": null}\n' "$BALTIG" "$BALTIG"
+	printf ' bb\n {"last": "%s", "passing": "%s", "previous_passing": null}\n' "$BB" "$BB"
+	printf ' gh\n {"last": "%s", "passing": "%s", "previous_passing": null}\n' "$GH_LAST" "$GH_PASS"
+	printf ' gl\n {"last": "%s", "passing": "%s", "previous_passing": null}\n' "$GL" "$GL"
+	printf 'DATA=END\n'
+} >"$TMP/ro.dump"
+mdb_load -s run_outputs "$K/.kbgen" <"$TMP/ro.dump"
+# As kbgen check does after a run, so that the build sees a change.
+printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n checked_at\n 2026-11-25T12:30:00Z\nDATA=END\n' |
+    mdb_load -s meta "$K/.kbgen"
+if ! "$KBGEN" -C "$K" build >"$TMP/build3.out" 2>"$TMP/build3.err"; then
+	fail "build with outputs" "an output problem failed the build" \
+	    "$TMP/build3.err"
+fi
+UD=$K/site/usecases
+# notebooks SLUG: "which size label" of each download link.
+notebooks() {
+	"$PY" - "$UD/$1/index.html" <<'EOP'
+import html, re, sys
+t = open(sys.argv[1], encoding="utf-8").read()
+for a in re.finditer(r'<a class="download-notebook" href="([^"]*)" download'
+    r'[^>]*>Executed notebook</a> <span class="muted">\(\.ipynb, ([^;]*); '
+    r'([a-z ]+)', t):
+    print(html.unescape(a.group(1)), a.group(2), a.group(3))
+EOP
+}
+expect "gh: last and last passing notebooks" "$(notebooks gh)" \
+"../../usecases/gh/executed-last.ipynb $(wc -c <"$TMP/a.ipynb") B last run
+../../usecases/gh/executed-passing.ipynb 3.1 KiB last passing run"
+if cmp -s "$TMP/a.ipynb" "$UD/gh/executed-last.ipynb" &&
+    cmp -s "$TMP/b.ipynb" "$UD/gh/executed-passing.ipynb"; then
+	ok "gh: the downloads are the stored blobs, byte for byte"
+else
+	fail "gh: the downloads are the stored blobs, byte for byte" "differ"
+fi
+expect "gl: last run is the passing one: one download" "$(notebooks gl)" \
+    "../../usecases/gl/executed-last.ipynb 3.1 KiB last run"
+[ -e "$UD/gl/executed-passing.ipynb" ] &&
+    fail "gl: no second copy" "executed-passing.ipynb written" ||
+    ok "gl: no second copy"
+expect "bb: files kept, no notebook" "$(notebooks bb)" ""
+expect "baltig: a missing blob, no download" "$(notebooks baltig)" ""
+has "baltig: a warning names the use case" "$TMP/build3.err" \
+    "content/usecases/baltig.md: warning: the executed notebook of the last run"
+expect "synced: never the repository's committed notebook" \
+    "$(notebooks synced; ls "$UD/synced")" "index.html"
+has "gh: the run is dated" "$UD/gh/index.html" \
+    '<time datetime="2026-11-25T12:00:00Z">2026-11-25T12:00:00Z</time> on local: fail'
+hasnt "gh: a notebook's text never reaches the page" "$UD/gh/index.html" \
+    "ZeroDivisionError"
 
 # Without a launch section: no buttons, the source stays.
 sed -i '/^launch:/,$d' "$K/content/site.yaml"

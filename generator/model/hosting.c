@@ -229,6 +229,7 @@ hosting_example_url(const struct usecase *uc)
 {
 	const char	*url, *ref, *sub, *host;
 	char		*base, *path, *res;
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 n;
 
 	if (uc->repository == NULL || uc->example == NULL)
@@ -244,23 +245,25 @@ hosting_example_url(const struct usecase *uc)
 	base = xstrndup(url, n);
 	path = sub ? xasprintf("%s/%s", sub, uc->example) :
 	    xstrdup(uc->example);
+	/* A path or branch holding '#', '?' or a space is encoded. */
+	pct_put(&b, ref ? ref : "HEAD", "/");
+	buf_putc(&b, '/');
+	pct_put(&b, path, "/");
 	switch (host_of(url, &host, &n)) {
 	case HOST_GITHUB:
-		res = xasprintf("%s/blob/%s/%s", base, ref ? ref : "HEAD",
-		    path);
+		res = xasprintf("%s/blob/%s", base, buf_cstr(&b));
 		break;
 	case HOST_BITBUCKET:
-		res = xasprintf("%s/src/%s/%s", base, ref ? ref : "HEAD",
-		    path);
+		res = xasprintf("%s/src/%s", base, buf_cstr(&b));
 		break;
 	case HOST_GITLAB:
-		res = xasprintf("%s/-/blob/%s/%s", base, ref ? ref : "HEAD",
-		    path);
+		res = xasprintf("%s/-/blob/%s", base, buf_cstr(&b));
 		break;
 	default:
 		res = NULL;
 		break;
 	}
+	buf_free(&b);
 	free(base);
 	free(path);
 	return res;
@@ -324,6 +327,7 @@ hosting_url(const char *url, const char *commit, const char *path)
 {
 	const char	*host;
 	char		*base, *res = NULL;
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 n;
 
 	if (url == NULL || commit == NULL ||
@@ -333,22 +337,25 @@ hosting_url(const char *url, const char *commit, const char *path)
 	if (n > 4 && strcmp(url + n - 4, ".git") == 0)
 		n -= 4;
 	base = xstrndup(url, n);
+	if (path != NULL)
+		pct_put(&b, path, "/");
 	switch (host_of(url, &host, &n)) {
 	case HOST_GITHUB:
-		res = path ? xasprintf("%s/blob/%s/%s", base, commit, path) :
-		    xasprintf("%s/commit/%s", base, commit);
+		res = path ? xasprintf("%s/blob/%s/%s", base, commit,
+		    buf_cstr(&b)) : xasprintf("%s/commit/%s", base, commit);
 		break;
 	case HOST_BITBUCKET:
-		res = path ? xasprintf("%s/src/%s/%s", base, commit, path) :
-		    xasprintf("%s/commits/%s", base, commit);
+		res = path ? xasprintf("%s/src/%s/%s", base, commit,
+		    buf_cstr(&b)) : xasprintf("%s/commits/%s", base, commit);
 		break;
 	case HOST_GITLAB:
-		res = path ? xasprintf("%s/-/blob/%s/%s", base, commit, path) :
-		    xasprintf("%s/-/commit/%s", base, commit);
+		res = path ? xasprintf("%s/-/blob/%s/%s", base, commit,
+		    buf_cstr(&b)) : xasprintf("%s/-/commit/%s", base, commit);
 		break;
 	default:
 		break;
 	}
+	buf_free(&b);
 	free(base);
 	return res;
 }

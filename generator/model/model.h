@@ -262,6 +262,13 @@ const char	*url_404(void);
 const char	*url_catalogue(void);
 char		*url_usecase(const char *slug);
 
+/*
+ * The executed notebook (.ipynb with its outputs) of a use case's last
+ * run, or (passing) of its last passing run, for download:
+ * usecases/SLUG/executed-last.ipynb, .../executed-passing.ipynb.
+ */
+char		*url_usecase_notebook(const char *slug, int passing);
+
 /* The folder of a dimension's pages ("technologies"), its menu section. */
 const char	*url_dim_dir(enum dim);
 const char	*url_dimension(enum dim);

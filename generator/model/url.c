@@ -74,6 +74,17 @@ url_usecase(const char *slug)
 	return xasprintf("usecases/%s/index.html", slug);
 }
 
+/*
+ * See model/model.h.  Beside the use case's page, so that a copy of
+ * its folder keeps its downloads.
+ */
+char *
+url_usecase_notebook(const char *slug, int passing)
+{
+	return xasprintf("usecases/%s/executed-%s.ipynb", slug,
+	    passing ? "passing" : "last");
+}
+
 /* See model/model.h. */
 const char *
 url_dim_dir(enum dim d)

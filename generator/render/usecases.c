@@ -5,7 +5,9 @@
  * its filters: terms, kind, example state, repository state) and each
  * use case's page (its front matter, contacts, links, the provenance
  * kbgen sync recorded, the health of its example, its launch buttons
- * and downloads).  The shared summary
+ * and downloads: the source archive at the pin and the executed
+ * notebooks of its last and last passing runs, copied from the outputs
+ * store beside the page).  The shared summary
  * card of a use case is render.c's; links into repositories are
  * model/hosting.c's; catalogue.json is feeds.c's.
  */
@@ -216,6 +218,96 @@ source_val(const struct usecase *uc)
 	return v;
 }
 
+/* The largest executed notebook copied into the site. */
+#define NOTEBOOK_MAX	(256u * 1024 * 1024)
+
+/* A size for readers: "840 B", "12.3 KiB", "4.0 MiB". */
+static char *
+human_size(size_t n)
+{
+	if (n < 1024)
+		return xasprintf("%zu B", n);
+	if (n < 1024 * 1024)
+		return xasprintf("%.1f KiB", (double)n / 1024);
+	return xasprintf("%.1f MiB", (double)n / (1024 * 1024));
+}
+
+/*
+ * The executed notebook of the run of manifest m (the use case's last,
+ * or with passing its last passing run), copied from the outputs store
+ * into the site beside the page and described for the template as
+ * {which, label, url, bytes, size, date, runner, status}; NULL (nothing
+ * written) when m kept no notebook.  A blob that is missing or too big
+ * is a warning naming the use case: the page goes without the link.
+ * Only the store is read, never the repository's committed notebook.
+ */
+static struct val *
+notebook_val(struct r *r, const struct usecase *uc, const struct val *m,
+    int passing)
+{
+	const struct val *nb;
+	const char	*ref;
+	struct val	*v = NULL;
+	char		*data = NULL, *path = NULL, *s;
+	size_t		 sz;
+
+	if (m == NULL || m->type != VAL_MAP ||
+	    (nb = val_get(m, "notebook")) == NULL || nb->type != VAL_MAP ||
+	    (ref = val_get_str(nb, "ref")) == NULL)
+		return NULL;
+	if (!outputs_read(render_kb(r)->root, ref, NOTEBOOK_MAX, &data,
+	    &sz)) {
+		diag_warn(uc->e.path, 0, 0, "the executed notebook of the %s "
+		    "run (%.19s) is missing from .kbgen/outputs or over %u "
+		    "MiB: no download", passing ? "last passing" : "last",
+		    ref, NOTEBOOK_MAX >> 20);
+		return NULL;
+	}
+	path = url_usecase_notebook(uc->e.slug, passing);
+	if (render_put(r, path, data, sz)) {
+		v = val_map();
+		val_set_str(v, "which", passing ? "passing" : "last");
+		val_set_str(v, "label", passing ? "last passing run" :
+		    "last run");
+		val_set_str(v, "url", path);
+		val_set(v, "bytes", val_int((long long)sz));
+		s = human_size(sz);
+		val_set_str(v, "size", s);
+		free(s);
+		val_set(v, "date", val_opt_str(m, "date"));
+		val_set(v, "runner", val_opt_str(m, "runner"));
+		val_set(v, "status", val_opt_str(m, "status"));
+	}
+	free(path);
+	free(data);
+	return v;
+}
+
+/*
+ * The downloads of executed notebooks: the last run's, and the last
+ * passing run's when that is another notebook.  A new list.
+ */
+static struct val *
+notebooks_val(struct r *r, const struct usecase *uc)
+{
+	const struct val *last, *pass;
+	const char	*lref, *pref;
+	struct val	*l = val_list(), *v;
+
+	last = val_get(uc->outputs, "last");
+	pass = val_get(uc->outputs, "passing");
+	lref = last != NULL ? val_get_str(val_get(last, "notebook"), "ref") :
+	    NULL;
+	pref = pass != NULL ? val_get_str(val_get(pass, "notebook"), "ref") :
+	    NULL;
+	if ((v = notebook_val(r, uc, last, 0)) != NULL)
+		val_push(l, v);
+	if ((lref == NULL || pref == NULL || strcmp(lref, pref) != 0) &&
+	    (v = notebook_val(r, uc, pass, 1)) != NULL)
+		val_push(l, v);
+	return l;
+}
+
 /*
  * See render/private.h.
  */
@@ -274,8 +366,9 @@ usecases_page(struct r *r, size_t i)
 	l = val_set(u, "launch", hosting_launch(render_kb(r), uc));
 	val_set(u, "has_launch", val_bool(l->kidsz > 0));
 	val_set(u, "source", source_val(uc));
-	val_set(u, "has_downloads", val_bool(val_get(u, "source")->type !=
-	    VAL_NULL));
+	l = val_set(u, "notebooks", notebooks_val(r, uc));
+	val_set(u, "has_downloads", val_bool(l->kidsz > 0 ||
+	    val_get(u, "source")->type != VAL_NULL));
 	val_set(u, "prov", prov_val(r, uc));
 	val_set(u, "health", render_health(r, uc));
 	if (uc->hist != NULL) {

@@ -209,6 +209,23 @@ main(void)
 	eqf(hosting_archive_url("https://github.com/o", C1), NULL,
 	    "archive: no repository");
 
+	/* Links into the repository: the path encoded too. */
+	eqf(hosting_url("https://github.com/o/r.git", C1, "a b/x#y?.ipynb"),
+	    "https://github.com/o/r/blob/" C1 "/a%20b/x%23y%3F.ipynb",
+	    "file link encoded");
+	eqf(hosting_url("https://gitlab.com/g/s/r", C1, NULL),
+	    "https://gitlab.com/g/s/r/-/commit/" C1, "commit link gitlab");
+	eqf(hosting_url("https://example.org/gitlab/r", C1, NULL), NULL,
+	    "gitlab in the path is no gitlab");
+	{
+		struct usecase *uc = uc_new("https://baltig.infn.it/g/r.git",
+		    "feature/x", "sub", "n&b.ipynb", NULL);
+
+		eqf(hosting_example_url(uc), "https://baltig.infn.it/g/r/-/"
+		    "blob/feature/x/sub/n%26b.ipynb", "example link encoded");
+		uc_free(uc);
+	}
+
 	/* The pin: the content's full commit, else the synced commit. */
 	{
 		struct usecase *uc;

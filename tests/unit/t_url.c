@@ -110,6 +110,21 @@ main(void)
 	eqf(url_hackathon_ics("ml-2025"), "hackathons/ml-2025.ics",
 	    "hackathon ics");
 	eqf(url_badge("jet-tagging"), "badges/jet-tagging.svg", "badge");
+	eqf(url_usecase_notebook("jet-tagging", 0),
+	    "usecases/jet-tagging/executed-last.ipynb", "notebook last");
+	eqf(url_usecase_notebook("jet-tagging", 1),
+	    "usecases/jet-tagging/executed-passing.ipynb", "notebook passing");
+	/* Beside the page: same folder as url_usecase. */
+	{
+		char *pg = url_usecase("a.b"), *nb = url_usecase_notebook("a.b",
+		    0);
+
+		OK(strncmp(pg, nb, strlen(pg) - strlen("index.html")) == 0 &&
+		    strchr(nb + strlen(pg) - strlen("index.html"), '/') == NULL,
+		    "notebook in the page's folder");
+		free(pg);
+		free(nb);
+	}
 
 	/* Awkward slugs: composed as given. */
 	eqf(url_usecase("v1.2_beta"), "usecases/v1.2_beta/index.html",
