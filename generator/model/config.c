@@ -149,6 +149,18 @@ bad:
 	return 0;
 }
 
+/* Is key one of the (at most three, NULL-ended) keys? */
+static int
+known_key(const char *const *keys, const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < 3 && keys[i] != NULL; i++)
+		if (strcmp(keys[i], key) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 check_launch(const char *path, const struct val *l)
 {
@@ -192,8 +204,7 @@ check_launch(const char *path, const struct val *l)
 		keys = launch_keys[k];
 		for (j = 0; j < b->kidsz; j++) {
 			v = b->kids[j];
-			if (!(keys[0] != NULL && strcmp(v->key, keys[0]) == 0) &&
-			    !(keys[1] != NULL && strcmp(v->key, keys[1]) == 0)) {
+			if (!known_key(keys, v->key)) {
 				sug = schema_suggest(v->key, keys,
 				    keys[1] != NULL ? 2 : 1);
 				diag_err(path, v->kline, v->kcol, "unknown key "

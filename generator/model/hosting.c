@@ -474,7 +474,8 @@ hosting_binder_url(const char *hub, const char *url, const char *commit,
     const char *path)
 {
 	const char	*host;
-	char		*rp = NULL, *base = NULL, *p, *tree = NULL, *res = NULL;
+	char		*rp = NULL, *base = NULL, *p, *tree = NULL;
+	char		*res = NULL;
 	struct buf	 b = { NULL, 0, 0 };
 	size_t		 n;
 	enum host	 h;
