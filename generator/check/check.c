@@ -879,6 +879,7 @@ run_one(struct checker *c, struct job *j)
 	double		 t0 = mono_secs();
 	size_t		 i;
 	int		 ran = 0, lk = -1;
+	struct buf	 warn = { NULL, 0, 0 };
 
 	memset(&pr, 0, sizeof(pr));
 	pr.venvhold = pr.imagehold = -1;
@@ -1000,7 +1001,8 @@ run_one(struct checker *c, struct job *j)
 	 */
 	if (ran && strcmp(st, "interrupted") != 0) {
 		lk = keep_begin(c->cache);
-		if ((kept = keep_run(c->cache, jobdir, rec, &c->keep)) != NULL)
+		if ((kept = keep_run(c->cache, jobdir, rec, &c->keep,
+		    &warn)) != NULL)
 			val_set_str(rec, "outputs", kept);
 	}
 	/* For people who open the folder: the record as kept. */
@@ -1013,6 +1015,14 @@ run_one(struct checker *c, struct job *j)
 	    (strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0);
 	val_set(rec, "regression", val_bool(j->regression));
 	pthread_mutex_lock(&c->lock);
+	/* Whole lines, not inside the live progress line. */
+	if (warn.sz > 0) {
+		if (c->tty && !c->o->quiet)
+			fputs("\r\033[K", stderr);
+		fputs(buf_cstr(&warn), stderr);
+		progress(c);
+	}
+	buf_free(&warn);
 	(void)save_run(c->idx, rec);
 	if (kept != NULL)
 		(void)keep_record(c->idx, uc->e.slug, kept, run_passed(rec));

@@ -59,6 +59,7 @@ struct walk {
 	size_t		 seen;	/* entries looked at */
 	long long	 total;	/* bytes kept so far */
 	int		 full;	/* said so already */
+	struct buf	*warn;	/* warnings, one a line */
 };
 
 /*
@@ -323,7 +324,7 @@ walk_one(struct walk *w, int dfd, const char *prefix, const char *name,
 		goto out;
 	if (S_ISDIR(st.st_mode)) {
 		if (depth >= KEEP_DEPTH) {
-			fprintf(stderr, "check: %s: output %s/: more than %d "
+			buf_printf(w->warn, "check: %s: output %s/: more than %d "
 			    "folders deep, not kept\n", w->slug, shown,
 			    KEEP_DEPTH);
 			goto out;
@@ -336,19 +337,19 @@ walk_one(struct walk *w, int dfd, const char *prefix, const char *name,
 	}
 	said = named_type(name);
 	if (S_ISLNK(st.st_mode)) {
-		fprintf(stderr, "check: %s: output %s is a link, not "
+		buf_printf(w->warn, "check: %s: output %s is a link, not "
 		    "followed\n", w->slug, shown);
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		if (said != NULL)
-			fprintf(stderr, "check: %s: output %s is not a "
+			buf_printf(w->warn, "check: %s: output %s is not a "
 			    "regular file, not kept\n", w->slug, shown);
 		goto out;
 	}
 	if (w->fsz >= w->lim->max_files) {
 		if (!w->full)
-			fprintf(stderr, "check: %s: more than %zu files in "
+			buf_printf(w->warn, "check: %s: more than %zu files in "
 			    "the output folder; only the first %zu kept\n",
 			    w->slug, w->lim->max_files, w->lim->max_files);
 		w->full = 1;
@@ -357,13 +358,13 @@ walk_one(struct walk *w, int dfd, const char *prefix, const char *name,
 	rc = read_at(dfd, name, w->lim->max_image, &data, &sz, &why);
 	if (rc == 0) {
 		if (why != NULL)
-			fprintf(stderr, "check: %s: output %s: %s\n",
+			buf_printf(w->warn, "check: %s: output %s: %s\n",
 			    w->slug, shown, why);
 		goto out;
 	}
 	if (rc < 0) {
 		if (said != NULL || st.st_size > 0)
-			fprintf(stderr, "check: %s: output %s is %zu bytes, "
+			buf_printf(w->warn, "check: %s: output %s is %zu bytes, "
 			    "over outputs.max_image (%lld); not kept\n",
 			    w->slug, shown, sz, w->lim->max_image);
 		goto out;
@@ -372,17 +373,17 @@ walk_one(struct walk *w, int dfd, const char *prefix, const char *name,
 	if (type == NULL) {
 		/* Other files (a CSV, a model) are the example's own. */
 		if (said != NULL)
-			fprintf(stderr, "check: %s: output %s is not the "
+			buf_printf(w->warn, "check: %s: output %s is not the "
 			    "image its name says; not kept\n", w->slug, shown);
 		goto out;
 	}
 	if (said != NULL && strcmp(said, type) != 0) {
-		fprintf(stderr, "check: %s: output %s holds %s, not what "
+		buf_printf(w->warn, "check: %s: output %s holds %s, not what "
 		    "its name says; not kept\n", w->slug, shown, type);
 		goto out;
 	}
 	if (w->total + (long long)sz > w->lim->max_total) {
-		fprintf(stderr, "check: %s: output %s would pass "
+		buf_printf(w->warn, "check: %s: output %s would pass "
 		    "outputs.max_total (%lld bytes for a run); not kept\n",
 		    w->slug, shown, w->lim->max_total);
 		goto out;
@@ -422,7 +423,7 @@ walk_dir(struct walk *w, int dfd, const char *prefix, int depth)
 			continue;
 		if (++w->seen > KEEP_SCAN) {
 			if (w->seen == KEEP_SCAN + 1)
-				fprintf(stderr, "check: %s: more than %d "
+				buf_printf(w->warn, "check: %s: more than %d "
 				    "entries in the output folder; the rest "
 				    "not looked at\n", w->slug, KEEP_SCAN);
 			break;
@@ -452,9 +453,10 @@ cmpfound(const void *a, const void *b)
  * (said).
  */
 static struct val *
-keep_file(const char *slug, const char *cache, int wfd, const char *name,
-    long long max, long long *total)
+keep_file(struct walk *w, int wfd, const char *name, long long max)
 {
+	const char	*slug = w->slug, *cache = w->cache;
+	long long	*total = &w->total;
 	struct val	*v;
 	const char	*why;
 	char		*data = NULL, ref[KEEP_REF_SIZE];
@@ -463,11 +465,11 @@ keep_file(const char *slug, const char *cache, int wfd, const char *name,
 
 	rc = read_at(wfd, name, max - *total, &data, &sz, &why);
 	if (rc < 0)
-		fprintf(stderr, "check: %s: %s is %zu bytes, over "
+		buf_printf(w->warn, "check: %s: %s is %zu bytes, over "
 		    "outputs.max_total (%lld); not kept\n", slug, name, sz,
 		    max);
 	else if (rc == 0 && why != NULL)
-		fprintf(stderr, "check: %s: %s: %s\n", slug, name, why);
+		buf_printf(w->warn, "check: %s: %s: %s\n", slug, name, why);
 	if (rc <= 0 || sz == 0 || !keep_blob(cache, data, sz, ref)) {
 		free(data);
 		return val_new(VAL_NULL);
@@ -510,7 +512,7 @@ str_or_null(const char *s)
  */
 char *
 keep_run(const char *cache, const char *jobdir, const struct val *rec,
-    const struct keep_limits *lim)
+    const struct keep_limits *lim, struct buf *warn)
 {
 	struct walk	 w;
 	struct val	*m, *l, *im;
@@ -525,6 +527,7 @@ keep_run(const char *cache, const char *jobdir, const struct val *rec,
 	w.slug = slug != NULL ? slug : "?";
 	w.lim = lim;
 	w.cache = cache;
+	w.warn = warn;
 	work = path_join(jobdir, "work");
 	wfd = open(work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	free(work);
@@ -543,16 +546,15 @@ keep_run(const char *cache, const char *jobdir, const struct val *rec,
 	val_set(m, "reason", str_or_null(val_get_str(rec, "reason")));
 	/* The driver's word that a notebook ran, never the job's files. */
 	val_set_str(m, "kind", nb != NULL ? "notebook" : "files");
-	val_set(m, "notebook", nb != NULL ? keep_file(w.slug, cache, wfd,
-	    "output.ipynb", lim->max_total, &w.total) : val_new(VAL_NULL));
-	val_set(m, "log", keep_file(w.slug, cache, wfd, "output.log",
-	    lim->max_total, &w.total));
+	val_set(m, "notebook", nb != NULL ? keep_file(&w, wfd,
+	    "output.ipynb", lim->max_total) : val_new(VAL_NULL));
+	val_set(m, "log", keep_file(&w, wfd, "output.log", lim->max_total));
 	ofd = openat(wfd, "output", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC);
 	if (ofd != -1)
 		walk_dir(&w, ofd, NULL, 0);
 	else if (errno == ELOOP || errno == ENOTDIR)
-		fprintf(stderr, "check: %s: the output folder was replaced "
+		buf_printf(w.warn, "check: %s: the output folder was replaced "
 		    "by the job; nothing kept from it\n", w.slug);
 	close(wfd);
 	qsort(w.fs, w.fsz, sizeof(*w.fs), cmpfound);

@@ -193,13 +193,14 @@ const char	*keep_image_type(const char *data, size_t sz);
  * Keep what the finished run rec (its driver's result merged) left in
  * jobdir/work: output.ipynb when the driver says a notebook ran,
  * output.log, and the images under output/ within lim, then its
- * manifest (model/model.h).  Problems are warnings on stderr naming
- * the use case and file.  Returns the manifest's ref (new string), or
+ * manifest (model/model.h).  Problems are warnings, appended to warn
+ * one a line, naming the use case and file.  Returns the manifest's ref (new string), or
  * NULL when nothing could be kept.  Call between keep_begin and
  * keep_end, then keep_record.
  */
 char		*keep_run(const char *cache, const char *jobdir,
-		    const struct val *rec, const struct keep_limits *lim);
+		    const struct val *rec, const struct keep_limits *lim,
+		    struct buf *warn);
 
 /*
  * Make ref the use case's "last" kept manifest and, when the run
