@@ -9,7 +9,8 @@
 # link; the run record's "outputs", kbgen status --json's kept_outputs
 # (kb_attach_outputs), "passing" kept through a failing run, job
 # pruning (check.keep_jobs) leaving the store alone, and check --prune
-# removing only what no kept manifest reaches.  Needs bwrap and
+# removing only what no kept manifest reaches; the test tool putout
+# (the same keeping without a runner).  Needs bwrap and
 # python3-nbclient; without them every case is skipped.
 KBGEN=${KBGEN:-$PWD/kbgen}
 FIX=$PWD/tests/fixtures/kb
@@ -270,6 +271,28 @@ done
 expect prune-keeps-reachable "$missing" 0
 n=$(grep -o 'removed [0-9]* kept' "$TMP/p.err" | grep -o '[0-9]*')
 expect prune-count "$n" "$((before - after))" "$TMP/p.err"
+
+# --- putout: the same keeping without a runner (for page tests) ------
+
+PUTOUT=${PUTOUT:-$(dirname "$KBGEN")/putout}
+[ -x "$PUTOUT" ] || PUTOUT=$PWD/.obj/putout
+cp "$NBF" "$TMP/exec.ipynb"
+cp "$TMP/hostout/roc.png" "$TMP/roc.png"
+printf 'not a png' >"$TMP/bad.png"
+"$PUTOUT" "$K" uc-put fail 1764000000 -n "$TMP/exec.ipynb" \
+    "$TMP/roc.png" "$TMP/bad.png" >"$TMP/put.out" 2>"$TMP/put.err"
+rc putout-exit $? 0 "$TMP/put.err"
+PR=$(cat "$TMP/put.out")
+expect putout-kind "$(man "$PR" 'm["kind"], m["status"], m["date"]')" \
+    "('notebook', 'fail', '2025-11-24T16:00:00Z')"
+expect putout-notebook "$(man "$PR" 'm["notebook"]["ref"]')" "$NBREF"
+expect putout-images "$(man "$PR" '[i["name"] for i in m["images"]]')" \
+    "['roc.png']"
+has putout-warns "$TMP/put.err" "uc-put: output bad.png is not the image"
+mkuc "$U" uc-put "$R" nb.ipynb
+status_json s5
+expect putout-last "$(kept "$TMP/s5.json" uc-put last)" "$PR"
+expect putout-not-passing "$(kept "$TMP/s5.json" uc-put passing)" None
 
 # --- the build reads them --------------------------------------------
 
