@@ -431,7 +431,8 @@ walk_dir(struct walk *w, int dfd, const char *prefix, int depth)
 		names = xreallocarray(names, n + 1, sizeof(*names));
 		names[n++] = xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), cmpname);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmpname);
 	for (i = 0; i < n; i++) {
 		walk_one(w, dirfd(d), prefix, names[i], depth);
 		free(names[i]);
@@ -557,7 +558,8 @@ keep_run(const char *cache, const char *jobdir, const struct val *rec,
 		buf_printf(w.warn, "check: %s: the output folder was replaced "
 		    "by the job; nothing kept from it\n", w.slug);
 	close(wfd);
-	qsort(w.fs, w.fsz, sizeof(*w.fs), cmpfound);
+	if (w.fsz > 1)
+		qsort(w.fs, w.fsz, sizeof(*w.fs), cmpfound);
 	l = val_set(m, "images", val_list());
 	for (i = 0; i < w.fsz; i++) {
 		im = val_push(l, val_map());
@@ -714,7 +716,8 @@ keep_prune(struct idx *idx, const char *cache, size_t *files,
 		free(recs[i]);
 	}
 	free(recs);
-	qsort(s.v, s.n, sizeof(*s.v), cmpstr);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), cmpstr);
 
 	dir = xasprintf("%s/outputs/sha256", cache);
 	top = opendir(dir);
@@ -738,7 +741,7 @@ keep_prune(struct idx *idx, const char *cache, size_t *files,
 			    strcmp(fe->d_name, "..") == 0)
 				continue;
 			key = fe->d_name;
-			if (key[0] != '.' && bsearch(&key, s.v, s.n,
+			if (key[0] != '.' && s.n > 0 && bsearch(&key, s.v, s.n,
 			    sizeof(*s.v), cmpstr) != NULL)
 				continue;
 			/* Temporary files of a writer that died. */
