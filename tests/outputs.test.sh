@@ -293,6 +293,10 @@ mkuc "$U" uc-put "$R" nb.ipynb
 status_json s5
 expect putout-last "$(kept "$TMP/s5.json" uc-put last)" "$PR"
 expect putout-not-passing "$(kept "$TMP/s5.json" uc-put passing)" None
+PG=$("$PUTOUT" "$K" uc-put pass 1764000100 -g "NVIDIA H200" -g "NVIDIA H200" \
+    -l "$TMP/put.err" 2>&1)
+expect putout-gpu "$(man "$PG" 'm["gpu"], m["kind"], m["log"]["size"] > 0')" \
+    "('NVIDIA H200, NVIDIA H200', 'files', True)"
 
 # --- the build reads them --------------------------------------------
 

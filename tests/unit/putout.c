@@ -6,10 +6,12 @@
  * so that tests of what pages show of executed notebooks and images
  * need no runner.  Usage:
  *
- *	putout ROOT SLUG STATUS STAMP [-n NOTEBOOK] [-l LOG] [IMAGE ...]
+ *	putout ROOT SLUG STATUS STAMP [-g GPU]... [-n NOTEBOOK] [-l LOG]
+ *	    [IMAGE ...]
  *
  * ROOT is the knowledge base (holding .kbgen/), STATUS the run's
- * ("pass", "fail", ...), STAMP its time in seconds; -n an executed
+ * ("pass", "fail", ...), STAMP its time in seconds; -g the name of a
+ * GPU the run had (as nvidia-smi -L gives it); -n an executed
  * notebook (the run is then a notebook's), -l its output.log, IMAGE
  * files as the example would write them under $KBGEN_OUTPUT (kept by
  * their base names, with the same checks).  The use case's kept
@@ -54,7 +56,7 @@ main(int argc, char *argv[])
 {
 	struct keep_limits lim = { 5LL << 20, 50LL << 20, 64 };
 	struct idx	*idx = NULL;
-	struct val	*rec = NULL;
+	struct val	*rec = NULL, *gpus = NULL;
 	struct buf	 warn = { NULL, 0, 0 };
 	char		 tmpl[] = "/tmp/putout.XXXXXX", *job = NULL;
 	char		*cache = NULL, *p, *ref = NULL, *date;
@@ -62,8 +64,8 @@ main(int argc, char *argv[])
 	int		 i, rc = 1, nb = 0;
 
 	if (argc < 5) {
-		fputs("usage: putout ROOT SLUG STATUS STAMP [-n NOTEBOOK] "
-		    "[-l LOG] [IMAGE ...]\n", stderr);
+		fputs("usage: putout ROOT SLUG STATUS STAMP [-g GPU]... "
+		    "[-n NOTEBOOK] [-l LOG] [IMAGE ...]\n", stderr);
 		return 2;
 	}
 	if ((job = mkdtemp(tmpl)) == NULL) {
@@ -74,6 +76,12 @@ main(int argc, char *argv[])
 	(void)mkdirs(p);
 	free(p);
 	for (i = 5; i < argc; i++) {
+		if (strcmp(argv[i], "-g") == 0 && i + 1 < argc) {
+			if (gpus == NULL)
+				gpus = val_list();
+			val_push(gpus, val_str(argv[++i]));
+			continue;
+		}
 		if ((strcmp(argv[i], "-n") == 0 || strcmp(argv[i], "-l") == 0) &&
 		    i + 1 < argc) {
 			nb |= argv[i][1] == 'n';
@@ -101,6 +109,13 @@ main(int argc, char *argv[])
 	val_set_str(rec, "status", argv[3]);
 	if (nb)
 		val_set_str(rec, "output_notebook", "output.ipynb");
+	if (gpus != NULL) {
+		struct val *g = val_set(rec, "gpus", val_map());
+
+		val_set(g, "count", val_int((long long)gpus->kidsz));
+		val_set(g, "names", gpus);
+		gpus = NULL;
+	}
 	cache = path_join(argv[1], ".kbgen");
 	if ((idx = idx_open(cache)) == NULL)
 		goto out;
@@ -114,6 +129,7 @@ out:
 	(void)rmtree(job);
 	buf_free(&warn);
 	val_free(rec);
+	val_free(gpus);
 	free(ref);
 	free(cache);
 	idx_free(idx);
