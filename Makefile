@@ -7,7 +7,7 @@ MANDIR	?= $(PREFIX)/share/man
 # The theme (templates/) and the runners (runners/) of an installed kbgen.
 SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto vips
 CFLAGS	?= -O2 -g
 # Where a binary finds the theme and the runners when the knowledge base
 # has none of its own: the checkout for ./kbgen, SHAREDIR for the one
@@ -57,15 +57,19 @@ $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 # Test tools: putrun stores run records without a runner
-# (tests/report.test.sh); imagetool drives image.c on real tars and
+# (tests/report.test.sh); thumbtool drives render/thumb.c and stores
+# kept outputs (tests/thumb.test.sh); imagetool drives image.c on real tars and
 # registries (tests/image.test.sh).
 $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(BUILD)/thumbtool: tests/unit/thumbtool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool $(BUILD)/thumbtool
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \
