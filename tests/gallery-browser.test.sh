@@ -1,0 +1,69 @@
+#!/bin/sh
+# The gallery view in a browser: headless Chromium driven by
+# playwright-core (tests/browser/gallery.test.js) on tests/fixtures/kb,
+# built into a temporary folder, served over http on 127.0.0.1 and
+# opened from file://: the Gallery button, ?view=gallery kept on reload
+# and beside the catalogue's filters, and the list without JavaScript.
+# Needs /usr/bin/chromium (or $CHROMIUM), node and
+# tests/browser/node_modules (tests/deps-test.sh installs them); without
+# them the suite fails.
+KBGEN=${KBGEN:-$PWD/kbgen}
+TOP=$PWD
+PY=/usr/bin/python3
+: "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
+export TZ LC_ALL SOURCE_DATE_EPOCH
+TMP=$(mktemp -d)
+srv=""
+cleanup() {
+	[ -z "$srv" ] || kill "$srv" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+. "$TOP/tests/lib.sh"
+
+if ! command -v node >/dev/null 2>&1; then
+	fail node "not installed (run tests/deps-test.sh)"
+	finish
+fi
+if [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
+	fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh)"
+	finish
+fi
+
+cp -r "$TOP/tests/fixtures/kb" "$TMP/kb"
+rm -rf "$TMP/kb/site" "$TMP/kb/.kbgen"
+if ! "$KBGEN" -q build -C "$TMP/kb" -o "$TMP/site" 2>"$TMP/build.err"; then
+	fail build "tests/fixtures/kb does not build" "$TMP/build.err"
+	finish
+fi
+ok "build tests/fixtures/kb"
+
+# A static server on a free port of 127.0.0.1; it prints the port.
+"$PY" - "$TMP/site" >"$TMP/port" 2>"$TMP/server.err" <<'PYEOF' &
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PYEOF
+srv=$!
+i=0
+while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+port=$(cat "$TMP/port")
+if [ -z "$port" ]; then
+	fail "http server" "did not start" "$TMP/server.err"
+	finish
+fi
+
+node "$TOP/tests/browser/gallery.test.js" "$TMP/site" "http://127.0.0.1:$port/" >"$TMP/out" 2>&1
+rc=$?
+tally "$TMP/out"
+if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$TMP/out"; then
+	fail "browser tests" "node exited $rc"
+fi
+finish
