@@ -304,7 +304,8 @@ thumb_cached(const char *root, const char *hex, const void *img, size_t sz,
 	}
 	if ((rc = thumb_encode(img, sz, w, h, out, outsz, err)))
 		cache_put(root, name, *out, *outsz);
-	else
+	else if (vips_ok)
+		/* The image's fault, not a libvips that did not start. */
 		cache_put(root, bad, *err, strlen(*err));
 	free(bad);
 	free(name);
