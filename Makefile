@@ -7,7 +7,11 @@ MANDIR	?= $(PREFIX)/share/man
 # The theme (templates/) and the runners (runners/) of an installed kbgen.
 SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto vips
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
+# Libraries kbgen opens at run time, when it needs them: their headers
+# only (render/thumb.c opens libvips to draw a thumbnail; linked, its
+# sixty libraries would double the start of a build with nothing to do).
+DLPKGS	 = vips
 CFLAGS	?= -O2 -g
 # Where a binary finds the theme and the runners when the knowledge base
 # has none of its own: the checkout for ./kbgen, SHAREDIR for the one
@@ -15,7 +19,7 @@ CFLAGS	?= -O2 -g
 KBGEN_SHARE ?= $(CURDIR)
 WARN	 = -DKBGEN_TEMPLATES=\"$(KBGEN_SHARE)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(KBGEN_SHARE)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DLPKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread
 # mimalloc replaces malloc for the whole process (libcmark-gfm and libyaml
 # allocate a node or token at a time): 12-15% less user CPU for a build

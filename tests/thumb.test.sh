@@ -39,10 +39,10 @@ fi
 px() { "$PY" -c 'import sys
 from PIL import Image
 p = Image.open(sys.argv[1]).convert("RGB").getpixel((int(sys.argv[2]), int(sys.argv[3])))
-print("%d,%d,%d" % p)' "$@"; }
+print("%d,%d,%d" % p)' "$@" 2>/dev/null; }
 size() { "$PY" -c 'import sys
 from PIL import Image
-print("%dx%d" % Image.open(sys.argv[1]).size)' "$1"; }
+print("%dx%d" % Image.open(sys.argv[1]).size)' "$1" 2>/dev/null; }
 # near GOT WANT: each channel within 6 (WebP is lossy).
 near() {
 	"$PY" -c 'import sys

@@ -11,6 +11,10 @@
  * and encodes it as WebP.  Only PNG, JPEG, WebP and SVG loaders may
  * run: the bytes are the example's, untrusted; every other libvips
  * loader is blocked, and images over THUMB_MAX_PIXELS are refused.
+ * libvips is opened (dlopen) only when an image must be drawn: linked,
+ * its sixty libraries would double the start of every kbgen, and the
+ * build with nothing to do must stay fast.  The notebook's base64 is
+ * decoded here.
  *
  * Work is cached under ROOT/.kbgen/thumbs/ (THUMB_DIR): the thumbnails
  * by the SHA-256 of the image and their size, the choice of image by
@@ -24,6 +28,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <sys/stat.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -57,6 +62,44 @@
 #define BG_G	242
 #define BG_B	242
 
+/* The libvips to open, and the functions used of it (and of glib,
+ * found through it). */
+#define VIPS_LIB	"libvips.so.42"
+
+#define FN(f)	__typeof__(f) *f
+static struct {
+	FN(vips_init);
+	FN(vips_error_buffer);
+	FN(vips_error_clear);
+	FN(vips_concurrency_set);
+	FN(vips_cache_set_max);
+	FN(vips_operation_block_set);
+	FN(vips_image_new_from_buffer);
+	FN(vips_image_get_width);
+	FN(vips_image_get_height);
+	FN(vips_array_double_newv);
+	FN(vips_area_unref);
+	FN(vips_thumbnail_buffer);
+	FN(vips_colourspace);
+	FN(vips_image_hasalpha);
+	FN(vips_flatten);
+	FN(vips_gravity);
+	FN(vips_cast_uchar);
+	FN(vips_webpsave_buffer);
+	FN(g_object_ref);
+	FN(g_object_unref);
+	FN(g_free);
+	FN(g_log_set_handler);
+} V;
+#undef FN
+
+/* Drop an image reference and clear the pointer. */
+#define UNREF(x) do {							\
+	if ((x) != NULL)						\
+		(V.g_object_unref)(x);					\
+	(x) = NULL;							\
+} while (0)
+
 static pthread_once_t	 vips_once = PTHREAD_ONCE_INIT;
 static int		 vips_ok;
 
@@ -76,9 +119,11 @@ keep_warning(const gchar *domain, GLogLevelFlags level, const gchar *msg,
 }
 
 /*
- * Start libvips once: one thread per image (the build runs images in
- * parallel already), no operation cache (each image is seen once), and
- * every loader blocked but the four formats examples draw.
+ * Open libvips and start it, once: one thread per image (the build
+ * runs images in parallel already), no operation cache (each image is
+ * seen once), and every loader blocked but the four formats examples
+ * draw.  A libvips that cannot be opened is said once, as a warning:
+ * the examples then get the neutral thumbnail.
  */
 static void
 start_vips(void)
@@ -86,20 +131,46 @@ start_vips(void)
 	static const char *const allowed[] = { "VipsForeignLoadPngBuffer",
 	    "VipsForeignLoadSpngBuffer", "VipsForeignLoadJpegBuffer",
 	    "VipsForeignLoadWebpBuffer", "VipsForeignLoadSvgBuffer" };
+	static const char *const names[] = { "vips_init",
+	    "vips_error_buffer", "vips_error_clear", "vips_concurrency_set",
+	    "vips_cache_set_max", "vips_operation_block_set",
+	    "vips_image_new_from_buffer", "vips_image_get_width",
+	    "vips_image_get_height", "vips_array_double_newv",
+	    "vips_area_unref", "vips_thumbnail_buffer", "vips_colourspace",
+	    "vips_image_hasalpha", "vips_flatten", "vips_gravity",
+	    "vips_cast_uchar", "vips_webpsave_buffer", "g_object_ref",
+	    "g_object_unref", "g_free", "g_log_set_handler" };
+	void	*h, *f, **slot = (void **)&V;
 	size_t	 i;
 
-	if (vips_init("kbgen") != 0) {
-		diag_sys(NULL, "libvips: %s", vips_error_buffer());
-		vips_error_clear();
+	_Static_assert(sizeof(V) == sizeof(names) / sizeof(names[0]) *
+	    sizeof(void *), "a name for every function of V");
+	if ((h = dlopen(VIPS_LIB, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		diag_warn(NULL, 0, 0, "thumbnails: %s (install libvips42): "
+		    "examples get the neutral thumbnail", dlerror());
 		return;
 	}
-	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((f = dlsym(h, names[i])) == NULL) {
+			diag_warn(NULL, 0, 0, "thumbnails: %s: no %s: examples "
+			    "get the neutral thumbnail", VIPS_LIB, names[i]);
+			return;
+		}
+		memcpy(&slot[i], &f, sizeof(f));
+	}
+	if (V.vips_init("kbgen") != 0) {
+		diag_warn(NULL, 0, 0, "thumbnails: libvips: %s",
+		    V.vips_error_buffer());
+		V.vips_error_clear();
+		return;
+	}
+	V.g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
 	    G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, keep_warning, NULL);
-	vips_concurrency_set(1);
-	vips_cache_set_max(0);
-	vips_operation_block_set("VipsForeignLoad", TRUE);
+	V.vips_concurrency_set(1);
+	V.vips_cache_set_max(0);
+	V.vips_operation_block_set("VipsForeignLoad", TRUE);
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
-		vips_operation_block_set(allowed[i], FALSE);
+		V.vips_operation_block_set(allowed[i], FALSE);
 	vips_ok = 1;
 }
 
@@ -109,9 +180,9 @@ vips_msg(void)
 {
 	char	*s, *p;
 
-	s = xstrdup(*vips_error_buffer() ? vips_error_buffer() :
+	s = xstrdup(*V.vips_error_buffer() ? V.vips_error_buffer() :
 	    lastwarn[0] != '\0' ? lastwarn : "not an image kbgen reads");
-	vips_error_clear();
+	V.vips_error_clear();
 	lastwarn[0] = '\0';
 	for (p = s; *p != '\0'; p++)
 		if (*p == '\n')
@@ -142,35 +213,35 @@ thumb_encode(const void *img, size_t sz, int w, int h, char **out,
 		return 0;
 	}
 	/* The header first: the size is known before any pixel is. */
-	if ((in = vips_image_new_from_buffer(img, sz, "", NULL)) == NULL)
+	if ((in = V.vips_image_new_from_buffer(img, sz, "", NULL)) == NULL)
 		goto fail;
-	if ((double)vips_image_get_width(in) *
-	    (double)vips_image_get_height(in) > THUMB_MAX_PIXELS) {
+	if ((double)V.vips_image_get_width(in) *
+	    (double)V.vips_image_get_height(in) > THUMB_MAX_PIXELS) {
 		*err = xasprintf("%dx%d pixels is too big",
-		    vips_image_get_width(in), vips_image_get_height(in));
+		    V.vips_image_get_width(in), V.vips_image_get_height(in));
 		goto out;
 	}
-	bg = vips_array_double_newv(3, (double)BG_R, (double)BG_G,
+	bg = V.vips_array_double_newv(3, (double)BG_R, (double)BG_G,
 	    (double)BG_B);
 	/* Fit inside w x h, never enlarged (a small plot stays sharp). */
-	if (vips_thumbnail_buffer((void *)img, sz, &t, w, "height", h,
+	if (V.vips_thumbnail_buffer((void *)img, sz, &t, w, "height", h,
 	    "size", VIPS_SIZE_DOWN, NULL) != 0)
 		goto fail;
-	if (vips_colourspace(t, &c, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+	if (V.vips_colourspace(t, &c, VIPS_INTERPRETATION_sRGB, NULL) != 0)
 		goto fail;
-	if (vips_image_hasalpha(c)) {
-		if (vips_flatten(c, &f, "background", bg, NULL) != 0)
+	if (V.vips_image_hasalpha(c)) {
+		if (V.vips_flatten(c, &f, "background", bg, NULL) != 0)
 			goto fail;
 	} else {
 		f = c;
-		g_object_ref(f);
+		(V.g_object_ref)(f);
 	}
-	if (vips_gravity(f, &g, VIPS_COMPASS_DIRECTION_CENTRE, w, h,
+	if (V.vips_gravity(f, &g, VIPS_COMPASS_DIRECTION_CENTRE, w, h,
 	    "extend", VIPS_EXTEND_BACKGROUND, "background", bg, NULL) != 0)
 		goto fail;
-	VIPS_UNREF(f);
-	if (vips_cast_uchar(g, &f, NULL) != 0 ||
-	    vips_webpsave_buffer(f, &buf, &len, "Q", 82, "strip", TRUE,
+	UNREF(f);
+	if (V.vips_cast_uchar(g, &f, NULL) != 0 ||
+	    V.vips_webpsave_buffer(f, &buf, &len, "Q", 82, "strip", TRUE,
 	    NULL) != 0)
 		goto fail;
 	*out = xmalloc(len > 0 ? len : 1);
@@ -181,14 +252,14 @@ thumb_encode(const void *img, size_t sz, int w, int h, char **out,
 fail:
 	*err = vips_msg();
 out:
-	g_free(buf);
+	(V.g_free)(buf);
 	if (bg != NULL)
-		vips_area_unref(VIPS_AREA(bg));
-	VIPS_UNREF(g);
-	VIPS_UNREF(f);
-	VIPS_UNREF(c);
-	VIPS_UNREF(t);
-	VIPS_UNREF(in);
+		V.vips_area_unref(VIPS_AREA(bg));
+	UNREF(g);
+	UNREF(f);
+	UNREF(c);
+	UNREF(t);
+	UNREF(in);
 	return rc;
 }
 
@@ -336,6 +407,51 @@ nb_text(const struct val *v, struct buf *b)
 }
 
 /*
+ * Decode base64 text s[0..n) into out, skipping the white space that
+ * notebooks keep (lines of 76).  Returns 0 on another character, or
+ * one after the padding.
+ */
+static int
+b64_decode(const char *s, size_t n, struct buf *out)
+{
+	unsigned int	 acc = 0, bits = 0, v;
+	size_t		 i;
+	int		 pad = 0;
+	unsigned char	 ch;
+
+	for (i = 0; i < n; i++) {
+		ch = (unsigned char)s[i];
+		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
+			continue;
+		if (ch == '=') {
+			pad = 1;
+			continue;
+		}
+		if (pad)
+			return 0;
+		if (ch >= 'A' && ch <= 'Z')
+			v = ch - 'A';
+		else if (ch >= 'a' && ch <= 'z')
+			v = ch - 'a' + 26;
+		else if (ch >= '0' && ch <= '9')
+			v = ch - '0' + 52;
+		else if (ch == '+')
+			v = 62;
+		else if (ch == '/')
+			v = 63;
+		else
+			return 0;
+		acc = (acc << 6 | v) & 0xffffff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_putc(out, (char)(acc >> bits & 0xff));
+		}
+	}
+	return 1;
+}
+
+/*
  * The first image among the outputs of cell, as new bytes in *img (an
  * SVG's text as it is, the others decoded from base64); 0 when the
  * cell shows none.
@@ -344,9 +460,7 @@ static int
 cell_image(const struct val *cell, char **img, size_t *imgsz)
 {
 	const struct val *outs, *data;
-	struct buf	 b = { NULL, 0, 0 };
-	guchar		*d;
-	gsize		 dsz;
+	struct buf	 b = { NULL, 0, 0 }, d = { NULL, 0, 0 };
 	size_t		 i, k;
 
 	outs = val_get(cell, "outputs");
@@ -359,22 +473,14 @@ cell_image(const struct val *cell, char **img, size_t *imgsz)
 			if (val_get(data, img_types[k]) == NULL)
 				continue;
 			nb_text(val_get(data, img_types[k]), &b);
-			if (k == 3) {
-				*imgsz = b.sz;
-				*img = xmalloc(b.sz + 1);
-				if (b.sz > 0)
-					memcpy(*img, b.data, b.sz);
-			} else {
-				/* glib skips what is not base64 (the
-				 * newlines notebooks keep). */
-				d = g_base64_decode(buf_cstr(&b), &dsz);
-				*imgsz = dsz;
-				*img = xmalloc(dsz + 1);
-				if (dsz > 0)
-					memcpy(*img, d, dsz);
-				g_free(d);
-			}
+			/* An SVG is text; invalid base64 is an image that
+			 * does not decode (no bytes), said as such. */
+			if (k != 3 && !b64_decode(b.data, b.sz, &d))
+				buf_reset(&d);
+			*imgsz = k == 3 ? b.sz : d.sz;
+			*img = buf_steal(k == 3 ? &b : &d);
 			buf_free(&b);
+			buf_free(&d);
 			return 1;
 		}
 	}

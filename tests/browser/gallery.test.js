@@ -12,7 +12,7 @@
  * opened with ?view=gallery shows the gallery, and without JavaScript
  * the list shows with no switch.  Prints one "ok N - description" or
  * "FAIL N - description" line per check and ends with "N passed, N
- * failed".  Chromium: $CHROMIUM, default /usr/bin/chromium.
+ * failed" (tests/browser/harness.js).
  */
 "use strict";
 
@@ -21,64 +21,13 @@ const path = require("path");
 
 const site = path.resolve(process.argv[2] || "");
 const httpBase = (process.argv[3] || "").replace(/\/?$/, "/");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TIMEOUT = 15000;
+const {CHROMIUM, FLAGS, TIMEOUT, fail, done, check} = require("./harness.js");
+const chromium = require("./harness.js").chromium();
 
-let n = 0, passed = 0, failed = 0;
-
-function ok(desc) {
-	n++;
-	passed++;
-	console.log("ok " + n + " - " + desc);
-}
-
-function fail(desc, why) {
-	n++;
-	failed++;
-	console.log("FAIL " + n + " - " + desc);
-	if (why)
-		String(why).split("\n").slice(0, 6).forEach(function (l) {
-			console.log("    " + l);
-		});
-}
-
-function done() {
-	console.log(passed + " passed, " + failed + " failed");
-	process.exit(failed ? 1 : 0);
-}
-
-/* check(desc, async fn): fn throws (or returns a string) to fail. */
-async function check(desc, fn) {
-	try {
-		const r = await fn();
-		if (typeof r === "string")
-			fail(desc, r);
-		else
-			ok(desc);
-	} catch (e) {
-		fail(desc, e && e.message ? e.message : e);
-	}
-}
-
-let chromium;
-try {
-	chromium = require("playwright-core").chromium;
-} catch (e) {
-	fail("playwright-core", "not installed in tests/browser: run tests/deps-test.sh");
-	done();
-}
-if (!fs.existsSync(CHROMIUM)) {
-	fail("chromium", CHROMIUM + " not found: run tests/deps-test.sh");
-	done();
-}
 if (!fs.existsSync(path.join(site, "catalogue", "index.html"))) {
 	fail("catalogue", site + "/catalogue/index.html does not exist");
 	done();
 }
-
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync"];
 
 /* The state of the page: view of its lists, thumbnails shown, switch. */
 async function state(page) {
