@@ -13,9 +13,9 @@ PY=/usr/bin/python3
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
-srv=""
+SRV=""
 cleanup() {
-	[ -z "$srv" ] || kill "$srv" 2>/dev/null
+	[ -z "$SRV" ] || kill "$SRV" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -39,26 +39,8 @@ if ! "$KBGEN" -q build -C "$TMP/kb" -o "$TMP/site" 2>"$TMP/build.err"; then
 fi
 ok "build tests/fixtures/kb"
 
-# A static server on a free port of 127.0.0.1; it prints the port.
-"$PY" - "$TMP/site" >"$TMP/port" 2>"$TMP/server.err" <<'PYEOF' &
-import functools, http.server, sys
-h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-PYEOF
-srv=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(cat "$TMP/port")
-if [ -z "$port" ]; then
-	fail "http server" "did not start" "$TMP/server.err"
-	finish
-fi
+serve "$TMP/site"
+port=$PORT
 
 node "$TOP/tests/browser/gallery.test.js" "$TMP/site" "http://127.0.0.1:$port/" >"$TMP/out" 2>&1
 rc=$?

@@ -10,7 +10,8 @@
 #                     line) and counted
 # Fixtures: git_ and commit (git with a fixed author), mkuc (a use
 # case), js (an expression over a JSON file), httpd (start the stub
-# HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG),
+# HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG), serve
+# DIR (a static server of a built site: sets SRV and PORT),
 # requests (how many lines of that $LOG match), wait_for GLOB [SECONDS]
 # (until a file matching GLOB exists; 1 if none did in SECONDS, 20 by
 # default), snapshot DIR (a checksum line for every file under DIR, to
@@ -95,6 +96,31 @@ httpd() {
 	PORT=$(head -1 "$TMP/port")
 	if [ -z "$PORT" ]; then
 		fail server "tests/httpd.py did not start" "$TMP/httpd.err"
+		finish
+	fi
+}
+# serve DIR: serve the files of DIR (a built site) over http on a free
+# port of 127.0.0.1, in the background; sets SRV (its pid, for the
+# suite's EXIT trap to kill) and PORT.  One that does not start fails
+# the suite here.
+serve() {
+	"${PY:-/usr/bin/python3}" - "$1" >"$TMP/port" 2>"$TMP/serve.err" <<'PYEOF' &
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PYEOF
+	SRV=$!
+	i=0
+	while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(head -1 "$TMP/port")
+	if [ -z "$PORT" ]; then
+		fail "http server" "did not start" "$TMP/serve.err"
 		finish
 	fi
 }
