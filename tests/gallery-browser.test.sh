@@ -22,14 +22,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 . "$TOP/tests/lib.sh"
 
-if ! command -v node >/dev/null 2>&1; then
-	fail node "not installed (run tests/deps-test.sh)"
-	finish
-fi
-if [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
-	fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh)"
-	finish
-fi
+need_browser
 
 cp -r "$TOP/tests/fixtures/kb" "$TMP/kb"
 rm -rf "$TMP/kb/site" "$TMP/kb/.kbgen"

@@ -12,6 +12,7 @@
 # case), js (an expression over a JSON file), httpd (start the stub
 # HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG), serve
 # DIR (a static server of a built site: sets SRV and PORT),
+# need_browser (node, playwright-core and Chromium, or fail),
 # requests (how many lines of that $LOG match), wait_for GLOB [SECONDS]
 # (until a file matching GLOB exists; 1 if none did in SECONDS, 20 by
 # default), snapshot DIR (a checksum line for every file under DIR, to
@@ -96,6 +97,23 @@ httpd() {
 	PORT=$(head -1 "$TMP/port")
 	if [ -z "$PORT" ]; then
 		fail server "tests/httpd.py did not start" "$TMP/httpd.err"
+		finish
+	fi
+}
+# need_browser: node, tests/browser/node_modules (playwright-core) and
+# Chromium ($CHROMIUM, default /usr/bin/chromium), or the suite fails
+# here saying what to install.
+need_browser() {
+	if ! command -v node >/dev/null 2>&1; then
+		fail node "not installed (run tests/deps-test.sh)"
+		finish
+	fi
+	if [ ! -d "$PWD/tests/browser/node_modules/playwright-core" ]; then
+		fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
+		finish
+	fi
+	if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
 		finish
 	fi
 }

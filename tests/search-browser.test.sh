@@ -22,18 +22,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 . "$TOP/tests/lib.sh"
 
-if ! command -v node >/dev/null 2>&1; then
-	fail node "not installed (run tests/deps-test.sh)"
-	finish
-fi
-if [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
-	fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
-	finish
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-	fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
-	finish
-fi
+need_browser
 
 mkdir -p "$TMP/kb"
 cp -r "$TOP/content" "$TMP/kb/content"
