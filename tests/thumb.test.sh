@@ -104,6 +104,7 @@ open("first.ipynb", "w").write(nb([cell(1, [stream]),
     cell(2, [image(png((0, 0, 220)))]), cell(3, [image(png((220, 0, 0)))])]))
 open("noimage.ipynb", "w").write(nb([cell(1, [stream])]))
 open("badimage.ipynb", "w").write(nb([cell(1, [image("bm90IGFuIGltYWdl")])]))
+open("badb64.ipynb", "w").write(nb([cell(1, [image("iVBO<script>!!")])]))
 open("svg.ipynb", "w").write(nb([cell(1, [{"output_type": "display_data",
     "metadata": {}, "data": {"image/svg+xml": ['<svg xmlns="http://www.w3.org/2000/svg" ',
     'width="10" height="10"><rect width="10" height="10" fill="#00f"/></svg>']}}])]))
@@ -165,6 +166,12 @@ near "pick: the first image" "$(px first.png 10 10)" 0,0,220
 rc "pick: no image" $? 1 "$TMP/pick.err"
 "$THUMBTOOL" pick svg.ipynb svg.svg 2>"$TMP/pick.err"
 has "pick: an SVG as its text" svg.svg 'fill="#00f"'
+"$THUMBTOOL" pick badb64.ipynb badb64.png 2>"$TMP/pick.err"
+rc "pick: invalid base64 is still the cell's image" $? 0 "$TMP/pick.err"
+[ -f badb64.png ] && [ ! -s badb64.png ] && ok "pick: invalid base64 gives no bytes" ||
+    fail "pick: invalid base64 gives no bytes" "$(wc -c <badb64.png 2>&1)"
+"$THUMBTOOL" encode badb64.png 400 280 badb64.webp 2>"$TMP/enc.err"
+rc "invalid base64: does not decode" $? 1 "$TMP/enc.err"
 echo 'not json' >corrupt.ipynb
 "$THUMBTOOL" pick corrupt.ipynb c.png 2>"$TMP/pick.err"
 has "pick: a corrupt notebook is a warning" "$TMP/pick.err" "not JSON"
