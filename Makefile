@@ -61,10 +61,15 @@ $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 # Test tools: putrun stores run records without a runner
-# (tests/report.test.sh); thumbtool drives render/thumb.c and stores
-# kept outputs (tests/thumb.test.sh); imagetool drives image.c on real tars and
+# (tests/report.test.sh); putout keeps a run's outputs as kbgen check
+# does (tests/outputs.test.sh, pages of executed notebooks); thumbtool
+# drives render/thumb.c on image files (tests/thumb.test.sh);
+# imagetool drives image.c on real tars and
 # registries (tests/image.test.sh).
 $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(BUILD)/putout: tests/unit/putout.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
 $(BUILD)/thumbtool: tests/unit/thumbtool.c $(LIBOBJS)
@@ -73,7 +78,7 @@ $(BUILD)/thumbtool: tests/unit/thumbtool.c $(LIBOBJS)
 $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool $(BUILD)/thumbtool
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/putout $(BUILD)/imagetool $(BUILD)/thumbtool
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \

@@ -616,11 +616,16 @@ def load_job(path):
 
 
 def prepare_environment(jobdir, job):
-    """Point HOME and tools' folders into JOBDIR/home; add the job's env."""
+    """Point HOME and tools' folders into JOBDIR/home, KBGEN_OUTPUT at
+    JOBDIR/output; add the job's env."""
     home = os.path.join(jobdir, "home")
     os.makedirs(home, exist_ok=True)
+    # Files for the page (kbgen keeps the images found there).
+    output = os.path.join(jobdir, "output")
+    os.makedirs(output, exist_ok=True)
     os.environ.update({
         "HOME": home,
+        "KBGEN_OUTPUT": output,
         "USER": job["user"],
         "LOGNAME": job["user"],
         "IPYTHONDIR": os.path.join(home, ".ipython"),

@@ -611,6 +611,13 @@ job user '' '{"entry": null, "user": "alice",
 drive user
 result user 'r["status"] == "pass"'
 
+# KBGEN_OUTPUT: JOBDIR/output, made by the driver, for any entry.
+job output '' '{"entry": null,
+    "command": "test \"$KBGEN_OUTPUT\" -ef ../output && test -d \"$KBGEN_OUTPUT\" && echo x >\"$KBGEN_OUTPUT/f\""}'
+drive output
+result output 'r["status"] == "pass" and
+    os.path.isfile(os.path.join(d, "output", "f"))'
+
 job setup-fail notebooks/ok.py '{"setup": ["true", "echo broken; exit 4"]}'
 drive setup-fail
 result setup-fail 'r["status"] == "error" and r["reason"] == "setup" and

@@ -7,8 +7,8 @@
 # does not read (GIF, TIFF) are refused; the image a notebook shows
 # (the cell tagged "thumbnail" over the first image; a tag on a cell
 # without an image is a warning naming the cell).  Then a knowledge
-# base whose use cases have kept outputs (stored by thumbtool as kbgen
-# check would): the thumbnails in the site, srcset, the failing mark of
+# base whose use cases have kept outputs (kept by the test tool putout
+# through kbgen check's own code): the thumbnails in the site, srcset, the failing mark of
 # an example whose last run failed, the neutral tile of one without an
 # image and of one whose image does not decode (a warning naming the
 # use case), and a rebuild that takes thumbnails from the cache.
@@ -20,6 +20,8 @@ THUMBTOOL=$BIN/thumbtool
 [ -x "$THUMBTOOL" ] || THUMBTOOL=$PWD/.obj/thumbtool
 PUTRUN=$BIN/putrun
 [ -x "$PUTRUN" ] || PUTRUN=$PWD/.obj/putrun
+PUTOUT=$BIN/putout
+[ -x "$PUTOUT" ] || PUTOUT=$PWD/.obj/putout
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
@@ -30,8 +32,8 @@ if ! "$PY" -c 'import PIL' 2>/dev/null; then
 	fail python3-pil "not installed (run tests/deps-test.sh)"
 	finish
 fi
-if [ ! -x "$THUMBTOOL" ] || [ ! -x "$PUTRUN" ]; then
-	fail tools "no $THUMBTOOL or $PUTRUN (make unit)"
+if [ ! -x "$THUMBTOOL" ] || [ ! -x "$PUTRUN" ] || [ ! -x "$PUTOUT" ]; then
+	fail tools "no $THUMBTOOL, $PUTRUN or $PUTOUT (make unit)"
 	finish
 fi
 
@@ -184,32 +186,16 @@ U=$K/content/usecases
 for s in th-tagged th-files th-failing th-noimage th-bad th-none; do
 	mkuc "$U" "$s" "https://github.com/example/$s.git" "$s.ipynb"
 done
-blob() { "$THUMBTOOL" blob "$K" "$1"; }
-# manifest SLUG STATUS KIND NOTEBOOK-REF IMAGES-JSON: its ref.
-manifest() {
-	nbv=null
-	[ -n "$4" ] && nbv="{\"ref\": \"$4\", \"size\": 1}"
-	printf '{"slug": "%s", "stamp": 1700000000, "date": "2023-11-14T22:13:20Z", "runner": "local", "gpu": null, "commit": null, "status": "%s", "reason": null, "kind": "%s", "notebook": %s, "log": null, "images": %s}' \
-	    "$1" "$2" "$3" "$nbv" "$5" >"$TMP/m.json"
-	blob "$TMP/m.json"
-}
-kept() { "$THUMBTOOL" kept "$K" "$1" "{\"last\": \"$2\", \"passing\": \"$3\", \"previous_passing\": null}"; }
-NB=$(blob tagged.ipynb)
-M=$(manifest th-tagged pass notebook "$NB" '[]')
-kept th-tagged "$M" "$M"
-IMG=$(blob tall.jpg)
-M=$(manifest th-files pass files "" "[{\"name\": \"a/plot.jpg\", \"ref\": \"$IMG\", \"type\": \"image/jpeg\", \"size\": 1}]")
-kept th-files "$M" "$M"
-NB=$(blob first.ipynb)
-MP=$(manifest th-failing pass notebook "$NB" '[]')
-MF=$(manifest th-failing fail notebook "$NB" '[]')
-kept th-failing "$MF" "$MP"
-NB=$(blob noimage.ipynb)
-M=$(manifest th-noimage pass notebook "$NB" '[]')
-kept th-noimage "$M" "$M"
-NB=$(blob badimage.ipynb)
-M=$(manifest th-bad pass notebook "$NB" '[]')
-kept th-bad "$M" "$M"
+# Kept as kbgen check keeps them (putout: check/keep.c's own code).
+keep() { "$PUTOUT" "$K" "$@" >/dev/null 2>>"$TMP/keep.err" ||
+    fail "putout $1" "cannot keep the outputs" "$TMP/keep.err"; }
+keep th-tagged pass 1700000000 -n tagged.ipynb
+keep th-files pass 1700000000 tall.jpg wide.png
+keep th-failing pass 1699990000 -n first.ipynb
+keep th-failing fail 1700000000 -n noimage.ipynb
+keep th-noimage pass 1700000000 -n noimage.ipynb
+keep th-bad pass 1700000000 -n badimage.ipynb
+IMG=sha256:$(sha256sum <tall.jpg | cut -d' ' -f1)
 "$PY" - >"$TMP/records" <<'EOF'
 import json
 base = {"runner": "local", "seconds": 3, "commit": "0123456789abcdef0123",

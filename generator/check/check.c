@@ -65,6 +65,7 @@ struct checker {
 	char		*fingerprint;	/* runner environment, owned */
 	long		 max_age;	/* seconds */
 	long		 keep_jobs;	/* job folders kept per use case; 0: all */
+	struct keep_limits keep;	/* site.yaml outputs: */
 	int		 sandbox;
 	const char	*pip_index;	/* runners.pip_index */
 	long long	 memory;	/* default memory limit, bytes */
@@ -788,10 +789,14 @@ prepare(struct checker *c, struct job *j, const char *work, struct prep *p)
 			p->sb.path = j->env->env.v[i] + 5;
 		else
 			args_add(&p->env, j->env->env.v[i]);
-	if (c->sandbox)
+	if (c->sandbox) {
 		args_add(&p->env, "HOME=/job/home");
-	else {
+		args_add(&p->env, "KBGEN_OUTPUT=/job/output");
+	} else {
 		s = xasprintf("HOME=%s/home", work);
+		args_add(&p->env, s);
+		free(s);
+		s = xasprintf("KBGEN_OUTPUT=%s/output", work);
 		args_add(&p->env, s);
 		free(s);
 	}
@@ -868,11 +873,13 @@ run_one(struct checker *c, struct job *j)
 	struct prep	 pr;
 	struct val	*res = NULL, *rec = j->rec;
 	char		*jobdir, *src, *dir, *err = NULL, *home, *p, *work;
-	char		*jobfile = NULL;
+	char		*jobfile = NULL, *outdir, *kept = NULL;
 	const char	*st;
 	time_t		 t = time(NULL);
 	double		 t0 = mono_secs();
 	size_t		 i;
+	int		 ran = 0, lk = -1;
+	struct buf	 warn = { NULL, 0, 0 };
 
 	memset(&pr, 0, sizeof(pr));
 	pr.venvhold = pr.imagehold = -1;
@@ -918,8 +925,9 @@ run_one(struct checker *c, struct job *j)
 	work = path_join(jobdir, "work");
 	src = path_join(work, "src");
 	home = path_join(work, "home");
+	outdir = path_join(work, "output");
 	dir = repo_cache_dir(c->cache, val_get_str(uc->repository, "url"));
-	if (!mkdirs(jobdir) || !mkdirs(home)) {
+	if (!mkdirs(jobdir) || !mkdirs(home) || !mkdirs(outdir)) {
 		res = prep_error("setup", "cannot make the job folder", NULL);
 	} else if (!gs_checkout(dir, val_get_str(uc->prov, "commit"), src,
 	    &err)) {
@@ -952,6 +960,7 @@ run_one(struct checker *c, struct job *j)
 		q.tmpls = c->tmpls;
 		res = strcmp(c->runner, "slurm") == 0 ? runner_slurm(&q) :
 		    runner_local(&q);
+		ran = 1;
 		if (pr.gpusz > 0)
 			gpupool_give(c->gpus, pr.gpusz, pr.gpuidx);
 	}
@@ -959,6 +968,7 @@ run_one(struct checker *c, struct job *j)
 	free(dir);
 	free(src);
 	free(home);
+	free(outdir);
 	free(work);
 	free(jobfile);
 
@@ -984,6 +994,17 @@ run_one(struct checker *c, struct job *j)
 		val_set_str(rec, "reason", "setup");
 		st = "error";
 	}
+	/*
+	 * What the run left for the site, kept beyond the job folder: not
+	 * of a run stopped before its job started, nor of an interrupted
+	 * one (it says nothing of the example).
+	 */
+	if (ran && strcmp(st, "interrupted") != 0) {
+		lk = keep_begin(c->cache);
+		if ((kept = keep_run(c->cache, jobdir, rec, &c->keep,
+		    &warn)) != NULL)
+			val_set_str(rec, "outputs", kept);
+	}
 	/* For people who open the folder: the record as kept. */
 	write_result_json(jobdir, rec);
 	free(jobdir);
@@ -994,8 +1015,20 @@ run_one(struct checker *c, struct job *j)
 	    (strcmp(st, "fail") == 0 || strcmp(st, "timeout") == 0);
 	val_set(rec, "regression", val_bool(j->regression));
 	pthread_mutex_lock(&c->lock);
+	/* Whole lines, not inside the live progress line. */
+	if (warn.sz > 0) {
+		if (c->tty && !c->o->quiet)
+			fputs("\r\033[K", stderr);
+		fputs(buf_cstr(&warn), stderr);
+		progress(c);
+	}
+	buf_free(&warn);
 	(void)save_run(c->idx, rec);
+	if (kept != NULL)
+		(void)keep_record(c->idx, uc->e.slug, kept, run_passed(rec));
 	pthread_mutex_unlock(&c->lock);
+	keep_end(lk);
+	free(kept);
 	prune_jobs(c, uc->e.slug);
 }
 
@@ -1149,6 +1182,15 @@ cmd_check(const struct opts *o, int argc, char **argv)
 		c.max_age = 7 * 86400;
 	c.keep_jobs = val_get_str(chk, "keep_jobs") != NULL ?
 	    atol(val_get_str(chk, "keep_jobs")) : 3;
+	c.keep.max_image = size_of(val_get_str(val_get(c.kb->site.tree,
+	    "outputs"), "max_image"));
+	if (c.keep.max_image == 0)
+		c.keep.max_image = 5LL << 20;
+	c.keep.max_total = size_of(val_get_str(val_get(c.kb->site.tree,
+	    "outputs"), "max_total"));
+	if (c.keep.max_total == 0)
+		c.keep.max_total = 50LL << 20;
+	c.keep.max_files = 64;
 	/*
 	 * Slurm nodes run the same sandbox; a site without bubblewrap on
 	 * its nodes says sandbox: none (and gets no environments).
@@ -1218,7 +1260,8 @@ cmd_check(const struct opts *o, int argc, char **argv)
 	c.cache = path_join(p, ".kbgen");
 	free(p);
 	if (o->prune) {
-		size_t imgs = 0, envs;
+		size_t imgs = 0, envs, blobs = 0;
+		long long bytes = 0;
 
 		rc = image_prune(c.cache, 0, &imgs) ? 0 : 1;
 		envs = env_prune(c.cache, 0);
@@ -1227,6 +1270,15 @@ cmd_check(const struct opts *o, int argc, char **argv)
 			    "unpacked image%s and %zu requirement "
 			    "environment%s not in use\n", imgs, imgs == 1 ?
 			    "" : "s", envs, envs == 1 ? "" : "s");
+		/* Kept outputs no use case's last or passing run uses. */
+		if ((c.idx = idx_open(c.cache)) == NULL ||
+		    !keep_prune(c.idx, c.cache, &blobs, &bytes))
+			rc = 1;
+		else if (!o->quiet)
+			fprintf(stderr, "kbgen: check --prune: removed %zu "
+			    "kept output file%s no use case uses (%.1f MiB "
+			    "freed)\n", blobs, blobs == 1 ? "" : "s",
+			    (double)bytes / (1024.0 * 1024.0));
 		goto out;
 	}
 	if ((c.idx = idx_open(c.cache)) == NULL)

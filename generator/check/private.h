@@ -163,4 +163,65 @@ int		 image_prune(const char *cache, long max_age_secs,
 char		*image_packages_hash(const char *rootfs);
 char		*image_packages_hash2(const char *rootfs, const char *venv);
 
+/* keep.c: what a run leaves for the site, kept in CACHE/outputs. */
+
+struct idx;
+
+/* Bytes of a ref "sha256:HEX" with its NUL. */
+#define KEEP_REF_SIZE	(7 + 64 + 1)
+
+/* What a run may keep (site.yaml outputs:). */
+struct keep_limits {
+	long long	 max_image;	/* bytes of one image, default 5M */
+	long long	 max_total;	/* bytes of one run's files, 50M */
+	size_t		 max_files;	/* images of one run, 64 */
+};
+
+/*
+ * Store data (sz bytes) once as CACHE/outputs/sha256/AB/HEX, written
+ * beside its place and renamed in; ref gets "sha256:HEX".  Returns 1,
+ * or 0 on failure (reported).
+ */
+int		 keep_blob(const char *cache, const void *data, size_t sz,
+		    char ref[KEEP_REF_SIZE]);
+
+/* The image type of data by its first bytes ("image/png", ...: PNG,
+ * JPEG, WebP, SVG), NULL for anything else. */
+const char	*keep_image_type(const char *data, size_t sz);
+
+/*
+ * Keep what the finished run rec (its driver's result merged) left in
+ * jobdir/work: output.ipynb when the driver says a notebook ran,
+ * output.log, and the images under output/ within lim, then its
+ * manifest (model/model.h).  Problems are warnings, appended to warn
+ * one a line, naming the use case and file.  Returns the manifest's ref (new string), or
+ * NULL when nothing could be kept.  Call between keep_begin and
+ * keep_end, then keep_record.
+ */
+char		*keep_run(const char *cache, const char *jobdir,
+		    const struct val *rec, const struct keep_limits *lim,
+		    struct buf *warn);
+
+/*
+ * Make ref the use case's "last" kept manifest and, when the run
+ * passed, its "passing" one (the one before becomes
+ * "previous_passing").  Returns 0 on failure (reported).
+ */
+int		 keep_record(struct idx *, const char *slug, const char *ref,
+		    int passed);
+
+/* Hold off kbgen check --prune while a run's outputs are kept: a
+ * descriptor (or -1) for keep_end. */
+int		 keep_begin(const char *cache);
+void		 keep_end(int);
+
+/*
+ * Remove the blobs that no kept manifest of any use case reaches
+ * (the manifests themselves, their notebooks, logs and images), and
+ * what dead writers left; *files and *bytes say how much.  Returns 0
+ * on failure (reported).
+ */
+int		 keep_prune(struct idx *, const char *cache, size_t *files,
+		    long long *bytes);
+
 #endif /* !KBGEN_CHECK_PRIVATE_H */

@@ -403,7 +403,8 @@ shorten(struct buf *b, const char *s, size_t max)
 }
 
 /*
- * kbgen status [--json]: the last result of every example.
+ * kbgen status [--json]: the last result of every example (with
+ * --json, and the refs of its kept outputs).
  */
 int
 cmd_status(const struct opts *o, int argc, char **argv)
@@ -423,6 +424,8 @@ cmd_status(const struct opts *o, int argc, char **argv)
 	cache = path_join(o->root, ".kbgen");
 	idx = access(cache, F_OK) == 0 ? idx_open_ro(cache) : NULL;
 	free(cache);
+	if (idx != NULL)
+		kb_attach_outputs(idx, kb);
 	for (i = 0; i < kb->ucsz; i++) {
 		const struct usecase *uc = kb->ucs[i];
 
@@ -446,6 +449,19 @@ cmd_status(const struct opts *o, int argc, char **argv)
 		}
 		json_keys(v);
 		val_free(runs);
+		/* The refs of the kept outputs (runners/README.md). */
+		if (uc->outputs != NULL) {
+			static const char *const ks[] = { "last", "passing",
+			    "previous_passing" };
+			struct val *ko = val_set(v, "kept_outputs", val_map());
+			const char *r;
+			size_t k;
+
+			for (k = 0; k < 3; k++)
+				val_set(ko, ks[k], (r = val_get_str(val_get(
+				    uc->outputs, ks[k]), "ref")) != NULL ?
+				    val_str(r) : val_new(VAL_NULL));
+		}
 	}
 	if (o->json != NULL) {
 		val_json(&b, all, 1);

@@ -35,6 +35,14 @@ static const struct fld site_flds[] = {
 	{ "links", FLD_MAP, 0 },
 	{ "sync", FLD_MAP, 0 },
 	{ "max_file_size", FLD_STR, 0 },
+	{ "outputs", FLD_MAP, 0 },
+	{ NULL, FLD_ANY, 0 },
+};
+
+/* outputs: what kbgen check keeps of each run (read in check/check.c). */
+static const struct fld outputs_flds[] = {
+	{ "max_image", FLD_STR, 0 },
+	{ "max_total", FLD_STR, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
@@ -422,6 +430,14 @@ site_config_load(struct site *s, const char *path, int use)
 			ok = 0;
 		if ((v = val_get(v, "allow_local")) != NULL)
 			(void)bool_value(v, &s->allow_local);
+	}
+	if ((v = val_get(s->tree, "outputs")) != NULL && v->type == VAL_MAP) {
+		if (!schema_check(path, v, outputs_flds, "outputs section"))
+			ok = 0;
+		if (!schema_size(path, val_get(v, "max_image"), "max_image"))
+			ok = 0;
+		if (!schema_size(path, val_get(v, "max_total"), "max_total"))
+			ok = 0;
 	}
 	v = val_get(s->tree, "max_file_size");
 	if (!schema_size(path, v, "max_file_size"))

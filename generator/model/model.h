@@ -490,6 +490,31 @@ struct val	*outputs_load(struct idx *, const char *kbroot,
 /* Set every use case's uc->outputs from the store (outputs_load). */
 void		 kb_attach_outputs(struct idx *, struct kb *);
 
+/* outdiff.c: whether a run's outputs changed since an earlier run's. */
+
+/*
+ * Whether texts a and b are the same once ISO 8601 timestamps and
+ * 0x... addresses are masked and each pair of numbers agrees within
+ * rtol (relative: |x - y| <= rtol * max(|x|, |y|)).  1 same, 0 not.
+ */
+int		 outdiff_text_same(const char *a, size_t an, const char *b,
+		    size_t bn, double rtol);
+
+/*
+ * The changes from manifest before to manifest after (both as
+ * outputs_load gives them, of the same kind), as a new list of
+ * {"number": N of In [N] or null, "index": the cell's position in
+ * after's notebook or null, "name": the file (scripts) or null,
+ * "what": "text" | "image" | "added" | "removed"}; an empty list when
+ * nothing changed; NULL when they cannot be compared (a missing or
+ * corrupt notebook, different kinds).  Notebooks: code cells paired by
+ * ordinal, their outputs compared in order (images by hash, the rest
+ * as text with outdiff_text_same); scripts: output.log as one text,
+ * images paired by name and compared by hash.
+ */
+struct val	*outdiff(const char *kbroot, const struct val *before,
+		    const struct val *after, double rtol);
+
 /* model/imageref.c: image references parsed, no file or network access. */
 
 enum imgkind {

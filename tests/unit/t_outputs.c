@@ -1,7 +1,8 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * Unit tests for model/outputs.c: refs (valid, upper case, short,
+ * Unit tests for model/outputs.c and check/keep.c's image types
+ * (PNG, JPEG, WebP, SVG after a prologue; look-alikes refused): refs (valid, upper case, short,
  * long, other algorithms), blob paths, reading a blob (present, absent,
  * over the limit, a link, a folder), and a use case's kept manifests
  * from the store (last, passing, a missing blob, a blob that is not
@@ -22,6 +23,8 @@
 #include "base/base.h"
 #include "store/store.h"
 #include "model/model.h"
+#include "check/check.h"
+#include "check/private.h"
 #include "harness.h"
 
 /* Store text as a blob of kb root, as check/keep.c does; its ref. */
@@ -56,6 +59,23 @@ main(void)
 
 	if ((root = mkdtemp(tmpl)) == NULL)
 		return 2;
+
+	/* Image types by their first bytes (check/keep.c). */
+#define TYPE(s) keep_image_type((s), sizeof(s) - 1)
+	EQS(TYPE("\x89PNG\r\n\x1a\nIHDR"), "image/png", "type: PNG");
+	EQS(TYPE("\xff\xd8\xff\xe0JFIF"), "image/jpeg", "type: JPEG");
+	EQS(TYPE("RIFF\x10\0\0\0WEBPVP8 "), "image/webp", "type: WebP");
+	EQS(TYPE("<svg xmlns=\"x\"/>"), "image/svg+xml", "type: SVG");
+	EQS(TYPE("\xef\xbb\xbf <?xml version=\"1.0\"?>\n<!-- c > d -->\n"
+	    "<!DOCTYPE svg>\n<svg>"), "image/svg+xml",
+	    "type: SVG after a declaration, a comment, a doctype");
+	OK(TYPE("<svgx>") == NULL, "type: not <svg");
+	OK(TYPE("<html><svg>") == NULL, "type: HTML holding an SVG");
+	OK(TYPE("<!-- <svg> never closed") == NULL, "type: open comment");
+	OK(TYPE("\x89PNG") == NULL, "type: half a PNG signature");
+	OK(TYPE("RIFF\x10\0\0\0WAVE") == NULL, "type: RIFF, not WebP");
+	OK(TYPE("GIF89a") == NULL, "type: GIF is not kept");
+	OK(keep_image_type("", 0) == NULL, "type: empty");
 
 	/* Refs. */
 	OK(outputs_ref_valid(zero), "ref: 64 hex digits");

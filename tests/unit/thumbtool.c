@@ -1,15 +1,12 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * A test tool, not a test: drive render/thumb.c on image files, and
- * store kept outputs as kbgen check does, for tests/thumb.test.sh.
+ * A test tool, not a test: drive render/thumb.c on image files, for
+ * tests/thumb.test.sh (putout keeps outputs as kbgen check does).
  *
  *	thumbtool encode IMAGE W H OUT	thumbnail IMAGE to fit W x H
  *	thumbtool pick NOTEBOOK OUT	the image NOTEBOOK shows (warnings
  *					on stderr; exit 1 when none)
- *	thumbtool blob ROOT FILE	store FILE in ROOT's outputs, print
- *					its ref
- *	thumbtool kept ROOT SLUG JSON	the run_outputs record of SLUG
  *
  * Exits 0 on success, 1 on failure (reported on stderr), 2 on misuse.
  */
@@ -21,8 +18,6 @@
 
 #include "extern.h"
 #include "base/base.h"
-#include "store/store.h"
-#include "model/model.h"
 #include "render/render.h"
 #include "render/private.h"
 
@@ -36,9 +31,7 @@ int
 main(int argc, char *argv[])
 {
 	struct buf	 w = { NULL, 0, 0 };
-	struct idx	*idx;
-	char		 hex[SHA256_HEX_LEN + 1];
-	char		*in = NULL, *out = NULL, *err = NULL, *p, *dir;
+	char		*in = NULL, *out = NULL, *err = NULL;
 	size_t		 insz, outsz;
 	int		 rc = 1;
 
@@ -57,31 +50,9 @@ main(int argc, char *argv[])
 			rc = put(argv[3], out, outsz);
 		fputs(buf_cstr(&w), stderr);
 		buf_free(&w);
-	} else if (argc == 4 && strcmp(argv[1], "blob") == 0) {
-		if (!file_read(argv[3], &in, &insz))
-			return 1;
-		sha256_hex(in, insz, hex);
-		out = xasprintf("sha256:%s", hex);
-		p = outputs_path(argv[2], out);
-		dir = xstrndup(p, strrchr(p, '/') - p);
-		if (mkdirs(dir) && file_write(p, in, insz)) {
-			puts(out);
-			rc = 0;
-		}
-		free(dir);
-		free(p);
-	} else if (argc == 5 && strcmp(argv[1], "kept") == 0) {
-		p = path_join(argv[2], ".kbgen");
-		if ((idx = idx_open(p)) != NULL) {
-			if (idx_put_rec(idx, "run_outputs", argv[3], argv[4],
-			    strlen(argv[4])))
-				rc = 0;
-			idx_free(idx);
-		}
-		free(p);
 	} else {
 		fputs("usage: thumbtool encode IMAGE W H OUT | pick NOTEBOOK "
-		    "OUT | blob ROOT FILE | kept ROOT SLUG JSON\n", stderr);
+		    "OUT\n", stderr);
 		return 2;
 	}
 	free(in);
