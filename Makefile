@@ -8,6 +8,10 @@ MANDIR	?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
 PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
+# Libraries kbgen opens at run time, when it needs them: their headers
+# only (render/thumb.c opens libvips to draw a thumbnail; linked, its
+# sixty libraries would double the start of a build with nothing to do).
+DLPKGS	 = vips
 CFLAGS	?= -O2 -g
 # Where a binary finds the theme and the runners when the knowledge base
 # has none of its own: the checkout for ./kbgen, SHAREDIR for the one
@@ -15,7 +19,7 @@ CFLAGS	?= -O2 -g
 KBGEN_SHARE ?= $(CURDIR)
 WARN	 = -DKBGEN_TEMPLATES=\"$(KBGEN_SHARE)/templates\" \
 	   -DKBGEN_RUNNERS=\"$(KBGEN_SHARE)/runners\" -std=c11 -Wall -Wextra -Wmissing-prototypes -Wformat=2
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(DLPKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lstemmer -lpthread
 # mimalloc replaces malloc for the whole process (libcmark-gfm and libyaml
 # allocate a node or token at a time): 12-15% less user CPU for a build
@@ -58,7 +62,9 @@ $(BUILD)/t_%: tests/unit/t_%.c tests/unit/harness.h $(LIBOBJS)
 
 # Test tools: putrun stores run records without a runner
 # (tests/report.test.sh); putout keeps a run's outputs as kbgen check
-# does (tests/outputs.test.sh, pages of executed notebooks); imagetool drives image.c on real tars and
+# does (tests/outputs.test.sh, pages of executed notebooks); thumbtool
+# drives render/thumb.c on image files (tests/thumb.test.sh);
+# imagetool drives image.c on real tars and
 # registries (tests/image.test.sh).
 $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
@@ -66,10 +72,13 @@ $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
 $(BUILD)/putout: tests/unit/putout.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
+$(BUILD)/thumbtool: tests/unit/thumbtool.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
 $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun $(BUILD)/putout $(BUILD)/imagetool
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/putout $(BUILD)/imagetool $(BUILD)/thumbtool
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \

@@ -9,13 +9,14 @@
 # tests/browser/node_modules, and clang 14 with its runtime (libFuzzer,
 # ASan, UBSan) for tests/fuzz.test.sh and "make fuzz".  Used by "make
 # test" and .ci/run; skips what is installed.  Needs root or sudo (for
-# apt) when something is missing.
+# apt) when something is missing.  python3-pil reads and draws the
+# images of tests/thumb.test.sh.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
 python3-pip python3-venv clang-14 libclang-rt-14-dev
-docker-registry"
+docker-registry python3-pil"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -26,8 +26,9 @@ import sys
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "generator")
 # render/ files that are not page families: the shared context and the
-# tools every family uses, and the driver that runs the families.
-CORE = {"render", "template", "atom", "families"}
+# tools every family uses (thumb: the thumbnails the use-case summaries
+# show), and the driver that runs the families.
+CORE = {"render", "template", "atom", "families", "thumb"}
 DRIVER = "families"
 # The stages, each using only those before it (README.md, "The pipeline").
 ORDER = ["base", "store", "net", "git", "model", "publish", "render",

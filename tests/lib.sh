@@ -10,7 +10,9 @@
 #                     line) and counted
 # Fixtures: git_ and commit (git with a fixed author), mkuc (a use
 # case), js (an expression over a JSON file), httpd (start the stub
-# HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG),
+# HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG), serve
+# DIR (a static server of a built site: sets SRV and PORT),
+# need_browser (node, playwright-core and Chromium, or fail),
 # requests (how many lines of that $LOG match), wait_for GLOB [SECONDS]
 # (until a file matching GLOB exists; 1 if none did in SECONDS, 20 by
 # default), snapshot DIR (a checksum line for every file under DIR, to
@@ -95,6 +97,48 @@ httpd() {
 	PORT=$(head -1 "$TMP/port")
 	if [ -z "$PORT" ]; then
 		fail server "tests/httpd.py did not start" "$TMP/httpd.err"
+		finish
+	fi
+}
+# need_browser: node, tests/browser/node_modules (playwright-core) and
+# Chromium ($CHROMIUM, default /usr/bin/chromium), or the suite fails
+# here saying what to install.
+need_browser() {
+	if ! command -v node >/dev/null 2>&1; then
+		fail node "not installed (run tests/deps-test.sh)"
+		finish
+	fi
+	if [ ! -d "$PWD/tests/browser/node_modules/playwright-core" ]; then
+		fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
+		finish
+	fi
+	if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+		fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
+		finish
+	fi
+}
+# serve DIR: serve the files of DIR (a built site) over http on a free
+# port of 127.0.0.1, in the background; sets SRV (its pid, for the
+# suite's EXIT trap to kill) and PORT.  One that does not start fails
+# the suite here.
+serve() {
+	"${PY:-/usr/bin/python3}" - "$1" >"$TMP/port" 2>"$TMP/serve.err" <<'PYEOF' &
+import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+PYEOF
+	SRV=$!
+	i=0
+	while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	PORT=$(head -1 "$TMP/port")
+	if [ -z "$PORT" ]; then
+		fail "http server" "did not start" "$TMP/serve.err"
 		finish
 	fi
 }

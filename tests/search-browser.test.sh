@@ -13,27 +13,16 @@ PY=/usr/bin/python3
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
 TMP=$(mktemp -d)
-srv=""
+SRV=""
 cleanup() {
-	[ -z "$srv" ] || kill "$srv" 2>/dev/null
+	[ -z "$SRV" ] || kill "$SRV" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 . "$TOP/tests/lib.sh"
 
-if ! command -v node >/dev/null 2>&1; then
-	fail node "not installed (run tests/deps-test.sh)"
-	finish
-fi
-if [ ! -d "$TOP/tests/browser/node_modules/playwright-core" ]; then
-	fail playwright-core "tests/browser/node_modules is missing (run tests/deps-test.sh, or npm ci in tests/browser)"
-	finish
-fi
-if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-	fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
-	finish
-fi
+need_browser
 
 mkdir -p "$TMP/kb"
 cp -r "$TOP/content" "$TMP/kb/content"
@@ -67,26 +56,8 @@ elif [ ! -f "$TMP/site2/search/meta.js" ]; then
 	fail "build hostile" "no search/meta.js"
 fi
 
-# A static server on a free port of 127.0.0.1; it prints the port.
-"$PY" - "$TMP/site" >"$TMP/port" 2>"$TMP/server.err" <<'PYEOF' &
-import functools, http.server, sys
-h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-http.server.SimpleHTTPRequestHandler.log_message = lambda *a: None
-s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
-print(s.server_address[1], flush=True)
-s.serve_forever()
-PYEOF
-srv=$!
-i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-port=$(cat "$TMP/port")
-if [ -z "$port" ]; then
-	fail "http server" "did not start" "$TMP/server.err"
-	finish
-fi
+serve "$TMP/site"
+port=$PORT
 echo "# serving $TMP/site on http://127.0.0.1:$port/"
 
 # The node test prints its own ok/FAIL lines, counted here.

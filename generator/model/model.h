@@ -297,6 +297,18 @@ const char	*url_status(void);
 const char	*url_status_json(void);
 const char	*url_status_feed(void);
 char		*url_badge(const char *slug);
+
+/*
+ * A use case's thumbnail (render/thumb.c): scale 1 is 400x280, scale 2
+ * the 800x560 of srcset's 2x; both WebP, in the use case's folder.
+ */
+char		*url_thumb(const char *slug, int scale);
+
+/*
+ * The neutral thumbnail (an SVG tile) of the examples without an image
+ * whose first technology has slug tech; tech NULL: those with none.
+ */
+char		*url_thumb_tile(const char *tech);
 const char	*url_search(void);
 const char	*url_feed(void);	/* feed.xml, new use cases */
 

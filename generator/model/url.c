@@ -29,7 +29,7 @@ static const char *const dim_index[DIM__MAX] = {
 /* Top-level page slugs that the site itself uses. */
 static const char *const reserved[] = { "assets", "catalogue", "usecases",
     "technologies", "fields", "tools", "matrix", "people", "hackathons",
-    "seminars", "status", "search", "badges", "files", "feed.xml",
+    "seminars", "status", "search", "badges", "files", "thumbs", "feed.xml",
     "sitemap.xml", "catalogue.json", "404.html", "index.html" };
 
 /*
@@ -245,6 +245,22 @@ char *
 url_badge(const char *slug)
 {
 	return xasprintf("badges/%s.svg", slug);
+}
+
+/* See model/model.h. */
+char *
+url_thumb(const char *slug, int scale)
+{
+	return scale > 1 ? xasprintf("usecases/%s/thumb-2x.webp", slug) :
+	    xasprintf("usecases/%s/thumb.webp", slug);
+}
+
+/* See model/model.h. */
+char *
+url_thumb_tile(const char *tech)
+{
+	return tech != NULL ? xasprintf("thumbs/technology-%s.svg", tech) :
+	    xstrdup("thumbs/example.svg");
 }
 
 /* See model/model.h. */

@@ -105,6 +105,61 @@ int		 render_name_cmp(const void *, const void *);
 /* The use cases newest first, then by title (new array, borrowed). */
 struct usecase	**render_newest(const struct kb *);
 
+/* thumb.c: thumbnails of examples (the only libvips user). */
+
+#define THUMB_W	400	/* a thumbnail's size; srcset's 2x is twice it */
+#define THUMB_H	280
+
+/* A use case's thumbnail, 1x and 2x (WebP, new bytes). */
+struct thumb_res {
+	char		*img[2];	/* THUMB_W x THUMB_H, then twice that */
+	size_t		 imgsz[2];
+};
+
+/*
+ * The thumbnail of uc's last passing run (uc->outputs, kept under
+ * root/.kbgen/outputs): the image of the notebook cell tagged
+ * "thumbnail", else its first image, else the first image file of a
+ * script.  Returns 1 with res filled (free with thumb_res_free); 0
+ * when there is none to show (res empty): no passing run, no image, or
+ * an image that does not decode (a warning naming the use case, and
+ * the cell where a tag is on one without an image).  Cached under
+ * root/.kbgen/thumbs.  Safe to call from several threads.
+ */
+int		 thumb_usecase(const char *root, const struct usecase *uc,
+		    struct thumb_res *res);
+void		 thumb_res_free(struct thumb_res *);
+
+/*
+ * The image bytes img[0..sz) (PNG, JPEG, WebP or SVG) scaled to fit
+ * w x h (never enlarged), centred on a neutral background, as WebP:
+ * 1 with *out new bytes (caller frees); 0 with *err a new message.
+ */
+int		 thumb_encode(const void *img, size_t sz, int w, int h,
+		    char **out, size_t *outsz, char **err);
+
+/*
+ * thumb_encode through the cache of root (the image's SHA-256 is hex):
+ * 1 with *out; 0 with *err (the image does not decode, perhaps known
+ * from an earlier build); -1 when not cached and img is NULL.
+ */
+int		 thumb_cached(const char *root, const char *hex,
+		    const void *img, size_t sz, int w, int h, char **out,
+		    size_t *outsz, char **err);
+
+/*
+ * The image a notebook (JSON text nb[0..nbsz)) shows for its
+ * thumbnail: the first image output of the first cell tagged
+ * "thumbnail" that has one, else the first image output.  Returns 1
+ * with *img its new bytes; 0 when none.  Lines of warnings (a tagged
+ * cell without an image, a notebook that is not JSON) go to warn.
+ */
+int		 thumb_pick(const char *nb, size_t nbsz, char **img,
+		    size_t *imgsz, struct buf *warn);
+
+/* The neutral thumbnail: an SVG tile showing name (new text). */
+char		*thumb_tile(const char *name);
+
 /* pages.c: index.html, the free pages, search/index.html, 404.html. */
 
 int		 pages_home(struct r *);

@@ -4,7 +4,8 @@
  * The render context that every page family shares (the contract with
  * the templates is templates/README.md).  Values that many pages show
  * (a use case's summary card, a term, a person, an example's health,
- * the menus and the "site" value) are built once by render_new, marked
+ * the menus and the "site" value, the thumbnails, whose files thumb.c
+ * makes) are built once by render_new, marked
  * shared, and referenced by every page context, so a page costs little
  * more than its own template walk; render_emit fills a template and
  * hands the bytes to site.c.  Also the helpers two families or more
@@ -34,6 +35,8 @@ struct r {
 	char		*base;	/* base_url ending in '/', or NULL */
 	long		 max_age;	/* check.max_age, seconds */
 	struct val	**health;	/* shared example health, by kb->ucs */
+	struct val	**thumbs;	/* shared thumbnails, by kb->ucs */
+	char		 *tiled;	/* by kb->ucs: shows a neutral tile */
 	struct val	**menus;	/* shared menu variants, see build_menus */
 	struct val	**sites;	/* shared "site" values, one per menu */
 	size_t		 menusz;
@@ -224,6 +227,7 @@ ucsum_val(struct r *r, const struct usecase *uc)
 		buf_printf(&f, "%srepository:%s", f.sz ? " " : "",
 		    render_repo_state(r, uc));
 	val_set(v, "health", r->health[uc->pos]);
+	val_set(v, "thumb", r->thumbs[uc->pos]);
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", render_repo_state(r, uc) ?
 	    val_str(render_repo_state(r, uc)) : val_new(VAL_NULL));
@@ -707,6 +711,90 @@ render_links(const struct val *src)
 }
 
 /*
+ * Whether the example of state st (health_words) last ran and did not
+ * pass: its thumbnail carries the mark.
+ */
+static int
+thumb_marked(size_t st)
+{
+	return st != 0 && strcmp(health_words[st], "not run") != 0 &&
+	    strcmp(health_words[st], "not executable") != 0;
+}
+
+/*
+ * The thumbnail of kb->ucs[i], on a worker of par_for: its files put
+ * in the site, and the shared value {src, src2x (null for a tile),
+ * tile, mark (the badge word of an example whose last run did not
+ * pass, else null)} that the use-case summary carries.
+ */
+static void
+thumb_one(void *arg, size_t i)
+{
+	struct r	*r = arg;
+	const struct usecase *uc = r->kb->ucs[i];
+	struct thumb_res tr;
+	struct val	*v = val_map();
+	char		*u1, *u2;
+	size_t		 st;
+
+	if (thumb_usecase(r->kb->root, uc, &tr)) {
+		u1 = url_thumb(uc->e.slug, 1);
+		u2 = url_thumb(uc->e.slug, 2);
+		(void)site_out_put(r->so, u1, tr.img[0], tr.imgsz[0]);
+		(void)site_out_put(r->so, u2, tr.img[1], tr.imgsz[1]);
+		val_set_str(v, "src", u1);
+		val_set_str(v, "src2x", u2);
+		free(u2);
+		thumb_res_free(&tr);
+	} else {
+		u1 = url_thumb_tile(uc->termsz[DIM_TECH] > 0 ?
+		    uc->terms[DIM_TECH][0]->slug : NULL);
+		val_set_str(v, "src", u1);
+		val_set(v, "src2x", val_new(VAL_NULL));
+		r->tiled[i] = 1;
+	}
+	free(u1);
+	val_set(v, "tile", val_bool(r->tiled[i]));
+	st = health_of(uc);
+	val_set(v, "mark", thumb_marked(st) ? val_str(health_words[st]) :
+	    val_new(VAL_NULL));
+	r->thumbs[i] = share(v);
+}
+
+/*
+ * Every use case's thumbnail, then the neutral tiles they need: one
+ * per first technology (and one for those without any), made once.
+ */
+static void
+make_thumbs(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	const struct term *t;
+	char		*need, *url, *svg;
+	size_t		 i, nt = kb->tax.termsz[DIM_TECH];
+
+	r->thumbs = xcalloc(kb->ucsz, sizeof(*r->thumbs));
+	r->tiled = xcalloc(kb->ucsz + 1, 1);
+	par_for(kb->ucsz, r->opts->jobs, thumb_one, r);
+	need = xcalloc(nt + 1, 1);
+	for (i = 0; i < kb->ucsz; i++)
+		if (r->tiled[i])
+			need[kb->ucs[i]->termsz[DIM_TECH] > 0 ?
+			    kb->ucs[i]->terms[DIM_TECH][0]->pos : nt] = 1;
+	for (i = 0; i <= nt; i++) {
+		if (!need[i])
+			continue;
+		t = i < nt ? kb->tax.terms[DIM_TECH][i] : NULL;
+		url = url_thumb_tile(t != NULL ? t->slug : NULL);
+		svg = thumb_tile(t != NULL ? t->name : "Example");
+		(void)site_out_put(r->so, url, svg, strlen(svg));
+		free(svg);
+		free(url);
+	}
+	free(need);
+}
+
+/*
  * See render/private.h.
  */
 struct r *
@@ -737,6 +825,7 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++)
 		rp->health[i] = share(health_val(kb->ucs[i], rp->realday,
 		    rp->max_age));
+	make_thumbs(rp);
 	rp->ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
 	for (i = 0; i < kb->ucsz; i++)
 		rp->ucsums[i] = share(ucsum_val(rp, kb->ucs[i]));
@@ -770,6 +859,10 @@ render_free(struct r *rp)
 	for (i = 0; i < kb->ucsz; i++)
 		unshare_free(rp->health[i]);
 	free(rp->health);
+	for (i = 0; i < kb->ucsz; i++)
+		unshare_free(rp->thumbs[i]);
+	free(rp->thumbs);
+	free(rp->tiled);
 	for (d = 0; d < DIM__MAX; d++) {
 		for (i = 0; i < kb->tax.termsz[d]; i++)
 			unshare_free(rp->terms[d][i]);

@@ -6,7 +6,8 @@
  * so it needs no network and works from file://.  Ticked terms combine
  * with OR inside a group and with AND across groups.  The selection lives
  * in the query string (?technology=cnn,lstm&field=...), kept up to date
- * with history.replaceState and read back on load.  Without this script
+ * with history.replaceState and read back on load (other parameters, as
+ * gallery.js's view, are kept).  Without this script
  * the catalogue lists every use case and each term links to its page.
  */
 (function () {
@@ -69,7 +70,10 @@
 	}
 
 	function writeQuery(sel) {
-		var parts = [];
+		/* What is not a filter (gallery.js's view) stays. */
+		var parts = location.search.replace(/^\?/, "").split("&").filter(function (p) {
+			return p && groups.indexOf(decodeParam(p.split("=")[0])) < 0;
+		});
 		groups.forEach(function (g) {
 			if (sel[g])
 				parts.push(encodeURIComponent(g) + "=" +

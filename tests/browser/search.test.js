@@ -20,56 +20,9 @@ const path = require("path");
 const site = path.resolve(process.argv[2] || "");
 const httpBase = (process.argv[3] || "").replace(/\/?$/, "/");
 const hostile = process.argv[4] ? path.resolve(process.argv[4]) : null;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TIMEOUT = 15000;
+const {CHROMIUM, FLAGS, TIMEOUT, fail, done, check} = require("./harness.js");
+const chromium = require("./harness.js").chromium();
 
-let n = 0, passed = 0, failed = 0;
-
-function ok(desc) {
-	n++;
-	passed++;
-	console.log("ok " + n + " - " + desc);
-}
-
-function fail(desc, why) {
-	n++;
-	failed++;
-	console.log("FAIL " + n + " - " + desc);
-	if (why)
-		String(why).split("\n").slice(0, 6).forEach(function (l) {
-			console.log("    " + l);
-		});
-}
-
-function done() {
-	console.log(passed + " passed, " + failed + " failed");
-	process.exit(failed ? 1 : 0);
-}
-
-/* check(desc, async fn): fn throws (or returns a string) to fail. */
-async function check(desc, fn) {
-	try {
-		const r = await fn();
-		if (typeof r === "string")
-			fail(desc, r);
-		else
-			ok(desc);
-	} catch (e) {
-		fail(desc, e && e.message ? e.message : e);
-	}
-}
-
-let chromium;
-try {
-	chromium = require("playwright-core").chromium;
-} catch (e) {
-	fail("playwright-core", "playwright-core is not installed in tests/browser: run tests/deps-test.sh (npm ci in tests/browser)");
-	done();
-}
-if (!fs.existsSync(CHROMIUM)) {
-	fail("chromium", CHROMIUM + " not found: run tests/deps-test.sh (apt-get install chromium)");
-	done();
-}
 if (!fs.existsSync(path.join(site, "search", "index.html"))) {
 	fail("search page", site + "/search/index.html does not exist: is the site built?");
 	done();
@@ -78,10 +31,6 @@ if (!fs.existsSync(path.join(site, "search", "meta.js"))) {
 	fail("search index", site + "/search/meta.js does not exist: kbgen wrote no search index");
 	done();
 }
-
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-	"--no-first-run", "--disable-background-networking",
-	"--disable-component-update", "--disable-sync"];
 
 /* How many times the results were rendered (their data-render). */
 async function renders(page) {

@@ -125,6 +125,14 @@ main(void)
 		free(pg);
 		free(nb);
 	}
+	eqf(url_thumb("jet-tagging", 1), "usecases/jet-tagging/thumb.webp",
+	    "thumbnail");
+	eqf(url_thumb("jet-tagging", 2),
+	    "usecases/jet-tagging/thumb-2x.webp", "thumbnail 2x");
+	eqf(url_thumb_tile("cnn"), "thumbs/technology-cnn.svg",
+	    "neutral thumbnail of a technology");
+	eqf(url_thumb_tile(NULL), "thumbs/example.svg",
+	    "neutral thumbnail without a technology");
 
 	/* Awkward slugs: composed as given. */
 	eqf(url_usecase("v1.2_beta"), "usecases/v1.2_beta/index.html",
@@ -173,6 +181,7 @@ main(void)
 	OK(url_reserved("assets"), "reserved assets");
 	OK(url_reserved("badges"), "reserved badges");
 	OK(url_reserved("files"), "reserved files");
+	OK(url_reserved("thumbs"), "reserved thumbs");
 	OK(url_reserved("feed.xml"), "reserved feed.xml");
 	OK(url_reserved("index.html"), "reserved index.html");
 	OK(url_reserved("404.html"), "reserved 404.html");
