@@ -65,7 +65,16 @@ $(BUILD)/putrun: tests/unit/putrun.c $(LIBOBJS)
 $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool
+# nbrender renders an executed notebook as a use-case page would;
+# putout keeps a use case's outputs as kbgen check would
+# (tests/notebook.test.sh).
+$(BUILD)/nbrender: tests/notebook/nbrender.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(BUILD)/putout: tests/notebook/putout.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/imagetool $(BUILD)/nbrender $(BUILD)/putout
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \

@@ -75,6 +75,27 @@ url_usecase(const char *slug)
 }
 
 /* See model/model.h. */
+char *
+url_usecase_notebook(const char *slug)
+{
+	return xasprintf("usecases/%s/notebook.html", slug);
+}
+
+/* See model/model.h. */
+char *
+url_usecase_passing(const char *slug)
+{
+	return xasprintf("usecases/%s/passing.html", slug);
+}
+
+/* See model/model.h. */
+char *
+url_usecase_output(const char *slug, const char *name)
+{
+	return xasprintf("usecases/%s/outputs/%s", slug, name);
+}
+
+/* See model/model.h. */
 const char *
 url_dim_dir(enum dim d)
 {

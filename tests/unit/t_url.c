@@ -98,6 +98,13 @@ main(void)
 	    "usecase");
 	eqf(url_term(DIM_TECH, "gnn"), "technologies/gnn/index.html",
 	    "term tech");
+	/* A use case's notebook pages and output files, in its folder. */
+	eqf(url_usecase_notebook("roc"), "usecases/roc/notebook.html",
+	    "usecase notebook");
+	eqf(url_usecase_passing("roc"), "usecases/roc/passing.html",
+	    "usecase passing");
+	eqf(url_usecase_output("roc", "0123456789abcdef.png"),
+	    "usecases/roc/outputs/0123456789abcdef.png", "usecase output");
 	eqf(url_term(DIM_FIELD, "hep"), "fields/hep/index.html",
 	    "term field");
 	eqf(url_term(DIM_TOOL, "pytorch"), "tools/pytorch/index.html",

@@ -1,0 +1,117 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * A test tool, not a test: keep a use case's outputs as kbgen check
+ * would (runners/README.md, "Outputs kept for the site"), so that
+ * tests of the executed notebook on its page need no runner.  Usage:
+ *
+ *	putout KBDIR SLUG WHICH=MANIFEST.json ...
+ *
+ * WHICH is last, passing or previous_passing; MANIFEST.json a manifest
+ * whose "notebook" may be {"file": "PATH.ipynb"}: that file is stored
+ * as a blob and the member becomes {"ref", "size"}.  The manifest is
+ * stored as a blob too and KBDIR/.kbgen's run_outputs record of SLUG
+ * names them; checked_at changes, as after a check, so that the next
+ * build renders again.  Prints each manifest's ref; exits 0 when all was
+ * stored, 1 otherwise.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+#include "base/base.h"
+#include "model/model.h"
+#include "store/store.h"
+
+/* Store bytes as a blob; *ref gets "sha256:HEX" (new). */
+static int
+blob(const char *kb, const char *data, size_t sz, char **ref)
+{
+	char	 hex[SHA256_HEX_LEN + 1];
+	char	*p, *d;
+	int	 ok;
+
+	sha256_hex(data, sz, hex);
+	*ref = xasprintf("sha256:%s", hex);
+	p = outputs_path(kb, *ref);
+	d = xstrdup(p);
+	*strrchr(d, '/') = '\0';
+	ok = mkdirs(d) && file_write(p, data, sz);
+	free(d);
+	free(p);
+	return ok;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct idx	*idx = NULL;
+	struct val	*rec = val_map(), *m = NULL, *nb;
+	struct buf	 b = { NULL, 0, 0 };
+	char		*text = NULL, *ref = NULL, *dot;
+	const char	*f;
+	size_t		 sz;
+	int		 i, rc = 1;
+
+	if (argc < 4) {
+		fputs("usage: putout KBDIR SLUG WHICH=MANIFEST.json ...\n",
+		    stderr);
+		return 2;
+	}
+	for (i = 3; i < argc; i++) {
+		if ((dot = strchr(argv[i], '=')) == NULL)
+			goto out;
+		*dot = '\0';
+		if (!file_read(dot + 1, &text, &sz) ||
+		    (m = json_parse(text, sz)) == NULL) {
+			fprintf(stderr, "putout: %s: not JSON\n", dot + 1);
+			goto out;
+		}
+		free(text);
+		text = NULL;
+		nb = val_get(m, "notebook");
+		if ((f = val_get_str(nb, "file")) != NULL) {
+			if (!file_read(f, &text, &sz) ||
+			    !blob(argv[1], text, sz, &ref))
+				goto out;
+			free(text);
+			text = NULL;
+			nb = val_set(m, "notebook", val_map());
+			val_set_str(nb, "ref", ref);
+			val_set(nb, "size", val_int((long long)sz));
+			free(ref);
+			ref = NULL;
+		}
+		buf_reset(&b);
+		val_json(&b, m, 0);
+		if (!blob(argv[1], b.data, b.sz, &ref))
+			goto out;
+		printf("%s %s\n", argv[i], ref);
+		val_set_str(rec, argv[i], ref);
+		free(ref);
+		ref = NULL;
+		val_free(m);
+		m = NULL;
+	}
+	text = path_join(argv[1], ".kbgen");
+	if ((idx = idx_open(text)) == NULL)
+		goto out;
+	buf_reset(&b);
+	val_json(&b, rec, 0);
+	if (!idx_put_rec(idx, "run_outputs", argv[2], b.data, b.sz))
+		goto out;
+	/* As a check does: the build's fingerprint changes. */
+	if (!idx_put_meta(idx, "checked_at", b.data))
+		goto out;
+	rc = 0;
+out:
+	idx_free(idx);
+	val_free(rec);
+	val_free(m);
+	buf_free(&b);
+	free(text);
+	free(ref);
+	return rc;
+}
