@@ -8,7 +8,8 @@
 # test tool nbrender and compared with its golden (tests/notebook/all.html
 # less the lines of the 20 MB output; all.err for the warnings), then
 # the rules no golden shows at a glance; bad input; a site built with
-# kept outputs (test tool putout) and site.yaml's outputs section; a
+# kept outputs (test tool putout) and site.yaml's outputs section; the
+# search index (the notebook's Markdown and code names); a
 # tutorial-like notebook executed here with nbclient, and the notebooks
 # nbclient's Debian package ships (a local copy of a public repository),
 # compared with "jupyter nbconvert --to html" for content; the page in
@@ -151,6 +152,7 @@ nb = nbformat.read(sys.argv[1], 4)
 nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3").execute()
 nbformat.write(nb, sys.argv[2])' "$G/tutorial.ipynb" "$TMP/tutorial-run.ipynb") >"$TMP/exec.err" 2>&1
 rc tutorial-executed $? 0 "$TMP/exec.err"
+"$KBGEN" -q build -C "$TMP/kb" -o "$TMP/site0" >/dev/null 2>&1
 "$PUTOUT" "$TMP/kb" "$slug" last="$TMP/last.json" passing="$TMP/pass.json" >"$TMP/put.out" 2>&1
 rc putout $? 0 "$TMP/put.out"
 "$KBGEN" build -C "$TMP/kb" -o "$TMP/site" >"$TMP/build.out" 2>&1
@@ -168,6 +170,17 @@ img=$(grep -o '<img src="outputs/[0-9a-f]*\.png"' "$P/passing.html" | head -1 | 
 has page-download "$P/index.html" "outputs/$(sha256sum "$TMP/small.ipynb" | cut -c1-16).ipynb"
 has warn-names-usecase "$TMP/build.out" "use case $slug: executed notebook: cell 15 (In [14]): image/png output is not valid base64"
 [ -f "$TMP/site/assets/notebook.js" ] && ok notebook-js-published || fail notebook-js-published "no assets/notebook.js"
+
+# The search index holds the notebook's Markdown and its code's names
+# (the last passing run's notebook: the tutorial), read back as
+# tests/search.test.sh reads it.
+sed -n "/^cat >\"\$TMP\/q.js\" <<'EOF'/,/^EOF/p" "$TOP/tests/search.test.sh" | sed '1d;$d' >"$TMP/q.js"
+for q in default_rng np.trapz Gaussian; do
+	got=$(node "$TMP/q.js" "$TMP/site" query "$q" 2>&1)
+	expect "search-notebook-$q" "$got" "usecases/$slug/index.html"
+done
+got=$(node "$TMP/q.js" "$TMP/site0" query default_rng 2>&1)
+expect search-no-notebook-no-hit "$got" "(none)"
 
 # A long notebook gets its own page, linked from the use case's.
 "$PUTOUT" "$TMP/kb" "$slug" last="$TMP/pass.json" >/dev/null 2>&1
