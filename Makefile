@@ -36,7 +36,7 @@ TSRCS	 = $(wildcard tests/unit/t_*.c)
 TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
 KBGEN	 = $(BUILD)/kbgen
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c), built in .obj-fuzz.
-FUZZ	 = frontmatter template markdown html readme indico json search codec
+FUZZ	 = frontmatter template markdown html readme indico json search codec notebook
 FUZZBINS = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ))
 FUZZCC	?= clang-14
 FUZZTIME ?= 20

@@ -8,7 +8,8 @@
 # test tool nbrender and compared with its golden (tests/notebook/all.html
 # less the lines of the 20 MB output; all.err for the warnings), then
 # the rules no golden shows at a glance; bad input; a site built with
-# kept outputs (test tool putout) and site.yaml's outputs section; the
+# kept outputs (test tool putout), a script's log and files, and
+# site.yaml's outputs section; the
 # search index (the notebook's Markdown and code names); a
 # tutorial-like notebook executed here with nbclient, and the notebooks
 # nbclient's Debian package ships (a local copy of a public repository),
@@ -195,6 +196,28 @@ hasnt long-not-inline "$P/index.html" '<div class="nb-prompt">'
 has long-own-page "$P/notebook.html" "output cut here"
 [ ! -f "$P/passing.html" ] && ok passing-page-gone-when-passing || fail passing-page-gone-when-passing "passing.html still there"
 cp "$P/notebook.html" "$TMP/long-page.html"
+
+# A script's outputs (kind "files"): its log as terminal text, its
+# image files checked as a notebook's are.
+printf 'epoch 1 \033[32mok\033[0m <b>\n/job/src/data/x.csv\n' >"$TMP/out.log"
+cp "$TMP/out/"*.png "$TMP/roc.png"
+printf '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>' >"$TMP/evil.svg"
+printf 'GIF89a' >"$TMP/fake.png"
+cat >"$TMP/files.json" <<EOF
+{"slug": "$slug", "stamp": 1766000000, "date": "2026-11-27T12:00:00Z", "runner": "local", "gpu": null, "commit": null, "status": "pass", "reason": null, "kind": "files", "notebook": null, "log": {"file": "$TMP/out.log"}, "images": [{"name": "plots/roc.png", "type": "image/png", "file": "$TMP/roc.png"}, {"name": "evil.svg", "type": "image/svg+xml", "file": "$TMP/evil.svg"}, {"name": "fake.png", "type": "image/png", "file": "$TMP/fake.png"}]}
+EOF
+"$PUTOUT" "$TMP/kb" "$slug" last="$TMP/files.json" passing="$TMP/files.json" >"$TMP/put.out" 2>&1
+rc putout-files $? 0 "$TMP/put.out"
+"$KBGEN" build -C "$TMP/kb" -o "$TMP/site" >"$TMP/buildf.out" 2>&1
+rc build-files $? 0 "$TMP/buildf.out"
+has files-log "$P/index.html" '<pre class="nb-stdout">epoch 1 <span class="ansi-green-fg">ok</span> &lt;b&gt;'
+has files-log-path "$P/index.html" 'data/x.csv'
+hasnt files-log-no-job "$P/index.html" '/job/src'
+has files-image "$P/index.html" "<img src=\"outputs/$(sha256sum "$TMP/roc.png" | cut -c1-16).png\" alt=\"plots/roc.png\""
+has files-svg-data-url "$P/index.html" '<img src="data:image/svg+xml,'
+hasnt files-no-inline-svg "$P/index.html" '<svg'
+has files-warn-svg "$TMP/buildf.out" "use case $slug: outputs: file evil.svg: SVG output holds script"
+has files-warn-fake "$TMP/buildf.out" "use case $slug: outputs: file fake.png: image/png output does not decode as image/png"
 
 # A corrupt kept notebook: a warning naming the use case, the page
 # rendered, the build not failed.

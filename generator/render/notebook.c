@@ -2,7 +2,8 @@
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
  * An executed Jupyter notebook (nbformat 4 JSON, as the job driver
- * writes output.ipynb) to HTML: a pure function of the notebook's text
+ * writes output.ipynb), or what a script left (its log and the image
+ * files it wrote under $KBGEN_OUTPUT), to HTML: a pure function of the notebook's text
  * and the options, giving the HTML, the image files its outputs hold
  * (decoded, named by content hash) and warnings.  It writes no file and
  * prints nothing: the caller puts the images into the site and reports
@@ -68,6 +69,7 @@ struct nb {
 	struct buf		*h;	/* the HTML */
 	size_t			 index;	/* cell index, 0-based */
 	long long		 number;	/* In [N], -1 when none */
+	const char		*file;	/* the script's file, or NULL */
 };
 
 static void
@@ -89,6 +91,8 @@ warn(struct nb *nb, const char *fmt, ...)
 	if (nb->number >= 0)
 		buf_printf(&b, "cell %zu (In [%lld]): %s", nb->index + 1,
 		    nb->number, msg ? msg : "");
+	else if (nb->file != NULL)
+		buf_printf(&b, "file %s: %s", nb->file, msg ? msg : "");
 	else if (nb->index != (size_t)-1)
 		buf_printf(&b, "cell %zu: %s", nb->index + 1, msg ? msg : "");
 	else
@@ -713,16 +717,17 @@ cut_note(struct nb *nb, size_t more)
 static size_t
 cut_at(const char *p, size_t n, size_t max)
 {
+	const char *nl;
 	size_t	 k;
 
-	if (n <= max)
+	if (n <= max || p == NULL)
 		return n;
 	k = max;
 	while (k > 0 && ((unsigned char)p[k] & 0xc0) == 0x80)
 		k--;
-	if (k > 0 && memrchr(p, '\n', k) != NULL &&
-	    k - (size_t)((const char *)memrchr(p, '\n', k) - p) < 4096)
-		k = (size_t)((const char *)memrchr(p, '\n', k) - p) + 1;
+	if (k > 0 && (nl = memrchr(p, '\n', k)) != NULL &&
+	    k - (size_t)(nl - p) < 4096)
+		k = (size_t)(nl - p) + 1;
 	return k;
 }
 
@@ -740,8 +745,13 @@ text_out(struct nb *nb, const char *cls, const char *p, size_t n)
 		cut_note(nb, n - k);
 }
 
+/*
+ * An image shown with <img alt=alt>: p[0..n) is base64 (a notebook's
+ * raster output) unless raw (a file a script wrote), or SVG text.
+ */
 static void
-image_out(struct nb *nb, const char *type, const char *p, size_t n)
+image_out(struct nb *nb, const char *type, const char *p, size_t n,
+    int raw, const char *alt)
 {
 	char		*data;
 	const char	*name;
@@ -776,14 +786,20 @@ image_out(struct nb *nb, const char *type, const char *p, size_t n)
 			}
 			buf_printf(nb->h, "<p class=\"nb-image\"><img src=\"");
 			buf_html(nb->h, b.data, b.sz);
-			buf_puts(nb->h, "\" alt=\"output image\"></p>\n");
+			buf_puts(nb->h, "\" alt=\"");
+			buf_html(nb->h, alt, strlen(alt));
+			buf_puts(nb->h, "\"></p>\n");
 			buf_free(&b);
 			return;
 		}
 		data = xstrndup(p, n);
 		sz = n;
 	} else {
-		if ((data = b64_decode(p, n, &sz)) == NULL) {
+		if (raw) {
+			data = xmalloc(n + 1);
+			memcpy(data, p, n);
+			sz = n;
+		} else if ((data = b64_decode(p, n, &sz)) == NULL) {
 			warn(nb, "%s output is not valid base64; not shown",
 			    type);
 			note(nb, "image not shown: it does not decode");
@@ -814,7 +830,9 @@ image_out(struct nb *nb, const char *type, const char *p, size_t n)
 	if (nb->o->img_prefix != NULL)
 		buf_html(nb->h, nb->o->img_prefix, strlen(nb->o->img_prefix));
 	buf_html(nb->h, name, strlen(name));
-	buf_puts(nb->h, "\" alt=\"output image\" loading=\"lazy\"></p>\n");
+	buf_puts(nb->h, "\" alt=\"");
+	buf_html(nb->h, alt, strlen(alt));
+	buf_puts(nb->h, "\" loading=\"lazy\"></p>\n");
 }
 
 /*
@@ -953,7 +971,7 @@ bundle_out(struct nb *nb, const struct val *data)
 		return;
 	}
 	if (strncmp(type, "image/", 6) == 0)
-		image_out(nb, type, s, sz);
+		image_out(nb, type, s, sz, 0, "output image");
 	else if (strcmp(type, "text/html") == 0 ||
 	    strcmp(type, "application/javascript") == 0)
 		frame_out(nb, type, s, sz);
@@ -1146,6 +1164,43 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 	out->html = buf_steal(&h);
 	out->htmlsz = strlen(out->html);
 	val_free(nbv);
+	return 1;
+}
+
+/*
+ * See render/private.h.
+ */
+int
+nb_render_files(const char *log, size_t logsz, const struct nb_file *f,
+    size_t fsz, const struct nb_opts *o, struct nb_out *out)
+{
+	struct nb	 nb;
+	struct buf	 h = { NULL, 0, 0 };
+	size_t		 i;
+
+	memset(out, 0, sizeof(*out));
+	memset(&nb, 0, sizeof(nb));
+	nb.o = o;
+	nb.out = out;
+	nb.h = &h;
+	nb.index = (size_t)-1;
+	nb.number = -1;
+	buf_puts(&h, "<div class=\"nb nb-files\">\n");
+	if (log != NULL && logsz > 0)
+		text_out(&nb, "nb-stdout", log, logsz);
+	for (i = 0; i < fsz; i++) {
+		buf_puts(&h, "<figure class=\"nb-file\">");
+		nb.file = f[i].name;
+		image_out(&nb, f[i].type, f[i].data, f[i].datasz, 1,
+		    f[i].name);
+		buf_puts(&h, "<figcaption><code>");
+		buf_html(&h, f[i].name, strlen(f[i].name));
+		buf_puts(&h, "</code></figcaption></figure>\n");
+		out->cells++;
+	}
+	buf_puts(&h, "</div>\n");
+	out->html = buf_steal(&h);
+	out->htmlsz = strlen(out->html);
 	return 1;
 }
 

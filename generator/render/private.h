@@ -228,4 +228,22 @@ int		 nb_render(const char *text, size_t sz,
 		    const struct nb_opts *, struct nb_out *);
 void		 nb_out_free(struct nb_out *);
 
+/* An image file a script wrote (manifest "images"), borrowed. */
+struct nb_file {
+	const char	*name;	/* path below $KBGEN_OUTPUT */
+	const char	*type;	/* image/png, image/jpeg, image/webp, image/svg+xml */
+	const char	*data;
+	size_t		 datasz;
+};
+
+/*
+ * What a script, .sh or command entry left: its log (output.log, may
+ * be NULL) as terminal text and its image files, checked as notebook
+ * images are, into out as nb_render does (the warnings name no cell).
+ * Returns 1.
+ */
+int		 nb_render_files(const char *log, size_t logsz,
+		    const struct nb_file *, size_t,
+		    const struct nb_opts *, struct nb_out *);
+
 #endif /* !KBGEN_RENDER_PRIVATE_H */

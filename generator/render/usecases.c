@@ -244,6 +244,89 @@ failed_index(const struct usecase *uc, const struct val *m)
 }
 
 /*
+ * What a script left (manifest m of kind "files"): its log and image
+ * files, as HTML for a page in the use case's folder (a new string),
+ * the images put into outputs/; NULL when nothing was kept.
+ */
+static char *
+files_html(struct r *r, const struct usecase *uc, const struct val *m,
+    size_t *cells)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct val *imgs = val_get(m, "images"), *im;
+	const char	*ref;
+	struct nb_file	*f = NULL;
+	struct nb_opts	 o;
+	struct nb_out	 out;
+	const char	*sub = val_get_str(uc->repository, "subdir");
+	char		*log = NULL, **bytes = NULL, *wd, *p, *html = NULL;
+	size_t		 logsz = 0, n = 0, i, sz;
+
+	ref = val_get_str(val_get(m, "log"), "ref");
+	if (ref != NULL && !outputs_read(kb->root, ref, 2 * 1024 * 1024,
+	    &log, &logsz))
+		diag_warn(uc->e.path, 0, 0, "use case %s: the output log of "
+		    "the run of %s cannot be read; not shown", uc->e.slug,
+		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
+	if (imgs != NULL && imgs->type == VAL_LIST && imgs->kidsz > 0) {
+		f = xcalloc(imgs->kidsz, sizeof(*f));
+		bytes = xcalloc(imgs->kidsz, sizeof(*bytes));
+	}
+	for (i = 0; f != NULL && i < imgs->kidsz; i++) {
+		im = imgs->kids[i];
+		if (val_get_str(im, "name") == NULL ||
+		    val_get_str(im, "type") == NULL)
+			continue;
+		if (!outputs_read(kb->root, val_get_str(im, "ref"),
+		    kb->site.out_max_image, &bytes[n], &sz)) {
+			diag_warn(uc->e.path, 0, 0, "use case %s: output file "
+			    "%s cannot be read (missing, or over "
+			    "outputs.max_image); not shown", uc->e.slug,
+			    val_get_str(im, "name"));
+			continue;
+		}
+		f[n].name = val_get_str(im, "name");
+		f[n].type = val_get_str(im, "type");
+		f[n].data = bytes[n];
+		f[n].datasz = sz;
+		n++;
+	}
+	if (log != NULL || n > 0) {
+		wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
+		memset(&o, 0, sizeof(o));
+		o.path = uc->e.path;
+		o.workdir = wd;
+		o.img_prefix = "outputs/";
+		o.max_text = kb->site.out_max_text;
+		o.max_image = kb->site.out_max_image;
+		o.max_notebook = kb->site.out_max_notebook;
+		o.html_text = kb->site.out_html_text;
+		o.failed_index = -1;
+		(void)nb_render_files(log, logsz, f, n, &o, &out);
+		html = out.html;
+		out.html = NULL;
+		*cells = out.cells;
+		for (i = 0; i < out.imgsz; i++) {
+			p = url_usecase_output(uc->e.slug, out.imgs[i].name);
+			(void)render_put(r, p, out.imgs[i].data,
+			    out.imgs[i].datasz);
+			free(p);
+		}
+		for (i = 0; i < out.warnsz; i++)
+			diag_warn(uc->e.path, 0, 0, "use case %s: outputs: %s",
+			    uc->e.slug, out.warns[i]);
+		nb_out_free(&out);
+		free(wd);
+	}
+	for (i = 0; i < n; i++)
+		free(bytes[i]);
+	free(bytes);
+	free(f);
+	free(log);
+	return html;
+}
+
+/*
  * The executed notebook of manifest m as HTML (a new string) for a page
  * in the use case's folder; the images and the notebook
  * itself go into the use case's outputs/ folder (*dl: the notebook's
@@ -265,8 +348,13 @@ nb_html(struct r *r, const struct usecase *uc, const struct val *m,
 	size_t		 sz, i;
 
 	*dl = NULL;
-	if (ref == NULL)
+	if (ref == NULL) {
+		/* A script: its log and files. */
+		if (val_get_str(m, "kind") != NULL &&
+		    strcmp(val_get_str(m, "kind"), "files") == 0)
+			return files_html(r, uc, m, cells);
 		return NULL;
+	}
 	if (!outputs_read(kb->root, ref, kb->site.out_max_notebook, &text,
 	    &sz)) {
 		diag_warn(uc->e.path, 0, 0, "use case %s: the executed notebook "
@@ -350,8 +438,8 @@ nb_own_page(struct r *r, const struct usecase *uc, const struct val *m,
 }
 
 /*
- * uc.notebook: the last run's executed notebook, on the page or on its
- * own page when long, and when that run failed a link to the last
+ * uc.notebook: the last run's executed notebook (or a script's log and
+ * files), on the page or on its own page when long, and when that run failed a link to the last
  * passing run's (its own page).  null when no run kept a notebook.
  */
 static struct val *
@@ -366,8 +454,7 @@ nb_val(struct r *r, const struct usecase *uc)
 	char		*html, *dl, *path;
 	size_t		 cells = 0;
 
-	if (last == NULL || last->type != VAL_MAP ||
-	    val_get_str(val_get(last, "notebook"), "ref") == NULL)
+	if (last == NULL || last->type != VAL_MAP)
 		return val_new(VAL_NULL);
 	if ((html = nb_html(r, uc, last, &cells, &dl)) == NULL)
 		return val_new(VAL_NULL);

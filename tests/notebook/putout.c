@@ -8,8 +8,9 @@
  *	putout KBDIR SLUG WHICH=MANIFEST.json ...
  *
  * WHICH is last, passing or previous_passing; MANIFEST.json a manifest
- * whose "notebook" may be {"file": "PATH.ipynb"}: that file is stored
- * as a blob and the member becomes {"ref", "size"}.  The manifest is
+ * in which any map with "file": PATH ("notebook", "log", the items of
+ * "images") has that file stored as a blob and "file" replaced by its
+ * "ref" and "size".  The manifest is
  * stored as a blob too and KBDIR/.kbgen's run_outputs record of SLUG
  * names them; checked_at changes, as after a check, so that the next
  * build renders again.  Prints each manifest's ref; exits 0 when all was
@@ -44,14 +45,50 @@ blob(const char *kb, const char *data, size_t sz, char **ref)
 	return ok;
 }
 
+/* Every map below v with "file": stored, "file" become "ref", "size". */
+static int
+files(const char *kb, struct val *v)
+{
+	const char	*f;
+	char		*text = NULL, *ref = NULL;
+	size_t		 sz, i;
+	int		 ok;
+
+	if (v == NULL || (v->type != VAL_MAP && v->type != VAL_LIST))
+		return 1;
+	for (i = 0; i < v->kidsz; i++)
+		if (!files(kb, v->kids[i]))
+			return 0;
+	if (v->type != VAL_MAP || (f = val_get_str(v, "file")) == NULL)
+		return 1;
+	ok = file_read(f, &text, &sz) && blob(kb, text, sz, &ref);
+	for (i = 0; ok && i < v->kidsz; i++) {
+		struct val *k = v->kids[i];
+
+		if (strcmp(k->key, "file") != 0)
+			continue;
+		free(k->key);
+		k->key = xstrdup("ref");
+		k->khash = val_khash("ref");
+		free(k->str);
+		k->str = xstrdup(ref);
+		k->strsz = strlen(ref);
+		break;
+	}
+	if (ok)
+		val_set(v, "size", val_int((long long)sz));
+	free(text);
+	free(ref);
+	return ok;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct idx	*idx = NULL;
-	struct val	*rec = val_map(), *m = NULL, *nb;
+	struct val	*rec = val_map(), *m = NULL;
 	struct buf	 b = { NULL, 0, 0 };
 	char		*text = NULL, *ref = NULL, *dot;
-	const char	*f;
 	size_t		 sz;
 	int		 i, rc = 1;
 
@@ -71,19 +108,8 @@ main(int argc, char *argv[])
 		}
 		free(text);
 		text = NULL;
-		nb = val_get(m, "notebook");
-		if ((f = val_get_str(nb, "file")) != NULL) {
-			if (!file_read(f, &text, &sz) ||
-			    !blob(argv[1], text, sz, &ref))
-				goto out;
-			free(text);
-			text = NULL;
-			nb = val_set(m, "notebook", val_map());
-			val_set_str(nb, "ref", ref);
-			val_set(nb, "size", val_int((long long)sz));
-			free(ref);
-			ref = NULL;
-		}
+		if (!files(argv[1], m))
+			goto out;
 		buf_reset(&b);
 		val_json(&b, m, 0);
 		if (!blob(argv[1], b.data, b.sz, &ref))
