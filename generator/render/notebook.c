@@ -1055,6 +1055,20 @@ outputs_out(struct nb *nb, const struct val *outs)
 	buf_puts(nb->h, "</div>\n");
 }
 
+/* A render into h and out, with no cell yet. */
+static void
+nb_start(struct nb *nb, struct buf *h, const struct nb_opts *o,
+    struct nb_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	memset(nb, 0, sizeof(*nb));
+	nb->o = o;
+	nb->out = out;
+	nb->h = h;
+	nb->index = (size_t)-1;
+	nb->number = -1;
+}
+
 /* The kernel's language, lower case ("python" when not said). */
 static int
 is_python(const struct val *nbv)
@@ -1085,13 +1099,7 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 	size_t		 i, srcsz;
 	int		 py;
 
-	memset(out, 0, sizeof(*out));
-	memset(&nb, 0, sizeof(nb));
-	nb.o = o;
-	nb.out = out;
-	nb.h = &h;
-	nb.index = (size_t)-1;
-	nb.number = -1;
+	nb_start(&nb, &h, o, out);
 	if (o->max_notebook > 0 && sz > o->max_notebook) {
 		warn(&nb, "the executed notebook is %zu KB, over the limit "
 		    "of %zu KB (outputs.max_notebook); not shown",
@@ -1178,13 +1186,7 @@ nb_render_files(const char *log, size_t logsz, const struct nb_file *f,
 	struct buf	 h = { NULL, 0, 0 };
 	size_t		 i;
 
-	memset(out, 0, sizeof(*out));
-	memset(&nb, 0, sizeof(nb));
-	nb.o = o;
-	nb.out = out;
-	nb.h = &h;
-	nb.index = (size_t)-1;
-	nb.number = -1;
+	nb_start(&nb, &h, o, out);
 	buf_puts(&h, "<div class=\"nb nb-files\">\n");
 	if (log != NULL && logsz > 0)
 		text_out(&nb, "nb-stdout", log, logsz);

@@ -244,6 +244,55 @@ failed_index(const struct usecase *uc, const struct val *m)
 }
 
 /*
+ * The renderer's options for a page in uc's folder: site.yaml's
+ * outputs limits, the example's folder (*wd, new: free it after).
+ */
+static void
+nb_opts_of(const struct kb *kb, const struct usecase *uc,
+    struct nb_opts *o, char **wd)
+{
+	const char	*sub = val_get_str(uc->repository, "subdir");
+
+	*wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
+	memset(o, 0, sizeof(*o));
+	o->path = uc->e.path;
+	o->workdir = *wd;
+	o->img_prefix = "outputs/";
+	o->max_text = kb->site.out_max_text;
+	o->max_image = kb->site.out_max_image;
+	o->max_notebook = kb->site.out_max_notebook;
+	o->html_text = kb->site.out_html_text;
+	o->failed_index = -1;
+}
+
+/*
+ * Take out's HTML (returned, new) and cell count; put its images into
+ * uc's outputs/ folder and report its warnings, prefixed with what.
+ * Frees the rest of out.
+ */
+static char *
+nb_publish(struct r *r, const struct usecase *uc, struct nb_out *out,
+    const char *what, size_t *cells)
+{
+	char	*html = out->html, *p;
+	size_t	 i;
+
+	out->html = NULL;
+	if (html != NULL)
+		*cells = out->cells;
+	for (i = 0; i < out->imgsz; i++) {
+		p = url_usecase_output(uc->e.slug, out->imgs[i].name);
+		(void)render_put(r, p, out->imgs[i].data, out->imgs[i].datasz);
+		free(p);
+	}
+	for (i = 0; i < out->warnsz; i++)
+		diag_warn(uc->e.path, 0, 0, "use case %s: %s: %s", uc->e.slug,
+		    what, out->warns[i]);
+	nb_out_free(out);
+	return html;
+}
+
+/*
  * What a script left (manifest m of kind "files"): its log and image
  * files, as HTML for a page in the use case's folder (a new string),
  * the images put into outputs/; NULL when nothing was kept.
@@ -258,8 +307,7 @@ files_html(struct r *r, const struct usecase *uc, const struct val *m,
 	struct nb_file	*f = NULL;
 	struct nb_opts	 o;
 	struct nb_out	 out;
-	const char	*sub = val_get_str(uc->repository, "subdir");
-	char		*log = NULL, **bytes = NULL, *wd, *p, *html = NULL;
+	char		*log = NULL, **bytes = NULL, *wd, *html = NULL;
 	size_t		 logsz = 0, n = 0, i, sz;
 
 	ref = val_get_str(val_get(m, "log"), "ref");
@@ -292,30 +340,9 @@ files_html(struct r *r, const struct usecase *uc, const struct val *m,
 		n++;
 	}
 	if (log != NULL || n > 0) {
-		wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
-		memset(&o, 0, sizeof(o));
-		o.path = uc->e.path;
-		o.workdir = wd;
-		o.img_prefix = "outputs/";
-		o.max_text = kb->site.out_max_text;
-		o.max_image = kb->site.out_max_image;
-		o.max_notebook = kb->site.out_max_notebook;
-		o.html_text = kb->site.out_html_text;
-		o.failed_index = -1;
+		nb_opts_of(kb, uc, &o, &wd);
 		(void)nb_render_files(log, logsz, f, n, &o, &out);
-		html = out.html;
-		out.html = NULL;
-		*cells = out.cells;
-		for (i = 0; i < out.imgsz; i++) {
-			p = url_usecase_output(uc->e.slug, out.imgs[i].name);
-			(void)render_put(r, p, out.imgs[i].data,
-			    out.imgs[i].datasz);
-			free(p);
-		}
-		for (i = 0; i < out.warnsz; i++)
-			diag_warn(uc->e.path, 0, 0, "use case %s: outputs: %s",
-			    uc->e.slug, out.warns[i]);
-		nb_out_free(&out);
+		html = nb_publish(r, uc, &out, "outputs", cells);
 		free(wd);
 	}
 	for (i = 0; i < n; i++)
@@ -342,10 +369,9 @@ nb_html(struct r *r, const struct usecase *uc, const struct val *m,
 	const char	*ref = val_get_str(nbm, "ref");
 	struct nb_opts	 o;
 	struct nb_out	 out;
-	const char	*sub = val_get_str(uc->repository, "subdir");
 	char		*text = NULL, *wd, *p, *html = NULL;
 	char		 hex[SHA256_HEX_LEN + 1];
-	size_t		 sz, i;
+	size_t		 sz;
 
 	*dl = NULL;
 	if (ref == NULL) {
@@ -363,26 +389,9 @@ nb_html(struct r *r, const struct usecase *uc, const struct val *m,
 		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
 		return NULL;
 	}
-	wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
-	memset(&o, 0, sizeof(o));
-	o.path = uc->e.path;
-	o.workdir = wd;
-	o.img_prefix = "outputs/";
-	o.max_text = kb->site.out_max_text;
-	o.max_image = kb->site.out_max_image;
-	o.max_notebook = kb->site.out_max_notebook;
-	o.html_text = kb->site.out_html_text;
+	nb_opts_of(kb, uc, &o, &wd);
 	o.failed_index = failed_index(uc, m);
 	if (nb_render(text, sz, &o, &out)) {
-		html = out.html;
-		out.html = NULL;
-		*cells = out.cells;
-		for (i = 0; i < out.imgsz; i++) {
-			p = url_usecase_output(uc->e.slug, out.imgs[i].name);
-			(void)render_put(r, p, out.imgs[i].data,
-			    out.imgs[i].datasz);
-			free(p);
-		}
 		/* The whole notebook, for what the page cut. */
 		sha256_hex(text, sz, hex);
 		p = xasprintf("%.16s.ipynb", hex);
@@ -390,10 +399,7 @@ nb_html(struct r *r, const struct usecase *uc, const struct val *m,
 		free(p);
 		(void)render_put(r, *dl, text, sz);
 	}
-	for (i = 0; i < out.warnsz; i++)
-		diag_warn(uc->e.path, 0, 0, "use case %s: executed notebook: %s",
-		    uc->e.slug, out.warns[i]);
-	nb_out_free(&out);
+	html = nb_publish(r, uc, &out, "executed notebook", cells);
 	free(wd);
 	free(text);
 	return html;
