@@ -172,6 +172,20 @@ has page-download "$P/index.html" "outputs/$(sha256sum "$TMP/small.ipynb" | cut 
 has warn-names-usecase "$TMP/build.out" "use case $slug: executed notebook: cell 15 (In [14]): image/png output is not valid base64"
 [ -f "$TMP/site/assets/notebook.js" ] && ok notebook-js-published || fail notebook-js-published "no assets/notebook.js"
 
+# The failing run's record names its manifest ("outputs") and the cell
+# that failed: that cell is marked, the earlier cells keep their outputs.
+ref=$(sed -n 's/^last \(sha256:[0-9a-f]*\)$/\1/p' "$TMP/put.out")
+PUTRUN=$BIN/putrun
+printf '{"slug": "%s", "stamp": 1764000000, "date": "2026-11-25T12:00:00Z", "status": "fail", "reason": "exception", "message": "In [11] raised ZeroDivisionError", "runner": "local", "seconds": 3, "commit": null, "gpus": {"count": 0, "names": []}, "outputs": "%s", "failed_cell": {"index": 11, "number": 11, "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": ""}}\n' "$slug" "$ref" >"$TMP/rec"
+"$PUTRUN" "$TMP/kb/.kbgen" <"$TMP/rec" >"$TMP/putrun.out" 2>&1
+rc putrun $? 0 "$TMP/putrun.out"
+# (again: checked_at changes, as after the check that stored the record)
+"$PUTOUT" "$TMP/kb" "$slug" last="$TMP/last.json" passing="$TMP/pass.json" >/dev/null 2>&1
+"$KBGEN" build -C "$TMP/kb" -o "$TMP/site" >"$TMP/buildr.out" 2>&1
+rc build-failed-cell $? 0 "$TMP/buildr.out"
+has failed-cell-marked "$P/index.html" '<div class="nb-cell nb-code nb-failed" id="cell-11">'
+has failed-earlier-outputs "$P/index.html" '<span class="ansi-green-fg ansi-bold">bold green</span>'
+
 # The search index holds the notebook's Markdown and its code's names
 # (the last passing run's notebook: the tutorial), read back as
 # tests/search.test.sh reads it.
@@ -215,7 +229,8 @@ has files-log-path "$P/index.html" 'data/x.csv'
 hasnt files-log-no-job "$P/index.html" '/job/src'
 has files-image "$P/index.html" "<img src=\"outputs/$(sha256sum "$TMP/roc.png" | cut -c1-16).png\" alt=\"plots/roc.png\""
 has files-svg-data-url "$P/index.html" '<img src="data:image/svg+xml,'
-hasnt files-no-inline-svg "$P/index.html" '<svg'
+sed -n '/id="kb_notebook"/,/<\/section>/p' "$P/index.html" >"$TMP/nbsec.html"
+hasnt files-no-inline-svg "$TMP/nbsec.html" '<svg'
 has files-warn-svg "$TMP/buildf.out" "use case $slug: outputs: file evil.svg: SVG output holds script"
 has files-warn-fake "$TMP/buildf.out" "use case $slug: outputs: file fake.png: image/png output does not decode as image/png"
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -89,6 +90,7 @@ main(int argc, char *argv[])
 	struct val	*rec = val_map(), *m = NULL;
 	struct buf	 b = { NULL, 0, 0 };
 	char		*text = NULL, *ref = NULL, *dot;
+	struct timespec	 ts;
 	size_t		 sz;
 	int		 i, rc = 1;
 
@@ -129,6 +131,8 @@ main(int argc, char *argv[])
 	if (!idx_put_rec(idx, "run_outputs", argv[2], b.data, b.sz))
 		goto out;
 	/* As a check does: the build's fingerprint changes. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	buf_printf(&b, " %lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
 	if (!idx_put_meta(idx, "checked_at", b.data))
 		goto out;
 	rc = 0;
