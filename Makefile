@@ -40,7 +40,7 @@ TSRCS	 = $(wildcard tests/unit/t_*.c)
 TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
 KBGEN	 = $(BUILD)/kbgen
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c), built in .obj-fuzz.
-FUZZ	 = frontmatter template markdown html readme indico json search codec
+FUZZ	 = frontmatter template markdown html readme indico json search codec notebook
 FUZZBINS = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ))
 FUZZCC	?= clang-14
 FUZZTIME ?= 20
@@ -78,7 +78,16 @@ $(BUILD)/thumbtool: tests/unit/thumbtool.c $(LIBOBJS)
 $(BUILD)/imagetool: tests/image/imagetool.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
 
-unit: $(TBINS) $(BUILD)/putrun $(BUILD)/putout $(BUILD)/imagetool $(BUILD)/thumbtool
+# nbrender renders an executed notebook as a use-case page would;
+# putnb stores a notebook and a manifest straight into the outputs store
+# (tests/notebook.test.sh).
+$(BUILD)/nbrender: tests/notebook/nbrender.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+$(BUILD)/putnb: tests/notebook/putnb.c $(LIBOBJS)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -o $@ $< $(LIBOBJS) $(PKG_LIBS)
+
+unit: $(TBINS) $(BUILD)/putrun $(BUILD)/putout $(BUILD)/imagetool $(BUILD)/thumbtool $(BUILD)/nbrender $(BUILD)/putnb
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIBOBJS)
 	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Igenerator -fsanitize=fuzzer,address,undefined \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what the tests need beyond tests/deps.sh: the job driver's
-# Python (nbclient, ipykernel, numpy, nbconvert for the benchmark),
+# Python (nbclient, ipykernel, numpy, nbconvert for the benchmark and
+# tests/notebook.test.sh, which also needs Pillow and matplotlib),
 # bubblewrap for the local runner, mmdebstrap (the test image) and
 # docker-registry (a registry on 127.0.0.1) for tests/image.test.sh,
 # Slurm and munge for the cluster the tests start, Chromium, Node.js and
@@ -14,6 +15,7 @@
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
+python3-nbconvert python3-pil python3-matplotlib
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
 python3-pip python3-venv clang-14 libclang-rt-14-dev
 docker-registry python3-pil"

@@ -252,8 +252,12 @@ expect "synced: never the repository's committed notebook" \
     "$(notebooks synced; ls "$UD/synced")" "index.html"
 has "gh: the run is dated" "$UD/gh/index.html" \
     '<time datetime="2026-11-25T12:00:00Z">2026-11-25T12:00:00Z</time> on local: fail'
-hasnt "gh: a notebook's text never reaches the page" "$UD/gh/index.html" \
+# The executed notebook is shown on the page (render/notebook.c), its
+# text escaped.
+has "gh: the executed notebook on the page" "$UD/gh/index.html" \
     "ZeroDivisionError"
+hasnt "gh: a notebook's text only escaped" "$UD/gh/index.html" \
+    "<b>&amp;</b>"
 
 # Without a launch section: no buttons, the source stays.
 sed -i '/^launch:/,$d' "$K/content/site.yaml"

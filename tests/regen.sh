@@ -2,8 +2,8 @@
 # Rewrite the golden pages of tests/site.test.sh from a fresh build of
 # tests/fixtures/kb.  The pages compared are listed, one a line, in
 # tests/fixtures/kb.pages; their goldens live in tests/fixtures/kb.expected.
-# Then the goldens of tests/events.test.sh and the expected diagnostics
-# of tests/regress/.  Run it (make regen) after a deliberate change of
+# Then the goldens of tests/events.test.sh, of tests/notebook.test.sh and
+# the expected diagnostics of tests/regress/.  Run it (make regen) after a deliberate change of
 # the output, then read the diff before committing it.
 set -e
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
@@ -26,5 +26,7 @@ done <"$PAGES"
 echo "regen: $(grep -c . "$PAGES") goldens written to tests/fixtures/kb.expected"
 # The training-portal goldens (tests/events.test.sh).
 REGEN=1 KBGEN="$KBGEN" sh tests/events.test.sh | tail -1
+# The executed notebook's page and warnings (tests/notebook.test.sh).
+REGEN=1 KBGEN="$KBGEN" sh tests/notebook.test.sh | grep '^regen'
 # The expected diagnostics of tests/regress/ (tests/regress.test.sh).
 REGEN=1 KBGEN="$KBGEN" sh tests/regress.test.sh | tail -1

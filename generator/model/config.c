@@ -40,14 +40,57 @@ static const struct fld site_flds[] = {
 	{ NULL, FLD_ANY, 0 },
 };
 
-/* outputs: what kbgen check keeps of each run (read in check/check.c). */
+/* outputs: how runs' outputs are kept (check/keep.c) and shown
+ * (render/notebook.c). */
 static const struct fld outputs_flds[] = {
+	{ "html", FLD_STR, 0 },
+	{ "max_text", FLD_STR, 0 },
 	{ "max_image", FLD_STR, 0 },
+	{ "max_notebook", FLD_STR, 0 },
 	{ "max_total", FLD_STR, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
-/* sync: what kbgen sync may fetch (read in content.c and sync.c). */
+/* outputs: a size key into *dst; 0 when it is no size (reported). */
+static int
+outputs_size(const char *path, const struct val *o, const char *key,
+    size_t *dst)
+{
+	const struct val *v = val_get(o, key);
+	long long	 n;
+
+	if (!schema_size(path, v, key))
+		return 0;
+	if (v != NULL && v->str != NULL && size_parse(v->str, &n))
+		*dst = (size_t)n;
+	return 1;
+}
+
+/* The outputs section: sizes, and html: frame (the default) or text. */
+static int
+check_outputs(const char *path, const struct val *o, struct site *s)
+{
+	const struct val *v;
+	int		 ok;
+
+	ok = schema_check(path, o, outputs_flds, "outputs section");
+	ok = outputs_size(path, o, "max_text", &s->out_max_text) && ok;
+	ok = outputs_size(path, o, "max_image", &s->out_max_image) && ok;
+	ok = outputs_size(path, o, "max_notebook", &s->out_max_notebook) &&
+	    ok;
+	ok = schema_size(path, val_get(o, "max_total"), "max_total") && ok;
+	if ((v = val_get(o, "html")) != NULL && v->str != NULL) {
+		if (strcmp(v->str, "text") == 0)
+			s->out_html_text = 1;
+		else if (strcmp(v->str, "frame") != 0) {
+			diag_err(path, v->line, v->col, "outputs.html must be "
+			    "\"frame\" or \"text\", not \"%s\"", v->str);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
 static const struct fld sync_flds[] = {
 	{ "allow_local", FLD_BOOL, 0 },
 	{ NULL, FLD_ANY, 0 },
@@ -529,6 +572,9 @@ site_config_load(struct site *s, const char *path, int use)
 	s->language = "en";
 	s->timezone = "UTC";
 	s->max_file = MAX_FILE_SIZE;
+	s->out_max_text = 1024 * 1024;
+	s->out_max_image = 5 * 1024 * 1024;
+	s->out_max_notebook = 64 * 1024 * 1024;
 	/* No fopen to probe: it would wait on a FIFO. */
 	if (!use || (stat(path, &st) == -1 && errno == ENOENT))
 		return 1;
@@ -559,14 +605,9 @@ site_config_load(struct site *s, const char *path, int use)
 		if ((v = val_get(v, "allow_local")) != NULL)
 			(void)bool_value(v, &s->allow_local);
 	}
-	if ((v = val_get(s->tree, "outputs")) != NULL && v->type == VAL_MAP) {
-		if (!schema_check(path, v, outputs_flds, "outputs section"))
-			ok = 0;
-		if (!schema_size(path, val_get(v, "max_image"), "max_image"))
-			ok = 0;
-		if (!schema_size(path, val_get(v, "max_total"), "max_total"))
-			ok = 0;
-	}
+	if ((v = val_get(s->tree, "outputs")) != NULL && v->type == VAL_MAP &&
+	    !check_outputs(path, v, s))
+		ok = 0;
 	v = val_get(s->tree, "max_file_size");
 	if (!schema_size(path, v, "max_file_size"))
 		ok = 0;

@@ -150,6 +150,10 @@ struct site {
 	int		  unsafe_html;
 	size_t		  max_file;	/* max_file_size in bytes */
 	int		  allow_local;	/* sync: {allow_local: true} */
+	size_t		  out_max_text;	/* outputs.max_text, bytes */
+	size_t		  out_max_image;	/* outputs.max_image, bytes */
+	size_t		  out_max_notebook;	/* outputs.max_notebook, bytes */
+	int		  out_html_text;	/* outputs: {html: text} */
 };
 
 struct entry {
@@ -267,7 +271,18 @@ char		*url_usecase(const char *slug);
  * run, or (passing) of its last passing run, for download:
  * usecases/SLUG/executed-last.ipynb, .../executed-passing.ipynb.
  */
-char		*url_usecase_notebook(const char *slug, int passing);
+char		*url_usecase_ipynb(const char *slug, int passing);
+
+/*
+ * A use case's executed notebook on its own page (a long one), the
+ * last passing run's outputs (when the last run failed), both beside
+ * its page so that they share one path to the files of its outputs
+ * (images and notebooks, named by content hash: HASH.ext); new
+ * strings.
+ */
+char		*url_usecase_notebook(const char *slug);
+char		*url_usecase_passing(const char *slug);
+char		*url_usecase_output(const char *slug, const char *name);
 
 /* The folder of a dimension's pages ("technologies"), its menu section. */
 const char	*url_dim_dir(enum dim);

@@ -79,10 +79,31 @@ url_usecase(const char *slug)
  * its folder keeps its downloads.
  */
 char *
-url_usecase_notebook(const char *slug, int passing)
+url_usecase_ipynb(const char *slug, int passing)
 {
 	return xasprintf("usecases/%s/executed-%s.ipynb", slug,
 	    passing ? "passing" : "last");
+}
+
+/* See model/model.h. */
+char *
+url_usecase_notebook(const char *slug)
+{
+	return xasprintf("usecases/%s/notebook.html", slug);
+}
+
+/* See model/model.h. */
+char *
+url_usecase_passing(const char *slug)
+{
+	return xasprintf("usecases/%s/passing.html", slug);
+}
+
+/* See model/model.h. */
+char *
+url_usecase_output(const char *slug, const char *name)
+{
+	return xasprintf("usecases/%s/outputs/%s", slug, name);
 }
 
 /* See model/model.h. */

@@ -234,4 +234,71 @@ void		 atom_entry(struct buf *, const struct kb *, const char *base,
 		    const char *feed, const struct atom_entry *);
 void		 atom_tail(struct buf *);
 
+/*
+ * notebook.c: an executed notebook (nbformat 4 JSON) to HTML, a pure
+ * function: nothing written, nothing printed.
+ */
+
+struct nb_opts {
+	const char	*path;	/* for md_render's diagnostics, may be NULL */
+	const char	*workdir;	/* job.json's workdir ("src/sub"), NULL: "src" */
+	const char	*img_prefix;	/* URL of the images' folder from the page, "" or NULL: beside it */
+	size_t		 max_text;	/* bytes of one text output shown */
+	size_t		 max_image;	/* bytes of one image shown */
+	size_t		 max_notebook;	/* bytes of a notebook rendered, 0: any */
+	int		 html_text;	/* outputs: {html: text}: no frames */
+	long		 failed_index;	/* cell index of the failure, -1 none */
+};
+
+struct nb_image {
+	char		*name;	/* HASH.ext (16 hex digits of SHA-256), owned */
+	char		*data;	/* the file's bytes, owned */
+	size_t		 datasz;
+	const char	*type;	/* MIME type, static */
+};
+
+struct nb_out {
+	char		*html;	/* owned; NULL when not rendered */
+	size_t		 htmlsz;
+	struct nb_image	*imgs;	/* image files the HTML shows, owned */
+	size_t		 imgsz;
+	char		**warns;	/* "cell 4 (In [3]): ...", owned */
+	size_t		 warnsz;
+	size_t		 cells;	/* cells rendered */
+};
+
+/* Defaults of site.yaml's outputs: max_text, max_image, max_notebook. */
+#define	 NB_MAX_TEXT	(1024 * 1024)
+#define	 NB_MAX_IMAGE	(5 * 1024 * 1024)
+#define	 NB_MAX_NOTEBOOK	(64 * 1024 * 1024)
+
+/*
+ * Render the notebook text[0..sz).  Fills out (free it with
+ * nb_out_free, even on failure, for its warnings) and returns 1; 0
+ * when the text is no notebook or over max_notebook (out->html NULL,
+ * the reason in out->warns).  Problems of single cells and outputs are
+ * warnings, their place in the page a note.
+ */
+int		 nb_render(const char *text, size_t sz,
+		    const struct nb_opts *, struct nb_out *);
+void		 nb_out_free(struct nb_out *);
+
+/* An image file a script wrote (manifest "images"), borrowed. */
+struct nb_file {
+	const char	*name;	/* path below $KBGEN_OUTPUT */
+	const char	*type;	/* image/png, image/jpeg, image/webp, image/svg+xml */
+	const char	*data;
+	size_t		 datasz;
+};
+
+/*
+ * What a script, .sh or command entry left: its log (output.log, may
+ * be NULL) as terminal text and its image files, checked as notebook
+ * images are, into out as nb_render does (the warnings name no cell).
+ * Returns 1.
+ */
+int		 nb_render_files(const char *log, size_t logsz,
+		    const struct nb_file *, size_t,
+		    const struct nb_opts *, struct nb_out *);
+
 #endif /* !KBGEN_RENDER_PRIVATE_H */

@@ -5,9 +5,10 @@
  * its filters: terms, kind, example state, repository state) and each
  * use case's page (its front matter, contacts, links, the provenance
  * kbgen sync recorded, the health of its example, its launch buttons
- * and downloads: the source archive at the pin and the executed
- * notebooks of its last and last passing runs, copied from the outputs
- * store beside the page).  The shared summary
+ * and downloads (the source archive at the pin, the executed notebooks
+ * of its last and last passing runs), and the executed notebook of its
+ * last run: on the page, or on a page of its own when long, with the
+ * last passing run's on another when the last failed).  The shared summary
  * card of a use case is render.c's; links into repositories are
  * model/hosting.c's; catalogue.json is feeds.c's.
  */
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 #include "model/model.h"
 #include "render/render.h"
 #include "render/private.h"
@@ -196,6 +198,311 @@ prov_val(struct r *r, const struct usecase *uc)
 	return v;
 }
 
+/* A notebook longer than this (HTML bytes, or cells) gets its own page. */
+#define	 NB_INLINE_BYTES	(256 * 1024)
+#define	 NB_INLINE_CELLS	60
+
+/* Which run a manifest is: {date, runner, gpu, status, passing}. */
+static struct val *
+run_of(const struct val *m)
+{
+	struct val	*v = val_map();
+	const char	*st = val_get_str(m, "status");
+
+	val_set(v, "date", val_opt_str(m, "date"));
+	val_set(v, "runner", val_opt_str(m, "runner"));
+	val_set(v, "gpu", val_opt_str(m, "gpu"));
+	val_set(v, "status", val_opt_str(m, "status"));
+	val_set(v, "passing", val_bool(st != NULL && strcmp(st, "pass") == 0));
+	return v;
+}
+
+/*
+ * The cell index where the run of manifest m failed: its run record's
+ * failed_cell (the record names the manifest in "outputs"), else -1.
+ */
+static long
+failed_index(const struct usecase *uc, const struct val *m)
+{
+	const char	*ref = val_get_str(m, "ref"), *o;
+	const struct val *rec, *fc, *ix;
+	size_t		 i;
+
+	if (uc->runs == NULL || ref == NULL)
+		return -1;
+	for (i = uc->runs->kidsz; i-- > 0; ) {
+		rec = uc->runs->kids[i];
+		if ((o = val_get_str(rec, "outputs")) == NULL ||
+		    strcmp(o, ref) != 0)
+			continue;
+		fc = val_get(rec, "failed_cell");
+		ix = val_get(fc, "index");
+		if (ix != NULL && ix->type == VAL_NUM && ix->num >= 0 &&
+		    ix->num < 1e9)
+			return (long)ix->num;
+		return -1;
+	}
+	return -1;
+}
+
+/*
+ * The renderer's options for a page in uc's folder: site.yaml's
+ * outputs limits, the example's folder (*wd, new: free it after).
+ */
+static void
+nb_opts_of(const struct kb *kb, const struct usecase *uc,
+    struct nb_opts *o, char **wd)
+{
+	const char	*sub = val_get_str(uc->repository, "subdir");
+
+	*wd = sub != NULL ? xasprintf("src/%s", sub) : xstrdup("src");
+	memset(o, 0, sizeof(*o));
+	o->path = uc->e.path;
+	o->workdir = *wd;
+	o->img_prefix = "outputs/";
+	o->max_text = kb->site.out_max_text;
+	o->max_image = kb->site.out_max_image;
+	o->max_notebook = kb->site.out_max_notebook;
+	o->html_text = kb->site.out_html_text;
+	o->failed_index = -1;
+}
+
+/*
+ * Take out's HTML (returned, new) and cell count; put its images into
+ * uc's outputs/ folder and report its warnings, prefixed with what.
+ * Frees the rest of out.
+ */
+static char *
+nb_publish(struct r *r, const struct usecase *uc, struct nb_out *out,
+    const char *what, size_t *cells)
+{
+	char	*html = out->html, *p;
+	size_t	 i;
+
+	out->html = NULL;
+	if (html != NULL)
+		*cells = out->cells;
+	for (i = 0; i < out->imgsz; i++) {
+		p = url_usecase_output(uc->e.slug, out->imgs[i].name);
+		(void)render_put(r, p, out->imgs[i].data, out->imgs[i].datasz);
+		free(p);
+	}
+	for (i = 0; i < out->warnsz; i++)
+		diag_warn(uc->e.path, 0, 0, "use case %s: %s: %s", uc->e.slug,
+		    what, out->warns[i]);
+	nb_out_free(out);
+	return html;
+}
+
+/*
+ * What a script left (manifest m of kind "files"): its log and image
+ * files, as HTML for a page in the use case's folder (a new string),
+ * the images put into outputs/; NULL when nothing was kept.
+ */
+static char *
+files_html(struct r *r, const struct usecase *uc, const struct val *m,
+    size_t *cells)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct val *imgs = val_get(m, "images"), *im;
+	const char	*ref;
+	struct nb_file	*f = NULL;
+	struct nb_opts	 o;
+	struct nb_out	 out;
+	char		*log = NULL, **bytes = NULL, *wd, *html = NULL;
+	size_t		 logsz = 0, n = 0, i, sz;
+
+	ref = val_get_str(val_get(m, "log"), "ref");
+	if (ref != NULL && !outputs_read(kb->root, ref, 2 * 1024 * 1024,
+	    &log, &logsz))
+		diag_warn(uc->e.path, 0, 0, "use case %s: the output log of "
+		    "the run of %s cannot be read; not shown", uc->e.slug,
+		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
+	if (imgs != NULL && imgs->type == VAL_LIST && imgs->kidsz > 0) {
+		f = xcalloc(imgs->kidsz, sizeof(*f));
+		bytes = xcalloc(imgs->kidsz, sizeof(*bytes));
+	}
+	for (i = 0; f != NULL && i < imgs->kidsz; i++) {
+		im = imgs->kids[i];
+		if (val_get_str(im, "name") == NULL ||
+		    val_get_str(im, "type") == NULL)
+			continue;
+		if (!outputs_read(kb->root, val_get_str(im, "ref"),
+		    kb->site.out_max_image, &bytes[n], &sz)) {
+			diag_warn(uc->e.path, 0, 0, "use case %s: output file "
+			    "%s cannot be read (missing, or over "
+			    "outputs.max_image); not shown", uc->e.slug,
+			    val_get_str(im, "name"));
+			continue;
+		}
+		f[n].name = val_get_str(im, "name");
+		f[n].type = val_get_str(im, "type");
+		f[n].data = bytes[n];
+		f[n].datasz = sz;
+		n++;
+	}
+	if (log != NULL || n > 0) {
+		nb_opts_of(kb, uc, &o, &wd);
+		(void)nb_render_files(log, logsz, f, n, &o, &out);
+		html = nb_publish(r, uc, &out, "outputs", cells);
+		free(wd);
+	}
+	for (i = 0; i < n; i++)
+		free(bytes[i]);
+	free(bytes);
+	free(f);
+	free(log);
+	return html;
+}
+
+/*
+ * The executed notebook of manifest m as HTML (a new string) for a page
+ * in the use case's folder; the images go into the use case's
+ * outputs/ folder; *dl (new) is the URL of the notebook's download
+ * copy beside the page.  Problems are warnings naming the use case; NULL
+ * when there is nothing to show.
+ */
+static char *
+nb_html(struct r *r, const struct usecase *uc, const struct val *m,
+    size_t *cells, char **dl)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct val *nbm = val_get(m, "notebook");
+	const char	*ref = val_get_str(nbm, "ref"), *lref;
+	struct nb_opts	 o;
+	struct nb_out	 out;
+	char		*text = NULL, *wd, *html = NULL;
+	size_t		 sz;
+
+	*dl = NULL;
+	if (ref == NULL) {
+		/* A script: its log and files. */
+		if (val_get_str(m, "kind") != NULL &&
+		    strcmp(val_get_str(m, "kind"), "files") == 0)
+			return files_html(r, uc, m, cells);
+		return NULL;
+	}
+	if (!outputs_read(kb->root, ref, kb->site.out_max_notebook, &text,
+	    &sz)) {
+		diag_warn(uc->e.path, 0, 0, "use case %s: the executed notebook "
+		    "of the run of %s cannot be read (missing, or over "
+		    "outputs.max_notebook); not shown", uc->e.slug,
+		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
+		return NULL;
+	}
+	nb_opts_of(kb, uc, &o, &wd);
+	o.failed_index = failed_index(uc, m);
+	if (nb_render(text, sz, &o, &out)) {
+		/* The whole notebook, for what the page cut: the copy the
+		 * downloads list writes beside the page (notebooks_val),
+		 * executed-last.ipynb unless this is another notebook than
+		 * the last run's. */
+		lref = val_get_str(val_get(val_get(uc->outputs, "last"),
+		    "notebook"), "ref");
+		*dl = url_usecase_ipynb(uc->e.slug,
+		    lref == NULL || strcmp(lref, ref) != 0);
+	}
+	html = nb_publish(r, uc, &out, "executed notebook", cells);
+	free(wd);
+	free(text);
+	return html;
+}
+
+/*
+ * A page of its own for an executed notebook (html, taken), of the run
+ * of manifest m, at path (usecases/SLUG/notebook.html or passing.html,
+ * beside the use case's page: the same outputs/ prefix): the
+ * notebook.mustache template.  Returns 1 when written.
+ */
+static int
+nb_own_page(struct r *r, const struct usecase *uc, const struct val *m,
+    const char *path, const char *which, char *html, const char *dl,
+    size_t cells)
+{
+	struct val	*ctx, *u, *nb;
+	char		*s;
+	int		 rc;
+
+	ctx = val_map();
+	u = val_set(ctx, "uc", val_map());
+	val_set_str(u, "slug", uc->e.slug);
+	val_set_str(u, "title", uc->e.title ? uc->e.title : uc->e.slug);
+	s = url_usecase(uc->e.slug);
+	val_set_str(u, "url", s);
+	free(s);
+	nb = val_set(ctx, "notebook", val_map());
+	val_set_str(nb, "which", which);
+	val_set(nb, "passing_run", val_bool(strcmp(which, "passing") == 0));
+	val_set(nb, "run", run_of(m));
+	val_set(nb, "html", val_str(html));
+	val_set(nb, "download", dl ? val_str(dl) : val_new(VAL_NULL));
+	val_set(nb, "cells", val_int((long long)cells));
+	free(html);
+	s = xasprintf("%s: executed notebook", uc->e.title ? uc->e.title :
+	    uc->e.slug);
+	rc = render_emit(r, "notebook", path, 2, "catalogue", s, uc->summary,
+	    ctx);
+	free(s);
+	return rc;
+}
+
+/*
+ * uc.notebook: the last run's executed notebook (or a script's log and
+ * files), on the page or on its own page when long, and when that run failed a link to the last
+ * passing run's (its own page).  null when no run kept a notebook.
+ */
+static struct val *
+nb_val(struct r *r, const struct usecase *uc)
+{
+	const struct val *last = val_get(uc->outputs, "last");
+	const struct val *pass = val_get(uc->outputs, "passing");
+	const char	*lst = val_get_str(last, "status");
+	const char	*lref = val_get_str(last, "ref");
+	const char	*pref = val_get_str(pass, "ref");
+	struct val	*v, *p;
+	char		*html, *dl, *path;
+	size_t		 cells = 0;
+
+	if (last == NULL || last->type != VAL_MAP)
+		return val_new(VAL_NULL);
+	if ((html = nb_html(r, uc, last, &cells, &dl)) == NULL)
+		return val_new(VAL_NULL);
+	v = val_map();
+	val_set(v, "run", run_of(last));
+	val_set(v, "failing", val_bool(lst == NULL || strcmp(lst, "pass")));
+	val_set(v, "download", dl ? val_str(dl) : val_new(VAL_NULL));
+	val_set(v, "cells", val_int((long long)cells));
+	if (strlen(html) > NB_INLINE_BYTES || cells > NB_INLINE_CELLS) {
+		path = url_usecase_notebook(uc->e.slug);
+		if (nb_own_page(r, uc, last, path, "last", html, dl, cells))
+			val_set_str(v, "url", path);
+		else
+			val_set(v, "url", val_new(VAL_NULL));
+		free(path);
+		val_set(v, "html", val_new(VAL_NULL));
+	} else {
+		val_set(v, "url", val_new(VAL_NULL));
+		val_set(v, "html", val_str(html));
+		free(html);
+	}
+	free(dl);
+	val_set(v, "passing", val_new(VAL_NULL));
+	if (lst != NULL && strcmp(lst, "pass") != 0 && pass != NULL &&
+	    pass->type == VAL_MAP && pref != NULL &&
+	    (lref == NULL || strcmp(pref, lref) != 0) &&
+	    (html = nb_html(r, uc, pass, &cells, &dl)) != NULL) {
+		path = url_usecase_passing(uc->e.slug);
+		if (nb_own_page(r, uc, pass, path, "passing", html, dl,
+		    cells)) {
+			p = val_set(v, "passing", run_of(pass));
+			val_set_str(p, "url", path);
+		}
+		free(path);
+		free(dl);
+	}
+	return v;
+}
+
 /*
  * The source archive of uc at its pin, {url, commit, short}, or null
  * when there is no pin or the host has no archive URL.
@@ -263,7 +570,7 @@ notebook_val(struct r *r, const struct usecase *uc, const struct val *m,
 		    ref, NOTEBOOK_MAX >> 20);
 		return NULL;
 	}
-	path = url_usecase_notebook(uc->e.slug, passing);
+	path = url_usecase_ipynb(uc->e.slug, passing);
 	if (render_put(r, path, data, sz)) {
 		v = val_map();
 		val_set_str(v, "which", passing ? "passing" : "last");
@@ -371,6 +678,7 @@ usecases_page(struct r *r, size_t i)
 	    val_get(u, "source")->type != VAL_NULL));
 	val_set(u, "prov", prov_val(r, uc));
 	val_set(u, "health", render_health(r, uc));
+	val_set(u, "notebook", nb_val(r, uc));
 	if (uc->hist != NULL) {
 		v = val_set(u, "history", val_copy(uc->hist));
 		v->shared = 0;

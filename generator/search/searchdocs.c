@@ -4,7 +4,10 @@
  * What each page of the site gives the search index: a search_doc per
  * use case, person, hackathon, seminar and free page (title, summary,
  * language, body HTML, terms and facet values), handed to search.c,
- * which writes the index.  This file knows the model; search.c knows
+ * which writes the index.  A use case's body includes its executed
+ * notebook's words (the last passing run's, else the last run's): the
+ * text of its Markdown cells and the names its code uses, so that
+ * "roc_auc_score" finds the examples that call it; never its outputs.  This file knows the model; search.c knows
  * only documents.
  */
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "extern.h"
+#include "base/base.h"
 #include "model/model.h"
 #include "publish/publish.h"
 #include "render/render.h"
@@ -128,6 +132,105 @@ sd_names(const struct kb *kb, const struct val *v)
 	return buf_steal(&b);
 }
 
+static int
+name_start(char c)
+{
+	return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static int
+name_char(char c)
+{
+	return name_start(c) || (c >= '0' && c <= '9');
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The words of a use case's executed notebook appended to b as HTML
+ * text: Markdown cells as they are (escaped), code cells as their names
+ * (identifiers and dotted names, each once), nothing of the outputs.
+ * A notebook that cannot be read adds nothing (the page warns).
+ */
+static void
+sd_notebook(const struct kb *kb, const struct usecase *uc, struct buf *b)
+{
+	const struct val *m, *cells, *c, *src;
+	const char	*ref, *ct, *p;
+	struct buf	 code = { NULL, 0, 0 };
+	struct val	*nb = NULL;
+	char		*text = NULL, **ws = NULL;
+	size_t		 sz, i, j, k, n, wsz = 0;
+
+	m = val_get(uc->outputs, "passing");
+	if (val_get_str(val_get(m, "notebook"), "ref") == NULL)
+		m = val_get(uc->outputs, "last");
+	ref = val_get_str(val_get(m, "notebook"), "ref");
+	if (ref == NULL || !outputs_read(kb->root, ref,
+	    kb->site.out_max_notebook, &text, &sz))
+		return;
+	if ((nb = json_parse(text, sz)) == NULL ||
+	    (cells = val_get(nb, "cells")) == NULL || cells->type != VAL_LIST)
+		goto out;
+	buf_puts(b, "<p>");
+	for (i = 0; i < cells->kidsz; i++) {
+		c = cells->kids[i];
+		ct = val_get_str(c, "cell_type");
+		src = val_get(c, "source");
+		if (ct == NULL || src == NULL)
+			continue;
+		n = src->type == VAL_LIST ? src->kidsz : 1;
+		for (j = 0; j < n; j++) {
+			const struct val *l = src->type == VAL_LIST ?
+			    src->kids[j] : src;
+
+			if (l->type != VAL_STR)
+				continue;
+			if (strcmp(ct, "markdown") == 0) {
+				buf_html(b, l->str, l->strsz);
+				buf_putc(b, ' ');
+			} else if (strcmp(ct, "code") == 0)
+				buf_put(&code, l->str, l->strsz);
+		}
+	}
+	/* Names of the code: [A-Za-z_][A-Za-z0-9_.]*, each once. */
+	p = code.data != NULL ? code.data : "";
+	for (k = 0; k < code.sz; ) {
+		if (!name_start(p[k]) || (k > 0 && name_char(p[k - 1]))) {
+			k++;
+			continue;
+		}
+		for (j = k; j < code.sz && (name_char(p[j]) || p[j] == '.');
+		    j++)
+			continue;
+		while (j > k && p[j - 1] == '.')
+			j--;
+		if (j - k > 2) {
+			ws = xreallocarray(ws, wsz + 1, sizeof(*ws));
+			ws[wsz++] = xstrndup(p + k, j - k);
+		}
+		k = j + 1;
+	}
+	qsort(ws, wsz, sizeof(*ws), str_cmp);
+	for (k = 0; k < wsz; k++)
+		if (k == 0 || strcmp(ws[k], ws[k - 1]) != 0) {
+			buf_putc(b, ' ');
+			buf_html(b, ws[k], strlen(ws[k]));
+		}
+	buf_puts(b, "</p>");
+out:
+	for (k = 0; k < wsz; k++)
+		free(ws[k]);
+	free(ws);
+	buf_free(&code);
+	val_free(nb);
+	free(text);
+}
+
 /*
  * See search/search.h.
  */
@@ -152,11 +255,19 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->ucsz; i++) {
 		const struct usecase *uc = kb->ucs[i];
 
+		const char	*html = uc->e.html;
+
 		lang = val_get_str(uc->e.meta, "language");
+		if (uc->outputs != NULL) {
+			buf_reset(&b);
+			buf_puts(&b, html != NULL ? html : "");
+			sd_notebook(kb, uc, &b);
+			html = sd_keep(&s, xstrdup(buf_cstr(&b)));
+		}
 		d = sd_add(&s, SEARCH_USECASE, url_usecase(
 		    uc->e.slug), uc->e.title ?
 		    uc->e.title : uc->e.slug, uc->summary, lang ? lang :
-		    site_lang, uc->e.html);
+		    site_lang, html);
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
 			n += uc->termsz[dm];
 		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));

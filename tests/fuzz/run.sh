@@ -24,7 +24,7 @@ fail=0
 maxlen() {
 	case $1 in
 	indico)	echo 16384 ;;
-	markdown|json) echo 8192 ;;
+	markdown|json|notebook) echo 8192 ;;
 	*)	echo 4096 ;;
 	esac
 }

@@ -98,6 +98,13 @@ main(void)
 	    "usecase");
 	eqf(url_term(DIM_TECH, "gnn"), "technologies/gnn/index.html",
 	    "term tech");
+	/* A use case's notebook pages and output files, in its folder. */
+	eqf(url_usecase_notebook("roc"), "usecases/roc/notebook.html",
+	    "usecase notebook");
+	eqf(url_usecase_passing("roc"), "usecases/roc/passing.html",
+	    "usecase passing");
+	eqf(url_usecase_output("roc", "0123456789abcdef.png"),
+	    "usecases/roc/outputs/0123456789abcdef.png", "usecase output");
 	eqf(url_term(DIM_FIELD, "hep"), "fields/hep/index.html",
 	    "term field");
 	eqf(url_term(DIM_TOOL, "pytorch"), "tools/pytorch/index.html",
@@ -110,13 +117,13 @@ main(void)
 	eqf(url_hackathon_ics("ml-2025"), "hackathons/ml-2025.ics",
 	    "hackathon ics");
 	eqf(url_badge("jet-tagging"), "badges/jet-tagging.svg", "badge");
-	eqf(url_usecase_notebook("jet-tagging", 0),
+	eqf(url_usecase_ipynb("jet-tagging", 0),
 	    "usecases/jet-tagging/executed-last.ipynb", "notebook last");
-	eqf(url_usecase_notebook("jet-tagging", 1),
+	eqf(url_usecase_ipynb("jet-tagging", 1),
 	    "usecases/jet-tagging/executed-passing.ipynb", "notebook passing");
 	/* Beside the page: same folder as url_usecase. */
 	{
-		char *pg = url_usecase("a.b"), *nb = url_usecase_notebook("a.b",
+		char *pg = url_usecase("a.b"), *nb = url_usecase_ipynb("a.b",
 		    0);
 
 		OK(strncmp(pg, nb, strlen(pg) - strlen("index.html")) == 0 &&
