@@ -68,4 +68,13 @@ void		 sha256_hex(const void *, size_t, char hex[SHA256_HEX_LEN + 1]);
 int		 sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1],
 		    char **err);
 
+/* util.c: base64 (RFC 4648) as notebooks hold images. */
+
+/*
+ * Decode p[0..n), white space allowed (nbformat wraps lines), padding
+ * only at the end.  A new buffer of *sz bytes, NULL when not base64 or
+ * empty.
+ */
+char		*base64_decode(const char *p, size_t n, size_t *sz);
+
 #endif /* !KBGEN_BASE_BASE_H */

@@ -754,3 +754,56 @@ size_parse(const char *s, long long *bytes)
 	*bytes = n;
 	return 1;
 }
+
+/*
+ * See base/base.h.
+ */
+char *
+base64_decode(const char *p, size_t n, size_t *sz)
+{
+	char		*o;
+	size_t		 i, k = 0, pad = 0, nq = 0;
+	unsigned	 acc = 0, v;
+	int		 bits = 0;
+
+	o = xmalloc(n / 4 * 3 + 3);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (isspace(c))
+			continue;
+		if (c == '=') {
+			pad++;
+			nq++;
+			continue;
+		}
+		if (pad > 0)
+			goto bad;
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '+')
+			v = 62;
+		else if (c == '/')
+			v = 63;
+		else
+			goto bad;
+		nq++;
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			o[k++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	if (pad > 2 || nq % 4 != 0 || k == 0)
+		goto bad;
+	*sz = k;
+	return o;
+bad:
+	free(o);
+	return NULL;
+}

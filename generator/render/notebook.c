@@ -562,60 +562,6 @@ py_html(struct buf *h, const char *p, size_t n)
 	}
 }
 
-/*
- * Base64 (RFC 4648, whitespace allowed, as nbformat wraps it) to
- * bytes.  Returns a new buffer and its size, NULL when not base64.
- */
-static char *
-b64_decode(const char *p, size_t n, size_t *sz)
-{
-	char		*o;
-	size_t		 i, k = 0, pad = 0, nq = 0;
-	unsigned	 acc = 0, v;
-	int		 bits = 0;
-
-	o = xmalloc(n / 4 * 3 + 3);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-
-		if (isspace(c))
-			continue;
-		if (c == '=') {
-			pad++;
-			nq++;
-			continue;
-		}
-		if (pad > 0)
-			goto bad;
-		if (c >= 'A' && c <= 'Z')
-			v = c - 'A';
-		else if (c >= 'a' && c <= 'z')
-			v = c - 'a' + 26;
-		else if (c >= '0' && c <= '9')
-			v = c - '0' + 52;
-		else if (c == '+')
-			v = 62;
-		else if (c == '/')
-			v = 63;
-		else
-			goto bad;
-		nq++;
-		acc = (acc << 6) | v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			o[k++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	if (pad > 2 || nq % 4 != 0 || k == 0)
-		goto bad;
-	*sz = k;
-	return o;
-bad:
-	free(o);
-	return NULL;
-}
-
 /* Whether the bytes are what the MIME type says. */
 static int
 sniff(const char *type, const char *p, size_t n)
@@ -799,7 +745,7 @@ image_out(struct nb *nb, const char *type, const char *p, size_t n,
 			data = xmalloc(n + 1);
 			memcpy(data, p, n);
 			sz = n;
-		} else if ((data = b64_decode(p, n, &sz)) == NULL) {
+		} else if ((data = base64_decode(p, n, &sz)) == NULL) {
 			warn(nb, "%s output is not valid base64; not shown",
 			    type);
 			note(nb, "image not shown: it does not decode");

@@ -407,51 +407,6 @@ nb_text(const struct val *v, struct buf *b)
 }
 
 /*
- * Decode base64 text s[0..n) into out, skipping the white space that
- * notebooks keep (lines of 76).  Returns 0 on another character, or
- * one after the padding.
- */
-static int
-b64_decode(const char *s, size_t n, struct buf *out)
-{
-	unsigned int	 acc = 0, bits = 0, v;
-	size_t		 i;
-	int		 pad = 0;
-	unsigned char	 ch;
-
-	for (i = 0; i < n; i++) {
-		ch = (unsigned char)s[i];
-		if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t')
-			continue;
-		if (ch == '=') {
-			pad = 1;
-			continue;
-		}
-		if (pad)
-			return 0;
-		if (ch >= 'A' && ch <= 'Z')
-			v = ch - 'A';
-		else if (ch >= 'a' && ch <= 'z')
-			v = ch - 'a' + 26;
-		else if (ch >= '0' && ch <= '9')
-			v = ch - '0' + 52;
-		else if (ch == '+')
-			v = 62;
-		else if (ch == '/')
-			v = 63;
-		else
-			return 0;
-		acc = (acc << 6 | v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			buf_putc(out, (char)(acc >> bits & 0xff));
-		}
-	}
-	return 1;
-}
-
-/*
  * The first image among the outputs of cell, as new bytes in *img (an
  * SVG's text as it is, the others decoded from base64); 0 when the
  * cell shows none.
@@ -460,7 +415,7 @@ static int
 cell_image(const struct val *cell, char **img, size_t *imgsz)
 {
 	const struct val *outs, *data;
-	struct buf	 b = { NULL, 0, 0 }, d = { NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i, k;
 
 	outs = val_get(cell, "outputs");
@@ -475,12 +430,15 @@ cell_image(const struct val *cell, char **img, size_t *imgsz)
 			nb_text(val_get(data, img_types[k]), &b);
 			/* An SVG is text; invalid base64 is an image that
 			 * does not decode (no bytes), said as such. */
-			if (k != 3 && !b64_decode(b.data, b.sz, &d))
-				buf_reset(&d);
-			*imgsz = k == 3 ? b.sz : d.sz;
-			*img = buf_steal(k == 3 ? &b : &d);
+			if (k == 3) {
+				*imgsz = b.sz;
+				*img = buf_steal(&b);
+			} else if ((*img = base64_decode(b.data, b.sz,
+			    imgsz)) == NULL) {
+				*img = xstrdup("");
+				*imgsz = 0;
+			}
 			buf_free(&b);
-			buf_free(&d);
 			return 1;
 		}
 	}

@@ -79,6 +79,20 @@ js_back(const char *s, const char *name)
 }
 
 static void
+b64(const char *in, const char *want, size_t wantsz, const char *name)
+{
+	size_t	 sz = 0;
+	char	*got = base64_decode(in, strlen(in), &sz);
+
+	if (want == NULL)
+		OK(got == NULL, name);
+	else
+		OK(got != NULL && sz == wantsz && memcmp(got, want, sz) == 0,
+		    name);
+	free(got);
+}
+
+static void
 ent(const char *name, const char *want, const char *tname)
 {
 	const char	*got = entity_lookup(name, strlen(name));
@@ -194,6 +208,14 @@ main(void)
 	ent("", NULL, "entity: empty");
 	ent("bogus", NULL, "entity: unknown");
 	OK(entity_lookup("amp;rest", 3) != NULL, "entity: length, not NUL");
+
+	/* base64 as notebooks hold images: lines wrapped, padding last. */
+	b64("aGVsbG8=", "hello", 5, "base64: padded");
+	b64("aGVs\nbG8h", "hello!", 6, "base64: wrapped line");
+	b64("aGVsbG8", NULL, 0, "base64: a quad cut short");
+	b64("aGV=sbG8", NULL, 0, "base64: padding inside");
+	b64("aGVs*G8h", NULL, 0, "base64: a character outside the alphabet");
+	b64("", NULL, 0, "base64: empty");
 
 	DONE();
 }
