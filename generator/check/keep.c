@@ -488,6 +488,7 @@ static struct val *
 gpu_text(const struct val *rec)
 {
 	const struct val *names = val_get(val_get(rec, "gpus"), "names");
+	struct val	*v;
 	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i;
 
@@ -497,9 +498,9 @@ gpu_text(const struct val *rec)
 		if (names->kids[i]->str != NULL)
 			buf_printf(&b, "%s%s", b.sz ? ", " : "",
 			    names->kids[i]->str);
-	if (b.sz == 0)
-		return val_new(VAL_NULL);
-	return val_str(buf_cstr(&b));
+	v = b.sz == 0 ? val_new(VAL_NULL) : val_str(buf_cstr(&b));
+	buf_free(&b);
+	return v;
 }
 
 static struct val *
