@@ -64,6 +64,17 @@ int		 file_read_input(const char *, size_t, char **, size_t *);
 #define	 MAX_LINE	(128 * 1024)
 int		 text_lines_check(const char *, const char *, size_t);
 int		 file_write(const char *, const char *, size_t);
+/*
+ * file_write, quiet when asked (a cache that cannot be written costs
+ * time only).  data may be written by several threads to one path.
+ */
+int		 file_replace(const char *, const void *, size_t, int);
+/*
+ * A file kbgen keeps in its cache: 1 with *data (NUL-terminated, new)
+ * and *sz; 0, quietly, when absent, not a regular file (a link is not
+ * followed) or over max bytes.
+ */
+int		 file_read_cached(const char *, size_t, char **, size_t *);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
 char		*path_join(const char *, const char *);

@@ -240,20 +240,23 @@ text_lines_check(const char *path, const char *text, size_t sz)
 }
 
 /*
- * Write a file through a temporary beside it and a rename, so that a
- * reader never sees half a file.
+ * See extern.h.  The temporary is unique per call (mkstemp), so threads
+ * of one process may write the same path at once: the last rename wins
+ * and a reader never sees half a file.
  */
 int
-file_write(const char *path, const char *p, size_t sz)
+file_replace(const char *path, const void *data, size_t sz, int quiet)
 {
-	char	*tmp;
-	int	 fd, rc = 0;
-	size_t	 off = 0;
-	ssize_t	 n;
+	const char	*p = data;
+	char		*tmp;
+	int		 fd, rc = 0;
+	size_t		 off = 0;
+	ssize_t		 n;
 
-	tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) == -1) {
-		diag_sys(tmp, "%s", strerror(errno));
+	tmp = xasprintf("%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		if (!quiet)
+			diag_sys(tmp, "%s", strerror(errno));
 		free(tmp);
 		return 0;
 	}
@@ -261,19 +264,22 @@ file_write(const char *path, const char *p, size_t sz)
 		if ((n = write(fd, p + off, sz - off)) < 0) {
 			if (errno == EINTR)
 				continue;
-			diag_sys(tmp, "%s", strerror(errno));
+			if (!quiet)
+				diag_sys(tmp, "%s", strerror(errno));
 			goto out;
 		}
 		off += (size_t)n;
 	}
-	if (close(fd) == -1) {
+	if (fchmod(fd, 0644) == -1 || close(fd) == -1) {
 		fd = -1;
-		diag_sys(tmp, "%s", strerror(errno));
+		if (!quiet)
+			diag_sys(tmp, "%s", strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (rename(tmp, path) == -1) {
-		diag_sys(path, "%s", strerror(errno));
+		if (!quiet)
+			diag_sys(path, "%s", strerror(errno));
 		goto out;
 	}
 	rc = 1;
@@ -284,6 +290,56 @@ out:
 		unlink(tmp);
 	free(tmp);
 	return rc;
+}
+
+/*
+ * See extern.h.
+ */
+int
+file_write(const char *path, const char *p, size_t sz)
+{
+	return file_replace(path, p, sz, 0);
+}
+
+/*
+ * See extern.h.  For files kbgen wrote into its own cache: whatever
+ * stands there (a link, a FIFO, a folder) is not followed nor waited on.
+ */
+int
+file_read_cached(const char *path, size_t max, char **data, size_t *sz)
+{
+	struct stat	 st;
+	char		*b = NULL;
+	size_t		 off = 0;
+	ssize_t		 n;
+	int		 fd, ok = 0;
+
+	*data = NULL;
+	*sz = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size < 0 || (unsigned long long)st.st_size > max)
+		goto out;
+	b = xmalloc((size_t)st.st_size + 1);
+	while (off < (size_t)st.st_size) {
+		n = read(fd, b + off, (size_t)st.st_size - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		off += (size_t)n;
+	}
+	b[off] = '\0';
+	*data = b;
+	*sz = off;
+	b = NULL;
+	ok = 1;
+out:
+	free(b);
+	close(fd);
+	return ok;
 }
 
 /*

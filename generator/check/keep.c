@@ -94,12 +94,9 @@ int
 keep_blob(const char *cache, const void *data, size_t sz,
     char ref[KEEP_REF_SIZE])
 {
-	char		 hex[SHA256_HEX_LEN + 1], *dir, *p, *tmp = NULL;
+	char		 hex[SHA256_HEX_LEN + 1], *dir, *p;
 	struct stat	 st;
-	const char	*d = data;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd = -1, ok = 0;
+	int		 ok = 0;
 
 	sha256_hex(data, sz, hex);
 	snprintf(ref, KEEP_REF_SIZE, "sha256:%s", hex);
@@ -110,40 +107,8 @@ keep_blob(const char *cache, const void *data, size_t sz,
 		ok = 1;
 		goto out;
 	}
-	if (!mkdirs(dir))
-		goto out;
-	tmp = xasprintf("%s/.%s.XXXXXX", dir, hex);
-	if ((fd = mkstemp(tmp)) == -1) {
-		diag_sys(tmp, "%s", strerror(errno));
-		goto out;
-	}
-	(void)fchmod(fd, 0644);
-	while (off < sz) {
-		if ((n = write(fd, d + off, sz - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			diag_sys(tmp, "%s", strerror(errno));
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) == -1) {
-		fd = -1;
-		diag_sys(tmp, "%s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, p) == -1) {
-		diag_sys(p, "%s", strerror(errno));
-		goto out;
-	}
-	ok = 1;
+	ok = mkdirs(dir) && file_replace(p, data, sz, 0);
 out:
-	if (fd != -1)
-		close(fd);
-	if (!ok && tmp != NULL)
-		(void)unlink(tmp);
-	free(tmp);
 	free(p);
 	free(dir);
 	return ok;
@@ -701,7 +666,7 @@ keep_prune(struct idx *idx, const char *cache, size_t *files,
 	struct dirent	*de, *fe;
 	char		**recs = NULL, *dir, *p, *key;
 	size_t		 n = 0, i, k;
-	int		 lk, ok = 0;
+	int		 lk, ok = 0, tmp;
 
 	*files = 0;
 	*bytes = 0;
@@ -742,14 +707,16 @@ keep_prune(struct idx *idx, const char *cache, size_t *files,
 			    strcmp(fe->d_name, "..") == 0)
 				continue;
 			key = fe->d_name;
-			if (key[0] != '.' && s.n > 0 && bsearch(&key, s.v, s.n,
+			/* file_replace's temporaries: HEX.tmpXXXXXX. */
+			tmp = strstr(key, ".tmp") != NULL;
+			if (!tmp && s.n > 0 && bsearch(&key, s.v, s.n,
 			    sizeof(*s.v), cmpstr) != NULL)
 				continue;
 			/* Temporary files of a writer that died. */
 			if (fstatat(dirfd(sub), key, &st,
 			    AT_SYMLINK_NOFOLLOW) == -1 || S_ISDIR(st.st_mode))
 				continue;
-			if (key[0] == '.' && st.st_mtime > time(NULL) - 3600)
+			if (tmp && st.st_mtime > time(NULL) - 3600)
 				continue;
 			if (unlinkat(dirfd(sub), key, 0) == 0) {
 				(*files)++;

@@ -69,40 +69,15 @@ int
 outputs_read(const char *kbroot, const char *ref, size_t max, char **data,
     size_t *sz)
 {
-	struct stat	 st;
-	char		*p, *b = NULL;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd, ok = 0;
+	char	*p;
+	int	 ok;
 
 	*data = NULL;
 	*sz = 0;
 	if ((p = outputs_path(kbroot, ref)) == NULL)
 		return 0;
-	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ok = file_read_cached(p, max, data, sz);
 	free(p);
-	if (fd == -1)
-		return 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size < 0 || (unsigned long long)st.st_size > max)
-		goto out;
-	b = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		n = read(fd, b + off, (size_t)st.st_size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		off += (size_t)n;
-	}
-	b[off] = '\0';
-	*data = b;
-	*sz = off;
-	b = NULL;
-	ok = 1;
-out:
-	free(b);
-	close(fd);
 	return ok;
 }
 

@@ -271,39 +271,12 @@ out:
 static int
 cache_get(const char *root, const char *name, char **data, size_t *sz)
 {
-	struct stat	 st;
-	char		*p, *b = NULL;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 fd, rc = 0;
+	char	*p;
+	int	 rc;
 
-	*data = NULL;
-	*sz = 0;
 	p = xasprintf("%s/" THUMB_DIR "/%s", root, name);
-	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	rc = file_read_cached(p, IMAGE_MAX, data, sz);
 	free(p);
-	if (fd == -1)
-		return 0;
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > IMAGE_MAX)
-		goto out;
-	b = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		if ((n = read(fd, b + off, (size_t)st.st_size - off)) < 0 &&
-		    errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		off += (size_t)n;
-	}
-	b[off] = '\0';
-	*data = b;
-	*sz = off;
-	b = NULL;
-	rc = 1;
-out:
-	free(b);
-	close(fd);
 	return rc;
 }
 
@@ -315,28 +288,12 @@ out:
 static void
 cache_put(const char *root, const char *name, const char *data, size_t sz)
 {
-	char	*dir, *p, *tmp;
-	size_t	 off = 0;
-	ssize_t	 n;
-	int	 fd;
+	char	*dir, *p;
 
 	dir = xasprintf("%s/" THUMB_DIR, root);
 	p = xasprintf("%s/%s", dir, name);
-	tmp = xasprintf("%s/.tmp.XXXXXX", dir);
-	if (!mkdirs(dir) || (fd = mkstemp(tmp)) == -1)
-		goto out;
-	while (off < sz) {
-		if ((n = write(fd, data + off, sz - off)) < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	if (close(fd) == -1 || off < sz || chmod(tmp, 0644) == -1 ||
-	    rename(tmp, p) == -1)
-		(void)unlink(tmp);
-out:
-	free(tmp);
+	if (mkdirs(dir))
+		(void)file_replace(p, data, sz, 1);
 	free(p);
 	free(dir);
 }
