@@ -48,6 +48,7 @@ static const struct fld outputs_flds[] = {
 	{ "max_image", FLD_STR, 0 },
 	{ "max_notebook", FLD_STR, 0 },
 	{ "max_total", FLD_STR, 0 },
+	{ "rtol", FLD_STR, 0 },
 	{ NULL, FLD_ANY, 0 },
 };
 
@@ -66,6 +67,31 @@ outputs_size(const char *path, const struct val *o, const char *key,
 	return 1;
 }
 
+/*
+ * outputs.rtol: the relative tolerance within which two runs' numbers
+ * are the same (model/outdiff.c), a number from 0 to 1, into *dst.
+ */
+static int
+outputs_rtol(const char *path, const struct val *v, double *dst)
+{
+	char	*end;
+	double	 d;
+
+	if (v == NULL)
+		return 1;
+	if (v->str != NULL) {
+		d = strtod(v->str, &end);
+		if (end != v->str && *end == '\0' && d >= 0 && d <= 1) {
+			*dst = d;
+			return 1;
+		}
+	}
+	diag_err(path, v->line, v->col, "outputs.rtol must be a number "
+	    "from 0 to 1 (a relative tolerance, e.g. 0.001), not \"%s\"",
+	    v->str != NULL ? v->str : "a list or map");
+	return 0;
+}
+
 /* The outputs section: sizes, and html: frame (the default) or text. */
 static int
 check_outputs(const char *path, const struct val *o, struct site *s)
@@ -79,6 +105,7 @@ check_outputs(const char *path, const struct val *o, struct site *s)
 	ok = outputs_size(path, o, "max_notebook", &s->out_max_notebook) &&
 	    ok;
 	ok = schema_size(path, val_get(o, "max_total"), "max_total") && ok;
+	ok = outputs_rtol(path, val_get(o, "rtol"), &s->out_rtol) && ok;
 	if ((v = val_get(o, "html")) != NULL && v->str != NULL) {
 		if (strcmp(v->str, "text") == 0)
 			s->out_html_text = 1;
@@ -575,6 +602,7 @@ site_config_load(struct site *s, const char *path, int use)
 	s->out_max_text = 1024 * 1024;
 	s->out_max_image = 5 * 1024 * 1024;
 	s->out_max_notebook = 64 * 1024 * 1024;
+	s->out_rtol = 0.001;
 	/* No fopen to probe: it would wait on a FIFO. */
 	if (!use || (stat(path, &st) == -1 && errno == ENOENT))
 		return 1;

@@ -154,6 +154,7 @@ struct site {
 	size_t		  out_max_image;	/* outputs.max_image, bytes */
 	size_t		  out_max_notebook;	/* outputs.max_notebook, bytes */
 	int		  out_html_text;	/* outputs: {html: text} */
+	double		  out_rtol;	/* outputs.rtol: numbers' tolerance */
 };
 
 struct entry {
@@ -197,8 +198,9 @@ struct usecase {
 				   owned, or NULL */
 	struct val	 *outputs;	/* kept outputs of runs: {"last",
 				   "passing", "previous_passing"}, each a
-				   MANIFEST (model/outputs.c) or null;
-				   owned, or NULL when none were kept */
+				   MANIFEST (model/outputs.c) or null, and
+				   "changes" (kb_attach_outputs); owned,
+				   or NULL when none were kept */
 	int		  added_guess;	/* added came from the file's time */
 	size_t		  pos;	/* index in kb->ucs */
 	size_t		  rank;	/* position in title order (render.c) */
@@ -275,13 +277,14 @@ char		*url_usecase_ipynb(const char *slug, int passing);
 
 /*
  * A use case's executed notebook on its own page (a long one), the
- * last passing run's outputs (when the last run failed), both beside
- * its page so that they share one path to the files of its outputs
- * (images and notebooks, named by content hash: HASH.ext); new
- * strings.
+ * last passing run's outputs (when the last run failed), the outputs
+ * that changed between its last two passing runs, all beside its page
+ * so that they share one path to the files of its outputs (images and
+ * notebooks, named by content hash: HASH.ext); new strings.
  */
 char		*url_usecase_notebook(const char *slug);
 char		*url_usecase_passing(const char *slug);
+char		*url_usecase_changes(const char *slug);
 char		*url_usecase_output(const char *slug, const char *name);
 
 /* The folder of a dimension's pages ("technologies"), its menu section. */
@@ -550,7 +553,11 @@ int		 outputs_read(const char *kbroot, const char *ref,
 struct val	*outputs_load(struct idx *, const char *kbroot,
 		    const char *slug);
 
-/* Set every use case's uc->outputs from the store (outputs_load). */
+/*
+ * Set every use case's uc->outputs from the store (outputs_load), with
+ * "changes": outdiff from its previous passing run to its last passing
+ * run when both are kept and are different runs, else null.
+ */
 void		 kb_attach_outputs(struct idx *, struct kb *);
 
 /* outdiff.c: whether a run's outputs changed since an earlier run's. */
@@ -566,9 +573,10 @@ int		 outdiff_text_same(const char *a, size_t an, const char *b,
 /*
  * The changes from manifest before to manifest after (both as
  * outputs_load gives them, of the same kind), as a new list of
- * {"number": N of In [N] or null, "index": the cell's position in
- * after's notebook or null, "name": the file (scripts) or null,
- * "what": "text" | "image" | "added" | "removed"}; an empty list when
+ * {"number": the code cell's ordinal (1 for the first) or null,
+ * "before": the cell's position in before's notebook or null,
+ * "index": its position in after's notebook or null, "name": the file
+ * (scripts) or null, "what": "text" | "image" | "added" | "removed"}; an empty list when
  * nothing changed; NULL when they cannot be compared (a missing or
  * corrupt notebook, different kinds).  Notebooks: code cells paired by
  * ordinal, their outputs compared in order (images by hash, the rest

@@ -313,12 +313,14 @@ load_nb(const char *kbroot, const struct val *m)
 }
 
 static void
-add_change(struct val *l, long long number, const struct val *index,
-    const char *what, const char *name)
+add_change(struct val *l, long long number, const struct val *before,
+    const struct val *index, const char *what, const char *name)
 {
 	struct val	*c = val_push(l, val_map());
 
 	val_set(c, "number", number > 0 ? val_int(number) :
+	    val_new(VAL_NULL));
+	val_set(c, "before", before != NULL ? val_copy(before) :
 	    val_new(VAL_NULL));
 	val_set(c, "index", index != NULL ? val_copy(index) :
 	    val_new(VAL_NULL));
@@ -345,7 +347,7 @@ diff_files(const char *kbroot, const struct val *a, const struct val *b,
 		(void)outputs_read(kbroot, rb, OUTDIFF_MAX, &tb, &sb);
 		if (!outdiff_text_same(ta ? ta : "", sa, tb ? tb : "", sb,
 		    rtol))
-			add_change(res, 0, NULL, "text", "output.log");
+			add_change(res, 0, NULL, NULL, "text", "output.log");
 		free(ta);
 		free(tb);
 	}
@@ -363,10 +365,10 @@ diff_files(const char *kbroot, const struct val *a, const struct val *b,
 			ra = val_get_str(ia->kids[k], "ref");
 			rb = val_get_str(ib->kids[i], "ref");
 			if (ra == NULL || rb == NULL || strcmp(ra, rb) != 0)
-				add_change(res, 0, NULL, "image", name);
+				add_change(res, 0, NULL, NULL, "image", name);
 		}
 		if (!found)
-			add_change(res, 0, NULL, "added", name);
+			add_change(res, 0, NULL, NULL, "added", name);
 	}
 	for (k = 0; ia != NULL && ia->type == VAL_LIST && k < ia->kidsz;
 	    k++) {
@@ -378,7 +380,7 @@ diff_files(const char *kbroot, const struct val *a, const struct val *b,
 			    "name") != NULL && strcmp(name,
 			    val_get_str(ib->kids[i], "name")) == 0;
 		if (!found)
-			add_change(res, 0, NULL, "removed", name);
+			add_change(res, 0, NULL, NULL, "removed", name);
 	}
 }
 
@@ -413,18 +415,20 @@ outdiff(const char *kbroot, const struct val *before,
 	n = ca->kidsz > cb->kidsz ? ca->kidsz : cb->kidsz;
 	for (i = 0; i < n; i++) {
 		if (i >= ca->kidsz) {
-			add_change(res, (long long)i + 1,
+			add_change(res, (long long)i + 1, NULL,
 			    val_get(cb->kids[i], "index"), "added", NULL);
 			continue;
 		}
 		if (i >= cb->kidsz) {
-			add_change(res, (long long)i + 1, NULL, "removed",
+			add_change(res, (long long)i + 1,
+			    val_get(ca->kids[i], "index"), NULL, "removed",
 			    NULL);
 			continue;
 		}
 		if (!parts_same(val_get(ca->kids[i], "parts"),
 		    val_get(cb->kids[i], "parts"), rtol, &image))
 			add_change(res, (long long)i + 1,
+			    val_get(ca->kids[i], "index"),
 			    val_get(cb->kids[i], "index"),
 			    image ? "image" : "text", NULL);
 	}

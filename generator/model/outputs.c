@@ -134,6 +134,28 @@ out:
 }
 
 /*
+ * Set outs's "changes": what changed from the previous passing run's
+ * outputs to the last passing run's (outdiff, within site.yaml's
+ * outputs.rtol), a list when both are kept and differ (empty when they
+ * are the same once compared loosely), null otherwise.
+ */
+static void
+outputs_changes(const struct kb *kb, struct val *outs)
+{
+	const struct val *prev = val_get(outs, "previous_passing");
+	const struct val *pass = val_get(outs, "passing");
+	const char	*pr = val_get_str(prev, "ref");
+	const char	*ps = val_get_str(pass, "ref");
+	struct val	*c = NULL;
+
+	if (outs == NULL)
+		return;
+	if (pr != NULL && ps != NULL && strcmp(pr, ps) != 0)
+		c = outdiff(kb->root, prev, pass, kb->site.out_rtol);
+	val_set(outs, "changes", c != NULL ? c : val_new(VAL_NULL));
+}
+
+/*
  * See model/model.h.
  */
 void
@@ -145,5 +167,6 @@ kb_attach_outputs(struct idx *idx, struct kb *kb)
 		val_free(kb->ucs[i]->outputs);
 		kb->ucs[i]->outputs = outputs_load(idx, kb->root,
 		    kb->ucs[i]->e.slug);
+		outputs_changes(kb, kb->ucs[i]->outputs);
 	}
 }

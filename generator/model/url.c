@@ -101,6 +101,13 @@ url_usecase_passing(const char *slug)
 
 /* See model/model.h. */
 char *
+url_usecase_changes(const char *slug)
+{
+	return xasprintf("usecases/%s/changes.html", slug);
+}
+
+/* See model/model.h. */
+char *
 url_usecase_output(const char *slug, const char *name)
 {
 	return xasprintf("usecases/%s/outputs/%s", slug, name);

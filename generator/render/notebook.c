@@ -1040,7 +1040,7 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 	struct buf	 h = { NULL, 0, 0 };
 	struct val	*nbv = NULL;
 	const struct val *cells, *c, *ec, *v;
-	const char	*ct;
+	const char	*ct, *idp;
 	char		*src;
 	size_t		 i, srcsz;
 	int		 py;
@@ -1061,9 +1061,14 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 		return 0;
 	}
 	py = is_python(nbv);
+	idp = o->id_prefix != NULL ? o->id_prefix : "cell-";
 	buf_puts(&h, "<div class=\"nb\">\n");
+	out->spans = xcalloc(cells->kidsz ? cells->kidsz : 1,
+	    sizeof(*out->spans));
+	out->spansz = cells->kidsz;
 	for (i = 0; i < cells->kidsz; i++) {
 		c = cells->kids[i];
+		out->spans[i].start = out->spans[i].end = h.sz;
 		nb.index = i;
 		nb.number = -1;
 		ct = val_get_str(c, "cell_type");
@@ -1078,7 +1083,7 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 		}
 		if (strcmp(ct, "markdown") == 0) {
 			buf_printf(&h, "<div class=\"nb-cell nb-md\" "
-			    "id=\"cell-%zu\">", i);
+			    "id=\"%s%zu\">", idp, i);
 			markdown_out(&nb, "nb-md-body", src, srcsz);
 			buf_puts(&h, "</div>\n");
 		} else if (strcmp(ct, "code") == 0) {
@@ -1087,9 +1092,9 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 			    ec->num >= 0 && ec->num < 1e9)
 				nb.number = (long long)ec->num;
 			buf_printf(&h, "<div class=\"nb-cell nb-code%s\" "
-			    "id=\"cell-%zu\">\n", (o->failed_index >= 0 &&
+			    "id=\"%s%zu\">\n", (o->failed_index >= 0 &&
 			    (size_t)o->failed_index == i) ? " nb-failed" :
-			    "", i);
+			    "", idp, i);
 			if (nb.number >= 0)
 				buf_printf(&h, "<div class=\"nb-prompt\">"
 				    "In [%lld]:</div>", nb.number);
@@ -1111,6 +1116,7 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 			buf_puts(&h, "</div>\n");
 		} else if (strcmp(ct, "raw") != 0)
 			warn(&nb, "cell of unknown type %s; left out", ct);
+		out->spans[i].end = h.sz;
 		out->cells++;
 		free(src);
 	}
@@ -1171,5 +1177,6 @@ nb_out_free(struct nb_out *out)
 	for (i = 0; i < out->warnsz; i++)
 		free(out->warns[i]);
 	free(out->warns);
+	free(out->spans);
 	memset(out, 0, sizeof(*out));
 }

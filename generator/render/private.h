@@ -248,6 +248,7 @@ struct nb_opts {
 	size_t		 max_notebook;	/* bytes of a notebook rendered, 0: any */
 	int		 html_text;	/* outputs: {html: text}: no frames */
 	long		 failed_index;	/* cell index of the failure, -1 none */
+	const char	*id_prefix;	/* of the cells' ids, NULL: "cell-" */
 };
 
 struct nb_image {
@@ -255,6 +256,12 @@ struct nb_image {
 	char		*data;	/* the file's bytes, owned */
 	size_t		 datasz;
 	const char	*type;	/* MIME type, static */
+};
+
+/* Where a cell's HTML lies in nb_out's html: [start, end), empty if none. */
+struct nb_span {
+	size_t		 start;
+	size_t		 end;
 };
 
 struct nb_out {
@@ -265,6 +272,8 @@ struct nb_out {
 	char		**warns;	/* "cell 4 (In [3]): ...", owned */
 	size_t		 warnsz;
 	size_t		 cells;	/* cells rendered */
+	struct nb_span	*spans;	/* per cell of the notebook, owned */
+	size_t		 spansz;	/* the notebook's cells */
 };
 
 /* Defaults of site.yaml's outputs: max_text, max_image, max_notebook. */
@@ -300,5 +309,18 @@ struct nb_file {
 int		 nb_render_files(const char *log, size_t logsz,
 		    const struct nb_file *, size_t,
 		    const struct nb_opts *, struct nb_out *);
+
+/* nbdiff.c: the side-by-side view of changed outputs. */
+
+/*
+ * The changes (model/outdiff.c's list) between two renderings of an
+ * example's outputs, before and after (nb_render's, with their cells'
+ * spans; or nb_render_files's, shown whole), as an HTML table (a new
+ * string): a row per changed cell, the earlier run (of date bdate) on
+ * the left, the later (adate) on the right.
+ */
+char		*nbdiff_html(const struct nb_out *before,
+		    const struct nb_out *after, const struct val *changes,
+		    const char *bdate, const char *adate);
 
 #endif /* !KBGEN_RENDER_PRIVATE_H */

@@ -268,20 +268,16 @@ nb_opts_of(const struct kb *kb, const struct usecase *uc,
 }
 
 /*
- * Take out's HTML (returned, new) and cell count; put its images into
- * uc's outputs/ folder and report its warnings, prefixed with what.
- * Frees the rest of out.
+ * Put out's images into uc's outputs/ folder and report its warnings,
+ * prefixed with what; out keeps its HTML.
  */
-static char *
-nb_publish(struct r *r, const struct usecase *uc, struct nb_out *out,
-    const char *what, size_t *cells)
+static void
+nb_put(struct r *r, const struct usecase *uc, const struct nb_out *out,
+    const char *what)
 {
-	char	*html = out->html, *p;
+	char	*p;
 	size_t	 i;
 
-	out->html = NULL;
-	if (html != NULL)
-		*cells = out->cells;
 	for (i = 0; i < out->imgsz; i++) {
 		p = url_usecase_output(uc->e.slug, out->imgs[i].name);
 		(void)render_put(r, p, out->imgs[i].data, out->imgs[i].datasz);
@@ -290,27 +286,23 @@ nb_publish(struct r *r, const struct usecase *uc, struct nb_out *out,
 	for (i = 0; i < out->warnsz; i++)
 		diag_warn(uc->e.path, 0, 0, "use case %s: %s: %s", uc->e.slug,
 		    what, out->warns[i]);
-	nb_out_free(out);
-	return html;
 }
 
 /*
  * What a script left (manifest m of kind "files"): its log and image
- * files, as HTML for a page in the use case's folder (a new string),
- * the images put into outputs/; NULL when nothing was kept.
+ * files rendered into out with options o.  Returns 1 when there was
+ * something to render (out filled; free it), else 0.
  */
-static char *
-files_html(struct r *r, const struct usecase *uc, const struct val *m,
-    size_t *cells)
+static int
+files_render(const struct kb *kb, const struct usecase *uc,
+    const struct val *m, const struct nb_opts *o, struct nb_out *out)
 {
-	const struct kb	*kb = render_kb(r);
 	const struct val *imgs = val_get(m, "images"), *im;
 	const char	*ref;
 	struct nb_file	*f = NULL;
-	struct nb_opts	 o;
-	struct nb_out	 out;
-	char		*log = NULL, **bytes = NULL, *wd, *html = NULL;
+	char		*log = NULL, **bytes = NULL;
 	size_t		 logsz = 0, n = 0, i, sz;
+	int		 rc = 0;
 
 	ref = val_get_str(val_get(m, "log"), "ref");
 	if (ref != NULL && !outputs_read(kb->root, ref, 2 * 1024 * 1024,
@@ -341,70 +333,92 @@ files_html(struct r *r, const struct usecase *uc, const struct val *m,
 		f[n].datasz = sz;
 		n++;
 	}
-	if (log != NULL || n > 0) {
-		nb_opts_of(kb, uc, &o, &wd);
-		(void)nb_render_files(log, logsz, f, n, &o, &out);
-		html = nb_publish(r, uc, &out, "outputs", cells);
-		free(wd);
-	}
+	if (log != NULL || n > 0)
+		rc = nb_render_files(log, logsz, f, n, o, out);
 	for (i = 0; i < n; i++)
 		free(bytes[i]);
 	free(bytes);
 	free(f);
 	free(log);
-	return html;
+	return rc;
 }
 
 /*
- * The executed notebook of manifest m as HTML (a new string) for a page
- * in the use case's folder; the images go into the use case's
- * outputs/ folder; *dl (new) is the URL of the notebook's download
- * copy beside the page.  Problems are warnings naming the use case; NULL
- * when there is nothing to show.
+ * The outputs of the run of manifest m (an executed notebook, or a
+ * script's log and files) rendered into out for a page in the use
+ * case's folder, cells' ids prefixed with idp (NULL: "cell-"); the
+ * images go into the use case's outputs/ folder; when dl is not NULL,
+ * *dl (new, or NULL) is the URL of the notebook's download copy beside
+ * the page.  Problems are warnings naming the use case.  Returns 1 when
+ * out->html holds something to show; out is to be freed either way.
+ */
+static int
+run_render(struct r *r, const struct usecase *uc, const struct val *m,
+    const char *idp, struct nb_out *out, char **dl)
+{
+	const struct kb	*kb = render_kb(r);
+	const struct val *nbm = val_get(m, "notebook");
+	const char	*ref = val_get_str(nbm, "ref"), *lref, *kind;
+	struct nb_opts	 o;
+	char		*text = NULL, *wd;
+	size_t		 sz;
+	int		 rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (dl != NULL)
+		*dl = NULL;
+	nb_opts_of(kb, uc, &o, &wd);
+	o.id_prefix = idp;
+	kind = val_get_str(m, "kind");
+	if (ref == NULL) {
+		/* A script: its log and files. */
+		if (kind != NULL && strcmp(kind, "files") == 0 &&
+		    files_render(kb, uc, m, &o, out))
+			nb_put(r, uc, out, "outputs");
+	} else if (!outputs_read(kb->root, ref, kb->site.out_max_notebook,
+	    &text, &sz))
+		diag_warn(uc->e.path, 0, 0, "use case %s: the executed notebook "
+		    "of the run of %s cannot be read (missing, or over "
+		    "outputs.max_notebook); not shown", uc->e.slug,
+		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
+	else {
+		o.failed_index = failed_index(uc, m);
+		if (nb_render(text, sz, &o, out) && dl != NULL) {
+			/* The whole notebook, for what the page cut: the
+			 * copy the downloads list writes beside the page
+			 * (notebooks_val), executed-last.ipynb unless this
+			 * is another notebook than the last run's. */
+			lref = val_get_str(val_get(val_get(uc->outputs,
+			    "last"), "notebook"), "ref");
+			*dl = url_usecase_ipynb(uc->e.slug,
+			    lref == NULL || strcmp(lref, ref) != 0);
+		}
+		nb_put(r, uc, out, "executed notebook");
+	}
+	rc = out->html != NULL;
+	free(wd);
+	free(text);
+	return rc;
+}
+
+/*
+ * The outputs of the run of manifest m as HTML (a new string) for a
+ * page in the use case's folder, its cell count in *cells (see
+ * run_render for the rest); NULL when there is nothing to show.
  */
 static char *
 nb_html(struct r *r, const struct usecase *uc, const struct val *m,
     size_t *cells, char **dl)
 {
-	const struct kb	*kb = render_kb(r);
-	const struct val *nbm = val_get(m, "notebook");
-	const char	*ref = val_get_str(nbm, "ref"), *lref;
-	struct nb_opts	 o;
 	struct nb_out	 out;
-	char		*text = NULL, *wd, *html = NULL;
-	size_t		 sz;
+	char		*html = NULL;
 
-	*dl = NULL;
-	if (ref == NULL) {
-		/* A script: its log and files. */
-		if (val_get_str(m, "kind") != NULL &&
-		    strcmp(val_get_str(m, "kind"), "files") == 0)
-			return files_html(r, uc, m, cells);
-		return NULL;
+	if (run_render(r, uc, m, NULL, &out, dl)) {
+		html = out.html;
+		out.html = NULL;
+		*cells = out.cells;
 	}
-	if (!outputs_read(kb->root, ref, kb->site.out_max_notebook, &text,
-	    &sz)) {
-		diag_warn(uc->e.path, 0, 0, "use case %s: the executed notebook "
-		    "of the run of %s cannot be read (missing, or over "
-		    "outputs.max_notebook); not shown", uc->e.slug,
-		    val_get_str(m, "date") ? val_get_str(m, "date") : "?");
-		return NULL;
-	}
-	nb_opts_of(kb, uc, &o, &wd);
-	o.failed_index = failed_index(uc, m);
-	if (nb_render(text, sz, &o, &out)) {
-		/* The whole notebook, for what the page cut: the copy the
-		 * downloads list writes beside the page (notebooks_val),
-		 * executed-last.ipynb unless this is another notebook than
-		 * the last run's. */
-		lref = val_get_str(val_get(val_get(uc->outputs, "last"),
-		    "notebook"), "ref");
-		*dl = url_usecase_ipynb(uc->e.slug,
-		    lref == NULL || strcmp(lref, ref) != 0);
-	}
-	html = nb_publish(r, uc, &out, "executed notebook", cells);
-	free(wd);
-	free(text);
+	nb_out_free(&out);
 	return html;
 }
 
@@ -501,6 +515,65 @@ nb_val(struct r *r, const struct usecase *uc)
 		free(dl);
 	}
 	return v;
+}
+
+/*
+ * uc.changed: when the outputs of the last passing run differ from
+ * those of the passing run before it (model/outdiff.c, kept in
+ * uc->outputs's "changes"), {since, date, count, url} and the page at
+ * url showing the changed cells side by side; null otherwise.
+ */
+static struct val *
+changed_val(struct r *r, const struct usecase *uc)
+{
+	const struct val *ch = val_get(uc->outputs, "changes");
+	const struct val *prev = val_get(uc->outputs, "previous_passing");
+	const struct val *pass = val_get(uc->outputs, "passing");
+	const char	*since = val_get_str(prev, "date");
+	const char	*date = val_get_str(pass, "date");
+	struct nb_out	 a, b;
+	struct val	*ctx, *u, *c, *v = NULL;
+	char		*html, *path = NULL, *s;
+
+	if (ch == NULL || ch->type != VAL_LIST || ch->kidsz == 0)
+		return val_new(VAL_NULL);
+	since = since != NULL ? since : "an earlier run";
+	date = date != NULL ? date : "the last passing run";
+	if (run_render(r, uc, prev, "before-cell-", &a, NULL) &&
+	    run_render(r, uc, pass, "after-cell-", &b, NULL)) {
+		html = nbdiff_html(&a, &b, ch, since, date);
+		ctx = val_map();
+		u = val_set(ctx, "uc", val_map());
+		val_set_str(u, "slug", uc->e.slug);
+		val_set_str(u, "title", uc->e.title ? uc->e.title :
+		    uc->e.slug);
+		s = url_usecase(uc->e.slug);
+		val_set_str(u, "url", s);
+		free(s);
+		c = val_set(ctx, "changed", val_map());
+		val_set_str(c, "since", since);
+		val_set_str(c, "date", date);
+		val_set(c, "count", val_int((long long)ch->kidsz));
+		val_set(c, "html", val_str(html));
+		free(html);
+		path = url_usecase_changes(uc->e.slug);
+		s = xasprintf("%s: outputs changed", uc->e.title ?
+		    uc->e.title : uc->e.slug);
+		if (render_emit(r, "changes", path, 2, "catalogue", s,
+		    uc->summary, ctx)) {
+			v = val_map();
+			val_set_str(v, "since", since);
+			val_set_str(v, "date", date);
+			val_set(v, "count", val_int((long long)ch->kidsz));
+			val_set_str(v, "url", path);
+		}
+		free(s);
+		free(path);
+	} else
+		memset(&b, 0, sizeof(b));
+	nb_out_free(&a);
+	nb_out_free(&b);
+	return v != NULL ? v : val_new(VAL_NULL);
 }
 
 /*
@@ -679,6 +752,7 @@ usecases_page(struct r *r, size_t i)
 	val_set(u, "prov", prov_val(r, uc));
 	val_set(u, "health", render_health(r, uc));
 	val_set(u, "notebook", nb_val(r, uc));
+	val_set(u, "changed", changed_val(r, uc));
 	if (uc->hist != NULL) {
 		v = val_set(u, "history", val_copy(uc->hist));
 		v->shared = 0;

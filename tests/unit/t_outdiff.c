@@ -68,7 +68,10 @@ nb(const char *const *cells, size_t n)
 	return buf_steal(&b);
 }
 
-/* The changes as "N:what,..." (or "name:what"), or "(none)". */
+/*
+ * The changes as "N@BEFORE>INDEX:what,..." (the cell's ordinal, its
+ * position in each notebook), or "(none)".
+ */
 static char *
 changes(const char *ba, const char *bb, double rtol)
 {
@@ -82,9 +85,11 @@ changes(const char *ba, const char *bb, double rtol)
 	if (r == NULL)
 		buf_puts(&s, "(null)");
 	for (i = 0; r != NULL && i < r->kidsz; i++)
-		buf_printf(&s, "%s%s@%s:%s", i ? "," : "",
+		buf_printf(&s, "%s%s@%s>%s:%s", i ? "," : "",
 		    val_get_str(r->kids[i], "number") ?
 		    val_get_str(r->kids[i], "number") : "-",
+		    val_get_str(r->kids[i], "before") ?
+		    val_get_str(r->kids[i], "before") : "-",
 		    val_get_str(r->kids[i], "index") ?
 		    val_get_str(r->kids[i], "index") : "-",
 		    val_get_str(r->kids[i], "what"));
@@ -101,7 +106,7 @@ changes(const char *ba, const char *bb, double rtol)
 int
 main(void)
 {
-	char		 tmpl[] = "/tmp/t_outdiff.XXXXXX", *s, *x, *y;
+	char		 tmpl[] = "/tmp/t_outdiff.XXXXXX", *s, *x, *y, *z;
 	const char	*c1[3], *c2[3];
 	struct val	*a, *b, *r;
 
@@ -154,16 +159,26 @@ main(void)
 	c2[2] = "[{\"output_type\":\"error\",\"ename\":\"KeyError\","
 	    "\"evalue\":\"'y'\",\"traceback\":[]}]";
 	y = nb(c2, 3);
-	EQS(s = changes(x, y, 0.01), "1@1:text,2@2:image,3@3:text",
+	EQS(s = changes(x, y, 0.01), "1@1>1:text,2@2>2:image,3@3>3:text",
 	    "notebook: a number, an image, an error changed");
 	free(s);
 	free(y);
 	y = nb(c1, 2);
-	EQS(s = changes(x, y, 0.01), "3@-:removed", "notebook: cell removed");
+	EQS(s = changes(x, y, 0.01), "3@3>-:removed", "notebook: cell removed");
 	free(s);
-	EQS(s = changes(y, x, 0.01), "3@3:added", "notebook: cell added");
+	EQS(s = changes(y, x, 0.01), "3@->3:added", "notebook: cell added");
 	free(s);
 	free(y);
+	/* A Markdown cell put before the code: the same code cell sits
+	 * at another position in each notebook. */
+	s = nb(c2, 3);
+	z = xasprintf("{\"cells\":[{\"cell_type\":\"markdown\","
+	    "\"source\":\"a\",\"metadata\":{}},%s", strchr(s, '[') + 1);
+	free(s);
+	EQS(s = changes(x, z, 0.01), "1@1>2:text,2@2>3:image,3@3>4:text",
+	    "notebook: cells paired by ordinal, each side's position");
+	free(s);
+	free(z);
 	EQS(s = changes(x, "not json", 0.01), "(null)",
 	    "notebook: not a notebook");
 	free(s);
