@@ -135,6 +135,24 @@ has odd-rest-renders "$TMP/o/notebook.html" "still here"
 has odd-warn-cell "$TMP/o.err" "cell 1: not a cell; left out"
 has odd-warn-output "$TMP/o.err" "cell 2 (In [2]): output 1 is not an output"
 
+# Images attached to Markdown cells (nbformat's "attachments"): shown as
+# files, checked as image outputs are; a reference to no attachment, a
+# bad image and an SVG with script are warnings, the rest rendered.
+h=$($PY "$G/mkattach.py" "$TMP/att.ipynb")
+"$NBR" "$TMP/att.ipynb" "$TMP/att" 2>"$TMP/att.err"
+rc attachment-rendered $? 0 "$TMP/att.err"
+has attachment-img "$TMP/att/notebook.html" "<img src=\"$h.png\" alt=\"roc\" />"
+has attachment-link "$TMP/att/notebook.html" "<a href=\"$h.png\">link</a>"
+[ -n "$h" ] && [ -f "$TMP/att/$h.png" ] &&
+    [ "$(sha256sum <"$TMP/att/$h.png" | cut -c1-16)" = "$h" ] &&
+    ok attachment-file || fail attachment-file "no $h.png with the attachment's bytes"
+has attachment-missing-warn "$TMP/att.err" "cell 1: attachment:gone.png is not among the cell's attachments; not shown"
+has attachment-bad-warn "$TMP/att.err" "cell 1: image/png output is not valid base64; not shown"
+has attachment-svg-warn "$TMP/att.err" "cell 1: attachment:evil.svg is an SVG with script or event handlers; not shown"
+ls "$TMP/att/"*.svg >/dev/null 2>&1 && fail attachment-no-svg-file "an SVG with script written as a file" ||
+    ok attachment-no-svg-file
+hasnt attachment-no-onload "$TMP/att/notebook.html" "onload"
+
 # A site with kept outputs: the last run failed, an earlier one passed.
 mkdir -p "$TMP/kb"
 cp -r "$TOP/tests/fixtures/kb/content" "$TMP/kb/content" 2>/dev/null || cp -r "$TOP/content" "$TMP/kb/content"

@@ -691,6 +691,102 @@ text_out(struct nb *nb, const char *cls, const char *p, size_t n)
 		cut_note(nb, n - k);
 }
 
+/* What image_bytes found. */
+enum imgres {
+	IMG_NONE,	/* not shown: warned (and noted, when asked) */
+	IMG_FILE,	/* a file to write */
+	IMG_ACTIVE	/* an SVG with script: only ever from a data: URL */
+};
+
+/*
+ * The bytes of an image output p[0..n) of type (base64 unless raw, a
+ * file a script wrote; SVG text as it is) into *data and *sz (new)
+ * when they are what the type says and within max_image.  Problems are
+ * warnings, and with notes also a note in the page.
+ */
+static enum imgres
+image_bytes(struct nb *nb, const char *type, const char *p, size_t n,
+    int raw, int notes, char **data, size_t *sz)
+{
+	char	*t;
+
+	*data = NULL;
+	if (strcmp(type, "image/svg+xml") == 0) {
+		if (n > nb->o->max_image) {
+			warn(nb, "an SVG image of %zu KB is over the limit of "
+			    "%zu KB (outputs.max_image); not shown",
+			    n / 1024, nb->o->max_image / 1024);
+			if (notes)
+				note(nb, "image not shown: over the size "
+				    "limit");
+			return IMG_NONE;
+		}
+		if (memmem(p, n, "<svg", 4) == NULL) {
+			warn(nb, "image/svg+xml output is not SVG; not shown");
+			if (notes)
+				note(nb, "image not shown: not an SVG");
+			return IMG_NONE;
+		}
+		if (svg_active(p, n))
+			return IMG_ACTIVE;
+		*data = xstrndup(p, n);
+		*sz = n;
+		return IMG_FILE;
+	}
+	if (raw) {
+		*data = xmalloc(n + 1);
+		memcpy(*data, p, n);
+		*sz = n;
+	} else if ((*data = base64_decode(p, n, sz)) == NULL) {
+		warn(nb, "%s output is not valid base64; not shown", type);
+		if (notes)
+			note(nb, "image not shown: it does not decode");
+		return IMG_NONE;
+	}
+	if (!sniff(type, *data, *sz)) {
+		warn(nb, "%s output does not decode as %s; not shown", type,
+		    type);
+		if (notes)
+			note(nb, "image not shown: it does not decode");
+		free(*data);
+		*data = NULL;
+		return IMG_NONE;
+	}
+	if (*sz > nb->o->max_image) {
+		warn(nb, "a %s image of %zu KB is over the limit of %zu KB "
+		    "(outputs.max_image); not shown", type, *sz / 1024,
+		    nb->o->max_image / 1024);
+		if (notes) {
+			t = xasprintf("image not shown: %zu KB, over the "
+			    "limit; it is in the notebook",
+			    (*sz + 1023) / 1024);
+			note(nb, t);
+			free(t);
+		}
+		free(*data);
+		*data = NULL;
+		return IMG_NONE;
+	}
+	return IMG_FILE;
+}
+
+/* An SVG as a data: URL (an opaque origin even when opened), into b. */
+static void
+svg_data_url(struct buf *b, const char *p, size_t n)
+{
+	size_t	 i;
+
+	buf_puts(b, "data:image/svg+xml,");
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (isalnum(c) || strchr(" -_.~/:=;,()!*", c))
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
 /*
  * An image shown with <img alt=alt>: p[0..n) is base64 (a notebook's
  * raster output) unless raw (a file a script wrote), or SVG text.
@@ -704,72 +800,22 @@ image_out(struct nb *nb, const char *type, const char *p, size_t n,
 	size_t		 sz;
 	struct buf	 b = { NULL, 0, 0 };
 
-	if (strcmp(type, "image/svg+xml") == 0) {
-		if (n > nb->o->max_image) {
-			warn(nb, "an SVG image of %zu KB is over the limit of "
-			    "%zu KB (outputs.max_image); not shown",
-			    n / 1024, nb->o->max_image / 1024);
-			note(nb, "image not shown: over the size limit");
-			return;
-		}
-		if (memmem(p, n, "<svg", 4) == NULL) {
-			warn(nb, "image/svg+xml output is not SVG; not shown");
-			note(nb, "image not shown: not an SVG");
-			return;
-		}
-		if (svg_active(p, n)) {
-			/* A data: URL: an opaque origin even when opened. */
-			warn(nb, "SVG output holds script or event handlers; "
-			    "shown as an image only, not as a file");
-			buf_puts(&b, "data:image/svg+xml,");
-			for (sz = 0; sz < n; sz++) {
-				unsigned char c = (unsigned char)p[sz];
-
-				if (isalnum(c) || strchr(" -_.~/:=;,()!*", c))
-					buf_putc(&b, (char)c);
-				else
-					buf_printf(&b, "%%%02X", c);
-			}
-			buf_printf(nb->h, "<p class=\"nb-image\"><img src=\"");
-			buf_html(nb->h, b.data, b.sz);
-			buf_puts(nb->h, "\" alt=\"");
-			buf_html(nb->h, alt, strlen(alt));
-			buf_puts(nb->h, "\"></p>\n");
-			buf_free(&b);
-			return;
-		}
-		data = xstrndup(p, n);
-		sz = n;
-	} else {
-		if (raw) {
-			data = xmalloc(n + 1);
-			memcpy(data, p, n);
-			sz = n;
-		} else if ((data = base64_decode(p, n, &sz)) == NULL) {
-			warn(nb, "%s output is not valid base64; not shown",
-			    type);
-			note(nb, "image not shown: it does not decode");
-			return;
-		}
-		if (!sniff(type, data, sz)) {
-			warn(nb, "%s output does not decode as %s; not shown",
-			    type, type);
-			note(nb, "image not shown: it does not decode");
-			free(data);
-			return;
-		}
-		if (sz > nb->o->max_image) {
-			warn(nb, "a %s image of %zu KB is over the limit of "
-			    "%zu KB (outputs.max_image); not shown", type,
-			    sz / 1024, nb->o->max_image / 1024);
-			free(data);
-			b.data = xasprintf("image not shown: %zu KB, over "
-			    "the limit; it is in the notebook",
-			    (sz + 1023) / 1024);
-			note(nb, b.data);
-			free(b.data);
-			return;
-		}
+	switch (image_bytes(nb, type, p, n, raw, 1, &data, &sz)) {
+	case IMG_NONE:
+		return;
+	case IMG_ACTIVE:
+		warn(nb, "SVG output holds script or event handlers; "
+		    "shown as an image only, not as a file");
+		svg_data_url(&b, p, n);
+		buf_printf(nb->h, "<p class=\"nb-image\"><img src=\"");
+		buf_html(nb->h, b.data, b.sz);
+		buf_puts(nb->h, "\" alt=\"");
+		buf_html(nb->h, alt, strlen(alt));
+		buf_puts(nb->h, "\"></p>\n");
+		buf_free(&b);
+		return;
+	case IMG_FILE:
+		break;
 	}
 	name = add_image(nb, type, data, sz);
 	buf_puts(nb->h, "<p class=\"nb-image\"><img src=\"");
@@ -779,6 +825,94 @@ image_out(struct nb *nb, const char *type, const char *p, size_t n,
 	buf_puts(nb->h, "\" alt=\"");
 	buf_html(nb->h, alt, strlen(alt));
 	buf_puts(nb->h, "\" loading=\"lazy\"></p>\n");
+}
+
+/* The image types an attachment is shown as, the first one it has. */
+static const char *const attach_types[] = {
+	"image/png", "image/jpeg", "image/webp", "image/svg+xml", NULL
+};
+
+/*
+ * The image file of attachment name of a Markdown cell (att: nbformat's
+ * "attachments", name to MIME bundle), checked as image outputs are:
+ * its name in the outputs (owned by them), or NULL (warned).
+ */
+static const char *
+attachment_file(struct nb *nb, const struct val *att, const char *name)
+{
+	const struct val *bundle = val_get(att, name), *v;
+	char		*text, *data;
+	size_t		 i, n, sz;
+	enum imgres	 r;
+
+	for (i = 0; attach_types[i] != NULL; i++)
+		if ((v = val_get(bundle, attach_types[i])) != NULL)
+			break;
+	if (attach_types[i] == NULL) {
+		warn(nb, "attachment:%s is not an image the cell holds "
+		    "(PNG, JPEG, WebP or SVG); not shown", name);
+		return NULL;
+	}
+	if ((text = joined(v, &n)) == NULL) {
+		warn(nb, "attachment:%s is not text; not shown", name);
+		return NULL;
+	}
+	r = image_bytes(nb, attach_types[i], text, n, 0, 0, &data, &sz);
+	free(text);
+	if (r == IMG_ACTIVE)
+		warn(nb, "attachment:%s is an SVG with script or event "
+		    "handlers; not shown", name);
+	if (r != IMG_FILE)
+		return NULL;
+	return add_image(nb, attach_types[i], data, sz);
+}
+
+/*
+ * A Markdown cell's source p[0..n) with each "attachment:NAME" (an
+ * image kept in the cell, nbformat's "attachments") replaced by the
+ * URL of its image file; a new string, length in *sz.  A reference to
+ * no attachment of the cell, or to one that is no good image, stays as
+ * written (a broken image in the page) and is warned about.
+ */
+static char *
+attach_refs(struct nb *nb, const struct val *att, const char *p, size_t n,
+    size_t *sz)
+{
+	static const char ref[] = "attachment:";
+	struct buf	 b = { NULL, 0, 0 };
+	const char	*q, *end = p + n, *file;
+	char		*name;
+	size_t		 k;
+
+	while ((q = memmem(p, (size_t)(end - p), ref, sizeof(ref) - 1)) !=
+	    NULL) {
+		buf_put(&b, p, (size_t)(q - p));
+		p = q + sizeof(ref) - 1;
+		for (k = 0; p + k < end && !isspace((unsigned char)p[k]) &&
+		    strchr(")\"'<>", p[k]) == NULL; k++)
+			continue;
+		name = xstrndup(p, k);
+		file = NULL;
+		if (k > 0 && att != NULL && att->type == VAL_MAP &&
+		    val_get(att, name) != NULL)
+			file = attachment_file(nb, att, name);
+		else if (k > 0)
+			warn(nb, "attachment:%s is not among the cell's "
+			    "attachments; not shown", name);
+		if (file != NULL) {
+			if (nb->o->img_prefix != NULL)
+				buf_puts(&b, nb->o->img_prefix);
+			buf_puts(&b, file);
+		} else {
+			buf_puts(&b, ref);
+			buf_put(&b, p, k);
+		}
+		free(name);
+		p += k;
+	}
+	buf_put(&b, p, (size_t)(end - p));
+	*sz = b.sz;
+	return b.data != NULL ? buf_steal(&b) : xstrdup("");
 }
 
 /*
@@ -1041,8 +1175,8 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 	struct val	*nbv = NULL;
 	const struct val *cells, *c, *ec, *v;
 	const char	*ct, *idp;
-	char		*src;
-	size_t		 i, srcsz;
+	char		*src, *md;
+	size_t		 i, srcsz, mdsz;
 	int		 py;
 
 	nb_start(&nb, &h, o, out);
@@ -1084,7 +1218,13 @@ nb_render(const char *text, size_t sz, const struct nb_opts *o,
 		if (strcmp(ct, "markdown") == 0) {
 			buf_printf(&h, "<div class=\"nb-cell nb-md\" "
 			    "id=\"%s%zu\">", idp, i);
-			markdown_out(&nb, "nb-md-body", src, srcsz);
+			if (memmem(src, srcsz, "attachment:", 11) != NULL) {
+				md = attach_refs(&nb, val_get(c, "attachments"),
+				    src, srcsz, &mdsz);
+				markdown_out(&nb, "nb-md-body", md, mdsz);
+				free(md);
+			} else
+				markdown_out(&nb, "nb-md-body", src, srcsz);
 			buf_puts(&h, "</div>\n");
 		} else if (strcmp(ct, "code") == 0) {
 			ec = val_get(c, "execution_count");
