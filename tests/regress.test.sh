@@ -45,6 +45,7 @@ for f in "$REG"/*.md "$REG"/*.yaml; do
 	file=${f##*/}
 	case $file in
 	*.page.md)	name=${file%.page.md} to=content/pages/$name.md ;;
+	*.person.md)	name=${file%.person.md} to=content/people/$name.md ;;
 	*.site.yaml)	name=${file%.site.yaml} to=content/site.yaml ;;
 	*.taxonomy.yaml) name=${file%.taxonomy.yaml} to=content/taxonomy.yaml ;;
 	*.md)		name=${file%.md} to=content/usecases/$name.md ;;

@@ -32,6 +32,8 @@ fi
 
 cp -r "$FIX" "$K"
 rm -rf "$S" "$K/.kbgen"
+# A word whose stem is as long as itself (accuracy: accuraci).
+echo "Its accuracy is reported per density class." >>"$K/content/usecases/breast-density.md"
 cat >"$K/content/usecases/reti-neurali.md" <<'EOF'
 ---
 title: Reti neurali per la qualità dell'aria
@@ -317,6 +319,10 @@ entry "Italian document: Italian stem (rete)" "$S" rete \
     '["rete","ret",1]'
 entry "English document: English stem" "$S" networks \
     '["networks","network",2]'
+entry "a stem as long as its word is kept (accuracy)" "$S" accuracy \
+    '["accuracy","accuraci",1]'
+first "another form of that word finds it by the stem" "$S" \
+    usecases/breast-density/index.html accuracies
 mixed="Ærøskøbing, Straße, ΟΔΟΣ, Ĳssel, Ŀlívia, Łódź, Ørsted, Şişli, Ḥadīth, Ἀθῆναι, Москва."
 got=$("$NODE" "$TMP/q.js" "$S" missing "$mixed" 2>&1)
 if [ "$got" = "(none)" ]; then
