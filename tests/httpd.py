@@ -18,6 +18,7 @@ Routes:
   /export/categ/bad.json          invalid JSON
   /export/categ/weird.json        odd records: not maps, nulls, bad dates
   /export/categ/html.json         an HTML login page with status 200
+  /export/categ/huge.json         65 MiB of valid JSON, no Content-Length
   /export/categ/private.json      401 without "Authorization: Bearer
                                   secret-token-XYZ", else categ-1.json
   /export/event/300.json?detail=sessions   event-300-sessions.json
@@ -184,6 +185,21 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, fixture("weird.json"))
         if p == "/export/categ/bad.json":
             return self.send(200, fixture("bad.json"))
+        if p == "/export/categ/huge.json":
+            # 65 MiB of valid JSON (an empty list padded with spaces),
+            # without Content-Length: only a cap on the bytes read
+            # stops a client.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            self.wfile.write(b"[")
+            pad = b" " * (1 << 20)
+            for _ in range(65):
+                self.wfile.write(pad)
+            self.wfile.write(b"]")
+            return None
         if p == "/export/categ/html.json":
             return self.send(200, fixture("login.html"),
                              "text/html; charset=utf-8")

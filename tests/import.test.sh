@@ -274,6 +274,11 @@ rc=$?
 grep -q "bad.json: the answer is not valid JSON" "$TMP/err" &&
     unchanged "json: invalid JSON is reported; content untouched" $rc ||
     fail "json: invalid" "rc=$rc" "$TMP/err"
+KBGEN_HTTP_RETRIES=0 kb import indico "$B/export/categ/huge.json" >/dev/null 2>"$TMP/err"
+rc=$?
+grep -q "huge.json: answer larger than 64 MiB" "$TMP/err" &&
+    unchanged "size: an answer over 64 MiB is refused; content untouched" $rc ||
+    fail "size: huge" "rc=$rc" "$TMP/err"
 kb import indico "$B/export/categ/html.json" >/dev/null 2>"$TMP/err"
 rc=$?
 grep -q "the answer is an HTML page, not JSON" "$TMP/err" &&
