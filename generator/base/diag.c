@@ -8,11 +8,17 @@
  * failures are printed with the path and the system's message.
  * Counts are the process's; quiet is each thread's own (par_for hands
  * the caller's to its workers), so that a thread that reads something
- * quietly never silences another thread's error.
+ * quietly never silences another thread's error.  Between diag_hold
+ * and diag_release the messages are kept and then printed file by file
+ * (in the order each file was first named), each file's in the order
+ * of their lines, so that a file read in several passes and by several
+ * threads still reads top to bottom.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -24,6 +30,124 @@ static _Thread_local int quiet;	/* this thread: count, do not print */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* A message kept between diag_hold and diag_release. */
+struct held {
+	char		*path;	/* owned; NULL for none */
+	size_t		 line;	/* 0 when unknown */
+	size_t		 col;	/* 0 when unknown */
+	char		*text;	/* owned: the whole line, with newline */
+	size_t		 file;	/* rank of path's first appearance */
+	size_t		 seq;	/* arrival, for a stable sort */
+};
+static struct held *held;	/* kept messages */
+static size_t	 heldsz;	/* how many */
+static size_t	 heldcap;	/* allocated */
+static int	 holding;	/* diag_hold depth */
+
+/* Keep a message (lock held). */
+static void
+keep(const char *path, size_t line, size_t col, char *text)
+{
+	size_t	 i, file = heldsz;
+
+	for (i = 0; i < heldsz; i++)
+		if ((path == NULL && held[i].path == NULL) ||
+		    (path != NULL && held[i].path != NULL &&
+		    strcmp(path, held[i].path) == 0)) {
+			file = held[i].file;
+			break;
+		}
+	if (heldsz == heldcap) {
+		heldcap = heldcap ? heldcap * 2 : 64;
+		held = xreallocarray(held, heldcap, sizeof(*held));
+	}
+	held[heldsz].path = path != NULL ? xstrdup(path) : NULL;
+	held[heldsz].line = line;
+	held[heldsz].col = col;
+	held[heldsz].text = text;
+	held[heldsz].file = file;
+	held[heldsz].seq = heldsz;
+	heldsz++;
+}
+
+static int
+held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Keep diagnostics until the matching diag_release (holds nest).
+ */
+void
+diag_hold(void)
+{
+	pthread_mutex_lock(&lock);
+	holding++;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * End a diag_hold; the outermost prints what was kept, file by file,
+ * each file's messages by line and column.
+ */
+void
+diag_release(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&lock);
+	if (holding > 0 && --holding == 0) {
+		if (heldsz > 0)
+			qsort(held, heldsz, sizeof(*held), held_cmp);
+		for (i = 0; i < heldsz; i++) {
+			fputs(held[i].text, stderr);
+			free(held[i].text);
+			free(held[i].path);
+		}
+		free(held);
+		held = NULL;
+		heldsz = heldcap = 0;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* Print, or keep when holding, one whole message line (lock held). */
+static void	emit(const char *, size_t, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static void
+emit(const char *path, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
+	int	 n;
+
+	va_start(ap, fmt);
+	if (!holding) {
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		return;
+	}
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	keep(path, line, col, text);
+}
+
 static void	vreport(const char *, const char *, size_t, size_t,
 		    const char *, va_list) __attribute__((format(printf, 5, 0)));
 
@@ -31,18 +155,30 @@ static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
     const char *fmt, va_list ap)
 {
+	char	*msg;
+	va_list	 aq;
+	int	 n;
+
 	if (quiet)
 		return;
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	msg = xmalloc((size_t)n + 1);
+	(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	if (path != NULL && line > 0 && col > 0)
-		fprintf(stderr, "%s:%zu:%zu: %s: ", path, line, col, kind);
+		emit(path, line, col, "%s:%zu:%zu: %s: %s\n", path, line, col,
+		    kind, msg);
 	else if (path != NULL && line > 0)
-		fprintf(stderr, "%s:%zu: %s: ", path, line, kind);
+		emit(path, line, col, "%s:%zu: %s: %s\n", path, line, kind,
+		    msg);
 	else if (path != NULL)
-		fprintf(stderr, "%s: %s: ", path, kind);
+		emit(path, 0, 0, "%s: %s: %s\n", path, kind, msg);
 	else
-		fprintf(stderr, "kbgen: %s: ", kind);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+		emit(NULL, 0, 0, "kbgen: %s: %s\n", kind, msg);
+	free(msg);
 }
 
 /*
@@ -90,18 +226,24 @@ void
 diag_sys(const char *path, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*msg;
+	int	 n;
 
 	pthread_mutex_lock(&lock);
-	va_start(ap, fmt);
 	if (!quiet) {
-		if (path != NULL)
-			fprintf(stderr, "%s: ", path);
-		else
-			fputs("kbgen: ", stderr);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+		*msg = '\0';
+		va_start(ap, fmt);
+		if (n > 0)
+			(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		emit(path, 0, 0, "%s: %s\n", path != NULL ? path : "kbgen",
+		    msg);
+		free(msg);
 	}
-	va_end(ap);
 	nerrors++;
 	pthread_mutex_unlock(&lock);
 }
