@@ -102,6 +102,31 @@ static const struct fld runners_flds[] = {
 	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
+/*
+ * launch: the buttons (read in model/hosting.c).  Each is true, false
+ * or a mapping of the keys its table allows; the hub of a JupyterHub
+ * is required.  check_launch reads these, not schema_check: unknown
+ * keys are errors there, not warnings, since a misspelt button or hub
+ * would silently vanish from every page.
+ */
+static const struct fld colab_flds[] = {
+	{ "label", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld hub_flds[] = {
+	{ "label", FLD_STR, 0, NULL, NULL, 0 },
+	{ "hub", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld launch_flds[] = {
+	{ "colab", FLD_ANY, 0, colab_flds, NULL, 0 },
+	{ "binder", FLD_ANY, 0, hub_flds, NULL, 0 },
+	{ "jupyterhub", FLD_ANY, 0, hub_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
 /* site.yaml, with its sections nested (launch is check_launch's). */
 static const struct fld site_flds[] = {
 	{ "title", FLD_STR, 0, NULL, NULL, 0 },
@@ -112,7 +137,7 @@ static const struct fld site_flds[] = {
 	{ "edit_url", FLD_STR, 0, NULL, NULL, 0 },
 	{ "unsafe_html", FLD_BOOL, 0, NULL, NULL, 0 },
 	{ "open_in", FLD_LIST, 0, NULL, NULL, 0 },
-	{ "launch", FLD_MAP, 0, NULL, NULL, 0 },
+	{ "launch", FLD_MAP, 0, launch_flds, NULL, 0 },
 	{ "check", FLD_MAP, 0, check_flds, NULL, 0 },
 	{ "environments", FLD_MAP, 0, env_flds, NULL, 1 },
 	{ "runners", FLD_MAP, 0, runners_flds, NULL, 0 },
@@ -164,20 +189,6 @@ check_outputs(const char *path, const struct val *o, struct site *s)
 	return ok;
 }
 
-/*
- * launch: the buttons (read in model/hosting.c).  Each is true, false
- * or a mapping of the keys its table allows; the hub of a JupyterHub
- * is required.  Unknown keys are errors here, not warnings: a
- * misspelt button or hub would silently vanish from every page.
- */
-static const char *const launch_kinds[] = { "colab", "binder",
-    "jupyterhub" };
-static const char *const launch_keys[][3] = {
-	{ "label", NULL, NULL },	/* colab */
-	{ "label", "hub", NULL },	/* binder */
-	{ "label", "hub", NULL },	/* jupyterhub */
-};
-
 /* A hub: an https URL with a host and no query, fragment or blanks. */
 static int
 check_hub(const char *path, const struct val *v)
@@ -204,13 +215,24 @@ bad:
 	return 0;
 }
 
-/* Is key one of the (at most three, NULL-ended) keys? */
+/* The keys of a table, at most max, into out; returns how many. */
+static size_t
+keys_of(const struct fld *t, const char **out, size_t max)
+{
+	size_t	 n;
+
+	for (n = 0; n < max && t[n].key != NULL; n++)
+		out[n] = t[n].key;
+	return n;
+}
+
+/* Is key one of the n keys? */
 static int
-known_key(const char *const *keys, const char *key)
+known_key(const char *const *keys, size_t n, const char *key)
 {
 	size_t	 i;
 
-	for (i = 0; i < 3 && keys[i] != NULL; i++)
+	for (i = 0; i < n; i++)
 		if (strcmp(keys[i], key) == 0)
 			return 1;
 	return 0;
@@ -220,18 +242,18 @@ static int
 check_launch(const char *path, const struct val *l)
 {
 	const struct val *b, *v;
-	const char	*sug, *const *keys;
-	size_t		 i, j, k, n;
-	int		 ok = 1, on;
+	const char	*sug, *names[8], *keys[8];
+	size_t		 i, j, k, n, nk;
+	int		 ok = 1, on, hub;
 
-	n = sizeof(launch_kinds) / sizeof(launch_kinds[0]);
+	n = keys_of(launch_flds, names, 8);
 	for (i = 0; i < l->kidsz; i++) {
 		b = l->kids[i];
 		for (k = 0; k < n; k++)
-			if (strcmp(b->key, launch_kinds[k]) == 0)
+			if (strcmp(b->key, names[k]) == 0)
 				break;
 		if (k == n) {
-			sug = schema_suggest(b->key, launch_kinds, n);
+			sug = schema_suggest(b->key, names, n);
 			diag_err(path, b->kline, b->kcol, "unknown launch "
 			    "button \"%s\"%s%s%s (known: colab, binder, "
 			    "jupyterhub)", b->key, sug ? "; did you mean \"" :
@@ -239,6 +261,8 @@ check_launch(const char *path, const struct val *l)
 			ok = 0;
 			continue;
 		}
+		/* A JupyterHub's button is nothing without its hub. */
+		hub = strcmp(b->key, "jupyterhub") == 0;
 		if (b->type == VAL_NULL)
 			continue;
 		if (b->type != VAL_MAP) {
@@ -248,7 +272,7 @@ check_launch(const char *path, const struct val *l)
 				    "mapping such as {label: %s}", b->key,
 				    b->key);
 				ok = 0;
-			} else if (on && k == 2) {
+			} else if (on && hub) {
 				diag_err(path, b->line, b->col, "launch "
 				    "button \"jupyterhub\" needs a hub: "
 				    "{hub: https://hub.example.org}");
@@ -256,12 +280,11 @@ check_launch(const char *path, const struct val *l)
 			}
 			continue;
 		}
-		keys = launch_keys[k];
+		nk = keys_of(launch_flds[k].sub, keys, 8);
 		for (j = 0; j < b->kidsz; j++) {
 			v = b->kids[j];
-			if (!known_key(keys, v->key)) {
-				sug = schema_suggest(v->key, keys,
-				    keys[1] != NULL ? 2 : 1);
+			if (!known_key(keys, nk, v->key)) {
+				sug = schema_suggest(v->key, keys, nk);
 				diag_err(path, v->kline, v->kcol, "unknown key "
 				    "\"%s\" in launch button \"%s\"%s%s%s",
 				    v->key, b->key, sug ? "; did you mean \"" :
@@ -278,7 +301,7 @@ check_launch(const char *path, const struct val *l)
 				ok = 0;
 			}
 		}
-		if (k == 2 && val_get(b, "hub") == NULL) {
+		if (hub && val_get(b, "hub") == NULL) {
 			diag_err(path, b->line, b->col, "launch button "
 			    "\"jupyterhub\" needs a hub: {hub: "
 			    "https://hub.example.org}");

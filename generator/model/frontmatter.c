@@ -108,7 +108,8 @@ yhint(const struct yctx *c, const char *problem, yaml_mark_t m)
 	/* title: a: b -- the second ": " of a plain value. */
 	if (i == 3) {
 		q = memchr(ln, ':', (size_t)(end - ln));
-		if (q != NULL && (size_t)(q - ln) < m.column && q[1] == ' ')
+		if (q != NULL && (size_t)(q - ln) < m.column && q + 1 < end &&
+		    q[1] == ' ')
 			return xasprintf("a value with \": \" in it must be "
 			    "quoted");
 	}
