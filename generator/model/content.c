@@ -179,11 +179,11 @@ static const struct fld seminar_flds[] = {
  * that read them.  Borrowed, static.
  */
 const struct fld_root content_tables[] = {
-	{ "use case", "usecases/", uc_flds },
-	{ "person", "people/", person_flds },
-	{ "page", "pages/", page_flds },
-	{ "hackathon", "hackathons/", hack_flds },
-	{ "seminar", "seminars/", seminar_flds },
+	{ "use case", "content/usecases/", uc_flds },
+	{ "person", "content/people/", person_flds },
+	{ "page", "content/pages/", page_flds },
+	{ "hackathon", "content/hackathons/", hack_flds },
+	{ "seminar", "content/seminars/", seminar_flds },
 	{ NULL, NULL, NULL },
 };
 

@@ -109,8 +109,11 @@ struct fld {
  */
 struct fld_root {
 	const char	*what;	/* "use case", "site configuration" */
-	const char	*where;	/* "usecases/", "content/site.yaml" */
-	const struct fld *flds;	/* NULL at the end of a list */
+	const char	*where;	/* the file or folder, from the knowledge
+				   base's root: "content/usecases/",
+				   "content/site.yaml" */
+	const struct fld *flds;	/* the top table; the front matter's for
+				   entries, each item's for seminars */
 };
 extern const struct fld_root content_tables[];	/* NULL what ends it */
 extern const struct fld_root site_table;
