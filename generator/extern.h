@@ -143,8 +143,10 @@ size_t		 diag_errors(void);
 size_t		 diag_warnings(void);
 void		 diag_set_strict(int);
 void		 diag_set_quiet(int);	/* this thread only */
-
 int		 diag_quiet(void);
+/* Keep diagnostics until diag_release, then print them by file, line. */
+void		 diag_hold(void);
+void		 diag_release(void);
 
 /* val.c: a tree of data, from YAML, JSON or built for templates. */
 

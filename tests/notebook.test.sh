@@ -277,7 +277,7 @@ hasnt html-text-page-no-frame "$P/index.html" "<iframe"
 { cat "$TMP/site.yaml.orig"; printf 'outputs:\n  html: inline\n  max_text: lots\n'; } >"$TMP/kb/content/site.yaml"
 "$KBGEN" lint -C "$TMP/kb" >"$TMP/lint.out" 2>&1
 rc lint-bad-outputs $? 1 "$TMP/lint.out"
-has lint-bad-html "$TMP/lint.out" 'outputs.html must be "frame" or "text", not "inline"'
+has lint-bad-html "$TMP/lint.out" '"html" must be one of frame, text, not "inline"'
 has lint-bad-size "$TMP/lint.out" '"max_text" must be a size'
 cp "$TMP/site.yaml.orig" "$TMP/kb/content/site.yaml"
 

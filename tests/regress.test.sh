@@ -46,6 +46,8 @@ for f in "$REG"/*.md "$REG"/*.yaml; do
 	case $file in
 	*.page.md)	name=${file%.page.md} to=content/pages/$name.md ;;
 	*.person.md)	name=${file%.person.md} to=content/people/$name.md ;;
+	*.hackathon.md)	name=${file%.hackathon.md}
+			to=content/hackathons/$name.md ;;
 	*.site.yaml)	name=${file%.site.yaml} to=content/site.yaml ;;
 	*.taxonomy.yaml) name=${file%.taxonomy.yaml} to=content/taxonomy.yaml ;;
 	*.md)		name=${file%.md} to=content/usecases/$name.md ;;
@@ -60,6 +62,7 @@ for f in "$REG"/*.md "$REG"/*.yaml; do
 	build*)	cp -r "$TMP/built" "$d" ;;
 	*)	cp -r "$B" "$d" ;;
 	esac
+	mkdir -p "${d}/${to%/*}"
 	cp "$f" "$d/$to"
 	[ -d "$d/site" ] && snapshot "$d/site" >"$d.before"
 	# shellcheck disable=SC2086  # args are words

@@ -6,17 +6,21 @@
  * jump to them) and counted; the caller decides the exit status from
  * the counts.  In strict mode warnings count as errors.  System
  * failures are printed with the path and the system's message.
- * Messages quote untrusted input: control characters are shown, never
- * sent to the terminal (term_puts).
  * Counts are the process's; quiet is each thread's own (par_for hands
  * the caller's to its workers), so that a thread that reads something
- * quietly never silences another thread's error.
+ * quietly never silences another thread's error.  Messages quote
+ * untrusted input: control characters are shown, never sent to the
+ * terminal (term_puts).  Between diag_hold
+ * and diag_release the messages are kept and then printed file by file
+ * (in the order each file was first named), each file's in the order
+ * of their lines, so that a file read in several passes and by several
+ * threads still reads top to bottom.
  */
-#include <err.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -27,9 +31,6 @@ static int	 strict;	/* warnings are errors */
 static _Thread_local int quiet;	/* this thread: count, do not print */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void	vreport(const char *, const char *, size_t, size_t,
-		    const char *, va_list) __attribute__((format(printf, 5, 0)));
 
 /*
  * Write s to stderr as text a terminal shows and does not obey:
@@ -63,46 +64,155 @@ term_puts(const char *s)
 	}
 }
 
-/* fmt with ap, a new string. */
-static char *
-vformat(const char *fmt, va_list ap)
+/* A message kept between diag_hold and diag_release. */
+struct held {
+	char		*path;	/* owned; NULL for none */
+	size_t		 line;	/* 0 when unknown */
+	size_t		 col;	/* 0 when unknown */
+	char		*text;	/* owned: the whole line, with newline */
+	size_t		 file;	/* rank of path's first appearance */
+	size_t		 seq;	/* arrival, for a stable sort */
+};
+static struct held *held;	/* kept messages */
+static size_t	 heldsz;	/* how many */
+static size_t	 heldcap;	/* allocated */
+static int	 holding;	/* diag_hold depth */
+
+/* Keep a message (lock held). */
+static void
+keep(const char *path, size_t line, size_t col, char *text)
 {
-	va_list	 aq;
-	char	*s;
+	size_t	 i, file = heldsz;
+
+	for (i = 0; i < heldsz; i++)
+		if ((path == NULL && held[i].path == NULL) ||
+		    (path != NULL && held[i].path != NULL &&
+		    strcmp(path, held[i].path) == 0)) {
+			file = held[i].file;
+			break;
+		}
+	if (heldsz == heldcap) {
+		heldcap = heldcap ? heldcap * 2 : 64;
+		held = xreallocarray(held, heldcap, sizeof(*held));
+	}
+	held[heldsz].path = path != NULL ? xstrdup(path) : NULL;
+	held[heldsz].line = line;
+	held[heldsz].col = col;
+	held[heldsz].text = text;
+	held[heldsz].file = file;
+	held[heldsz].seq = heldsz;
+	heldsz++;
+}
+
+static int
+held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Keep diagnostics until the matching diag_release (holds nest).
+ */
+void
+diag_hold(void)
+{
+	pthread_mutex_lock(&lock);
+	holding++;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * End a diag_hold; the outermost prints what was kept, file by file,
+ * each file's messages by line and column.
+ */
+void
+diag_release(void)
+{
+	size_t	 i;
+
+	pthread_mutex_lock(&lock);
+	if (holding > 0 && --holding == 0) {
+		if (heldsz > 0)
+			qsort(held, heldsz, sizeof(*held), held_cmp);
+		for (i = 0; i < heldsz; i++) {
+			term_puts(held[i].text);
+			free(held[i].text);
+			free(held[i].path);
+		}
+		free(held);
+		held = NULL;
+		heldsz = heldcap = 0;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* Print, or keep when holding, one whole message line (lock held). */
+static void	emit(const char *, size_t, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+static void
+emit(const char *path, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*text;
 	int	 n;
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
 	if (n < 0)
-		err(1, "vsnprintf");
-	s = xmalloc((size_t)n + 1);
-	(void)vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	(void)vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (!holding) {
+		term_puts(text);
+		free(text);
+		return;
+	}
+	keep(path, line, col, text);
 }
+
+static void	vreport(const char *, const char *, size_t, size_t,
+		    const char *, va_list) __attribute__((format(printf, 5, 0)));
 
 static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
     const char *fmt, va_list ap)
 {
 	char	*msg;
+	va_list	 aq;
+	int	 n;
 
 	if (quiet)
 		return;
-	if (path != NULL)
-		term_puts(path);
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	msg = xmalloc((size_t)n + 1);
+	(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	if (path != NULL && line > 0 && col > 0)
-		fprintf(stderr, ":%zu:%zu: %s: ", line, col, kind);
+		emit(path, line, col, "%s:%zu:%zu: %s: %s\n", path, line, col,
+		    kind, msg);
 	else if (path != NULL && line > 0)
-		fprintf(stderr, ":%zu: %s: ", line, kind);
+		emit(path, line, col, "%s:%zu: %s: %s\n", path, line, kind,
+		    msg);
 	else if (path != NULL)
-		fprintf(stderr, ": %s: ", kind);
+		emit(path, 0, 0, "%s: %s: %s\n", path, kind, msg);
 	else
-		fprintf(stderr, "kbgen: %s: ", kind);
-	msg = vformat(fmt, ap);
-	term_puts(msg);
+		emit(NULL, 0, 0, "kbgen: %s: %s\n", kind, msg);
 	free(msg);
-	fputc('\n', stderr);
 }
 
 /*
@@ -151,21 +261,23 @@ diag_sys(const char *path, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
+	int	 n;
 
 	pthread_mutex_lock(&lock);
-	va_start(ap, fmt);
 	if (!quiet) {
-		if (path != NULL) {
-			term_puts(path);
-			fputs(": ", stderr);
-		} else
-			fputs("kbgen: ", stderr);
-		msg = vformat(fmt, ap);
-		term_puts(msg);
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+		msg = xmalloc(n > 0 ? (size_t)n + 1 : 1);
+		*msg = '\0';
+		va_start(ap, fmt);
+		if (n > 0)
+			(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		emit(path, 0, 0, "%s: %s\n", path != NULL ? path : "kbgen",
+		    msg);
 		free(msg);
-		fputc('\n', stderr);
 	}
-	va_end(ap);
 	nerrors++;
 	pthread_mutex_unlock(&lock);
 }

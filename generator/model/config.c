@@ -19,38 +19,140 @@
 #include "model/model.h"
 #include "model/private.h"
 
-static const struct fld site_flds[] = {
-	{ "title", FLD_STR, 0 },
-	{ "description", FLD_STR, 0 },
-	{ "base_url", FLD_STR, 0 },
-	{ "language", FLD_STR, 0 },
-	{ "timezone", FLD_STR, 0 },
-	{ "edit_url", FLD_STR, 0 },
-	{ "unsafe_html", FLD_BOOL, 0 },
-	{ "open_in", FLD_LIST, 0 },
-	{ "launch", FLD_MAP, 0 },
-	{ "check", FLD_MAP, 0 },
-	{ "environments", FLD_MAP, 0 },
-	{ "runners", FLD_MAP, 0 },
-	{ "search", FLD_MAP, 0 },
-	{ "links", FLD_MAP, 0 },
-	{ "sync", FLD_MAP, 0 },
-	{ "max_file_size", FLD_STR, 0 },
-	{ "outputs", FLD_MAP, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
 /* outputs: how runs' outputs are kept (check/keep.c) and shown
  * (render/notebook.c). */
+static const char *const html_modes[] = { "frame", "text", NULL };
+
 static const struct fld outputs_flds[] = {
-	{ "html", FLD_STR, 0 },
-	{ "max_text", FLD_STR, 0 },
-	{ "max_image", FLD_STR, 0 },
-	{ "max_notebook", FLD_STR, 0 },
-	{ "max_total", FLD_STR, 0 },
-	{ "rtol", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "html", FLD_STR, 0, NULL, html_modes, 0 },
+	{ "max_text", FLD_STR, 0, NULL, NULL, 0 },
+	{ "max_image", FLD_STR, 0, NULL, NULL, 0 },
+	{ "max_notebook", FLD_STR, 0, NULL, NULL, 0 },
+	{ "max_total", FLD_STR, 0, NULL, NULL, 0 },
+	{ "rtol", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
+
+static const struct fld sync_flds[] = {
+	{ "allow_local", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld check_flds[] = {
+	{ "max_age", FLD_DURATION, 0, NULL, NULL, 0 },
+	{ "keep_jobs", FLD_INT, 0, NULL, NULL, 0 },
+	{ "prune_after", FLD_DURATION, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* environments: NAME: {image, kernel}. */
+static const struct fld env_flds[] = {
+	{ "image", FLD_STR, 1, NULL, NULL, 0 },
+	{ "kernel", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld data_cache_flds[] = {
+	{ "max_size", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* memory and max_file per runner: what check.c read before runners.memory. */
+static const char *const runner_names[] = { "local", "slurm", NULL };
+static const char *const sandboxes[] = { "bwrap", "none", NULL };
+
+static const struct fld local_flds[] = {
+	{ "sandbox", FLD_STR, 0, NULL, sandboxes, 0 },
+	{ "jobs", FLD_STR, 0, NULL, NULL, 0 },
+	{ "gpus", FLD_ANY, 0, NULL, NULL, 0 },
+	{ "memory", FLD_STR, 0, NULL, NULL, 0 },
+	{ "max_file", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld slurm_flds[] = {
+	{ "partition", FLD_STR, 0, NULL, NULL, 0 },
+	{ "account", FLD_STR, 0, NULL, NULL, 0 },
+	{ "gres", FLD_STR, 0, NULL, NULL, 0 },
+	{ "workdir", FLD_STR, 0, NULL, NULL, 0 },
+	{ "extra_args", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "jobs", FLD_STR, 0, NULL, NULL, 0 },
+	{ "memory", FLD_STR, 0, NULL, NULL, 0 },
+	{ "max_file", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+
+/* links: kbgen lint --links (read in links.c). */
+static const struct fld links_flds[] = {
+	{ "max_age", FLD_DURATION, 0, NULL, NULL, 0 },
+	{ "timeout", FLD_DURATION, 0, NULL, NULL, 0 },
+	{ "per_host", FLD_INT, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* runners: read by check.c and runners.c. */
+static const struct fld runners_flds[] = {
+	{ "default", FLD_STR, 0, NULL, runner_names, 0 },
+	{ "environment", FLD_STR, 0, NULL, NULL, 0 },
+	{ "pip_index", FLD_STR, 0, NULL, NULL, 0 },
+	{ "memory", FLD_STR, 0, NULL, NULL, 0 },
+	{ "data_cache", FLD_MAP, 0, data_cache_flds, NULL, 0 },
+	{ "local", FLD_MAP, 0, local_flds, NULL, 0 },
+	{ "slurm", FLD_MAP, 0, slurm_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/*
+ * launch: the buttons (read in model/hosting.c).  Each is true, false
+ * or a mapping of the keys its table allows; the hub of a JupyterHub
+ * is required.  check_launch reads these, not schema_check: unknown
+ * keys are errors there, not warnings, since a misspelt button or hub
+ * would silently vanish from every page.
+ */
+static const struct fld colab_flds[] = {
+	{ "label", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld hub_flds[] = {
+	{ "label", FLD_STR, 0, NULL, NULL, 0 },
+	{ "hub", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld launch_flds[] = {
+	{ "colab", FLD_ANY, 0, colab_flds, NULL, 0 },
+	{ "binder", FLD_ANY, 0, hub_flds, NULL, 0 },
+	{ "jupyterhub", FLD_ANY, 0, hub_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* site.yaml, with its sections nested (launch is check_launch's). */
+static const struct fld site_flds[] = {
+	{ "title", FLD_STR, 0, NULL, NULL, 0 },
+	{ "description", FLD_STR, 0, NULL, NULL, 0 },
+	{ "base_url", FLD_STR, 0, NULL, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
+	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
+	{ "edit_url", FLD_STR, 0, NULL, NULL, 0 },
+	{ "unsafe_html", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ "open_in", FLD_LIST, 0, NULL, NULL, 0 },
+	{ "launch", FLD_MAP, 0, launch_flds, NULL, 0 },
+	{ "check", FLD_MAP, 0, check_flds, NULL, 0 },
+	{ "environments", FLD_MAP, 0, env_flds, NULL, 1 },
+	{ "runners", FLD_MAP, 0, runners_flds, NULL, 0 },
+	{ "search", FLD_MAP, 0, NULL, NULL, 0 },
+	{ "links", FLD_MAP, 0, links_flds, NULL, 0 },
+	{ "sync", FLD_MAP, 0, sync_flds, NULL, 0 },
+	{ "max_file_size", FLD_STR, 0, NULL, NULL, 0 },
+	{ "outputs", FLD_MAP, 0, outputs_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* See model/model.h. */
+const struct fld_root site_table = { "site configuration",
+    "content/site.yaml", site_flds };
 
 /* outputs: a size key into *dst; 0 when it is no size (reported). */
 static int
@@ -99,107 +201,20 @@ check_outputs(const char *path, const struct val *o, struct site *s)
 	const struct val *v;
 	int		 ok;
 
-	ok = schema_check(path, o, outputs_flds, "outputs section");
+	ok = schema_check_at(path, o, site_flds, "outputs",
+	    "outputs section");
 	ok = outputs_size(path, o, "max_text", &s->out_max_text) && ok;
 	ok = outputs_size(path, o, "max_image", &s->out_max_image) && ok;
 	ok = outputs_size(path, o, "max_notebook", &s->out_max_notebook) &&
 	    ok;
 	ok = schema_size(path, val_get(o, "max_total"), "max_total") && ok;
 	ok = outputs_rtol(path, val_get(o, "rtol"), &s->out_rtol) && ok;
-	if ((v = val_get(o, "html")) != NULL && v->str != NULL) {
-		if (strcmp(v->str, "text") == 0)
-			s->out_html_text = 1;
-		else if (strcmp(v->str, "frame") != 0) {
-			diag_err(path, v->line, v->col, "outputs.html must be "
-			    "\"frame\" or \"text\", not \"%s\"", v->str);
-			ok = 0;
-		}
-	}
+	/* schema_check_at reported any other word. */
+	if ((v = val_get(o, "html")) != NULL && v->str != NULL &&
+	    strcmp(v->str, "text") == 0)
+		s->out_html_text = 1;
 	return ok;
 }
-
-static const struct fld sync_flds[] = {
-	{ "allow_local", FLD_BOOL, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const struct fld check_flds[] = {
-	{ "max_age", FLD_DURATION, 0 },
-	{ "keep_jobs", FLD_INT, 0 },
-	{ "prune_after", FLD_DURATION, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-/* environments: NAME: {image, kernel}. */
-static const struct fld env_flds[] = {
-	{ "image", FLD_STR, 1 },
-	{ "kernel", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-/* runners: read by check.c and runners.c. */
-static const struct fld runners_flds[] = {
-	{ "default", FLD_STR, 0 },
-	{ "environment", FLD_STR, 0 },
-	{ "pip_index", FLD_STR, 0 },
-	{ "memory", FLD_STR, 0 },
-	{ "data_cache", FLD_MAP, 0 },
-	{ "local", FLD_MAP, 0 },
-	{ "slurm", FLD_MAP, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const struct fld data_cache_flds[] = {
-	{ "max_size", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-/* memory and max_file per runner: what check.c read before runners.memory. */
-static const struct fld local_flds[] = {
-	{ "sandbox", FLD_STR, 0 },
-	{ "jobs", FLD_STR, 0 },
-	{ "gpus", FLD_ANY, 0 },
-	{ "memory", FLD_STR, 0 },
-	{ "max_file", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const struct fld slurm_flds[] = {
-	{ "partition", FLD_STR, 0 },
-	{ "account", FLD_STR, 0 },
-	{ "gres", FLD_STR, 0 },
-	{ "workdir", FLD_STR, 0 },
-	{ "extra_args", FLD_STRS, 0 },
-	{ "jobs", FLD_STR, 0 },
-	{ "memory", FLD_STR, 0 },
-	{ "max_file", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const char *const runner_names[] = { "local", "slurm" };
-static const char *const sandboxes[] = { "bwrap", "none" };
-
-/* links: kbgen lint --links (read in links.c). */
-static const struct fld links_flds[] = {
-	{ "max_age", FLD_DURATION, 0 },
-	{ "timeout", FLD_DURATION, 0 },
-	{ "per_host", FLD_INT, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-/*
- * launch: the buttons (read in model/hosting.c).  Each is true, false
- * or a mapping of the keys its table allows; the hub of a JupyterHub
- * is required.  Unknown keys are errors here, not warnings: a
- * misspelt button or hub would silently vanish from every page.
- */
-static const char *const launch_kinds[] = { "colab", "binder",
-    "jupyterhub" };
-static const char *const launch_keys[][3] = {
-	{ "label", NULL, NULL },	/* colab */
-	{ "label", "hub", NULL },	/* binder */
-	{ "label", "hub", NULL },	/* jupyterhub */
-};
 
 /* A hub: an https URL with a host and no query, fragment or blanks. */
 static int
@@ -227,13 +242,24 @@ bad:
 	return 0;
 }
 
-/* Is key one of the (at most three, NULL-ended) keys? */
+/* The keys of a table, at most max, into out; returns how many. */
+static size_t
+keys_of(const struct fld *t, const char **out, size_t max)
+{
+	size_t	 n;
+
+	for (n = 0; n < max && t[n].key != NULL; n++)
+		out[n] = t[n].key;
+	return n;
+}
+
+/* Is key one of the n keys? */
 static int
-known_key(const char *const *keys, const char *key)
+known_key(const char *const *keys, size_t n, const char *key)
 {
 	size_t	 i;
 
-	for (i = 0; i < 3 && keys[i] != NULL; i++)
+	for (i = 0; i < n; i++)
 		if (strcmp(keys[i], key) == 0)
 			return 1;
 	return 0;
@@ -243,18 +269,18 @@ static int
 check_launch(const char *path, const struct val *l)
 {
 	const struct val *b, *v;
-	const char	*sug, *const *keys;
-	size_t		 i, j, k, n;
-	int		 ok = 1, on;
+	const char	*sug, *names[8], *keys[8];
+	size_t		 i, j, k, n, nk;
+	int		 ok = 1, on, hub;
 
-	n = sizeof(launch_kinds) / sizeof(launch_kinds[0]);
+	n = keys_of(launch_flds, names, 8);
 	for (i = 0; i < l->kidsz; i++) {
 		b = l->kids[i];
 		for (k = 0; k < n; k++)
-			if (strcmp(b->key, launch_kinds[k]) == 0)
+			if (strcmp(b->key, names[k]) == 0)
 				break;
 		if (k == n) {
-			sug = schema_suggest(b->key, launch_kinds, n);
+			sug = schema_suggest(b->key, names, n);
 			diag_err(path, b->kline, b->kcol, "unknown launch "
 			    "button \"%s\"%s%s%s (known: colab, binder, "
 			    "jupyterhub)", b->key, sug ? "; did you mean \"" :
@@ -262,6 +288,8 @@ check_launch(const char *path, const struct val *l)
 			ok = 0;
 			continue;
 		}
+		/* A JupyterHub's button is nothing without its hub. */
+		hub = strcmp(b->key, "jupyterhub") == 0;
 		if (b->type == VAL_NULL)
 			continue;
 		if (b->type != VAL_MAP) {
@@ -271,7 +299,7 @@ check_launch(const char *path, const struct val *l)
 				    "mapping such as {label: %s}", b->key,
 				    b->key);
 				ok = 0;
-			} else if (on && k == 2) {
+			} else if (on && hub) {
 				diag_err(path, b->line, b->col, "launch "
 				    "button \"jupyterhub\" needs a hub: "
 				    "{hub: https://hub.example.org}");
@@ -279,12 +307,11 @@ check_launch(const char *path, const struct val *l)
 			}
 			continue;
 		}
-		keys = launch_keys[k];
+		nk = keys_of(launch_flds[k].sub, keys, 8);
 		for (j = 0; j < b->kidsz; j++) {
 			v = b->kids[j];
-			if (!known_key(keys, v->key)) {
-				sug = schema_suggest(v->key, keys,
-				    keys[1] != NULL ? 2 : 1);
+			if (!known_key(keys, nk, v->key)) {
+				sug = schema_suggest(v->key, keys, nk);
 				diag_err(path, v->kline, v->kcol, "unknown key "
 				    "\"%s\" in launch button \"%s\"%s%s%s",
 				    v->key, b->key, sug ? "; did you mean \"" :
@@ -301,7 +328,7 @@ check_launch(const char *path, const struct val *l)
 				ok = 0;
 			}
 		}
-		if (k == 2 && val_get(b, "hub") == NULL) {
+		if (hub && val_get(b, "hub") == NULL) {
 			diag_err(path, b->line, b->col, "launch button "
 			    "\"jupyterhub\" needs a hub: {hub: "
 			    "https://hub.example.org}");
@@ -387,7 +414,8 @@ check_environments(const char *path, const struct val *envs)
 			continue;
 		}
 		what = xasprintf("environment \"%s\"", e->key);
-		if (!schema_check(path, e, env_flds, what))
+		if (!schema_check_at(path, e, site_flds, "environments.NAME",
+		    what))
 			ok = 0;
 		free(what);
 		if ((img = val_get(e, "image")) != NULL && img->str != NULL &&
@@ -495,11 +523,8 @@ check_runners(const char *path, const struct val *tree,
 	const struct val *v;
 	int		 ok = 1;
 
-	if (!schema_check_in(path, r, runners_flds, "runners section",
-	    local_flds, "local"))
-		ok = 0;
-	if (!schema_enum(path, val_get(r, "default"), "default",
-	    runner_names, sizeof(runner_names) / sizeof(runner_names[0])))
+	if (!schema_check_at(path, r, site_flds, "runners",
+	    "runners section"))
 		ok = 0;
 	if (!site_env_check(tree, path, val_get(r, "environment")))
 		ok = 0;
@@ -508,17 +533,15 @@ check_runners(const char *path, const struct val *tree,
 	if (!schema_size(path, val_get(r, "memory"), "memory"))
 		ok = 0;
 	if ((v = val_get(r, "data_cache")) != NULL && v->type == VAL_MAP) {
-		if (!schema_check(path, v, data_cache_flds,
+		if (!schema_check_at(path, v, site_flds, "runners.data_cache",
 		    "data_cache section"))
 			ok = 0;
 		if (!schema_size(path, val_get(v, "max_size"), "max_size"))
 			ok = 0;
 	}
 	if ((v = val_get(r, "local")) != NULL && v->type == VAL_MAP) {
-		if (!schema_check(path, v, local_flds, "runners.local section"))
-			ok = 0;
-		if (!schema_enum(path, val_get(v, "sandbox"), "sandbox",
-		    sandboxes, sizeof(sandboxes) / sizeof(sandboxes[0])))
+		if (!schema_check_at(path, v, site_flds, "runners.local",
+		    "runners.local section"))
 			ok = 0;
 		if (!schema_range(path, val_get(v, "jobs"), "jobs", 1, 256,
 		    NULL))
@@ -529,7 +552,8 @@ check_runners(const char *path, const struct val *tree,
 			ok = 0;
 	}
 	if ((v = val_get(r, "slurm")) != NULL && v->type == VAL_MAP) {
-		if (!schema_check(path, v, slurm_flds, "runners.slurm section"))
+		if (!schema_check_at(path, v, site_flds, "runners.slurm",
+		    "runners.slurm section"))
 			ok = 0;
 		if (!schema_range(path, val_get(v, "jobs"), "jobs", 1, 256,
 		    NULL))
@@ -619,16 +643,17 @@ site_config_load(struct site *s, const char *path, int use)
 	if (s->tree->type != VAL_MAP)
 		return 0;
 	if ((v = val_get(s->tree, "check")) != NULL && v->type == VAL_MAP &&
-	    !schema_check(path, v, check_flds, "check section"))
+	    !schema_check_at(path, v, site_flds, "check", "check section"))
 		ok = 0;
 	if ((v = val_get(s->tree, "launch")) != NULL && v->type == VAL_MAP &&
 	    !check_launch(path, v))
 		ok = 0;
 	if ((v = val_get(s->tree, "links")) != NULL && v->type == VAL_MAP &&
-	    !schema_check(path, v, links_flds, "links section"))
+	    !schema_check_at(path, v, site_flds, "links", "links section"))
 		ok = 0;
 	if ((v = val_get(s->tree, "sync")) != NULL && v->type == VAL_MAP) {
-		if (!schema_check(path, v, sync_flds, "sync section"))
+		if (!schema_check_at(path, v, site_flds, "sync",
+		    "sync section"))
 			ok = 0;
 		if ((v = val_get(v, "allow_local")) != NULL)
 			(void)bool_value(v, &s->allow_local);

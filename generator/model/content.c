@@ -13,6 +13,7 @@
 #define _DEFAULT_SOURCE
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -27,146 +28,164 @@
 #include "model/model.h"
 #include "model/private.h"
 
-static const struct fld uc_flds[] = {
-	{ "title", FLD_STR, 1 },
-	{ "summary", FLD_STR, 1 },
-	{ "technologies", FLD_STRS, 1 },
-	{ "fields", FLD_STRS, 1 },
-	{ "tools", FLD_STRS, 1 },
-	{ "kind", FLD_STR, 1 },
-	{ "audience", FLD_STRS, 0 },
-	{ "contacts", FLD_STRS, 1 },
-	{ "repository", FLD_MAP, 0 },
-	{ "example", FLD_STR, 0 },
-	{ "run", FLD_MAP, 0 },
-	{ "links", FLD_LIST, 0 },
-	{ "added", FLD_DATE, 0 },
-	{ "language", FLD_STR, 0 },
-	{ "draft", FLD_BOOL, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
+/*
+ * The tables of known keys, nested through their sub members (lint's
+ * "belongs under" and kbgen schema read the nesting); words lists end
+ * with NULL.
+ */
+static const char *const kinds[] = { "tutorial", "application", "package",
+    "technique", "demo", NULL };
+static const char *const levels[] = { "base", "advanced", NULL };
+static const char *const session_kinds[] = { "lecture", "hands-on",
+    "seminar", "exercise", "break", "social", "other", NULL };
 
 static const struct fld repo_flds[] = {
-	{ "url", FLD_STR, 1 },
-	{ "ref", FLD_STR, 0 },
-	{ "subdir", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-/* gpu, memory, kernel and the rest are checked further in check_run. */
-static const struct fld run_flds[] = {
-	{ "environment", FLD_STR, 0 },
-	{ "requirements", FLD_STR, 0 },
-	{ "kernel", FLD_STR, 0 },
-	{ "data", FLD_LIST, 0 },
-	{ "gpu", FLD_STR, 0 },
-	{ "timeout", FLD_DURATION, 0 },
-	{ "memory", FLD_STR, 0 },
-	{ "network", FLD_BOOL, 0 },
-	{ "setup", FLD_STRS, 0 },
-	{ "command", FLD_STR, 0 },
-	{ "env", FLD_MAP, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "url", FLD_STR, 1, NULL, NULL, 0 },
+	{ "ref", FLD_STR, 0, NULL, NULL, 0 },
+	{ "subdir", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 /* run.data items; sha256 is required, with a message of its own. */
 static const struct fld data_flds[] = {
-	{ "url", FLD_STR, 1 },
-	{ "sha256", FLD_STR, 0 },
-	{ "path", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "url", FLD_STR, 1, NULL, NULL, 0 },
+	{ "sha256", FLD_STR, 0, NULL, NULL, 0 },
+	{ "path", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* gpu, memory, kernel and the rest are checked further in check_run. */
+static const struct fld run_flds[] = {
+	{ "environment", FLD_STR, 0, NULL, NULL, 0 },
+	{ "requirements", FLD_STR, 0, NULL, NULL, 0 },
+	{ "kernel", FLD_STR, 0, NULL, NULL, 0 },
+	{ "data", FLD_LIST, 0, data_flds, NULL, 0 },
+	{ "gpu", FLD_STR, 0, NULL, NULL, 0 },
+	{ "timeout", FLD_DURATION, 0, NULL, NULL, 0 },
+	{ "memory", FLD_STR, 0, NULL, NULL, 0 },
+	{ "network", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ "setup", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "command", FLD_STR, 0, NULL, NULL, 0 },
+	{ "env", FLD_MAP, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 #define RUN_MAX_GPUS	64		/* run.gpu */
 #define RUN_MAX_SECS	(7 * 86400L)	/* run.timeout */
 
 static const struct fld link_flds[] = {
-	{ "title", FLD_STR, 1 },
-	{ "url", FLD_STR, 1 },
-	{ NULL, FLD_ANY, 0 },
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "url", FLD_STR, 1, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld uc_flds[] = {
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "summary", FLD_STR, 1, NULL, NULL, 0 },
+	{ "technologies", FLD_STRS, 1, NULL, NULL, 0 },
+	{ "fields", FLD_STRS, 1, NULL, NULL, 0 },
+	{ "tools", FLD_STRS, 1, NULL, NULL, 0 },
+	{ "kind", FLD_STR, 1, NULL, kinds, 0 },
+	{ "audience", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "contacts", FLD_STRS, 1, NULL, NULL, 0 },
+	{ "repository", FLD_MAP, 0, repo_flds, NULL, 0 },
+	{ "example", FLD_STR, 0, NULL, NULL, 0 },
+	{ "run", FLD_MAP, 0, run_flds, NULL, 0 },
+	{ "links", FLD_LIST, 0, link_flds, NULL, 0 },
+	{ "added", FLD_DATE, 0, NULL, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
+	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 static const struct fld person_flds[] = {
-	{ "name", FLD_STR, 1 },
-	{ "affiliation", FLD_STR, 0 },
-	{ "roles", FLD_STRS, 0 },
-	{ "expertise", FLD_STRS, 0 },
-	{ "email", FLD_STR, 0 },
-	{ "url", FLD_STR, 0 },
-	{ "orcid", FLD_STR, 0 },
-	{ "draft", FLD_BOOL, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "name", FLD_STR, 1, NULL, NULL, 0 },
+	{ "affiliation", FLD_STR, 0, NULL, NULL, 0 },
+	{ "roles", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "expertise", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "email", FLD_STR, 0, NULL, NULL, 0 },
+	{ "url", FLD_STR, 0, NULL, NULL, 0 },
+	{ "orcid", FLD_STR, 0, NULL, NULL, 0 },
+	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 static const struct fld page_flds[] = {
-	{ "title", FLD_STR, 1 },
-	{ "menu", FLD_INT, 0 },
-	{ "description", FLD_STR, 0 },
-	{ "draft", FLD_BOOL, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const struct fld hack_flds[] = {
-	{ "title", FLD_STR, 1 },
-	{ "level", FLD_STR, 1 },
-	{ "start", FLD_DATE, 1 },
-	{ "end", FLD_DATE, 1 },
-	{ "timezone", FLD_STR, 0 },
-	{ "venue", FLD_STR, 0 },
-	{ "online", FLD_BOOL, 0 },
-	{ "participants", FLD_INT, 0 },
-	{ "indico", FLD_STR, 0 },
-	{ "organizers", FLD_STRS, 0 },
-	{ "tutors", FLD_STRS, 0 },
-	{ "exercises", FLD_STRS, 0 },
-	{ "programme", FLD_LIST, 0 },
-	{ "draft", FLD_BOOL, 0 },
-	{ NULL, FLD_ANY, 0 },
-};
-
-static const struct fld day_flds[] = {
-	{ "date", FLD_DATE, 1 },
-	{ "sessions", FLD_LIST, 1 },
-	{ NULL, FLD_ANY, 0 },
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "menu", FLD_INT, 0, NULL, NULL, 0 },
+	{ "description", FLD_STR, 0, NULL, NULL, 0 },
+	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 static const struct fld session_flds[] = {
-	{ "start", FLD_TIME, 0 },
-	{ "end", FLD_TIME, 0 },
-	{ "kind", FLD_STR, 0 },
-	{ "title", FLD_STR, 1 },
-	{ "speakers", FLD_STRS, 0 },
-	{ "usecase", FLD_SLUG, 0 },
-	{ "room", FLD_STR, 0 },
-	{ "materials", FLD_LIST, 0 },
-	{ "source", FLD_STR, 0 },	/* set by kbgen import indico */
-	{ NULL, FLD_ANY, 0 },
+	{ "start", FLD_TIME, 0, NULL, NULL, 0 },
+	{ "end", FLD_TIME, 0, NULL, NULL, 0 },
+	{ "kind", FLD_STR, 0, NULL, session_kinds, 0 },
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "speakers", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "usecase", FLD_SLUG, 0, NULL, NULL, 0 },
+	{ "room", FLD_STR, 0, NULL, NULL, 0 },
+	{ "materials", FLD_LIST, 0, link_flds, NULL, 0 },
+	{ "source", FLD_STR, 0, NULL, NULL, 0 },	/* set by kbgen import indico */
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld day_flds[] = {
+	{ "date", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "sessions", FLD_LIST, 1, session_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+static const struct fld hack_flds[] = {
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "level", FLD_STR, 1, NULL, levels, 0 },
+	{ "start", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "end", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
+	{ "venue", FLD_STR, 0, NULL, NULL, 0 },
+	{ "online", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ "participants", FLD_INT, 0, NULL, NULL, 0 },
+	{ "indico", FLD_STR, 0, NULL, NULL, 0 },
+	{ "organizers", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "tutors", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "exercises", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "programme", FLD_LIST, 0, day_flds, NULL, 0 },
+	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
 static const struct fld seminar_flds[] = {
-	{ "date", FLD_DATE, 1 },
-	{ "start", FLD_TIME, 0 },
-	{ "end", FLD_TIME, 0 },
-	{ "timezone", FLD_STR, 0 },
-	{ "title", FLD_STR, 1 },
-	{ "speakers", FLD_STRS, 0 },
-	{ "url", FLD_STR, 0 },
-	{ "slides", FLD_STR, 0 },
-	{ "recording", FLD_STR, 0 },
-	{ "abstract", FLD_STR, 0 },
-	{ "usecases", FLD_STRS, 0 },
-	{ "technologies", FLD_STRS, 0 },
-	{ "fields", FLD_STRS, 0 },
-	{ "tools", FLD_STRS, 0 },
-	{ "source", FLD_STR, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "date", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "start", FLD_TIME, 0, NULL, NULL, 0 },
+	{ "end", FLD_TIME, 0, NULL, NULL, 0 },
+	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
+	{ "title", FLD_STR, 1, NULL, NULL, 0 },
+	{ "speakers", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "url", FLD_STR, 0, NULL, NULL, 0 },
+	{ "slides", FLD_STR, 0, NULL, NULL, 0 },
+	{ "recording", FLD_STR, 0, NULL, NULL, 0 },
+	{ "abstract", FLD_STR, 0, NULL, NULL, 0 },
+	{ "usecases", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "technologies", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "fields", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "tools", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "source", FLD_STR, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
 
-static const char *const kinds[] = { "tutorial", "application", "package",
-    "technique", "demo" };
-static const char *const levels[] = { "base", "advanced" };
-static const char *const session_kinds[] = { "lecture", "hands-on",
-    "seminar", "exercise", "break", "social", "other" };
+/*
+ * The top tables of the content kinds, for kbgen schema and the tests
+ * that read them.  Borrowed, static.
+ */
+const struct fld_root content_tables[] = {
+	{ "use case", "content/usecases/", uc_flds },
+	{ "person", "content/people/", person_flds },
+	{ "page", "content/pages/", page_flds },
+	{ "hackathon", "content/hackathons/", hack_flds },
+	{ "seminar", "content/seminars/", seminar_flds },
+	{ NULL, NULL, NULL },
+};
 
 /* A content file found by the walk. */
 struct file {
@@ -390,8 +409,7 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 		return 0;
 	e->bodysz = sz - (size_t)(e->body - e->text);
 	/* A run key at the top of a use case says where it belongs. */
-	(void)schema_check_in(f->path, e->meta, flds, what,
-	    flds == uc_flds ? run_flds : NULL, "run");
+	(void)schema_check(f->path, e->meta, flds, what);
 	e->title = val_get_str(e->meta, "title");
 	if ((v = val_get(e->meta, "draft")) != NULL && bool_value(v, &b))
 		e->draft = b;
@@ -566,7 +584,8 @@ check_data(const char *path, const struct val *data)
 	lines = xcalloc(data->kidsz, sizeof(*lines));
 	for (i = 0; i < data->kidsz; i++) {
 		d = data->kids[i];
-		(void)schema_check(path, d, data_flds, "data entry");
+		(void)schema_check_at(path, d, uc_flds, "run.data",
+		    "data entry");
 		if (d->type != VAL_MAP)
 			continue;
 		(void)schema_http_url(path, val_get(d, "url"), "url");
@@ -627,7 +646,7 @@ check_run(struct kb *kb, const struct usecase *uc, const struct val *run)
 	const char	*path = uc->e.path;
 	const struct val *v;
 
-	(void)schema_check(path, run, run_flds, "run section");
+	(void)schema_check_at(path, run, uc_flds, "run", "run section");
 	(void)site_env_check(kb->site.tree, path, val_get(run,
 	    "environment"));
 	check_requirements(uc, val_get(run, "requirements"));
@@ -640,6 +659,70 @@ check_run(struct kb *kb, const struct usecase *uc, const struct val *run)
 	if (v != NULL && v->str != NULL && duration_secs(v->str) > RUN_MAX_SECS)
 		diag_err(path, v->line, v->col, "\"timeout\" must be at most "
 		    "7d, not \"%s\"", v->str);
+}
+
+/*
+ * Whether a and b are the same name, ignoring ASCII case and how many
+ * blanks stand between words.
+ */
+static int
+name_same(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ' && a[1] == ' ')
+			a++;
+		while (*b == ' ' && b[1] == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++;
+		b++;
+	}
+}
+
+/*
+ * Report that v, an item of what ("contact", "speaker") in path, is no
+ * person's id: the id of the person it names, or the nearest ids.  A
+ * person's name is an error when ids (the key takes only ids), else a
+ * warning: a plain name is allowed there, but the person's page would
+ * not be linked.  Any other word is an error when ids, else allowed.
+ */
+static void
+person_missing(struct kb *kb, const char *path, const struct val *v,
+    const char *what, int ids)
+{
+	const char	**slugs, *near[3];
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, n;
+
+	for (i = 0; i < kb->peoplesz; i++) {
+		if (kb->people[i]->name == NULL ||
+		    !name_same(kb->people[i]->name, v->str))
+			continue;
+		(ids ? diag_err : diag_warn)(path, v->line, v->col, "%s "
+		    "\"%s\" is a name; the id is \"%s\"", what, v->str,
+		    kb->people[i]->e.slug);
+		return;
+	}
+	if (!ids)
+		return;
+	slugs = xcalloc(kb->peoplesz + 1, sizeof(*slugs));
+	for (i = 0; i < kb->peoplesz; i++)
+		slugs[i] = kb->people[i]->e.slug;
+	n = schema_nearest(v->str, slugs, kb->peoplesz, near, 3);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%s\"%s\"", i == 0 ? "" : i + 1 < n ? ", " :
+		    " or ", near[i]);
+	if (n > 0)
+		diag_err(path, v->line, v->col, "%s \"%s\" is not a person; "
+		    "did you mean %s?", what, v->str, buf_cstr(&b));
+	else
+		diag_err(path, v->line, v->col, "%s \"%s\" is not a person: "
+		    "no file people/%s.md", what, v->str, v->str);
+	buf_free(&b);
+	free(slugs);
 }
 
 static void
@@ -656,8 +739,6 @@ load_usecase(struct kb *kb, struct usecase *uc)
 	uc->kind = val_get_str(uc->e.meta, "kind");
 	uc->added = val_get_str(uc->e.meta, "added");
 	uc->example = val_get_str(uc->e.meta, "example");
-	(void)schema_enum(path, val_get(uc->e.meta, "kind"), "kind", kinds,
-	    sizeof(kinds) / sizeof(kinds[0]));
 	for (d = 0; d < DIM__MAX; d++) {
 		n = items(val_get(uc->e.meta, dim_keys[d]), &it);
 		uc->terms[d] = xcalloc(n, sizeof(struct term *));
@@ -674,16 +755,15 @@ load_usecase(struct kb *kb, struct usecase *uc)
 		if (it[i]->str == NULL)
 			continue;
 		if ((p = kb_person(kb, it[i]->str)) == NULL) {
-			diag_err(path, it[i]->line, it[i]->col, "contact "
-			    "\"%s\" is not a person: no file "
-			    "people/%s.md", it[i]->str, it[i]->str);
+			person_missing(kb, path, it[i], "contact", 1);
 			continue;
 		}
 		uc->contacts[uc->contactsz++] = p;
 	}
 	repo = val_get(uc->e.meta, "repository");
 	if (repo != NULL && repo->type == VAL_MAP)
-		(void)schema_check(path, repo, repo_flds, "repository");
+		(void)schema_check_at(path, repo, uc_flds, "repository",
+		    "repository");
 	uc->repository = repo != NULL && repo->type == VAL_MAP ? repo : NULL;
 	if (uc->repository != NULL && !kb->site.allow_local &&
 	    (v = val_get(uc->repository, "url")) != NULL && v->str != NULL &&
@@ -701,8 +781,8 @@ load_usecase(struct kb *kb, struct usecase *uc)
 		check_run(kb, uc, v);
 	if ((v = val_get(uc->e.meta, "links")) != NULL && v->type == VAL_LIST)
 		for (i = 0; i < v->kidsz; i++)
-			(void)schema_check(path, v->kids[i], link_flds,
-			    "link");
+			(void)schema_check_at(path, v->kids[i], uc_flds,
+			    "links", "link");
 }
 
 static void
@@ -746,10 +826,8 @@ check_people(struct kb *kb, const char *path, const struct val *v,
 	for (i = 0; i < n; i++) {
 		if (it[i]->str == NULL || kb_person(kb, it[i]->str) != NULL)
 			continue;
-		if (ids_only || slug_valid(it[i]->str))
-			diag_err(path, it[i]->line, it[i]->col, "%s \"%s\" "
-			    "is not a person: no file people/%s.md", what,
-			    it[i]->str, it[i]->str);
+		person_missing(kb, path, it[i], what, ids_only ||
+		    slug_valid(it[i]->str));
 	}
 }
 
@@ -800,7 +878,8 @@ check_links(const char *path, const struct val *v)
 	if (v == NULL || v->type != VAL_LIST)
 		return;
 	for (i = 0; i < v->kidsz; i++)
-		(void)schema_check(path, v->kids[i], link_flds, "material");
+		(void)schema_check_at(path, v->kids[i], hack_flds,
+		    "programme.sessions.materials", "material");
 }
 
 static void
@@ -810,8 +889,6 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 	const char	*path = h->e.path, *start, *end;
 	size_t		 i, j;
 
-	(void)schema_enum(path, val_get(h->e.meta, "level"), "level", levels,
-	    sizeof(levels) / sizeof(levels[0]));
 	check_zone(path, val_get(h->e.meta, "timezone"));
 	start = val_get_str(h->e.meta, "start");
 	end = val_get_str(h->e.meta, "end");
@@ -830,18 +907,19 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 		return;
 	for (i = 0; i < prog->kidsz; i++) {
 		day = prog->kids[i];
-		if (!schema_check(path, day, day_flds, "programme day"))
+		(void)schema_check_at(path, day, hack_flds, "programme",
+		    "programme day");
+		if (day->type != VAL_MAP)
 			continue;
 		sess = val_get(day, "sessions");
 		if (sess == NULL || sess->type != VAL_LIST)
 			continue;
 		for (j = 0; j < sess->kidsz; j++) {
 			s = sess->kids[j];
-			if (!schema_check(path, s, session_flds, "session"))
+			(void)schema_check_at(path, s, hack_flds,
+			    "programme.sessions", "session");
+			if (s->type != VAL_MAP)
 				continue;
-			(void)schema_enum(path, val_get(s, "kind"), "kind",
-			    session_kinds, sizeof(session_kinds) /
-			    sizeof(session_kinds[0]));
 			check_people(kb, path, val_get(s, "speakers"),
 			    "speaker", 0);
 			check_usecases(kb, path, val_get(s, "usecase"),
@@ -892,8 +970,9 @@ load_seminars(struct kb *kb)
 		}
 		for (j = 0; j < doc->kidsz; j++) {
 			s = doc->kids[j];
-			if (!schema_check(fs[i].path, s, seminar_flds,
-			    "seminar"))
+			(void)schema_check(fs[i].path, s, seminar_flds,
+			    "seminar");
+			if (s->type != VAL_MAP)
 				continue;
 			check_people(kb, fs[i].path, val_get(s, "speakers"),
 			    "speaker", 0);
@@ -1375,6 +1454,8 @@ kb_load(const char *root, int drafts, int jobs)
 		kb_free(kb);
 		return NULL;
 	}
+	/* A file is read in several passes: report it top to bottom. */
+	diag_hold();
 	p = path_join(kb->content, "site.yaml");
 	(void)site_config_load(&kb->site, p, !outside(kb, p));
 	free(p);
@@ -1471,6 +1552,7 @@ kb_load(const char *root, int drafts, int jobs)
 		free(ld.targets[i].relcopy);
 	}
 	free(ld.targets);
+	diag_release();
 	return kb;
 }
 

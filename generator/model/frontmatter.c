@@ -66,6 +66,58 @@ mcol(yaml_mark_t m)
 }
 
 /*
+ * A hint for a syntax error whose cause is most often the layout (a
+ * tab, a line indented too far or not far enough, a second ": " in a
+ * plain value), or NULL.  libyaml's words name the symptom; the hint
+ * names the line to look at.  Returns a new string.
+ */
+static char *
+yhint(const struct yctx *c, const char *problem, yaml_mark_t m)
+{
+	static const char *const layout[] = {
+		"found a tab character that violates indentation",
+		"found character that cannot start any token",
+		"did not find expected key",
+		"mapping values are not allowed in this context",
+		"block sequence entries are not allowed in this context",
+		"did not find expected '-' indicator",
+	};
+	const char	*ln, *end, *q;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof(layout) / sizeof(layout[0]); i++)
+		if (strcmp(problem, layout[i]) == 0)
+			break;
+	if (i == sizeof(layout) / sizeof(layout[0]))
+		return NULL;
+	/* The mark's line of the text, and the tab in its indentation. */
+	ln = c->text;
+	end = c->text + c->textsz;
+	for (n = 0; n < m.line && ln < end; n++) {
+		if ((q = memchr(ln, '\n', (size_t)(end - ln))) == NULL)
+			return NULL;
+		ln = q + 1;
+	}
+	for (q = ln; q < end && (*q == ' ' || *q == '\t'); q++)
+		if (*q == '\t')
+			return xasprintf("a tab character at line %zu col %zu; "
+			    "YAML indents with spaces", mline(c, m),
+			    (size_t)(q - ln) + 1);
+	if (i == 1)
+		return NULL;
+	/* title: a: b -- the second ": " of a plain value. */
+	if (i == 3) {
+		q = memchr(ln, ':', (size_t)(end - ln));
+		if (q != NULL && (size_t)(q - ln) < m.column && q + 1 < end &&
+		    q[1] == ' ')
+			return xasprintf("a value with \": \" in it must be "
+			    "quoted");
+	}
+	return xasprintf("check the indentation of line %zu against the "
+	    "line above", mline(c, m));
+}
+
+/*
  * Report the parser's error.  Reader errors (bad encoding, control
  * characters) carry a byte offset rather than a mark.
  */
@@ -74,6 +126,7 @@ yerr(struct yctx *c)
 {
 	yaml_parser_t	*p = &c->parser;
 	const char	*problem;
+	char		*hint;
 	size_t		 i, line, col;
 
 	problem = p->problem != NULL ? p->problem : "YAML syntax error";
@@ -94,8 +147,11 @@ yerr(struct yctx *c)
 		diag_err(c->path, line + c->line0, col, "%s", problem);
 		break;
 	default:
+		hint = yhint(c, problem, p->problem_mark);
 		diag_err(c->path, mline(c, p->problem_mark),
-		    mcol(p->problem_mark), "%s", problem);
+		    mcol(p->problem_mark), "%s%s%s", problem,
+		    hint != NULL ? "; hint: " : "", hint != NULL ? hint : "");
+		free(hint);
 		break;
 	}
 }

@@ -84,11 +84,41 @@ enum fld_type {
 	FLD_ANY,
 };
 
+/*
+ * One key of a table of known keys, ended by a NULL key.  Tables nest
+ * through sub, which is what lint derives "belongs under" from: a key
+ * of one place written at another is found in the tree of its kind's
+ * top table.  The last three members may be left out (zero).
+ */
 struct fld {
 	const char	*key;
 	enum fld_type	 type;
 	int		 required;
+	const struct fld *sub;	/* keys of this mapping, of each item of
+				   this list, or (names) of each value;
+				   may be NULL */
+	const char *const *set;	/* the words a FLD_STR allows, NULL-ended;
+				   may be NULL */
+	int		 names;	/* a mapping of names chosen by the site,
+				   each value a mapping of sub's keys */
 };
+
+/*
+ * A kind's top table: content.c's content_tables, config.c's
+ * site_table, taxonomy.c's tax_table.
+ */
+struct fld_root {
+	const char	*what;	/* "use case", "site configuration" */
+	const char	*where;	/* the file or folder, from the knowledge
+				   base's root: "content/usecases/",
+				   "content/site.yaml" */
+	const struct fld *flds;	/* the top table; the front matter's for
+				   entries, each item's for seminars */
+};
+extern const struct fld_root content_tables[];	/* NULL what ends it */
+extern const struct fld_root site_table;
+extern const struct fld_root tax_table;
+
 int		 date_valid(const char *);
 long		 duration_secs(const char *);
 int		 bool_value(const struct val *, int *);

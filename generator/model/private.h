@@ -17,11 +17,19 @@ int		 schema_check(const char *path, const struct val *map,
 const char	*schema_suggest(const char *word, const char *const *cands,
 		    size_t candsz);
 
-/* As schema_check; an unknown key of the table sub (the member subkey)
- * is a warning that says it belongs there.  sub may be NULL. */
-int		 schema_check_in(const char *path, const struct val *map,
-		    const struct fld *flds, const char *what,
-		    const struct fld *sub, const char *subkey);
+/* The up to max candidates nearest to word, all at one distance. */
+size_t		 schema_nearest(const char *word,
+		    const char *const *cands, size_t candsz,
+		    const char **out, size_t max);
+
+/*
+ * As schema_check, for the map at place (dotted keys; "" the top, a
+ * list's items at the list's key) in the tree of tables root: a key
+ * known elsewhere in the tree is an error naming where it belongs.
+ */
+int		 schema_check_at(const char *path, const struct val *map,
+		    const struct fld *root, const char *place,
+		    const char *what);
 
 /*
  * Checks of one value after schema_check: absent (NULL, null) is fine,

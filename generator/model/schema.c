@@ -5,11 +5,13 @@
  * value types, dates, times, durations and slugs; then single values
  * further (one of a set of words, a whole number in a range, a size,
  * an http(s) URL).  Unknown keys are warnings with the nearest known
- * key as a suggestion, or the section they belong in; everything else
- * is an error at the offending value's position.  This file knows
+ * key as a suggestion; a key that the tree of tables knows at another
+ * place is an error naming where it belongs, since its value would be
+ * lost; everything else is an error at the offending value's position.  This file knows
  * nothing about what a use case or a person is; content.c and config.c
  * supply the tables.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -40,26 +42,44 @@ type_name(const struct val *v)
 }
 
 /*
+ * The candidates closest to word by edit distance, all at the same
+ * distance, close enough to be a plausible typo: up to max of them
+ * into out, in the order of cands.  Returns how many.  Borrowed from
+ * cands.
+ */
+size_t
+schema_nearest(const char *word, const char *const *cands, size_t candsz,
+    const char **out, size_t max)
+{
+	size_t		 i, d, best = (size_t)-1, lim, n = 0;
+
+	lim = strlen(word) / 3 + 1;
+	if (lim < 2)
+		lim = 2;
+	for (i = 0; i < candsz; i++) {
+		d = edit_distance(word, cands[i]);
+		if (d > lim || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			n = 0;
+		}
+		if (n < max)
+			out[n++] = cands[i];
+	}
+	return n;
+}
+
+/*
  * The candidate closest to word by edit distance, or NULL when none is
  * close enough to be a plausible typo.  Borrowed from cands.
  */
 const char *
 schema_suggest(const char *word, const char *const *cands, size_t candsz)
 {
-	size_t		 i, d, best = (size_t)-1, lim;
 	const char	*pick = NULL;
 
-	for (i = 0; i < candsz; i++) {
-		d = edit_distance(word, cands[i]);
-		if (d < best) {
-			best = d;
-			pick = cands[i];
-		}
-	}
-	lim = strlen(word) / 3 + 1;
-	if (lim < 2)
-		lim = 2;
-	return best <= lim ? pick : NULL;
+	return schema_nearest(word, cands, candsz, &pick, 1) ? pick : NULL;
 }
 
 /*
@@ -260,6 +280,12 @@ check_one(const char *path, const struct val *v, const struct fld *f)
 		    "such as 90s, 20m, 2h or 1h30m, not \"%s\"", f->key,
 		    v->str);
 		return 0;
+	case FLD_STR:
+		if (f->set == NULL)
+			return 1;
+		for (i = 0; f->set[i] != NULL; i++)
+			;
+		return schema_enum(path, v, f->key, f->set, i);
 	case FLD_SLUG:
 		if (slug_valid(v->str))
 			return 1;
@@ -273,6 +299,98 @@ check_one(const char *path, const struct val *v, const struct fld *f)
 }
 
 /*
+ * The table of place (dotted keys, "" for root itself) in the tree of
+ * root, or NULL.
+ */
+static const struct fld *
+table_at(const struct fld *root, const char *place)
+{
+	const struct fld *t = root;
+	size_t		 n, j;
+
+	while (t != NULL && *place != '\0') {
+		n = strcspn(place, ".");
+		for (j = 0; t[j].key != NULL; j++)
+			if (strlen(t[j].key) == n &&
+			    strncmp(t[j].key, place, n) == 0)
+				break;
+		if (t[j].key == NULL)
+			return NULL;
+		place += n;
+		if (*place == '.')
+			place++;
+		/* The segment after a mapping of names is the name. */
+		if (t[j].names && *place != '\0') {
+			place += strcspn(place, ".");
+			if (*place == '.')
+				place++;
+		}
+		t = t[j].sub;
+	}
+	return t;
+}
+
+/*
+ * Collect into out (up to max, new strings; *n counts all) every place
+ * of the tree of flds (whose own place is at) other than not that
+ * knows key.  Places under a mapping of names read NAME for the name.
+ */
+static void
+places_of(const struct fld *flds, const char *at, const char *key,
+    const char *not, char **out, size_t max, size_t *n, int depth)
+{
+	size_t	 j;
+	char	*sub;
+
+	if (flds == NULL || depth > 8)
+		return;
+	for (j = 0; flds[j].key != NULL; j++)
+		if (strcmp(flds[j].key, key) == 0 && strcmp(at, not) != 0) {
+			if (*n < max)
+				out[*n] = xstrdup(at);
+			(*n)++;
+			break;
+		}
+	for (j = 0; flds[j].key != NULL; j++) {
+		if (flds[j].sub == NULL)
+			continue;
+		sub = xasprintf("%s%s%s%s", at, *at != '\0' ? "." : "",
+		    flds[j].key, flds[j].names ? ".NAME" : "");
+		places_of(flds[j].sub, sub, key, not, out, max, n, depth + 1);
+		free(sub);
+	}
+}
+
+/*
+ * Where key belongs in the tree of root, other than at not, as words
+ * ("at the top", "under \"run:\"", "under \"a:\", \"b:\" or \"c:\""),
+ * into b; 0 when nowhere.
+ */
+static int
+belongs(const struct fld *root, const char *key, const char *not,
+    struct buf *b)
+{
+	char	*at[8];
+	size_t	 i, k = 0, n = 0, max = sizeof(at) / sizeof(at[0]);
+
+	places_of(root, "", key, not, at, max, &n, 0);
+	if (n > max)
+		n = max;
+	b->sz = 0;
+	/* The top is found first, when it is a place at all. */
+	if (n > 0 && *at[0] == '\0') {
+		buf_printf(b, "at the top%s", n > 1 ? " or " : "");
+		k = 1;
+	}
+	for (i = k; i < n; i++)
+		buf_printf(b, "%s\"%s:\"", i == k ? "under " : i + 1 < n ?
+		    ", " : " or ", at[i]);
+	for (i = 0; i < n; i++)
+		free(at[i]);
+	return n > 0;
+}
+
+/*
  * Check map (described as what, e.g. "use case") against flds, a table
  * ending with a NULL key.  Reports every problem.  Returns 1 when no
  * error was found (warnings allowed).
@@ -281,23 +399,28 @@ int
 schema_check(const char *path, const struct val *map,
     const struct fld *flds, const char *what)
 {
-	return schema_check_in(path, map, flds, what, NULL, NULL);
+	return schema_check_at(path, map, flds, "", what);
 }
 
 /*
- * As schema_check; an unknown key that is a key of sub (may be NULL),
- * the table of the member subkey of this map, is a warning that says it
- * belongs there ("timeout" at the top of a use case is a "run" key).
+ * As schema_check, for the map at place (dotted keys, "" for the top;
+ * items of a list are at the list's key) of the tree of tables root.
+ * An unknown key that is known at another place of the tree is an
+ * error that names where it belongs; any other unknown key is a
+ * warning with the nearest known key of this place.
  */
 int
-schema_check_in(const char *path, const struct val *map,
-    const struct fld *flds, const char *what, const struct fld *sub,
-    const char *subkey)
+schema_check_at(const char *path, const struct val *map,
+    const struct fld *root, const char *place, const char *what)
 {
+	const struct fld *flds;
 	const char	*keys[64], *sug;
+	struct buf	 b = { NULL, 0, 0 };
 	size_t		 nkeys = 0, i, j;
 	int		 ok = 1, found;
 
+	flds = table_at(root, place);
+	assert(flds != NULL);
 	if (map == NULL || map->type != VAL_MAP) {
 		diag_err(path, map ? map->line : 1, map ? map->col : 1,
 		    "a %s must be a mapping of keys to values", what);
@@ -321,13 +444,12 @@ schema_check_in(const char *path, const struct val *map,
 			}
 		if (found)
 			continue;
-		for (j = 0; sub != NULL && sub[j].key != NULL; j++)
-			if (strcmp(sub[j].key, v->key) == 0)
-				break;
-		if (sub != NULL && sub[j].key != NULL) {
-			diag_warn(path, v->kline, v->kcol, "unknown key \"%s\" "
-			    "in %s; it belongs in the \"%s\" section", v->key,
-			    what, subkey);
+		if (belongs(root, v->key, place, &b)) {
+			/* Known elsewhere: its value would be lost. */
+			diag_err(path, v->kline, v->kcol, "\"%s\" belongs %s, "
+			    "not %s %s", v->key, buf_cstr(&b), *place ==
+			    '\0' ? "at the top of the" : "in the", what);
+			ok = 0;
 			continue;
 		}
 		sug = schema_suggest(v->key, keys, nkeys);
@@ -338,6 +460,7 @@ schema_check_in(const char *path, const struct val *map,
 			diag_warn(path, v->kline, v->kcol,
 			    "unknown key \"%s\" in %s", v->key, what);
 	}
+	buf_free(&b);
 	for (j = 0; flds[j].key != NULL; j++) {
 		const struct val *v;
 

@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,14 +25,25 @@ const char *const dim_names[DIM__MAX] = { "technology", "field", "tool" };
 const char *const dim_labels[DIM__MAX] = { "Technologies", "Fields", "Tools" };
 
 static const struct fld term_flds[] = {
-	{ "name", FLD_STR, 1 },
-	{ "title", FLD_STR, 0 },
-	{ "aliases", FLD_STRS, 0 },
-	{ "description", FLD_STR, 0 },
-	{ "parent", FLD_STR, 0 },
-	{ "slug", FLD_SLUG, 0 },
-	{ NULL, FLD_ANY, 0 },
+	{ "name", FLD_STR, 1, NULL, NULL, 0 },
+	{ "title", FLD_STR, 0, NULL, NULL, 0 },
+	{ "aliases", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "description", FLD_STR, 0, NULL, NULL, 0 },
+	{ "parent", FLD_STR, 0, NULL, NULL, 0 },
+	{ "slug", FLD_SLUG, 0, NULL, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
+
+static const struct fld tax_flds[] = {
+	{ "technologies", FLD_LIST, 0, term_flds, NULL, 0 },
+	{ "fields", FLD_LIST, 0, term_flds, NULL, 0 },
+	{ "tools", FLD_LIST, 0, term_flds, NULL, 0 },
+	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
+};
+
+/* See model/model.h. */
+const struct fld_root tax_table = { "taxonomy", "content/taxonomy.yaml",
+    tax_flds };
 
 static int
 term_matches(const struct term *t, const char *s)
@@ -137,15 +149,12 @@ load_dim(struct taxonomy *tax, enum dim d, const struct val *list)
 	const struct val *item, *s;
 	size_t		 i, j;
 
-	if (list->type != VAL_LIST) {
-		diag_err(tax->path, list->line, list->col,
-		    "\"%s\" must be a list of terms", dim_keys[d]);
-		return;
-	}
+	assert(list->type == VAL_LIST);
 	tax->terms[d] = xcalloc(list->kidsz, sizeof(struct term *));
 	for (i = 0; i < list->kidsz; i++) {
 		item = list->kids[i];
-		if (!schema_check(tax->path, item, term_flds, "term"))
+		if (!schema_check_at(tax->path, item, tax_flds, dim_keys[d],
+		    "term"))
 			continue;
 		t = xcalloc(1, sizeof(*t));
 		t->dim = d;
@@ -199,12 +208,6 @@ load_dim(struct taxonomy *tax, enum dim d, const struct val *list)
 int
 tax_load(struct taxonomy *tax, const char *path)
 {
-	static const struct fld top[] = {
-		{ "technologies", FLD_LIST, 0 },
-		{ "fields", FLD_LIST, 0 },
-		{ "tools", FLD_LIST, 0 },
-		{ NULL, FLD_ANY, 0 },
-	};
 	char		*text = NULL;
 	size_t		 sz, i, before = diag_errors();
 	const struct val *l;
@@ -228,11 +231,13 @@ tax_load(struct taxonomy *tax, const char *path)
 		return 0;
 	if (tax->tree->type == VAL_NULL)
 		return 1;
-	if (!schema_check(path, tax->tree, top, "taxonomy"))
+	/* A key out of place loses itself, not the terms. */
+	(void)schema_check(path, tax->tree, tax_flds, "taxonomy");
+	if (tax->tree->type != VAL_MAP)
 		return 0;
 	for (d = 0; d < DIM__MAX; d++)
 		if ((l = val_get(tax->tree, dim_keys[d])) != NULL &&
-		    l->type != VAL_NULL)
+		    l->type == VAL_LIST)
 			load_dim(tax, (enum dim)d, l);
 	for (d = 0; d < DIM__MAX; d++)
 		for (i = 0; i < tax->termsz[d]; i++) {

@@ -252,8 +252,24 @@ t_errors(void)
 
 	/* Exact messages, positions in the file. */
 	EQS(SPLIT_ERR("---\ntitle: a\nbad: x: y\n---\n"),
-	    "p.md:3:7: error: mapping values are not allowed in this context",
-	    "malformed YAML");
+	    "p.md:3:7: error: mapping values are not allowed in this context; "
+	    "hint: a value with \": \" in it must be quoted", "malformed YAML");
+	/* Layout hints, their lines counted in the file. */
+	EQS(SPLIT_ERR("---\ntitle: a\nrepo:\n\turl: x\n---\n"),
+	    "p.md:4:1: error: found character that cannot start any token; "
+	    "hint: a tab character at line 4 col 1; YAML indents with spaces",
+	    "tab hint");
+	EQS(SPLIT_ERR("---\ntitle: a\nrepo:\n  url: x\n   ref: y\n---\n"),
+	    "p.md:5:7: error: mapping values are not allowed in this context; "
+	    "hint: check the indentation of line 5 against the line above",
+	    "indented too far");
+	EQS(SPLIT_ERR("---\ntitle: a\nrepo:\n  url: x\n ref: y\n---\n"),
+	    "p.md:5:2: error: did not find expected key; hint: check the "
+	    "indentation of line 5 against the line above",
+	    "indented too little");
+	EQS(SPLIT_ERR("---\ntitle: `a`\n---\n"),
+	    "p.md:2:8: error: found character that cannot start any token",
+	    "no hint for a reserved character");
 	EQS(SPLIT_ERR("title: x\n---\n"),
 	    "p.md:1:1: error: missing front matter: the file must start "
 	    "with a line \"---\"", "missing opening ---");

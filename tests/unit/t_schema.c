@@ -1,0 +1,187 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * Unit tests for schema.c and the tables of known keys: every key of
+ * every kind's tree of tables (content.c's content_tables, config.c's
+ * site_table, taxonomy.c's tax_table) that takes one of a set of words
+ * is listed, with exactly those words, in generator/kbgen.5's "Allowed
+ * values" (so the manual cannot drift from lint); schema_nearest gives
+ * every candidate at the nearest distance; schema_check_at counts a key
+ * of another place as an error and an unknown key as a warning.  The
+ * manual is read from $KBGEN_MAN5, else generator/kbgen.5 (the tests
+ * run in the repository's root).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extern.h"
+#include "model/model.h"
+#include "model/private.h"
+#include "harness.h"
+
+static char	*man;		/* kbgen.5, whole */
+static size_t	 nenums;	/* enumerated keys met in the tables */
+
+/*
+ * The line after ".It Cm key Pq what" in the manual, a new string, or
+ * NULL.
+ */
+static char *
+man_words(const char *key, const char *what)
+{
+	char	*want, *p, *end;
+
+	want = xasprintf("\n.It Cm %s Pq %s\n", key, what);
+	p = strstr(man, want);
+	if (p != NULL) {
+		p += strlen(want);
+		end = strchr(p, '\n');
+		p = end != NULL ? xstrndup(p, (size_t)(end - p)) : NULL;
+	}
+	free(want);
+	return p;
+}
+
+/* Check the words of one enumerated key against the manual's line. */
+static void
+check_enum(const char *what, const char *key, const char *const *set)
+{
+	struct buf	 want = { NULL, 0, 0 };
+	char		*got, *name;
+	size_t		 i;
+
+	nenums++;
+	buf_printf(&want, ".Cm ");
+	for (i = 0; set[i] != NULL; i++)
+		buf_printf(&want, "%s%s", i ? " , " : "", set[i]);
+	got = man_words(key, what);
+	name = xasprintf("kbgen.5 lists %s of a %s", key, what);
+	EQS(got, buf_cstr(&want), name);
+	free(name);
+	free(got);
+	buf_free(&want);
+}
+
+/* Walk a tree of tables, checking every key with a set of words. */
+static void
+walk(const char *what, const struct fld *flds, const char *at, int depth)
+{
+	size_t	 j;
+	char	*key;
+
+	if (flds == NULL || depth > 8)
+		return;
+	for (j = 0; flds[j].key != NULL; j++) {
+		key = xasprintf("%s%s%s", at, *at != '\0' ? "." : "",
+		    flds[j].key);
+		if (flds[j].set != NULL)
+			check_enum(what, key, flds[j].set);
+		if (flds[j].sub != NULL) {
+			if (flds[j].names) {
+				free(key);
+				key = xasprintf("%s%s%s.NAME", at,
+				    *at != '\0' ? "." : "", flds[j].key);
+			}
+			walk(what, flds[j].sub, key, depth + 1);
+		}
+		free(key);
+	}
+}
+
+/* Every ".It Cm KEY Pq WHAT" of Allowed values names a table's set. */
+static size_t
+man_enums(void)
+{
+	const char	*p, *end;
+	size_t		 n = 0;
+
+	if ((p = strstr(man, "\n.Ss Allowed values\n")) == NULL)
+		return 0;
+	end = strstr(p + 1, "\n.Ss ");
+	while ((p = strstr(p + 1, "\n.It Cm ")) != NULL &&
+	    (end == NULL || p < end))
+		n++;
+	return n;
+}
+
+static void
+test_nearest(void)
+{
+	const char *const ids[] = { "ada-rossi", "ada-russo", "bruno-verdi",
+	    "ada-rossa" };
+	const char	*out[3];
+	size_t		 n;
+
+	n = schema_nearest("ada-rosso", ids, 4, out, 3);
+	OK(n == 3, "nearest: three ids at distance 1");
+	OK(n == 3 && strcmp(out[0], "ada-rossi") == 0 &&
+	    strcmp(out[1], "ada-russo") == 0 &&
+	    strcmp(out[2], "ada-rossa") == 0, "nearest: in the given order");
+	n = schema_nearest("ada-rossi", ids, 4, out, 3);
+	OK(n == 1 && strcmp(out[0], "ada-rossi") == 0,
+	    "nearest: an exact match alone");
+	n = schema_nearest("zzzzzzzz", ids, 4, out, 3);
+	OK(n == 0, "nearest: nothing close");
+	n = schema_nearest("ada-rosso", ids, 4, out, 1);
+	OK(n == 1 && strcmp(out[0], "ada-rossi") == 0,
+	    "nearest: at most max");
+	OK(schema_suggest("bruno-verdy", ids, 4) != NULL &&
+	    strcmp(schema_suggest("bruno-verdy", ids, 4), "bruno-verdi") == 0,
+	    "suggest: the nearest one");
+}
+
+static void
+test_check_at(void)
+{
+	struct val	*top, *run;
+	size_t		 e, w;
+	const struct fld *uc = content_tables[0].flds;
+
+	diag_set_quiet(1);
+	top = val_map();
+	val_set(top, "timeout", val_str("30m"));
+	e = diag_errors();
+	w = diag_warnings();
+	OK(schema_check_at("x.md", top, uc, "", "use case") == 0,
+	    "a run key at the top fails");
+	OK(diag_errors() > e, "a run key at the top is an error");
+	run = val_map();
+	val_set(run, "timeout", val_str("30m"));
+	val_set(run, "timeuot", val_str("30m"));
+	e = diag_errors();
+	OK(schema_check_at("x.md", run, uc, "run", "run section") == 1,
+	    "an unknown key in run passes");
+	OK(diag_errors() == e && diag_warnings() == w + 1,
+	    "an unknown key in run is one warning");
+	val_free(top);
+	val_free(run);
+	diag_set_quiet(0);
+}
+
+int
+main(void)
+{
+	const char	*path;
+	char		*text = NULL;
+	size_t		 sz, i;
+
+	path = getenv("KBGEN_MAN5") != NULL ? getenv("KBGEN_MAN5") :
+	    "generator/kbgen.5";
+	if (!file_read(path, &text, &sz)) {
+		OK(0, "read generator/kbgen.5 (run in the repository root)");
+		DONE();
+	}
+	man = text;
+	for (i = 0; content_tables[i].what != NULL; i++)
+		walk(content_tables[i].what, content_tables[i].flds, "", 0);
+	walk(site_table.what, site_table.flds, "", 0);
+	walk(tax_table.what, tax_table.flds, "", 0);
+	OK(nenums >= 6, "the tables have the enumerated keys");
+	OK(man_enums() == nenums,
+	    "kbgen.5's Allowed values lists no key the tables lack");
+	free(man);
+	test_nearest();
+	test_check_at();
+	DONE();
+}
