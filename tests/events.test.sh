@@ -98,6 +98,26 @@ fi
 fresh late
 build late 1720000000 || fail "build at a later date" "exit $?" "$TMP/late.err"
 
+# A seminar on the build's own date (SOURCE_DATE_EPOCH 1700000000 is
+# 2023-11-14) is upcoming, listed once, not dropped between the two.
+fresh today
+cat >>"$TMP/today/content/seminars/2023.yaml" <<'EOF'
+- date: 2023-11-14
+  start: "16:00"
+  end: "17:00"
+  timezone: Europe/Rome
+  title: Seminar on the build date
+  speakers: [ada-rossi]
+EOF
+if build today 1700000000; then
+	sed -n '/id="kb_h_upcoming"/,/id="kb_h_past"/p' "$TMP/today/site/seminars/index.html" >"$TMP/today.up"
+	has "a seminar on the build date is upcoming" "$TMP/today.up" "Seminar on the build date"
+	expect "a seminar on the build date is listed once" \
+	    "$(grep -c 'Seminar on the build date</' "$TMP/today/site/seminars/index.html")" 1
+else
+	fail "build with a seminar on the build date" "exit $?" "$TMP/today.err"
+fi
+
 # Edited content: a session moved to another time keeps its UID.
 fresh moved
 sed -i 's/{start: "09:00", end: "10:00", kind: seminar, title: Jets in CMS/{start: "11:30", end: "12:00", kind: seminar, title: Jets in CMS/' \
