@@ -1,13 +1,16 @@
 #!/bin/sh
-# Run every test of kbgen and end with one line: "N passed, N failed".
+# Run every test of kbgen and end with one line: "N passed, N failed,
+# N skipped".
 # Usage: sh tests/run.sh BUILD_DIR
 # Unit tests are the t_* programs in BUILD_DIR; the other suites are the
-# tests/*.test.sh scripts, each printing "ok"/"FAIL" lines and its own
-# "N passed, N failed" summary, which this script adds up.  A suite
-# that could not run whole fails: one whose output has no "ok" or
-# "FAIL" line, or has any "SKIP" line (a skip is never a pass, and a
-# tool a suite needs is installed by "make test" through tests/deps.sh
-# and tests/deps-test.sh).
+# tests/*.test.sh scripts, each printing "ok"/"FAIL"/"SKIP" lines and its
+# own summary, which this script adds up.  A suite that could not run
+# whole fails: one whose output has no "ok" or "FAIL" line, or has any
+# "SKIP" line (a skip is never a pass, and a tool a suite needs is
+# installed by "make test" through tests/deps.sh and
+# tests/deps-test.sh), unless KBGEN_ALLOW_SKIP=1 is set (for a machine
+# that lacks a tool on purpose; CI never sets it): then a skip is only
+# counted and said.  Exits non-zero when anything failed.
 BUILD=${1:-.obj}
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 export KBGEN="$PWD/$BUILD/kbgen"
@@ -58,13 +61,12 @@ for s in tests/*.test.sh; do
 	if ! grep -q '^ok \|^FAIL' "$log"; then
 		echo "FAIL $(basename "$s"): no ok or FAIL line: the suite did not run" >>"$log"
 		tail -5 "$log"
-	elif grep -q '^SKIP' "$log"; then
-		echo "FAIL $(basename "$s"): $(grep -c '^SKIP' "$log") skipped: the suite did not run whole (see the SKIP lines)" >>"$log"
+	elif grep -q '^SKIP' "$log" && [ "$KBGEN_ALLOW_SKIP" != 1 ]; then
+		echo "FAIL $(basename "$s"): $(grep -c '^SKIP' "$log") skipped: the suite did not run whole (see the SKIP lines; KBGEN_ALLOW_SKIP=1 lets skips pass)" >>"$log"
 	fi
 	count "$(basename "$s" .test.sh)"
 done
 rm -f "$log"
-# A skip is not a pass: said apart, above the last line.
-[ "$skips" -gt 0 ] && echo "$skips skipped (not counted as passed)"
-echo "$pass passed, $fail failed"
+# A skip is not a pass: counted apart.
+echo "$pass passed, $fail failed, $skips skipped"
 [ "$fail" -eq 0 ]
