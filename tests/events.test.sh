@@ -63,11 +63,11 @@ while IFS= read -r p; do
 	if [ ! -f "$S/$p" ]; then
 		fail "golden $p" "not built"
 	elif [ ! -f "$EXP/$p" ]; then
-		fail "golden $p" "no golden; run make regen"
+		fail "golden $p" "no golden in tests/fixtures/events.expected"
 	elif diff -u "$EXP/$p" "$S/$p" >"$TMP/g.diff"; then
 		ok "golden $p"
 	else
-		fail "golden $p" "differs from tests/fixtures/events.expected/$p (make regen rewrites it)"
+		fail "golden $p" "differs from tests/fixtures/events.expected/$p"
 		head -40 "$TMP/g.diff" | sed 's/^/    /'
 	fi
 done <"$PAGES"

@@ -58,7 +58,7 @@ F=$TMP/site/status/feed.xml
 
 # Two passing runs whose outputs differ: an image and a text.
 keep before after
-has page-says-changed "$P/index.html" 'Outputs changed since <time datetime="2026-11-01T10:00:00Z">2026-11-01T10:00:00Z</time>: the last passing run (<time datetime="2026-11-20T09:00:00Z">2026-11-20T09:00:00Z</time>) differs in 2 place(s).'
+has page-says-changed "$P/index.html" 'Outputs changed since <time datetime="2026-11-01T10:00:00Z">2026-11-01T10:00:00Z</time>: the last passing run (<time datetime="2026-11-20T09:00:00Z">2026-11-20T09:00:00Z</time>) differs in 2 places.'
 has page-links-changes "$P/index.html" "href=\"../../usecases/$slug/changes.html\">See the changes side by side</a>"
 [ -f "$C" ] && ok changes-page || fail changes-page "no usecases/$slug/changes.html"
 has changes-heads "$C" '<th scope="col">Earlier passing run, 2026-11-01T10:00:00Z</th><th scope="col">Last passing run, 2026-11-20T09:00:00Z</th>'
@@ -82,18 +82,18 @@ done
 expect changes-image-files "$miss" 0
 has feed-entry "$F" "outputs changed</title>"
 has feed-entry-link "$F" "usecases/$slug/changes.html"
-has feed-entry-summary "$F" 'The run of 2026-11-20T09:00:00Z passed with other outputs than the passing run of 2026-11-01T10:00:00Z, in 2 place(s).'
+has feed-entry-summary "$F" 'The run of 2026-11-20T09:00:00Z passed with other outputs than the passing run of 2026-11-01T10:00:00Z, in 2 places.'
 
 # Tolerance from site.yaml: 0.2 takes 0.80 against 0.70 as the same;
 # 0 sees the AUC's fourth decimal.
 cp "$TMP/kb/content/site.yaml" "$TMP/site.yaml.orig"
 { cat "$TMP/site.yaml.orig"; printf 'outputs:\n  rtol: 0.2\n'; } >"$TMP/kb/content/site.yaml"
 keep before after
-has rtol-loose "$P/index.html" 'differs in 1 place(s).'
+has rtol-loose "$P/index.html" 'differs in 1 place.'
 hasnt rtol-loose-no-text "$C" 'Code cell 3:'
 { cat "$TMP/site.yaml.orig"; printf 'outputs:\n  rtol: 0\n'; } >"$TMP/kb/content/site.yaml"
 keep before after
-has rtol-exact "$P/index.html" 'differs in 3 place(s).'
+has rtol-exact "$P/index.html" 'differs in 3 places.'
 has rtol-exact-auc "$C" 'Code cell 1: text output changed'
 line=$(($(wc -l <"$TMP/site.yaml.orig") + 2))
 { cat "$TMP/site.yaml.orig"; printf 'outputs:\n  rtol: lots\n'; } >"$TMP/kb/content/site.yaml"
@@ -122,7 +122,7 @@ for x in a b; do
 	    "$slug" "$([ $x = a ] && echo 3 || echo 4)" "$TMP/$x.log" >"$TMP/files-$x.json"
 done
 keep files-a files-b
-has files-notice "$P/index.html" 'differs in 1 place(s).'
+has files-notice "$P/index.html" 'differs in 1 place.'
 has files-what "$C" '<code>output.log</code>: text output changed'
 has files-before-log "$C" 'loss 1.5'
 has files-after-log "$C" 'loss 2.5'

@@ -73,11 +73,11 @@ pages_home(struct r *r)
 			exe += kb->ucs[i]->example != NULL;
 			fresh += fr != NULL && fr->b;
 		}
-		val_set(c, "executable", val_int((long long)exe));
+		render_set_count(c, "executable", (long long)exe);
 		val_set(c, "verified", val_int((long long)fresh));
 		val_set(c, "percent", val_int(exe ? (long long)(100 * fresh /
 		    exe) : 0));
-		val_set(c, "max_age_days", val_int(render_max_age(r) / 86400));
+		render_set_count(c, "max_age_days", render_max_age(r) / 86400);
 		val_set(c, "has_examples", val_bool(exe > 0));
 	}
 	return render_emit(r, "index", url_home(), 0, "home", kb->site.title,

@@ -81,6 +81,14 @@ struct val	*render_health(struct r *, const struct usecase *);
 /* The shared person ref {id, name, url, affiliation}. */
 struct val	*render_pref(struct r *, const struct person *);
 
+/*
+ * Set key of map v to n and key_one to whether n is 1, so that a
+ * template says "1 example" and "2 examples":
+ * {{n}} {{#n_one}}example{{/n_one}}{{^n_one}}examples{{/n_one}}.
+ */
+void		 render_set_count(struct val *v, const char *key,
+		    long long n);
+
 /* A URL of map's key as a value: null when missing or unsafe. */
 struct val	*render_opt_url(const struct val *map, const char *key);
 

@@ -65,6 +65,17 @@ unshare_free(struct val *v)
  * or when its scheme could run code (javascript: and the like), so the
  * page shows no link rather than a live one.
  */
+void
+render_set_count(struct val *v, const char *key, long long n)
+{
+	char	*one;
+
+	val_set(v, key, val_int(n));
+	one = xasprintf("%s_one", key);
+	val_set(v, one, val_bool(n == 1));
+	free(one);
+}
+
 struct val *
 render_opt_url(const struct val *map, const char *key)
 {

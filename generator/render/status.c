@@ -139,8 +139,9 @@ reg_changed(struct r *r, struct buf *b, const struct reg *g)
 	title = xasprintf("%s: outputs changed", g->uc->e.title ?
 	    g->uc->e.title : g->uc->e.slug);
 	sum = xasprintf("The run of %s passed with other outputs than the "
-	    "passing run of %s, in %zu place(s).", g->date,
-	    since ? since : "before", g->changes->kidsz);
+	    "passing run of %s, in %zu %s.", g->date,
+	    since ? since : "before", g->changes->kidsz,
+	    g->changes->kidsz == 1 ? "place" : "places");
 	memset(&e, 0, sizeof(e));
 	e.title = title;
 	e.path = url;
@@ -251,7 +252,7 @@ status_page(struct r *r)
 		if (val_get(h, "fresh") != NULL && val_get(h, "fresh")->b)
 			fresh++;
 	}
-	val_set(ctx, "total", val_int((long long)exe));
+	render_set_count(ctx, "total", (long long)exe);
 	val_set(ctx, "fresh", val_int((long long)fresh));
 	val_json(&b, js, 1);
 	val_free(js);

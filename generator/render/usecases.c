@@ -123,7 +123,7 @@ usecases_catalogue(struct r *r)
 static struct val *
 prov_val(struct r *r, const struct usecase *uc)
 {
-	const struct val *p = uc->prov, *files, *oi;
+	const struct val *p = uc->prov, *files, *oi, *n;
 	const char	*commit, *url, *subdir, *host;
 	struct val	*v, *l, *f;
 	char		*s, *path, *owner = NULL, *repo = NULL;
@@ -154,7 +154,11 @@ prov_val(struct r *r, const struct usecase *uc)
 		val_set(v, keys[i], x ? val_str(x) : val_new(VAL_NULL));
 	}
 	val_set(v, "error", val_opt_str(p, "error"));
-	val_set(v, "contributors_year", val_opt_str(p, "contributors_year"));
+	if ((n = val_get(p, "contributors_year")) != NULL &&
+	    n->type == VAL_NUM && n->num >= 0 && n->num < 1e9)
+		render_set_count(v, "contributors_year", (long long)n->num);
+	else
+		val_set(v, "contributors_year", val_new(VAL_NULL));
 	val_set(v, "stale", val_bool(render_stale(r,
 	    val_get_str(p, "last_activity"))));
 	l = val_set(v, "files", val_list());
@@ -553,7 +557,7 @@ changed_val(struct r *r, const struct usecase *uc)
 		c = val_set(ctx, "changed", val_map());
 		val_set_str(c, "since", since);
 		val_set_str(c, "date", date);
-		val_set(c, "count", val_int((long long)ch->kidsz));
+		render_set_count(c, "count", (long long)ch->kidsz);
 		val_set(c, "html", val_str(html));
 		free(html);
 		path = url_usecase_changes(uc->e.slug);
@@ -564,7 +568,7 @@ changed_val(struct r *r, const struct usecase *uc)
 			v = val_map();
 			val_set_str(v, "since", since);
 			val_set_str(v, "date", date);
-			val_set(v, "count", val_int((long long)ch->kidsz));
+			render_set_count(v, "count", (long long)ch->kidsz);
 			val_set_str(v, "url", path);
 		}
 		free(s);
