@@ -118,6 +118,41 @@ else
 	fail "build with a seminar on the build date" "exit $?" "$TMP/today.err"
 fi
 
+# Who can help with what, by the rule (tests/experts.py computes it from
+# the content and compares every cell and group), on the fixture and on
+# people made to sit at the rule's edges: Dora has two use cases, one
+# with each term of a cell and none with both (not listed there); Enzo's
+# expertise is a narrower term (LSTM: he helps with RNN too); Fay's is a
+# broader one (RNN: not LSTM); Gino is the contact of a draft only.
+fresh experts
+E=$TMP/experts/content
+person() { printf -- '---\nname: %s\n%s---\nBio.\n' "$2" "$3" >"$E/people/$1.md"; }
+uc() { printf -- '---\ntitle: %s\nsummary: s\ntechnologies: [%s]\nfields: [%s]\ntools: [Keras]\nkind: tutorial\ncontacts: [%s]\n%s---\nBody.\n' \
+    "$1" "$2" "$3" "$4" "$5" >"$E/usecases/$1.md"; }
+person dora-gialli "Dora Gialli" ""
+person enzo-blu "Enzo Blu" "expertise: [LSTM]
+"
+person fay-rosa "Fay Rosa" "expertise: [RNN]
+"
+person gino-nero "Gino Nero" ""
+uc dora-a CNN "Gravitational Waves" dora-gialli ""
+uc dora-b GNN "Medical Physics" dora-gialli ""
+uc enzo-a CNN "High Energy Physics" enzo-blu ""
+uc fay-a CNN "Medical Physics" fay-rosa ""
+uc gino-a GNN "Gravitational Waves" gino-nero "draft: true
+"
+if build experts; then
+	for f in fixture experts; do
+		d=$TMP/$([ $f = fixture ] && echo a || echo experts)
+		$PY "$PWD/tests/experts.py" "$d/content" "$d/site" >"$TMP/experts.out" 2>&1
+		sed "s/^\(ok\|FAIL\) /\1 $f: /" "$TMP/experts.out" >"$TMP/experts.named"
+		tally "$TMP/experts.named"
+		grep -q '^ok ' "$TMP/experts.out" || fail "experts-$f" "experts.py gave no result" "$TMP/experts.out"
+	done
+else
+	fail "build with people at the rule's edges" "exit $?" "$TMP/experts.err"
+fi
+
 # Edited content: a session moved to another time keeps its UID.
 fresh moved
 sed -i 's/{start: "09:00", end: "10:00", kind: seminar, title: Jets in CMS/{start: "11:30", end: "12:00", kind: seminar, title: Jets in CMS/' \
