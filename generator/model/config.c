@@ -160,6 +160,28 @@ static const struct fld links_flds[] = {
 	{ NULL, FLD_ANY, 0 },
 };
 
+/* The tables above by name, for kbgen schema (jsonschema.c). */
+const struct fld_table site_tables[] = {
+	{ "site", site_flds },
+	{ "site.outputs", outputs_flds },
+	{ "site.sync", sync_flds },
+	{ "site.check", check_flds },
+	{ "site.environment", env_flds },
+	{ "site.runners", runners_flds },
+	{ "site.data_cache", data_cache_flds },
+	{ "site.local", local_flds },
+	{ "site.slurm", slurm_flds },
+	{ "site.links", links_flds },
+	{ NULL, NULL },
+};
+const struct fld_words site_words[] = {
+	{ "site.runners", "default", runner_names,
+	    sizeof(runner_names) / sizeof(runner_names[0]) },
+	{ "site.local", "sandbox", sandboxes,
+	    sizeof(sandboxes) / sizeof(sandboxes[0]) },
+	{ NULL, NULL, NULL, 0 },
+};
+
 /*
  * launch: the buttons (read in model/hosting.c).  Each is true, false
  * or a mapping of the keys its table allows; the hub of a JupyterHub

@@ -168,6 +168,29 @@ static const char *const levels[] = { "base", "advanced" };
 static const char *const session_kinds[] = { "lecture", "hands-on",
     "seminar", "exercise", "break", "social", "other" };
 
+/* The tables above by name, for kbgen schema (jsonschema.c). */
+const struct fld_table content_tables[] = {
+	{ "usecase", uc_flds },
+	{ "repository", repo_flds },
+	{ "run", run_flds },
+	{ "data", data_flds },
+	{ "link", link_flds },
+	{ "person", person_flds },
+	{ "page", page_flds },
+	{ "hackathon", hack_flds },
+	{ "day", day_flds },
+	{ "session", session_flds },
+	{ "seminar", seminar_flds },
+	{ NULL, NULL },
+};
+const struct fld_words content_words[] = {
+	{ "usecase", "kind", kinds, sizeof(kinds) / sizeof(kinds[0]) },
+	{ "hackathon", "level", levels, sizeof(levels) / sizeof(levels[0]) },
+	{ "session", "kind", session_kinds,
+	    sizeof(session_kinds) / sizeof(session_kinds[0]) },
+	{ NULL, NULL, NULL, 0 },
+};
+
 /* A content file found by the walk. */
 struct file {
 	char	*path;	/* full path */

@@ -243,6 +243,21 @@ struct kb	*kb_load(const char *root, int drafts, int jobs);
 void		 kb_free(struct kb *);
 
 /*
+ * jsonschema.c: kbgen schema, a JSON Schema (draft 2020-12) of the
+ * content files from the key tables lint uses.  jsonschema_kinds ends
+ * with NULL: usecase, person, hackathon, page, seminars, site,
+ * taxonomy.  jsonschema_new gives a new tree (val_free it) whose
+ * $defs describe every kind, the root being kind's (NULL: none), with
+ * the terms of tax (may be NULL) as enums; NULL for an unknown kind.
+ * schema_words gives the words an enumerated key of a table allows
+ * ("usecase", "kind"), borrowed, or NULL with *n 0.
+ */
+extern const char *const jsonschema_kinds[];
+struct val	*jsonschema_new(const struct taxonomy *, const char *kind);
+const char *const *schema_words(const char *table, const char *key,
+		    size_t *n);
+
+/*
  * The checks that need kbgen sync's record (uc->prov, attached by
  * kb_attach_provenance) and the clones in the cache folder: a
  * run.requirements file missing at the pinned commit is an error at

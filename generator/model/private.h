@@ -39,6 +39,24 @@ int		 schema_http_url(const char *path, const struct val *v,
 		    const char *key);
 int		 time_valid(const char *);
 
+/*
+ * content.c, config.c, taxonomy.c: their key tables by name, and the
+ * words of their enumerated keys (what schema_enum checks), for the
+ * JSON Schema of jsonschema.c.  Each array ends with a NULL name.
+ */
+struct fld_table {
+	const char		*name;	/* "usecase", "run", "site.runners" */
+	const struct fld	*flds;	/* ends with a NULL key */
+};
+struct fld_words {
+	const char		*table;	/* a fld_table name */
+	const char		*key;
+	const char *const	*words;
+	size_t			 wordsz;
+};
+extern const struct fld_table content_tables[], site_tables[], tax_tables[];
+extern const struct fld_words content_words[], site_words[];
+
 /* taxonomy.c, config.c, content.c: the in-memory model. */
 
 struct term	*tax_find_any(const struct taxonomy *, const char *);

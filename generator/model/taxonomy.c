@@ -33,6 +33,12 @@ static const struct fld term_flds[] = {
 	{ NULL, FLD_ANY, 0 },
 };
 
+/* The table above, for kbgen schema (jsonschema.c). */
+const struct fld_table tax_tables[] = {
+	{ "term", term_flds },
+	{ NULL, NULL },
+};
+
 static int
 term_matches(const struct term *t, const char *s)
 {
