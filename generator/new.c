@@ -90,6 +90,22 @@ yaml_quote(struct buf *b, const char *s)
 }
 
 /*
+ * s with every control character (a newline above all) made a space,
+ * in place: text from git config or the taxonomy that goes into a
+ * YAML comment must not end it and start a key.
+ */
+static char *
+one_line(char *s)
+{
+	char	*p;
+
+	for (p = s; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return s;
+}
+
+/*
  * The terms of dimension d as YAML comment lines ("#   CNN, LSTM"),
  * wrapped before 72 columns, with no newline at the end.
  */
@@ -99,6 +115,7 @@ terms_help(const struct taxonomy *tax, int d)
 	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i, col = 0, w;
 	const char	*name;
+	char		*nm;
 
 	for (i = 0; i < tax->termsz[d]; i++) {
 		name = tax->terms[d][i]->name;
@@ -113,7 +130,9 @@ terms_help(const struct taxonomy *tax, int d)
 			buf_puts(&b, ", ");
 			col += 2;
 		}
-		buf_puts(&b, name);
+		nm = one_line(xstrdup(name));
+		buf_puts(&b, nm);
+		free(nm);
 		col += w - 2;
 	}
 	if (i == 0)
@@ -250,6 +269,8 @@ scaffold_ctx(const struct opts *o, const struct kind *k, const char *slug,
 		(void)gs_author(o->root, &name, &email);
 		gs_shutdown();
 	}
+	one_line(name);
+	one_line(email);
 	if (name != NULL)
 		val_set_str(ctx, "author", name);
 	if (email != NULL)

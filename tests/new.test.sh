@@ -159,6 +159,17 @@ HOME=$TMP/nobody "$KBGEN" -C "$K" new page anon --title A >/dev/null 2>"$TMP/err
 expect "new-author: none configured" "$(sed -n 3p "$K/content/pages/anon.md")" \
     "# Created by unknown (git config user.name is not set) on 2023-11-14 with kbgen new."
 
+# A name with a newline (git config's \n) stays inside its comment.
+mkdir -p "$TMP/evil"
+printf '[user]\n\tname = "Eve\\ninjected: 1"\n\temail = e@example.org\n' \
+    >"$TMP/evil/.gitconfig"
+HOME=$TMP/evil "$KBGEN" -C "$K" new page evil --title E >/dev/null 2>"$TMP/err"
+expect "new-author: a newline in the name is a space" \
+    "$(sed -n 3p "$K/content/pages/evil.md")" \
+    "# Created by Eve injected: 1 <e@example.org> on 2023-11-14 with kbgen new."
+"$KBGEN" -C "$K" lint --strict >"$TMP/lint" 2>&1
+rc "new-author: and adds no key" $? 0 "$TMP/lint"
+
 # --- a site's own scaffold ------------------------------------------------------
 mkdir -p "$K/templates/new"
 printf -- '---\ntitle: {{{title}}}\n# ours: {{slug}}, {{date}}\n---\nOurs.\n' \
