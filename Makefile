@@ -147,9 +147,9 @@ bench: kbgen
 	@sh tests/bench-check.sh
 
 # The installed binary is built apart, with SHAREDIR compiled in (the
-# two files that use it are rebuilt each time, as SHAREDIR may change).
+# files that use it are rebuilt each time, as SHAREDIR may change).
 install:
-	rm -f .obj-install/build.o .obj-install/check.o
+	rm -f .obj-install/build.o .obj-install/check.o .obj-install/new.o .obj-install/init.o
 	$(MAKE) BUILD=.obj-install KBGEN_SHARE="$(SHAREDIR)" .obj-install/kbgen
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(SHAREDIR)/runners

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,30 @@ is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Whether folder p holds a *.mustache file (not only new/, scaffolds). */
+static int
+has_mustache(const char *p)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n;
+	int		 found = 0;
+
+	if ((d = opendir(p)) == NULL)
+		return 1;	/* load_theme will say why */
+	while (!found && (e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		found = n > 9 && strcmp(e->d_name + n - 9, ".mustache") == 0;
+	}
+	closedir(d);
+	return found;
+}
+
 /*
- * The theme folder: --templates, else ROOT/templates when present,
- * else the one installed with kbgen.  The caller frees it.
+ * The theme folder: --templates, else ROOT/templates when present
+ * with templates of its own (a folder holding only the scaffolds of
+ * kbgen new, templates/new/, is no theme), else the one installed
+ * with kbgen.  The caller frees it.
  */
 static char *
 templates_dir(const struct opts *o)
@@ -49,7 +71,7 @@ templates_dir(const struct opts *o)
 	if (o->templates != NULL)
 		return xstrdup(o->templates);
 	p = path_join(o->root, "templates");
-	if (is_dir(p))
+	if (is_dir(p) && has_mustache(p))
 		return p;
 	free(p);
 	return xstrdup(KBGEN_TEMPLATES);

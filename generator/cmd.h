@@ -26,6 +26,7 @@ struct opts {
 	const char	*junit;	/* --junit FILE */
 	const char	*json;	/* --json FILE (check), --json (status) */
 	int		 prune;	/* check --prune: remove unused images */
+	const char	*title;	/* new --title, may be NULL */
 	struct clock	 now;	/* the command's now, see clock_read */
 };
 
@@ -34,6 +35,16 @@ int		 cmd_build(const struct opts *);
 int		 cmd_lint(const struct opts *);
 int		 cmd_query(const struct opts *, int argc, char **argv);
 void		 kb_attach_runs(struct idx *, struct kb *);
+
+/* new.c: kbgen new, kbgen schema; init.c: kbgen init. */
+
+int		 cmd_new(const struct opts *, int argc, char **argv);
+int		 cmd_schema(const struct opts *, int argc, char **argv);
+int		 cmd_init(const struct opts *, int argc, char **argv);
+
+/* The schema files of the knowledge base at root, from its taxonomy,
+ * into root/schemas (KIND.schema.json).  0 on failure (reported). */
+int		 new_schemas(const char *root);
 
 /* sync.c: kbgen sync. */
 

@@ -54,6 +54,15 @@ static const char usage_text[] =
 "                      ID.json or an event page); with --hackathon, the event's\n"
 "                      timetable becomes the programme of that hackathon;\n"
 "                      KBGEN_INDICO_TOKEN is sent as a bearer token\n"
+"  new usecase|person|hackathon|seminar|page SLUG [--title TITLE]\n"
+"                      write DIR/content/KIND/SLUG from a scaffold\n"
+"                      (templates/new/), never over an existing file\n"
+"  init NEWDIR         a new knowledge base that builds at once, with CI\n"
+"                      recipes for GitLab and GitHub and editor schemas\n"
+"  schema [KIND] [-o OUTDIR]\n"
+"                      the JSON Schema of the content files (KIND: usecase,\n"
+"                      person, hackathon, page, seminars, site, taxonomy);\n"
+"                      -o writes OUTDIR/KIND.schema.json for each\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -88,6 +97,9 @@ static const struct cmd {
 	{ "check", "RjFGHJNSP", 1 },
 	{ "status", "N", 0 },
 	{ "import", "H", 1 },
+	{ "new", "ET", 1 },
+	{ "init", "T", 1 },
+	{ "schema", "o", 1 },
 	{ "help", "", 0 },
 };
 
@@ -97,7 +109,7 @@ usage(const char *msg)
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
 	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status|"
-	    "import "
+	    "import|new|init|schema "
 	    "[OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
@@ -119,6 +131,7 @@ main(int argc, char *argv[])
 		{ "json", required_argument, NULL, 'N' },
 		{ "links", no_argument, NULL, 'L' },
 		{ "prune", no_argument, NULL, 'P' },
+		{ "title", required_argument, NULL, 'E' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -223,6 +236,9 @@ main(int argc, char *argv[])
 		case 'T':
 			o.templates = optarg;
 			break;
+		case 'E':
+			o.title = optarg;
+			break;
 		case 'q':
 			o.quiet = 1;
 			break;
@@ -294,6 +310,12 @@ main(int argc, char *argv[])
 		i = cmd_check(&o, nargs, args);
 	else if (strcmp(cmd, "status") == 0)
 		i = cmd_status(&o, nargs, args);
+	else if (strcmp(cmd, "new") == 0)
+		i = cmd_new(&o, nargs, args);
+	else if (strcmp(cmd, "init") == 0)
+		i = cmd_init(&o, nargs, args);
+	else if (strcmp(cmd, "schema") == 0)
+		i = cmd_schema(&o, nargs, args);
 	else {
 		fputs(usage_text, stdout);
 		i = 0;

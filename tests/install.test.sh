@@ -61,6 +61,13 @@ n=$(find "$K/site" -name '*.html' 2>/dev/null | wc -l)
     fail installed-pages "$n pages" "$TMP/build.out"
 has installed-theme "$K/site/index.html" "</html>"
 
+# init and new take the installed theme's init/ and new/ (the checkout
+# is gone).
+(cd "$TMP/elsewhere" && "$P/bin/kbgen" init "$TMP/fresh" &&
+    HOME=$TMP "$P/bin/kbgen" -C "$TMP/fresh" new person p1 --title P &&
+    "$P/bin/kbgen" -C "$TMP/fresh" build) >"$TMP/init.out" 2>&1
+rc installed-init-new-build $? 0 "$TMP/init.out"
+
 # A knowledge base's own templates/ comes first, as before.
 cp -R "$P/share/kbgen/templates" "$K/templates"
 sed 's|</body>|<!-- kb-own-theme --></body>|' "$P/share/kbgen/templates/base.mustache" \

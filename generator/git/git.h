@@ -88,4 +88,13 @@ char		*gs_dep_hash(const char *dir, const char *commit,
 int		 gs_path_exists(const char *dir, const char *commit,
 		    const char *path);
 
+/*
+ * gitconfig.c: user.name and user.email as git reads them for the
+ * folder dir (its repository's configuration, then the global and
+ * system ones).  *name and *email are new strings, NULL when unset.
+ * Returns 0 when the configuration cannot be read (nothing is set).
+ * Call gs_init first.
+ */
+int		 gs_author(const char *dir, char **name, char **email);
+
 #endif /* !KBGEN_GIT_GIT_H */

@@ -275,6 +275,22 @@ struct kb	*kb_load(const char *root, int drafts, int jobs);
 void		 kb_free(struct kb *);
 
 /*
+ * jsonschema.c: kbgen schema, a JSON Schema (draft 2020-12) of the
+ * content files, walked from the key tables lint uses (content_tables,
+ * site_table, tax_table).  jsonschema_kind(i) names the i-th kind,
+ * NULL after the last: usecase, person, hackathon, page, seminars,
+ * site, taxonomy.  jsonschema_new gives a new tree (val_free it) whose
+ * $defs describe every kind, the root being kind's (NULL: none), with
+ * the terms of tax (may be NULL) as enums; NULL for an unknown kind.
+ * jsonschema_words gives the words (NULL-ended, borrowed) that the key
+ * at place (dotted keys of kind's tree: "kind",
+ * "programme.sessions.kind") allows, or NULL.
+ */
+const char	*jsonschema_kind(size_t);
+struct val	*jsonschema_new(const struct taxonomy *, const char *kind);
+const char *const *jsonschema_words(const char *kind, const char *place);
+
+/*
  * The checks that need kbgen sync's record (uc->prov, attached by
  * kb_attach_provenance) and the clones in the cache folder: a
  * run.requirements file missing at the pinned commit is an error at

@@ -32,6 +32,13 @@ int		 schema_check_at(const char *path, const struct val *map,
 		    const char *what);
 
 /*
+ * The table of place (dotted keys as schema_check_at's, "" for root
+ * itself; a name under a mapping of names is skipped) in the tree of
+ * root, or NULL.
+ */
+const struct fld *schema_table_at(const struct fld *root, const char *place);
+
+/*
  * Checks of one value after schema_check: absent (NULL, null) is fine,
  * a non-scalar was reported there and gives 0 silently; else 1, or 0
  * with an error at v's position naming key.

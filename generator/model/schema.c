@@ -299,11 +299,10 @@ check_one(const char *path, const struct val *v, const struct fld *f)
 }
 
 /*
- * The table of place (dotted keys, "" for root itself) in the tree of
- * root, or NULL.
+ * See private.h.
  */
-static const struct fld *
-table_at(const struct fld *root, const char *place)
+const struct fld *
+schema_table_at(const struct fld *root, const char *place)
 {
 	const struct fld *t = root;
 	size_t		 n, j;
@@ -419,7 +418,7 @@ schema_check_at(const char *path, const struct val *map,
 	size_t		 nkeys = 0, i, j;
 	int		 ok = 1, found;
 
-	flds = table_at(root, place);
+	flds = schema_table_at(root, place);
 	assert(flds != NULL);
 	if (map == NULL || map->type != VAL_MAP) {
 		diag_err(path, map ? map->line : 1, map ? map->col : 1,

@@ -7,9 +7,10 @@
  * is listed, with exactly those words, in generator/kbgen.5's "Allowed
  * values" (so the manual cannot drift from lint); schema_nearest gives
  * every candidate at the nearest distance; schema_check_at counts a key
- * of another place as an error and an unknown key as a warning.  The
- * manual is read from $KBGEN_MAN5, else generator/kbgen.5 (the tests
- * run in the repository's root).
+ * of another place as an error and an unknown key as a warning;
+ * jsonschema.c's walk of the same tree gives every kind and the words
+ * of a key at a dotted place.  The manual is read from $KBGEN_MAN5,
+ * else generator/kbgen.5 (the tests run in the repository's root).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,38 @@ test_check_at(void)
 	diag_set_quiet(0);
 }
 
+/* kbgen schema walks the same tree: every kind, and words by place. */
+static void
+test_jsonschema(void)
+{
+	struct val	*s;
+	const char *const *w;
+	const char	*k;
+	size_t		 i;
+	int		 all = 1;
+
+	for (i = 0; (k = jsonschema_kind(i)) != NULL; i++) {
+		s = jsonschema_new(NULL, k);
+		if (s == NULL || val_get(val_get(s, "$defs"), k) == NULL)
+			all = 0;
+		val_free(s);
+	}
+	OK(i == 7 && all, "jsonschema: the seven kinds, each in $defs");
+	OK(jsonschema_new(NULL, "event") == NULL, "jsonschema: unknown kind");
+	w = jsonschema_words("hackathon", "programme.sessions.kind");
+	OK(w != NULL && strcmp(w[0], "lecture") == 0,
+	    "jsonschema: words of a list's items' key");
+	w = jsonschema_words("site", "runners.local.sandbox");
+	OK(w != NULL && strcmp(w[0], "bwrap") == 0 && w[2] == NULL,
+	    "jsonschema: words two mappings down");
+	OK(jsonschema_words("usecase", "kind") != NULL,
+	    "jsonschema: words at the top");
+	OK(jsonschema_words("usecase", "title") == NULL &&
+	    jsonschema_words("usecase", "run.kind") == NULL &&
+	    jsonschema_words("event", "kind") == NULL,
+	    "jsonschema: no words where the tree has none");
+}
+
 int
 main(void)
 {
@@ -183,5 +216,6 @@ main(void)
 	free(man);
 	test_nearest();
 	test_check_at();
+	test_jsonschema();
 	DONE();
 }
