@@ -296,6 +296,41 @@ content_print(struct idx *idx, const char *content,
 	snprintf(buf, bufsz, "%016llx", (unsigned long long)h);
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The hash of every input of the pages but the entries' files, which
+ * the render driver hashes from the model (render_opts.inputs): base
+ * (the store's stamps, the clock, the options, this kbgen) and the
+ * bytes of every other file below dirs.  Never 0.
+ */
+static uint64_t
+inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
+{
+	const char	**skip;
+	size_t		 n = 0, i;
+	uint64_t	 h;
+
+	skip = xcalloc(kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz + 1,
+	    sizeof(*skip));
+	for (i = 0; i < kb->ucsz; i++)
+		skip[n++] = kb->ucs[i]->e.path;
+	for (i = 0; i < kb->peoplesz; i++)
+		skip[n++] = kb->people[i]->e.path;
+	for (i = 0; i < kb->pagesz; i++)
+		skip[n++] = kb->pages[i]->e.path;
+	for (i = 0; i < kb->hacksz; i++)
+		skip[n++] = kb->hacks[i]->e.path;
+	qsort(skip, n, sizeof(*skip), str_cmp);
+	h = site_fingerprint_but(dirs, 2, base, skip, n);
+	free(skip);
+	return h != 0 ? h : 1;
+}
+
 /*
  * kbgen build.
  */
@@ -313,7 +348,7 @@ cmd_build(const struct opts *o)
 	char			*synced = NULL, *today = NULL, *head = NULL;
 	const char		*dirs[2];
 	uint64_t		 fp, base;
-	size_t			 written, kept, removed;
+	size_t			 written, kept, removed, ran = 0, all = 0;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
 	int			 rc = 1;
@@ -394,7 +429,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 
-	kb = kb_load(o->root, o->drafts, par_jobs(o->jobs));
+	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), idx);
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {
@@ -424,8 +459,10 @@ cmd_build(const struct opts *o)
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = par_jobs(o->jobs);
+	ro.idx = idx;
+	ro.inputs = inputs_print(kb, dirs, base);
 	phase("prepare", &t1);
-	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
+	if (!render_site(kb, &ro, so, &ran, &all) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
@@ -440,15 +477,17 @@ cmd_build(const struct opts *o)
 	phase("publish", &t1);
 	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf) ||
 	    !put_guessed(idx, kb) ||
-	    !idx_put_meta(idx, "contentprint", cpbuf))
+	    !idx_put_meta(idx, "contentprint", cpbuf) ||
+	    !kb_keep_bodies(kb, idx))
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
-		    "%zu files (%zu written, %zu unchanged, %zu removed)\n",
+		    "%zu files (%zu written, %zu unchanged, %zu removed); "
+		    "%zu of %zu pages rendered\n",
 		    out, mono_secs() - t0, kb->ucsz, written + kept, written,
-		    kept, removed);
+		    kept, removed, ran, all);
 	if (diag_warnings() > 0 && !o->quiet)
 		fprintf(stderr, "kbgen: %zu warning%s\n", diag_warnings(),
 		    diag_warnings() == 1 ? "" : "s");

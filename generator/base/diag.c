@@ -21,6 +21,7 @@ static size_t	 nerrors;	/* errors counted so far */
 static size_t	 nwarnings;	/* warnings counted so far */
 static int	 strict;	/* warnings are errors */
 static _Thread_local int quiet;	/* this thread: count, do not print */
+static _Thread_local size_t mine;	/* reports made by this thread */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -31,6 +32,7 @@ static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
     const char *fmt, va_list ap)
 {
+	mine++;
 	if (quiet)
 		return;
 	if (path != NULL && line > 0 && col > 0)
@@ -93,6 +95,7 @@ diag_sys(const char *path, const char *fmt, ...)
 
 	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
+	mine++;
 	if (!quiet) {
 		if (path != NULL)
 			fprintf(stderr, "%s: ", path);
@@ -115,6 +118,17 @@ diag_errors(void)
 	n = nerrors;
 	pthread_mutex_unlock(&lock);
 	return n;
+}
+
+/*
+ * How many errors and warnings this thread has reported so far: a
+ * caller that caches what a piece of work made learns whether it said
+ * anything that a cached run would not say again.
+ */
+size_t
+diag_mine(void)
+{
+	return mine;
 }
 
 size_t
