@@ -109,19 +109,42 @@ load_theme(const char *dir)
 
 /*
  * Write the model into LMDB: one record per entry and the dimension
- * tables, replacing what was there.
+ * tables, replacing what was there.  The records come from the use
+ * cases' and people's front matter and the taxonomy (in inputs): when
+ * those hash as at the last build, they are there already.
  */
 static int
-index_kb(struct idx *idx, const struct kb *kb)
+index_kb(struct idx *idx, const struct kb *kb, uint64_t inputs)
 {
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*rec, *l;
 	const struct term *t;
+	char		*prev = NULL, key[32];
+	uint64_t	 h = inputs;
 	size_t		 i, j;
-	int		 d;
+	int		 d, same;
 
+	for (i = 0; i < kb->ucsz; i++) {
+		h = hash64(kb->ucs[i]->e.relpath,
+		    strlen(kb->ucs[i]->e.relpath) + 1, h);
+		h = hash64(&kb->ucs[i]->e.fmhash, sizeof(uint64_t), h);
+	}
+	for (i = 0; i < kb->peoplesz; i++) {
+		h = hash64(kb->people[i]->e.relpath,
+		    strlen(kb->people[i]->e.relpath) + 1, h);
+		h = hash64(&kb->people[i]->e.fmhash, sizeof(uint64_t), h);
+	}
+	snprintf(key, sizeof(key), "%016llx", (unsigned long long)h);
+	same = idx_get_meta(idx, "indexed", &prev) == 1 &&
+	    strcmp(prev, key) == 0;
+	free(prev);
+	if (same)
+		return 1;
 	if (!idx_begin(idx))
 		return 0;
+	/* Until this commits, the entries are not those of key. */
+	if (!idx_put_meta(idx, "indexed", key))
+		goto fail;
 	if (!idx_clear_entries(idx))
 		goto fail;
 	for (i = 0; i < kb->ucsz; i++) {
@@ -475,7 +498,8 @@ cmd_build(const struct opts *o)
 	if (!site_out_commit(so))
 		goto out;
 	phase("publish", &t1);
-	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf) ||
+	if (!index_kb(idx, kb, ro.inputs) ||
+	    !idx_put_meta(idx, "fingerprint", fpbuf) ||
 	    !put_guessed(idx, kb) ||
 	    !idx_put_meta(idx, "contentprint", cpbuf) ||
 	    !kb_keep_bodies(kb, idx))

@@ -67,6 +67,10 @@ expect body-edit-renders-one "$(rendered body-edit)" 1 "$TMP/body-edit.out"
 
 sed -i 's/^technologies: \[GNN\]/technologies: [GNN, CNN]/' "$UC/jet-gnn.md"
 step term-change
+# The store's index follows front matter (and is left as it is after a
+# body edit).
+"$KBGEN" -C "$K" query technology=CNN >"$TMP/q1.out" 2>&1
+has term-change-indexed "$TMP/q1.out" "jet-gnn"
 sed -i 's/^affiliation: .*/affiliation: INFN Firenze/' \
     "$K/content/people/ada-rossi.md"
 step person-change
@@ -85,6 +89,8 @@ sed -i 's/^title: .*/title: Test KB, renamed/' "$K/content/site.yaml"
 step site-yaml-change
 echo "Unchanged after all." >>"$UC/jet-gnn.md"
 step body-edit-again
+"$KBGEN" -C "$K" query technology=CNN >"$TMP/q2.out" 2>&1
+has body-edit-index-kept "$TMP/q2.out" "jet-gnn"
 expect body-edit-again-renders-one "$(rendered body-edit-again)" 1 \
     "$TMP/body-edit-again.out"
 
