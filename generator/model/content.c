@@ -1232,7 +1232,7 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 		    br.n, strlen(out.html));
 		if (br.links.sz > 0)
 			buf_put(keep, br.links.data, br.links.sz);
-		buf_puts(keep, out.html);
+		/* The HTML follows, from e->html, when it is kept. */
 	}
 	buf_free(&br.links);
 done:
@@ -1249,47 +1249,44 @@ struct bodies {
 	struct loader	*ld;
 	struct entry	**es;
 	const char	**roots;
-	char		**recs;	/* kept records, NULL when none */
-	size_t		*recszs;
 	struct buf	*keep;	/* new records to keep, empty for none */
 };
 
+/*
+ * One body, on a worker: its kept record is read here (the store's
+ * reads may run on any thread while no write is open) and dropped at
+ * once, so that no more than a few are in memory.
+ */
 static void
 render_one(void *arg, size_t i)
 {
 	struct bodies	*b = arg;
+	char		*rec = NULL;
+	size_t		 recsz = 0;
 
-	render_body(b->ld, b->es[i], b->roots[i], b->recs[i], b->recszs[i],
-	    &b->keep[i]);
-}
-
-/* Look the bodies up in the store, one thread (LMDB's reads are cheap). */
-static void
-bodies_get(struct bodies *bd, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; bd->ld->idx != NULL && i < n; i++)
-		if (idx_get_rec(bd->ld->idx, "bodies", bd->es[i]->relpath,
-		    &bd->recs[i], &bd->recszs[i]) != 1)
-			bd->recs[i] = NULL;
+	if (b->ld->idx != NULL && idx_get_rec(b->ld->idx, "bodies",
+	    b->es[i]->relpath, &rec, &recsz) != 1)
+		rec = NULL;
+	render_body(b->ld, b->es[i], b->roots[i], rec, recsz, &b->keep[i]);
+	free(rec);
 }
 
 /* The bodies rendered anew, for kb_keep_bodies. */
 static void
 bodies_note(struct kb *kb, struct bodies *bd, size_t n)
 {
-	struct val	*v;
-	size_t		 i;
+	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		if (bd->keep[i].sz == 0)
+		if (bd->keep[i].sz == 0 || bd->es[i]->html == NULL)
 			continue;
-		/* A list of keyed strings: val_set would look each up. */
+		/* A list of strings: val_set would look each up. */
 		if (kb->bodykeep == NULL)
 			kb->bodykeep = val_list();
-		v = val_push(kb->bodykeep, val_str(buf_cstr(&bd->keep[i])));
-		v->key = xstrdup(bd->es[i]->relpath);
+		(void)val_push(kb->bodykeep, val_str(buf_cstr(&bd->keep[i])));
+		kb->bodyents = xreallocarray(kb->bodyents,
+		    kb->bodykeep->kidsz, sizeof(*kb->bodyents));
+		kb->bodyents[kb->bodykeep->kidsz - 1] = bd->es[i];
 	}
 }
 
@@ -1300,18 +1297,26 @@ int
 kb_keep_bodies(const struct kb *kb, struct idx *idx)
 {
 	const struct val *v = kb->bodykeep;
-	size_t	 i;
+	const struct entry *e;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
 
 	if (v == NULL || v->kidsz == 0)
 		return 1;
 	if (!idx_begin(idx))
 		return 0;
-	for (i = 0; i < v->kidsz; i++)
-		if (!idx_put_rec(idx, "bodies", v->kids[i]->key, v->kids[i]->str,
-		    v->kids[i]->strsz)) {
+	for (i = 0; i < v->kidsz; i++) {
+		e = kb->bodyents[i];
+		buf_reset(&b);
+		buf_put(&b, v->kids[i]->str, v->kids[i]->strsz);
+		buf_puts(&b, e->html);
+		if (!idx_put_rec(idx, "bodies", e->relpath, b.data, b.sz)) {
+			buf_free(&b);
 			idx_abort(idx);
 			return 0;
 		}
+	}
+	buf_free(&b);
 	return idx_commit(idx);
 }
 
@@ -1671,18 +1676,11 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 		bd.es[n] = &kb->hacks[i]->e;
 		bd.roots[n] = "../../";
 	}
-	bd.recs = xcalloc(n + 1, sizeof(*bd.recs));
-	bd.recszs = xcalloc(n + 1, sizeof(*bd.recszs));
 	bd.keep = xcalloc(n + 1, sizeof(*bd.keep));
-	bodies_get(&bd, n);
 	par_for(n, kb->jobs, render_one, &bd);
 	bodies_note(kb, &bd, n);
-	for (i = 0; i < n; i++) {
-		free(bd.recs[i]);
+	for (i = 0; i < n; i++)
 		buf_free(&bd.keep[i]);
-	}
-	free(bd.recs);
-	free(bd.recszs);
 	free(bd.keep);
 	free(bd.es);
 	free(bd.roots);
@@ -1762,6 +1760,7 @@ kb_free(struct kb *kb)
 	free(kb->hacks);
 	val_free(kb->seminars);
 	val_free(kb->bodykeep);
+	free(kb->bodyents);
 	tax_free(&kb->tax);
 	site_config_free(&kb->site);
 	free(kb->content);

@@ -233,9 +233,11 @@ struct kb {
 	size_t		  hacksz;
 	struct val	 *seminars;	/* list of seminar maps, owned */
 	uint64_t	  inputs;	/* hash of every input file's content */
-	struct val	 *bodykeep;	/* list of body records to keep,
-					   keyed by relpath (kb_load_cached),
-					   may be NULL */
+	struct val	 *bodykeep;	/* list of the heads of body records
+					   to keep (kb_load_cached), may be
+					   NULL */
+	const struct entry **bodyents;	/* their entries, whose HTML
+					   follows each head; owned array */
 };
 
 int		 tax_load(struct taxonomy *, const char *path);
