@@ -54,10 +54,12 @@ rendered() {
 }
 
 step first
-# The second build publishes from a fresh folder and keeps the site
-# before as the spare; from the third on, builds go into the spare.
+# The second build publishes from a fresh folder (its kept pages
+# hard-linked) and keeps the site before as the spare; from the third
+# on, builds go into the spare.
 echo "A first paragraph." >>"$UC/btagging.md"
 step warm
+expect warm-renders-one "$(rendered warm)" 1 "$TMP/warm.out"
 echo "Another paragraph." >>"$UC/btagging.md"
 step warm2
 

@@ -45,14 +45,20 @@ int		 site_out_failed(struct site_out *);
  */
 void		 site_out_tag(struct site_out *, size_t tag);
 
-/* Whether the build goes into OUT.prev, where site_out_keep works. */
+/*
+ * Whether the store describes the published site and the build may
+ * take files from it unread (not with verify): site_out_keep works.
+ */
 int		 site_out_reusing(const struct site_out *);
 
 /*
  * Keep the published file path, whose bytes hash to h, without its
- * bytes (a job whose inputs did not change).  Returns 0, recording
- * nothing, when the build cannot: not site_out_reusing, or the
- * published file is not that one; the caller then renders it.
+ * bytes (a job whose inputs did not change): in OUT.prev it is there
+ * already, into a fresh folder it is hard-linked.  Returns 0,
+ * recording nothing, when the build cannot: not site_out_reusing, or
+ * the published file is not that one, and the caller then renders
+ * it; or when the link fails (reported: the build fails as for a
+ * failed write).
  */
 int		 site_out_keep(struct site_out *, const char *path,
 		    uint64_t h);

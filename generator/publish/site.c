@@ -252,6 +252,7 @@ prune_parents(const char *top, const char *full)
 }
 
 static int	 make_parent(const char *);
+static void	 write_failed(struct site_out *, const char *, int);
 
 /*
  * Make the spare equal to the published site on the paths of list
@@ -369,7 +370,7 @@ site_out_tag(struct site_out *so, size_t tag)
 int
 site_out_reusing(const struct site_out *so)
 {
-	return so->spare;
+	return so->old.cap > 0 && !so->verify;
 }
 
 static void
@@ -394,17 +395,35 @@ site_out_has(const struct site_out *so, const char *path, uint64_t h)
 {
 	uint64_t	 prev;
 
-	return so->spare && oldmap_get(&so->old, path, &prev) && prev == h;
+	return site_out_reusing(so) && oldmap_get(&so->old, path, &prev) &&
+	    prev == h;
 }
 
 /*
- * See publish/publish.h.
+ * See publish/publish.h.  In the spare the file is there already; a
+ * fresh folder gets a link of the published one.
  */
 int
 site_out_keep(struct site_out *so, const char *path, uint64_t h)
 {
+	char	*full, *oldfile;
+	int	 err;
+
 	if (!site_out_has(so, path, h))
 		return 0;
+	if (!so->spare) {
+		full = path_join(so->newdir, path);
+		oldfile = path_join(so->outdir, path);
+		if ((err = make_parent(full)) == 0 &&
+		    link(oldfile, full) == -1)
+			err = errno;
+		if (err != 0)
+			write_failed(so, full, err);
+		free(oldfile);
+		free(full);
+		if (err != 0)
+			return 0;
+	}
 	pthread_mutex_lock(&so->lock);
 	add_rec(so, path, h);
 	so->kept++;

@@ -296,8 +296,11 @@ keep_job(struct plan *p, struct idx *idx, const char *id, uint64_t key)
 				goto out;
 			if (pass == 0 && !site_out_has(p->so, end + 1, h))
 				goto out;
-			if (pass == 1 && !site_out_keep(p->so, end + 1, h))
-				goto out;	/* cannot happen: checked */
+			if (pass == 1 && !site_out_keep(p->so, end + 1, h)) {
+				/* A failed link, reported: the build fails. */
+				ok = 1;
+				goto out;
+			}
 			*nl = '\n';
 		}
 	ok = 1;
@@ -461,7 +464,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		free(id);
 	}
 	par_for(r.jobsz, opts->jobs, render_one, &r);
-	if (r.failed)
+	if (r.failed || site_out_failed(so))
 		ok = 0;
 	if (ok && keep && !record_jobs(&r, opts->idx, site))
 		ok = 0;
