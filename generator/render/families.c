@@ -217,6 +217,22 @@ job_id(const struct kb *kb, const struct job *j)
 	return id;
 }
 
+/* Hash entries whole (front matter and body), into h. */
+static uint64_t
+whole_key(struct entry *const *es, size_t n, uint64_t h)
+{
+	const struct entry *e;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		e = es[i];
+		h = hash64(e->relpath, strlen(e->relpath) + 1, h);
+		h = hash64(&e->fmhash, sizeof(e->fmhash), h);
+		h = hash64(&e->bodyhash, sizeof(e->bodyhash), h);
+	}
+	return hash64("|", 1, h);
+}
+
 /*
  * The hash of every input of the site but the use cases' bodies:
  * opts->inputs (what is not an entry) and each entry as job_reads
@@ -239,20 +255,10 @@ site_key(const struct kb *kb, uint64_t inputs)
 			    strlen(kb->ucs[i]->added), h);
 		h = hash64("", 1, h);
 	}
-#define WHOLE(arr, n) do {						\
-	for (i = 0; i < (n); i++) {					\
-		e = &(arr)[i]->e;					\
-		h = hash64(e->relpath, strlen(e->relpath) + 1, h);	\
-		h = hash64(&e->fmhash, sizeof(e->fmhash), h);		\
-		h = hash64(&e->bodyhash, sizeof(e->bodyhash), h);	\
-	}								\
-	h = hash64("|", 1, h);						\
-} while (0)
-	WHOLE(kb->people, kb->peoplesz);
-	WHOLE(kb->pages, kb->pagesz);
-	WHOLE(kb->hacks, kb->hacksz);
-#undef WHOLE
-	return h;
+	/* Each kind's first member is its struct entry (as content.c). */
+	h = whole_key((struct entry *const *)kb->people, kb->peoplesz, h);
+	h = whole_key((struct entry *const *)kb->pages, kb->pagesz, h);
+	return whole_key((struct entry *const *)kb->hacks, kb->hacksz, h);
 }
 
 static uint64_t
