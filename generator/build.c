@@ -6,9 +6,12 @@
  * the LMDB index).  Each returns an exit status; main.c exits.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +322,35 @@ content_print(struct idx *idx, const char *content,
 	snprintf(buf, bufsz, "%016llx", (unsigned long long)h);
 }
 
+/*
+ * One build of a knowledge base at a time: builds share the store's
+ * records of the published site, the spare tree and the caches.  A
+ * second build waits for the first (saying so).  Returns the locked
+ * descriptor (closing it unlocks), or -1 (reported).
+ */
+static int
+build_lock(const char *cache, int quiet)
+{
+	char	*p;
+	int	 fd;
+
+	p = path_join(cache, "build.lock");
+	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		diag_sys(p, "%s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK) {
+		if (!quiet)
+			fprintf(stderr, "kbgen: waiting for another build of "
+			    "this knowledge base\n");
+		while (flock(fd, LOCK_EX) == -1 && errno == EINTR)
+			continue;
+	}
+	free(p);
+	return fd;
+}
+
 static int
 str_cmp(const void *a, const void *b)
 {
@@ -374,7 +406,7 @@ cmd_build(const struct opts *o)
 	size_t			 written, kept, removed, ran = 0, all = 0;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
-	int			 rc = 1;
+	int			 rc = 1, lock = -1;
 
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
@@ -387,7 +419,8 @@ cmd_build(const struct opts *o)
 		    "in a knowledge base's root, or name it with -C DIR)");
 		goto out;
 	}
-	if ((idx = idx_open(cache)) == NULL)
+	if ((idx = idx_open(cache)) == NULL ||
+	    (lock = build_lock(cache, o->quiet)) == -1)
 		goto out;
 
 	/* Nothing changed since the last build: say so and stop. */
@@ -521,6 +554,8 @@ out:
 	tmpl_set_free(ts);
 	kb_free(kb);
 	idx_free(idx);
+	if (lock != -1)
+		close(lock);
 	free(prev);
 	free(prevcp);
 	free(synced);

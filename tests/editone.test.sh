@@ -157,6 +157,21 @@ for point in spare-marked spare-synced written before-swap after-swap; do
 	fi
 done
 
+# Builds at once (two saves in a row, a build beside kbgen serve's):
+# the later waits for the earlier; what they publish is right, and so
+# is what the next build trusts of it.
+for n in 1 2 3 4 5 6; do
+	echo "Concurrent $n." >>"$UC/jet-gnn.md"
+	"$KBGEN" -C "$K" build >"$TMP/conc-$n-a.out" 2>&1 &
+	a=$!
+	echo "Concurrent $n." >>"$UC/btagging.md"
+	"$KBGEN" -C "$K" build >"$TMP/conc-$n-b.out" 2>&1
+	wait $a
+done
+same concurrent
+echo "After the concurrent builds." >>"$UC/btagging.md"
+step concurrent-next
+
 # Two crashes in a row, then an edit: still right.
 echo "Crash again." >>"$UC/jet-gnn.md"
 KBGEN_TEST_CRASH=spare-synced "$KBGEN" -q -C "$K" build >/dev/null 2>&1
