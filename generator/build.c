@@ -6,10 +6,13 @@
  * the LMDB index).  Each returns an exit status; main.c exits.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,19 +134,42 @@ load_theme(const char *dir)
 
 /*
  * Write the model into LMDB: one record per entry and the dimension
- * tables, replacing what was there.
+ * tables, replacing what was there.  The records come from the use
+ * cases' and people's front matter and the taxonomy (in inputs): when
+ * those hash as at the last build, they are there already.
  */
 static int
-index_kb(struct idx *idx, const struct kb *kb)
+index_kb(struct idx *idx, const struct kb *kb, uint64_t inputs)
 {
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*rec, *l;
 	const struct term *t;
+	char		*prev = NULL, key[32];
+	uint64_t	 h = inputs;
 	size_t		 i, j;
-	int		 d;
+	int		 d, same;
 
+	for (i = 0; i < kb->ucsz; i++) {
+		h = hash64(kb->ucs[i]->e.relpath,
+		    strlen(kb->ucs[i]->e.relpath) + 1, h);
+		h = hash64(&kb->ucs[i]->e.fmhash, sizeof(uint64_t), h);
+	}
+	for (i = 0; i < kb->peoplesz; i++) {
+		h = hash64(kb->people[i]->e.relpath,
+		    strlen(kb->people[i]->e.relpath) + 1, h);
+		h = hash64(&kb->people[i]->e.fmhash, sizeof(uint64_t), h);
+	}
+	snprintf(key, sizeof(key), "%016llx", (unsigned long long)h);
+	same = idx_get_meta(idx, "indexed", &prev) == 1 &&
+	    strcmp(prev, key) == 0;
+	free(prev);
+	if (same)
+		return 1;
 	if (!idx_begin(idx))
 		return 0;
+	/* Until this commits, the entries are not those of key. */
+	if (!idx_put_meta(idx, "indexed", key))
+		goto fail;
 	if (!idx_clear_entries(idx))
 		goto fail;
 	for (i = 0; i < kb->ucsz; i++) {
@@ -319,6 +345,70 @@ content_print(struct idx *idx, const char *content,
 }
 
 /*
+ * One build of a knowledge base at a time: builds share the store's
+ * records of the published site, the spare tree and the caches.  A
+ * second build waits for the first (saying so).  Returns the locked
+ * descriptor (closing it unlocks), or -1 (reported).
+ */
+static int
+build_lock(const char *cache, int quiet)
+{
+	char	*p;
+	int	 fd;
+
+	p = path_join(cache, "build.lock");
+	if ((fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+		diag_sys(p, "%s", strerror(errno));
+		free(p);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1 && errno == EWOULDBLOCK) {
+		if (!quiet)
+			fprintf(stderr, "kbgen: waiting for another build of "
+			    "this knowledge base\n");
+		while (flock(fd, LOCK_EX) == -1 && errno == EINTR)
+			continue;
+	}
+	free(p);
+	return fd;
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The hash of every input of the pages but the entries' files, which
+ * the render driver hashes from the model (render_opts.inputs): base
+ * (the store's stamps, the clock, the options, this kbgen) and the
+ * bytes of every other file below dirs.  Never 0.
+ */
+static uint64_t
+inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
+{
+	const char	**skip;
+	size_t		 n = 0, i;
+	uint64_t	 h;
+
+	skip = xcalloc(kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz + 1,
+	    sizeof(*skip));
+	for (i = 0; i < kb->ucsz; i++)
+		skip[n++] = kb->ucs[i]->e.path;
+	for (i = 0; i < kb->peoplesz; i++)
+		skip[n++] = kb->people[i]->e.path;
+	for (i = 0; i < kb->pagesz; i++)
+		skip[n++] = kb->pages[i]->e.path;
+	for (i = 0; i < kb->hacksz; i++)
+		skip[n++] = kb->hacks[i]->e.path;
+	qsort(skip, n, sizeof(*skip), str_cmp);
+	h = site_fingerprint_but(dirs, 2, base, skip, n);
+	free(skip);
+	return h != 0 ? h : 1;
+}
+
+/*
  * kbgen build.
  */
 int
@@ -335,10 +425,10 @@ cmd_build(const struct opts *o)
 	char			*synced = NULL, *today = NULL, *head = NULL;
 	const char		*dirs[2];
 	uint64_t		 fp, base;
-	size_t			 written, kept, removed;
+	size_t			 written, kept, removed, ran = 0, all = 0;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
-	int			 rc = 1;
+	int			 rc = 1, lock = -1;
 
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
@@ -351,7 +441,8 @@ cmd_build(const struct opts *o)
 		    "in a knowledge base's root, or name it with -C DIR)");
 		goto out;
 	}
-	if ((idx = idx_open(cache)) == NULL)
+	if ((idx = idx_open(cache)) == NULL ||
+	    (lock = build_lock(cache, o->quiet)) == -1)
 		goto out;
 
 	/* Nothing changed since the last build: say so and stop. */
@@ -416,7 +507,7 @@ cmd_build(const struct opts *o)
 		goto out;
 	}
 
-	kb = kb_load(o->root, o->drafts, par_jobs(o->jobs));
+	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), idx);
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {
@@ -446,8 +537,10 @@ cmd_build(const struct opts *o)
 	assets = path_join(tdir, "assets");
 	ro.assets = assets;
 	ro.jobs = par_jobs(o->jobs);
+	ro.idx = idx;
+	ro.inputs = inputs_print(kb, dirs, base);
 	phase("prepare", &t1);
-	if (!render_site(kb, &ro, so) || diag_errors() > 0) {
+	if (!render_site(kb, &ro, so, &ran, &all) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
@@ -460,17 +553,20 @@ cmd_build(const struct opts *o)
 	if (!site_out_commit(so))
 		goto out;
 	phase("publish", &t1);
-	if (!index_kb(idx, kb) || !idx_put_meta(idx, "fingerprint", fpbuf) ||
+	if (!index_kb(idx, kb, ro.inputs) ||
+	    !idx_put_meta(idx, "fingerprint", fpbuf) ||
 	    !put_guessed(idx, kb) ||
-	    !idx_put_meta(idx, "contentprint", cpbuf))
+	    !idx_put_meta(idx, "contentprint", cpbuf) ||
+	    !kb_keep_bodies(kb, idx))
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
-		    "%zu files (%zu written, %zu unchanged, %zu removed)\n",
+		    "%zu files (%zu written, %zu unchanged, %zu removed); "
+		    "%zu of %zu pages rendered\n",
 		    out, mono_secs() - t0, kb->ucsz, written + kept, written,
-		    kept, removed);
+		    kept, removed, ran, all);
 	if (diag_warnings() > 0 && !o->quiet)
 		fprintf(stderr, "kbgen: %zu warning%s\n", diag_warnings(),
 		    diag_warnings() == 1 ? "" : "s");
@@ -480,6 +576,8 @@ out:
 	tmpl_set_free(ts);
 	kb_free(kb);
 	idx_free(idx);
+	if (lock != -1)
+		close(lock);
 	free(prev);
 	free(prevcp);
 	free(synced);

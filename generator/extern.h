@@ -141,6 +141,7 @@ void		 diag_sys(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 diag_errors(void);
 size_t		 diag_warnings(void);
+size_t		 diag_mine(void);	/* reports by this thread so far */
 void		 diag_set_strict(int);
 void		 diag_set_quiet(int);	/* this thread only */
 int		 diag_quiet(void);

@@ -7,7 +7,9 @@
 # within its measured duration (from /dev/urandom); site/ must be
 # byte-identical to the old or the new site, the only folders beside it
 # are the "site.new-PID" of the killed builds (by design: the next build
-# removes them, site.c clean_stale), and the store opens (kbgen query,
+# removes them, site.c clean_stale) and "site.prev" (the site before,
+# which the next build updates and swaps in, or removes when the store
+# cannot vouch for it), and the store opens (kbgen query,
 # mdb_stat).  Then a normal build (no --force, so that it trusts the
 # fingerprints and hashes that the killed build may have left half
 # written), back to the old content or on to the new, must give exactly
@@ -155,7 +157,7 @@ while [ $n -le "$ROUNDS" ]; do
 	# Beside site/: only the folders of killed builds, nothing else.
 	for f in $(ls -A "$K"); do
 		case "$f" in
-		content|site|.kbgen) ;;
+		content|site|site.prev|.kbgen) ;;
 		*)	case " $stale " in
 			*" $f "*) ;;
 			*)	badleft=$((badleft + 1))

@@ -29,6 +29,7 @@ static size_t	 nerrors;	/* errors counted so far */
 static size_t	 nwarnings;	/* warnings counted so far */
 static int	 strict;	/* warnings are errors */
 static _Thread_local int quiet;	/* this thread: count, do not print */
+static _Thread_local size_t mine;	/* reports made by this thread */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -193,6 +194,7 @@ vreport(const char *kind, const char *path, size_t line, size_t col,
 	va_list	 aq;
 	int	 n;
 
+	mine++;
 	if (quiet)
 		return;
 	va_copy(aq, ap);
@@ -264,6 +266,7 @@ diag_sys(const char *path, const char *fmt, ...)
 	int	 n;
 
 	pthread_mutex_lock(&lock);
+	mine++;
 	if (!quiet) {
 		va_start(ap, fmt);
 		n = vsnprintf(NULL, 0, fmt, ap);
@@ -291,6 +294,17 @@ diag_errors(void)
 	n = nerrors;
 	pthread_mutex_unlock(&lock);
 	return n;
+}
+
+/*
+ * How many errors and warnings this thread has reported so far: a
+ * caller that caches what a piece of work made learns whether it said
+ * anything that a cached run would not say again.
+ */
+size_t
+diag_mine(void)
+{
+	return mine;
 }
 
 size_t

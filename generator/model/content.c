@@ -24,6 +24,7 @@
 
 #include "extern.h"
 #include "base/base.h"
+#include "store/store.h"
 #include "git/git.h"
 #include "model/model.h"
 #include "model/private.h"
@@ -205,6 +206,7 @@ struct loader {
 	struct kb	*kb;
 	struct target	*targets;	/* sorted by rel */
 	size_t		 targetsz;
+	struct idx	*idx;	/* the body cache's store, may be NULL */
 };
 
 static char	*normalise(const char *, const char *);
@@ -408,6 +410,8 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 	if (!fm_split(f->path, e->text, sz, &e->meta, &e->body, &e->bodyline))
 		return 0;
 	e->bodysz = sz - (size_t)(e->body - e->text);
+	e->fmhash = hash64(e->text, (size_t)(e->body - e->text), 0);
+	e->bodyhash = hash64(e->body, e->bodysz, 0);
 	/* A run key at the top of a use case says where it belongs. */
 	(void)schema_check(f->path, e->meta, flds, what);
 	e->title = val_get_str(e->meta, "title");
@@ -1100,9 +1104,9 @@ normalise(const char *dir, const char *rel)
  * left as they are.
  */
 static char *
-resolve_link(void *arg, const char *url, size_t line, size_t col)
+resolve_at(struct linkctx *lc, const char *url, size_t line, size_t col,
+    int *bad)
 {
-	struct linkctx	*lc = arg;
 	char		*path, *dir, *slash, *norm, *frag, *res = NULL;
 	const char	*hash;
 	struct target	 key, *t;
@@ -1118,17 +1122,23 @@ resolve_link(void *arg, const char *url, size_t line, size_t col)
 		*dir = '\0';
 	norm = normalise(dir, path);
 	if (norm == NULL) {
-		diag_err(lc->e->path, line, col, "link \"%s\" points "
-		    "outside the content folder", url);
+		if (bad != NULL)
+			*bad = 1;
+		else
+			diag_err(lc->e->path, line, col, "link \"%s\" points "
+			    "outside the content folder", url);
 		goto out;
 	}
 	key.rel = norm;
 	t = bsearch(&key, lc->ld->targets, lc->ld->targetsz,
 	    sizeof(*t), target_cmp);
 	if (t != NULL && t->url == NULL) {
-		diag_err(lc->e->path, line, col, "link to \"%s\", a draft: "
-		    "it is not published (build with --drafts to see it)",
-		    url);
+		if (bad != NULL)
+			*bad = 1;
+		else
+			diag_err(lc->e->path, line, col, "link to \"%s\", a "
+			    "draft: it is not published (build with "
+			    "--drafts to see it)", url);
 		goto out;
 	}
 	if (t != NULL) {
@@ -1137,7 +1147,13 @@ resolve_link(void *arg, const char *url, size_t line, size_t col)
 	}
 	free(path);
 	path = path_join(lc->ld->kb->content, norm);
-	if (stat(path, &st) == -1)
+	if (bad != NULL && (stat(path, &st) == -1 || (strlen(norm) > 3 &&
+	    strcmp(norm + strlen(norm) - 3, ".md") == 0 &&
+	    !in_entry_dir(norm))))
+		*bad = 1;
+	else if (bad != NULL)
+		;
+	else if (stat(path, &st) == -1)
 		diag_err(lc->e->path, line, col, "link to a missing file: "
 		    "\"%s\" (no %s)", url, path);
 	else if (strlen(norm) > 3 &&
@@ -1154,25 +1170,151 @@ out:
 	return res;
 }
 
+/*
+ * The body cache.  A body's HTML depends on its bytes, on where its
+ * entry lies (relative links), on its first line (the positions of
+ * the resolver's messages), on unsafe_html, and on what each of its
+ * relative links resolves to.  The store keeps, per entry file, a key
+ * of the first four, the links asked with their answers, and the
+ * HTML; a build whose key matches asks the same links again, without
+ * a word, and takes the HTML when every answer is the same.  Only
+ * bodies that rendered without a message are kept, so that a kept one
+ * says nothing either.  Record: "KEY N HTMLSZ\n", then per link
+ * "LINE COL URLSZ RESSZ|-\n" URL RES, then the HTML.
+ */
+struct bodyrec {
+	struct linkctx	*lc;
+	struct buf	 links;	/* the links asked, as in the record */
+	size_t		 n;
+};
+
+static uint64_t
+body_key(const struct loader *ld, const struct entry *e, const char *root)
+{
+	uint64_t	 h;
+	size_t		 line = e->bodyline;
+	int		 unsafe = ld->kb->site.unsafe_html;
+
+	h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), e->bodyhash);
+	h = hash64(e->relpath, strlen(e->relpath) + 1, h);
+	h = hash64(root, strlen(root) + 1, h);
+	h = hash64(&line, sizeof(line), h);
+	return hash64(&unsafe, sizeof(unsafe), h);
+}
+
+static char *
+resolve_link(void *arg, const char *url, size_t line, size_t col)
+{
+	return resolve_at(arg, url, line, col, NULL);
+}
+
+/* resolve_link, noting the question and the answer. */
+static char *
+resolve_noted(void *arg, const char *url, size_t line, size_t col)
+{
+	struct bodyrec	*br = arg;
+	char		*res;
+
+	res = resolve_at(br->lc, url, line, col, NULL);
+	if (res != NULL)
+		buf_printf(&br->links, "%zu %zu %zu %zu\n", line, col,
+		    strlen(url), strlen(res));
+	else
+		buf_printf(&br->links, "%zu %zu %zu -\n", line, col,
+		    strlen(url));
+	buf_puts(&br->links, url);
+	if (res != NULL)
+		buf_puts(&br->links, res);
+	br->n++;
+	return res;
+}
+
+/*
+ * The HTML of a kept record when its key is key and its links answer
+ * as they did (a new string), else NULL.
+ */
+static char *
+body_kept(struct linkctx *lc, const char *rec, size_t recsz, uint64_t key)
+{
+	const char	*p = rec, *end = rec + recsz;
+	char		*url, *res, *q;
+	unsigned long long k;
+	size_t		 n, htmlsz, i, line, col, usz, rsz;
+	int		 bad = 0, same, hasres;
+
+	if (sscanf(p, "%llx %zu %zu", &k, &n, &htmlsz) != 3 || k != key ||
+	    (p = memchr(p, '\n', recsz)) == NULL)
+		return NULL;
+	p++;
+	for (i = 0; i < n; i++) {
+		if ((q = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		rsz = 0;
+		hasres = sscanf(p, "%zu %zu %zu %zu", &line, &col, &usz,
+		    &rsz) == 4;
+		p = q + 1;
+		if ((size_t)(end - p) < usz + rsz)
+			return NULL;
+		url = xstrndup(p, usz);
+		res = resolve_at(lc, url, line, col, &bad);
+		same = !bad && (hasres ? res != NULL && strlen(res) == rsz &&
+		    memcmp(res, p + usz, rsz) == 0 : res == NULL);
+		free(url);
+		free(res);
+		if (!same)
+			return NULL;
+		p += usz + rsz;
+	}
+	if ((size_t)(end - p) != htmlsz)
+		return NULL;
+	return xstrndup(p, htmlsz);
+}
+
 static void
-render_body(struct loader *ld, struct entry *e, const char *root)
+render_body(struct loader *ld, struct entry *e, const char *root,
+    const char *rec, size_t recsz, struct buf *keep)
 {
 	struct md_opts	 opts;
 	struct md_out	 out;
 	struct linkctx	 lc;
+	struct bodyrec	 br;
+	uint64_t	 key = 0;
+	size_t		 said;
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&out, 0, sizeof(out));
+	memset(&br, 0, sizeof(br));
 	lc.ld = ld;
 	lc.e = e;
 	lc.root = root;
+	if (e->body == NULL)
+		return;
+	if (ld->idx != NULL) {
+		key = body_key(ld, e, root);
+		if (rec != NULL &&
+		    (out.html = body_kept(&lc, rec, recsz, key)) != NULL)
+			goto done;
+	}
+	br.lc = &lc;
 	opts.path = e->path;
 	opts.line0 = e->bodyline - 1;
 	opts.unsafe = ld->kb->site.unsafe_html;
-	opts.resolve = resolve_link;
-	opts.arg = &lc;
-	if (e->body == NULL || !md_render(e->body, e->bodysz, &opts, &out))
+	opts.resolve = ld->idx != NULL ? resolve_noted : resolve_link;
+	opts.arg = ld->idx != NULL ? (void *)&br : (void *)&lc;
+	said = diag_mine();
+	if (!md_render(e->body, e->bodysz, &opts, &out)) {
+		buf_free(&br.links);
 		return;
+	}
+	if (ld->idx != NULL && diag_mine() == said) {
+		buf_printf(keep, "%016llx %zu %zu\n", (unsigned long long)key,
+		    br.n, strlen(out.html));
+		if (br.links.sz > 0)
+			buf_put(keep, br.links.data, br.links.sz);
+		/* The HTML follows, from e->html, when it is kept. */
+	}
+	buf_free(&br.links);
+done:
 	e->html = out.html;
 	/* The front matter was copied into meta: the text can go. */
 	free(e->text);
@@ -1186,14 +1328,75 @@ struct bodies {
 	struct loader	*ld;
 	struct entry	**es;
 	const char	**roots;
+	struct buf	*keep;	/* new records to keep, empty for none */
 };
 
+/*
+ * One body, on a worker: its kept record is read here (the store's
+ * reads may run on any thread while no write is open) and dropped at
+ * once, so that no more than a few are in memory.
+ */
 static void
 render_one(void *arg, size_t i)
 {
 	struct bodies	*b = arg;
+	char		*rec = NULL;
+	size_t		 recsz = 0;
 
-	render_body(b->ld, b->es[i], b->roots[i]);
+	if (b->ld->idx != NULL && idx_get_rec(b->ld->idx, "bodies",
+	    b->es[i]->relpath, &rec, &recsz) != 1)
+		rec = NULL;
+	render_body(b->ld, b->es[i], b->roots[i], rec, recsz, &b->keep[i]);
+	free(rec);
+}
+
+/* The bodies rendered anew, for kb_keep_bodies. */
+static void
+bodies_note(struct kb *kb, struct bodies *bd, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (bd->keep[i].sz == 0 || bd->es[i]->html == NULL)
+			continue;
+		/* A list of strings: val_set would look each up. */
+		if (kb->bodykeep == NULL)
+			kb->bodykeep = val_list();
+		(void)val_push(kb->bodykeep, val_str(buf_cstr(&bd->keep[i])));
+		kb->bodyents = xreallocarray(kb->bodyents,
+		    kb->bodykeep->kidsz, sizeof(*kb->bodyents));
+		kb->bodyents[kb->bodykeep->kidsz - 1] = bd->es[i];
+	}
+}
+
+/*
+ * See model/model.h.
+ */
+int
+kb_keep_bodies(const struct kb *kb, struct idx *idx)
+{
+	const struct val *v = kb->bodykeep;
+	const struct entry *e;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i;
+
+	if (v == NULL || v->kidsz == 0)
+		return 1;
+	if (!idx_begin(idx))
+		return 0;
+	for (i = 0; i < v->kidsz; i++) {
+		e = kb->bodyents[i];
+		buf_reset(&b);
+		buf_put(&b, v->kids[i]->str, v->kids[i]->strsz);
+		buf_puts(&b, e->html);
+		if (!idx_put_rec(idx, "bodies", e->relpath, b.data, b.sz)) {
+			buf_free(&b);
+			idx_abort(idx);
+			return 0;
+		}
+	}
+	buf_free(&b);
+	return idx_commit(idx);
 }
 
 /*
@@ -1434,6 +1637,15 @@ default_added(struct usecase *uc)
 struct kb *
 kb_load(const char *root, int drafts, int jobs)
 {
+	return kb_load_cached(root, drafts, jobs, NULL);
+}
+
+/*
+ * See model/model.h.
+ */
+struct kb *
+kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
+{
 	struct kb	*kb;
 	struct loader	 ld;
 	struct bodies	 bd;
@@ -1496,6 +1708,7 @@ kb_load(const char *root, int drafts, int jobs)
 	/* Drafts are checked like everything else, then left out. */
 	memset(&ld, 0, sizeof(ld));
 	ld.kb = kb;
+	ld.idx = idx;
 	if (!drafts) {
 		draft_targets(&ld, (struct entry **)kb->ucs, kb->ucsz);
 		draft_targets(&ld, (struct entry **)kb->people, kb->peoplesz);
@@ -1544,7 +1757,12 @@ kb_load(const char *root, int drafts, int jobs)
 		bd.es[n] = &kb->hacks[i]->e;
 		bd.roots[n] = "../../";
 	}
+	bd.keep = xcalloc(n + 1, sizeof(*bd.keep));
 	par_for(n, kb->jobs, render_one, &bd);
+	bodies_note(kb, &bd, n);
+	for (i = 0; i < n; i++)
+		buf_free(&bd.keep[i]);
+	free(bd.keep);
 	free(bd.es);
 	free(bd.roots);
 	for (i = 0; i < ld.targetsz; i++) {
@@ -1623,6 +1841,8 @@ kb_free(struct kb *kb)
 		plain_free(kb->hacks[i]);
 	free(kb->hacks);
 	val_free(kb->seminars);
+	val_free(kb->bodykeep);
+	free(kb->bodyents);
 	tax_free(&kb->tax);
 	site_config_free(&kb->site);
 	free(kb->content);

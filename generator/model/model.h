@@ -199,6 +199,8 @@ struct entry {
 	const char	 *title;	/* borrowed from meta */
 	char		 *html;	/* rendered body, owned */
 	int		  draft;
+	uint64_t	  fmhash;	/* hash64 of the file before the body */
+	uint64_t	  bodyhash;	/* hash64 of the body */
 };
 
 struct person {
@@ -263,6 +265,11 @@ struct kb {
 	size_t		  hacksz;
 	struct val	 *seminars;	/* list of seminar maps, owned */
 	uint64_t	  inputs;	/* hash of every input file's content */
+	struct val	 *bodykeep;	/* list of the heads of body records
+					   to keep (kb_load_cached), may be
+					   NULL */
+	const struct entry **bodyents;	/* their entries, whose HTML
+					   follows each head; owned array */
 };
 
 int		 tax_load(struct taxonomy *, const char *path);
@@ -272,6 +279,21 @@ struct term	*tax_resolve(const struct taxonomy *, enum dim,
 		    const char *path, const struct val *);
 
 struct kb	*kb_load(const char *root, int drafts, int jobs);
+
+/*
+ * kb_load with the store idx (may be NULL) as a cache of rendered
+ * bodies: a body whose bytes, place and links are as when it was kept
+ * is not rendered again (content.c says how it is checked).
+ */
+struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
+		    struct idx *idx);
+
+/*
+ * Keep in idx the bodies that kb_load_cached rendered anew (a build
+ * does so once its site is published).  Returns 0 on failure
+ * (reported).
+ */
+int		 kb_keep_bodies(const struct kb *, struct idx *);
 void		 kb_free(struct kb *);
 
 /*

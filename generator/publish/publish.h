@@ -12,12 +12,15 @@ struct idx;
 struct site_out;
 
 /*
- * Start a build of outdir: files go to a fresh folder beside it, which
+ * Start a build of outdir: files go to a folder beside it, which
  * site_out_commit swaps with outdir in one rename.  idx (may be NULL)
- * holds the hashes of the outputs last published; a file whose bytes
- * hash as before is hard-linked from the old site instead of written
+ * holds the hashes of the outputs last published.  That folder is the
+ * site before the published one ("OUT.prev"), brought in step, when
+ * the store says what it holds: a file whose bytes hash as the
+ * published one's is then already there.  Otherwise it is a fresh
+ * folder, where such a file is hard-linked from the published site
  * (with verify, only after comparing its bytes, so that --force
- * repairs a damaged site).
+ * repairs a damaged site; verify never uses OUT.prev).
  * NULL on failure (reported).
  */
 struct site_out	*site_out_new(const char *outdir, struct idx *idx,
@@ -35,6 +38,42 @@ int		 site_out_put(struct site_out *, const char *path,
  * stops, and every later site_out_put returns 0 without a word.
  */
 int		 site_out_failed(struct site_out *);
+
+/*
+ * The outputs this thread puts from now on carry tag (0: none), so
+ * that the render driver learns which files each of its jobs made.
+ */
+void		 site_out_tag(struct site_out *, size_t tag);
+
+/*
+ * Whether the store describes the published site and the build may
+ * take files from it unread (not with verify): site_out_keep works.
+ */
+int		 site_out_reusing(const struct site_out *);
+
+/*
+ * Keep the published file path, whose bytes hash to h, without its
+ * bytes (a job whose inputs did not change): in OUT.prev it is there
+ * already, into a fresh folder it is hard-linked.  Returns 0,
+ * recording nothing, when the build cannot: not site_out_reusing, or
+ * the published file is not that one, and the caller then renders
+ * it; or when the link fails (reported: the build fails as for a
+ * failed write).
+ */
+int		 site_out_keep(struct site_out *, const char *path,
+		    uint64_t h);
+
+/* Whether site_out_keep of path and h would succeed. */
+int		 site_out_has(const struct site_out *, const char *path,
+		    uint64_t h);
+
+/*
+ * The outputs recorded so far, i < site_out_nrecs: the path (borrowed
+ * until site_out_free), its hash and tag.  Not while threads put.
+ */
+size_t		 site_out_nrecs(const struct site_out *);
+const char	*site_out_rec(const struct site_out *, size_t i, uint64_t *h,
+		    size_t *tag);
 
 /* Copy every file below dir into the site under prefix. */
 int		 site_out_copy_dir(struct site_out *, const char *dir,
@@ -62,5 +101,12 @@ void		 site_out_counts(const struct site_out *, size_t *written,
  */
 uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
 		    uint64_t seed, int bytes);
+
+/*
+ * The same by bytes, but of the files in skip (full paths as below
+ * dirs, sorted by strcmp) only their names: the caller hashes those.
+ */
+uint64_t	 site_fingerprint_but(const char *const *dirs, size_t n,
+		    uint64_t seed, const char *const *skip, size_t skipsz);
 
 #endif /* !KBGEN_PUBLISH_PUBLISH_H */

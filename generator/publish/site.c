@@ -1,13 +1,26 @@
 /*
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
- * Publishing site/.  A build writes into a fresh folder beside the
- * output ("site.new-PID"), then exchanges it with the output in one
- * renameat2(RENAME_EXCHANGE), so a reader or a failed build never sees
- * half a site.  To keep a rebuild cheap, a file whose bytes hash as
- * in the last published build (hashes kept in LMDB by index.c) is
- * hard-linked from the old site rather than written again.  This file
- * does not know what a page is; render.c hands it bytes.
+ * Publishing site/.  A build writes into a folder beside the output,
+ * then exchanges it with the output in one renameat2(RENAME_EXCHANGE),
+ * so a reader or a failed build never sees half a site.
+ *
+ * Two trees in turn.  After a swap the previous site is kept as the
+ * spare ("site.prev"), its files hard links of the published ones
+ * where they are the same; the store records which paths the last
+ * build changed.  The next build first makes the spare equal to the
+ * published site on those paths only (a link, or an unlink), then
+ * writes into it just the files whose bytes hash differently from the
+ * published ones (unlinking first: an inode may be shared with the
+ * published site, which is never written), unlinks the files no
+ * longer made, and swaps.  An unchanged file costs nothing: no link,
+ * no write.  While the spare is being changed the store marks it
+ * unknown, so a build killed at any point leaves the published site
+ * whole and the next build starts from a fresh folder ("site.new-PID",
+ * where files whose hashes match are hard-linked from the published
+ * site, as --force does after comparing their bytes).
+ *
+ * This file does not know what a page is; render.c hands it bytes.
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
@@ -31,6 +44,7 @@
 struct rec {
 	char		*path;	/* relative to the site root, owned */
 	uint64_t	 hash;	/* of its bytes */
+	size_t		 tag;	/* site_out_tag's when it was put, or 0 */
 };
 
 /* An open-addressing table of the last build's hashes. */
@@ -50,6 +64,8 @@ struct small {
 struct site_out {
 	char		*outdir;	/* the published folder, owned */
 	char		*newdir;	/* the folder being built, owned */
+	char		*sparedir;	/* "OUT.prev", owned */
+	int		 spare;	/* newdir is the spare, kept in step */
 	struct idx	*idx;	/* borrowed, may be NULL */
 	struct oldmap	 old;	/* last build's hashes */
 	struct rec	*recs;	/* this build's outputs, owned */
@@ -196,6 +212,111 @@ site_out_clean(const char *outdir)
 	free(parent);
 }
 
+/* The tag of the outputs this thread puts (site_out_tag). */
+static _Thread_local size_t cur_tag;
+
+/*
+ * For the tests: with KBGEN_TEST_CRASH set to name, die here as a
+ * killed build would, leaving everything as it is at this point.
+ */
+static void
+crash_point(const char *name)
+{
+	const char	*v = getenv("KBGEN_TEST_CRASH");
+
+	if (v != NULL && strcmp(v, name) == 0) {
+		fprintf(stderr, "kbgen: KBGEN_TEST_CRASH: killed at %s\n",
+		    name);
+		(void)raise(SIGKILL);
+	}
+}
+
+/*
+ * Remove the folders of full, from its parent up to (not including)
+ * top, while they are empty.
+ */
+static void
+prune_parents(const char *top, const char *full)
+{
+	char	*dir, *slash;
+	size_t	 topsz = strlen(top);
+
+	dir = xstrdup(full);
+	while ((slash = strrchr(dir, '/')) != NULL &&
+	    (size_t)(slash - dir) > topsz) {
+		*slash = '\0';
+		if (rmdir(dir) == -1)
+			break;
+	}
+	free(dir);
+}
+
+static int	 make_parent(const char *);
+static void	 write_failed(struct site_out *, const char *, int);
+
+/*
+ * Make the spare equal to the published site on the paths of list
+ * (one a line: what the last build changed): each becomes a link of
+ * the published file, or goes.  Returns 0 when a link fails (the
+ * spare is then left for a fresh folder).
+ */
+static int
+spare_sync(struct site_out *so, char *list)
+{
+	char		*p, *nl, *full, *pub;
+	uint64_t	 h;
+	int		 ok = 1;
+
+	for (p = list; ok && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		full = path_join(so->sparedir, p);
+		if (unlink(full) == -1 && errno != ENOENT && errno != ENOTDIR)
+			ok = 0;
+		else if (oldmap_get(&so->old, p, &h)) {
+			pub = path_join(so->outdir, p);
+			ok = make_parent(full) == 0 && link(pub, full) == 0;
+			free(pub);
+		} else
+			prune_parents(so->sparedir, full);
+		free(full);
+	}
+	return ok;
+}
+
+/*
+ * Whether the spare can be brought in step and built into: the store
+ * says what it holds (it is the site before the published one, which
+ * the store describes too).  The mark goes first, so that a build
+ * killed while the spare is changed leaves it unknown.
+ */
+static int
+spare_open(struct site_out *so)
+{
+	char		*rec = NULL, *nl;
+	struct stat	 st;
+	int		 ok = 0;
+
+	if (so->idx == NULL || so->old.cap == 0 ||
+	    stat(so->sparedir, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    idx_get_meta(so->idx, "spare", &rec) != 1)
+		goto out;
+	if ((nl = strchr(rec, '\n')) == NULL)
+		goto out;
+	*nl = '\0';
+	if (strcmp(rec, so->outdir) != 0)
+		goto out;
+	if (!idx_put_meta(so->idx, "spare", "-"))
+		goto out;
+	crash_point("spare-marked");
+	ok = spare_sync(so, nl + 1);
+	crash_point("spare-synced");
+out:
+	free(rec);
+	return ok;
+}
+
 /*
  * See publish/publish.h.  The caller frees with site_out_free.
  */
@@ -210,17 +331,121 @@ site_out_new(const char *outdir, struct idx *idx, int verify)
 	n = strlen(so->outdir);
 	while (n > 1 && so->outdir[n - 1] == '/')
 		so->outdir[--n] = '\0';
-	so->newdir = xasprintf("%s.new-%ld", so->outdir, (long)getpid());
+	so->sparedir = xasprintf("%s.prev", so->outdir);
 	so->idx = idx;
 	so->verify = verify;
 	pthread_mutex_init(&so->lock, NULL);
 	site_out_clean(so->outdir);
+	if (!load_old(so)) {
+		site_out_free(so);
+		return NULL;
+	}
+	if (!verify && spare_open(so)) {
+		so->spare = 1;
+		so->newdir = xstrdup(so->sparedir);
+		return so;
+	}
+	so->newdir = xasprintf("%s.new-%ld", so->outdir, (long)getpid());
 	(void)rmtree(so->newdir);
-	if (!mkdirs(so->newdir) || !load_old(so)) {
+	if (!mkdirs(so->newdir)) {
 		site_out_free(so);
 		return NULL;
 	}
 	return so;
+}
+
+/*
+ * See publish/publish.h.
+ */
+void
+site_out_tag(struct site_out *so, size_t tag)
+{
+	(void)so;
+	cur_tag = tag;
+}
+
+/*
+ * See publish/publish.h.
+ */
+int
+site_out_reusing(const struct site_out *so)
+{
+	return so->old.cap > 0 && !so->verify;
+}
+
+static void
+add_rec(struct site_out *so, const char *path, uint64_t h)
+{
+	if (so->recsz == so->reccap) {
+		so->reccap = so->reccap ? so->reccap * 2 : 1024;
+		so->recs = xreallocarray(so->recs, so->reccap,
+		    sizeof(*so->recs));
+	}
+	so->recs[so->recsz].path = xstrdup(path);
+	so->recs[so->recsz].hash = h;
+	so->recs[so->recsz].tag = cur_tag;
+	so->recsz++;
+}
+
+/*
+ * See publish/publish.h.
+ */
+int
+site_out_has(const struct site_out *so, const char *path, uint64_t h)
+{
+	uint64_t	 prev;
+
+	return site_out_reusing(so) && oldmap_get(&so->old, path, &prev) &&
+	    prev == h;
+}
+
+/*
+ * See publish/publish.h.  In the spare the file is there already; a
+ * fresh folder gets a link of the published one.
+ */
+int
+site_out_keep(struct site_out *so, const char *path, uint64_t h)
+{
+	char	*full, *oldfile;
+	int	 err;
+
+	if (!site_out_has(so, path, h))
+		return 0;
+	if (!so->spare) {
+		full = path_join(so->newdir, path);
+		oldfile = path_join(so->outdir, path);
+		if ((err = make_parent(full)) == 0 &&
+		    link(oldfile, full) == -1)
+			err = errno;
+		if (err != 0)
+			write_failed(so, full, err);
+		free(oldfile);
+		free(full);
+		if (err != 0)
+			return 0;
+	}
+	pthread_mutex_lock(&so->lock);
+	add_rec(so, path, h);
+	so->kept++;
+	pthread_mutex_unlock(&so->lock);
+	return 1;
+}
+
+/*
+ * See publish/publish.h.
+ */
+size_t
+site_out_nrecs(const struct site_out *so)
+{
+	return so->recsz;
+}
+
+const char *
+site_out_rec(const struct site_out *so, size_t i, uint64_t *h, size_t *tag)
+{
+	*h = so->recs[i].hash;
+	*tag = so->recs[i].tag;
+	return so->recs[i].path;
 }
 
 /*
@@ -429,11 +654,21 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 		return 0;
 	h = hash64(data, sz, 0);
 	full = path_join(so->newdir, path);
+	/* The spare holds the published file already. */
+	if (so->spare && oldmap_get(&so->old, path, &prev) && prev == h) {
+		linked = 1;
+		goto done;
+	}
 	if ((err = make_parent(full)) != 0) {
 		write_failed(so, full, err);
 		goto out;
 	}
-	if (oldmap_get(&so->old, path, &prev) && prev == h) {
+	/* Its inode may be the published file's too: never write it. */
+	if (so->spare && unlink(full) == -1 && errno != ENOENT) {
+		write_failed(so, full, errno);
+		goto out;
+	}
+	if (!so->spare && oldmap_get(&so->old, path, &prev) && prev == h) {
 		oldfile = path_join(so->outdir, path);
 		if (!so->verify || same_bytes(oldfile, data, sz))
 			linked = link(oldfile, full) == 0;
@@ -453,15 +688,9 @@ site_out_put(struct site_out *so, const char *path, const char *data,
 		if (sz <= SMALL_MAX)
 			small_add(so, h, sz, full);
 	}
+done:
 	pthread_mutex_lock(&so->lock);
-	if (so->recsz == so->reccap) {
-		so->reccap = so->reccap ? so->reccap * 2 : 1024;
-		so->recs = xreallocarray(so->recs, so->reccap,
-		    sizeof(*so->recs));
-	}
-	so->recs[so->recsz].path = xstrdup(path);
-	so->recs[so->recsz].hash = h;
-	so->recsz++;
+	add_rec(so, path, h);
 	if (linked)
 		so->kept++;
 	else
@@ -524,15 +753,20 @@ rec_cmp(const void *a, const void *b)
 	    ((const struct rec *)b)->path);
 }
 
+/*
+ * Record the published files' hashes and, when the site before is kept
+ * as the spare, the paths where the two differ.  The recs are sorted.
+ */
 static int
-record(struct site_out *so)
+record(struct site_out *so, int spare)
 {
+	struct buf	 changed = { NULL, 0, 0 };
 	size_t		 i;
 	struct rec	 key, *r;
 
 	if (so->idx == NULL)
 		return 1;
-	qsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
+	buf_printf(&changed, "%s\n", so->outdir);
 	if (!idx_begin(so->idx))
 		return 0;
 	for (i = 0; i < so->recsz; i++) {
@@ -541,6 +775,7 @@ record(struct site_out *so)
 		if (oldmap_get(&so->old, so->recs[i].path, &prev) &&
 		    prev == so->recs[i].hash)
 			continue;
+		buf_printf(&changed, "%s\n", so->recs[i].path);
 		if (!idx_put_output(so->idx, so->recs[i].path,
 		    so->recs[i].hash))
 			goto fail;
@@ -553,16 +788,44 @@ record(struct site_out *so)
 		    rec_cmp);
 		if (r != NULL)
 			continue;
+		buf_printf(&changed, "%s\n", key.path);
 		if (idx_del_output(so->idx, key.path) < 0)
 			goto fail;
 		so->removed++;
 	}
-	if (!idx_put_meta(so->idx, "outdir", so->outdir))
+	if (!idx_put_meta(so->idx, "outdir", so->outdir) ||
+	    !idx_put_meta(so->idx, "spare", spare ? buf_cstr(&changed) : "-"))
 		goto fail;
+	buf_free(&changed);
 	return idx_commit(so->idx);
 fail:
+	buf_free(&changed);
 	idx_abort(so->idx);
 	return 0;
+}
+
+/*
+ * Unlink from the spare the published files this build no longer
+ * makes (the recs are sorted).
+ */
+static void
+spare_drop(struct site_out *so)
+{
+	struct rec	 key;
+	char		*full;
+	size_t		 i;
+
+	for (i = 0; i < so->old.cap; i++) {
+		if ((key.path = so->old.slots[i].path) == NULL)
+			continue;
+		if (bsearch(&key, so->recs, so->recsz, sizeof(*so->recs),
+		    rec_cmp) != NULL)
+			continue;
+		full = path_join(so->newdir, key.path);
+		if (unlink(full) == 0)
+			prune_parents(so->newdir, full);
+		free(full);
+	}
 }
 
 /*
@@ -572,7 +835,12 @@ int
 site_out_commit(struct site_out *so)
 {
 	struct stat	 st;
+	int		 spare = 0;
 
+	crash_point("written");
+	qsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
+	if (so->spare)
+		spare_drop(so);
 	/*
 	 * From the swap until the new hashes and prints are recorded,
 	 * the store must not describe the folder: a build killed in
@@ -581,8 +849,13 @@ site_out_commit(struct site_out *so)
 	 */
 	if (so->idx != NULL && (!idx_put_meta(so->idx, "outdir", "-") ||
 	    !idx_put_meta(so->idx, "fingerprint", "-") ||
-	    !idx_put_meta(so->idx, "contentprint", "-")))
+	    !idx_put_meta(so->idx, "contentprint", "-") ||
+	    !idx_put_meta(so->idx, "spare", "-")))
 		return 0;
+	/* A spare nobody can vouch for goes before the swap. */
+	if (!so->spare)
+		(void)rmtree(so->sparedir);
+	crash_point("before-swap");
 	if (stat(so->outdir, &st) == 0) {
 		if (renameat2(AT_FDCWD, so->newdir, AT_FDCWD, so->outdir,
 		    RENAME_EXCHANGE) == -1) {
@@ -590,14 +863,25 @@ site_out_commit(struct site_out *so)
 			    strerror(errno));
 			return 0;
 		}
-		/* newdir now holds the previous site. */
-		(void)rmtree(so->newdir);
+		crash_point("after-swap");
+		/*
+		 * newdir now holds the previous site: it is the spare
+		 * when the store described it and no file of it is in
+		 * doubt (--force compares bytes because some may be).
+		 */
+		if (so->spare)
+			spare = 1;
+		else if (so->old.cap > 0 && !so->verify &&
+		    rename(so->newdir, so->sparedir) == 0)
+			spare = 1;
+		else
+			(void)rmtree(so->newdir);
 	} else if (rename(so->newdir, so->outdir) == -1) {
 		diag_sys(so->outdir, "cannot publish: %s", strerror(errno));
 		return 0;
 	}
 	so->committed = 1;
-	return record(so);
+	return record(so, spare);
 }
 
 void
@@ -616,7 +900,8 @@ site_out_free(struct site_out *so)
 
 	if (so == NULL)
 		return;
-	if (!so->committed)
+	/* A spare left unfinished is marked unknown in the store. */
+	if (!so->committed && !so->spare)
 		(void)rmtree(so->newdir);
 	for (i = 0; i < so->recsz; i++)
 		free(so->recs[i].path);
@@ -627,6 +912,7 @@ site_out_free(struct site_out *so)
 	free(so->smalls);
 	pthread_mutex_destroy(&so->lock);
 	free(so->newdir);
+	free(so->sparedir);
 	free(so->outdir);
 	free(so);
 }
@@ -639,10 +925,12 @@ name_cmp(const void *a, const void *b)
 
 /*
  * Hash the names below dir with, per file, its size, time and inode
- * (bytes 0) or its bytes (bytes 1).
+ * (bytes 0) or its bytes (bytes 1), but only the name of the files in
+ * skip (sorted full paths, may be NULL).
  */
 static void
-fingerprint_dir(const char *dir, uint64_t *h, int bytes)
+fingerprint_dir(const char *dir, uint64_t *h, int bytes,
+    const char *const *skip, size_t skipsz)
 {
 	DIR		*d;
 	struct dirent	*e;
@@ -683,7 +971,10 @@ fingerprint_dir(const char *dir, uint64_t *h, int bytes)
 		if (st.st_mode != 0) {
 			*h = hash64(sub, strlen(sub) + 1, *h);
 			if (S_ISDIR(st.st_mode))
-				fingerprint_dir(sub, h, bytes);
+				fingerprint_dir(sub, h, bytes, skip, skipsz);
+			else if (skip != NULL && bsearch(&sub, skip, skipsz,
+			    sizeof(*skip), name_cmp) != NULL)
+				;	/* the caller hashes it its own way */
 			else if (bytes && S_ISREG(st.st_mode)) {
 				char	*data;
 				size_t	 sz;
@@ -718,6 +1009,21 @@ site_fingerprint(const char *const *dirs, size_t n, uint64_t seed,
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		fingerprint_dir(dirs[i], &h, bytes);
+		fingerprint_dir(dirs[i], &h, bytes, NULL, 0);
+	return h;
+}
+
+/*
+ * See publish/publish.h.
+ */
+uint64_t
+site_fingerprint_but(const char *const *dirs, size_t n, uint64_t seed,
+    const char *const *skip, size_t skipsz)
+{
+	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		fingerprint_dir(dirs[i], &h, 1, skip, skipsz);
 	return h;
 }

@@ -5,6 +5,7 @@
 #ifndef KBGEN_RENDER_RENDER_H
 #define KBGEN_RENDER_RENDER_H
 
+struct idx;
 struct kb;
 struct site_out;
 
@@ -51,14 +52,25 @@ struct render_opts {
 	long		 max_age;	/* check.max_age in seconds, 0 default */
 	const char	*assets;	/* theme assets folder, may be NULL */
 	int		 jobs;	/* rendering threads (>= 1) */
+	/*
+	 * A hash of every input of the pages but the entries' files
+	 * (build.c: the theme, site.yaml, the taxonomy, the store's
+	 * records, the clock...), or 0 to render every page.  With it and
+	 * idx, a page whose inputs hash as when it was published is kept
+	 * as it is (families.c says what each family reads).
+	 */
+	uint64_t	 inputs;
+	struct idx	*idx;	/* the store, may be NULL */
 };
 
 /*
- * Render every page of kb into so.  Returns 0 if any page failed
+ * Render every page of kb into so, or keep it (render_opts.inputs);
+ * *ran and *all (may be NULL) count the jobs rendered and all jobs (a
+ * job makes a page, or a few files).  Returns 0 if any page failed
  * (reported).
  */
 int		 render_site(const struct kb *, const struct render_opts *,
-		    struct site_out *);
+		    struct site_out *, size_t *ran, size_t *all);
 
 /* render.c: the render context, what the page families use. */
 

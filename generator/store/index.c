@@ -44,6 +44,10 @@ struct idx {
 	MDB_dbi		 history;	/* content file -> JSON dates */
 	MDB_dbi		 run_outputs;	/* use-case slug -> JSON refs of
 					   its kept outputs */
+	MDB_dbi		 jobs;	/* render job -> its inputs' key and
+				   outputs (render/families.c) */
+	MDB_dbi		 bodies;	/* body hash -> rendered HTML and
+					   its links (model/content.c) */
 	int		 no_run_outputs;	/* read-only, made by a kbgen
 						   that had no such table */
 };
@@ -192,6 +196,8 @@ opendbs(struct idx *i, int rdonly)
 		{ "provenance", &i->provenance, 0, 0 },
 		{ "history", &i->history, 0, 0 },
 		{ "run_outputs", &i->run_outputs, 0, 1 },
+		{ "jobs", &i->jobs, 0, 1 },
+		{ "bodies", &i->bodies, 0, 1 },
 	};
 	MDB_txn	*txn = NULL;
 	MDB_val	 k, v;
@@ -210,7 +216,8 @@ opendbs(struct idx *i, int rdonly)
 		    (rdonly ? 0 : MDB_CREATE) | dbs[j].flags, dbs[j].dbi);
 		if (rc == MDB_NOTFOUND && rdonly && dbs[j].optional) {
 			/* An older store: as if the table were empty. */
-			i->no_run_outputs = 1;
+			if (dbs[j].dbi == &i->run_outputs)
+				i->no_run_outputs = 1;
 			continue;
 		}
 		if (rc == MDB_NOTFOUND && rdonly) {
@@ -887,12 +894,16 @@ recdbi(const struct idx *i, const char *db)
 		return &i->links;
 	if (strcmp(db, "run_outputs") == 0)
 		return &i->run_outputs;
+	if (strcmp(db, "jobs") == 0)
+		return &i->jobs;
+	if (strcmp(db, "bodies") == 0)
+		return &i->bodies;
 	return NULL;
 }
 
 /*
  * The record under key in the named database (repos, provenance,
- * history, runs, links, run_outputs).  Returns -1 on error (reported), 0 if absent,
+ * history, runs, links, run_outputs, jobs, bodies).  Returns -1 on error (reported), 0 if absent,
  * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
  */
 int

@@ -12,8 +12,8 @@ struct idx;
 /*
  * Open (creating folder and environment) the LMDB index in dir, with
  * the named databases meta, entries, by_technology, by_field, by_tool
- * (dupsort), repos, runs, outputs (site file hashes), links and
- * run_outputs (kept outputs of runs).  NULL on failure
+ * (dupsort), repos, runs, outputs (site file hashes), links,
+ * run_outputs (kept outputs of runs), jobs and bodies.  NULL on failure
  * (reported).
  */
 struct idx	*idx_open(const char *dir);
@@ -66,7 +66,9 @@ int		 idx_put_meta(struct idx *, const char *key, const char *v);
 /*
  * Records of repos, provenance, history, runs, links (see index.c) and
  * run_outputs (use-case slug -> the refs of its kept outputs:
- * check/keep.c writes them, model/outputs.c reads them).
+ * check/keep.c writes them, model/outputs.c reads them), jobs (a render
+ * job -> the key of its inputs and its outputs: render/families.c) and
+ * bodies (a Markdown body's hash -> its HTML: model/content.c).
  */
 int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
