@@ -7,7 +7,7 @@ MANDIR	?= $(PREFIX)/share/man
 # The theme (templates/) and the runners (runners/) of an installed kbgen.
 SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto libmicrohttpd
 # Libraries kbgen opens at run time, when it needs them: their headers
 # only (render/thumb.c opens libvips to draw a thumbnail; linked, its
 # sixty libraries would double the start of a build with nothing to do).

@@ -302,6 +302,15 @@ content_print(struct idx *idx, const char *content,
 int
 cmd_build(const struct opts *o)
 {
+	return build_site(o, NULL);
+}
+
+/*
+ * A build, as kbgen build; with bs (may be NULL), what it did.
+ */
+int
+build_site(const struct opts *o, struct build_stats *bs)
+{
 	struct kb		*kb = NULL;
 	struct tmpl_set		*ts = NULL;
 	struct idx		*idx = NULL;
@@ -318,6 +327,8 @@ cmd_build(const struct opts *o)
 	struct stat		 st;
 	int			 rc = 1;
 
+	if (bs != NULL)
+		memset(bs, 0, sizeof(*bs));
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
 	cache = path_join(o->root, ".kbgen");
@@ -444,6 +455,12 @@ cmd_build(const struct opts *o)
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
+	if (bs != NULL) {
+		bs->published = 1;
+		bs->written = written;
+		bs->kept = kept;
+		bs->removed = removed;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
 		    "%zu files (%zu written, %zu unchanged, %zu removed)\n",
@@ -469,6 +486,16 @@ out:
 	free(cache);
 	free(out);
 	return rc;
+}
+
+/*
+ * The theme folder a build of o reads (kbgen serve watches it).  The
+ * caller frees it.
+ */
+char *
+build_theme_dir(const struct opts *o)
+{
+	return templates_dir(o);
 }
 
 /*

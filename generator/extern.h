@@ -141,6 +141,9 @@ void		 diag_sys(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 diag_errors(void);
 size_t		 diag_warnings(void);
+void		 diag_reset(void);
+void		 diag_set_hook(void (*)(void *, const char *, const char *,
+		    size_t, size_t, const char *), void *);
 void		 diag_set_strict(int);
 void		 diag_set_quiet(int);	/* this thread only */
 

@@ -54,6 +54,11 @@ static const char usage_text[] =
 "                      ID.json or an event page); with --hackathon, the event's\n"
 "                      timetable becomes the programme of that hackathon;\n"
 "                      KBGEN_INDICO_TOKEN is sent as a bearer token\n"
+"  serve [--port N] [--bind ADDR] [--drafts]\n"
+"                      build into DIR/.kbgen/serve-PID (not DIR/site) and\n"
+"                      serve it on http://127.0.0.1:1414/ (--port 0: any\n"
+"                      free port); rebuild when content/ or the theme\n"
+"                      changes, reload open pages, show errors over them\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -88,6 +93,7 @@ static const struct cmd {
 	{ "check", "RjFGHJNSP", 1 },
 	{ "status", "N", 0 },
 	{ "import", "H", 1 },
+	{ "serve", "pBDFjT", 0 },
 	{ "help", "", 0 },
 };
 
@@ -97,7 +103,7 @@ usage(const char *msg)
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
 	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status|"
-	    "import "
+	    "import|serve "
 	    "[OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
@@ -119,6 +125,8 @@ main(int argc, char *argv[])
 		{ "json", required_argument, NULL, 'N' },
 		{ "links", no_argument, NULL, 'L' },
 		{ "prune", no_argument, NULL, 'P' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -142,6 +150,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	memset(seen, 0, sizeof(seen));
 	o.root = ".";
+	o.port = -1;
 	args = calloc((size_t)argc + 1, sizeof(char *));
 	if (args == NULL)
 		return 1;
@@ -198,6 +207,18 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			o.prune = 1;
+			break;
+		case 'p':
+			o.port = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || *optarg == '\0' || o.port < 0 ||
+			    o.port > 65535) {
+				free(args);
+				return usage("--port needs a number from 0 "
+				    "(any free port) to 65535");
+			}
+			break;
+		case 'B':
+			o.bind = optarg;
 			break;
 		case 'S':
 			o.strict = 1;
@@ -294,6 +315,8 @@ main(int argc, char *argv[])
 		i = cmd_check(&o, nargs, args);
 	else if (strcmp(cmd, "status") == 0)
 		i = cmd_status(&o, nargs, args);
+	else if (strcmp(cmd, "serve") == 0)
+		i = cmd_serve(&o);
 	else {
 		fputs(usage_text, stdout);
 		i = 0;

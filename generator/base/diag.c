@@ -8,11 +8,14 @@
  * failures are printed with the path and the system's message.
  * Counts are the process's; quiet is each thread's own (par_for hands
  * the caller's to its workers), so that a thread that reads something
- * quietly never silences another thread's error.
+ * quietly never silences another thread's error.  A hook (kbgen serve's)
+ * may see every diagnostic printed, and the counts may be reset, so that
+ * one process can run several builds.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -23,9 +26,40 @@ static int	 strict;	/* warnings are errors */
 static _Thread_local int quiet;	/* this thread: count, do not print */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Sees what is printed; see diag_set_hook. */
+static void	(*hook)(void *, const char *, const char *, size_t, size_t,
+		    const char *);
+static void	*hookarg;
+
+static void	tell(const char *, const char *, size_t, size_t,
+		    const char *, va_list) __attribute__((format(printf, 5, 0)));
 
 static void	vreport(const char *, const char *, size_t, size_t,
 		    const char *, va_list) __attribute__((format(printf, 5, 0)));
+
+/*
+ * Hand the hook the message fmt and ap make (ap is left unused).
+ */
+static void
+tell(const char *kind, const char *path, size_t line, size_t col,
+    const char *fmt, va_list ap)
+{
+	va_list	 aq;
+	char	*msg;
+	int	 n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	msg = xmalloc((size_t)n + 1);
+	va_copy(aq, ap);
+	vsnprintf(msg, (size_t)n + 1, fmt, aq);
+	va_end(aq);
+	hook(hookarg, kind, path, line, col, msg);
+	free(msg);
+}
 
 static void
 vreport(const char *kind, const char *path, size_t line, size_t col,
@@ -33,6 +67,8 @@ vreport(const char *kind, const char *path, size_t line, size_t col,
 {
 	if (quiet)
 		return;
+	if (hook != NULL)
+		tell(kind, path, line, col, fmt, ap);
 	if (path != NULL && line > 0 && col > 0)
 		fprintf(stderr, "%s:%zu:%zu: %s: ", path, line, col, kind);
 	else if (path != NULL && line > 0)
@@ -93,6 +129,8 @@ diag_sys(const char *path, const char *fmt, ...)
 
 	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
+	if (!quiet && hook != NULL)
+		tell("error", path, 0, 0, fmt, ap);
 	if (!quiet) {
 		if (path != NULL)
 			fprintf(stderr, "%s: ", path);
@@ -126,6 +164,36 @@ diag_warnings(void)
 	n = nwarnings;
 	pthread_mutex_unlock(&lock);
 	return n;
+}
+
+/*
+ * Forget the counts: a process that builds again (kbgen serve) starts
+ * each build from none.
+ */
+void
+diag_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	nerrors = nwarnings = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Have fn(arg, kind, path, line, col, message) called for every
+ * diagnostic printed from now on ("error" or "warning"; path may be
+ * NULL, line and col 0 when unknown; the message is the formatted
+ * text, borrowed for the call), or no longer with fn NULL.  fn runs on
+ * the reporting thread with the diagnostics' lock held: it must be
+ * quick and must not report.  Quiet threads' diagnostics are not shown.
+ */
+void
+diag_set_hook(void (*fn)(void *, const char *, const char *, size_t, size_t,
+    const char *), void *arg)
+{
+	pthread_mutex_lock(&lock);
+	hook = fn;
+	hookarg = arg;
+	pthread_mutex_unlock(&lock);
 }
 
 void
