@@ -145,6 +145,7 @@ bench: kbgen
 	@sh tests/bench.sh
 	@sh tests/bench-sync.sh
 	@sh tests/bench-check.sh
+	@sh tests/bench-serve.sh
 
 # The installed binary is built apart, with SHAREDIR compiled in (the
 # two files that use it are rebuilt each time, as SHAREDIR may change).

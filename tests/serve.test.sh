@@ -184,10 +184,11 @@ expect "live.js" "$(get /__kbgen/live.js "$TMP/live.js")" 200
 has "live.js listens for reload" "$TMP/live.js" '"reload"'
 
 # Paths that leave the folder, or hide in it.
-expect "traversal .." "$(get /../../../../etc/passwd "$TMP/t")" 400
-expect "traversal %2e%2e" "$(get /%2e%2e/%2e%2e/%2e%2e/etc/passwd "$TMP/t")" 400
-expect "traversal %2E%2E%2F" "$(get /usecases/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc/passwd "$TMP/t")" 400
-expect "traversal ..%2f" "$(get /assets/..%2f..%2f..%2f..%2fetc%2fpasswd "$TMP/t")" 400
+expect "traversal .." "$(get /../../../../../../../../../../../../../../../../etc/passwd "$TMP/t")" 400
+hasnt "traversal ..: nothing of /etc" "$TMP/t" "root:"
+expect "traversal %2e%2e" "$(get /%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd "$TMP/t")" 400
+expect "traversal %2E%2E%2F" "$(get /usecases/%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F%2E%2E%2F/etc/passwd "$TMP/t")" 400
+expect "traversal ..%2f" "$(get /assets/..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd "$TMP/t")" 400
 expect "NUL escape" "$(get /index.html%00.css "$TMP/t")" 400
 expect "bad escape" "$(get /index.html%zz "$TMP/t")" 400
 expect "cut escape" "$(get /index.html%4 "$TMP/t")" 400
