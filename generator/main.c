@@ -70,6 +70,8 @@ static const char usage_text[] =
 "                      sync fetches (default: 4), check examples (default:\n"
 "                      site.yaml runners.RUNNER.jobs, else 2)\n"
 "  --offline           sync: do not fetch, describe what is collected\n"
+"  --port N            serve: the port (default 1414; 0: any free port)\n"
+"  --bind ADDR         serve: the address (default 127.0.0.1)\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          this help\n"
 "  -V, --version       print the version\n"
@@ -93,7 +95,7 @@ static const struct cmd {
 	{ "check", "RjFGHJNSP", 1 },
 	{ "status", "N", 0 },
 	{ "import", "H", 1 },
-	{ "serve", "pBDFjT", 0 },
+	{ "serve", "pBDjT", 0 },
 	{ "help", "", 0 },
 };
 
