@@ -36,6 +36,8 @@ void		 buf_puts(struct buf *, const char *);
 void		 buf_putc(struct buf *, char);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 buf_vprintf(struct buf *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
 void		 buf_reset(struct buf *);
 void		 buf_free(struct buf *);
 char		*buf_steal(struct buf *);
@@ -77,6 +79,8 @@ int		 file_replace(const char *, const void *, size_t, int);
 int		 file_read_cached(const char *, size_t, char **, size_t *);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
+/* Remove dir's entries PREFIX-PID of processes that are gone. */
+void		 rmtree_stale(const char *, const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
 double		 mono_secs(void);

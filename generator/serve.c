@@ -868,33 +868,6 @@ watch_read(struct watch *w, int *rescan)
 }
 
 /*
- * Remove ROOT/.kbgen/serve-PID folders of serves that were killed.
- */
-static void
-clean_stale(const char *cache)
-{
-	DIR		*d;
-	struct dirent	*e;
-	char		*end, *p;
-	long		 pid;
-
-	if ((d = opendir(cache)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, "serve-", 6) != 0)
-			continue;
-		pid = strtol(e->d_name + 6, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		p = path_join(cache, e->d_name);
-		(void)rmtree(p);
-		free(p);
-	}
-	closedir(d);
-}
-
-/*
  * A socket listening on addr:port, or -1 (reported, naming both).
  * *af gets the address family, *bound the port (for port 0).
  */
@@ -1009,7 +982,8 @@ cmd_serve(const struct opts *o)
 
 	if (!mkdirs(cache))
 		goto out;
-	clean_stale(cache);
+	/* What serves that were killed left. */
+	rmtree_stale(cache, "serve-");
 	priv = xasprintf("%s/serve-%ld", cache, (long)getpid());
 	(void)rmtree(priv);
 	if (!mkdirs(priv))

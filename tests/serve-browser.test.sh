@@ -24,6 +24,7 @@ need_browser
 
 cp -r "$TOP/tests/fixtures/kb" "$TMP/kb"
 rm -rf "$TMP/kb/site" "$TMP/kb/.kbgen"
+: >"$TMP/serve.log"
 "$KBGEN" -C "$TMP/kb" serve --port 0 >"$TMP/serve.log" 2>&1 &
 SPID=$!
 i=0 PORT=""

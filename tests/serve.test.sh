@@ -37,6 +37,7 @@ fi
 start_serve() {
 	d=$1 l=$2
 	shift 2
+	: >"$l"		# before the child opens it: sed reads it at once
 	"$KBGEN" -C "$d" serve --port 0 "$@" >"$l" 2>&1 &
 	SPID=$!
 	PORT=""
@@ -54,12 +55,7 @@ start_serve() {
 # not stop within WAIT seconds and was killed).
 stop_serve() {
 	kill -"$1" "$SPID"
-	i=0
-	while kill -0 "$SPID" 2>/dev/null && [ $i -lt $((WAIT * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$SPID" 2>/dev/null; then
+	if ! retry gone "$SPID"; then
 		kill -9 "$SPID"
 		wait "$SPID" 2>/dev/null
 		STOPRC=124
@@ -69,41 +65,31 @@ stop_serve() {
 	fi
 	SPID=""
 }
+# gone PID: the process has ended
+gone() { ! kill -0 "$1" 2>/dev/null; }
 # get PATH FILE: the status of GET http://127.0.0.1:PORT/PATH, body in FILE
 get() {
 	curl -s --path-as-is -o "$2" -w '%{http_code}' "http://127.0.0.1:$PORT$1"
 }
-# wait_grep FILE TEXT: until FILE holds TEXT (1 if not within WAIT s)
-wait_grep() {
+# retry CMD...: until CMD succeeds, every 0.1 s (1 if not within WAIT s)
+retry() {
 	i=0
 	while [ $i -lt $((WAIT * 10)) ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		"$@" && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
 	return 1
 }
+# wait_grep FILE TEXT: until FILE holds TEXT
+wait_grep() { retry grep -qF -- "$2" "$1" 2>/dev/null; }
+# page_has PATH TEXT / page_is PATH CODE: GET PATH (body in $TMP/wp)
+page_has() { get "$1" "$TMP/wp" >/dev/null; grep -qF -- "$2" "$TMP/wp"; }
+page_is() { [ "$(get "$1" "$TMP/wp")" = "$2" ]; }
 # wait_page PATH TEXT: until the page at PATH holds TEXT
-wait_page() {
-	i=0
-	while [ $i -lt $((WAIT * 10)) ]; do
-		get "$1" "$TMP/wp" >/dev/null
-		grep -qF -- "$2" "$TMP/wp" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+wait_page() { retry page_has "$@"; }
 # wait_status PATH CODE: until PATH answers CODE
-wait_status() {
-	i=0
-	while [ $i -lt $((WAIT * 10)) ]; do
-		[ "$(get "$1" "$TMP/ws")" = "$2" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+wait_status() { retry page_is "$@"; }
 # events FILE: open the event stream into FILE in the background (EPID)
 events() {
 	: >"$1"
@@ -119,6 +105,7 @@ stop_events() {
 rebuilds() {
 	grep -c '^kbgen: rebuilt in\|^kbgen: the build failed' "$LOGF"
 }
+more_rebuilds() { [ "$(rebuilds)" -gt "$1" ]; }
 
 cp -r "$FIX" "$K"
 cp -r "$TOP/templates" "$K/templates"
@@ -214,9 +201,7 @@ expect "still serving" "$(get / "$TMP/t")" 200
 # A port in use: said, with the address, and a non-zero exit.
 "$KBGEN" -C "$K" serve --port "$PORT" >"$TMP/inuse.log" 2>&1 &
 p2=$!
-i=0
-while kill -0 $p2 2>/dev/null && [ $i -lt $((WAIT * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-if kill -0 $p2 2>/dev/null; then
+if ! retry gone $p2; then
 	kill $p2
 	fail "port in use" "a second serve on $PORT kept running" "$TMP/inuse.log"
 else
@@ -296,9 +281,7 @@ mkdir -p "$K/content/usecases/more/deeper"
 sleep 1
 n2=$(rebuilds)
 echo "x" >"$K/content/usecases/more/deeper/notes.txt"
-i=0
-while [ "$(rebuilds)" -le "$n2" ] && [ $i -lt $((WAIT * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-if [ "$(rebuilds)" -gt "$n2" ]; then ok "new subfolder watched"
+if retry more_rebuilds "$n2"; then ok "new subfolder watched"
 else fail "new subfolder watched" "no rebuild after a write in a new folder ($n1 $n2)" "$LOGF"; fi
 rm -rf "$K/content/usecases/more"
 

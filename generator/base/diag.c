@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdarg.h>
-#include <stdlib.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -44,21 +43,11 @@ static void
 tell(const char *kind, const char *path, size_t line, size_t col,
     const char *fmt, va_list ap)
 {
-	va_list	 aq;
-	char	*msg;
-	int	 n;
+	struct buf	 msg = { NULL, 0, 0 };
 
-	va_copy(aq, ap);
-	n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return;
-	msg = xmalloc((size_t)n + 1);
-	va_copy(aq, ap);
-	vsnprintf(msg, (size_t)n + 1, fmt, aq);
-	va_end(aq);
-	hook(hookarg, kind, path, line, col, msg);
-	free(msg);
+	buf_vprintf(&msg, fmt, ap);
+	hook(hookarg, kind, path, line, col, buf_cstr(&msg));
+	buf_free(&msg);
 }
 
 static void
