@@ -60,7 +60,6 @@
 
 /* The state open pages follow; under lock. */
 struct serve {
-	char		*root;	/* -C, borrowed */
 	char		*out;	/* the folder served, owned */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;	/* state changed, or quit */
@@ -625,7 +624,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 		}
 		return send_html(s, conn, MHD_HTTP_OK, fd, &st, NULL);
 	}
-	if (rel[strlen(rel) - 1] == '/') {
+	if ((n = strlen(rel)) > 0 && rel[n - 1] == '/') {
 		/* "page.html/" names no folder. */
 		close(fd);
 		free(rel);
@@ -946,7 +945,6 @@ cmd_serve(const struct opts *o)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s.cond, &ca);
 	pthread_condattr_destroy(&ca);
-	s.root = (char *)o->root;
 	s.session = ((unsigned long)time(NULL) << 16) ^
 	    (unsigned long)getpid();
 	s.seq = 1;
