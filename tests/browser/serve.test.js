@@ -40,6 +40,15 @@ function overlay(page) {
 	});
 }
 
+/* The overlay's text, once it shows (or a timeout). */
+async function overlayShown(page) {
+	await page.waitForFunction(function () {
+		var o = document.getElementById("kbgen-overlay");
+		return o && o.offsetWidth > 0;
+	}, null, {timeout: TIMEOUT});
+	return overlay(page);
+}
+
 async function run() {
 	const browser = await chromium.launch({executablePath: CHROMIUM, args: FLAGS});
 	const page = await browser.newPage();
@@ -79,11 +88,7 @@ async function run() {
 	fs.writeFileSync(uc, orig.replace(/^technologies: \[CNN, LSTM\]$/m,
 	    "technologies: [CNN, \"" + HOSTILE + "\"]") + "\nBrowser marker one.\n");
 	await check("error: the overlay shows path:line:col and the message", async function () {
-		await page.waitForFunction(function () {
-			var o = document.getElementById("kbgen-overlay");
-			return o && o.offsetWidth > 0;
-		}, null, {timeout: TIMEOUT});
-		const t = await overlay(page);
+		const t = await overlayShown(page);
 		const want = uc + ":4:21: error: unknown technology \"" + HOSTILE + "\"";
 		if (t.indexOf(want) < 0)
 			return "overlay: " + t;
@@ -107,11 +112,7 @@ async function run() {
 	const page2 = await browser.newPage();
 	await page2.goto(base, {waitUntil: "load"});
 	await check("error: a page opened meanwhile shows the overlay", async function () {
-		await page2.waitForFunction(function () {
-			var o = document.getElementById("kbgen-overlay");
-			return o && o.offsetWidth > 0;
-		}, null, {timeout: TIMEOUT});
-		const t = await overlay(page2);
+		const t = await overlayShown(page2);
 		if (t.indexOf("btagging.md:4:21: error:") < 0)
 			return "overlay: " + t;
 	});
