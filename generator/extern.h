@@ -79,7 +79,7 @@ int		 file_replace(const char *, const void *, size_t, int);
 int		 file_read_cached(const char *, size_t, char **, size_t *);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
-/* Remove dir's entries PREFIX-PID of processes that are gone. */
+/* Remove dir's entries PREFIXPID[-...] of processes that are gone. */
 void		 rmtree_stale(const char *, const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);

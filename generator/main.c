@@ -55,7 +55,7 @@ static const char usage_text[] =
 "                      timetable becomes the programme of that hackathon;\n"
 "                      KBGEN_INDICO_TOKEN is sent as a bearer token\n"
 "  serve [--port N] [--bind ADDR] [--drafts]\n"
-"                      build into DIR/.kbgen/serve-PID (not DIR/site) and\n"
+"                      build into a private folder (not DIR/site) and\n"
 "                      serve it on http://127.0.0.1:1414/ (--port 0: any\n"
 "                      free port); rebuild when content/ or the theme\n"
 "                      changes, reload open pages, show errors over them\n"

@@ -2,7 +2,8 @@
  * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
  *
  * kbgen serve: build the knowledge base into a private folder
- * (ROOT/.kbgen/serve-PID/site, removed on exit; never ROOT/site),
+ * (kbgen-serve-PID-XXXXXX/site in a tmpfs, or in ROOT/.kbgen; removed
+ * on exit; never ROOT/site),
  * serve that folder over HTTP (libmicrohttpd: this is its only user),
  * watch content/ and the theme with inotify, build again after a burst
  * of changes, and tell open pages through Server-Sent Events
@@ -27,6 +28,8 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <arpa/inet.h>
@@ -44,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
 #include <microhttpd.h>
 
 #include "extern.h"
@@ -866,6 +870,76 @@ watch_read(struct watch *w, int *rescan)
 	return changed;
 }
 
+/* The bytes of the files below dir (not through links). */
+static unsigned long long
+tree_bytes(const char *dir, int depth)
+{
+	DIR			*d;
+	struct dirent		*e;
+	struct stat		 st;
+	char			*p;
+	unsigned long long	 n = 0;
+
+	if (depth > 64 || (d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		p = path_join(dir, e->d_name);
+		if (lstat(p, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				n += tree_bytes(p, depth + 1);
+			else
+				n += (unsigned long long)st.st_size;
+		}
+		free(p);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The folder the private build goes in: KBGEN_SERVE_DIR when set; else
+ * a tmpfs ($XDG_RUNTIME_DIR, /dev/shm) with room for eight times the
+ * content (a site is about four: pages, search, badges), so that the
+ * pages are held in memory, as hugo server holds its own; else cache
+ * (ROOT/.kbgen).  On disk each build links every unchanged file into a
+ * new tree and deletes the old one, and a file system such as ext4
+ * then takes seconds to make the next tree's folders.  A new string,
+ * or NULL when KBGEN_SERVE_DIR is not a folder (reported).
+ */
+static char *
+private_base(const char *cache, const char *content)
+{
+	const char		*cand[2], *env;
+	struct statfs		 fs;
+	struct statvfs		 vfs;
+	struct stat		 st;
+	unsigned long long	 need;
+	size_t			 i;
+
+	if ((env = getenv("KBGEN_SERVE_DIR")) != NULL && *env != '\0') {
+		if (stat(env, &st) == -1 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "kbgen: serve: KBGEN_SERVE_DIR %s: not "
+			    "a folder\n", env);
+			return NULL;
+		}
+		return xstrdup(env);
+	}
+	cand[0] = getenv("XDG_RUNTIME_DIR");
+	cand[1] = "/dev/shm";
+	need = 8 * tree_bytes(content, 0);
+	for (i = 0; i < 2; i++)
+		if (cand[i] != NULL && cand[i][0] == '/' &&
+		    statfs(cand[i], &fs) == 0 &&
+		    (unsigned long)fs.f_type == TMPFS_MAGIC &&
+		    statvfs(cand[i], &vfs) == 0 &&
+		    (unsigned long long)vfs.f_bavail * vfs.f_frsize >= need &&
+		    access(cand[i], W_OK | X_OK) == 0)
+			return xstrdup(cand[i]);
+	return xstrdup(cache);
+}
+
 /*
  * A socket listening on addr:port, or -1 (reported, naming both).
  * *af gets the address family, *bound the port (for port 0).
@@ -931,7 +1005,7 @@ cmd_serve(const struct opts *o)
 	pthread_condattr_t	 ca;
 	sigset_t		 sigs, oldsigs;
 	const char		*addr = o->bind != NULL ? o->bind : "127.0.0.1";
-	char			*cache = NULL, *priv = NULL;
+	char			*cache = NULL, *priv = NULL, *base = NULL;
 	double			 first = 0, last = 0, now, due;
 	int			 lfd = -1, sfd = -1, af = AF_INET, port;
 	int			 pending = 0, rescan, timeout, rc = 1;
@@ -978,14 +1052,17 @@ cmd_serve(const struct opts *o)
 		goto out;
 	}
 
-	if (!mkdirs(cache))
+	if (!mkdirs(cache) || (base = private_base(cache, w.content)) == NULL)
 		goto out;
 	/* What serves that were killed left. */
-	rmtree_stale(cache, "serve-");
-	priv = xasprintf("%s/serve-%ld", cache, (long)getpid());
-	(void)rmtree(priv);
-	if (!mkdirs(priv))
+	rmtree_stale(base, "kbgen-serve-");
+	priv = xasprintf("%s/kbgen-serve-%ld-XXXXXX", base, (long)getpid());
+	if (mkdtemp(priv) == NULL) {
+		fprintf(stderr, "kbgen: serve: %s: %s\n", priv, strerror(errno));
+		free(priv);
+		priv = NULL;
 		goto out;
+	}
 	s.out = path_join(priv, "site");
 
 	if ((w.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
@@ -1092,6 +1169,7 @@ out:
 	free(s.diag);
 	free(s.out);
 	free(priv);
+	free(base);
 	free(cache);
 	return rc;
 }

@@ -9,12 +9,12 @@
 # over BENCH_EDITS edits (default 10), one second apart.  The same
 # file's page, edited and polled the same way, for both servers, each
 # alone, with its defaults (kbgen serve: builds into a private folder
-# on disk, after a 30 ms quiet window; hugo server: renders to memory,
-# fast render mode, live reload).  Then the ratio, and whether kbgen is
-# at least 20x faster at the largest N (the target is for N=10000).
-# kbgen writes its build to BENCH_DIR: on ext4 without a journal, see
-# tests/bench.sh on deletions; BENCH_DIR=/dev/shm/kbgen-bench measures
-# the programs rather than the file system.  Environment: KBGEN
+# in a tmpfs when one has room, after a 30 ms quiet window; hugo
+# server: renders to memory, fast render mode, live reload).  Then the
+# ratio, and whether kbgen is at least 20x faster at the largest N (the
+# target is for N=10000).  KBGEN_SERVE_DIR=DIR makes kbgen build in DIR
+# instead (on ext4 without a journal, see tests/bench.sh on deletions:
+# each rebuild makes a new tree of folders).  Environment: KBGEN
 # (default ./kbgen), HUGO (default hugo), BENCH_DIR (default bench),
 # BENCH_EDITS (default 10), BENCH_HUGO=0 skips Hugo.
 set -eu

@@ -115,8 +115,11 @@ if ! "$KBGEN" -q -C "$K" build 2>"$TMP/build.err"; then
 	finish
 fi
 snapshot "$K/site" >"$TMP/site.before"
-# A private folder of a serve that was killed (no such process).
-mkdir -p "$K/.kbgen/serve-999999999/site"
+# The private build goes to KBGEN_SERVE_DIR, where a serve that was
+# killed (no such process) left its folder.
+SD=$TMP/servedir
+mkdir -p "$SD/kbgen-serve-999999999-abcdef/site"
+export KBGEN_SERVE_DIR="$SD"
 
 if ! start_serve "$K" "$LOGF"; then
 	fail start "kbgen serve did not say where it serves" "$LOGF"
@@ -125,10 +128,10 @@ fi
 ok "start: serving http://127.0.0.1:$PORT/"
 priv=$(sed -n 's#^kbgen: building .* into \(.*\)$#\1#p' "$LOGF")
 case $priv in
-"$K"/.kbgen/serve-*/site) ok "private folder under .kbgen" ;;
-*) fail "private folder under .kbgen" "building into [$priv]" "$LOGF" ;;
+"$SD"/kbgen-serve-[0-9]*-??????/site) ok "private folder in KBGEN_SERVE_DIR" ;;
+*) fail "private folder in KBGEN_SERVE_DIR" "building into [$priv]" "$LOGF" ;;
 esac
-if [ -e "$K/.kbgen/serve-999999999" ]; then
+if [ -e "$SD/kbgen-serve-999999999-abcdef" ]; then
 	fail "stale private folder" "a killed serve's folder was kept"
 else
 	ok "stale private folder removed"
@@ -338,10 +341,18 @@ uc2=$K2/content/usecases/btagging.md
 cp "$uc2" "$TMP/bt2.orig"
 sed 's/^technologies: \[CNN, LSTM\]/technologies: [Bogus]/' "$TMP/bt2.orig" >"$uc2"
 LOGF=$TMP/serve2.log
+# By default: a tmpfs with room ($XDG_RUNTIME_DIR, /dev/shm), else .kbgen.
+unset KBGEN_SERVE_DIR
 if ! start_serve "$K2" "$LOGF"; then
 	fail "broken start" "kbgen serve did not start" "$LOGF"
 	finish
 fi
+priv=$(sed -n 's#^kbgen: building .* into \(.*\)$#\1#p' "$LOGF")
+case $priv in
+"$K2"/.kbgen/kbgen-serve-*/site|/dev/shm/kbgen-serve-*/site|"${XDG_RUNTIME_DIR:-/nonesuch}"/kbgen-serve-*/site)
+	ok "default private folder [${priv%/kbgen-serve-*}]" ;;
+*) fail "default private folder" "building into [$priv]" "$LOGF" ;;
+esac
 has "broken start: error in the terminal" "$LOGF" "btagging.md:4:16: error: unknown technology"
 expect "broken start: 404 meanwhile" "$(get / "$TMP/t")" 404
 has "broken start: 404 has the script" "$TMP/t" "/__kbgen/live.js"
@@ -352,7 +363,7 @@ if wait_status / 200; then ok "broken start: fixed, served"
 else fail "broken start: fixed, served" "still not served" "$LOGF"; fi
 stop_serve TERM
 rc "SIGTERM: exit 0" "$STOPRC" 0 "$LOGF"
-[ -z "$(ls -d "$K2"/.kbgen/serve-* 2>/dev/null)" ] && ok "SIGTERM: private folder removed" ||
-    fail "SIGTERM: private folder removed" "left in $K2/.kbgen"
+[ ! -e "${priv%/site}" ] && ok "SIGTERM: private folder removed" ||
+    fail "SIGTERM: private folder removed" "${priv%/site} is still there"
 [ ! -e "$K2/site" ] && ok "never writes site/" || fail "never writes site/" "$K2/site exists"
 finish

@@ -432,8 +432,8 @@ rmtree(const char *path)
 
 /*
  * Remove the entries of dir named prefix then the id of a process that
- * is gone: what killed runs of kbgen left.  Names with anything after
- * the id are kept.
+ * is gone, alone or followed by '-' and anything: what killed runs of
+ * kbgen left.
  */
 void
 rmtree_stale(const char *dir, const char *prefix)
@@ -450,7 +450,8 @@ rmtree_stale(const char *dir, const char *prefix)
 		if (strncmp(e->d_name, prefix, n) != 0)
 			continue;
 		pid = strtol(e->d_name + n, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid == (long)getpid() ||
+		if ((*end != '\0' && *end != '-') || pid <= 0 ||
+		    pid == (long)getpid() ||
 		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		p = path_join(dir, e->d_name);
