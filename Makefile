@@ -7,7 +7,7 @@ MANDIR	?= $(PREFIX)/share/man
 # The theme (templates/) and the runners (runners/) of an installed kbgen.
 SHAREDIR ?= $(PREFIX)/share/kbgen
 CC	= cc
-PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto
+PKGS	 = libcmark-gfm yaml-0.1 lmdb jansson libgit2 libical libcurl libarchive libcrypto libmicrohttpd
 # Libraries kbgen opens at run time, when it needs them: their headers
 # only (render/thumb.c opens libvips to draw a thumbnail; linked, its
 # sixty libraries would double the start of a build with nothing to do).
@@ -145,6 +145,7 @@ bench: kbgen
 	@sh tests/bench.sh
 	@sh tests/bench-sync.sh
 	@sh tests/bench-check.sh
+	@sh tests/bench-serve.sh
 
 # The installed binary is built apart, with SHAREDIR compiled in (the
 # files that use it are rebuilt each time, as SHAREDIR may change).

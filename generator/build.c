@@ -414,6 +414,15 @@ inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
 int
 cmd_build(const struct opts *o)
 {
+	return build_site(o, NULL);
+}
+
+/*
+ * A build, as kbgen build; with bs (may be NULL), what it did.
+ */
+int
+build_site(const struct opts *o, struct build_stats *bs)
+{
 	struct kb		*kb = NULL;
 	struct tmpl_set		*ts = NULL;
 	struct idx		*idx = NULL;
@@ -430,6 +439,8 @@ cmd_build(const struct opts *o)
 	struct stat		 st;
 	int			 rc = 1, lock = -1;
 
+	if (bs != NULL)
+		memset(bs, 0, sizeof(*bs));
 	diag_set_strict(o->strict);
 	out = o->out != NULL ? xstrdup(o->out) : path_join(o->root, "site");
 	cache = path_join(o->root, ".kbgen");
@@ -561,6 +572,12 @@ cmd_build(const struct opts *o)
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
+	if (bs != NULL) {
+		bs->published = 1;
+		bs->written = written;
+		bs->kept = kept;
+		bs->removed = removed;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "kbgen: built %s in %.3f s: %zu use cases, "
 		    "%zu files (%zu written, %zu unchanged, %zu removed); "
@@ -589,6 +606,16 @@ out:
 	free(cache);
 	free(out);
 	return rc;
+}
+
+/*
+ * The theme folder a build of o reads (kbgen serve watches it).  The
+ * caller frees it.
+ */
+char *
+build_theme_dir(const struct opts *o)
+{
+	return templates_dir(o);
 }
 
 /*

@@ -27,6 +27,8 @@ struct opts {
 	const char	*json;	/* --json FILE (check), --json (status) */
 	int		 prune;	/* check --prune: remove unused images */
 	const char	*title;	/* new --title, may be NULL */
+	int		 port;	/* serve --port, -1 for the default */
+	const char	*bind;	/* serve --bind ADDR, NULL for 127.0.0.1 */
 	struct clock	 now;	/* the command's now, see clock_read */
 };
 
@@ -45,6 +47,40 @@ int		 cmd_init(const struct opts *, int argc, char **argv);
 /* The schema files of the knowledge base at root, from its taxonomy,
  * into root/schemas (KIND.schema.json).  0 on failure (reported). */
 int		 new_schemas(const char *root);
+/* What a build did (build_site), for kbgen serve. */
+struct build_stats {
+	int		 published;	/* a new site was swapped in */
+	size_t		 written;	/* files written */
+	size_t		 kept;	/* files kept from the last build */
+	size_t		 removed;	/* files of the last build dropped */
+};
+
+/*
+ * cmd_build's build, with bs (may be NULL) filled in; the exit status
+ * as cmd_build's.  o->out names the output folder.
+ */
+int		 build_site(const struct opts *, struct build_stats *);
+
+/* The theme folder a build of these options reads; the caller frees it. */
+char		*build_theme_dir(const struct opts *);
+
+/* serve.c: kbgen serve. */
+
+int		 cmd_serve(const struct opts *);
+
+/*
+ * The file a request's path (as sent: percent-encoded, no query) names
+ * below the folder served: a new string, "" for the root, or NULL when
+ * the path is refused (a bad escape, NUL, a control character, a
+ * segment "." or ".." or starting with a dot).
+ */
+char		*serve_path(const char *);
+
+/*
+ * html[0..sz) with tag before its last "</body>" (or at the end): a
+ * new string of *outsz bytes.
+ */
+char		*serve_inject(const char *, size_t, const char *, size_t *);
 
 /* sync.c: kbgen sync. */
 

@@ -36,6 +36,8 @@ void		 buf_puts(struct buf *, const char *);
 void		 buf_putc(struct buf *, char);
 void		 buf_printf(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+void		 buf_vprintf(struct buf *, const char *, va_list)
+		    __attribute__((format(printf, 2, 0)));
 void		 buf_reset(struct buf *);
 void		 buf_free(struct buf *);
 char		*buf_steal(struct buf *);
@@ -77,6 +79,8 @@ int		 file_replace(const char *, const void *, size_t, int);
 int		 file_read_cached(const char *, size_t, char **, size_t *);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
+/* Remove dir's entries PREFIXPID[-...] of processes that are gone. */
+void		 rmtree_stale(const char *, const char *);
 char		*path_join(const char *, const char *);
 uint64_t	 hash64(const void *, size_t, uint64_t);
 double		 mono_secs(void);
@@ -142,6 +146,9 @@ void		 diag_sys(const char *, const char *, ...)
 size_t		 diag_errors(void);
 size_t		 diag_warnings(void);
 size_t		 diag_mine(void);	/* reports by this thread so far */
+void		 diag_reset(void);
+void		 diag_set_hook(void (*)(void *, const char *, const char *,
+		    size_t, size_t, const char *), void *);
 void		 diag_set_strict(int);
 void		 diag_set_quiet(int);	/* this thread only */
 int		 diag_quiet(void);

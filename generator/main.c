@@ -63,6 +63,11 @@ static const char usage_text[] =
 "                      the JSON Schema of the content files (KIND: usecase,\n"
 "                      person, hackathon, page, seminars, site, taxonomy);\n"
 "                      -o writes OUTDIR/KIND.schema.json for each\n"
+"  serve [--port N] [--bind ADDR] [--drafts]\n"
+"                      build into a private folder (not DIR/site) and\n"
+"                      serve it on http://127.0.0.1:1414/ (--port 0: any\n"
+"                      free port); rebuild when content/ or the theme\n"
+"                      changes, reload open pages, show errors over them\n"
 "\n"
 "Options:\n"
 "  -C DIR              the knowledge base's root (default: .)\n"
@@ -74,6 +79,8 @@ static const char usage_text[] =
 "                      sync fetches (default: 4), check examples (default:\n"
 "                      site.yaml runners.RUNNER.jobs, else 2)\n"
 "  --offline           sync: do not fetch, describe what is collected\n"
+"  --port N            serve: the port (default 1414; 0: any free port)\n"
+"  --bind ADDR         serve: the address (default 127.0.0.1)\n"
 "  -q, --quiet         print errors only\n"
 "  -h, --help          this help\n"
 "  -V, --version       print the version\n"
@@ -100,6 +107,7 @@ static const struct cmd {
 	{ "new", "ET", 1 },
 	{ "init", "T", 1 },
 	{ "schema", "o", 1 },
+	{ "serve", "pBDjT", 0 },
 	{ "help", "", 0 },
 };
 
@@ -109,7 +117,7 @@ usage(const char *msg)
 	if (msg != NULL)
 		fprintf(stderr, "kbgen: %s\n", msg);
 	fputs("usage: kbgen [-C DIR] build|lint|query|sync|check|status|"
-	    "import|new|init|schema "
+	    "import|new|init|schema|serve "
 	    "[OPTIONS]; "
 	    "kbgen --help for more\n", stderr);
 	return 2;
@@ -132,6 +140,8 @@ main(int argc, char *argv[])
 		{ "links", no_argument, NULL, 'L' },
 		{ "prune", no_argument, NULL, 'P' },
 		{ "title", required_argument, NULL, 'E' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -155,6 +165,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	memset(seen, 0, sizeof(seen));
 	o.root = ".";
+	o.port = -1;
 	args = calloc((size_t)argc + 1, sizeof(char *));
 	if (args == NULL)
 		return 1;
@@ -211,6 +222,18 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			o.prune = 1;
+			break;
+		case 'p':
+			o.port = (int)strtol(optarg, &end, 10);
+			if (*end != '\0' || *optarg == '\0' || o.port < 0 ||
+			    o.port > 65535) {
+				free(args);
+				return usage("--port needs a number from 0 "
+				    "(any free port) to 65535");
+			}
+			break;
+		case 'B':
+			o.bind = optarg;
 			break;
 		case 'S':
 			o.strict = 1;
@@ -316,6 +339,8 @@ main(int argc, char *argv[])
 		i = cmd_init(&o, nargs, args);
 	else if (strcmp(cmd, "schema") == 0)
 		i = cmd_schema(&o, nargs, args);
+	else if (strcmp(cmd, "serve") == 0)
+		i = cmd_serve(&o);
 	else {
 		fputs(usage_text, stdout);
 		i = 0;

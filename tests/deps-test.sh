@@ -13,14 +13,15 @@
 # apt) when something is missing.  python3-pil reads and draws the
 # images of tests/thumb.test.sh.  python3-jsonschema and python3-yaml
 # check kbgen schema's output and kbgen init's CI recipes
-# (tests/schema.test.sh, tests/init.test.sh).
+# (tests/schema.test.sh, tests/init.test.sh); curl talks to kbgen serve
+# in tests/serve.test.sh.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
 python3-nbconvert python3-pil python3-matplotlib
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
 python3-pip python3-venv clang-14 libclang-rt-14-dev
-docker-registry python3-pil python3-jsonschema python3-yaml"
+docker-registry python3-pil python3-jsonschema python3-yaml curl"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -5,7 +5,7 @@ set -e
 PKGS="build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev
 libgit2-dev liblmdb-dev libcurl4-openssl-dev libyaml-dev libjansson-dev
 libstemmer-dev libical-dev libmimalloc-dev python3-yaml lmdb-utils git tzdata
-libssl-dev libarchive-dev skopeo umoci zstd libvips-dev"
+libssl-dev libarchive-dev skopeo umoci zstd libvips-dev libmicrohttpd-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

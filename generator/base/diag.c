@@ -14,7 +14,9 @@
  * and diag_release the messages are kept and then printed file by file
  * (in the order each file was first named), each file's in the order
  * of their lines, so that a file read in several passes and by several
- * threads still reads top to bottom.
+ * threads still reads top to bottom.  A hook (kbgen serve's) may see
+ * every diagnostic printed, and the counts may be reset, so that one
+ * process can run several builds.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +34,10 @@ static _Thread_local int quiet;	/* this thread: count, do not print */
 static _Thread_local size_t mine;	/* reports made by this thread */
 /* Loading and rendering report from several threads. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+/* Sees what is printed; see diag_set_hook. */
+static void	(*hook)(void *, const char *, const char *, size_t, size_t,
+		    const char *);
+static void	*hookarg;
 
 /*
  * Write s to stderr as text a terminal shows and does not obey:
@@ -204,6 +210,8 @@ vreport(const char *kind, const char *path, size_t line, size_t col,
 		return;
 	msg = xmalloc((size_t)n + 1);
 	(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	if (hook != NULL)
+		hook(hookarg, kind, path, line, col, msg);
 	if (path != NULL && line > 0 && col > 0)
 		emit(path, line, col, "%s:%zu:%zu: %s: %s\n", path, line, col,
 		    kind, msg);
@@ -277,6 +285,8 @@ diag_sys(const char *path, const char *fmt, ...)
 		if (n > 0)
 			(void)vsnprintf(msg, (size_t)n + 1, fmt, ap);
 		va_end(ap);
+		if (hook != NULL)
+			hook(hookarg, "error", path, 0, 0, msg);
 		emit(path, 0, 0, "%s: %s\n", path != NULL ? path : "kbgen",
 		    msg);
 		free(msg);
@@ -316,6 +326,36 @@ diag_warnings(void)
 	n = nwarnings;
 	pthread_mutex_unlock(&lock);
 	return n;
+}
+
+/*
+ * Forget the counts: a process that builds again (kbgen serve) starts
+ * each build from none.
+ */
+void
+diag_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	nerrors = nwarnings = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Have fn(arg, kind, path, line, col, message) called for every
+ * diagnostic printed from now on ("error" or "warning"; path may be
+ * NULL, line and col 0 when unknown; the message is the formatted
+ * text, borrowed for the call), or no longer with fn NULL.  fn runs on
+ * the reporting thread with the diagnostics' lock held: it must be
+ * quick and must not report.  Quiet threads' diagnostics are not shown.
+ */
+void
+diag_set_hook(void (*fn)(void *, const char *, const char *, size_t, size_t,
+    const char *), void *arg)
+{
+	pthread_mutex_lock(&lock);
+	hook = fn;
+	hookarg = arg;
+	pthread_mutex_unlock(&lock);
 }
 
 void

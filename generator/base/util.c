@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,37 @@ rmtree(const char *path)
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path) == 0 || errno == ENOENT;
 	return rmtree_at(AT_FDCWD, path);
+}
+
+/*
+ * Remove the entries of dir named prefix then the id of a process that
+ * is gone, alone or followed by '-' and anything: what killed runs of
+ * kbgen left.
+ */
+void
+rmtree_stale(const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		*end, *p;
+	size_t		 n = strlen(prefix);
+	long		 pid;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, n) != 0)
+			continue;
+		pid = strtol(e->d_name + n, &end, 10);
+		if ((*end != '\0' && *end != '-') || pid <= 0 ||
+		    pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		p = path_join(dir, e->d_name);
+		(void)rmtree(p);
+		free(p);
+	}
+	closedir(d);
 }
 
 /*
