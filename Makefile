@@ -141,11 +141,12 @@ valgrind:
 	$(MAKE) BUILD=.obj-vg MALLOC_LIBS= .obj-vg/kbgen unit
 	VALGRIND=1 sh tests/run.sh .obj-vg
 
-bench: kbgen
+bench: kbgen $(BUILD)/putnb
 	@sh tests/bench.sh
 	@sh tests/bench-sync.sh
 	@sh tests/bench-check.sh
 	@sh tests/bench-serve.sh
+	@PUTNB=$(BUILD)/putnb sh tests/bench-notebooks.sh
 
 # The installed binary is built apart, with SHAREDIR compiled in (the
 # files that use it are rebuilt each time, as SHAREDIR may change).

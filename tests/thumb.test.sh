@@ -1,6 +1,7 @@
 #!/bin/sh
 # Thumbnails of examples and the gallery view (render/thumb.c): images
-# drawn with python3-pil (PNG, JPEG, WebP, an SVG) thumbnailed by the
+# drawn with python3-pil (PNG, JPEG, WebP, an SVG; PNGs with alpha, the
+# clear part shown on the background) thumbnailed by the
 # test tool BUILD/thumbtool to exactly 400x280 and 800x560, letterboxed
 # (corners are the background, the centre is the image, a small image
 # is not enlarged); an image that does not decode and a format kbgen
@@ -63,6 +64,15 @@ Image.new("RGB", (1000, 300), (200, 0, 0)).save("wide.png")
 Image.new("RGB", (200, 400), (0, 0, 200)).save("tall.jpg")
 Image.new("RGBA", (100, 50), (0, 150, 0, 255)).save("small.webp")
 Image.new("RGB", (2000, 1400), (0, 120, 120)).save("big.png")
+# PNGs with alpha (matplotlib's are RGBA): the clear half shows the
+# background, the opaque half its colour.
+a = Image.new("RGBA", (1000, 700), (0, 0, 0, 0))
+a.paste((0, 0, 200, 255), (500, 0, 1000, 700))
+a.save("alpha.png")
+a.resize((5000, 3500)).save("bigalpha.png")  # over FLAT_MAX_PIXELS
+a = Image.new("LA", (1000, 700), (60, 255))
+a.paste((0, 0), (0, 350, 1000, 700))
+a.save("greya.png")
 Image.new("RGB", (8, 8), (1, 2, 3)).save("x.gif")
 Image.new("RGB", (8, 8), (1, 2, 3)).save("x.tiff")
 open("x.svg", "w").write('<svg xmlns="http://www.w3.org/2000/svg" '
@@ -113,7 +123,8 @@ open("svg.ipynb", "w").write(nb([cell(1, [{"output_type": "display_data",
 EOF
 
 # Encoding: sizes, letterboxing, formats.
-for f in wide.png tall.jpg small.webp x.svg big.png; do
+for f in wide.png tall.jpg small.webp x.svg big.png alpha.png greya.png \
+    bigalpha.png; do
 	for s in 400x280 800x560; do
 		if "$THUMBTOOL" encode "$f" "${s%x*}" "${s#*x}" "$f.$s.webp" \
 		    2>"$TMP/enc.err"; then
@@ -123,6 +134,15 @@ for f in wide.png tall.jpg small.webp x.svg big.png; do
 		fi
 	done
 done
+# Alpha: flattened on the background (1000x700 fits 400x280 exactly).
+near "alpha: clear is background" "$(px alpha.png.400x280.webp 100 140)" $BG
+near "alpha: opaque is the image" "$(px alpha.png.400x280.webp 300 140)" 0,0,200
+near "alpha 2x: clear is background" "$(px alpha.png.800x560.webp 200 280)" $BG
+near "alpha 2x: opaque is the image" "$(px alpha.png.800x560.webp 600 280)" 0,0,200
+near "big alpha: clear is background" "$(px bigalpha.png.400x280.webp 100 140)" $BG
+near "big alpha: opaque is the image" "$(px bigalpha.png.400x280.webp 300 140)" 0,0,200
+near "grey+alpha: opaque is the image" "$(px greya.png.400x280.webp 200 70)" 60,60,60
+near "grey+alpha: clear is background" "$(px greya.png.400x280.webp 200 210)" $BG
 # 1000x300 fits 400x120, centred: bands above and below.
 near "wide: corner is background" "$(px wide.png.400x280.webp 0 0)" $BG
 near "wide: bottom corner is background" "$(px wide.png.400x280.webp 399 279)" $BG
@@ -254,7 +274,7 @@ has "gallery switch: catalogue" "$C" 'data-view="gallery"'
 
 # A rebuild takes the thumbnails from the cache: put another image in
 # the cache under the same name, and the site shows it.
-CACHE=$K/.kbgen/thumbs/v1
+CACHE=$K/.kbgen/thumbs/v2
 HEX=${IMG#sha256:}
 n1=$(ls "$CACHE" | wc -l)
 [ -f "$CACHE/$HEX-400x280.webp" ] && ok "cache: by image hash and size" ||

@@ -147,13 +147,15 @@ int		 thumb_encode(const void *img, size_t sz, int w, int h,
 		    char **out, size_t *outsz, char **err);
 
 /*
- * thumb_encode through the cache of root (the image's SHA-256 is hex):
- * 1 with *out; 0 with *err (the image does not decode, perhaps known
- * from an earlier build); -1 when not cached and img is NULL.
+ * Both sizes of the thumbnail of the image bytes img[0..sz) (its
+ * SHA-256 is hex) through the cache of root, made from one decoding
+ * when not cached: 1 with res filled; 0 with *err (the image does not
+ * decode, perhaps known from an earlier build); -1 when not cached and
+ * img is NULL.
  */
 int		 thumb_cached(const char *root, const char *hex,
-		    const void *img, size_t sz, int w, int h, char **out,
-		    size_t *outsz, char **err);
+		    const void *img, size_t sz, struct thumb_res *res,
+		    char **err);
 
 /*
  * The image a notebook (JSON text nb[0..nbsz)) shows for its

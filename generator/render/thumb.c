@@ -44,9 +44,20 @@
 #include "model/model.h"
 #include "render/private.h"
 
-/* The cache folder below the knowledge base; v1 names this file's way
- * of drawing, so that a new way never shows old thumbnails. */
-#define THUMB_DIR	".kbgen/thumbs/v1"
+/* The cache folder below the knowledge base; v2 names this file's way
+ * of drawing (v1 flattened alpha after scaling and encoded with
+ * libwebp's default effort), so that a new way never shows old
+ * thumbnails. */
+#define THUMB_DIR	".kbgen/thumbs/v2"
+
+/*
+ * libwebp's effort (its "method", 0-6; libvips's default is 4).
+ * Encoding is most of a cold build of examples with images: at 4 a
+ * use case's two thumbnails took about 36 ms of CPU to encode, at 2
+ * about 17 ms, for 4% more bytes at the same quality (PSNR within 0.1
+ * dB on tests/bench/gennb.py's plots; make bench).
+ */
+#define WEBP_EFFORT	2
 
 /* A notebook bigger than this is not searched for an image. */
 #define NOTEBOOK_MAX	((size_t)256 * 1024 * 1024)
@@ -56,6 +67,10 @@
 
 /* Width times height beyond which an image is refused (a bomb). */
 #define THUMB_MAX_PIXELS	(100.0 * 1000 * 1000)
+
+/* Width times height up to which a PNG with alpha is flattened whole
+ * in memory (3 bytes a pixel) before scaling; a bigger one streams. */
+#define FLAT_MAX_PIXELS	(16.0 * 1000 * 1000)
 
 /* The letterbox's background, a light neutral grey. */
 #define BG_R	242
@@ -80,6 +95,9 @@ static struct {
 	FN(vips_array_double_newv);
 	FN(vips_area_unref);
 	FN(vips_thumbnail_buffer);
+	FN(vips_thumbnail_image);
+	FN(vips_image_copy_memory);
+	FN(vips_image_get_string);
 	FN(vips_colourspace);
 	FN(vips_image_hasalpha);
 	FN(vips_flatten);
@@ -136,7 +154,9 @@ start_vips(void)
 	    "vips_cache_set_max", "vips_operation_block_set",
 	    "vips_image_new_from_buffer", "vips_image_get_width",
 	    "vips_image_get_height", "vips_array_double_newv",
-	    "vips_area_unref", "vips_thumbnail_buffer", "vips_colourspace",
+	    "vips_area_unref", "vips_thumbnail_buffer", "vips_thumbnail_image",
+	    "vips_image_copy_memory", "vips_image_get_string",
+	    "vips_colourspace",
 	    "vips_image_hasalpha", "vips_flatten", "vips_gravity",
 	    "vips_cast_uchar", "vips_webpsave_buffer", "g_object_ref",
 	    "g_object_unref", "g_free", "g_log_set_handler" };
@@ -191,20 +211,115 @@ vips_msg(void)
 }
 
 /*
- * See render/private.h.
+ * A PNG with an alpha channel (matplotlib's, always) of at most
+ * FLAT_MAX_PIXELS flattened on the letterbox's background, decoded
+ * into memory as 8-bit sRGB, in *flat (new); 0 when in is not such an
+ * image, or on failure (*fail set; libvips's message stays for
+ * vips_msg).  Flattening before scaling gives the same picture as
+ * after (compositing on one colour commutes with resampling; they
+ * differ by rounding, a mean squared error under 1 on the plots of
+ * tests/bench/gennb.py) at about half the cost (libvips scales an
+ * image with alpha premultiplied, in floating point), and once for
+ * both sizes of a thumbnail.  A PNG has no shrink-on-load to lose;
+ * JPEG, WebP and SVG do, and keep vips_thumbnail_buffer.
  */
-int
-thumb_encode(const void *img, size_t sz, int w, int h, char **out,
-    size_t *outsz, char **err)
+static int
+flat_png(VipsImage *in, VipsArrayDouble *bg, VipsImage **flat, int *fail)
 {
-	VipsImage	*in = NULL, *t = NULL, *c = NULL, *f = NULL, *g = NULL;
-	VipsArrayDouble	*bg = NULL;
+	VipsImage	*c = NULL, *f = NULL, *u = NULL;
+	const char	*loader = NULL;
+
+	*flat = NULL;
+	*fail = 0;
+	if (!V.vips_image_hasalpha(in) ||
+	    (double)V.vips_image_get_width(in) *
+	    (double)V.vips_image_get_height(in) > FLAT_MAX_PIXELS ||
+	    V.vips_image_get_string(in, "vips-loader", &loader) != 0 ||
+	    loader == NULL || strncmp(loader, "pngload", 7) != 0) {
+		V.vips_error_clear();
+		return 0;
+	}
+	if (V.vips_colourspace(in, &c, VIPS_INTERPRETATION_sRGB, NULL) != 0 ||
+	    V.vips_flatten(c, &f, "background", bg, NULL) != 0 ||
+	    V.vips_cast_uchar(f, &u, NULL) != 0 ||
+	    (*flat = V.vips_image_copy_memory(u)) == NULL)
+		*fail = 1;
+	UNREF(u);
+	UNREF(f);
+	UNREF(c);
+	return *flat != NULL;
+}
+
+/*
+ * One size of a thumbnail: the image (flat, or else the bytes img) fit
+ * inside w x h, letterboxed, as WebP in *out.  Returns 0 on failure,
+ * libvips's message left for vips_msg.
+ */
+static int
+encode_one(const void *img, size_t sz, VipsImage *flat, VipsArrayDouble *bg,
+    int w, int h, char **out, size_t *outsz)
+{
+	VipsImage	*t = NULL, *c = NULL, *f = NULL, *g = NULL;
 	void		*buf = NULL;
 	size_t		 len = 0;
 	int		 rc = 0;
 
-	*out = NULL;
-	*outsz = 0;
+	/* Fit inside w x h, never enlarged (a small plot stays sharp). */
+	if (flat != NULL) {
+		if (V.vips_thumbnail_image(flat, &t, w, "height", h, "size",
+		    VIPS_SIZE_DOWN, NULL) != 0)
+			goto out;
+	} else if (V.vips_thumbnail_buffer((void *)img, sz, &t, w, "height",
+	    h, "size", VIPS_SIZE_DOWN, NULL) != 0)
+		goto out;
+	if (V.vips_colourspace(t, &c, VIPS_INTERPRETATION_sRGB, NULL) != 0)
+		goto out;
+	if (V.vips_image_hasalpha(c)) {
+		if (V.vips_flatten(c, &f, "background", bg, NULL) != 0)
+			goto out;
+	} else {
+		f = c;
+		(V.g_object_ref)(f);
+	}
+	if (V.vips_gravity(f, &g, VIPS_COMPASS_DIRECTION_CENTRE, w, h,
+	    "extend", VIPS_EXTEND_BACKGROUND, "background", bg, NULL) != 0)
+		goto out;
+	UNREF(f);
+	if (V.vips_cast_uchar(g, &f, NULL) != 0 ||
+	    V.vips_webpsave_buffer(f, &buf, &len, "Q", 82, "strip", TRUE,
+	    "effort", WEBP_EFFORT, NULL) != 0)
+		goto out;
+	*out = xmalloc(len > 0 ? len : 1);
+	memcpy(*out, buf, len);
+	*outsz = len;
+	rc = 1;
+out:
+	(V.g_free)(buf);
+	UNREF(g);
+	UNREF(f);
+	UNREF(c);
+	UNREF(t);
+	return rc;
+}
+
+/*
+ * thumb_encode for n sizes at once, out[i] and outsz[i] for size[i]
+ * (width, height): a PNG with alpha is decoded and flattened once for
+ * all of them.  On failure no out[i] is left.
+ */
+static int
+encode_sizes(const void *img, size_t sz, size_t n, const int (*size)[2],
+    char **out, size_t *outsz, char **err)
+{
+	VipsImage	*in = NULL, *flat = NULL;
+	VipsArrayDouble	*bg = NULL;
+	size_t		 i;
+	int		 rc = 0, fail;
+
+	for (i = 0; i < n; i++) {
+		out[i] = NULL;
+		outsz[i] = 0;
+	}
 	*err = NULL;
 	pthread_once(&vips_once, start_vips);
 	lastwarn[0] = '\0';
@@ -223,44 +338,39 @@ thumb_encode(const void *img, size_t sz, int w, int h, char **out,
 	}
 	bg = V.vips_array_double_newv(3, (double)BG_R, (double)BG_G,
 	    (double)BG_B);
-	/* Fit inside w x h, never enlarged (a small plot stays sharp). */
-	if (V.vips_thumbnail_buffer((void *)img, sz, &t, w, "height", h,
-	    "size", VIPS_SIZE_DOWN, NULL) != 0)
+	if (!flat_png(in, bg, &flat, &fail) && fail)
 		goto fail;
-	if (V.vips_colourspace(t, &c, VIPS_INTERPRETATION_sRGB, NULL) != 0)
-		goto fail;
-	if (V.vips_image_hasalpha(c)) {
-		if (V.vips_flatten(c, &f, "background", bg, NULL) != 0)
+	for (i = 0; i < n; i++)
+		if (!encode_one(img, sz, flat, bg, size[i][0], size[i][1],
+		    &out[i], &outsz[i]))
 			goto fail;
-	} else {
-		f = c;
-		(V.g_object_ref)(f);
-	}
-	if (V.vips_gravity(f, &g, VIPS_COMPASS_DIRECTION_CENTRE, w, h,
-	    "extend", VIPS_EXTEND_BACKGROUND, "background", bg, NULL) != 0)
-		goto fail;
-	UNREF(f);
-	if (V.vips_cast_uchar(g, &f, NULL) != 0 ||
-	    V.vips_webpsave_buffer(f, &buf, &len, "Q", 82, "strip", TRUE,
-	    NULL) != 0)
-		goto fail;
-	*out = xmalloc(len > 0 ? len : 1);
-	memcpy(*out, buf, len);
-	*outsz = len;
 	rc = 1;
 	goto out;
 fail:
 	*err = vips_msg();
+	for (i = 0; i < n; i++) {
+		free(out[i]);
+		out[i] = NULL;
+		outsz[i] = 0;
+	}
 out:
-	(V.g_free)(buf);
 	if (bg != NULL)
 		V.vips_area_unref(VIPS_AREA(bg));
-	UNREF(g);
-	UNREF(f);
-	UNREF(c);
-	UNREF(t);
+	UNREF(flat);
 	UNREF(in);
 	return rc;
+}
+
+/*
+ * See render/private.h.
+ */
+int
+thumb_encode(const void *img, size_t sz, int w, int h, char **out,
+    size_t *outsz, char **err)
+{
+	const int	 size[1][2] = { { w, h } };
+
+	return encode_sizes(img, sz, 1, size, out, outsz, err);
 }
 
 /*
@@ -298,45 +408,54 @@ cache_put(const char *root, const char *name, const char *data, size_t sz)
 	free(dir);
 }
 
+/* The sizes of a use case's thumbnail: 1x, then srcset's 2x. */
+static const int thumb_sizes[2][2] = { { THUMB_W, THUMB_H },
+    { 2 * THUMB_W, 2 * THUMB_H } };
+
 /*
  * See render/private.h.  Cached as HEX-WxH.webp, or HEX.bad holding
  * the reason when the image does not decode.
  */
 int
 thumb_cached(const char *root, const char *hex, const void *img, size_t sz,
-    int w, int h, char **out, size_t *outsz, char **err)
+    struct thumb_res *res, char **err)
 {
-	char	*name, *bad;
-	size_t	 badsz;
-	int	 rc;
+	char	*name[2], *bad;
+	size_t	 badsz, s;
+	int	 rc = 1;
 
-	*out = NULL;
-	*outsz = 0;
+	memset(res, 0, sizeof(*res));
 	*err = NULL;
-	name = xasprintf("%s-%dx%d.webp", hex, w, h);
-	if (cache_get(root, name, out, outsz)) {
-		free(name);
-		return 1;
+	for (s = 0; s < 2; s++) {
+		name[s] = xasprintf("%s-%dx%d.webp", hex, thumb_sizes[s][0],
+		    thumb_sizes[s][1]);
+		if (rc && !cache_get(root, name[s], &res->img[s],
+		    &res->imgsz[s]))
+			rc = 0;
 	}
 	bad = xasprintf("%s.bad", hex);
-	if (cache_get(root, bad, err, &badsz)) {
-		free(bad);
-		free(name);
-		return 0;
-	}
+	if (rc)
+		goto out;
+	thumb_res_free(res);
+	if (cache_get(root, bad, err, &badsz))
+		goto out;
 	if (img == NULL) {
 		/* Not cached and no bytes given: the caller reads them. */
-		free(bad);
-		free(name);
-		return -1;
+		rc = -1;
+		goto out;
 	}
-	if ((rc = thumb_encode(img, sz, w, h, out, outsz, err)))
-		cache_put(root, name, *out, *outsz);
+	/* Both sizes from one decoding. */
+	if ((rc = encode_sizes(img, sz, 2, thumb_sizes, res->img,
+	    res->imgsz, err)))
+		for (s = 0; s < 2; s++)
+			cache_put(root, name[s], res->img[s], res->imgsz[s]);
 	else if (vips_ok)
 		/* The image's fault, not a libvips that did not start. */
 		cache_put(root, bad, *err, strlen(*err));
+out:
 	free(bad);
-	free(name);
+	free(name[0]);
+	free(name[1]);
 	return rc;
 }
 
@@ -551,14 +670,12 @@ int
 thumb_usecase(const char *root, const struct usecase *uc,
     struct thumb_res *res)
 {
-	static const int sizes[2][2] = { { THUMB_W, THUMB_H },
-	    { 2 * THUMB_W, 2 * THUMB_H } };
 	const struct val *m, *nbv, *ims, *im;
 	const char	*kind, *ref = NULL, *type;
 	char		 hex[SHA256_HEX_LEN + 1];
 	char		*img = NULL, *err = NULL;
 	size_t		 imgsz = 0, i;
-	int		 s, c, nb = 0;
+	int		 c, nb = 0;
 
 	memset(res, 0, sizeof(*res));
 	m = val_get(uc->outputs, "passing");
@@ -588,34 +705,26 @@ thumb_usecase(const char *root, const struct usecase *uc,
 			return 0;
 		memcpy(hex, ref + 7, SHA256_HEX_LEN + 1);
 	}
-	for (s = 0; s < 2; s++) {
-		c = thumb_cached(root, hex, img, imgsz, sizes[s][0],
-		    sizes[s][1], &res->img[s], &res->imgsz[s], &err);
-		if (c == -1) {
-			/* Not cached: the image's bytes, once. */
-			if (nb)
-				(void)notebook_image(root, uc, ref, 1, hex, &img,
-				    &imgsz);
-			else if (!outputs_read(root, ref, IMAGE_MAX, &img,
-			    &imgsz)) {
-				err = xasprintf("the image %s cannot be read",
-				    ref);
-				c = 0;
-			}
-			if (c == -1 && img != NULL)
-				c = thumb_cached(root, hex, img, imgsz,
-				    sizes[s][0], sizes[s][1], &res->img[s],
-				    &res->imgsz[s], &err);
+	c = thumb_cached(root, hex, img, imgsz, res, &err);
+	if (c == -1) {
+		/* Not cached: the image's bytes. */
+		if (nb)
+			(void)notebook_image(root, uc, ref, 1, hex, &img, &imgsz);
+		else if (!outputs_read(root, ref, IMAGE_MAX, &img, &imgsz)) {
+			err = xasprintf("the image %s cannot be read", ref);
+			c = 0;
 		}
-		if (c != 1) {
-			diag_warn(uc->e.path, 0, 0, "use case %s: thumbnail: "
-			    "the image does not decode: %s", uc->e.slug,
-			    err != NULL ? err : "not found");
-			thumb_res_free(res);
-			free(err);
-			free(img);
-			return 0;
-		}
+		if (c == -1 && img != NULL)
+			c = thumb_cached(root, hex, img, imgsz, res, &err);
+	}
+	if (c != 1) {
+		diag_warn(uc->e.path, 0, 0, "use case %s: thumbnail: the image "
+		    "does not decode: %s", uc->e.slug, err != NULL ? err :
+		    "not found");
+		thumb_res_free(res);
+		free(err);
+		free(img);
+		return 0;
 	}
 	free(img);
 	return 1;
