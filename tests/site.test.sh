@@ -69,6 +69,10 @@ fi
 has one-example-singular "$S/index.html" "of 1 example verified in the last 7 days"
 hasnt no-plural-after-one "$S/index.html" "1 examples"
 
+# Visitors never see maintainers' commands (kbgen(1) has them).
+left=$(grep -rlE '<code>kbgen |kbgen (check|sync|build|lint)' "$S" --include='*.html' | sed "s|$S/||")
+expect no-kbgen-commands-on-pages "$left" ""
+
 # Checks on the whole site: one "ok"/"FAIL" line each, with the offenders.
 "$PY" - "$S" >"$TMP/checks" <<'EOF'
 import html.parser, json, os, posixpath, re, sys
