@@ -7,7 +7,8 @@
  * is listed, with exactly those words, in generator/kbgen.5's "Allowed
  * values" (so the manual cannot drift from lint); schema_nearest gives
  * every candidate at the nearest distance; schema_check_at counts a key
- * of another place as an error and an unknown key as a warning.  The
+ * of another place as an error and an unknown key as a warning;
+ * date_valid takes only days of the calendar (leap years included).  The
  * manual is read from $KBGEN_MAN5, else generator/kbgen.5 (the tests
  * run in the repository's root).
  */
@@ -159,6 +160,30 @@ test_check_at(void)
 	diag_set_quiet(0);
 }
 
+/* Dates as kbgen.5 has them: YYYY-MM-DD, a real day of the calendar. */
+static void
+test_dates(void)
+{
+	static const char *const good[] = { "2024-01-01", "2024-12-31",
+	    "2024-02-29", "2000-02-29", "2023-11-30", NULL };
+	static const char *const bad[] = { "2024-13-01", "2024-00-10",
+	    "2024-12-32", "2023-02-29", "1900-02-29", "2100-02-29",
+	    "2024-04-31", "2024-1-01", "2024/01/01", "2024-01-00", NULL };
+	char		*name;
+	size_t		 i;
+
+	for (i = 0; good[i] != NULL; i++) {
+		name = xasprintf("date %s is valid", good[i]);
+		OK(date_valid(good[i]), name);
+		free(name);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		name = xasprintf("date %s is invalid", bad[i]);
+		OK(!date_valid(bad[i]), name);
+		free(name);
+	}
+}
+
 int
 main(void)
 {
@@ -183,5 +208,6 @@ main(void)
 	free(man);
 	test_nearest();
 	test_check_at();
+	test_dates();
 	DONE();
 }
