@@ -166,6 +166,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/kbgen $(DESTDIR)$(MANDIR)/man1/kbgen.1 $(DESTDIR)$(MANDIR)/man5/kbgen.5
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
+# Mutation testing: put each bug of tests/mutants/list into a scratch
+# copy, build, run the suites it names (MUTANTS_FULL=1: then the whole
+# suite) and print the score.  Long; not part of "make test".
+mutants:
+	@/usr/bin/python3 tests/mutants.py
+
 # Rewrite the golden pages of tests/site.test.sh and tests/events.test.sh
 # and the expected diagnostics of tests/regress/ (review the diff!).
 regen: kbgen
@@ -174,6 +180,6 @@ regen: kbgen
 clean:
 	rm -rf .obj .obj-asan .obj-install .obj-fuzz kbgen tests/out
 
-.PHONY: all kbgen unit fuzzbins fuzz-build fuzz fuzz-regress deps test-deps run test check valgrind bench install uninstall clean regen
+.PHONY: all kbgen unit fuzzbins fuzz-build fuzz fuzz-regress deps test-deps run test check valgrind bench install uninstall clean regen mutants
 bench-search: kbgen
 	@sh tests/bench-search.sh

@@ -447,7 +447,7 @@ kb -C "$K" check uc-py --json "$TMP/r6.json" >"$TMP/c6.out" 2>"$TMP/c6.err"
 expect limit-in-key "$(js "$TMP/r6.json" 'by("uc-py")["cached"]')" False "$TMP/c6.err"
 kb -C "$K" check uc-py --json "$TMP/r6.json" >"$TMP/c6.out" 2>"$TMP/c6.err"
 expect limit-then-cached "$(js "$TMP/r6.json" 'by("uc-py")["cached"]')" True "$TMP/c6.err"
-# So are run.network and run.env: each change runs again.
+# So are run.network, run.env and run.command: each change runs again.
 # in_key NAME RUN: uc-py with run: RUN is checked again, not reused.
 in_key() {
 	mkuc "$U" uc-py "$D" ok.py "$2"
@@ -457,6 +457,7 @@ in_key() {
 }
 in_key network-in-key "{timeout: 21s, network: true}"
 in_key env-in-key "{timeout: 21s, network: true, env: {KB_X: \"1\"}}"
+in_key command-in-key "{timeout: 21s, network: true, env: {KB_X: \"1\"}, command: \"python3 ok.py\"}"
 
 # check.max_age: an old result is not reused (but --changed still does).
 sed -i 's/^  max_age: 7d/  max_age: 5s/' "$SY"

@@ -822,4 +822,10 @@ else
 	fail fingerprint "$(cat "$TMP/fp")"
 fi
 
+# Messages are one line of at most the limit, the "..." included.
+got=$("$PY" -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import driver
+t = driver.one_line("a  b\n" * 200, 300)
+print(len(t), t.endswith("..."), driver.one_line(" x\n y "))' "$PWD/runners" 2>&1)
+expect one-line-limit "$got" "300 True x y"
+
 finish

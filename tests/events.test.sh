@@ -379,6 +379,16 @@ if build evil; then
 	else
 		fail "hostile seminar feed well-formed" "seminars/feed.xml does not parse or has <script"
 	fi
+	# The calendar keeps the event and drops its script URL (the
+	# abstract's text may say javascript:, as text).
+	if grep -q 'alert(1)' "$E/seminars/seminars.ics" &&
+	    ! grep -qi '^URL:.*javascript' "$E/seminars/seminars.ics"; then
+		ok "hostile seminar calendar: event kept, no javascript: URL"
+	else
+		fail "hostile seminar calendar: event kept, no javascript: URL" \
+		    "seminars/seminars.ics lacks the event or has a javascript: URL"
+		grep -n 'alert\|javascript\|^URL' "$E/seminars/seminars.ics" | head -5 | sed 's/^/    /'
+	fi
 else
 	fail "hostile seminar builds" "the build failed" "$TMP/evil.err"
 fi

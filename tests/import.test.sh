@@ -425,6 +425,8 @@ t=$(sem indico:905 title)/$(sem indico:905 speakers)/$(sem indico:901 start)
     kb lint >/dev/null 2>&1 &&
     ok "input: quotes, colons, hashes and newlines in titles survive YAML; lint passes" ||
     fail "input: quoting" "$t"
+# 905 ends before it starts: no end is written.
+expect "input: an end before the start is dropped" "$(sem indico:905 end)" ""
 
 # --- usage ------------------------------------------------------------------------------------
 before=$(sums)

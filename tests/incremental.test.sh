@@ -303,4 +303,25 @@ else
 	ok epoch-rebuilds
 fi
 
+# Edit and edit back: the store records what each build wrote (else
+# --force after the edit rewrites the edited pages, and a build without
+# byte checks would keep the edited page on the way back), and the page
+# shows the text of the last build.
+U=$K/content/usecases/jet-gnn.md
+cp "$U" "$TMP/jet-gnn.keep"
+sed -i 's/^summary: .*/summary: An edit that is taken back./' "$U"
+"$KBGEN" -C "$K" build >"$TMP/b9.out" 2>&1
+has "edit then back: the edit shown" "$S/usecases/jet-gnn/index.html" \
+    "An edit that is taken back."
+# The store knows what the edit wrote: --force now writes nothing.
+"$KBGEN" -C "$K" build --force >"$TMP/b9f.out" 2>&1
+expect "edit then --force: nothing written" "$(written "$TMP/b9f.out")" 0 \
+    "$TMP/b9f.out"
+cp "$TMP/jet-gnn.keep" "$U"
+"$KBGEN" -C "$K" build >"$TMP/b10.out" 2>&1
+hasnt "edit then back: the edit gone" "$S/usecases/jet-gnn/index.html" \
+    "An edit that is taken back."
+has "edit then back: the summary before it shown" \
+    "$S/usecases/jet-gnn/index.html" \
+    "$(sed -n 's/^summary: //p' "$U")"
 finish

@@ -7,7 +7,7 @@
 # diff).  Then checks every built page: links resolve inside the site,
 # nothing is loaded from another host, the landmarks are there, the JSON and
 # XML outputs parse and list the right use cases, and --drafts adds the
-# draft.
+# draft; -o DIR/ (a trailing slash) publishes into DIR itself.
 KBGEN=${KBGEN:-$PWD/kbgen}
 FIX=$PWD/tests/fixtures/kb
 EXP=$PWD/tests/fixtures/kb.expected
@@ -336,5 +336,20 @@ elif ! diff -r "$S" "$TMP/b/site" >/dev/null; then
 	fail "drafts-no-leak" "the plain build changed after a --drafts build"
 else
 	ok "drafts-no-leak"
+fi
+
+# -o with a trailing slash: the same folder, published whole twice (the
+# second build swaps the new folder with the old one), nothing left
+# beside it or inside it.
+for i in 1 2; do
+	"$KBGEN" -q -C "$TMP/a" build --force -o "$TMP/slash/" 2>"$TMP/slash.err"
+	rc "-o DIR/: build $i exits 0" $? 0 "$TMP/slash.err"
+done
+if [ ! -f "$TMP/slash/index.html" ] || ! diff -r "$S" "$TMP/slash" >/dev/null; then
+	fail "-o DIR/: the site published there" "not the site of the plain build"
+elif ls -a "$TMP" "$TMP/slash" | grep -q 'new-'; then
+	fail "-o DIR/: nothing left behind" "a .new- folder is left: $(ls -a "$TMP" "$TMP/slash" | grep new-)"
+else
+	ok "-o DIR/: the site published there, nothing left behind"
 fi
 finish

@@ -321,7 +321,7 @@ after page-pinned-commit "$P" "<dt>Pinned commit</dt>" \
 after page-licence "$P" "<dt>Licence</dt>" "<dd><code>LICENSE</code></dd>"
 has page-files "$P" "<ul><li><code>btag.ipynb</code></li><li><code>prep.sh</code></li></ul>"
 has page-readme "$P" '<blockquote class="readme"><p>Hackathon version of the exercise.</p></blockquote>'
-has page-last-activity "$P" "<dd><time datetime=\"$(day "$D4")\">$(day "$D4")</time><br><span class=\"muted\">3 contributor(s) in the year before</span></dd>"
+has page-last-activity "$P" "<dd><time datetime=\"$(day "$D4")\">$(day "$D4")</time><br><span class=\"muted\">3 contributors in the year before</span></dd>"
 has page-collected "$P" "Collected ${PINNED}T22:13:20Z."
 # A local repository: no link for the commit or files, no "open in".
 hasnt local-no-commit-link "$P" "<a href=\"$M"/

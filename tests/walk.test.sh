@@ -1,7 +1,8 @@
 #!/bin/sh
 # What the walk of content/ reads, and what kbgen sync may fetch (issue
 # 12): symbolic links that leave the knowledge base (to a file, to a
-# folder) are errors naming the link and publish nothing; a link inside
+# folder, to a sibling folder whose name begins with its own) are errors
+# naming the link and publish nothing; a link inside
 # is followed; a link to a folder above it is an error, not an endless
 # walk; a FIFO named pages/x.md is an error and never blocks; a local
 # repository (a path, a file:// URL) is a lint error unless site.yaml
@@ -71,6 +72,22 @@ if grep -rqs "SECRET" "$TMP/L2/site"; then
 	fail "symlink out: folder and site.yaml, nothing published" "SECRET in site/"
 else
 	ok "symlink out: folder and site.yaml, nothing published"
+fi
+
+# A sibling folder whose name begins with the knowledge base's
+# (L3-other beside L3) is outside it too: a prefix is not a parent.
+fresh L3
+mkdir -p "$TMP/L3-other"
+printf -- '---\ntitle: Sibling\n---\nSECRET-SIBLING\n' >"$TMP/L3-other/sib.md"
+ln -s "$TMP/L3-other/sib.md" "$TMP/L3/content/pages/sib.md"
+kb -C "$TMP/L3" build >/dev/null 2>"$TMP/l4.err"
+rc "symlink to a sibling named like the base: build exits 1" $? 1 "$TMP/l4.err"
+has "symlink to a sibling named like the base: named" "$TMP/l4.err" \
+    "$TMP/L3/content/pages/sib.md: error: symbolic link leaves the knowledge base"
+if grep -rqs "SECRET" "$TMP/L3/site"; then
+	fail "symlink to a sibling named like the base: nothing published" "SECRET in site/"
+else
+	ok "symlink to a sibling named like the base: nothing published"
 fi
 
 # Inside the knowledge base: followed.

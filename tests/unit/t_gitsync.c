@@ -286,6 +286,7 @@ main(void)
 	    sh("cd '%s' && GIT_COMMITTER_DATE=2024-02-01T12:00:00Z "
 	    "git tag -a -m v1 v1 && git checkout -q -b dev", src) &&
 	    put(src, "hackathon/dev.R", "1\n") &&
+	    sh("cd '%s' && git mv LICENSE LICENCE", src) &&
 	    commit(src, "2024-03-01T12:00:00Z", "Carol", "carol@example.org",
 	    "c3") &&
 	    sh("cd '%s' && git checkout -q main", src) &&
@@ -425,6 +426,11 @@ main(void)
 	EQS(str(rec, "readme"), "Notes for the day.",
 	    "inspect: readme of the subdir");
 	free(err);
+	OK(gs_inspect(a, "main", "./hackathon/", "run.py", rec, &err),
+	    "inspect: ./subdir/");
+	EQS(joined(rec, "files"), "intro.ipynb,run.py,sub/deep.py,util.sh",
+	    "inspect: ./subdir/ is subdir");
+	free(err);
 
 	OK(gs_inspect(a, "v1", "nope", "missing.py", rec, &err),
 	    "inspect: annotated tag");
@@ -441,6 +447,7 @@ main(void)
 	EQS(str(rec, "commit"), c3, "inspect: dev commit");
 	EQS(joined(rec, "files"), "dev.R,intro.ipynb,run.py,util.sh",
 	    "inspect: dev files");
+	EQS(str(rec, "license"), "LICENCE", "inspect: licence spelt LICENCE");
 	EQS(str(rec, "last_activity"), "2024-04-01",
 	    "inspect: last_activity over all branches");
 	free(err);

@@ -165,6 +165,8 @@ t_safety(void)
 	    "JavaScript: neutralised");
 	OK(has("[a](<\tjava\tscript:x>)\n", 0, "<a href=\"#\">a</a>"),
 	    "leading blank and tabs neutralised");
+	OK(has("[a](<\001\177 javascript:x>)\n", 0, "<a href=\"#\">a</a>"),
+	    "leading control characters neutralised");
 	OK(has("[a](&#106;avascript:x)\n", 0, "<a href=\"#\">a</a>"),
 	    "entity javascript: neutralised");
 	OK(has("[a](vbscript:msgbox)\n", 0, "<a href=\"#\">a</a>"),

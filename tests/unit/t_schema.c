@@ -9,7 +9,8 @@
  * every candidate at the nearest distance; schema_check_at counts a key
  * of another place as an error and an unknown key as a warning;
  * jsonschema.c's walk of the same tree gives every kind and the words
- * of a key at a dotted place.  The manual is read from $KBGEN_MAN5,
+ * of a key at a dotted place; date_valid takes only days of the
+ * calendar (leap years included).  The manual is read from $KBGEN_MAN5,
  * else generator/kbgen.5 (the tests run in the repository's root).
  */
 #include <stdio.h>
@@ -192,6 +193,30 @@ test_jsonschema(void)
 	    "jsonschema: no words where the tree has none");
 }
 
+/* Dates as kbgen.5 has them: YYYY-MM-DD, a real day of the calendar. */
+static void
+test_dates(void)
+{
+	static const char *const good[] = { "2024-01-01", "2024-12-31",
+	    "2024-02-29", "2000-02-29", "2023-11-30", NULL };
+	static const char *const bad[] = { "2024-13-01", "2024-00-10",
+	    "2024-12-32", "2023-02-29", "1900-02-29", "2100-02-29",
+	    "2024-04-31", "2024-1-01", "2024/01/01", "2024-01-00", NULL };
+	char		*name;
+	size_t		 i;
+
+	for (i = 0; good[i] != NULL; i++) {
+		name = xasprintf("date %s is valid", good[i]);
+		OK(date_valid(good[i]), name);
+		free(name);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		name = xasprintf("date %s is invalid", bad[i]);
+		OK(!date_valid(bad[i]), name);
+		free(name);
+	}
+}
+
 int
 main(void)
 {
@@ -217,5 +242,6 @@ main(void)
 	test_nearest();
 	test_check_at();
 	test_jsonschema();
+	test_dates();
 	DONE();
 }

@@ -201,6 +201,7 @@ test_index(void)
 	const char	*tech[] = { "GAT", "GNN" }, *tpar[] = { "GNN", NULL };
 	struct val	*meta = NULL, *sh = NULL, *fr = NULL;
 	const struct val *e, *f;
+	const char	*x;
 
 	if (mkdtemp(tmpl) == NULL) {
 		OK(0, "mkdtemp");
@@ -213,7 +214,13 @@ test_index(void)
 	d[0].url = "reti/index.html";
 	d[0].title = "Reti neurali";
 	d[0].language = "it";
-	d[0].html = "<p>Le reti neurali analizzano i dati.</p>";
+	/* Longer than an excerpt: cut after a whole word (parola x 40). */
+	d[0].html = "<p>Le reti neurali analizzano i dati.</p><p>"
+	    "parola parola parola parola parola parola parola parola "
+	    "parola parola parola parola parola parola parola parola "
+	    "parola parola parola parola parola parola parola parola "
+	    "parola parola parola parola parola parola parola parola "
+	    "parola parola parola parola parola parola parola parola</p>";
 	d[1].type = SEARCH_USECASE;
 	d[1].url = "usecases/jets/index.html";
 	d[1].title = "Neural networks for jets";
@@ -362,6 +369,13 @@ test_index(void)
 		    "U-Net, t-SNE.", "index: fragment text without summary");
 		EQS(val_get_str(fr->kids[2], "u"), "reti/index.html",
 		    "index: page last");
+		x = val_get_str(fr->kids[2], "x");
+		OK(x != NULL && strlen(x) > 3 &&
+		    strcmp(x + strlen(x) - 3, "\xe2\x80\xa6") == 0 &&
+		    strlen(x) <= 200 + 2 && strlen(x) >= 190 &&
+		    strncmp(x + strlen(x) - 9, "parola", 6) == 0,
+		    "index: a long excerpt cut after a whole word, then \u2026");
+		printf("     excerpt: %s\n", x ? x : "(null)");
 	}
 	/* No documents at all: an empty index that still loads. */
 	val_free(meta);
