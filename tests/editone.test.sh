@@ -89,6 +89,36 @@ grep -q '<!-- edited -->' "$K/templates/base.mustache" ||
 step template-change
 sed -i 's/^title: .*/title: Test KB, renamed/' "$K/content/site.yaml"
 step site-yaml-change
+# The search index: each document's tokens are kept by its text, so a
+# body edit tokenizes that document again and no other, and the index
+# (compared above with a full build's) finds the new word, then not.
+echo "Quokkas are marsupials." >>"$UC/jet-gnn.md"
+KBGEN_TIMING=1 "$KBGEN" -C "$K" build >"$TMP/search-edit.out" 2>&1 ||
+    fail search-edit "the build failed" "$TMP/search-edit.out"
+same search-edit
+grep -q "search: 1 of [0-9]* documents tokenized" "$TMP/search-edit.out" &&
+    ok search-edit-tokenizes-one ||
+    fail search-edit-tokenizes-one "not one document tokenized" \
+    "$TMP/search-edit.out"
+grep -rlq quokka "$S/search/d" && ok search-edit-found ||
+    fail search-edit-found "quokka is not in the index's dictionary"
+sed -i '/^Quokkas are marsupials.$/d' "$UC/jet-gnn.md"
+step search-edit-back
+grep -rlq quokka "$S/search/d" &&
+    fail search-edit-back-gone "quokka is still in the dictionary" ||
+    ok search-edit-back-gone
+# A page (not a use case) edited: its words are in the index at once.
+pg=$(ls "$K"/content/pages/*.md | head -n 1)
+echo "Wombats dig burrows." >>"$pg"
+step page-edit
+grep -rlq wombat "$S/search/d" && ok page-edit-found ||
+    fail page-edit-found "wombat is not in the index's dictionary"
+# A title edited (a field of the document other than its body).
+sed -i 's/^title: .*/title: Jets as graphs of numbats/' "$UC/jet-gnn.md"
+step title-edit
+grep -rlq numbat "$S/search/d" && ok title-edit-found ||
+    fail title-edit-found "numbat is not in the index's dictionary"
+
 echo "Unchanged after all." >>"$UC/jet-gnn.md"
 step body-edit-again
 "$KBGEN" -C "$K" query technology=CNN >"$TMP/q2.out" 2>&1

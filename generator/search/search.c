@@ -12,7 +12,10 @@
  * the files to site.c.  It does not decide which documents exist nor
  * render any page.
  *
- * Speed: documents are tokenized in parallel, in contiguous ranges of
+ * Speed: a document's tokens are kept in the store (table tokens, see
+ * TOKVER) and taken from there while its text is the same, so that an
+ * edit tokenizes one document again.  Documents are tokenized in
+ * parallel, in contiguous ranges of
  * document ids, each range with its own table of forms (open
  * addressing, no allocation per token) and, per form, its postings
  * already encoded; the ranges' tables are then merged into one sorted
@@ -26,6 +29,8 @@
  * number of threads), so an unchanged site rewrites no index file.
  */
 #define _GNU_SOURCE
+#include <sys/stat.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,7 @@
 
 #include "extern.h"
 #include "base/base.h"
+#include "store/store.h"
 #include "publish/publish.h"
 #include "search/search.h"
 #include "search/private.h"
@@ -141,6 +147,13 @@ struct fpost {
 	uint32_t	 docs;	/* documents */
 };
 
+/* One form of a document as its kept record gives it (tok_replay). */
+struct cslot {
+	const char	*s;	/* into the record */
+	uint32_t	 len, weight, npos;
+	uint32_t	 pos[MAXPOS];
+};
+
 /* A contiguous range of documents, tokenized by one thread. */
 struct range {
 	size_t		 lo, hi;	/* document ids [lo, hi) */
@@ -153,6 +166,11 @@ struct range {
 	uint32_t	*inv;	/* global form id to range id, or NONE */
 	struct buf	 text;	/* scratch: text extracted from HTML */
 	uint32_t	*map;	/* range form id to global id */
+	struct cslot	*cs;	/* scratch: a kept record's forms */
+	size_t		 ccap;
+	size_t		 ntok;	/* its documents tokenized (not kept) */
+	struct buf	 rec;	/* the records to keep of its documents,
+				   each ending in NUL */
 };
 
 /* The whole build. */
@@ -181,6 +199,11 @@ struct ix {
 	uint32_t	*qpack;	/* by form: its positions pack */
 	size_t		*qpacklo;	/* by positions pack: first form */
 	struct site_out	*so;
+	struct idx	*idx;	/* the token cache, may be NULL */
+	uint64_t	 seed;	/* of its keys: this kbgen */
+	size_t		*keep;	/* by id: its record's offset in its
+				   range's rec + 1, or 0 for none */
+	size_t		 wave;	/* index_range's first range */
 	int		 ok;
 };
 
@@ -1011,44 +1034,316 @@ excerpt(struct buf *b, const char *t, size_t n)
 	jstr(b, x, xsz);
 }
 
-/* Tokenize documents r->lo..r->hi and write their fragments. */
+/*
+ * The token cache: LMDB table tokens, one record a document under its
+ * URL: "KEY\n", its fragment object, "\n", then for each of its forms,
+ * in order of first occurrence, vints (see vput) of the form's length,
+ * its bytes, its weight, its number of positions and the positions
+ * (the first, then gaps).
+ * KEY hashes TOKVER, this kbgen's binary (size and time) and every
+ * field of the document that its tokens and fragment depend on, so
+ * that a record another kbgen or another text wrote matches nothing:
+ * an edit tokenizes again one document, not every one.  Language is
+ * in the key too, though only stemming (done per build) reads it.
+ */
+#define TOKVER	"kbgen search tokens 1"
+#define TOKTXN	1000	/* records written by one transaction */
+
+static uint64_t
+hstr(uint64_t h, const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return hash64("\\001", 1, h);
+	n = strlen(s);
+	h = hash64(&n, sizeof(n), h);
+	return hash64(s, n, h);
+}
+
+static uint64_t
+doc_key(const struct ix *x, const struct search_doc *d)
+{
+	uint64_t	 h = x->seed;
+	size_t		 i, n = d->termsz;
+	int		 t = (int)d->type;
+
+	h = hash64(&t, sizeof(t), h);
+	h = hstr(h, d->url);
+	h = hstr(h, d->title);
+	h = hstr(h, d->summary);
+	h = hstr(h, d->language);
+	h = hash64(&n, sizeof(n), h);
+	for (i = 0; i < d->termsz; i++)
+		h = hstr(h, d->terms[i]);
+	return hstr(h, d->html);
+}
+
+/* One vint of s[*p..end), bounded; 0 if bad. */
+static int
+vgetb(const char **p, const char *end, uint32_t *v)
+{
+	uint32_t	 x = 0, c;
+	int		 n = 0;
+
+	do {
+		if (*p >= end || n++ == 7)
+			return 0;
+		if ((c = vval[(unsigned char)*(*p)++]) == 0xff)
+			return 0;
+		x = (x << 5) | (c & 31);
+	} while (c >= 32);
+	*v = x;
+	return 1;
+}
+
+/*
+ * Take document id's tokens and fragment from its kept record, if it
+ * has one under key: its forms become r->ds as occ would have made
+ * them.  The record is read whole before anything is added, so that a
+ * bad one adds no form.  Returns 0 when there is none (or it is bad).
+ */
+static int
+tok_replay(struct ix *x, struct range *r, uint32_t id, uint64_t key)
+{
+	const struct search_doc *d = x->docs[id];
+	char		*rec = NULL, want[32];
+	const char	*p, *end, *nl;
+	size_t		 recsz = 0, n = 0, i, at;
+	uint64_t	 tw[MAXTOK / 8 + 2], h;
+	struct cslot	*c;
+	struct tform	*ff;
+	struct dslot	*ds;
+	uint32_t	 j;
+	long		 f;
+	int		 ok = 0;
+
+	if (idx_get_rec(x->idx, "tokens", d->url, &rec, &recsz) != 1)
+		return 0;
+	snprintf(want, sizeof(want), "%016llx\n", (unsigned long long)key);
+	if (recsz < 17 || memcmp(rec, want, 17) != 0)
+		goto out;
+	end = rec + recsz;
+	if ((nl = memchr(rec + 17, '\n', recsz - 17)) == NULL)
+		goto out;
+	for (p = nl + 1; p < end; n++) {
+		if (n == r->ccap) {
+			r->ccap = r->ccap ? r->ccap * 2 : 256;
+			r->cs = xreallocarray(r->cs, r->ccap, sizeof(*r->cs));
+		}
+		c = &r->cs[n];
+		if (!vgetb(&p, end, &c->len) || c->len == 0 ||
+		    c->len > MAXTOK || (size_t)(end - p) < c->len)
+			goto out;
+		c->s = p;
+		p += c->len;
+		if (!vgetb(&p, end, &c->weight) ||
+		    !vgetb(&p, end, &c->npos) || c->npos == 0 ||
+		    c->npos > MAXPOS)
+			goto out;
+		for (j = 0; j < c->npos; j++) {
+			if (!vgetb(&p, end, &c->pos[j]))
+				goto out;
+			if (j > 0)
+				c->pos[j] += c->pos[j - 1];
+		}
+		memset(tw, 0, sizeof(tw));
+		memcpy(tw, c->s, c->len);
+		if (tab_find(&x->stop, (const char *)tw, c->len,
+		    whash((const char *)tw, c->len), &at) >= 0)
+			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		c = &r->cs[i];
+		memset(tw, 0, sizeof(tw));
+		memcpy(tw, c->s, c->len);
+		h = whash((const char *)tw, c->len);
+		if ((f = tab_find(&r->tab, (const char *)tw, c->len, h,
+		    &at)) < 0) {
+			f = tab_add(&r->tab, (const char *)tw, c->len, h, at);
+			range_forms(r, (size_t)f + 1);
+		}
+		ff = &r->tab.f[f];
+		if (ff->stamp == id + 1) {
+			/* Twice in a record (no kbgen writes that): once. */
+			continue;
+		}
+		ff->stamp = id + 1;
+		if (r->dsz == r->dcap) {
+			r->dcap = r->dcap ? r->dcap * 2 : 256;
+			r->ds = xreallocarray(r->ds, r->dcap, sizeof(*r->ds));
+		}
+		ff->slot = (uint32_t)r->dsz;
+		ds = &r->ds[r->dsz++];
+		ds->form = (uint32_t)f;
+		ds->weight = c->weight;
+		ds->npos = c->npos;
+		memcpy(ds->pos, c->pos, c->npos * sizeof(*c->pos));
+	}
+	x->frags[id] = xstrndup(rec + 17, (size_t)(nl - (rec + 17)));
+	ok = 1;
+out:
+	free(rec);
+	return ok;
+}
+
+/*
+ * Add to r->rec the record to keep of document id, just tokenized (see
+ * TOKVER); its offset + 1, or 0 for none.  The records of a range
+ * share one buffer, which goes back whole once they are written: a
+ * full build makes one for every document.
+ */
+static size_t
+tok_record(const struct ix *x, struct range *r, uint32_t id,
+    uint64_t key)
+{
+	struct buf	*b = &r->rec;
+	const struct tform *f;
+	const struct dslot *s;
+	char		 o[8];
+	size_t		 i, j, at = b->sz;
+
+	if (strchr(x->frags[id], '\n') != NULL)
+		return 0;
+	buf_printf(b, "%016llx\n", (unsigned long long)key);
+	buf_puts(b, x->frags[id]);
+	buf_putc(b, '\n');
+	for (i = 0; i < r->dsz; i++) {
+		s = &r->ds[i];
+		f = &r->tab.f[s->form];
+		buf_put(b, o, vput(o, f->len));
+		buf_put(b, r->tab.strs + f->off, f->len);
+		buf_put(b, o, vput(o, s->weight));
+		buf_put(b, o, vput(o, s->npos));
+		for (j = 0; j < s->npos; j++)
+			buf_put(b, o, vput(o, j == 0 ? s->pos[0] :
+			    s->pos[j] - s->pos[j - 1]));
+	}
+	buf_putc(b, '\0');
+	return at + 1;
+}
+
+/*
+ * Keep the records of the documents of ranges [lo, hi) tokenized in
+ * this build; their buffers go back.  In several transactions, so
+ * that a full build does not hold every record twice (in the buffers
+ * and in the store's dirty pages).
+ */
+static int
+tok_keep(struct ix *x, size_t lo, size_t hi)
+{
+	struct range	*r;
+	const char	*rec;
+	size_t		 ri, id, n = 0;
+	int		 ok = 1;
+
+	for (ri = lo; ri < hi; ri++) {
+		r = &x->rs[ri];
+		for (id = r->lo; ok && id < r->hi; id++) {
+			if (x->keep[id] == 0)
+				continue;
+			if (n == 0 && !idx_begin(x->idx)) {
+				ok = 0;
+				break;
+			}
+			rec = r->rec.data + x->keep[id] - 1;
+			if (!idx_put_rec(x->idx, "tokens", x->docs[id]->url,
+			    rec, strlen(rec))) {
+				idx_abort(x->idx);
+				ok = 0;
+				n = 0;
+				break;
+			}
+			if (++n == TOKTXN) {
+				ok = idx_commit(x->idx);
+				n = 0;
+			}
+		}
+		buf_free(&r->rec);
+	}
+	if (n > 0)
+		ok = idx_commit(x->idx) && ok;
+	return ok;
+}
+
+/* Tokenize document id into r->ds and write its fragment. */
+static void
+doc_tokenize(struct ix *x, struct range *r, size_t id, struct buf *fr)
+{
+	const struct search_doc *d = x->docs[id];
+	uint32_t	 pos = 0;
+	size_t		 i;
+
+	if (d->title != NULL)
+		index_text(x, r, (uint32_t)id, d->title,
+		    strlen(d->title), W_TITLE, &pos, 0);
+	pos += GAP;
+	if (d->summary != NULL)
+		index_text(x, r, (uint32_t)id, d->summary,
+		    strlen(d->summary), W_SUMMARY, &pos, 0);
+	for (i = 0; i < d->termsz; i++) {
+		/* Words of two terms are never adjacent either. */
+		pos += GAP;
+		index_text(x, r, (uint32_t)id, d->terms[i],
+		    strlen(d->terms[i]), W_TERMS, &pos, 0);
+	}
+	pos += GAP;
+	buf_reset(&r->text);
+	if (d->html != NULL)
+		html_text(&r->text, d->html);
+	index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
+	    "", r->text.sz, W_BODY, &pos, 1);
+
+	/* Its fragment object. */
+	buf_reset(fr);
+	buf_puts(fr, "{\"u\":");
+	jstrz(fr, d->url);
+	buf_puts(fr, ",\"t\":");
+	jstrz(fr, d->title);
+	/* Type and chips come from meta.js's facets; the body's
+	 * excerpt only where no summary stands for it. */
+	if (d->summary != NULL && *d->summary != '\0') {
+		buf_puts(fr, ",\"s\":");
+		jstrz(fr, d->summary);
+	} else {
+		buf_puts(fr, ",\"x\":");
+		excerpt(fr, r->text.data ? r->text.data : "",
+		    r->text.sz);
+	}
+	buf_putc(fr, '}');
+	x->frags[id] = buf_steal(fr);
+}
+
+/*
+ * Tokenize the documents of range x->wave + ri (or take their kept
+ * records) and write their fragments.
+ */
 static void
 index_range(void *arg, size_t ri)
 {
 	struct ix	*x = arg;
-	struct range	*r = &x->rs[ri];
-	const struct search_doc *d;
+	struct range	*r = &x->rs[x->wave + ri];
 	struct buf	 fr = { NULL, 0, 0 };
 	size_t		 id, i, j;
-	uint32_t	 pos;
 	struct dslot	*s;
 	struct fpost	*fp;
+	uint64_t	 key = 0;
 	char		*o;
 
 	tab_init(&r->tab);
 	for (id = r->lo; id < r->hi; id++) {
-		d = x->docs[id];
-		pos = 0;
 		r->dsz = 0;
-		if (d->title != NULL)
-			index_text(x, r, (uint32_t)id, d->title,
-			    strlen(d->title), W_TITLE, &pos, 0);
-		pos += GAP;
-		if (d->summary != NULL)
-			index_text(x, r, (uint32_t)id, d->summary,
-			    strlen(d->summary), W_SUMMARY, &pos, 0);
-		for (i = 0; i < d->termsz; i++) {
-			/* Words of two terms are never adjacent either. */
-			pos += GAP;
-			index_text(x, r, (uint32_t)id, d->terms[i],
-			    strlen(d->terms[i]), W_TERMS, &pos, 0);
+		if (x->idx != NULL)
+			key = doc_key(x, x->docs[id]);
+		if (x->idx == NULL ||
+		    !tok_replay(x, r, (uint32_t)id, key)) {
+			r->dsz = 0;
+			r->ntok++;
+			doc_tokenize(x, r, id, &fr);
+			if (x->idx != NULL)
+				x->keep[id] = tok_record(x, r,
+				    (uint32_t)id, key);
 		}
-		pos += GAP;
-		buf_reset(&r->text);
-		if (d->html != NULL)
-			html_text(&r->text, d->html);
-		index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
-		    "", r->text.sz, W_BODY, &pos, 1);
 
 		/* The document's postings. */
 		for (i = 0; i < r->dsz; i++) {
@@ -1077,28 +1372,8 @@ index_range(void *arg, size_t ri)
 			fp->sz = (uint32_t)(o - fp->p);
 			r->ldf[(size_t)s->form * MAXLANG + x->lang[id]]++;
 		}
-
-		/* Its fragment object. */
-		buf_reset(&fr);
-		buf_puts(&fr, "{\"u\":");
-		jstrz(&fr, d->url);
-		buf_puts(&fr, ",\"t\":");
-		jstrz(&fr, d->title);
-		/* Type and chips come from meta.js's facets; the body's
-		 * excerpt only where no summary stands for it. */
-		if (d->summary != NULL && *d->summary != '\0') {
-			buf_puts(&fr, ",\"s\":");
-			jstrz(&fr, d->summary);
-		} else {
-			buf_puts(&fr, ",\"x\":");
-			excerpt(&fr, r->text.data ? r->text.data : "",
-			    r->text.sz);
-		}
-		buf_putc(&fr, '}');
-		x->frags[id] = buf_steal(&fr);
 	}
 	buf_free(&fr);
-
 }
 
 static const struct ix *sort_ix;	/* for the qsort comparators */
@@ -1719,7 +1994,7 @@ write_frag(void *arg, size_t fi)
 
 int
 search_write(const struct search_doc *docs, size_t n, int jobs,
-    struct site_out *so)
+    struct idx *idx, struct site_out *so)
 {
 	struct ix	 x;
 	struct buf	 b = { NULL, 0, 0 };
@@ -1774,7 +2049,34 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 		x.rs[i].hi = (i + 1) * per < n ? (i + 1) * per : n;
 	}
 	x.frags = xcalloc(n ? n : 1, sizeof(*x.frags));
-	par_for(nr, jobs, index_range, &x);
+	if ((x.idx = idx) != NULL) {
+		struct stat st;
+
+		x.seed = hash64(TOKVER, strlen(TOKVER), 0);
+		if (stat("/proc/self/exe", &st) == 0) {
+			x.seed = hash64(&st.st_size, sizeof(st.st_size),
+			    x.seed);
+			x.seed = hash64(&st.st_mtim, sizeof(st.st_mtim),
+			    x.seed);
+		}
+		x.keep = xcalloc(n ? n : 1, sizeof(*x.keep));
+	}
+	/* In two waves, each writing its records to keep: half of them
+	 * in memory at a time. */
+	x.wave = 0;
+	par_for((nr + 1) / 2, jobs, index_range, &x);
+	if (x.idx != NULL && !tok_keep(&x, 0, (nr + 1) / 2))
+		x.ok = 0;
+	x.wave = (nr + 1) / 2;
+	par_for(nr - x.wave, jobs, index_range, &x);
+	if (x.idx != NULL && !tok_keep(&x, x.wave, nr))
+		x.ok = 0;
+	if (getenv("KBGEN_TIMING") != NULL) {
+		for (i = 0, j = 0; i < nr; i++)
+			j += x.rs[i].ntok;
+		fprintf(stderr, "kbgen: search: %zu of %zu documents "
+		    "tokenized\n", j, n);
+	}
 
 	/* Merge the ranges' forms into one dictionary. */
 	tab_init(&x.g);
@@ -1849,6 +2151,8 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 			free(r->fp[j].p);
 		free(r->fp);
 		buf_free(&r->text);
+		buf_free(&r->rec);
+		free(r->cs);
 		free(r->map);
 		free(r->inv);
 	}
@@ -1856,6 +2160,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	for (i = 0; i < n; i++)
 		free(x.frags[i]);
 	free(x.frags);
+	free(x.keep);
 	for (i = 0; i < x.g.fsz; i++)
 		free(x.stems[i]);
 	free(x.stems);

@@ -13,8 +13,8 @@ struct idx;
  * Open (creating folder and environment) the LMDB index in dir, with
  * the named databases meta, entries, by_technology, by_field, by_tool
  * (dupsort), repos, runs, outputs (site file hashes), links,
- * run_outputs (kept outputs of runs), jobs and bodies.  NULL on failure
- * (reported).
+ * run_outputs (kept outputs of runs), jobs, bodies and tokens.  NULL on
+ * failure (reported).
  */
 struct idx	*idx_open(const char *dir);
 
@@ -67,8 +67,9 @@ int		 idx_put_meta(struct idx *, const char *key, const char *v);
  * Records of repos, provenance, history, runs, links (see index.c) and
  * run_outputs (use-case slug -> the refs of its kept outputs:
  * check/keep.c writes them, model/outputs.c reads them), jobs (a render
- * job -> the key of its inputs and its outputs: render/families.c) and
- * bodies (a Markdown body's hash -> its HTML: model/content.c).
+ * job -> the key of its inputs and its outputs: render/families.c),
+ * bodies (a Markdown body's hash -> its HTML: model/content.c) and
+ * tokens (a search document's URL -> its tokens: search/search.c).
  */
 int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
