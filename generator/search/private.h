@@ -18,8 +18,8 @@ struct site_out;
  * (templates/SEARCH.md), tokenizing on up
  * to jobs threads.  The output depends on the documents only, not on
  * their order in docs nor on jobs.  With idx (may be NULL), each
- * document's tokens are kept in its table tokens and taken from there
- * while the document is the same.  Returns 0 if a file could not be
+ * document's tokens are kept in files beside it (idx_dir) and taken
+ * from there while the document is the same.  Returns 0 if a file could not be
  * written (reported).
  */
 int		 search_write(const struct search_doc *docs, size_t n,

@@ -48,8 +48,6 @@ struct idx {
 				   outputs (render/families.c) */
 	MDB_dbi		 bodies;	/* body hash -> rendered HTML and
 					   its links (model/content.c) */
-	MDB_dbi		 tokens;	/* search document -> its tokens
-					   (search/search.c) */
 	int		 no_run_outputs;	/* read-only, made by a kbgen
 						   that had no such table */
 };
@@ -200,7 +198,6 @@ opendbs(struct idx *i, int rdonly)
 		{ "run_outputs", &i->run_outputs, 0, 1 },
 		{ "jobs", &i->jobs, 0, 1 },
 		{ "bodies", &i->bodies, 0, 1 },
-		{ "tokens", &i->tokens, 0, 1 },
 	};
 	MDB_txn	*txn = NULL;
 	MDB_val	 k, v;
@@ -348,6 +345,15 @@ struct idx *
 idx_open_ro(const char *dir)
 {
 	return open_env(dir, 1);
+}
+
+/*
+ * See store.h.
+ */
+const char *
+idx_dir(const struct idx *i)
+{
+	return i->dir;
 }
 
 /*
@@ -901,15 +907,12 @@ recdbi(const struct idx *i, const char *db)
 		return &i->jobs;
 	if (strcmp(db, "bodies") == 0)
 		return &i->bodies;
-	if (strcmp(db, "tokens") == 0)
-		return &i->tokens;
 	return NULL;
 }
 
 /*
  * The record under key in the named database (repos, provenance,
- * history, runs, links, run_outputs, jobs, bodies, tokens).  Returns -1
- * on error (reported), 0 if absent,
+ * history, runs, links, run_outputs, jobs, bodies).  Returns -1 on error (reported), 0 if absent,
  * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
  */
 int

@@ -13,10 +13,13 @@ struct idx;
  * Open (creating folder and environment) the LMDB index in dir, with
  * the named databases meta, entries, by_technology, by_field, by_tool
  * (dupsort), repos, runs, outputs (site file hashes), links,
- * run_outputs (kept outputs of runs), jobs, bodies and tokens.  NULL on
- * failure (reported).
+ * run_outputs (kept outputs of runs), jobs and bodies.  NULL on failure
+ * (reported).
  */
 struct idx	*idx_open(const char *dir);
+
+/* The folder of the index (borrowed): other caches may sit beside it. */
+const char	*idx_dir(const struct idx *);
 
 /* The same for reading only: creates and writes nothing. */
 struct idx	*idx_open_ro(const char *dir);
@@ -67,9 +70,8 @@ int		 idx_put_meta(struct idx *, const char *key, const char *v);
  * Records of repos, provenance, history, runs, links (see index.c) and
  * run_outputs (use-case slug -> the refs of its kept outputs:
  * check/keep.c writes them, model/outputs.c reads them), jobs (a render
- * job -> the key of its inputs and its outputs: render/families.c),
- * bodies (a Markdown body's hash -> its HTML: model/content.c) and
- * tokens (a search document's URL -> its tokens: search/search.c).
+ * job -> the key of its inputs and its outputs: render/families.c) and
+ * bodies (a Markdown body's hash -> its HTML: model/content.c).
  */
 int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
