@@ -48,6 +48,24 @@ step() {
 	fi
 	same "$1"
 }
+# tstep NAME [BINARY]: step, with KBGEN_TIMING's counts in $TMP/NAME.out
+tstep() {
+	if ! KBGEN_TIMING=1 "${2:-$KBGEN}" -C "$K" build >"$TMP/$1.out" 2>&1
+	then
+		fail "$1" "the build failed" "$TMP/$1.out"
+		return
+	fi
+	same "$1"
+}
+# counted NAME WHAT PATTERN: KBGEN_TIMING's "search: ... WHAT" line of
+# step NAME matches PATTERN (grep's, \1 for the first number)
+counted() {
+	if grep -q "search: $3 $2\$" "$TMP/$1.out"; then
+		ok "$1-${2%% *}"
+	else
+		fail "$1-${2%% *}" "no 'search: $3 $2'" "$TMP/$1.out"
+	fi
+}
 # rendered NAME: "P" of the report's "P of T pages rendered"
 rendered() {
 	sed -n 's/.*; \([0-9]*\) of [0-9]* pages rendered$/\1/p' "$TMP/$1.out"
@@ -89,6 +107,53 @@ grep -q '<!-- edited -->' "$K/templates/base.mustache" ||
 step template-change
 sed -i 's/^title: .*/title: Test KB, renamed/' "$K/content/site.yaml"
 step site-yaml-change
+# The search index: each document's tokens are kept by its text, so a
+# body edit tokenizes that document again and no other, each form's
+# stem and strings by its postings, and the index (compared with a full
+# build's) finds the new word, then not.
+echo "Quokkas are marsupials." >>"$UC/jet-gnn.md"
+tstep search-edit
+counted search-edit "documents tokenized" "1 of [0-9]*"
+# ... and encodes again only the forms whose postings changed.
+enc=$(sed -n 's/.*search: \([0-9]*\) of \([0-9]*\) forms encoded$/\1 \2/p' \
+    "$TMP/search-edit.out")
+[ -n "$enc" ] && [ "${enc% *}" -lt "${enc#* }" ] &&
+    ok search-edit-encodes-some ||
+    fail search-edit-encodes-some "forms encoded: $enc" "$TMP/search-edit.out"
+grep -rlq quokka "$S/search/d" && ok search-edit-found ||
+    fail search-edit-found "quokka is not in the index's dictionary"
+sed -i '/^Quokkas are marsupials.$/d' "$UC/jet-gnn.md"
+step search-edit-back
+grep -rlq quokka "$S/search/d" &&
+    fail search-edit-back-gone "quokka is still in the dictionary" ||
+    ok search-edit-back-gone
+# The kept tokens cut short (a full disk, a crash of another tool): not
+# trusted, every document tokenized again, the site still right.
+head -c 1000 "$K/.kbgen/search-tokens" >"$TMP/cut" &&
+    cat "$TMP/cut" >"$K/.kbgen/search-tokens"
+head -c 100 "$K/.kbgen/search-forms" >"$TMP/cut" &&
+    cat "$TMP/cut" >"$K/.kbgen/search-forms"
+echo "Cut short." >>"$UC/jet-gnn.md"
+tstep search-cut
+counted search-cut "documents tokenized" "\([0-9]*\) of \1"
+# Another kbgen binary (here: the same, copied) trusts none of them.
+cp "$KBGEN" "$TMP/kbgen-copy"
+echo "Another binary." >>"$UC/jet-gnn.md"
+tstep search-bin "$TMP/kbgen-copy"
+counted search-bin "forms encoded" "\([0-9]*\) of \1"
+rm -f "$TMP/kbgen-copy"
+# A page (not a use case) edited: its words are in the index at once.
+pg=$(ls "$K"/content/pages/*.md | head -n 1)
+echo "Wombats dig burrows." >>"$pg"
+step page-edit
+grep -rlq wombat "$S/search/d" && ok page-edit-found ||
+    fail page-edit-found "wombat is not in the index's dictionary"
+# A title edited (a field of the document other than its body).
+sed -i 's/^title: .*/title: Jets as graphs of numbats/' "$UC/jet-gnn.md"
+step title-edit
+grep -rlq numbat "$S/search/d" && ok title-edit-found ||
+    fail title-edit-found "numbat is not in the index's dictionary"
+
 echo "Unchanged after all." >>"$UC/jet-gnn.md"
 step body-edit-again
 "$KBGEN" -C "$K" query technology=CNN >"$TMP/q2.out" 2>&1

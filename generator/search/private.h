@@ -5,6 +5,7 @@
 #ifndef KBGEN_SEARCH_PRIVATE_H
 #define KBGEN_SEARCH_PRIVATE_H
 
+struct idx;
 struct search_bits;
 struct search_doc;
 struct site_out;
@@ -16,11 +17,13 @@ struct site_out;
  * search/d/KEY.js, search/p/N.js, search/q/N.js and search/f/N.js
  * (templates/SEARCH.md), tokenizing on up
  * to jobs threads.  The output depends on the documents only, not on
- * their order in docs nor on jobs.  Returns 0 if a file could not be
+ * their order in docs nor on jobs.  With idx (may be NULL), each
+ * document's tokens are kept in files beside it (idx_dir) and taken
+ * from there while the document is the same.  Returns 0 if a file could not be
  * written (reported).
  */
 int		 search_write(const struct search_doc *docs, size_t n,
-		    int jobs, struct site_out *);
+		    int jobs, struct idx *, struct site_out *);
 
 /* Append v[0..n) (each >= 1) to b as Exp-Golomb codes of order k,
  * then pad the bit string to a whole character. */

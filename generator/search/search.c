@@ -12,7 +12,12 @@
  * the files to site.c.  It does not decide which documents exist nor
  * render any page.
  *
- * Speed: documents are tokenized in parallel, in contiguous ranges of
+ * Speed: a document's tokens are kept in the cache folder (TOKFILE, see
+ * TOKVER) and taken from there while its text is the same, and so are
+ * each form's stem and encoded strings while its postings are the same
+ * (FORMFILE), so that an edit tokenizes one document again and encodes
+ * the forms it touches.  Documents are tokenized in
+ * parallel, in contiguous ranges of
  * document ids, each range with its own table of forms (open
  * addressing, no allocation per token) and, per form, its postings
  * already encoded; the ranges' tables are then merged into one sorted
@@ -26,6 +31,12 @@
  * number of threads), so an unchanged site rewrites no index file.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +46,7 @@
 
 #include "extern.h"
 #include "base/base.h"
+#include "store/store.h"
 #include "publish/publish.h"
 #include "search/search.h"
 #include "search/private.h"
@@ -141,6 +153,13 @@ struct fpost {
 	uint32_t	 docs;	/* documents */
 };
 
+/* One form of a document as its kept record gives it (tok_replay). */
+struct cslot {
+	const char	*s;	/* into the record */
+	uint32_t	 len, weight, npos;
+	uint32_t	 pos[MAXPOS];
+};
+
 /* A contiguous range of documents, tokenized by one thread. */
 struct range {
 	size_t		 lo, hi;	/* document ids [lo, hi) */
@@ -153,6 +172,11 @@ struct range {
 	uint32_t	*inv;	/* global form id to range id, or NONE */
 	struct buf	 text;	/* scratch: text extracted from HTML */
 	uint32_t	*map;	/* range form id to global id */
+	struct cslot	*cs;	/* scratch: a kept record's forms */
+	size_t		 ccap;
+	size_t		 ntok;	/* its documents tokenized (not kept) */
+	struct buf	 rec;	/* the records to keep of its documents,
+				   each ending in NUL */
 };
 
 /* The whole build. */
@@ -181,6 +205,27 @@ struct ix {
 	uint32_t	*qpack;	/* by form: its positions pack */
 	size_t		*qpacklo;	/* by positions pack: first form */
 	struct site_out	*so;
+	struct idx	*idx;	/* the token cache, may be NULL */
+	uint64_t	 seed;	/* of its keys: this kbgen */
+	size_t		*keep;	/* by id: its record's offset in its
+				   range's rec + 1, or 0 for none */
+	const char	*tmap;	/* the kept tokens (TOKFILE), mapped */
+	size_t		 tmapsz;
+	uint32_t	*tslot;	/* its table: offsets + 1 of URLs */
+	size_t		 tslotsz;	/* a power of two */
+	uint32_t	*hit;	/* by id: offset + 1 of its URL in tmap
+				   when its record was taken */
+	FILE		*tf;	/* the tokens kept for the next build */
+	char		*tfpath;	/* ... being written there */
+	size_t		 wave;	/* index_range's first range */
+	const char	*frec;	/* the kept forms (FORMFILE), mapped */
+	size_t		 frecsz;
+	uint64_t	*fck;	/* its table: keys, 0 for empty */
+	uint32_t	*fco;	/* their entries' offsets in frec */
+	size_t		 fcsz;	/* slots, a power of two */
+	size_t		 fcn;	/* forms in frec */
+	uint64_t	*fkey;	/* by form: its key */
+	unsigned char	*fhit;	/* by form: 1 when kept as it was */
 	int		 ok;
 };
 
@@ -1011,44 +1056,430 @@ excerpt(struct buf *b, const char *t, size_t n)
 	jstr(b, x, xsz);
 }
 
-/* Tokenize documents r->lo..r->hi and write their fragments. */
+/*
+ * The token cache: the file TOKFILE of the cache folder holds, for each
+ * document of the last build, its URL, NUL, its record and NUL.  A
+ * record is "KEY\n", its fragment object, "\n", then for each of its forms,
+ * in order of first occurrence, vints (see vput) of the form's length,
+ * its bytes, its weight, its number of positions and the positions
+ * (the first, then gaps).
+ * KEY hashes TOKVER, this kbgen's binary (size and time) and every
+ * field of the document that its tokens and fragment depend on, so
+ * that a record another kbgen or another text wrote matches nothing:
+ * an edit tokenizes again one document, not every one.  Language is
+ * in the key too, though only stemming (done per build) reads it.
+ */
+#define TOKVER	"kbgen search tokens 1"
+#define TOKFILE	"search-tokens"
+
+/*
+ * File name of the cache folder, read-only in memory; NULL if absent,
+ * empty, not ending in NUL (cut short) or too large.
+ */
+static const char *
+cache_map(const struct ix *x, const char *name, size_t *sz)
+{
+	struct stat	 st;
+	char		*path;
+	void		*p = NULL;
+	int		 fd;
+
+	*sz = 0;
+	path = path_join(idx_dir(x->idx), name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0 && st.st_size < (off_t)UINT32_MAX) {
+			p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+			    MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED)
+				p = NULL;
+			else if (((const char *)p)[st.st_size - 1] != '\0') {
+				munmap(p, (size_t)st.st_size);
+				p = NULL;
+			} else
+				*sz = (size_t)st.st_size;
+		}
+		close(fd);
+	}
+	free(path);
+	return p;
+}
+
+/* Start writing name of the cache folder anew (as name.new). */
+static FILE *
+cache_create(const struct ix *x, const char *name, char **path)
+{
+	char	*tmp;
+	FILE	*f;
+
+	*path = path_join(idx_dir(x->idx), name);
+	tmp = xasprintf("%s.new", *path);
+	if ((f = fopen(tmp, "we")) == NULL)
+		diag_sys(tmp, "cannot create");
+	free(tmp);
+	return f;
+}
+
+/* Finish writing f into path (replacing it whole); 0 if it failed
+ * (reported, and the file left as it was). */
+static int
+cache_done(FILE *f, const char *path)
+{
+	char	*tmp;
+	int	 ok;
+
+	tmp = xasprintf("%s.new", path);
+	ok = fflush(f) == 0 && !ferror(f);
+	ok = fclose(f) == 0 && ok;
+	if (ok && rename(tmp, path) == -1)
+		ok = 0;
+	if (!ok) {
+		diag_sys(tmp, "cannot write");
+		(void)unlink(tmp);
+	}
+	free(tmp);
+	return ok;
+}
+
+/* Read TOKFILE into x's table of URLs. */
+static void
+tok_load(struct ix *x)
+{
+	const char	*p, *end, *u;
+	size_t		 n = 0, j, mask;
+	int		 pass;
+
+	if ((x->tmap = cache_map(x, TOKFILE, &x->tmapsz)) == NULL)
+		return;
+	end = x->tmap + x->tmapsz;
+	for (pass = 0; pass < 2; pass++) {
+		for (p = x->tmap; p < end; ) {
+			u = p;
+			p += strlen(p) + 1;
+			if (p >= end)
+				break;	/* a URL without its record */
+			p += strlen(p) + 1;
+			if (pass == 0) {
+				n++;
+				continue;
+			}
+			mask = x->tslotsz - 1;
+			for (j = hash64(u, strlen(u), 0) & mask;
+			    x->tslot[j] != 0; j = (j + 1) & mask)
+				continue;
+			x->tslot[j] = (uint32_t)(u - x->tmap) + 1;
+		}
+		if (pass == 0) {
+			for (x->tslotsz = 64; x->tslotsz < n * 2;
+			    x->tslotsz *= 2)
+				continue;
+			x->tslot = xcalloc(x->tslotsz, sizeof(*x->tslot));
+		}
+	}
+}
+
+/* The kept record of url (NULL if none), and its URL's offset + 1. */
+static const char *
+tok_find(const struct ix *x, const char *url, uint32_t *at)
+{
+	size_t		 j, mask;
+	const char	*u;
+
+	if (x->tslotsz == 0)
+		return NULL;
+	mask = x->tslotsz - 1;
+	for (j = hash64(url, strlen(url), 0) & mask; x->tslot[j] != 0;
+	    j = (j + 1) & mask) {
+		u = x->tmap + x->tslot[j] - 1;
+		if (strcmp(u, url) == 0) {
+			*at = x->tslot[j];
+			return u + strlen(u) + 1;
+		}
+	}
+	return NULL;
+}
+
+static uint64_t
+hstr(uint64_t h, const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return hash64("\001", 1, h);
+	n = strlen(s);
+	h = hash64(&n, sizeof(n), h);
+	return hash64(s, n, h);
+}
+
+static uint64_t
+doc_key(const struct ix *x, const struct search_doc *d)
+{
+	uint64_t	 h = x->seed;
+	size_t		 i, n = d->termsz;
+	int		 t = (int)d->type;
+
+	h = hash64(&t, sizeof(t), h);
+	h = hstr(h, d->url);
+	h = hstr(h, d->title);
+	h = hstr(h, d->summary);
+	h = hstr(h, d->language);
+	h = hash64(&n, sizeof(n), h);
+	for (i = 0; i < d->termsz; i++)
+		h = hstr(h, d->terms[i]);
+	return hstr(h, d->html);
+}
+
+/* One vint of s[*p..end), bounded; 0 if bad. */
+static int
+vgetb(const char **p, const char *end, uint32_t *v)
+{
+	uint32_t	 x = 0, c;
+	int		 n = 0;
+
+	do {
+		if (*p >= end || n++ == 7)
+			return 0;
+		if ((c = vval[(unsigned char)*(*p)++]) == 0xff)
+			return 0;
+		x = (x << 5) | (c & 31);
+	} while (c >= 32);
+	*v = x;
+	return 1;
+}
+
+/*
+ * Take document id's tokens and fragment from its kept record, if it
+ * has one under key: its forms become r->ds as occ would have made
+ * them.  The record is read whole before anything is added, so that a
+ * bad one adds no form.  Returns 0 when there is none (or it is bad).
+ */
+static int
+tok_replay(struct ix *x, struct range *r, uint32_t id, uint64_t key)
+{
+	const struct search_doc *d = x->docs[id];
+	char		 want[32];
+	const char	*rec, *p, *end, *nl;
+	size_t		 recsz, n = 0, i, at;
+	uint64_t	 tw[MAXTOK / 8 + 2], h;
+	struct cslot	*c;
+	struct tform	*ff;
+	struct dslot	*ds;
+	uint32_t	 j, url;
+	long		 f;
+
+	if ((rec = tok_find(x, d->url, &url)) == NULL)
+		return 0;
+	recsz = strlen(rec);
+	snprintf(want, sizeof(want), "%016llx\n", (unsigned long long)key);
+	if (recsz < 17 || memcmp(rec, want, 17) != 0)
+		return 0;
+	end = rec + recsz;
+	if ((nl = memchr(rec + 17, '\n', recsz - 17)) == NULL)
+		return 0;
+	for (p = nl + 1; p < end; n++) {
+		if (n == r->ccap) {
+			r->ccap = r->ccap ? r->ccap * 2 : 256;
+			r->cs = xreallocarray(r->cs, r->ccap, sizeof(*r->cs));
+		}
+		c = &r->cs[n];
+		if (!vgetb(&p, end, &c->len) || c->len == 0 ||
+		    c->len > MAXTOK || (size_t)(end - p) < c->len)
+			return 0;
+		c->s = p;
+		p += c->len;
+		if (!vgetb(&p, end, &c->weight) ||
+		    !vgetb(&p, end, &c->npos) || c->npos == 0 ||
+		    c->npos > MAXPOS)
+			return 0;
+		for (j = 0; j < c->npos; j++) {
+			if (!vgetb(&p, end, &c->pos[j]))
+				return 0;
+			if (j > 0)
+				c->pos[j] += c->pos[j - 1];
+		}
+		memset(tw, 0, sizeof(tw));
+		memcpy(tw, c->s, c->len);
+		if (tab_find(&x->stop, (const char *)tw, c->len,
+		    whash((const char *)tw, c->len), &at) >= 0)
+			return 0;
+	}
+	for (i = 0; i < n; i++) {
+		c = &r->cs[i];
+		memset(tw, 0, sizeof(tw));
+		memcpy(tw, c->s, c->len);
+		h = whash((const char *)tw, c->len);
+		if ((f = tab_find(&r->tab, (const char *)tw, c->len, h,
+		    &at)) < 0) {
+			f = tab_add(&r->tab, (const char *)tw, c->len, h, at);
+			range_forms(r, (size_t)f + 1);
+		}
+		ff = &r->tab.f[f];
+		if (ff->stamp == id + 1) {
+			/* Twice in a record (no kbgen writes that): once. */
+			continue;
+		}
+		ff->stamp = id + 1;
+		if (r->dsz == r->dcap) {
+			r->dcap = r->dcap ? r->dcap * 2 : 256;
+			r->ds = xreallocarray(r->ds, r->dcap, sizeof(*r->ds));
+		}
+		ff->slot = (uint32_t)r->dsz;
+		ds = &r->ds[r->dsz++];
+		ds->form = (uint32_t)f;
+		ds->weight = c->weight;
+		ds->npos = c->npos;
+		memcpy(ds->pos, c->pos, c->npos * sizeof(*c->pos));
+	}
+	x->frags[id] = xstrndup(rec + 17, (size_t)(nl - (rec + 17)));
+	x->hit[id] = url;
+	return 1;
+}
+
+/*
+ * Add to r->rec the record to keep of document id, just tokenized (see
+ * TOKVER); its offset + 1, or 0 for none.  The records of a range
+ * share one buffer, which goes back whole once they are written: a
+ * full build makes one for every document.
+ */
+static size_t
+tok_record(const struct ix *x, struct range *r, uint32_t id,
+    uint64_t key)
+{
+	struct buf	*b = &r->rec;
+	const struct tform *f;
+	const struct dslot *s;
+	char		 o[8];
+	size_t		 i, j, at = b->sz;
+
+	if (strchr(x->frags[id], '\n') != NULL)
+		return 0;
+	buf_printf(b, "%016llx\n", (unsigned long long)key);
+	buf_puts(b, x->frags[id]);
+	buf_putc(b, '\n');
+	for (i = 0; i < r->dsz; i++) {
+		s = &r->ds[i];
+		f = &r->tab.f[s->form];
+		buf_put(b, o, vput(o, f->len));
+		buf_put(b, r->tab.strs + f->off, f->len);
+		buf_put(b, o, vput(o, s->weight));
+		buf_put(b, o, vput(o, s->npos));
+		for (j = 0; j < s->npos; j++)
+			buf_put(b, o, vput(o, j == 0 ? s->pos[0] :
+			    s->pos[j] - s->pos[j - 1]));
+	}
+	buf_putc(b, '\0');
+	return at + 1;
+}
+
+/*
+ * Write to x->tf the records of the documents of ranges [lo, hi):
+ * those made in this build, whose buffers then go back, and those
+ * taken from the last.
+ */
+static void
+tok_keep(struct ix *x, size_t lo, size_t hi)
+{
+	struct range	*r;
+	const char	*u;
+	size_t		 ri, id;
+
+	for (ri = lo; ri < hi; ri++) {
+		r = &x->rs[ri];
+		for (id = r->lo; x->tf != NULL && id < r->hi; id++) {
+			if (x->keep[id] != 0) {
+				fputs(x->docs[id]->url, x->tf);
+				fputc('\0', x->tf);
+				fputs(r->rec.data + x->keep[id] - 1, x->tf);
+				fputc('\0', x->tf);
+			} else if (x->hit[id] != 0) {
+				u = x->tmap + x->hit[id] - 1;
+				fwrite(u, 1, strlen(u) + 1, x->tf);
+				u += strlen(u) + 1;
+				fwrite(u, 1, strlen(u) + 1, x->tf);
+			}
+		}
+		buf_free(&r->rec);
+	}
+}
+
+/* Tokenize document id into r->ds and write its fragment. */
+static void
+doc_tokenize(struct ix *x, struct range *r, size_t id, struct buf *fr)
+{
+	const struct search_doc *d = x->docs[id];
+	uint32_t	 pos = 0;
+	size_t		 i;
+
+	if (d->title != NULL)
+		index_text(x, r, (uint32_t)id, d->title,
+		    strlen(d->title), W_TITLE, &pos, 0);
+	pos += GAP;
+	if (d->summary != NULL)
+		index_text(x, r, (uint32_t)id, d->summary,
+		    strlen(d->summary), W_SUMMARY, &pos, 0);
+	for (i = 0; i < d->termsz; i++) {
+		/* Words of two terms are never adjacent either. */
+		pos += GAP;
+		index_text(x, r, (uint32_t)id, d->terms[i],
+		    strlen(d->terms[i]), W_TERMS, &pos, 0);
+	}
+	pos += GAP;
+	buf_reset(&r->text);
+	if (d->html != NULL)
+		html_text(&r->text, d->html);
+	index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
+	    "", r->text.sz, W_BODY, &pos, 1);
+
+	/* Its fragment object. */
+	buf_reset(fr);
+	buf_puts(fr, "{\"u\":");
+	jstrz(fr, d->url);
+	buf_puts(fr, ",\"t\":");
+	jstrz(fr, d->title);
+	/* Type and chips come from meta.js's facets; the body's
+	 * excerpt only where no summary stands for it. */
+	if (d->summary != NULL && *d->summary != '\0') {
+		buf_puts(fr, ",\"s\":");
+		jstrz(fr, d->summary);
+	} else {
+		buf_puts(fr, ",\"x\":");
+		excerpt(fr, r->text.data ? r->text.data : "",
+		    r->text.sz);
+	}
+	buf_putc(fr, '}');
+	x->frags[id] = buf_steal(fr);
+}
+
+/*
+ * Tokenize the documents of range x->wave + ri (or take their kept
+ * records) and write their fragments.
+ */
 static void
 index_range(void *arg, size_t ri)
 {
 	struct ix	*x = arg;
-	struct range	*r = &x->rs[ri];
-	const struct search_doc *d;
+	struct range	*r = &x->rs[x->wave + ri];
 	struct buf	 fr = { NULL, 0, 0 };
 	size_t		 id, i, j;
-	uint32_t	 pos;
 	struct dslot	*s;
 	struct fpost	*fp;
+	uint64_t	 key = 0;
 	char		*o;
 
 	tab_init(&r->tab);
 	for (id = r->lo; id < r->hi; id++) {
-		d = x->docs[id];
-		pos = 0;
 		r->dsz = 0;
-		if (d->title != NULL)
-			index_text(x, r, (uint32_t)id, d->title,
-			    strlen(d->title), W_TITLE, &pos, 0);
-		pos += GAP;
-		if (d->summary != NULL)
-			index_text(x, r, (uint32_t)id, d->summary,
-			    strlen(d->summary), W_SUMMARY, &pos, 0);
-		for (i = 0; i < d->termsz; i++) {
-			/* Words of two terms are never adjacent either. */
-			pos += GAP;
-			index_text(x, r, (uint32_t)id, d->terms[i],
-			    strlen(d->terms[i]), W_TERMS, &pos, 0);
+		if (x->idx != NULL)
+			key = doc_key(x, x->docs[id]);
+		if (x->idx == NULL ||
+		    !tok_replay(x, r, (uint32_t)id, key)) {
+			r->dsz = 0;
+			r->ntok++;
+			doc_tokenize(x, r, id, &fr);
+			if (x->idx != NULL)
+				x->keep[id] = tok_record(x, r,
+				    (uint32_t)id, key);
 		}
-		pos += GAP;
-		buf_reset(&r->text);
-		if (d->html != NULL)
-			html_text(&r->text, d->html);
-		index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
-		    "", r->text.sz, W_BODY, &pos, 1);
 
 		/* The document's postings. */
 		for (i = 0; i < r->dsz; i++) {
@@ -1077,28 +1508,8 @@ index_range(void *arg, size_t ri)
 			fp->sz = (uint32_t)(o - fp->p);
 			r->ldf[(size_t)s->form * MAXLANG + x->lang[id]]++;
 		}
-
-		/* Its fragment object. */
-		buf_reset(&fr);
-		buf_puts(&fr, "{\"u\":");
-		jstrz(&fr, d->url);
-		buf_puts(&fr, ",\"t\":");
-		jstrz(&fr, d->title);
-		/* Type and chips come from meta.js's facets; the body's
-		 * excerpt only where no summary stands for it. */
-		if (d->summary != NULL && *d->summary != '\0') {
-			buf_puts(&fr, ",\"s\":");
-			jstrz(&fr, d->summary);
-		} else {
-			buf_puts(&fr, ",\"x\":");
-			excerpt(&fr, r->text.data ? r->text.data : "",
-			    r->text.sz);
-		}
-		buf_putc(&fr, '}');
-		x->frags[id] = buf_steal(&fr);
 	}
 	buf_free(&fr);
-
 }
 
 static const struct ix *sort_ix;	/* for the qsort comparators */
@@ -1230,9 +1641,201 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 }
 
 /*
+ * The forms kept: the file FORMFILE of the cache folder holds "SEED\n",
+ * then per form of the dictionary its
+ * KEY (16 hex digits), vints of its stem's length + 1 (0: no stem) and
+ * the stem, of its postings string's length and the string, and of its
+ * positions string's length and the string.  KEY hashes the seed, the
+ * form, the language it is stemmed in and its postings as the ranges
+ * hold them, so that a form whose documents and occurrences are the
+ * same takes its stem and strings from here instead of the stemmer and
+ * encode_form: an edit encodes again only the forms it touches.
+ */
+#define FORMFILE	"search-forms"
+
+static uint64_t
+form_key(const struct ix *x, uint32_t g, size_t best)
+{
+	const struct tform *f = &x->g.f[g];
+	const struct fpost *fp;
+	uint64_t	 h = x->seed;
+	uint32_t	 l;
+	size_t		 i;
+
+	h = hash64(&f->len, sizeof(f->len), h);
+	h = hash64(x->g.strs + f->off, f->len, h);
+	h = hstr(h, x->langs[best]);
+	for (i = 0; i < x->rsz; i++) {
+		if ((l = x->rs[i].inv[g]) == NONE)
+			continue;
+		fp = &x->rs[i].fp[l];
+		h = hash64(&i, sizeof(i), h);
+		h = hash64(&fp->sz, sizeof(fp->sz), h);
+		h = hash64(fp->p, fp->sz, h);
+	}
+	return h != 0 ? h : 1;
+}
+
+/* Read the kept forms' record into x's table; nothing if there is none
+ * or it is bad. */
+static void
+forms_read(struct ix *x)
+{
+	char		 want[32];
+	const char	*rec, *p, *end, *e;
+	size_t		 mapsz, recsz, n = 0, j, mask;
+	uint32_t	 v;
+	uint64_t	 k;
+	int		 pass;
+
+	if ((rec = cache_map(x, FORMFILE, &mapsz)) == NULL)
+		return;
+	recsz = mapsz - 1;	/* the NUL that ends it */
+	snprintf(want, sizeof(want), "%016llx\n", (unsigned long long)x->seed);
+	if (recsz < 17 || memcmp(rec, want, 17) != 0) {
+		munmap((void *)rec, mapsz);
+		return;
+	}
+	end = rec + recsz;
+	/* Count and check, then fill. */
+	for (pass = 0; pass < 2; pass++) {
+		for (p = rec + 17; p < end; ) {
+			e = p;
+			if (end - p < 16)
+				goto bad;
+			for (k = 0, j = 0; j < 16; j++) {
+				if (!((p[j] >= '0' && p[j] <= '9') ||
+				    (p[j] >= 'a' && p[j] <= 'f')))
+					goto bad;
+				k = k << 4 | (uint64_t)(p[j] <= '9' ?
+				    p[j] - '0' : p[j] - 'a' + 10);
+			}
+			p += 16;
+			for (j = 0; j < 3; j++) {
+				if (!vgetb(&p, end, &v))
+					goto bad;
+				if (j == 0 && v > 0)
+					v--;
+				if ((size_t)(end - p) < v)
+					goto bad;
+				p += v;
+			}
+			if (pass == 0) {
+				n++;
+				continue;
+			}
+			mask = x->fcsz - 1;
+			for (j = k & mask; x->fck[j] != 0 && x->fck[j] != k;
+			    j = (j + 1) & mask)
+				continue;
+			x->fck[j] = k;
+			x->fco[j] = (uint32_t)(e - rec);
+		}
+		if (pass == 0) {
+			if (recsz >= UINT32_MAX)
+				goto bad;
+			for (x->fcsz = 64; x->fcsz < n * 2; x->fcsz *= 2)
+				continue;
+			x->fck = xcalloc(x->fcsz, sizeof(*x->fck));
+			x->fco = xcalloc(x->fcsz, sizeof(*x->fco));
+		}
+	}
+	x->frec = rec;
+	x->frecsz = recsz;
+	x->fcn = n;
+	return;
+bad:
+	free(x->fck);
+	free(x->fco);
+	x->fck = NULL;
+	x->fco = NULL;
+	x->fcsz = 0;
+	munmap((void *)rec, mapsz);
+}
+
+/* Take form g's stem and strings from the kept record under key. */
+static int
+forms_take(struct ix *x, uint32_t g, uint64_t key)
+{
+	const char	*p, *q, *end;
+	size_t		 j, mask;
+	uint32_t	 sl = 0, bl = 0, ql = 0;
+
+	if (x->fcsz == 0)
+		return 0;
+	mask = x->fcsz - 1;
+	for (j = key & mask; x->fck[j] != key; j = (j + 1) & mask)
+		if (x->fck[j] == 0)
+			return 0;
+	/* Read whole by forms_read. */
+	p = x->frec + x->fco[j] + 16;
+	end = x->frec + x->frecsz;
+	(void)vgetb(&p, end, &sl);
+	if (sl > 0)
+		x->stems[g] = xstrndup(p, sl - 1);
+	p += sl > 0 ? sl - 1 : 0;
+	(void)vgetb(&p, end, &bl);
+	q = p;
+	p += bl;
+	(void)vgetb(&p, end, &ql);
+	/* Both strings in one allocation, as stem_block makes them. */
+	x->enc[g] = xmalloc((size_t)bl + ql + 2);
+	memcpy(x->enc[g], q, bl);
+	x->enc[g][bl] = '\0';
+	memcpy(x->enc[g] + bl + 1, p, ql);
+	x->enc[g][bl + 1 + ql] = '\0';
+	x->encsz[g] = bl;
+	x->encqsz[g] = ql;
+	return 1;
+}
+
+/* Write v as a vint (see vput) to f. */
+static void
+fputs_vint(FILE *f, uint32_t v)
+{
+	char	 o[8];
+
+	fwrite(o, 1, vput(o, v), f);
+}
+
+/* Keep every form's stem and strings for the next build. */
+static int
+forms_keep(struct ix *x)
+{
+	char		*path;
+	size_t		 i, sl;
+	uint32_t	 g;
+	FILE		*f;
+
+	if ((f = cache_create(x, FORMFILE, &path)) == NULL) {
+		free(path);
+		return 0;
+	}
+	fprintf(f, "%016llx\n", (unsigned long long)x->seed);
+	for (i = 0; i < x->g.fsz; i++) {
+		g = x->sorted[i];
+		sl = x->stems[g] != NULL ? strlen(x->stems[g]) + 1 : 0;
+		fprintf(f, "%016llx", (unsigned long long)x->fkey[g]);
+		fputs_vint(f, (uint32_t)sl);
+		if (sl > 0)
+			fwrite(x->stems[g], 1, sl - 1, f);
+		fputs_vint(f, (uint32_t)x->encsz[g]);
+		fwrite(x->enc[g], 1, x->encsz[g], f);
+		fputs_vint(f, (uint32_t)x->encqsz[g]);
+		fwrite(x->enc[g] + x->encsz[g] + 1, 1, x->encqsz[g], f);
+	}
+	fputc('\0', f);
+	i = cache_done(f, path);
+	free(path);
+	return (int)i;
+}
+
+/*
  * Stem block bi of the sorted forms, in the language of most of the
  * documents that hold each; a stem equal to its form stays NULL.
- * Snowball stemmers are not thread-safe: each call has its own.
+ * Snowball stemmers are not thread-safe: each call has its own.  Then
+ * encode their postings.  A form kept as it is (forms_take) is neither
+ * stemmed nor encoded.
  */
 static void
 stem_block(void *arg, size_t bi)
@@ -1256,6 +1859,12 @@ stem_block(void *arg, size_t bi)
 			if (x->gldf[(size_t)g * MAXLANG + l] >
 			    x->gldf[(size_t)g * MAXLANG + best])
 				best = l;
+		if (x->fkey != NULL) {
+			x->fkey[g] = form_key(x, g, best);
+			if ((x->fhit[g] = (unsigned char)forms_take(x, g,
+			    x->fkey[g])) != 0)
+				continue;
+		}
 		if (st[best] == NULL &&
 		    (st[best] = sb_stemmer_new(x->langs[best], "UTF_8")) ==
 		    NULL && (st[best] = sb_stemmer_new("en", "UTF_8")) == NULL)
@@ -1272,6 +1881,8 @@ stem_block(void *arg, size_t bi)
 	memset(&e, 0, sizeof(e));
 	for (i = lo; i < hi; i++) {
 		g = x->sorted[i];
+		if (x->enc[g] != NULL)
+			continue;
 		encode_form(x, g, &e);
 		/* Both strings in one allocation: postings NUL positions. */
 		x->encsz[g] = e.b.sz;
@@ -1719,7 +2330,7 @@ write_frag(void *arg, size_t fi)
 
 int
 search_write(const struct search_doc *docs, size_t n, int jobs,
-    struct site_out *so)
+    struct idx *idx, struct site_out *so)
 {
 	struct ix	 x;
 	struct buf	 b = { NULL, 0, 0 };
@@ -1774,7 +2385,46 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 		x.rs[i].hi = (i + 1) * per < n ? (i + 1) * per : n;
 	}
 	x.frags = xcalloc(n ? n : 1, sizeof(*x.frags));
-	par_for(nr, jobs, index_range, &x);
+	if ((x.idx = idx) != NULL) {
+		struct stat st;
+
+		x.seed = hash64(TOKVER, strlen(TOKVER), 0);
+		if (stat("/proc/self/exe", &st) == 0) {
+			x.seed = hash64(&st.st_size, sizeof(st.st_size),
+			    x.seed);
+			x.seed = hash64(&st.st_mtim, sizeof(st.st_mtim),
+			    x.seed);
+		}
+		x.keep = xcalloc(n ? n : 1, sizeof(*x.keep));
+		x.hit = xcalloc(n ? n : 1, sizeof(*x.hit));
+		tok_load(&x);
+		if ((x.tf = cache_create(&x, TOKFILE, &x.tfpath)) == NULL)
+			x.ok = 0;
+	}
+	/* In two waves, each writing its records to keep: half of them
+	 * in memory at a time. */
+	x.wave = 0;
+	par_for((nr + 1) / 2, jobs, index_range, &x);
+	if (x.idx != NULL)
+		tok_keep(&x, 0, (nr + 1) / 2);
+	x.wave = (nr + 1) / 2;
+	par_for(nr - x.wave, jobs, index_range, &x);
+	if (x.idx != NULL) {
+		tok_keep(&x, x.wave, nr);
+		if (x.tf != NULL && !cache_done(x.tf, x.tfpath))
+			x.ok = 0;
+		if (x.tmap != NULL)
+			munmap((void *)x.tmap, x.tmapsz);
+		free(x.tslot);
+		free(x.hit);
+		free(x.tfpath);
+	}
+	if (getenv("KBGEN_TIMING") != NULL) {
+		for (i = 0, j = 0; i < nr; i++)
+			j += x.rs[i].ntok;
+		fprintf(stderr, "kbgen: search: %zu of %zu documents "
+		    "tokenized\n", j, n);
+	}
 
 	/* Merge the ranges' forms into one dictionary. */
 	tab_init(&x.g);
@@ -1829,7 +2479,27 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	qsort(x.sorted, x.g.fsz, sizeof(*x.sorted), form_cmp);
 	sort_ix = NULL;
 	nblk = (x.g.fsz + STEMBLK - 1) / STEMBLK;
+	if (x.idx != NULL) {
+		x.fkey = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fkey));
+		x.fhit = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fhit));
+		forms_read(&x);
+	}
 	par_for(nblk, jobs, stem_block, &x);
+	for (i = 0, j = 0; x.fhit != NULL && i < x.g.fsz; i++)
+		j += x.fhit[i];
+	/* Every form kept and no other: the record would be the same. */
+	if (x.idx != NULL && !(j == x.g.fsz && x.fcn == x.g.fsz) &&
+	    !forms_keep(&x))
+		x.ok = 0;
+	if (getenv("KBGEN_TIMING") != NULL)
+		fprintf(stderr, "kbgen: search: %zu of %zu forms encoded\n",
+		    x.g.fsz - j, x.g.fsz);
+	free(x.fhit);
+	if (x.frec != NULL)
+		munmap((void *)x.frec, x.frecsz + 1);
+	free(x.fck);
+	free(x.fco);
+	free(x.fkey);
 
 	buf_printf(&b, "{\"v\":2,\"docs\":%zu,\"frag\":%d,", n, FRAG);
 	write_dict(&x, so, &b, jobs);
@@ -1849,6 +2519,8 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 			free(r->fp[j].p);
 		free(r->fp);
 		buf_free(&r->text);
+		buf_free(&r->rec);
+		free(r->cs);
 		free(r->map);
 		free(r->inv);
 	}
@@ -1856,6 +2528,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	for (i = 0; i < n; i++)
 		free(x.frags[i]);
 	free(x.frags);
+	free(x.keep);
 	for (i = 0; i < x.g.fsz; i++)
 		free(x.stems[i]);
 	free(x.stems);

@@ -375,7 +375,7 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		    val_get_str(pg->e.meta, "description"), lang ? lang :
 		    site_lang, pg->e.html);
 	}
-	rc = search_write(s.d, s.dsz, opts->jobs, so);
+	rc = search_write(s.d, s.dsz, opts->jobs, opts->idx, so);
 	buf_free(&b);
 	for (i = 0; i < s.ownsz; i++)
 		free(s.own[i]);

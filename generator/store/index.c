@@ -348,6 +348,15 @@ idx_open_ro(const char *dir)
 }
 
 /*
+ * See store.h.
+ */
+const char *
+idx_dir(const struct idx *i)
+{
+	return i->dir;
+}
+
+/*
  * Close the index, aborting any open write transaction.  Accepts NULL.
  */
 void

@@ -18,6 +18,9 @@ struct idx;
  */
 struct idx	*idx_open(const char *dir);
 
+/* The folder of the index (borrowed): other caches may sit beside it. */
+const char	*idx_dir(const struct idx *);
+
 /* The same for reading only: creates and writes nothing. */
 struct idx	*idx_open_ro(const char *dir);
 void		 idx_free(struct idx *);
