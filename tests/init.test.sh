@@ -267,4 +267,16 @@ job pages
 run pages"
 [ -f "$W/public/index.html" ] && ok "gitlab-main: the site in public/" ||
     fail "gitlab-main: the site in public/" "no public/index.html" "$TMP/main"
+
+# What builds leave (site/, the kept site.prev, .kbgen/) is ignored by
+# git: after a build, an edit and another build, git sees only the edit.
+"$KBGEN" init "$TMP/ign" >/dev/null 2>&1
+(cd "$TMP/ign" && git_ init -q && git_ add -A && git_ commit -q -m init)
+"$KBGEN" -q -C "$TMP/ign" build >/dev/null 2>&1
+f=$(cd "$TMP/ign" && ls content/usecases/*.md | head -1)
+echo "An edit." >>"$TMP/ign/$f"
+"$KBGEN" -q -C "$TMP/ign" build >/dev/null 2>&1
+[ -d "$TMP/ign/site.prev" ] || fail "gitignore: site.prev made" "no site.prev after an edit"
+expect "gitignore: builds leave nothing for git" \
+    "$(cd "$TMP/ign" && git status --porcelain)" " M $f"
 finish
