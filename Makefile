@@ -40,7 +40,7 @@ TSRCS	 = $(wildcard tests/unit/t_*.c)
 TBINS	 = $(patsubst tests/unit/%.c,$(BUILD)/%,$(TSRCS))
 KBGEN	 = $(BUILD)/kbgen
 # libFuzzer targets (tests/fuzz/fuzz_NAME.c), built in .obj-fuzz.
-FUZZ	 = frontmatter template markdown html readme indico json search codec notebook
+FUZZ	 = frontmatter template markdown html readme indico json search codec notebook serve
 FUZZBINS = $(patsubst %,$(BUILD)/fuzz_%,$(FUZZ))
 FUZZCC	?= clang-14
 FUZZTIME ?= 20
