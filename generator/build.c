@@ -402,7 +402,7 @@ inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
 		skip[n++] = kb->pages[i]->e.path;
 	for (i = 0; i < kb->hacksz; i++)
 		skip[n++] = kb->hacks[i]->e.path;
-	qsort(skip, n, sizeof(*skip), str_cmp);
+	xqsort(skip, n, sizeof(*skip), str_cmp);
 	h = site_fingerprint_but(dirs, 2, base, skip, n);
 	free(skip);
 	return h != 0 ? h : 1;

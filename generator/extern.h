@@ -50,6 +50,9 @@ void		*xmalloc(size_t);
 void		*xcalloc(size_t, size_t);
 void		*xrealloc(void *, size_t);
 void		*xreallocarray(void *, size_t, size_t);
+/* qsort that takes an empty array as NULL (qsort's base must not be). */
+void		 xqsort(void *, size_t, size_t,
+		    int (*)(const void *, const void *));
 char		*xstrdup(const char *);
 char		*xstrndup(const char *, size_t);
 char		*xasprintf(const char *, ...)

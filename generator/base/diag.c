@@ -148,7 +148,7 @@ diag_release(void)
 	pthread_mutex_lock(&lock);
 	if (holding > 0 && --holding == 0) {
 		if (heldsz > 0)
-			qsort(held, heldsz, sizeof(*held), held_cmp);
+			xqsort(held, heldsz, sizeof(*held), held_cmp);
 		for (i = 0; i < heldsz; i++) {
 			term_puts(held[i].text);
 			free(held[i].text);

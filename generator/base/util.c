@@ -72,6 +72,14 @@ xreallocarray(void *p, size_t n, size_t sz)
 	return xrealloc(p, n * sz);
 }
 
+void
+xqsort(void *base, size_t n, size_t sz, int (*cmp)(const void *,
+    const void *))
+{
+	if (n > 1)
+		qsort(base, n, sz, cmp);
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -528,7 +528,7 @@ data_evict(const char *cache, long long max_size, const char *const *keep,
 		left = xreallocarray(left, leftsz + 1, sizeof(*left));
 		left[leftsz++] = xstrdup(hex);
 	}
-	qsort(cs, csz, sizeof(*cs), cached_cmp);
+	xqsort(cs, csz, sizeof(*cs), cached_cmp);
 	for (i = 0; i < csz && total > max_size; i++) {
 		if (kept(cs[i].name, keep, nkeep))
 			continue;

@@ -439,7 +439,7 @@ names_sorted(int dfd, const char *name, size_t *n)
 	closedir(d);
 	if (v == NULL)
 		v = xcalloc(1, sizeof(*v));
-	qsort(v, *n, sizeof(*v), namecmp);
+	xqsort(v, *n, sizeof(*v), namecmp);
 	return v;
 }
 

@@ -397,7 +397,7 @@ walk_dir(struct walk *w, int dfd, const char *prefix, int depth)
 		names[n++] = xstrdup(de->d_name);
 	}
 	if (n > 1)
-		qsort(names, n, sizeof(*names), cmpname);
+		xqsort(names, n, sizeof(*names), cmpname);
 	for (i = 0; i < n; i++) {
 		walk_one(w, dirfd(d), prefix, names[i], depth);
 		free(names[i]);
@@ -525,7 +525,7 @@ keep_run(const char *cache, const char *jobdir, const struct val *rec,
 		    "by the job; nothing kept from it\n", w.slug);
 	close(wfd);
 	if (w.fsz > 1)
-		qsort(w.fs, w.fsz, sizeof(*w.fs), cmpfound);
+		xqsort(w.fs, w.fsz, sizeof(*w.fs), cmpfound);
 	l = val_set(m, "images", val_list());
 	for (i = 0; i < w.fsz; i++) {
 		im = val_push(l, val_map());
@@ -683,7 +683,7 @@ keep_prune(struct idx *idx, const char *cache, size_t *files,
 	}
 	free(recs);
 	if (s.n > 1)
-		qsort(s.v, s.n, sizeof(*s.v), cmpstr);
+		xqsort(s.v, s.n, sizeof(*s.v), cmpstr);
 
 	dir = xasprintf("%s/outputs/sha256", cache);
 	top = opendir(dir);

@@ -157,7 +157,7 @@ root_args(struct args *a, const char *root)
 	}
 	closedir(d);
 	/* A stable order: the same image gives the same command. */
-	qsort(names, n, sizeof(*names), name_cmp);
+	xqsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		root_entry(a, root, names[i]);
 		free(names[i]);

@@ -1156,7 +1156,7 @@ gs_inspect(const char *dir, const char *ref, const char *subdir,
 		goto out;
 	}
 	if (f.sz > 1)
-		qsort(f.v, f.sz, sizeof(char *), strp_cmp);
+		xqsort(f.v, f.sz, sizeof(char *), strp_cmp);
 	list = val_list();
 	for (i = 0; i < f.sz && i < MAXFILES; i++)
 		val_push(list, val_text(f.v[i]));
@@ -1652,7 +1652,7 @@ gs_history(const char *path, char **head)
 	}
 
 	if (h.sz > 1)
-		qsort(h.all, h.sz, sizeof(struct hfile *), hfile_cmp);
+		xqsort(h.all, h.sz, sizeof(struct hfile *), hfile_cmp);
 	for (i = 0; i < h.sz; i++) {
 		if (!h.all[i]->seen)
 			continue;

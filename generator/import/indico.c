@@ -637,7 +637,7 @@ sfiles_load(const char *content, struct sfile **fs, size_t *n)
 		names[nn++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), namecmp);
+	xqsort(names, nn, sizeof(*names), namecmp);
 	*fs = xcalloc(nn + 1, sizeof(**fs));
 	for (i = 0; i < nn; i++) {
 		(*fs)[*n].path = path_join(dir, names[i]);

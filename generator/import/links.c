@@ -356,7 +356,7 @@ cmd_links(const struct opts *o)
 	urls = xcalloc(c.occsz + 1, sizeof(*urls));
 	for (i = 0; i < c.occsz; i++)
 		urls[i] = c.occs[i].url;
-	qsort(urls, c.occsz, sizeof(*urls), str_cmp);
+	xqsort(urls, c.occsz, sizeof(*urls), str_cmp);
 	for (i = 0; i < c.occsz; i++)
 		if (n == 0 || strcmp(urls[n - 1], urls[i]) != 0)
 			urls[n++] = urls[i];
@@ -404,7 +404,7 @@ cmd_links(const struct opts *o)
 
 		c.occs[i].u = (size_t)((char **)hit - urls);
 	}
-	qsort(c.occs, c.occsz, sizeof(*c.occs), occ_cmp);
+	xqsort(c.occs, c.occsz, sizeof(*c.occs), occ_cmp);
 	for (i = 0; i < c.occsz; i++) {
 		l = &ls[c.occs[i].u];
 		if (l->status == 0 || l->status >= 400) {

@@ -366,7 +366,7 @@ next:
 	closedir(d);
 	/* An empty folder leaves *fs NULL, which qsort may not take. */
 	if (*fsz > 0)
-		qsort(*fs, *fsz, sizeof(**fs), file_cmp);
+		xqsort(*fs, *fsz, sizeof(**fs), file_cmp);
 }
 
 static void
@@ -471,7 +471,7 @@ dup_slugs(struct entry **es, size_t n, const char *what)
 {
 	size_t	 i, j;
 
-	qsort(es, n, sizeof(*es), entry_slug_cmp);
+	xqsort(es, n, sizeof(*es), entry_slug_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && strcmp(es[i]->slug, es[j]->slug) == 0;
 		    j++)
@@ -1735,7 +1735,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 	for (i = 0; i < kb->hacksz; i++)
 		add_target(&ld, &kb->hacks[i]->e,
 		    url_hackathon(kb->hacks[i]->e.slug));
-	qsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
+	xqsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
 	bd.ld = &ld;
 	bd.es = xcalloc(n, sizeof(*bd.es));

@@ -70,7 +70,7 @@ ev_sorted_seminars(const struct kb *kb, size_t *n)
 	ss = xcalloc(*n + 1, sizeof(*ss));
 	if (*n > 0)
 		memcpy(ss, kb->seminars->kids, *n * sizeof(*ss));
-	qsort(ss, *n, sizeof(*ss), sem_cmp);
+	xqsort(ss, *n, sizeof(*ss), sem_cmp);
 	return ss;
 }
 
@@ -94,6 +94,6 @@ ev_sorted_hackathons(const struct kb *kb)
 	hs = xcalloc(kb->hacksz + 1, sizeof(*hs));
 	if (kb->hacksz > 0)
 		memcpy(hs, kb->hacks, kb->hacksz * sizeof(*hs));
-	qsort(hs, kb->hacksz, sizeof(*hs), hack_start_cmp);
+	xqsort(hs, kb->hacksz, sizeof(*hs), hack_start_cmp);
 	return hs;
 }

@@ -57,6 +57,6 @@ roster_by_name(const struct kb *kb)
 	ps = xcalloc(kb->peoplesz + 1, sizeof(*ps));
 	if (kb->peoplesz > 0)
 		memcpy(ps, kb->people, kb->peoplesz * sizeof(*ps));
-	qsort(ps, kb->peoplesz, sizeof(*ps), name_cmp);
+	xqsort(ps, kb->peoplesz, sizeof(*ps), name_cmp);
 	return ps;
 }

@@ -838,7 +838,7 @@ site_out_commit(struct site_out *so)
 	int		 spare = 0;
 
 	crash_point("written");
-	qsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
+	xqsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
 	if (so->spare)
 		spare_drop(so);
 	/*
@@ -948,7 +948,8 @@ fingerprint_dir(const char *dir, uint64_t *h, int bytes,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n > 1)
+		xqsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
 		sub = path_join(dir, names[i]);
 		/*

@@ -315,7 +315,7 @@ build_menu(const struct kb *kb)
 	for (i = 0; i < kb->pagesz; i++)
 		if (kb->pages[i]->menu >= 0)
 			ps[n++] = kb->pages[i];
-	qsort(ps, n, sizeof(*ps), page_menu_cmp);
+	xqsort(ps, n, sizeof(*ps), page_menu_cmp);
 	for (i = 0; i < n; i++) {
 		url = url_page(ps[i]->e.slug);
 		menu_add(menu, ps[i]->e.title ? ps[i]->e.title :
@@ -543,7 +543,7 @@ render_newest(const struct kb *kb)
 	s = xcalloc(kb->ucsz, sizeof(*s));
 	if (kb->ucsz > 0)
 		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
-	qsort(s, kb->ucsz, sizeof(*s), added_cmp);
+	xqsort(s, kb->ucsz, sizeof(*s), added_cmp);
 	return s;
 }
 
@@ -560,7 +560,7 @@ rank_titles(const struct kb *kb)
 	s = xcalloc(kb->ucsz, sizeof(*s));
 	if (kb->ucsz > 0)
 		memcpy(s, kb->ucs, kb->ucsz * sizeof(*s));
-	qsort(s, kb->ucsz, sizeof(*s), title_cmp);
+	xqsort(s, kb->ucsz, sizeof(*s), title_cmp);
 	for (i = 0; i < kb->ucsz; i++)
 		s[i]->rank = i;
 	free(s);
@@ -594,7 +594,7 @@ ucsum_list(struct r *r, struct usecase **ucs, size_t n)
 	s = xcalloc(n, sizeof(*s));
 	if (n > 0)
 		memcpy(s, ucs, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), rank_cmp);
+	xqsort(s, n, sizeof(*s), rank_cmp);
 	for (i = 0; i < n; i++)
 		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
 	free(s);
@@ -654,7 +654,7 @@ render_sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
 	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
 	if (kb->tax.termsz[d] > 0)
 		memcpy(ts, kb->tax.terms[d], kb->tax.termsz[d] * sizeof(*ts));
-	qsort(ts, kb->tax.termsz[d], sizeof(*ts), cmp);
+	xqsort(ts, kb->tax.termsz[d], sizeof(*ts), cmp);
 	return ts;
 }
 

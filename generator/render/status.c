@@ -87,7 +87,7 @@ regressions_of(const struct kb *kb, size_t *n)
 		    val_get_str(pass, "date"));
 	}
 	if (*n > 1)
-		qsort(regs, *n, sizeof(*regs), reg_cmp);
+		xqsort(regs, *n, sizeof(*regs), reg_cmp);
 	return regs;
 }
 

@@ -1051,7 +1051,7 @@ tmpl_set_load_dir(struct tmpl_set *set, const char *dir)
 	}
 	closedir(d);
 	if (names != NULL)
-		qsort(names, namesz, sizeof(*names), namecmp);
+		xqsort(names, namesz, sizeof(*names), namecmp);
 	for (i = 0; i < namesz; i++) {
 		path = path_join(dir, names[i]);
 		if (stat(path, &st) == -1) {

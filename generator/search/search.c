@@ -2243,7 +2243,7 @@ write_facets(struct ix *x, struct buf *m)
 					p[n++].doc = (uint32_t)i;
 				}
 		}
-		qsort(p, n, sizeof(*p), fpair_cmp);
+		xqsort(p, n, sizeof(*p), fpair_cmp);
 		/* Values, each with its distinct documents. */
 		v = xreallocarray(v, n ? n : 1, sizeof(*v));
 		for (vsz = 0, i = 0; i < n; i = j) {
@@ -2254,7 +2254,7 @@ write_facets(struct ix *x, struct buf *m)
 			v[vsz].hi = j;
 			v[vsz++].p = p;
 		}
-		qsort(v, vsz, sizeof(*v), fval_cmp);
+		xqsort(v, vsz, sizeof(*v), fval_cmp);
 		buf_printf(m, ",{\"key\":\"%s\",\"label\":\"%s\","
 		    "\"values\":[", facet_keys[f], facet_labels[f]);
 		for (i = 0; i < vsz; i++) {
@@ -2348,7 +2348,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	x.docs = xcalloc(n ? n : 1, sizeof(*x.docs));
 	for (i = 0; i < n; i++)
 		x.docs[i] = &docs[i];
-	qsort(x.docs, n, sizeof(*x.docs), doc_cmp);
+	xqsort(x.docs, n, sizeof(*x.docs), doc_cmp);
 
 	/* Languages, in order of first use; English is the default. */
 	x.lang = xcalloc(n ? n : 1, sizeof(*x.lang));
@@ -2476,7 +2476,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 			x.df[i] += x.gldf[i * MAXLANG + l];
 	}
 	sort_ix = &x;
-	qsort(x.sorted, x.g.fsz, sizeof(*x.sorted), form_cmp);
+	xqsort(x.sorted, x.g.fsz, sizeof(*x.sorted), form_cmp);
 	sort_ix = NULL;
 	nblk = (x.g.fsz + STEMBLK - 1) / STEMBLK;
 	if (x.idx != NULL) {

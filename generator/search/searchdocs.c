@@ -216,7 +216,7 @@ sd_notebook(const struct kb *kb, const struct usecase *uc, struct buf *b)
 		k = j + 1;
 	}
 	if (wsz > 1)
-		qsort(ws, wsz, sizeof(*ws), str_cmp);
+		xqsort(ws, wsz, sizeof(*ws), str_cmp);
 	for (k = 0; k < wsz; k++)
 		if (k == 0 || strcmp(ws[k], ws[k - 1]) != 0) {
 			buf_putc(b, ' ');
