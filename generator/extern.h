@@ -80,6 +80,9 @@ int		 file_replace(const char *, const void *, size_t, int);
  * followed) or over max bytes.
  */
 int		 file_read_cached(const char *, size_t, char **, size_t *);
+/* Read up to n bytes of fd into b (EINTR retried): the bytes read,
+ * fewer at end of file or on an error. */
+size_t		 fd_read_n(int, char *, size_t);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
 /* Remove dir's entries PREFIXPID[-...] of processes that are gone. */

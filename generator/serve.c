@@ -391,7 +391,6 @@ send_html(struct serve *s, struct MHD_Connection *conn, unsigned int status,
 	char		 tag[128], token[sizeof(s->token)];
 	char		*data = NULL, *page;
 	size_t		 sz, psz;
-	ssize_t		 n;
 
 	/*
 	 * The build's token before the file: a page newer than its token
@@ -410,11 +409,8 @@ send_html(struct serve *s, struct MHD_Connection *conn, unsigned int status,
 		sz = (size_t)st->st_size;
 		data = xmalloc(sz + 1);
 		/* A file the next build replaced may be shorter now. */
-		for (psz = 0; psz < sz; psz += (size_t)n)
-			if ((n = read(fd, data + psz, sz - psz)) <= 0)
-				break;
+		sz = fd_read_n(fd, data, sz);
 		close(fd);
-		sz = psz;
 		text = data;
 	} else
 		sz = strlen(text);

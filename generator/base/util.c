@@ -311,6 +311,26 @@ file_write(const char *path, const char *p, size_t sz)
 }
 
 /*
+ * See extern.h.
+ */
+size_t
+fd_read_n(int fd, char *b, size_t n)
+{
+	size_t	 off = 0;
+	ssize_t	 r;
+
+	while (off < n) {
+		r = read(fd, b + off, n - off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+	}
+	return off;
+}
+
+/*
  * See extern.h.  For files kbgen wrote into its own cache: whatever
  * stands there (a link, a FIFO, a folder) is not followed nor waited on.
  */
@@ -320,7 +340,6 @@ file_read_cached(const char *path, size_t max, char **data, size_t *sz)
 	struct stat	 st;
 	char		*b = NULL;
 	size_t		 off = 0;
-	ssize_t		 n;
 	int		 fd, ok = 0;
 
 	*data = NULL;
@@ -332,14 +351,9 @@ file_read_cached(const char *path, size_t max, char **data, size_t *sz)
 	    st.st_size < 0 || (unsigned long long)st.st_size > max)
 		goto out;
 	b = xmalloc((size_t)st.st_size + 1);
-	while (off < (size_t)st.st_size) {
-		n = read(fd, b + off, (size_t)st.st_size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto out;
-		off += (size_t)n;
-	}
+	if ((off = fd_read_n(fd, b, (size_t)st.st_size)) <
+	    (size_t)st.st_size)
+		goto out;
 	b[off] = '\0';
 	*data = b;
 	*sz = off;

@@ -127,7 +127,6 @@ read_at(int dfd, const char *name, long long max, char **data, size_t *sz,
 	struct stat	 st;
 	char		*b = NULL;
 	size_t		 off = 0;
-	ssize_t		 n;
 	int		 fd, rc = 0;
 
 	*data = NULL;
@@ -153,14 +152,7 @@ read_at(int dfd, const char *name, long long max, char **data, size_t *sz,
 	}
 	b = xmalloc((size_t)st.st_size + 1);
 	/* It cannot grow now (the job is over), but never read past. */
-	while (off < (size_t)st.st_size) {
-		n = read(fd, b + off, (size_t)st.st_size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	off = fd_read_n(fd, b, (size_t)st.st_size);
 	b[off] = '\0';
 	*data = b;
 	*sz = off;
