@@ -34,7 +34,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LIST = os.path.join(ROOT, "tests", "mutants", "list")
+LIST = os.environ.get("MUTANTS_LIST") or os.path.join(ROOT, "tests", "mutants",
+                                                   "list")
 TIMEOUT = int(os.environ.get("MUTANTS_TIMEOUT", "900"))
 MINSCORE = float(os.environ.get("MUTANTS_MIN", "90"))
 FIELDS = ("name", "function", "file", "find", "repl", "suites", "bug")
@@ -100,9 +101,10 @@ def check(tree, r):
     """None, or what is wrong with mutation R in TREE."""
     where = locate(tree, r["function"], r.get("file"))
     if len(where) != 1:
+        hint = (" (file: NAME.c or NAME.py tells which)"
+                if len(where) > 1 and not r.get("file") else "")
         return "function %s found %d times%s" % (
-            r["function"], len(where), "" if where else "" if r.get("file")
-            else " (file: NAME.c tells which)" if len(where) > 1 else "")
+            r["function"], len(where), hint)
     path, a, b = where[0]
     n = open(path, encoding="utf-8").read()[a:b].count(r["find"])
     if n != 1:
