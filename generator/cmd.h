@@ -82,6 +82,15 @@ char		*serve_path(const char *);
  */
 char		*serve_inject(const char *, size_t, const char *, size_t *);
 
+/*
+ * Whether a request's Host header (NULL: none sent) may be answered by
+ * a server bound to a loopback address: only a loopback name
+ * (localhost, *.localhost, 127.x.y.z, [::1]), with or without a port.
+ * Another name is a page elsewhere reaching this server through DNS
+ * rebinding.
+ */
+int		 serve_host_ok(const char *);
+
 /* sync.c: kbgen sync. */
 
 int		 cmd_sync(const struct opts *, int argc, char **argv);

@@ -17,7 +17,10 @@
  * no NUL, no bad escape, no control character), no segment may be "."
  * or ".." or start with a dot, and each segment is opened below the
  * last with O_NOFOLLOW, so no link leads out.  libmicrohttpd refuses
- * headers and URLs larger than a connection's memory.
+ * headers and URLs larger than a connection's memory.  Bound to a
+ * loopback address (the default), the server answers only requests
+ * whose Host names a loopback address (serve_host_ok), so that a page
+ * on another site cannot read it through DNS rebinding.
  *
  * Builds are build.c's (build_site), run on the main thread one at a
  * time; this file does not know what a page is.  It does not render
@@ -35,6 +38,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +79,7 @@ struct serve {
 	unsigned long	 seq;	/* state changes, from 1 */
 	char		*diag;	/* the failed build's errors, NULL when ok */
 	int		 quit;	/* stopping: event streams end */
+	int		 loopback;	/* bound to a loopback address */
 };
 
 /* One open event stream. */
@@ -150,6 +156,10 @@ static const char page_404[] =
 "<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>\n"
 "<body><h1>404 Not Found</h1>\n<p>No such page in this build.</p>\n"
 "</body></html>\n";
+static const char page_403[] =
+"<!DOCTYPE html>\n<title>403 Forbidden</title>\n"
+"<h1>403 Forbidden</h1>\n<p>kbgen serve answers only requests to "
+"localhost or 127.0.0.1 while it listens on a loopback address.</p>\n";
 static const char page_405[] =
 "<!DOCTYPE html>\n<title>405 Method Not Allowed</title>\n"
 "<h1>405 Method Not Allowed</h1>\n";
@@ -550,6 +560,51 @@ send_events(struct serve *s, struct MHD_Connection *conn)
 	    "text/event-stream; charset=utf-8");
 }
 
+int
+serve_host_ok(const char *host)
+{
+	struct in_addr	 in;
+	const char	*p, *end;
+	char		 name[16];
+	size_t		 n;
+
+	if (host == NULL)
+		return 1;	/* HTTP/1.0: no browser sends that */
+	if (strncmp(host, "[::1]", 5) == 0)
+		end = host + 5;
+	else {
+		end = host + strcspn(host, ":");
+		n = (size_t)(end - host);
+		if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+			;
+		else if (n > 10 &&
+		    strncasecmp(end - 10, ".localhost", 10) == 0) {
+			/* A host name: letters, digits, "-" and ".". */
+			for (p = host; p < end; p++)
+				if (!isalnum((unsigned char)*p) &&
+				    *p != '-' && *p != '.')
+					return 0;
+		}
+		else if (n < sizeof(name)) {
+			/* 127.0.0.0/8, in the four-number form only. */
+			memcpy(name, host, n);
+			name[n] = '\0';
+			if (inet_pton(AF_INET, name, &in) != 1 ||
+			    (ntohl(in.s_addr) >> 24) != 127)
+				return 0;
+		} else
+			return 0;
+	}
+	if (*end == '\0')
+		return 1;
+	if (*end != ':' || end[1] == '\0' || strlen(end + 1) > 5)
+		return 0;
+	for (p = end + 1; *p != '\0'; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
 /*
  * Every request: GET and HEAD of the folder's files, the script and
  * the event stream.
@@ -572,6 +627,10 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)upload;
 	(void)uploadsz;
 	(void)conncls;
+	if (s->loopback && !serve_host_ok(MHD_lookup_connection_value(conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+		return send_static(conn, MHD_HTTP_FORBIDDEN, page_403,
+		    media_type(".html"));
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
 		r = MHD_create_response_from_buffer(strlen(page_405),
@@ -987,6 +1046,19 @@ listen_on(const char *addr, int port, int *af, int *bound)
 	return fd;
 }
 
+/* Whether addr (an address listen_on took) is a loopback one. */
+static int
+addr_loopback(const char *addr)
+{
+	struct in_addr	 in;
+	struct in6_addr	 in6;
+
+	if (inet_pton(AF_INET, addr, &in) == 1)
+		return (ntohl(in.s_addr) >> 24) == 127;
+	return inet_pton(AF_INET6, addr, &in6) == 1 &&
+	    IN6_IS_ADDR_LOOPBACK(&in6);
+}
+
 /*
  * kbgen serve.
  */
@@ -1031,6 +1103,7 @@ cmd_serve(const struct opts *o)
 	port = o->port >= 0 ? o->port : SERVE_PORT;
 	if ((lfd = listen_on(addr, port, &af, &port)) == -1)
 		goto out;
+	s.loopback = addr_loopback(addr);
 
 	/*
 	 * Signals are read from a descriptor in the loop below: blocked
@@ -1094,7 +1167,7 @@ cmd_serve(const struct opts *o)
 	fprintf(stderr, "kbgen: serving http://%s%s%s:%d/ (Ctrl-C to "
 	    "stop)\n", af == AF_INET6 ? "[" : "", addr,
 	    af == AF_INET6 ? "]" : "", port);
-	if (strcmp(addr, "127.0.0.1") != 0 && strcmp(addr, "::1") != 0)
+	if (!s.loopback)
 		fprintf(stderr, "kbgen: warning: --bind %s: other machines "
 		    "may reach this server\n", addr);
 

@@ -201,6 +201,16 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/$big")
 expect "huge URL refused" "$code" 414
 expect "still serving" "$(get / "$TMP/t")" 200
 
+# Bound to 127.0.0.1, only requests to a loopback name are answered: a
+# page of another site that rebinds its name to 127.0.0.1 gets 403.
+code=$(curl -s -o "$TMP/t" -w '%{http_code}' -H "Host: evil.example:$PORT" "http://127.0.0.1:$PORT/")
+expect "Host of another site refused" "$code" 403
+has "Host refusal says why" "$TMP/t" "only requests to localhost or 127.0.0.1"
+code=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H "Host: evil.example" "http://127.0.0.1:$PORT/__kbgen/events")
+expect "Host of another site: no event stream" "$code" 403
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$PORT" "http://127.0.0.1:$PORT/")
+expect "Host localhost answered" "$code" 200
+
 # A port in use: said, with the address, and a non-zero exit.
 "$KBGEN" -C "$K" serve --port "$PORT" >"$TMP/inuse.log" 2>&1 &
 p2=$!
@@ -217,6 +227,19 @@ rc "bad --bind: exit 1" $? 1 "$TMP/bind.log"
 has "bad --bind said" "$TMP/bind.log" "--bind not-an-address: not an IPv4 or IPv6 address"
 "$KBGEN" -C "$K" serve --port 70000 >"$TMP/port.log" 2>&1
 rc "bad --port: exit 2" $? 2 "$TMP/port.log"
+# Bound to every address, the server is meant to be reached by other
+# names: any Host is answered, and the terminal says so.
+"$KBGEN" -C "$K" serve --port 0 --bind 0.0.0.0 >"$TMP/any.log" 2>&1 &
+p3=$!
+i=0 p3port=""
+while [ $i -lt 300 ] && [ -z "$p3port" ] && kill -0 $p3 2>/dev/null; do
+	p3port=$(sed -n 's#^kbgen: serving http://0\.0\.0\.0:\([0-9]*\)/.*#\1#p' "$TMP/any.log")
+	sleep 0.1; i=$((i + 1))
+done
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: kb.example:$p3port" "http://127.0.0.1:${p3port:-1}/")
+expect "--bind 0.0.0.0: any Host answered" "$code" 200
+has "--bind 0.0.0.0: warned" "$TMP/any.log" "warning: --bind 0.0.0.0: other machines may reach this server"
+kill $p3 2>/dev/null; wait $p3 2>/dev/null
 
 # An edit: a "reload" event, and the page with it.
 events "$TMP/ev1" || fail "event stream" "no retry line" "$TMP/ev1"

@@ -8,12 +8,16 @@
  *    segment, no segment that starts with a dot (so never "." or
  *    ".."), no control character and no leading '/' (a trailing one
  *    says a folder);
+ *  - serve_host_ok (serve.c): a Host taken names a loopback address
+ *    (localhost, *.localhost, 127.x, [::1]) and holds no "/", blank
+ *    or "@";
  *  - serve_inject (serve.c): the page with the reload script put in,
  *    every byte of the page kept, in order, around it.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extern.h"
 #include "base/base.h"
@@ -52,6 +56,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t sz)
 		check_path(p);
 		free(p);
 	}
+	/* A Host taken is a loopback name, with at most a port after. */
+	if (serve_host_ok(s) && strncmp(s, "[::1]", 5) != 0 &&
+	    strncmp(s, "127.", 4) != 0 && strncasecmp(s, "localhost", 9) != 0 &&
+	    (strcspn(s, ":") < 10 ||
+	    strncasecmp(s + strcspn(s, ":") - 10, ".localhost", 10) != 0))
+		abort();
+	if (serve_host_ok(s) && strpbrk(s, "/ \t@") != NULL)
+		abort();
 	out = serve_inject(s, sz, tag, &outsz);
 	if (outsz != sz + sizeof(tag) - 1)
 		abort();

@@ -41,9 +41,43 @@ inject(const char *html, const char *want, const char *name)
 	free(got);
 }
 
+/* serve_host_ok(host) is want. */
+static void
+host(const char *h, int want, const char *name)
+{
+	OK(serve_host_ok(h) == want, name);
+	if (serve_host_ok(h) != want)
+		printf("  host \"%s\": want %d\n", h ? h : "(none)", want);
+}
+
 int
 main(void)
 {
+	host(NULL, 1, "no Host (HTTP/1.0)");
+	host("localhost", 1, "localhost");
+	host("localhost:1414", 1, "localhost:port");
+	host("LocalHost:1414", 1, "names are caseless");
+	host("app.localhost:8080", 1, "*.localhost");
+	host("127.0.0.1:1414", 1, "127.0.0.1:port");
+	host("127.1.2.3", 1, "127/8");
+	host("[::1]:1414", 1, "[::1]:port");
+	host("[::1]", 1, "[::1]");
+	host("evil.example:1414", 0, "another name (DNS rebinding)");
+	host("localhost.evil.example", 0, "localhost as a prefix");
+	host("evillocalhost", 0, "localhost as a suffix, no dot");
+	host("127.0.0.1.evil.example", 0, "127.0.0.1 as a prefix");
+	host("128.0.0.1", 0, "not 127/8");
+	host("127.0.0.256", 0, "octet over 255");
+	host("127.1", 0, "short form");
+	host("192.168.1.5:1414", 0, "a LAN address");
+	host("localhost:", 0, "empty port");
+	host("localhost:14a", 0, "port not a number");
+	host("localhost:123456", 0, "port too long");
+	host("[::1]x", 0, "junk after [::1]");
+	host("", 0, "empty Host");
+	host("\xff/\x0e.localhost", 0, "*.localhost: not a host name (fuzz)");
+	host("a b.localhost", 0, "*.localhost: a blank");
+
 	path("/", "", "root");
 	path("/index.html", "index.html", "file");
 	path("/usecases/btagging/", "usecases/btagging/", "folder keeps its /");
