@@ -184,6 +184,10 @@ def main():
     parent = os.environ.get("MUTANTS_DIR") or (
         "/dev/shm" if os.path.isdir("/dev/shm") else None)
     tree = tempfile.mkdtemp(prefix="kbgen-mutants.", dir=parent)
+    # As a clone is: examples run as nobody only when nobody can reach
+    # the tree (mkdtemp makes it 0700), and the suites must see what
+    # make test sees.
+    os.chmod(tree, 0o755)
     # The sources, the tests and what they read; not .git, not builds.
     for name in os.listdir(ROOT):
         if name in (".git", "site", "kbgen") or name.startswith(".obj"):
