@@ -147,6 +147,9 @@ void		 diag_err(const char *, size_t, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
 void		 diag_warn(const char *, size_t, size_t, const char *, ...)
 		    __attribute__((format(printf, 4, 5)));
+/* A warning that strict mode leaves a warning (advice, not a fault). */
+void		 diag_advise(const char *, size_t, size_t, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
 void		 diag_sys(const char *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 size_t		 diag_errors(void);

@@ -4,7 +4,8 @@
  * Diagnostics.  User-input problems are printed as
  * "path:line:col: error: message" (the form compilers use, so editors
  * jump to them) and counted; the caller decides the exit status from
- * the counts.  In strict mode warnings count as errors.  System
+ * the counts.  In strict mode warnings count as errors (advice,
+ * diag_advise, stays a warning).  System
  * failures are printed with the path and the system's message.
  * Counts are the process's; quiet is each thread's own (par_for hands
  * the caller's to its workers), so that a thread that reads something
@@ -242,6 +243,23 @@ diag_err(const char *path, size_t line, size_t col, const char *fmt, ...)
 	pthread_mutex_unlock(&lock);
 }
 
+static void	warn_ap(int, const char *, size_t, size_t, const char *,
+		    va_list) __attribute__((format(printf, 5, 0)));
+
+/* Report a warning, counted as an error when as_error. */
+static void
+warn_ap(int as_error, const char *path, size_t line, size_t col,
+    const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&lock);
+	vreport(as_error ? "error" : "warning", path, line, col, fmt, ap);
+	if (as_error)
+		nerrors++;
+	else
+		nwarnings++;
+	pthread_mutex_unlock(&lock);
+}
+
 /*
  * Report a warning; in strict mode it is reported and counted as an
  * error.
@@ -251,15 +269,24 @@ diag_warn(const char *path, size_t line, size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	pthread_mutex_lock(&lock);
 	va_start(ap, fmt);
-	vreport(strict ? "error" : "warning", path, line, col, fmt, ap);
+	warn_ap(strict, path, line, col, fmt, ap);
 	va_end(ap);
-	if (strict)
-		nerrors++;
-	else
-		nwarnings++;
-	pthread_mutex_unlock(&lock);
+}
+
+/*
+ * Report a warning that strict mode does not make an error: advice on
+ * content that is valid and publishable as it is (a person readers
+ * cannot reach), which lint and lint --strict show alike.
+ */
+void
+diag_advise(const char *path, size_t line, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	warn_ap(0, path, line, col, fmt, ap);
+	va_end(ap);
 }
 
 /*

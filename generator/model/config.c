@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extern.h"
 #include "model/model.h"
@@ -136,6 +137,7 @@ static const struct fld site_flds[] = {
 	{ "language", FLD_STR, 0, NULL, NULL, 0 },
 	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
 	{ "edit_url", FLD_STR, 0, NULL, NULL, 0 },
+	{ "contact", FLD_STR, 0, NULL, NULL, 0 },
 	{ "unsafe_html", FLD_BOOL, 0, NULL, NULL, 0 },
 	{ "open_in", FLD_LIST, 0, NULL, NULL, 0 },
 	{ "launch", FLD_MAP, 0, launch_flds, NULL, 0 },
@@ -603,6 +605,36 @@ site_env_check(const struct val *tree, const char *path,
 }
 
 /*
+ * contact: where to reach the initiative when a person gives no
+ * address of their own: a mailing list's e-mail address or an http(s)
+ * page.  Anything else is an error, and no contact.
+ */
+static int
+check_contact(const char *path, const struct val *v, struct site *s)
+{
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	if (email_valid(v->str)) {
+		s->contact = v->str;
+		s->contact_email = 1;
+		return 1;
+	}
+	if (strncasecmp(v->str, "http://", 7) == 0 ||
+	    strncasecmp(v->str, "https://", 8) == 0) {
+		if (!schema_http_url(path, v, "contact"))
+			return 0;
+		s->contact = v->str;
+		return 1;
+	}
+	diag_err(path, v->line, v->col, "\"contact\" must be an e-mail "
+	    "address (a mailing list) or an http:// or https:// page, not "
+	    "\"%s\"", v->str);
+	return 0;
+}
+
+/*
  * Load site.yaml at path into s (zeroed by the caller); with use 0
  * (a file refused by the caller) only the defaults.  Returns 0 on
  * errors (reported); s always ends up with usable defaults.
@@ -681,6 +713,8 @@ site_config_load(struct site *s, const char *path, int use)
 	if (val_get_str(s->tree, "timezone") != NULL)
 		s->timezone = val_get_str(s->tree, "timezone");
 	s->edit_url = val_get_str(s->tree, "edit_url");
+	if (!check_contact(path, val_get(s->tree, "contact"), s))
+		ok = 0;
 	if ((v = val_get(s->tree, "unsafe_html")) != NULL)
 		(void)bool_value(v, &s->unsafe_html);
 	return ok;

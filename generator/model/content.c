@@ -796,9 +796,24 @@ load_person(struct kb *kb, struct person *p)
 	struct term	*t;
 	size_t		 n, i;
 
+	const struct val *v;
+
 	p->name = val_get_str(p->e.meta, "name");
 	p->e.title = p->name;
 	p->affiliation = val_get_str(p->e.meta, "affiliation");
+	/* Only what lint takes becomes a link. */
+	v = val_get(p->e.meta, "email");
+	if (v != NULL && v->type != VAL_NULL &&
+	    schema_email(p->e.path, v, "email"))
+		p->email = v->str;
+	v = val_get(p->e.meta, "url");
+	if (v != NULL && v->type != VAL_NULL &&
+	    schema_http_url(p->e.path, v, "url"))
+		p->web = v->str;
+	v = val_get(p->e.meta, "orcid");
+	if (v != NULL && v->type != VAL_NULL &&
+	    schema_orcid(p->e.path, v, "orcid"))
+		p->orcid = orcid_id(v->str);
 	n = items(val_get(p->e.meta, "expertise"), &it);
 	p->expertise = xcalloc(n, sizeof(struct term *));
 	for (i = 0; i < n; i++) {
@@ -1613,6 +1628,62 @@ link_back(struct kb *kb)
 	}
 }
 
+/*
+ * Readers must be able to reach the people the site sends them to: a
+ * use case's contact, a hackathon's tutor, an expert (a person with
+ * expertise, listed by "find an expert").  One who gives no email, url
+ * or orcid that lint takes, on a site with no contact either, is a
+ * warning at their name, which --strict leaves a warning: the content
+ * is valid, and kbgen init's starter has such a placeholder person.
+ * Drafts left out count for nothing.
+ */
+static void
+check_reach(const struct kb *kb)
+{
+	const struct person *p;
+	const struct val *v;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j, k, n;
+	int		 tutor;
+
+	if (kb->site.contact != NULL)
+		return;
+	for (i = 0; i < kb->peoplesz; i++) {
+		p = kb->people[i];
+		if (p->email != NULL || p->web != NULL || p->orcid != NULL)
+			continue;
+		/* An address given but refused was reported already. */
+		if (val_get_str(p->e.meta, "email") != NULL ||
+		    val_get_str(p->e.meta, "url") != NULL ||
+		    val_get_str(p->e.meta, "orcid") != NULL)
+			continue;
+		tutor = 0;
+		for (j = 0; j < kb->hacksz && !tutor; j++) {
+			v = val_get(kb->hacks[j]->e.meta, "tutors");
+			n = val_count(v);
+			for (k = 0; k < n && !tutor; k++)
+				tutor = val_item(v, k)->str != NULL &&
+				    strcmp(val_item(v, k)->str, p->e.slug) == 0;
+		}
+		b.sz = 0;
+		if (p->ucsz > 0)
+			buf_puts(&b, "a use case's contact");
+		if (tutor)
+			buf_printf(&b, "%sa tutor", b.sz > 0 ? ", " : "");
+		if (p->expertisesz > 0)
+			buf_printf(&b, "%san expert", b.sz > 0 ? ", " : "");
+		if (b.sz == 0)
+			continue;
+		v = val_get(p->e.meta, "name");
+		diag_advise(p->e.path, v != NULL ? v->line : 1, v != NULL ?
+		    v->col : 1, "%s (%s) cannot be reached: give \"email\", "
+		    "\"url\" or \"orcid\", or the site a \"contact\" in "
+		    "site.yaml", p->name != NULL ? p->name : p->e.slug,
+		    buf_cstr(&b));
+	}
+	buf_free(&b);
+}
+
 static void
 default_added(struct usecase *uc)
 {
@@ -1722,6 +1793,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 	for (i = 0; i < kb->ucsz; i++)
 		kb->ucs[i]->pos = i;
 	link_back(kb);
+	check_reach(kb);
 
 	for (i = 0; i < kb->ucsz; i++)
 		add_target(&ld, &kb->ucs[i]->e,

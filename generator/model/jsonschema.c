@@ -57,8 +57,10 @@ static const struct kind {
  * What the tables do not say: the top keys of a kind whose values are
  * taxonomy terms (a dimension, or any), ids of entries (people, use
  * cases: a slug each), whose keys are names (environments, as
- * config.c's env_name_valid takes them), or which may be left out but
- * not left empty (taxonomy.c reads its lists itself).
+ * config.c's env_name_valid takes them), which may be left out but
+ * not left empty (taxonomy.c reads its lists itself), or which are
+ * addresses (a person's email, url and orcid, the site's contact:
+ * their forms, as patterns).
  */
 enum ref_how {
 	REF_TECH = DIM_TECH,
@@ -68,6 +70,10 @@ enum ref_how {
 	REF_ID = -2,
 	REF_NAMES = -3,
 	REF_NOTNULL = -4,
+	REF_EMAIL = -5,		/* email_valid's form */
+	REF_ORCID = -6,		/* orcid_id's form (not the check digit) */
+	REF_HTTP = -7,		/* an http(s) URL */
+	REF_CONTACT = -8,	/* REF_EMAIL or REF_HTTP */
 };
 
 static const struct ref {
@@ -84,6 +90,10 @@ static const struct ref {
 	{ "seminar", "tools", REF_TOOL },
 	{ "seminar", "usecases", REF_ID },
 	{ "person", "expertise", REF_TERM },
+	{ "person", "email", REF_EMAIL },
+	{ "person", "url", REF_HTTP },
+	{ "person", "orcid", REF_ORCID },
+	{ "site", "contact", REF_CONTACT },
 	{ "hackathon", "organizers", REF_ID },
 	{ "hackathon", "tutors", REF_ID },
 	{ "hackathon", "exercises", REF_ID },
@@ -310,6 +320,40 @@ fld_value(const struct fld *f)
 	return val_map();
 }
 
+/* The forms of addresses, as schema.c's email_valid, orcid_id and
+ * schema_http_url take them. */
+#define PAT_EMAIL	"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@" \
+			"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+#define PAT_ORCID	"^([Hh][Tt][Tt][Pp][Ss]?://[Oo][Rr][Cc][Ii][Dd]\\.[Oo][Rr][Gg]/)?" \
+			"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"
+#define PAT_HTTP	"^[Hh][Tt][Tt][Pp][Ss]?://[^/\\x00-\\x20\\x7f][^\\x00-\\x20\\x7f]*$"
+
+/* The schema of an address of kind how (REF_EMAIL ... REF_CONTACT). */
+static struct val *
+address_schema(enum ref_how how)
+{
+	struct val	*m, *any;
+
+	switch (how) {
+	case REF_EMAIL:
+		m = str_pattern(PAT_EMAIL);
+		val_set_str(m, "format", "email");
+		return m;
+	case REF_ORCID:
+		return str_pattern(PAT_ORCID);
+	case REF_HTTP:
+		m = str_pattern(PAT_HTTP);
+		val_set_str(m, "format", "uri");
+		return m;
+	default:
+		m = val_map();
+		any = val_set(m, "anyOf", val_list());
+		val_push(any, address_schema(REF_EMAIL));
+		val_push(any, address_schema(REF_HTTP));
+		return m;
+	}
+}
+
 /* The ref of f, a top key of kind (NULL: not a top key), or NULL. */
 static const struct ref *
 ref_of(const char *kind, const struct fld *f)
@@ -333,6 +377,8 @@ key_value(const char *kind, const struct fld *f)
 
 	if ((r = ref_of(kind, f)) == NULL || r->how == REF_NOTNULL)
 		return fld_value(f);
+	if (r->how <= REF_EMAIL)
+		return address_schema(r->how);
 	if (r->how == REF_NAMES) {
 		m = fld_value(f);
 		val_set(m, "propertyNames",

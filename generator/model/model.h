@@ -123,6 +123,19 @@ int		 date_valid(const char *);
 long		 duration_secs(const char *);
 int		 bool_value(const struct val *, int *);
 
+/*
+ * People's addresses (kbgen(5), "People").  email_valid: s is an
+ * e-mail address as people write one (name@example.org).  orcid_id: s
+ * is an ORCID iD in form, bare (0000-0002-1825-0097) or after
+ * https://orcid.org/; returns the bare iD within s (borrowed), else
+ * NULL; the check digit is not checked.  orcid_digit: the check digit
+ * ('0'-'9' or 'X') that the iD id (as orcid_id returns it) should end
+ * with.
+ */
+int		 email_valid(const char *s);
+const char	*orcid_id(const char *s);
+char		 orcid_digit(const char *id);
+
 /* taxonomy.c, config.c, content.c: the in-memory model. */
 
 enum dim {
@@ -177,6 +190,10 @@ struct site {
 	const char	 *language;
 	const char	 *timezone;
 	const char	 *edit_url;	/* may be NULL */
+	const char	 *contact;	/* the initiative's e-mail address or
+					   http(s) page, for people with no
+					   address; may be NULL */
+	int		  contact_email;	/* contact is an e-mail address */
 	int		  unsafe_html;
 	size_t		  max_file;	/* max_file_size in bytes */
 	int		  allow_local;	/* sync: {allow_local: true} */
@@ -207,6 +224,10 @@ struct person {
 	struct entry	  e;
 	const char	 *name;
 	const char	 *affiliation;	/* may be NULL */
+	/* Ways to reach them, each NULL unless lint takes it. */
+	const char	 *email;	/* an e-mail address (email_valid) */
+	const char	 *web;	/* an http:// or https:// URL */
+	const char	 *orcid;	/* the bare ORCID iD, check digit right */
 	struct term	**expertise;	/* owned array */
 	size_t		  expertisesz;
 	struct usecase	**ucs;	/* where a contact, owned array */

@@ -52,6 +52,10 @@ int		 schema_size(const char *path, const struct val *v,
 		    const char *key);
 int		 schema_http_url(const char *path, const struct val *v,
 		    const char *key);
+int		 schema_email(const char *path, const struct val *v,
+		    const char *key);
+int		 schema_orcid(const char *path, const struct val *v,
+		    const char *key);
 int		 time_valid(const char *);
 
 /* taxonomy.c, config.c, content.c: the in-memory model. */

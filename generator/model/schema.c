@@ -4,7 +4,8 @@
  * Checking YAML mappings against tables of known keys: required keys,
  * value types, dates, times, durations and slugs; then single values
  * further (one of a set of words, a whole number in a range, a size,
- * an http(s) URL).  Unknown keys are warnings with the nearest known
+ * an http(s) URL, an e-mail address, an ORCID iD with its check
+ * digit).  Unknown keys are warnings with the nearest known
  * key as a suggestion; a key that the tree of tables knows at another
  * place is an error naming where it belongs, since its value would be
  * lost; everything else is an error at the offending value's position.  This file knows
@@ -623,5 +624,144 @@ schema_http_url(const char *path, const struct val *v, const char *key)
 		return 1;
 	diag_err(path, v->line, v->col, "\"%s\" must be an http:// or "
 	    "https:// URL, not \"%s\"", key, s);
+	return 0;
+}
+
+/*
+ * See model/model.h.  The dot-atom form of RFC 5322 that people write:
+ * a local part of letters, digits and !#$%&'*+/=?^_`{|}~- with single
+ * dots between them (64 bytes at most), "@", and a domain of two or
+ * more labels of letters, digits and hyphens (1 to 63 each, no hyphen
+ * at either end), 254 bytes in all.  No display name, no quotes, no
+ * "mailto:", no address literal, no spaces.
+ */
+int
+email_valid(const char *s)
+{
+	const char	*at, *p;
+	size_t		 lab = 0, labels = 0;
+
+	if (strlen(s) > 254 || (at = strchr(s, '@')) == NULL ||
+	    at == s || at - s > 64 || strchr(at + 1, '@') != NULL)
+		return 0;
+	for (p = s; p < at; p++) {
+		if (*p == '.') {
+			if (p == s || p + 1 == at || p[1] == '.')
+				return 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) &&
+		    strchr("!#$%&'*+/=?^_`{|}~-", *p) == NULL)
+			return 0;
+	}
+	for (p = at + 1;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (lab == 0 || lab > 63 || p[-1] == '-')
+				return 0;
+			labels++;
+			lab = 0;
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) && *p != '-')
+			return 0;
+		if (lab == 0 && *p == '-')
+			return 0;
+		lab++;
+	}
+	return labels >= 2;
+}
+
+/*
+ * See model/model.h.  ISO 7064 MOD 11-2, as ORCID computes it: over
+ * the first 15 digits, total = (total + digit) * 2; the check is
+ * (12 - total mod 11) mod 11, 10 written X.
+ */
+char
+orcid_digit(const char *id)
+{
+	unsigned int	 total = 0, r;
+
+	for (; *id != '\0'; id++) {
+		if (*id == '-')
+			continue;
+		if (id[1] == '\0')
+			break;
+		total = (total + (unsigned int)(*id - '0')) * 2;
+	}
+	r = (12 - total % 11) % 11;
+	return r == 10 ? 'X' : (char)('0' + r);
+}
+
+/*
+ * See model/model.h.
+ */
+const char *
+orcid_id(const char *s)
+{
+	static const char *const pre[] = { "https://orcid.org/",
+	    "http://orcid.org/" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		if (prefix_ci(s, pre[i])) {
+			s += strlen(pre[i]);
+			break;
+		}
+	if (strlen(s) != 19)
+		return NULL;
+	for (i = 0; i < 19; i++) {
+		if (i % 5 == 4) {
+			if (s[i] != '-')
+				return NULL;
+		} else if (!isdigit((unsigned char)s[i]) &&
+		    !(i == 18 && s[i] == 'X'))
+			return NULL;
+	}
+	return s;
+}
+
+/*
+ * v, the value of key, is an e-mail address (email_valid).
+ */
+int
+schema_email(const char *path, const struct val *v, const char *key)
+{
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	if (email_valid(v->str))
+		return 1;
+	diag_err(path, v->line, v->col, "\"%s\" must be an e-mail address "
+	    "such as name@example.org, not \"%s\"", key, v->str);
+	return 0;
+}
+
+/*
+ * v, the value of key, is an ORCID iD (orcid_id) whose last character
+ * is its check digit (orcid_digit).
+ */
+int
+schema_orcid(const char *path, const struct val *v, const char *key)
+{
+	const char	*id;
+	char		 want;
+
+	if (v == NULL || v->type == VAL_NULL)
+		return 1;
+	if (v->str == NULL)
+		return 0;
+	if ((id = orcid_id(v->str)) == NULL) {
+		diag_err(path, v->line, v->col, "\"%s\" must be an ORCID iD "
+		    "such as 0000-0002-1825-0097 (four groups of four "
+		    "digits, the last may be X), not \"%s\"", key, v->str);
+		return 0;
+	}
+	if ((want = orcid_digit(id)) == id[18])
+		return 1;
+	diag_err(path, v->line, v->col, "%s %s has a wrong check digit "
+	    "(want %c)", key, id, want);
 	return 0;
 }

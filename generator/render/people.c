@@ -10,7 +10,9 @@
  * their expertise.  The people index groups people under such
  * terms, dimension by dimension; people/experts/ crosses technologies
  * with fields ("find an expert"), each cell listing the people who can
- * help with both.  The shared person reference is render.c's; the
+ * help with both.  Each person is shown with the ways to reach them
+ * (e-mail, web page, ORCID), and where one has none, the site's contact
+ * (site.yaml).  The shared person reference is render.c's; the
  * order of people, hackathons and seminars is the model's (roster.c,
  * events.c).
  */
@@ -179,7 +181,7 @@ people_experts(struct r *r)
 	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];
 	size_t		 nff = kb->tax.termsz[DIM_FIELD];
 	unsigned char	*tused, *fused;
-	int		 any_t = 0, any_f = 0;
+	int		 any_t = 0, any_f = 0, unreached = 0;
 
 	/* One pass over the people, in name order, fills every cell. */
 	skill_init(&sk, kb);
@@ -200,6 +202,9 @@ people_experts(struct r *r)
 					continue;
 				if (cell[i * nff + j] == NULL)
 					cell[i * nff + j] = val_list();
+				if (ps[k]->email == NULL && ps[k]->web ==
+				    NULL && ps[k]->orcid == NULL)
+					unreached = 1;
 				val_push(cell[i * nff + j],
 				    render_pref(r, ps[k]));
 			}
@@ -233,6 +238,8 @@ people_experts(struct r *r)
 		}
 	}
 	val_set(ctx, "has_rows", val_bool(any_t && any_f));
+	/* The matrix shows addresses; the site's contact once, below. */
+	val_set(ctx, "has_unreached", val_bool(unreached));
 	for (i = 0; i < ntt * nff; i++)
 		val_free(cell[i]);
 	free(cell);
@@ -392,7 +399,6 @@ people_person(struct r *r, size_t i)
 {
 	const struct person *p = render_kb(r)->people[i];
 	struct val	*ctx = val_map(), *v;
-	const char	*s;
 	char		*path;
 	int		 rc;
 
@@ -405,11 +411,7 @@ people_person(struct r *r, size_t i)
 	    roles_list(p))->kidsz > 0));
 	val_set(v, "expertise", render_terms(r, p->expertise,
 	    p->expertisesz));
-	s = val_get_str(p->e.meta, "email");
-	val_set(v, "email", s ? val_str(s) : val_new(VAL_NULL));
-	val_set(v, "url", render_opt_url(p->e.meta, "url"));
-	s = val_get_str(p->e.meta, "orcid");
-	val_set(v, "orcid", s ? val_str(s) : val_new(VAL_NULL));
+	render_set_reach(v, p);
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
 	person_events(r, p, v);
 	render_set_usecases(r, ctx, p->ucs, p->ucsz);

@@ -62,7 +62,10 @@ int		 render_emit(struct r *, const char *tmpl, const char *path,
 int		 render_put(struct r *, const char *path, const char *,
 		    size_t);
 
-/* People ids or plain names as [{name, url or null, last}] (new). */
+/*
+ * People ids or plain names as [{name, url or null, last}] and the
+ * reach of each (render_set_reach; a plain name has none) (new).
+ */
 struct val	*render_people(struct r *, const struct val *);
 
 /* The {title, url} maps of list src with safe URLs (new list). */
@@ -78,8 +81,16 @@ struct val	*render_terms(struct r *, struct term **ts, size_t n);
 /* The shared health of a use case's example (see health.c). */
 struct val	*render_health(struct r *, const struct usecase *);
 
-/* The shared person ref {id, name, url, affiliation}. */
+/* The shared person ref {id, name, url, affiliation} and its reach. */
 struct val	*render_pref(struct r *, const struct person *);
+
+/*
+ * Set on v how to reach p (NULL: a plain name, nobody): "email",
+ * "email_href" (mailto:, encoded), "web", "orcid", "orcid_url"
+ * (https://orcid.org/ID), each null when not given, and "reachable"
+ * (any of them).  Templates show them with the partial _reach.
+ */
+void		 render_set_reach(struct val *v, const struct person *p);
 
 /*
  * Set key of map v to n and key_one to whether n is 1, so that a

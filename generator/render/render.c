@@ -14,6 +14,7 @@
  * the path of every page is model/url.c's.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,51 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	return v;
 }
 
+/*
+ * "mailto:" and addr as an href (a new string): every byte but
+ * letters, digits and ".@_+-" percent-encoded, so that "?", "#", "%"
+ * or "&" in the local part stay part of the address.
+ */
+static char *
+mailto(const char *addr)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	const unsigned char *s;
+
+	buf_puts(&b, "mailto:");
+	for (s = (const unsigned char *)addr; *s != '\0'; s++)
+		if (isalnum(*s) || strchr(".@_+-", *s) != NULL)
+			buf_putc(&b, (char)*s);
+		else
+			buf_printf(&b, "%%%02X", *s);
+	return buf_steal(&b);
+}
+
+/*
+ * See render/private.h.
+ */
+void
+render_set_reach(struct val *v, const struct person *p)
+{
+	char	*s;
+
+	val_set(v, "email", p != NULL && p->email != NULL ?
+	    val_str(p->email) : val_new(VAL_NULL));
+	s = p != NULL && p->email != NULL ? mailto(p->email) : NULL;
+	val_set(v, "email_href", s != NULL ? val_str(s) : val_new(VAL_NULL));
+	free(s);
+	val_set(v, "web", p != NULL && p->web != NULL ? val_str(p->web) :
+	    val_new(VAL_NULL));
+	val_set(v, "orcid", p != NULL && p->orcid != NULL ?
+	    val_str(p->orcid) : val_new(VAL_NULL));
+	s = p != NULL && p->orcid != NULL ?
+	    xasprintf("https://orcid.org/%s", p->orcid) : NULL;
+	val_set(v, "orcid_url", s != NULL ? val_str(s) : val_new(VAL_NULL));
+	free(s);
+	val_set(v, "reachable", val_bool(p != NULL && (p->email != NULL ||
+	    p->web != NULL || p->orcid != NULL)));
+}
+
 static struct val *
 pref_val(const struct person *p)
 {
@@ -261,6 +307,7 @@ pref_val(const struct person *p)
 	free(url);
 	val_set(v, "affiliation", p->affiliation ? val_str(p->affiliation) :
 	    val_new(VAL_NULL));
+	render_set_reach(v, p);
 	return v;
 }
 
@@ -327,6 +374,26 @@ build_menu(const struct kb *kb)
 }
 
 /*
+ * site.yaml's contact as {text, href}, or null: what a page offers
+ * where a person gives no address.
+ */
+static struct val *
+contact_val(const struct site *s)
+{
+	struct val	*v;
+	char		*href;
+
+	if (s->contact == NULL)
+		return val_new(VAL_NULL);
+	v = val_map();
+	val_set_str(v, "text", s->contact);
+	href = s->contact_email ? mailto(s->contact) : xstrdup(s->contact);
+	val_set_str(v, "href", href);
+	free(href);
+	return v;
+}
+
+/*
  * The "site" value of the pages that show menu (shared).
  */
 static struct val *
@@ -341,6 +408,7 @@ site_val(const struct r *r, struct val *menu)
 	val_set(site, "base_url", r->base ? val_str(r->base) :
 	    val_new(VAL_NULL));
 	val_set_str(site, "generator", "kbgen " KBGEN_VERSION);
+	val_set(site, "contact", contact_val(&r->kb->site));
 	val_set(site, "menu", menu);
 	return site;
 }
@@ -686,6 +754,7 @@ people_list(struct r *r, const struct val *src)
 			val_set_str(v, "name", it->str);
 			val_set(v, "url", val_new(VAL_NULL));
 		}
+		render_set_reach(v, p);
 		val_set(v, "last", val_bool(i + 1 == n));
 	}
 	return l;

@@ -10,7 +10,10 @@
  * of another place as an error and an unknown key as a warning;
  * jsonschema.c's walk of the same tree gives every kind and the words
  * of a key at a dotted place; date_valid takes only days of the
- * calendar (leap years included).  The manual is read from $KBGEN_MAN5,
+ * calendar (leap years included); email_valid takes addresses as
+ * people write them and nothing around them; orcid_id takes an iD
+ * bare or after https://orcid.org/, and orcid_digit is ISO 7064 MOD
+ * 11-2 (ORCID's own examples, X and 0 included).  The manual is read from $KBGEN_MAN5,
  * else generator/kbgen.5 (the tests run in the repository's root).
  */
 #include <stdio.h>
@@ -217,6 +220,60 @@ test_dates(void)
 	}
 }
 
+static void
+test_addresses(void)
+{
+	static const char *const good[] = { "ada@example.org",
+	    "a.b+ml@lists.infn.it", "x_y-z@a-b.example.co.uk",
+	    "o'neil@example.org", "1@2.io", NULL };
+	static const char *const bad[] = { "", "ada", "ada@", "@example.org",
+	    "ada@example", "ada at example.org", "Ada <ada@example.org>",
+	    "mailto:ada@example.org", "ada@@example.org", "a@b@example.org",
+	    ".ada@example.org", "ada.@example.org", "a..b@example.org",
+	    "ada@-example.org", "ada@example-.org", "ada@example..org",
+	    "ada@example.org.", "\"ada\"@example.org", "ada@exa mple.org",
+	    "ada@example.org\n", "ad\xc3\xa0@example.org",
+	    "javascript:alert(1)//@example.org", NULL };
+	static const struct { const char *id, want; } ids[] = {
+		{ "0000-0002-1825-0097", '7' },	/* ORCID's example */
+		{ "0000-0001-5109-3700", '0' },
+		{ "0000-0002-1694-233X", 'X' },
+		{ "0000-0003-1415-9269", '9' },
+		{ "0000-0002-1825-0098", '7' },	/* wrong: want 7 */
+	};
+	char	*name;
+	size_t	 i;
+
+	for (i = 0; good[i] != NULL; i++) {
+		name = xasprintf("email %s is valid", good[i]);
+		OK(email_valid(good[i]), name);
+		free(name);
+	}
+	for (i = 0; bad[i] != NULL; i++) {
+		name = xasprintf("email [%s] is invalid", bad[i]);
+		OK(!email_valid(bad[i]), name);
+		free(name);
+	}
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		name = xasprintf("orcid %s: check digit %c", ids[i].id,
+		    ids[i].want);
+		OK(orcid_id(ids[i].id) != NULL &&
+		    orcid_digit(ids[i].id) == ids[i].want, name);
+		free(name);
+	}
+	EQS(orcid_id("https://orcid.org/0000-0002-1825-0097"),
+	    "0000-0002-1825-0097", "orcid: the iD after https://orcid.org/");
+	EQS(orcid_id("HTTP://ORCID.ORG/0000-0002-1825-0097"),
+	    "0000-0002-1825-0097", "orcid: the prefix in any case");
+	OK(orcid_id("0000-0002-1825-009") == NULL, "orcid: 15 digits refused");
+	OK(orcid_id("0000-0002-1825-00977") == NULL, "orcid: 17 refused");
+	OK(orcid_id("0000000218250097") == NULL, "orcid: no hyphens refused");
+	OK(orcid_id("0000-0002-1825-009x") == NULL, "orcid: lower-case x");
+	OK(orcid_id("0000-000X-1825-0097") == NULL, "orcid: X not last");
+	OK(orcid_id("https://example.org/0000-0002-1825-0097") == NULL,
+	    "orcid: another host refused");
+}
+
 int
 main(void)
 {
@@ -243,5 +300,6 @@ main(void)
 	test_check_at();
 	test_jsonschema();
 	test_dates();
+	test_addresses();
 	DONE();
 }
