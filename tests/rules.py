@@ -22,9 +22,12 @@ seminar's related use cases and terms.  A use case without added: is
 dated by its file's time (UTC); without a run its card shows the tile
 of its first technology.  The site menu holds the pages with a
 menu: value after the site's own entries, in menu order (then slug);
-pages without one are built but not in the menu.  Prints ok/FAIL lines.
+pages without one are built but not in the menu; a page's description
+is its head's description and its lead, a use case's summary its
+head's description.  Prints ok/FAIL lines.
 """
 import datetime
+import html
 import html.parser
 import json
 import os
@@ -82,7 +85,7 @@ for slug, path in entries("usecases"):
     first = as_list(fm.get("technologies"))
     first = canon[str(first[0]).lower()][1] if first else None
     ucs[slug] = {"terms": terms, "contacts": set(as_list(fm.get("contacts"))),
-                 "first": first,
+                 "first": first, "summary": fm.get("summary"),
                  "clist": [str(c) for c in as_list(fm.get("contacts"))],
                  "added": str(added), "draft": bool(fm.get("draft"))}
 hidden = all_ucs - set(ucs)
@@ -259,9 +262,27 @@ got = [h for h in home.menu if h.rstrip("/").split("/")[0] in
        {s for m, s in pages}]
 check("menu: pages with menu:, by menu then slug", got == want,
       "got %s, want %s" % (got, want))
-for m, s in pages:
-    check("page %s: built" % s,
-          os.path.isfile(os.path.join(site, s, "index.html")))
+for slug, path in entries("pages"):
+    fm = front(path)
+    f = os.path.join(site, slug, "index.html")
+    check("page %s: built" % slug, os.path.isfile(f))
+    if fm.get("description") and os.path.isfile(f):
+        with open(f, encoding="utf-8") as fh:
+            text = fh.read()
+        d = str(fm["description"])
+        m1 = re.search(r'<meta name="description" content="([^"]*)">', text)
+        m2 = re.search(r'<p class="lead">([^<]*)</p>', text)
+        got = [html.unescape(m.group(1)) if m else None for m in (m1, m2)]
+        check("page %s: its description, in the head and the lead" % slug,
+              got == [d, d], "got %s, want %s" % (got, d))
+for u in sorted(ucs):
+    with open(os.path.join(site, "usecases", u, "index.html"),
+              encoding="utf-8") as fh:
+        text = fh.read()
+    m = re.search(r'<meta name="description" content="([^"]*)">', text)
+    got = html.unescape(m.group(1)) if m else None
+    check("usecase %s: its summary as the page's description" % u,
+          got == str(ucs[u]["summary"]), "got %s" % got)
 
 # Use case pages: the contacts, in their order, and the date.
 for u, x in sorted(ucs.items()):

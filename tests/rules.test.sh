@@ -98,6 +98,7 @@ cat >"$C/pages/alpha.md" <<'EOF'
 ---
 title: Alpha
 menu: 1
+description: Alpha's "own" words & more
 ---
 Same position as about: by slug, before it.
 EOF
