@@ -19,10 +19,10 @@ import os
 import re
 import sys
 
-import yaml
+sys.dont_write_bytecode = True  # no __pycache__ in tests/
+from kbcontent import DIMS, Taxonomy, as_list, front  # noqa: E402
 
 content, site = sys.argv[1:3]
-DIMS = ("technologies", "fields", "tools")
 res = []
 
 
@@ -30,40 +30,8 @@ def check(name, cond, why=""):
     res.append((name, bool(cond), why))
 
 
-def front(path):
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    m = re.match(r"---\n(.*?)\n---\n", text, re.S)
-    return yaml.safe_load(m.group(1)) if m else {}
-
-
-def as_list(v):
-    if v is None:
-        return []
-    return v if isinstance(v, list) else [v]
-
-
-# The taxonomy: every name and alias to (dimension, name); parents.
-with open(os.path.join(content, "taxonomy.yaml"), encoding="utf-8") as f:
-    tax = yaml.safe_load(f)
-canon, parent, order = {}, {}, {}
-for d in DIMS:
-    order[d] = []
-    for t in tax.get(d) or []:
-        order[d].append(t["name"])
-        for n in [t["name"]] + as_list(t.get("aliases")):
-            canon[str(n).lower()] = (d, t["name"])
-        if t.get("parent"):
-            parent[(d, t["name"])] = (d, t["parent"])
-
-
-def up(term):
-    """The term and every broader one."""
-    out = []
-    while term is not None:
-        out.append(term)
-        term = parent.get(term)
-    return out
+TAX = Taxonomy(content)
+canon, order, up = TAX.canon, TAX.order, TAX.up
 
 
 people = {}

@@ -10,7 +10,11 @@
 # installed by "make test" through tests/deps.sh and
 # tests/deps-test.sh), unless KBGEN_ALLOW_SKIP=1 is set (for a machine
 # that lacks a tool on purpose; CI never sets it): then a skip is only
-# counted and said.  Exits non-zero when anything failed.
+# counted and said.  Checks of the test tools rather than of kbgen (the
+# Slurm test cluster's, tests/slurm.smoke.test.sh: lines "ok cluster:
+# ...") are counted apart, "; cluster self-checks: N passed" on the last
+# line; a failing one counts among the failures.  Exits non-zero when
+# anything failed.
 BUILD=${1:-.obj}
 export TZ=UTC LC_ALL=C SOURCE_DATE_EPOCH=1700000000
 export KBGEN="$PWD/$BUILD/kbgen"
@@ -18,18 +22,22 @@ export KBGEN="$PWD/$BUILD/kbgen"
 pass=0
 fail=0
 skips=0
+cpass=0
 log=$(mktemp)
 
 count() {
 	# $1: suite name; output of the suite in $log
-	p=$(grep -c '^ok ' "$log")
+	p=$(grep '^ok ' "$log" | grep -vc '^ok cluster: ')
+	c=$(grep -c '^ok cluster: ' "$log")
 	f=$(grep -c '^FAIL' "$log")
 	k=$(grep -c '^SKIP' "$log")
 	pass=$((pass + p))
+	cpass=$((cpass + c))
 	fail=$((fail + f))
 	skips=$((skips + k))
-	printf '%-28s %4d passed, %d failed%s\n' "$1" "$p" "$f" \
-	    "$([ "$k" -gt 0 ] && echo ", $k skipped")"
+	printf '%-28s %4d passed, %d failed%s%s\n' "$1" "$p" "$f" \
+	    "$([ "$k" -gt 0 ] && echo ", $k skipped")" \
+	    "$([ "$c" -gt 0 ] && echo "; cluster self-checks: $c passed")"
 	grep -A3 '^FAIL' "$log" | sed 's/^/    /'
 	grep '^SKIP' "$log" | sed 's/^/    /'
 }
@@ -67,6 +75,7 @@ for s in tests/*.test.sh; do
 	count "$(basename "$s" .test.sh)"
 done
 rm -f "$log"
-# A skip is not a pass: counted apart.
-echo "$pass passed, $fail failed, $skips skipped"
+# A skip is not a pass: counted apart; so are the cluster's own checks.
+echo "$pass passed, $fail failed, $skips skipped$([ "$cpass" -gt 0 ] &&
+    echo "; cluster self-checks: $cpass passed")"
 [ "$fail" -eq 0 ]

@@ -3,7 +3,8 @@
 # a failure of its suite and of the run unless KBGEN_ALLOW_SKIP=1, and
 # then it is counted apart, never as a pass; a suite that prints FAIL
 # fails the run; one that prints no result fails it; the last line
-# counts all three.
+# counts all three; the test cluster's own checks ("ok cluster: ...")
+# are counted apart, not as kbgen's, and one failing fails the run.
 TOP=$PWD
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -42,6 +43,22 @@ tree silent 'true'
 run silent
 rc silent-fails $? 1 "$TMP/silent.out"
 has silent-says-why "$TMP/silent.out" "no ok or FAIL line: the suite did not run"
+
+tree cluster 'ok one
+ok "cluster: start"
+ok "cluster: sacct"'
+run cluster
+rc cluster-passes $? 0 "$TMP/cluster.out"
+expect cluster-last-line "$(tail -1 "$TMP/cluster.out")" "1 passed, 0 failed, 0 skipped; cluster self-checks: 2 passed"
+has cluster-suite-line "$TMP/cluster.out" "1 passed, 0 failed; cluster self-checks: 2 passed"
+
+tree clusterfail 'ok one
+ok "cluster: start"
+fail "cluster: sacct" "broken"'
+run clusterfail
+rc cluster-fail-fails $? 1 "$TMP/clusterfail.out"
+expect cluster-fail-last-line "$(tail -1 "$TMP/clusterfail.out")" "1 passed, 1 failed, 0 skipped; cluster self-checks: 1 passed"
+has cluster-fail-shown "$TMP/clusterfail.out" "FAIL cluster: sacct: broken"
 
 tree pass 'ok one'
 run pass

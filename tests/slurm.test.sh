@@ -17,10 +17,15 @@
 # job: its state then comes from sacct --completion).
 #
 # Skipped ("SKIP slurm: ...", a failure in tests/run.sh) when Slurm or
-# munge is missing or not root (start.sh exits 77), or without python3-nbclient.  Only one
-# test cluster can run at a time: when start.sh finds its ports taken,
-# this waits for them (3 minutes at most).  SLURM_TEST_KEEP=1 keeps the
-# temporary folder (and the cluster's logs in it).
+# munge is missing or not root (start.sh exits 77), or without
+# python3-nbclient.  The cluster is this run's own (free ports, its own
+# munged and cgroups: tests/slurm/start.sh), so two runs at once do not
+# meet; its start is reported as the cluster's ("ok cluster: start"), not
+# kbgen's.  Every wait is for a state (squeue, scontrol, a file, a
+# process), up to a generous deadline (W, 120 s; under load a job may
+# wait long to start), and a timeout says the state it saw; bounds on
+# kbgen's own time are loose for the same reason.  SLURM_TEST_KEEP=1
+# keeps the temporary folder (and the cluster's logs in it).
 KBGEN=${KBGEN:-$PWD/kbgen}
 NB=$PWD/tests/fixtures/notebooks
 FIX=$PWD/tests/fixtures/kb
@@ -57,17 +62,19 @@ T0=$(date +%s)
 
 . "$PWD/tests/lib.sh"
 elapsed() { echo $(($(date +%s) - T0)); }
+# W: how long to wait for a state (seconds)
+W=${KBGEN_SLURM_WAIT:-120}
 # kb ARGS...: kbgen with a bound on time
-kb() { timeout 150 "$KBGEN" "$@"; }
+kb() { timeout 300 "$KBGEN" "$@"; }
 # status_json KB NAME: kbgen status --json into $TMP/NAME.json
 status_json() { kb -C "$1" status --json >"$TMP/$2.json" 2>"$TMP/$2.err"; }
 # jobdir KB SLUG: the newest job folder of SLUG
 jobdir() { ls -d "$1/.kbgen/runs/$2"/*/ 2>/dev/null | sort | tail -1; }
 # left WORD: processes (zombies aside) whose command line holds WORD,
-# once they had up to 5 s to go
+# once they had up to 30 s to go
 left() {
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 300 ]; do
 		n=$(ps -eo stat=,args= 2>/dev/null | grep -v '^Z' |
 		    grep -c -- "[${1%"${1#?}"}]${1#?}")
 		[ "$n" -eq 0 ] && break
@@ -80,6 +87,7 @@ left() {
 # when none)
 slurm_job() { squeue -h -n "$1" -o '%i %T' 2>/dev/null | head -n 1; }
 # wait_running NAME SECONDS: until squeue shows NAME running; sets $jid
+# (on a timeout, slurm_job NAME says what squeue shows)
 wait_running() {
 	jid=
 	end=$(($(date +%s) + $2))
@@ -107,37 +115,19 @@ fi
 KBGEN_SLURM_MINJOBAGE=2
 KBGEN_SLURM_KILLWAIT=5
 export KBGEN_SLURM_MINJOBAGE KBGEN_SLURM_KILLWAIT
-waited=0
-while :; do
-	sh "$HERE/start.sh" "$CL" >"$TMP/start.out" 2>"$TMP/start.err"
-	src=$?
-	[ "$src" -eq 77 ] && break
-	started=1
-	[ "$src" -eq 0 ] && break
-	grep -q 'is in use' "$TMP/start.err" || break
-	[ $waited -ge 180 ] && break
-	[ $waited -eq 0 ] && echo "# the Slurm test ports are taken: waiting (3 min at most)"
-	sleep 5
-	waited=$((waited + 5))
-done
+sh "$HERE/start.sh" "$CL" >"$TMP/start.out" 2>"$TMP/start.err"
+src=$?
 if [ "$src" -eq 77 ]; then
 	skip slurm "$(tail -n 1 "$TMP/start.err" | sed 's/^slurm-test: //')"
 	finish
 fi
-# A cluster that we waited for may have left us its munged, and stopped
-# it right after its slurmctld: start.sh again (it is idempotent) starts
-# munged when none answers.
-if [ $waited -gt 0 ]; then
-	sleep 2
-	sh "$HERE/start.sh" "$CL" >"$TMP/start.out" 2>"$TMP/start2.err" ||
-	    { cat "$TMP/start2.err" >>"$TMP/start.err"; src=1; }
-fi
+started=1
 if [ "$src" -ne 0 ] || ! grep -q '^export SLURM_CONF=' "$TMP/start.out"; then
-	fail slurm-start "start.sh exited $src (waited $waited s for the ports)" "$TMP/start.err"
+	fail "cluster: start" "start.sh exited $src" "$TMP/start.err"
 	finish
 fi
 eval "$(cat "$TMP/start.out")"
-ok "slurm-start # $(elapsed) s, $waited s of it waiting for the ports"
+ok "cluster: start # $(elapsed) s, $(sed -n 's/.*ready: node [^ ]* [^ ]* \(ports [0-9]* and [0-9]*\).*/\1/p' "$TMP/start.err")"
 T0=$(date +%s)
 
 # --- the repository and the knowledge bases ---------------------------
@@ -205,7 +195,7 @@ rc sync-copy $? 0 "$TMP/sync2.err"
 # and report "timeout" itself; Slurm's would give TIMEOUT.
 tstart=$(date +%s)
 (
-	timeout 240 "$KBGEN" -C "$K2" check uc-forever >"$TMP/ct.out" 2>"$TMP/ct.err"
+	timeout 400 "$KBGEN" -C "$K2" check uc-forever >"$TMP/ct.out" 2>"$TMP/ct.err"
 	echo $? >"$TMP/ct.rc"
 ) &
 BGT=$!
@@ -297,7 +287,7 @@ expect gpu-result-gpus-key "$(js "$TMP/s1.json" '"count" in by("uc-gpu").get("gp
 
 "$KBGEN" -C "$K" check uc-slow >"$TMP/c2.out" 2>"$TMP/c2.err" &
 BG=$!
-if wait_running kbgen-uc-slow 60 && wait_for "$K/.kbgen/runs/uc-slow/*/work/src/pid" 30; then
+if wait_running kbgen-uc-slow $W && wait_for "$K/.kbgen/runs/uc-slow/*/work/src/pid" $W; then
 	cid=$jid
 	l=$(scontrol show job -o "$cid" 2>/dev/null)
 	case $l in
@@ -312,7 +302,6 @@ if wait_running kbgen-uc-slow 60 && wait_for "$K/.kbgen/runs/uc-slow/*/work/src/
 	*" TimeLimit=00:03:00 "*) ok slurm-got-time-limit ;;
 	*) fail slurm-got-time-limit "scontrol: $l" ;;
 	esac
-	sleep 0.5
 	kill -INT "$BG"
 	t0=$(date +%s)
 	wait "$BG"
@@ -320,10 +309,11 @@ if wait_running kbgen-uc-slow 60 && wait_for "$K/.kbgen/runs/uc-slow/*/work/src/
 	BG=
 	rc ctrl-c-exit-130 $r 130 "$TMP/c2.err"
 	n=$(($(date +%s) - t0))
-	if [ $n -le 15 ]; then ok "ctrl-c-quick # kbgen ended ${n} s after SIGINT"
+	# Alone ~1 s; loose, for a loaded machine.
+	if [ $n -le 60 ]; then ok "ctrl-c-quick # kbgen ended ${n} s after SIGINT"
 	else fail ctrl-c-quick "kbgen took ${n} s to end after SIGINT"; fi
 	i=0
-	while [ -n "$(squeue -h -j "$cid" 2>/dev/null)" ] && [ $i -lt 150 ]; do
+	while [ -n "$(squeue -h -j "$cid" 2>/dev/null)" ] && [ $i -lt $((W * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -347,17 +337,17 @@ fi
 
 "$KBGEN" -C "$K" check uc-scancel >"$TMP/c3.out" 2>"$TMP/c3.err" &
 BG=$!
-if wait_running kbgen-uc-scancel 60 && wait_for "$K/.kbgen/runs/uc-scancel/*/work/src/pid" 30; then
+if wait_running kbgen-uc-scancel $W && wait_for "$K/.kbgen/runs/uc-scancel/*/work/src/pid" $W; then
 	xid=$jid
 	scancel "$xid"
 	t0=$(date +%s)
 	i=0
-	while kill -0 "$BG" 2>/dev/null && [ $i -lt 300 ]; do
+	while kill -0 "$BG" 2>/dev/null && [ $i -lt $((W * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	if kill -0 "$BG" 2>/dev/null; then
-		fail scancel-kbgen-ends "kbgen still runs 30 s after scancel" "$TMP/c3.err"
+		fail scancel-kbgen-ends "kbgen still runs $W s after scancel; squeue: $(squeue -h -j "$xid" -o %T 2>&1)" "$TMP/c3.err"
 		kill -9 "$BG"
 	fi
 	wait "$BG"
@@ -384,22 +374,22 @@ fi
 # must find the state in sacct --completion.
 "$KBGEN" -C "$K" check uc-sacct >"$TMP/c4.out" 2>"$TMP/c4.err" &
 BG=$!
-if wait_running kbgen-uc-sacct 60; then
+if wait_running kbgen-uc-sacct $W; then
 	aid=$jid
 	kill -STOP "$BG"
 	t0=$(date +%s)
 	while scontrol show job -o "$aid" >/dev/null 2>&1 &&
-	    [ $(($(date +%s) - t0)) -lt 60 ]; do
+	    [ $(($(date +%s) - t0)) -lt "$W" ]; do
 		sleep 0.5
 	done
 	if scontrol show job -o "$aid" >/dev/null 2>&1; then
-		fail sacct-forgotten "job $aid still in scontrol after 60 s"
+		fail sacct-forgotten "job $aid still in scontrol after $W s: $(scontrol show job -o "$aid" | grep -o 'JobState=[^ ]*')"
 	else
 		ok "sacct-forgotten # job $aid left scontrol $(($(date +%s) - t0)) s after SIGSTOP"
 	fi
 	kill -CONT "$BG"
 	i=0
-	while kill -0 "$BG" 2>/dev/null && [ $i -lt 300 ]; do
+	while kill -0 "$BG" 2>/dev/null && [ $i -lt $((W * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -437,7 +427,9 @@ COMPLETED|TIMEOUT) ok "timeout-slurm-state # $ss" ;;
 *) fail timeout-slurm-state "Slurm state [$ss]" "$TMP/ct.err" ;;
 esac
 has timeout-terminal "$TMP/ct.err" "uc-forever: timeout ("
-if [ "$took" -ge 55 ] && [ "$took" -le 200 ]; then ok timeout-in-time
+# At least the 60 s limit; at most Slurm's --time (2 min) and its 30 s
+# check, with room for a late start under load.
+if [ "$took" -ge 55 ] && [ "$took" -le 360 ]; then ok "timeout-in-time # $took s"
 else fail timeout-in-time "took $took s"; fi
 J=$(jobdir "$K2" uc-forever)
 # timeout 1m: (60 + 20 + 59) / 60 = 2 minutes

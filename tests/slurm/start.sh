@@ -3,8 +3,14 @@
 # Usage: eval "$(sh tests/slurm/start.sh [STATEDIR])"
 #
 # STATEDIR (default /tmp/kbgen-slurm) gets slurm.conf, gres.conf,
-# cgroup.conf, the fake GPU devices (dev/), the daemons' state, spool, pid
-# and log files.  Idempotent: what already runs is left running.  On
+# cgroup.conf, the fake GPU devices (dev/), the cluster's own munged
+# (munge/: key and socket), the daemons' state, spool, pid and log files,
+# and the ports it listens on (ports).  Each STATEDIR is a cluster of its
+# own: free ports, its own munged, a node named after its port (so its
+# jobs' cgroups, slurm_NODE/, are its own), so that two test runs at once
+# do not meet.  Every folder above STATEDIR must be searchable by all
+# (munged refuses a socket below one that is not).  Idempotent: what
+# already runs in STATEDIR is left running, on the ports it has.  On
 # success the only output on stdout is "export SLURM_CONF=STATEDIR/slurm.conf";
 # progress and errors go to stderr.
 # Exit status: 0 ready; 77 Slurm or munge not installed, or not root (the
@@ -16,8 +22,9 @@
 #                          mounted, else linuxproc)
 #   KBGEN_SLURM_MINJOBAGE  seconds a finished job stays in scontrol (300)
 #   KBGEN_SLURM_KILLWAIT   seconds from SIGTERM to SIGKILL (10)
-#   KBGEN_SLURM_PORT       slurmctld port, slurmd uses the next one (6817)
-#   KBGEN_SLURM_TIMEOUT    seconds to wait for an idle node (30)
+#   KBGEN_SLURM_PORT       slurmctld port, slurmd uses the next one
+#                          (default: two free ports, found at the first start)
+#   KBGEN_SLURM_TIMEOUT    seconds to wait for an idle node (120)
 #   KBGEN_SLURM_DEBUG      log level of both daemons (info; debug, debug2...)
 set -u
 STATEDIR=${1:-/tmp/kbgen-slurm}
@@ -28,7 +35,7 @@ export PATH
 say() { echo "slurm-test: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-for p in munged munge unmunge slurmctld slurmd sinfo sbatch scontrol; do
+for p in munged munge unmunge slurmctld slurmd sinfo sbatch scontrol python3; do
 	if ! command -v "$p" >/dev/null 2>&1; then
 		say "slurm not installed ($p missing): apt-get install -y" \
 		    "slurm-wlm munge bubblewrap"
@@ -42,7 +49,9 @@ fi
 
 case $STATEDIR in /*) ;; *) STATEDIR=$PWD/$STATEDIR ;; esac
 mkdir -p "$STATEDIR/state" "$STATEDIR/spool" "$STATEDIR/log" \
-    "$STATEDIR/pid" "$STATEDIR/dev" || die "cannot create $STATEDIR"
+    "$STATEDIR/pid" "$STATEDIR/dev" "$STATEDIR/munge" ||
+    die "cannot create $STATEDIR"
+chmod 755 "$STATEDIR" "$STATEDIR/munge"
 CONF=$STATEDIR/slurm.conf
 SLURM_CONF=$CONF
 export SLURM_CONF
@@ -88,7 +97,50 @@ cgroup) TASK=cgroup ;;
 linuxproc) TASK=none ;;
 *) die "KBGEN_SLURM_PROCTRACK must be cgroup or linuxproc" ;;
 esac
-PORT=${KBGEN_SLURM_PORT:-6817}
+
+# ---- ports ----------------------------------------------------------------
+# Is something listening on TCP port $1?  (Another cluster would answer
+# our clients in place of ours.)
+port_busy() {
+	hex=$(printf '%04X' "$1")
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+	    awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {f=1} END {exit !f}'
+}
+# Two ports that nothing listens on now, from the kernel (bind to port 0).
+free_ports() {
+	python3 -c 'import socket
+s = [socket.socket() for i in range(2)]
+for x in s:
+    x.bind(("", 0))
+print(*(x.getsockname()[1] for x in s))'
+}
+if [ -n "${KBGEN_SLURM_PORT:-}" ]; then
+	PORT=$KBGEN_SLURM_PORT SPORT=$((KBGEN_SLURM_PORT + 1))
+elif [ -s "$STATEDIR/ports" ]; then
+	read -r PORT SPORT <"$STATEDIR/ports"
+else
+	PORT=
+fi
+if [ -z "${KBGEN_SLURM_PORT:-}" ] &&
+    ! running "$STATEDIR/pid/slurmctld.pid" slurmctld; then
+	# Nothing of ours runs: ports taken since (or never chosen) are
+	# chosen again.
+	i=0
+	while [ -z "$PORT" ] || port_busy "$PORT" || port_busy "$SPORT"; do
+		i=$((i + 1))
+		[ $i -le 10 ] || die "found no two free ports"
+		set -- $(free_ports) || die "python3 found no free port"
+		PORT=$1 SPORT=$2
+	done
+fi
+case "$PORT $SPORT" in
+*[!0-9\ ]*|" "*|*" ") die "bad ports [$PORT $SPORT]" ;;
+esac
+echo "$PORT $SPORT" >"$STATEDIR/ports"
+# The node's name: slurmd keeps its jobs' cgroups under slurm_NODE/, so
+# two clusters' job 1 do not share one.
+NODE=kbgen$PORT
+MUNGE=$STATEDIR/munge/munge.socket
 
 # Two fake GPUs: character devices with the NVIDIA major number.  Slurm
 # only accepts character (or block) devices as gres files.
@@ -110,7 +162,8 @@ render() {
 	sed -e "s|@STATEDIR@|$STATEDIR|g" -e "s|@CPUS@|$CPUS|g" \
 	    -e "s|@MEM@|$MEM|g" -e "s|@DEFMEM@|$DEFMEM|g" \
 	    -e "s|@PROCTRACK@|$PROCTRACK|g" -e "s|@TASK@|$TASK|g" \
-	    -e "s|@CTLD_PORT@|$PORT|g" -e "s|@SLURMD_PORT@|$((PORT + 1))|g" \
+	    -e "s|@CTLD_PORT@|$PORT|g" -e "s|@SLURMD_PORT@|$SPORT|g" \
+	    -e "s|@NODE@|$NODE|g" -e "s|@MUNGE_SOCKET@|$MUNGE|g" \
 	    -e "s|@MINJOBAGE@|${KBGEN_SLURM_MINJOBAGE:-300}|g" \
 	    -e "s|@KILLWAIT@|${KBGEN_SLURM_KILLWAIT:-10}|g" \
 	    -e "s|@DEBUG@|${KBGEN_SLURM_DEBUG:-info}|g" \
@@ -141,48 +194,35 @@ EOF
 install_if_changed "$STATEDIR/cgroup.conf.tmp" "$STATEDIR/cgroup.conf"
 
 # ---- munge --------------------------------------------------------------
-if munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
-	: # a munged already answers (ours or the machine's)
+# A munged of this cluster's own, on a socket in STATEDIR with a key of
+# its own (slurm.conf's AuthInfo names the socket): stopping it stops no
+# other cluster, and no other cluster's munged answers ours.
+if munge -S "$MUNGE" -n 2>/dev/null | unmunge -S "$MUNGE" >/dev/null 2>&1; then
+	: # ours already answers
 else
-	[ -f /etc/munge/munge.key ] || {
-		say "creating /etc/munge/munge.key"
-		mungekey --create >/dev/null 2>&1 ||
-		    dd if=/dev/urandom of=/etc/munge/munge.key bs=128 count=1 \
-		    2>/dev/null
-		chown munge:munge /etc/munge/munge.key
-		chmod 400 /etc/munge/munge.key
-	}
-	mkdir -p /run/munge /var/log/munge /var/lib/munge
-	chown munge:munge /run/munge /var/log/munge /var/lib/munge
-	chmod 755 /run/munge
-	# A socket left by a munged that died would stop the new one.
-	rm -f /run/munge/munge.socket.2 /run/munge/munge.socket.2.lock \
-	    /run/munge/munged.pid
+	K=$STATEDIR/munge/munge.key
+	if [ ! -s "$K" ]; then
+		dd if=/dev/urandom of="$K.tmp" bs=1024 count=1 2>/dev/null &&
+		    chmod 400 "$K.tmp" && mv "$K.tmp" "$K" ||
+		    die "cannot write $K"
+	fi
+	rm -f "$MUNGE" "$MUNGE.lock"
 	say "starting munged"
-	if command -v runuser >/dev/null 2>&1; then
-		runuser -u munge -- munged >&2
-	else
-		su -s /bin/sh munge -c munged >&2
-	fi || die "munged did not start (see /var/log/munge/munged.log)"
+	munged --socket="$MUNGE" --key-file="$K" \
+	    --pid-file="$STATEDIR/pid/munged.pid" \
+	    --log-file="$STATEDIR/log/munged.log" \
+	    --seed-file="$STATEDIR/munge/munged.seed" >&2 ||
+	    die "munged did not start: $(tail -n 3 "$STATEDIR/log/munged.log" 2>/dev/null)"
 	i=0
-	until munge -n 2>/dev/null | unmunge >/dev/null 2>&1; do
+	until munge -S "$MUNGE" -n 2>/dev/null | unmunge -S "$MUNGE" >/dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -lt 50 ] || die "munge -n | unmunge fails:" \
-		    "$(tail -n 3 /var/log/munge/munged.log 2>/dev/null)"
+		[ $i -lt 100 ] || die "munge -n | unmunge fails:" \
+		    "$(tail -n 3 "$STATEDIR/log/munged.log" 2>/dev/null)"
 		sleep 0.1
 	done
-	# Remember that we started it, for stop.sh.
-	cp /run/munge/munged.pid "$STATEDIR/pid/munged.pid"
 fi
 
 # ---- slurmctld, slurmd ----------------------------------------------------
-# Is something listening on TCP port $1?  (Another cluster would answer
-# our clients in place of ours.)
-port_busy() {
-	hex=$(printf '%04X' "$1")
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-	    awk -v p=":$hex" '$2 ~ p"$" && $4 == "0A" {f=1} END {exit !f}'
-}
 if running "$STATEDIR/pid/slurmctld.pid" slurmctld; then
 	if [ $changed -eq 1 ]; then
 		say "configuration changed: scontrol reconfigure"
@@ -195,22 +235,22 @@ else
 	slurmctld -f "$CONF" >&2 || { logtails; die "slurmctld did not start"; }
 fi
 if ! running "$STATEDIR/pid/slurmd.pid" slurmd; then
-	port_busy $((PORT + 1)) && die "port $((PORT + 1)) is in use" \
+	port_busy "$SPORT" && die "port $SPORT is in use" \
 	    "(another slurmd? stop it, or set KBGEN_SLURM_PORT)"
 	say "starting slurmd"
-	slurmd -f "$CONF" -N localhost >&2 || { logtails; die "slurmd did not start"; }
+	slurmd -f "$CONF" -N "$NODE" >&2 || { logtails; die "slurmd did not start"; }
 fi
 
 # ---- wait for the node ------------------------------------------------------
-limit=${KBGEN_SLURM_TIMEOUT:-30}
+limit=${KBGEN_SLURM_TIMEOUT:-120}
 start=$(date +%s)
 while :; do
-	st=$(sinfo -h -n localhost -o %T 2>/dev/null)
+	st=$(sinfo -h -n "$NODE" -o %T 2>/dev/null)
 	case $st in
 	idle*|mixed*|allocated*|completing*) break ;;
 	drain*|down*)
 		# A stale registration (e.g. another RealMemory) drains it.
-		scontrol update nodename=localhost state=resume >/dev/null 2>&1
+		scontrol update nodename="$NODE" state=resume >/dev/null 2>&1
 		;;
 	esac
 	if [ $(($(date +%s) - start)) -ge "$limit" ]; then
@@ -224,6 +264,6 @@ done
 for d in slurmctld slurmd; do
 	running "$STATEDIR/pid/$d.pid" $d || { logtails; die "$d is not running"; }
 done
-say "ready: node localhost ${st} ($CPUS CPUs, ${MEM} MB, 2 fake GPUs," \
+say "ready: node $NODE ${st}, ports $PORT and $SPORT ($CPUS CPUs, ${MEM} MB, 2 fake GPUs," \
     "proctrack/$PROCTRACK) in $(($(date +%s) - start))s"
 echo "export SLURM_CONF=$CONF"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Stop the test cluster that tests/slurm/start.sh started in STATEDIR
 # (default /tmp/kbgen-slurm): cancel every job, then stop slurmd,
-# slurmctld and munged, each only if its pid file in STATEDIR/pid says
-# start.sh started it.  Files are left in place (remove STATEDIR for a
-# clean start).  Usage: sh tests/slurm/stop.sh [STATEDIR]
+# slurmctld and the cluster's munged, each only if its pid file in
+# STATEDIR/pid says start.sh started it, and remove the node's empty
+# cgroups (slurm_NODE/ in each controller).  Files are left in place
+# (remove STATEDIR for a clean start).  Usage: sh tests/slurm/stop.sh [STATEDIR]
 set -u
 STATEDIR=${1:-/tmp/kbgen-slurm}
 case $STATEDIR in /*) ;; *) STATEDIR=$PWD/$STATEDIR ;; esac
@@ -51,4 +52,11 @@ fi
 stop "$STATEDIR/pid/slurmd.pid" slurmd
 stop "$STATEDIR/pid/slurmctld.pid" slurmctld
 stop "$STATEDIR/pid/munged.pid" munged
+# The node's cgroups, once its jobs are gone (rmdir leaves a busy one).
+if [ -s "$STATEDIR/ports" ]; then
+	read -r port _ <"$STATEDIR/ports"
+	for d in /sys/fs/cgroup/*/"slurm_kbgen$port"; do
+		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+	done
+fi
 exit 0
