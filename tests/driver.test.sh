@@ -166,7 +166,9 @@ else
 	BWRAP=
 fi
 
-# Notebooks
+# Notebooks.  The slow ones sleep 30 s: a time limit cut them when they
+# end in under 25 s, a bound that holds on a loaded machine (10 s did not
+# under make mutants beside other work).
 
 job nb-pass notebooks/pass.ipynb ''
 drive nb-pass
@@ -207,7 +209,7 @@ job nb-cell-timeout notebooks/slow.ipynb '{"cell_timeout": 3}'
 drive nb-cell-timeout
 result nb-cell-timeout 'r["status"] == "timeout" and
     r["reason"] == "timeout" and r["failed_cell"]["index"] == 2 and
-    r["failed_cell"]["number"] == 2 and r["seconds"] < 10 and
+    r["failed_cell"]["number"] == 2 and r["seconds"] < 25 and
     statuses() == ["ok", "timeout", "not-run"] and r["message"] ==
     "In [2] did not finish within the cell timeout of 3 s" and
     "sleeping" in outputs(1)'
@@ -216,7 +218,7 @@ job nb-overall-timeout notebooks/slow.ipynb '{"timeout": 4, "cell_timeout": 4}'
 drive nb-overall-timeout
 result nb-overall-timeout 'r["status"] == "timeout" and
     r["reason"] == "timeout" and r["failed_cell"]["index"] == 2 and
-    r["seconds"] < 8 and r["message"] ==
+    r["seconds"] < 25 and r["message"] ==
     "In [2] did not finish within the job'"'"'s timeout of 4 s"'
 
 # -S leaves dist-packages off sys.path: nbclient cannot be imported.
@@ -583,7 +585,7 @@ result py-fail 'r["status"] == "fail" and r["reason"] == "exception" and
 job py-timeout notebooks/sleep.py '{"timeout": 2}'
 drive py-timeout
 result py-timeout 'r["status"] == "timeout" and r["reason"] == "timeout" and
-    r["seconds"] < 5 and r["failed_cell"]["evalue"] == "sleeping" and
+    r["seconds"] < 25 and r["failed_cell"]["evalue"] == "sleeping" and
     "timeout of 2 s" in r["message"] and not os.path.exists("/proc/%s" %
                                         open(d + "/src/pid").read().strip())'
 
@@ -787,7 +789,7 @@ echo $? >"$d.rc"
 result sigterm-notebook 'r["status"] == "interrupted" and
     r["reason"] == "killed" and
     r["message"] == "interrupted by SIGTERM in In [2]" and
-    r["seconds"] < 15 and statuses() == ["ok", "not-run", "not-run"] and
+    r["seconds"] < 25 and statuses() == ["ok", "not-run", "not-run"] and
     "sleeping" in outputs(1)'
 # The kernel's command line names its connection file, under $d/home.
 if pgrep -f "$d/home" >/dev/null; then
