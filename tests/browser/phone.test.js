@@ -8,18 +8,19 @@
  * On each site's home, catalogue, first use case, first hackathon (when
  * it has one) and search page: the h1 is within the first screen, the
  * header takes at most a fifth of a phone's screen, and the page never
- * scrolls sideways; on the catalogue the first result is within the
- * first screen too.  At 390 the menu is folded, and its toggle (a
- * checkbox named "Menu") opens and closes it by click, Space and
- * Enter; the catalogue's filters are hidden behind "Filters", which
- * shows them; the header box's placeholder says nothing of a key and
- * its "/" hint is hidden.  At 1280 the menu shows with no toggle, the
- * filters sit beside the results, and the hint shows.  The tables of
- * the matrix, status, experts and hackathon pages sit inside a
- * focusable, labelled region that scrolls, and the page does not; on a
- * phone a hackathon's programme fits its box (a block per session).  Prints one
- * "ok N - description" or "FAIL N - description" line per check and
- * ends with "N passed, N failed" (tests/browser/harness.js).
+ * scrolls sideways; the first result of the catalogue, and of the search
+ * page with JavaScript and ?q=cnn, is within the first screen too.  At
+ * 390 the menu is folded, and its toggle (a checkbox named "Menu") opens
+ * and closes it by tap, Space and Enter; the filters of the catalogue
+ * and of the search page are hidden behind "Filters", which shows them;
+ * the header box's placeholder names no key and its "/" hint is hidden.
+ * At 1280 the menu shows with no toggle, the filters sit beside the
+ * results, and the hint shows.  The tables of the matrix, status,
+ * experts and hackathon pages sit inside a focusable, labelled region
+ * that scrolls, and the page does not; on a phone a hackathon's
+ * programme fits its box (a block per session).  Prints one "ok N -
+ * description" or "FAIL N - description" line per check and ends with
+ * "N passed, N failed" (tests/browser/harness.js).
  */
 "use strict";
 
@@ -277,6 +278,27 @@ async function phoneToggles(browser, site, js) {
 		if ((await geometry(page)).panel.shown)
 			return "a second tap does not hide the filters";
 	});
+	if (js)
+		await check(tag + ": the search page's results come first, its filters behind Filters", async function () {
+			await page.goto(url(site, "search/index.html?q=cnn"));
+			await page.waitForSelector("#kb_search_results li");
+			const g = await page.evaluate(function () {
+				const r = document.querySelector("#kb_search_results li").getBoundingClientRect();
+				const f = document.getElementById("kb_search_filters").getBoundingClientRect();
+				return {first: r.top, panel: f.height};
+			});
+			if (!(g.first < PHONE.height))
+				return "first result at y=" + Math.round(g.first) + " in a " + PHONE.height + " px screen";
+			if (g.panel > 0)
+				return "the filters show before any tap";
+			await page.tap("label[for=kb_search_filters_toggle]");
+			const shown = await page.evaluate(function () {
+				const b = document.querySelector("#kb_search_facets input[type=checkbox]");
+				return !!b && b.getBoundingClientRect().width > 0;
+			});
+			if (!shown)
+				return "a tap on Filters does not show the search filters";
+		});
 	await check(tag + ": the search box names no key on a phone", async function () {
 		await page.goto(url(site, "index.html"));
 		const g = await geometry(page);
@@ -318,6 +340,22 @@ async function desktop(browser, site, js) {
 			    Math.round(g.panel.top) + ", results at x=" +
 			    Math.round(g.results.left) + " y=" + Math.round(g.results.top);
 	});
+	if (js)
+		await check(tag + ": the search page's filters sit beside its results", async function () {
+			await page.goto(url(site, "search/index.html?q=cnn"));
+			await page.waitForSelector("#kb_search_results li");
+			const g = await page.evaluate(function () {
+				const f = document.getElementById("kb_search_filters").getBoundingClientRect();
+				const r = document.getElementById("kb_search_results").getBoundingClientRect();
+				const b = document.querySelector("label[for=kb_search_filters_toggle]");
+				return {f: [f.left, f.right, f.top, f.height], r: [r.left, r.top],
+				    button: b ? b.getBoundingClientRect().width : 0};
+			});
+			if (g.button > 0)
+				return "a Filters button shows on a wide screen";
+			if (!(g.f[3] > 0 && g.f[1] <= g.r[0] && g.r[1] - g.f[2] < 80))
+				return "filters at " + JSON.stringify(g.f) + ", results at " + JSON.stringify(g.r);
+		});
 	await ctx.close();
 }
 
