@@ -150,7 +150,7 @@ async function pages(browser, site, phone, js) {
 	    "people/experts/index.html", first(site.dir, "hackathons")]) {
 		if (!p || !fs.existsSync(path.join(site.dir, p)))
 			continue;
-		await check(tag + " " + p + ": tables scroll in their own labelled, focusable box", async function () {
+		await check(tag + " " + p + ": tables scroll in their own named, focusable region", async function () {
 			await page.goto(url(site, p));
 			const g = await geometry(page);
 			const why = sideways(g, vp);
@@ -158,14 +158,27 @@ async function pages(browser, site, phone, js) {
 				return why;
 			const bad = await page.evaluate(function () {
 				const out = [];
+				/* A region's name: its aria-label, or its labelling element's text. */
+				function name(e) {
+					const by = e.getAttribute("aria-labelledby");
+					const l = by && document.getElementById(by);
+					return (e.getAttribute("aria-label") || (l ? l.textContent : "")).trim();
+				}
 				document.querySelectorAll("main table").forEach(function (t) {
 					const r = t.closest(".table-scroll");
 					if (!r)
 						out.push("a table outside .table-scroll");
 					else if (r.getAttribute("role") !== "region" ||
-					    r.tabIndex !== 0 ||
-					    !document.getElementById(r.getAttribute("aria-labelledby") || "-"))
-						out.push("a .table-scroll that is not a focusable, labelled region");
+					    r.tabIndex !== 0 || !name(r))
+						out.push("a .table-scroll that is not a focusable, named region");
+				});
+				/* Two regions of one name are one landmark twice (axe's landmark-unique). */
+				const seen = {};
+				document.querySelectorAll("[role=region], section[aria-labelledby], section[aria-label]").forEach(function (e) {
+					const n = name(e);
+					if (seen[n])
+						out.push("two regions named " + JSON.stringify(n));
+					seen[n] = true;
 				});
 				return out.join("; ");
 			});
