@@ -13,7 +13,8 @@
  * 390 the menu is folded, and its toggle (a checkbox named "Menu") opens
  * and closes it by tap, Space and Enter; the filters of the catalogue
  * and of the search page are hidden behind "Filters", which shows them;
- * the header box's placeholder names no key and its "/" hint is hidden.
+ * the header box's placeholder names no key, its "/" hint is hidden and
+ * so are the search page's keys.
  * At 1280 the menu shows with no toggle, the filters sit beside the
  * results, and the hint shows.  The tables of the matrix, status,
  * experts and hackathon pages sit inside a focusable, labelled region
@@ -304,6 +305,8 @@ async function phoneToggles(browser, site, js) {
 				return "first result at y=" + Math.round(g.first) + " in a " + PHONE.height + " px screen";
 			if (g.panel > 0)
 				return "the filters show before any tap";
+			if (await page.isVisible("#kb_search_keys"))
+				return "the search page lists keyboard keys on a touch screen";
 			await page.tap("label[for=kb_search_filters_toggle]");
 			const shown = await page.evaluate(function () {
 				const b = document.querySelector("#kb_search_facets input[type=checkbox]");
@@ -366,6 +369,8 @@ async function desktop(browser, site, js) {
 			});
 			if (g.button > 0)
 				return "a Filters button shows on a wide screen";
+			if (!(await page.isVisible("#kb_search_keys")))
+				return "the search page's keyboard keys are hidden beside a keyboard";
 			if (!(g.f[3] > 0 && g.f[1] <= g.r[0] && g.r[1] - g.f[2] < 80))
 				return "filters at " + JSON.stringify(g.f) + ", results at " + JSON.stringify(g.r);
 		});
