@@ -14,9 +14,9 @@
  * and closes it by tap, Space and Enter; the filters of the catalogue
  * and of the search page are hidden behind "Filters", which shows them;
  * the header box's placeholder names no key, its "/" hint is hidden and
- * so are the search page's keys.
- * At 1280 the menu shows with no toggle, the filters sit beside the
- * results, and the hint shows.  The tables of the matrix, status,
+ * so are the search page's keys.  At 844x390 (a phone held sideways)
+ * the menu is folded too.  At 1280 the menu shows with no toggle, the
+ * filters sit beside the results, and the hint shows.  The tables of the matrix, status,
  * experts and hackathon pages sit inside a focusable, labelled region
  * that scrolls, and the page does not; on a phone a hackathon's
  * programme fits its box (a block per session).  Prints one "ok N -
@@ -326,6 +326,28 @@ async function phoneToggles(browser, site, js) {
 	await ctx.close();
 }
 
+/* A phone held sideways (844x390): the menu folds there too. */
+async function sideways844(browser, site) {
+	const ctx = await browser.newContext({viewport: {width: 844, height: 390},
+	    isMobile: true, hasTouch: true});
+	ctx.setDefaultTimeout(TIMEOUT);
+	const page = await ctx.newPage();
+	await check(site.name + " 844x390: the menu is folded, the header low", async function () {
+		await page.goto(url(site, "catalogue/index.html"));
+		const g = await geometry(page);
+		if (!g.menu || !g.menu.shown || g.nav.shown)
+			return "the menu is unfolded on a phone held sideways";
+		if (g.header.height > 390 / 5)
+			return "the header is " + Math.round(g.header.height) + " px high in a 390 px screen";
+		if (!(g.card !== null && g.card < 390))
+			return "first result at y=" + g.card + " in a 390 px screen";
+		await page.tap(".menu-button");
+		if (!(await geometry(page)).nav.shown)
+			return "a tap on Menu does not unfold the menu";
+	});
+	await ctx.close();
+}
+
 /* At 1280: the menu shows, the filters sit beside the results. */
 async function desktop(browser, site, js) {
 	const tag = site.name + " 1280" + (js ? "" : " no-JS");
@@ -387,6 +409,7 @@ async function run() {
 				await phoneToggles(browser, site, js);
 				await desktop(browser, site, js);
 			}
+			await sideways844(browser, site);
 		}
 	} finally {
 		await browser.close();
