@@ -22,6 +22,7 @@
 	var countEl = document.getElementById("kb_result_count");
 	var noneEl = document.getElementById("kb_no_results");
 	var clearBtn = document.getElementById("kb_facets_clear");
+	var ticked = document.getElementById("kb_filters_n");
 	var cards = Array.prototype.slice.call(list.querySelectorAll("[data-facets]"));
 	var boxes = Array.prototype.slice.call(form.querySelectorAll("input[type=checkbox]"));
 
@@ -153,6 +154,15 @@
 			noneEl.hidden = shown > 0 || cards.length === 0;
 		if (clearBtn)
 			clearBtn.disabled = !active;
+		/* The phone's Filters button says how many terms are ticked. */
+		if (ticked) {
+			var n = 0;
+			boxes.forEach(function (b) {
+				if (b.checked)
+					n++;
+			});
+			ticked.textContent = n ? " (" + n + ")" : "";
+		}
 		if (save)
 			writeQuery(sel);
 	}
