@@ -141,6 +141,12 @@ valgrind:
 	$(MAKE) BUILD=.obj-vg MALLOC_LIBS= .obj-vg/kbgen unit
 	VALGRIND=1 sh tests/run.sh .obj-vg
 
+# Lighthouse (mobile) on five pages of the shipped site: prints the
+# performance, accessibility, best-practice and SEO scores and fails
+# under 95 (MIN=N to change).  A few minutes; not part of "make test".
+check-site: kbgen
+	@sh tests/check-site.sh $(KBGEN)
+
 bench: kbgen $(BUILD)/putnb
 	@sh tests/bench.sh
 	@sh tests/bench-sync.sh
@@ -180,6 +186,6 @@ regen: kbgen
 clean:
 	rm -rf .obj .obj-asan .obj-install .obj-fuzz kbgen tests/out
 
-.PHONY: all kbgen unit fuzzbins fuzz-build fuzz fuzz-regress deps test-deps run test check valgrind bench install uninstall clean regen mutants
+.PHONY: all kbgen unit fuzzbins fuzz-build fuzz fuzz-regress deps test-deps run test check check-site valgrind bench install uninstall clean regen mutants
 bench-search: kbgen
 	@sh tests/bench-search.sh

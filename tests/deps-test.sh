@@ -14,14 +14,17 @@
 # images of tests/thumb.test.sh.  python3-jsonschema and python3-yaml
 # check kbgen schema's output and kbgen init's CI recipes
 # (tests/schema.test.sh, tests/init.test.sh); curl talks to kbgen serve
-# in tests/serve.test.sh.
+# in tests/serve.test.sh.  default-jre-headless runs the Nu HTML checker
+# (npm vnu-jar) of tests/validate.test.sh, which also runs axe-core in
+# Chromium; "make check-site" runs Lighthouse (npm) on the shipped site.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PKGS="python3-nbclient python3-ipykernel python3-numpy jupyter-nbconvert
 python3-nbconvert python3-pil python3-matplotlib
 bubblewrap slurm-wlm munge python3-icalendar chromium mmdebstrap
 python3-pip python3-venv clang-14 libclang-rt-14-dev
-docker-registry python3-pil python3-jsonschema python3-yaml curl"
+docker-registry python3-pil python3-jsonschema python3-yaml curl
+default-jre-headless"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -40,8 +43,12 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq $missing >/dev/null
 fi
 
-# The browser tests' npm packages, pinned by tests/browser/package-lock.json.
-if [ ! -d "$top/tests/browser/node_modules/playwright-core" ]; then
+# The browser tests' npm packages, pinned by tests/browser/package-lock.json
+# (again when one of them is missing: a folder installed before one was
+# added).
+nm=$top/tests/browser/node_modules
+if [ ! -d "$nm/playwright-core" ] || [ ! -d "$nm/axe-core" ] ||
+    [ ! -d "$nm/vnu-jar" ] || [ ! -d "$nm/lighthouse" ]; then
 	echo "kbgen: installing tests/browser/node_modules (npm ci)"
 	(cd "$top/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -63,16 +63,17 @@ const char *const health_words[HEALTH__MAX] = {
  */
 static const struct {
 	const char	*status;	/* result status, or our own */
-	const char	*colour;
+	const char	*colour;	/* the badge's right half */
+	const char	*ink;	/* its text: 4.5:1 or more on colour */
 } states[HEALTH__MAX] = {
-	{ "pass", "#0072b2" },
-	{ "fail", "#d55e00" },
-	{ "timeout", "#e69f00" },
-	{ "error", "#6e6e6e" },
-	{ "interrupted", "#6e6e6e" },
-	{ "not run", "#6e6e6e" },
-	{ "not executable", "#8a8a8a" },
-	{ "no code", "#6e6e6e" },
+	{ "pass", "#0072b2", "#fff" },	/* 5.2:1 */
+	{ "fail", "#d55e00", "#111" },	/* 4.9:1 */
+	{ "timeout", "#e69f00", "#111" },	/* 8.4:1 */
+	{ "error", "#6e6e6e", "#fff" },	/* 5.1:1 */
+	{ "interrupted", "#6e6e6e", "#fff" },
+	{ "not run", "#6e6e6e", "#fff" },
+	{ "not executable", "#6e6e6e", "#fff" },
+	{ "no code", "#6e6e6e", "#fff" },
 };
 
 /*
@@ -245,6 +246,17 @@ run_notes(struct val *v, const struct val *run)
 }
 
 /*
+ * The width in pixels of the badge of state: about 7 px a character at
+ * 11 px, 10 px of padding each side of the bar.  The pages give it to
+ * the <img> so that a narrow table cell cannot squeeze it.
+ */
+static int
+badge_width(const char *state)
+{
+	return 7 * 7 + 10 + 7 * (int)strlen(state) + 10;
+}
+
+/*
  * See model/model.h.
  */
 struct val *
@@ -260,6 +272,7 @@ health_val(const struct usecase *uc, const char *today, long max_age)
 	val_set_str(v, "colour", states[k].colour);
 	s = url_badge(uc->e.slug);
 	val_set_str(v, "badge", s);
+	val_set(v, "badge_width", val_int(badge_width(health_words[k])));
 	free(s);
 	val_set(v, "passing", val_bool(k == 0));
 	val_set(v, "executable", val_bool(uc->example != NULL));
@@ -321,14 +334,14 @@ health_val(const struct usecase *uc, const char *today, long max_age)
 }
 
 /*
- * A badge as SVG: "example | passing", readable text, width from the
- * text (about 7 px a character at 11 px).
+ * A badge as SVG: "example | passing", readable text (each half's text
+ * at 4.5:1 or more on its colour), width from the text.
  */
 static char *
-badge_svg(const char *state, const char *colour)
+badge_svg(const char *state, const char *colour, const char *ink)
 {
 	struct buf	 b = { NULL, 0, 0 };
-	int		 lw = 7 * 7 + 10, rw = 7 * (int)strlen(state) + 10;
+	int		 lw = 7 * 7 + 10, rw = badge_width(state) - lw;
 
 	buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "width=\"%d\" height=\"20\" role=\"img\" aria-label=\"example: ",
@@ -340,8 +353,8 @@ badge_svg(const char *state, const char *colour)
 	    "fill=\"#444\"/><rect x=\"%d\" width=\"%d\" height=\"20\" "
 	    "fill=\"%s\"/><g fill=\"#fff\" font-family=\"Verdana,"
 	    "DejaVu Sans,sans-serif\" font-size=\"11\"><text x=\"5\" "
-	    "y=\"14\">example</text><text x=\"%d\" y=\"14\">", lw, lw, rw,
-	    colour, lw + 5);
+	    "y=\"14\">example</text><text x=\"%d\" y=\"14\" "
+	    "fill=\"%s\">", lw, lw, rw, colour, lw + 5, ink);
 	svg_text(&b, state);
 	buf_puts(&b, "</text></g></svg>\n");
 	return buf_steal(&b);
@@ -355,5 +368,5 @@ health_badge(const struct usecase *uc)
 {
 	size_t	 k = health_of(uc);
 
-	return badge_svg(health_words[k], states[k].colour);
+	return badge_svg(health_words[k], states[k].colour, states[k].ink);
 }

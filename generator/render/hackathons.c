@@ -166,7 +166,8 @@ hackathons_index(struct r *r)
 	val_set(ctx, "has_upcoming", val_bool(up->kidsz > 0));
 	val_set(ctx, "has_past", val_bool(past->kidsz > 0));
 	return render_emit(r, "hackathons", url_hackathons(), 1,
-	    "hackathons", "Hackathons", NULL, ctx);
+	    "hackathons", "Hackathons", "Hackathons of the initiative: "
+	    "their programmes, tutors and exercises.", ctx);
 }
 
 /*
@@ -177,13 +178,18 @@ hackathons_page(struct r *r, size_t i)
 {
 	const struct hackathon *h = render_kb(r)->hacks[i];
 	struct val	*ctx = val_map();
-	char		*path, *ics;
+	const char	*venue = val_get_str(h->e.meta, "venue");
+	char		*path, *ics, *desc;
 	int		 rc;
 
 	val_set(ctx, "hack", hack_val(r, h, 1));
 	path = url_hackathon(h->e.slug);
+	desc = xasprintf("%s: the programme, tutors and exercises%s%s.",
+	    h->e.title ? h->e.title : h->e.slug, venue ? ", at " : "",
+	    venue ? venue : "");
 	rc = render_emit(r, "hackathon", path, 2, "hackathons", h->e.title ?
-	    h->e.title : h->e.slug, NULL, ctx);
+	    h->e.title : h->e.slug, desc, ctx);
+	free(desc);
 	free(path);
 	if ((ics = ical_hackathon(render_kb(r), h, render_stamp(r))) == NULL)
 		return 0;

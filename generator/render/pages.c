@@ -130,7 +130,9 @@ pages_search(struct r *r)
 		free(ts);
 	}
 	return render_emit(r, "search", url_search(), 1, "search", "Search",
-	    NULL, ctx);
+	    "Search the use cases, people, events and pages of the knowledge "
+	    "base, and narrow the results by technology, field and tool.",
+	    ctx);
 }
 
 /*

@@ -460,7 +460,10 @@ menu_for(const struct r *r, const char *section, const char *path)
 
 /*
  * Render template tmpl with ctx (consumed) as the page at path, depth
- * folders below the root.
+ * folders below the root.  page.description is desc (may be NULL: some
+ * templates show it as the lead); page.meta_description, for the meta
+ * tag every page has (search engines and Lighthouse ask for one), is
+ * desc or, when the family has none, the page's title and the site's.
  */
 static int
 emit(struct r *r, const char *tmpl, const char *path, int depth,
@@ -469,8 +472,13 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 {
 	struct buf	 out = { NULL, 0, 0 }, root = { NULL, 0, 0 };
 	struct val	*page;
+	char		*meta = NULL;
 	int		 i, rc = 0;
 
+	if (desc != NULL && *desc == '\0')
+		desc = NULL;
+	meta = desc != NULL ? xstrdup(desc) : xasprintf("%s · %s", title,
+	    r->kb->site.title != NULL ? r->kb->site.title : "");
 	for (i = 0; i < depth; i++)
 		buf_puts(&root, "../");
 	val_set(ctx, "root", val_str(buf_cstr(&root)));
@@ -479,6 +487,8 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	val_set_str(page, "title", title);
 	val_set(page, "description", desc ? val_str(desc) :
 	    val_new(VAL_NULL));
+	val_set_str(page, "meta_description", meta);
+	free(meta);
 	val_set_str(page, "section", strcmp(tmpl, "index") == 0 ? "home" :
 	    tmpl);
 	if (tmpl_render(r->opts->tmpls, tmpl, ctx, &out))

@@ -3,7 +3,8 @@
  *
  * The page family of the taxonomy: the index of each dimension, a page
  * per term (aliases, parent, narrower terms, its use cases), the
- * technology x field matrix and a page per non-empty cell.  The shared
+ * technology x field matrix (the technologies and fields with no use
+ * case folded below it) and a page per non-empty cell.  The shared
  * value of a term is render.c's; the taxonomy itself is
  * model/taxonomy.c's.
  */
@@ -24,6 +25,7 @@ terms_dimension(struct r *r, int d)
 	const struct kb	*kb = render_kb(r);
 	struct val	*ctx = val_map(), *l, *t;
 	struct term	**ts;
+	char		*desc;
 	size_t		 i;
 	int		 rc;
 
@@ -42,8 +44,11 @@ terms_dimension(struct r *r, int d)
 			val_set(t, "parent", val_new(VAL_NULL));
 	}
 	free(ts);
+	desc = xasprintf("%s of the knowledge base, each with the use cases "
+	    "that carry it.", dim_labels[d]);
 	rc = render_emit(r, "dimension", url_dimension((enum dim)d), 1,
-	    url_dim_dir((enum dim)d), dim_labels[d], NULL, ctx);
+	    url_dim_dir((enum dim)d), dim_labels[d], desc, ctx);
+	free(desc);
 	return rc;
 }
 
@@ -56,7 +61,7 @@ terms_term(struct r *r, int d, size_t i)
 	const struct kb	*kb = render_kb(r);
 	const struct term *tm = kb->tax.terms[d][i];
 	struct val	*ctx = val_map(), *t, *l;
-	char		*path;
+	char		*path, *desc;
 	size_t		 j;
 	int		 rc;
 
@@ -86,8 +91,12 @@ terms_term(struct r *r, int d, size_t i)
 	val_set(t, "has_children", val_bool(l->kidsz > 0));
 	render_set_usecases(r, ctx, tm->ucs, tm->ucsz);
 	path = url_term((enum dim)d, tm->slug);
+	desc = xasprintf("%s: the %zu use case%s that carry it, and its "
+	    "related terms.", tm->title ? tm->title : tm->name, tm->ucsz,
+	    tm->ucsz == 1 ? "" : "s");
 	rc = render_emit(r, "term", path, 2, url_dim_dir((enum dim)d),
-	    tm->title ? tm->title : tm->name, NULL, ctx);
+	    tm->title ? tm->title : tm->name, desc, ctx);
+	free(desc);
 	free(path);
 	return rc;
 }
@@ -128,46 +137,84 @@ cell_url(const struct term *t, const struct term *f)
 }
 
 /*
- * See render/private.h.
+ * See render/private.h.  A technology (row) or field (column) with no
+ * use case at all is folded out of the table into a list under "Show
+ * empty (N)", a <details> that opens without JavaScript: its terms stay
+ * one click away, and its pairs still count as gaps.
  */
 int
 terms_matrix(struct r *r)
 {
 	const struct kb	*kb = render_kb(r);
-	struct val	*ctx = val_map(), *rows, *row, *cells, *c;
-	size_t		 i, j, n, gaps = 0;
+	const size_t	 nt = kb->tax.termsz[DIM_TECH];
+	const size_t	 nf = kb->tax.termsz[DIM_FIELD];
+	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols,
+			*erows, *ecols;
+	size_t		 i, j, gaps = 0, *cnt, *rsum, *csum;
 	char		*url;
+	int		 rc;
 
-	val_set(ctx, "cols", render_terms(r, kb->tax.terms[DIM_FIELD],
-	    kb->tax.termsz[DIM_FIELD]));
+	cnt = xcalloc(nt * nf + 1, sizeof(*cnt));
+	rsum = xcalloc(nt + 1, sizeof(*rsum));
+	csum = xcalloc(nf + 1, sizeof(*csum));
+	for (i = 0; i < nt; i++)
+		for (j = 0; j < nf; j++) {
+			cnt[i * nf + j] = terms_both(kb->tax.terms[DIM_TECH][i],
+			    kb->tax.terms[DIM_FIELD][j], NULL);
+			rsum[i] += cnt[i * nf + j];
+			csum[j] += cnt[i * nf + j];
+			gaps += cnt[i * nf + j] == 0;
+		}
+
+	cols = val_set(ctx, "cols", val_list());
+	ecols = val_set(ctx, "empty_cols", val_list());
+	for (j = 0; j < nf; j++)
+		val_push(csum[j] > 0 ? cols : ecols,
+		    render_term(r, kb->tax.terms[DIM_FIELD][j]));
 	rows = val_set(ctx, "rows", val_list());
-	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++) {
+	erows = val_set(ctx, "empty_rows", val_list());
+	for (i = 0; i < nt; i++) {
 		const struct term *t = kb->tax.terms[DIM_TECH][i];
 
+		if (rsum[i] == 0) {
+			val_push(erows, render_term(r, t));
+			continue;
+		}
 		row = val_push(rows, val_map());
 		val_set(row, "term", render_term(r, t));
 		cells = val_set(row, "cells", val_list());
-		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++) {
+		for (j = 0; j < nf; j++) {
 			const struct term *f = kb->tax.terms[DIM_FIELD][j];
 
-			n = terms_both(t, f, NULL);
+			if (csum[j] == 0)
+				continue;
 			c = val_push(cells, val_map());
-			val_set(c, "count", val_int((long long)n));
+			val_set(c, "count", val_int((long long)cnt[i * nf + j]));
 			val_set(c, "field", render_term(r, f));
-			val_set(c, "empty", val_bool(n == 0));
-			if (n > 0) {
+			val_set(c, "empty", val_bool(cnt[i * nf + j] == 0));
+			if (cnt[i * nf + j] > 0) {
 				url = cell_url(t, f);
 				val_set_str(c, "url", url);
 				free(url);
-			} else {
+			} else
 				val_set(c, "url", val_new(VAL_NULL));
-				gaps++;
-			}
 		}
 	}
+	val_set(ctx, "has_rows", val_bool(rows->kidsz > 0));
+	val_set(ctx, "has_empty", val_bool(erows->kidsz + ecols->kidsz > 0));
+	val_set(ctx, "empty_count", val_int((long long)(erows->kidsz +
+	    ecols->kidsz)));
+	val_set(ctx, "has_empty_rows", val_bool(erows->kidsz > 0));
+	val_set(ctx, "has_empty_cols", val_bool(ecols->kidsz > 0));
 	val_set(ctx, "gaps", val_int((long long)gaps));
-	return render_emit(r, "matrix", url_matrix(), 1, "matrix",
-	    "Technology × field matrix", NULL, ctx);
+	free(cnt);
+	free(rsum);
+	free(csum);
+	rc = render_emit(r, "matrix", url_matrix(), 1, "matrix",
+	    "Technology × field matrix", "How many use cases apply each "
+	    "machine-learning technology to each scientific field, and which "
+	    "pairs have none yet.", ctx);
+	return rc;
 }
 
 /*
@@ -182,18 +229,22 @@ terms_cell(struct r *r, size_t ti, size_t fi)
 	struct usecase	**ucs;
 	struct val	*ctx = val_map();
 	size_t		 n;
-	char		*path, *title;
+	char		*path, *title, *desc;
 	int		 rc;
 
 	n = terms_both(t, f, &ucs);
 	val_set(ctx, "technology", render_term(r, t));
 	val_set(ctx, "field", render_term(r, f));
 	render_set_usecases(r, ctx, ucs, n);
+	val_set(ctx, "count", val_int((long long)n));
 	free(ucs);
 	path = cell_url(t, f);
 	title = xasprintf("%s in %s", t->name, f->name);
-	rc = render_emit(r, "intersection", path, 2, "matrix", title, NULL,
+	desc = xasprintf("Use cases that apply %s to %s.", t->title ?
+	    t->title : t->name, f->title ? f->title : f->name);
+	rc = render_emit(r, "intersection", path, 2, "matrix", title, desc,
 	    ctx);
+	free(desc);
 	free(title);
 	free(path);
 	return rc;

@@ -772,6 +772,9 @@
 			var ul = el("ul", "facet-terms");
 			f.values.forEach(function (v, vi) {
 				var li = el("li", "facet-term");
+				/* Shown by showCounts, with its count: a group
+				 * that fills and then empties moves the page. */
+				li.hidden = true;
 				var cb = el("input");
 				cb.type = "checkbox";
 				cb.id = "kb_sf_" + fi + "_" + vi;
@@ -791,6 +794,7 @@
 				v.count = c;
 			});
 			fs.appendChild(ul);
+			fs.hidden = true;
 			f.el = fs;
 			facetsEl.appendChild(fs);
 		});
