@@ -10,7 +10,8 @@
 # the calendars, the feed, the time words and <time datetime>s of a
 # programme, the readiness words, the status badge in a programme row;
 # then each bad input's lint error word for word with its position,
-# with nothing published changed.
+# with nothing published changed; and that the shipped content/ is
+# clean under lint --strict and builds with the words of its events.
 KBGEN=${KBGEN:-$PWD/kbgen}
 PUTRUN=${PUTRUN:-$(dirname "$KBGEN")/putrun}
 [ -x "$PUTRUN" ] || PUTRUN=$PWD/.obj/putrun
@@ -336,5 +337,51 @@ bad "seminar ends before it starts" seminars/2023.yaml 's/  end: "17:00"/  end: 
 # fixture itself is clean.
 (cd "$TMP/pub" && "$KBGEN" lint --strict) >"$TMP/lint.out" 2>&1
 rc "lint: touching sessions, two rooms at once, no end: clean" $? 0 "$TMP/lint.out"
+
+# --- the shipped content -----------------------------------------------------
+mkdir -p "$TMP/ship"
+cp -r "$PWD/content" "$TMP/ship/content"
+(cd "$TMP/ship" && "$KBGEN" lint --strict) >"$TMP/ship.out" 2>&1
+rc "shipped content: lint --strict" $? 0 "$TMP/ship.out"
+if grep -q ': warning: ' "$TMP/ship.out"; then
+	fail "shipped content: no warnings" "lint warned" "$TMP/ship.out"
+else
+	ok "shipped content: no warnings"
+fi
+if "$KBGEN" -q -C "$TMP/ship" build 2>"$TMP/ship.err"; then
+	SS=$TMP/ship/site
+	for h in first-ml-infn-hackathon-base-2021:"June 2021" \
+	    second-ml-infn-hackathon-base-2021:"December 2021" \
+	    fourth-ml-infn-hackathon-base-2023:"June 2023"; do
+		has "shipped ${h%%:*}" "$SS/hackathons/${h%%:*}/index.html" \
+		    "<p class=\"lead\"><time datetime=\"$(echo "${h#*:}" |
+		    sed 's/June /06 /;s/December /12 /' |
+		    awk '{print $2 "-" $1}')\">${h#*:}</time> (online)</p>"
+	done
+	expect "shipped hackathons, newest first" \
+	    "$(order "$SS/hackathons/index.html" fourth-ml-infn third-ml-infn second-ml-infn first-ml-infn)" \
+	    "fourth-ml-infn third-ml-infn second-ml-infn first-ml-infn "
+	expect "shipped seminars: seven of 2023" \
+	    "$(grep -c '<time datetime="2023">2023</time>' "$SS/seminars/index.html")" 7
+	expect "shipped seminars: in the order of the seeds" \
+	    "$(grep -o 'seminar-title">[A-Z][a-z]*' "$SS/seminars/index.html" | cut -d'>' -f2 | tr '\n' ' ')" \
+	    "Improving Cell A Deep New Machine Ante "
+	if [ -e "$SS/seminars/seminars.ics" ]; then
+		fail "shipped: no seminar calendar (no seminar has a day)" "written"
+	else
+		ok "shipped: no seminar calendar (no seminar has a day)"
+	fi
+	for h in first-ml-infn-hackathon-base-2021 second-ml-infn-hackathon-base-2021 \
+	    third-ml-infn-hackathon-advanced-bari-2022 fourth-ml-infn-hackathon-base-2023; do
+		has "training links $h" "$SS/training/index.html" \
+		    "href=\"../hackathons/$h/index.html\""
+	done
+	has "training links the seminars page" "$SS/training/index.html" \
+	    '<a href="../seminars/index.html">seminars page</a>'
+	hasnt "training no longer retells the seminars" "$SS/training/index.html" \
+	    "Cell counting with cell-ResUnet"
+else
+	fail "shipped content builds" "exit $?" "$TMP/ship.err"
+fi
 
 finish
