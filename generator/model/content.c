@@ -141,8 +141,8 @@ static const struct fld day_flds[] = {
 static const struct fld hack_flds[] = {
 	{ "title", FLD_STR, 1, NULL, NULL, 0 },
 	{ "level", FLD_STR, 1, NULL, levels, 0 },
-	{ "start", FLD_DATE, 1, NULL, NULL, 0 },
-	{ "end", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "start", FLD_PDATE, 1, NULL, NULL, 0 },
+	{ "end", FLD_PDATE, 1, NULL, NULL, 0 },
 	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
 	{ "venue", FLD_STR, 0, NULL, NULL, 0 },
 	{ "online", FLD_BOOL, 0, NULL, NULL, 0 },
@@ -157,7 +157,7 @@ static const struct fld hack_flds[] = {
 };
 
 static const struct fld seminar_flds[] = {
-	{ "date", FLD_DATE, 1, NULL, NULL, 0 },
+	{ "date", FLD_PDATE, 1, NULL, NULL, 0 },
 	{ "start", FLD_TIME, 0, NULL, NULL, 0 },
 	{ "end", FLD_TIME, 0, NULL, NULL, 0 },
 	{ "timezone", FLD_STR, 0, NULL, NULL, 0 },
@@ -901,22 +901,112 @@ check_links(const char *path, const struct val *v)
 		    "programme.sessions.materials", "material");
 }
 
+/*
+ * A session (or a seminar) that ends before it starts: an error at its
+ * end, since a calendar would get a DTEND before its DTSTART.  Equal
+ * times are a moment, which RFC 5545 allows.
+ */
+static void
+check_times(const char *path, const struct val *s, const char *what)
+{
+	const char	*st = val_get_str(s, "start"), *en = val_get_str(s,
+			    "end"), *t = val_get_str(s, "title");
+	const struct val *e = val_get(s, "end");
+
+	if (st == NULL || en == NULL || !time_valid(st) || !time_valid(en) ||
+	    strcmp(en, st) >= 0)
+		return;
+	diag_err(path, e->line, e->col, "%s \"%s\" ends (%s) before it "
+	    "starts (%s)", what, t != NULL ? t : "", en, st);
+}
+
+/* A timed session of a programme, for the overlap check. */
+struct slot {
+	const struct val *s;	/* the session, borrowed */
+	const char	*date;	/* its day's, YYYY-MM-DD */
+	const char	*start, *end;	/* HH:MM, start < end */
+	const char	*room;
+};
+
+/*
+ * Sessions in the same room at overlapping times on the same day: an
+ * error at the later one in the file, naming the earlier.  Sessions
+ * that only touch (one ends at 10:30, the next starts then) do not
+ * overlap; a session without a room, an end or a start is not
+ * compared.
+ */
+static void
+check_overlaps(const char *path, const struct slot *sl, size_t n)
+{
+	const struct val *p;
+	size_t		 i, j;
+
+	for (j = 1; j < n; j++)
+		for (i = 0; i < j; i++) {
+			if (strcmp(sl[i].date, sl[j].date) != 0 ||
+			    strcmp(sl[i].room, sl[j].room) != 0 ||
+			    strcmp(sl[j].start, sl[i].end) >= 0 ||
+			    strcmp(sl[i].start, sl[j].end) >= 0)
+				continue;
+			p = val_get(sl[j].s, "start");
+			diag_err(path, p->line, p->col, "session \"%s\" "
+			    "(%s-%s) overlaps \"%s\" (%s-%s) in room \"%s\" "
+			    "on %s", val_get_str(sl[j].s, "title") ?
+			    val_get_str(sl[j].s, "title") : "", sl[j].start,
+			    sl[j].end, val_get_str(sl[i].s, "title") ?
+			    val_get_str(sl[i].s, "title") : "", sl[i].start,
+			    sl[i].end, sl[j].room, sl[j].date);
+			break;
+		}
+}
+
+/*
+ * An event's start and end: dates of the same precision (a day, a
+ * month or a year), the end not before the start.  Returns 1 and sets
+ * first (of start) and last (of end) when both are valid, else 0.
+ */
+static int
+check_span(const char *path, const struct val *m, char first[11],
+    char last[11])
+{
+	const char	*start = val_get_str(m, "start"),
+			*end = val_get_str(m, "end");
+	const struct val *e = val_get(m, "end");
+	char		 x[11];
+	int		 ps, pe;
+
+	if (start == NULL || end == NULL)
+		return 0;
+	ps = ev_span(start, first, x);
+	pe = ev_span(end, x, last);
+	if (ps == 0 || pe == 0)
+		return 0;
+	if (ps != pe) {
+		diag_err(path, e->line, e->col, "\"end\" (%s) must be as "
+		    "precise as \"start\" (%s): both a day, a month or a "
+		    "year", end, start);
+		return 0;
+	}
+	if (strcmp(end, start) < 0) {
+		diag_err(path, e->line, e->col, "the event ends (%s) before "
+		    "it starts (%s)", end, start);
+		return 0;
+	}
+	return 1;
+}
+
 static void
 load_hackathon(struct kb *kb, struct hackathon *h)
 {
-	const struct val *prog, *day, *sess, *s;
-	const char	*path = h->e.path, *start, *end;
-	size_t		 i, j;
+	const struct val *prog, *day, *sess, *s, *dv;
+	const char	*path = h->e.path, *date;
+	char		 first[11], last[11];
+	struct slot	*sl = NULL;
+	size_t		 i, j, n = 0, max = 0;
+	int		 span;
 
 	check_zone(path, val_get(h->e.meta, "timezone"));
-	start = val_get_str(h->e.meta, "start");
-	end = val_get_str(h->e.meta, "end");
-	if (start != NULL && end != NULL && date_valid(start) &&
-	    date_valid(end) && strcmp(end, start) < 0) {
-		s = val_get(h->e.meta, "end");
-		diag_err(path, s->line, s->col, "the event ends (%s) before "
-		    "it starts (%s)", end, start);
-	}
+	span = check_span(path, h->e.meta, first, last);
 	check_people(kb, path, val_get(h->e.meta, "organizers"), "organizer",
 	    1);
 	check_people(kb, path, val_get(h->e.meta, "tutors"), "tutor", 1);
@@ -930,6 +1020,16 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 		    "programme day");
 		if (day->type != VAL_MAP)
 			continue;
+		dv = val_get(day, "date");
+		date = val_get_str(day, "date");
+		if (date != NULL && !date_valid(date))
+			date = NULL;
+		if (date != NULL && span && (strcmp(date, first) < 0 ||
+		    strcmp(date, last) > 0))
+			diag_err(path, dv->line, dv->col, "programme day %s "
+			    "is outside the event (%s to %s)", date,
+			    val_get_str(h->e.meta, "start"),
+			    val_get_str(h->e.meta, "end"));
 		sess = val_get(day, "sessions");
 		if (sess == NULL || sess->type != VAL_LIST)
 			continue;
@@ -944,8 +1044,49 @@ load_hackathon(struct kb *kb, struct hackathon *h)
 			check_usecases(kb, path, val_get(s, "usecase"),
 			    "use case");
 			check_links(path, val_get(s, "materials"));
+			check_times(path, s, "session");
+			if (date == NULL || val_get_str(s, "room") == NULL ||
+			    val_get_str(s, "start") == NULL ||
+			    val_get_str(s, "end") == NULL ||
+			    !time_valid(val_get_str(s, "start")) ||
+			    !time_valid(val_get_str(s, "end")) ||
+			    strcmp(val_get_str(s, "end"),
+			    val_get_str(s, "start")) <= 0)
+				continue;
+			if (n == max) {
+				max = max ? max * 2 : 16;
+				sl = xreallocarray(sl, max, sizeof(*sl));
+			}
+			sl[n].s = s;
+			sl[n].date = date;
+			sl[n].start = val_get_str(s, "start");
+			sl[n].end = val_get_str(s, "end");
+			sl[n].room = val_get_str(s, "room");
+			n++;
 		}
 	}
+	check_overlaps(path, sl, n);
+	free(sl);
+}
+
+/*
+ * A seminar dated by its month or year alone has no day to give its
+ * times to: a start or an end is an error at its position.
+ */
+static void
+check_partial_times(const char *path, const struct val *s)
+{
+	const char	*d = val_get_str(s, "date");
+	const struct val *t;
+
+	if (d == NULL || pdate_prec(d) == 0 || pdate_prec(d) == 3)
+		return;
+	if ((t = val_get(s, "start")) == NULL)
+		t = val_get(s, "end");
+	if (t != NULL && t->type != VAL_NULL)
+		diag_err(path, t->line, t->col, "a seminar dated \"%s\" "
+		    "has no day for its times: give the date as YYYY-MM-DD "
+		    "or leave out \"%s\"", d, t->key);
 }
 
 static void
@@ -999,6 +1140,8 @@ load_seminars(struct kb *kb)
 			    "use case");
 			check_terms(kb, fs[i].path, s);
 			check_zone(fs[i].path, val_get(s, "timezone"));
+			check_times(fs[i].path, s, "seminar");
+			check_partial_times(fs[i].path, s);
 		}
 		/* Keep the seminars; the list owns them from here. */
 		for (j = 0; j < doc->kidsz; j++) {
@@ -1046,6 +1189,31 @@ in_entry_dir(const char *rel)
 		if (strncmp(rel, dirs[i], strlen(dirs[i])) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * A file of seminars is a target too: a link to it is a link to the
+ * seminars page.  Seminars of one file are adjacent in the list.
+ */
+static void
+seminar_targets(struct loader *ld, const struct val *sems)
+{
+	const char	*f, *prev = NULL;
+	size_t		 i;
+
+	for (i = 0; sems != NULL && i < sems->kidsz; i++) {
+		f = val_get_str(sems->kids[i], "file");
+		if (f == NULL || (prev != NULL && strcmp(f, prev) == 0))
+			continue;
+		prev = f;
+		ld->targets = xreallocarray(ld->targets, ld->targetsz + 1,
+		    sizeof(*ld->targets));
+		ld->targets[ld->targetsz].relcopy = xstrdup(f);
+		ld->targets[ld->targetsz].rel =
+		    ld->targets[ld->targetsz].relcopy;
+		ld->targets[ld->targetsz].url = xstrdup(url_seminars());
+		ld->targetsz++;
+	}
 }
 
 /*
@@ -1807,6 +1975,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 	for (i = 0; i < kb->hacksz; i++)
 		add_target(&ld, &kb->hacks[i]->e,
 		    url_hackathon(kb->hacks[i]->e.slug));
+	seminar_targets(&ld, kb->seminars);
 	xqsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
 	bd.ld = &ld;

@@ -83,6 +83,36 @@ ical_zone_valid(const char *tz)
 	return ok;
 }
 
+/*
+ * See model/model.h.
+ */
+int
+ical_local(const char *tz, const char *date, const char *hm, char out[32])
+{
+	icaltimezone		*z;
+	struct icaltimetype	 t = icaltime_null_time();
+	int			 off, dst = 0, ok = 0;
+
+	if (tz == NULL || date == NULL || hm == NULL || !date_valid(date) ||
+	    !time_valid(hm))
+		return 0;
+	t.year = (int)strtol(date, NULL, 10);
+	t.month = (int)strtol(date + 5, NULL, 10);
+	t.day = (int)strtol(date + 8, NULL, 10);
+	t.hour = (int)strtol(hm, NULL, 10);
+	t.minute = (int)strtol(hm + 3, NULL, 10);
+	pthread_mutex_lock(&ical_lock);
+	if ((z = zone(tz)) != NULL) {
+		t.zone = z;
+		off = icaltimezone_get_utc_offset(z, &t, &dst);
+		(void)snprintf(out, 32, "%sT%s%c%02d:%02d", date, hm,
+		    off < 0 ? '-' : '+', abs(off) / 3600, abs(off) / 60 % 60);
+		ok = 1;
+	}
+	pthread_mutex_unlock(&ical_lock);
+	return ok;
+}
+
 static int
 cal_init(struct cal *c, const struct kb *kb, const char *tz,
     const char *path, long long stamp)

@@ -310,6 +310,19 @@ fld_value(const struct fld *f)
 		    "(0[1-9]|[12][0-9]|3[01])$");
 		val_set_str(m, "format", "date");
 		return m;
+	case FLD_PDATE:
+		/* A bare year reads as a number in YAML 1.2. */
+		m = val_map();
+		any = val_list();
+		l = val_map();
+		val_set_str(l, "type", "integer");
+		val_set(l, "minimum", val_int(1000));
+		val_set(l, "maximum", val_int(9999));
+		val_push(any, l);
+		val_push(any, str_pattern("^[0-9]{4}(-(0[1-9]|1[0-2])(-"
+		    "(0[1-9]|[12][0-9]|3[01]))?)?$"));
+		val_set(m, "anyOf", any);
+		return m;
 	case FLD_TIME:
 		return str_pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$");
 	case FLD_DURATION:

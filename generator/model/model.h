@@ -78,6 +78,7 @@ enum fld_type {
 	FLD_BOOL,	/* true or false */
 	FLD_INT,	/* a whole number */
 	FLD_DATE,	/* YYYY-MM-DD */
+	FLD_PDATE,	/* YYYY-MM-DD, YYYY-MM or YYYY (an event's dates) */
 	FLD_TIME,	/* HH:MM */
 	FLD_DURATION,	/* 90s, 20m, 2h, 1h30m */
 	FLD_SLUG,	/* [a-z0-9][a-z0-9-]* */
@@ -120,6 +121,12 @@ extern const struct fld_root site_table;
 extern const struct fld_root tax_table;
 
 int		 date_valid(const char *);
+
+/*
+ * How precise a date is: 3 for a day (YYYY-MM-DD, date_valid), 2 for a
+ * month (YYYY-MM), 1 for a year (YYYY), 0 for anything else.
+ */
+int		 pdate_prec(const char *);
 long		 duration_secs(const char *);
 int		 bool_value(const struct val *, int *);
 
@@ -511,10 +518,43 @@ void		 roster_names(const struct kb *, const struct val *ids,
 /* The weekday of a YYYY-MM-DD date ("Monday"), "" when invalid. */
 const char	*ev_weekday(const char *);
 
-/* The seminars, oldest first (new array of borrowed values, *n set). */
+/*
+ * The first and last day (YYYY-MM-DD; day 31 ends every month, which
+ * compares right as text) of an event's date d, exact or partial
+ * (YYYY-MM, YYYY); returns pdate_prec(d), and empty days when 0.
+ */
+int		 ev_span(const char *d, char first[11], char last[11]);
+
+/* Whether the last day of date d (exact or partial) is today or later. */
+int		 ev_upcoming(const char *d, const char *today);
+
+/*
+ * Date d in words, new string: "Monday 5 June 2023" (weekday 0: "5
+ * June 2023"), "June 2021", "2023"; anything else as given.
+ */
+char		*ev_date_words(const char *d, int weekday);
+
+/*
+ * A session's time in words, new string: "Tue 22 Nov, 14:00-15:30"
+ * (an en dash), "Tue 22 Nov, 14:00" without end, "Tue 22 Nov" without
+ * start; "" when date is not YYYY-MM-DD.  start and end are HH:MM,
+ * local to the event, as written.
+ */
+char		*ev_time_words(const char *date, const char *start,
+		    const char *end);
+
+/*
+ * The seminars, oldest first by the first day of their dates, then
+ * start time, then file order (new array of borrowed values, *n set).
+ */
 const struct val **ev_sorted_seminars(const struct kb *, size_t *n);
 
-/* The hackathons by start date, newest first (new array, borrowed). */
+/* The seminars newest first, those of the same day and time (a month
+ * or a year counts as its first day) in file order. */
+const struct val **ev_seminars_newest(const struct kb *, size_t *n);
+
+/* The hackathons by the first day of their start, newest first, then
+ * by slug (new array, borrowed). */
 struct hackathon **ev_sorted_hackathons(const struct kb *);
 
 /* ical.c: the only libical user.  RFC 5545 calendars. */
@@ -530,6 +570,14 @@ struct hackathon **ev_sorted_hackathons(const struct kb *);
 char		*ical_hackathon(const struct kb *, const struct hackathon *,
 		    long long stamp);
 char		*ical_seminars(const struct kb *, long long stamp);
+
+/*
+ * The local time hm (HH:MM) of date (YYYY-MM-DD) in zone tz as an HTML
+ * global date and time, "2023-06-05T09:00+02:00", into out; 0 when tz
+ * is unknown or date or hm malformed.
+ */
+int		 ical_local(const char *tz, const char *date, const char *hm,
+		    char out[32]);
 
 /* health.c: what the site says of each example, from its runs. */
 

@@ -109,6 +109,28 @@ date_valid(const char *s)
 }
 
 /*
+ * See model/model.h.
+ */
+int
+pdate_prec(const char *s)
+{
+	size_t	 i, n = strlen(s);
+	int	 m;
+
+	if (n == 10)
+		return date_valid(s) ? 3 : 0;
+	if (n != 4 && n != 7)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (i != 4 && !isdigit((unsigned char)s[i]))
+			return 0;
+	if (n == 4)
+		return 1;
+	m = atoi(s + 5);
+	return s[4] == '-' && m >= 1 && m <= 12 ? 2 : 0;
+}
+
+/*
  * HH:MM, 24 hours.
  */
 int
@@ -192,7 +214,8 @@ is_scalar(const struct val *v)
 }
 
 static int
-check_one(const char *path, const struct val *v, const struct fld *f)
+check_one(const char *path, const struct val *v, const struct fld *f,
+    const char *what)
 {
 	size_t	 i;
 	int	 b;
@@ -265,8 +288,21 @@ check_one(const char *path, const struct val *v, const struct fld *f)
 	case FLD_DATE:
 		if (date_valid(v->str))
 			return 1;
+		/* A month or a year where a day is needed: say so. */
+		if (pdate_prec(v->str) > 0)
+			diag_err(path, v->line, v->col, "\"%s\" of a %s must "
+			    "be an exact date as YYYY-MM-DD, not the month or "
+			    "year \"%s\"", f->key, what, v->str);
+		else
+			diag_err(path, v->line, v->col, "\"%s\" must be a "
+			    "date as YYYY-MM-DD, not \"%s\"", f->key, v->str);
+		return 0;
+	case FLD_PDATE:
+		if (pdate_prec(v->str) > 0)
+			return 1;
 		diag_err(path, v->line, v->col, "\"%s\" must be a date as "
-		    "YYYY-MM-DD, not \"%s\"", f->key, v->str);
+		    "YYYY-MM-DD, a month as YYYY-MM or a year as YYYY, not "
+		    "\"%s\"", f->key, v->str);
 		return 0;
 	case FLD_TIME:
 		if (time_valid(v->str))
@@ -438,7 +474,7 @@ schema_check_at(const char *path, const struct val *map,
 				found = 1;
 				if (v->type == VAL_NULL && !flds[j].required)
 					break;
-				if (!check_one(path, v, &flds[j]))
+				if (!check_one(path, v, &flds[j], what))
 					ok = 0;
 				break;
 			}

@@ -4,10 +4,14 @@
  * The page family of hackathons: the index (upcoming soonest first,
  * then the past ones newest first) and a page per hackathon with its
  * organisers, tutors, exercises and their readiness, and programme,
- * plus the hackathon's calendar (written by model/ical.c).  Upcoming
- * is decided against the build's today (render_today).  Hackathons are
- * checked by content.c, not here.
+ * plus the hackathon's calendar (written by model/ical.c) when its
+ * programme has a session to put in one.  Dates are shown in words
+ * ("5 June 2023", "June 2021"), session times in the event's zone as
+ * written ("Tue 22 Nov, 14:00-15:30"), each with a machine-readable
+ * <time datetime>.  Upcoming is decided against the build's today
+ * (render_today).  Hackathons are checked by content.c, not here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +20,131 @@
 #include "render/render.h"
 #include "render/private.h"
 
+/*
+ * Whether h's programme has a session on an exact day, the events of
+ * its calendar (RFC 5545 wants at least one).
+ */
+static int
+has_calendar(const struct hackathon *h)
+{
+	const struct val *prog = val_get(h->e.meta, "programme"), *ss;
+	size_t		 i;
+
+	for (i = 0; prog != NULL && prog->type == VAL_LIST &&
+	    i < prog->kidsz; i++) {
+		ss = val_get(prog->kids[i], "sessions");
+		if (val_get_str(prog->kids[i], "date") != NULL &&
+		    date_valid(val_get_str(prog->kids[i], "date")) &&
+		    ss != NULL && ss->type == VAL_LIST && ss->kidsz > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Set key to the words of date d (may be NULL: null). */
+static void
+set_words(struct val *v, const char *key, const char *d, int weekday)
+{
+	char	*w;
+
+	if (d == NULL) {
+		val_set(v, key, val_new(VAL_NULL));
+		return;
+	}
+	w = ev_date_words(d, weekday);
+	val_set_str(v, key, w);
+	free(w);
+}
+
+/*
+ * Readiness of the exercises l (ucsum values): verified (the last run
+ * passed), never checked, failing (the last run did not pass), and
+ * without an example; the oldest of their last checks.
+ */
+static void
+readiness(struct val *v, const struct val *l)
+{
+	size_t		 ok = 0, never = 0, bad = 0, noexec = 0, k;
+	const char	*oldest = NULL, *d, *st;
+	struct val	*rd;
+
+	for (k = 0; k < l->kidsz; k++) {
+		const struct val *h = val_get(l->kids[k], "health");
+		const struct val *pa = val_get(h, "passing");
+		const struct val *la = val_get(h, "last");
+		const struct val *ex = val_get(h, "executable");
+
+		st = val_get_str(h, "state");
+		if (pa != NULL && pa->b)
+			ok++;
+		else if (ex == NULL || !ex->b)
+			noexec++;
+		else if (la == NULL || la->type != VAL_MAP ||
+		    (st != NULL && strcmp(st, "not run") == 0))
+			never++;
+		else
+			bad++;
+		d = la != NULL ? val_get_str(la, "date") : NULL;
+		if (d != NULL && (oldest == NULL || strcmp(d, oldest) < 0))
+			oldest = d;
+	}
+	rd = val_set(v, "readiness", val_map());
+	val_set(rd, "verified", val_int((long long)ok));
+	val_set(rd, "never", val_int((long long)never));
+	val_set(rd, "failing", val_int((long long)bad));
+	val_set(rd, "noexec", val_int((long long)noexec));
+	val_set(rd, "has_noexec", val_bool(noexec > 0));
+	val_set(rd, "total", val_int((long long)l->kidsz));
+	val_set(rd, "oldest", oldest ? val_str(oldest) : val_new(VAL_NULL));
+	if (oldest != NULL && strlen(oldest) >= 10) {
+		char day[11];
+
+		memcpy(day, oldest, 10);
+		day[10] = '\0';
+		set_words(rd, "oldest_words", day, 0);
+	} else
+		val_set(rd, "oldest_words", val_new(VAL_NULL));
+	val_set(rd, "ready", val_bool(ok == l->kidsz && l->kidsz > 0));
+}
+
+/*
+ * The time of session sm on date in zone tz: words ("Tue 22 Nov,
+ * 14:00-15:30") and the datetimes of its start and end (with the
+ * zone's offset that day), or nulls.
+ */
+static void
+session_time(struct val *s, const struct val *sm, const char *date,
+    const char *tz)
+{
+	const char	*st = val_get_str(sm, "start"),
+			*en = val_get_str(sm, "end");
+	char		 dt[32], *w;
+
+	if (st != NULL && ical_local(tz, date, st, dt)) {
+		w = ev_time_words(date, st, en);
+		val_set_str(s, "when", w);
+		free(w);
+		val_set_str(s, "start_dt", dt);
+		w = ev_time_words(date, st, NULL);
+		val_set_str(s, "start_words", w);
+		free(w);
+		if (en != NULL && ical_local(tz, date, en, dt))
+			val_set_str(s, "end_dt", dt);
+		else
+			val_set(s, "end_dt", val_new(VAL_NULL));
+	} else {
+		val_set(s, "when", val_new(VAL_NULL));
+		val_set(s, "start_dt", val_new(VAL_NULL));
+		val_set(s, "start_words", val_new(VAL_NULL));
+		val_set(s, "end_dt", val_new(VAL_NULL));
+	}
+}
+
 static struct val *
 hack_val(struct r *r, const struct hackathon *h, int full)
 {
 	const struct val *m = h->e.meta, *prog, *src;
+	const char	*tz, *date;
 	struct val	*v = val_map(), *l, *day, *ss, *s;
 	struct usecase	*uc;
 	char		*url;
@@ -34,6 +159,12 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	val_set(v, "level", val_opt_str(m, "level"));
 	val_set(v, "start", val_opt_str(m, "start"));
 	val_set(v, "end", val_opt_str(m, "end"));
+	set_words(v, "start_words", val_get_str(m, "start"), 0);
+	set_words(v, "end_words", val_get_str(m, "end"), 0);
+	/* One date, not "June 2021 to June 2021". */
+	val_set(v, "one_date", val_bool(val_get_str(m, "start") != NULL &&
+	    val_get_str(m, "end") != NULL && strcmp(val_get_str(m, "start"),
+	    val_get_str(m, "end")) == 0));
 	val_set(v, "venue", val_opt_str(m, "venue"));
 	val_set(v, "participants", val_opt_str(m, "participants"));
 	val_set(v, "indico", render_opt_url(m, "indico"));
@@ -42,14 +173,18 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	    b));
 	val_set(v, "in_person", val_bool(src != NULL && bool_value(src, &b) &&
 	    !b));
-	url = url_hackathon_ics(h->e.slug);
-	val_set_str(v, "ics", url);
-	free(url);
-	/* Upcoming until its last day is over. */
-	val_set(v, "upcoming", val_bool(val_get_str(m, "end") != NULL &&
-	    strcmp(val_get_str(m, "end"), render_today(r)) >= 0));
-	val_set(v, "timezone", val_str(val_get_str(m, "timezone") ?
-	    val_get_str(m, "timezone") : render_kb(r)->site.timezone));
+	if (has_calendar(h)) {
+		url = url_hackathon_ics(h->e.slug);
+		val_set_str(v, "ics", url);
+		free(url);
+	} else
+		val_set(v, "ics", val_new(VAL_NULL));
+	/* Upcoming until its last day (of a month or year) is over. */
+	val_set(v, "upcoming", val_bool(ev_upcoming(val_get_str(m, "end"),
+	    render_today(r))));
+	tz = val_get_str(m, "timezone") ? val_get_str(m, "timezone") :
+	    render_kb(r)->site.timezone;
+	val_set_str(v, "timezone", tz);
 	if (!full)
 		return v;
 	l = val_set(v, "organizers", render_people(r, val_get(m,
@@ -69,40 +204,16 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 			val_push(l, render_ucsum(r, uc));
 	}
 	val_set(v, "has_exercises", val_bool(l->kidsz > 0));
-	/* Readiness: how many exercises passed their last check, and
-	 * the oldest of those checks. */
-	{
-		size_t ok = 0, k;
-		const char *oldest = NULL, *d;
-		struct val *rd;
-
-		for (k = 0; k < l->kidsz; k++) {
-			const struct val *h = val_get(l->kids[k], "health");
-			const struct val *pa = val_get(h, "passing");
-			const struct val *la = val_get(h, "last");
-
-			if (pa != NULL && pa->b)
-				ok++;
-			d = la != NULL ? val_get_str(la, "date") : NULL;
-			if (d != NULL && (oldest == NULL ||
-			    strcmp(d, oldest) < 0))
-				oldest = d;
-		}
-		rd = val_set(v, "readiness", val_map());
-		val_set(rd, "verified", val_int((long long)ok));
-		val_set(rd, "total", val_int((long long)l->kidsz));
-		val_set(rd, "oldest", oldest ? val_str(oldest) :
-		    val_new(VAL_NULL));
-		val_set(rd, "ready", val_bool(ok == l->kidsz && l->kidsz > 0));
-	}
+	readiness(v, l);
 	l = val_set(v, "programme", val_list());
 	prog = val_get(m, "programme");
 	for (i = 0; prog != NULL && prog->type == VAL_LIST &&
 	    i < prog->kidsz; i++) {
 		day = val_push(l, val_map());
+		date = val_get_str(prog->kids[i], "date");
 		val_set(day, "date", val_opt_str(prog->kids[i], "date"));
-		val_set_str(day, "weekday", ev_weekday(val_get_str(
-		    prog->kids[i], "date")));
+		val_set_str(day, "weekday", ev_weekday(date));
+		set_words(day, "date_words", date, 1);
 		val_set(day, "n", val_int((long long)i + 1));
 		ss = val_set(day, "sessions", val_list());
 		src = val_get(prog->kids[i], "sessions");
@@ -114,6 +225,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 			s = val_push(ss, val_map());
 			val_set(s, "start", val_opt_str(sm, "start"));
 			val_set(s, "end", val_opt_str(sm, "end"));
+			session_time(s, sm, date, tz);
 			val_set_str(s, "kind", val_get_str(sm, "kind") ?
 			    val_get_str(sm, "kind") : "other");
 			val_set(s, "title", val_opt_str(sm, "title"));
@@ -191,6 +303,9 @@ hackathons_page(struct r *r, size_t i)
 	    h->e.title : h->e.slug, desc, ctx);
 	free(desc);
 	free(path);
+	/* No calendar without an event: RFC 5545 wants one. */
+	if (!has_calendar(h))
+		return rc;
 	if ((ics = ical_hackathon(render_kb(r), h, render_stamp(r))) == NULL)
 		return 0;
 	path = url_hackathon_ics(h->e.slug);

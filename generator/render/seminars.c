@@ -7,8 +7,12 @@
  * (people.c); hackathons are hackathons.c's; the order of seminars and
  * the weekday of a date are model/events.c's.  Dates are compared as
  * YYYY-MM-DD text against the build's today (render_today), so the
- * split between upcoming and past is reproducible.  This file does not
- * validate seminars: content.c does, and reports positions.
+ * split between upcoming and past is reproducible; a seminar dated by
+ * its month or year alone ("June 2023", "2023") is upcoming until that
+ * month or year is over, stands in the feed at its first day, and is
+ * left out of the calendar, which is written only when some seminar
+ * has a day.  This file does not validate seminars: content.c does,
+ * and reports positions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +58,9 @@ sem_val(struct r *r, const struct val *s)
 	free(a);
 	val_set(v, "date", str_or_null(val_get_str(s, "date")));
 	val_set_str(v, "weekday", ev_weekday(val_get_str(s, "date")));
+	a = ev_date_words(val_get_str(s, "date"), 1);
+	val_set_str(v, "date_words", a);
+	free(a);
 	val_set(v, "start", str_or_null(val_get_str(s, "start")));
 	val_set(v, "end", str_or_null(val_get_str(s, "end")));
 	val_set(v, "title", str_or_null(val_get_str(s, "title")));
@@ -96,7 +103,7 @@ sem_val(struct r *r, const struct val *s)
 }
 
 /*
- * seminars/feed.xml: every seminar, newest first.  Dates stand for
+ * seminars/feed.xml: every seminar of ss (newest first).  Dates stand for
  * "updated": a seminar's record changes rarely after it is announced,
  * and a build must not rewrite the feed.
  */
@@ -107,23 +114,26 @@ write_feed(struct r *r, const struct val **ss, size_t n)
 	const char	*base = render_base(r), *d;
 	struct buf	 b = { NULL, 0, 0 };
 	struct val	*v;
-	char		*path, *when;
+	char		*path, *when, first[11], last[11];
 	size_t		 i, k;
 	int		 rc;
 
-	d = n > 0 ? val_get_str(ss[n - 1], "date") : NULL;
-	when = xasprintf("%sT00:00:00Z", d ? d : "1970-01-01");
+	/* A partial date stands at its first day. */
+	d = n > 0 ? val_get_str(ss[0], "date") : NULL;
+	when = xasprintf("%sT00:00:00Z", ev_span(d, first, last) ? first :
+	    "1970-01-01");
 	atom_head(&b, kb, base, url_seminars_feed(), "seminars",
 	    url_seminars(), when);
 	free(when);
-	for (k = n; k > 0; k--) {
+	for (k = 1; k <= n; k++) {
 		struct atom_entry e;
 		const struct val *sp;
 		const char	**who;
 
 		v = sem_val(r, ss[k - 1]);
 		path = url_seminar(ss[k - 1]);
-		when = xasprintf("%sT00:00:00Z", val_get_str(v, "date"));
+		when = xasprintf("%sT00:00:00Z", ev_span(val_get_str(v,
+		    "date"), first, last) ? first : "1970-01-01");
 		sp = val_get(v, "speakers");
 		who = xcalloc(sp->kidsz + 1, sizeof(*who));
 		for (i = 0; i < sp->kidsz; i++)
@@ -160,7 +170,7 @@ seminars_page(struct r *r)
 	const struct val **ss;
 	struct val	*ctx = val_map(), *up, *years, *y = NULL, *l = NULL;
 	char		*ics, year[5];
-	size_t		 n, i;
+	size_t		 n, i, exact = 0;
 	int		 rc = 1;
 	long long	 stamp = render_stamp(r);
 
@@ -169,15 +179,19 @@ seminars_page(struct r *r)
 	up = val_set(ctx, "upcoming", val_list());
 	for (i = 0; i < n; i++) {
 		d = val_get_str(ss[i], "date");
-		if (d != NULL && strcmp(d, today) >= 0)
+		if (d != NULL && ev_upcoming(d, today))
 			val_push(up, sem_val(r, ss[i]));
+		if (d != NULL && date_valid(d))
+			exact++;
 	}
 	val_set(ctx, "has_upcoming", val_bool(up->kidsz > 0));
 	/* Past: newest first, grouped by year. */
+	free(ss);
+	ss = ev_seminars_newest(kb, &n);
 	years = val_set(ctx, "years", val_list());
-	for (i = n; i > 0; i--) {
+	for (i = 1; i <= n; i++) {
 		d = val_get_str(ss[i - 1], "date");
-		if (d == NULL || strcmp(d, today) >= 0)
+		if (d == NULL || pdate_prec(d) == 0 || ev_upcoming(d, today))
 			continue;
 		if (y == NULL || strncmp(val_get_str(y, "year"), d, 4) != 0) {
 			memcpy(year, d, 4);
@@ -189,16 +203,22 @@ seminars_page(struct r *r)
 		val_push(l, sem_val(r, ss[i - 1]));
 	}
 	val_set(ctx, "has_past", val_bool(years->kidsz > 0));
-	val_set_str(ctx, "ics", url_seminars_ics());
+	/* Only seminars with a day go in the calendar; none, none. */
+	if (exact > 0)
+		val_set_str(ctx, "ics", url_seminars_ics());
+	else
+		val_set(ctx, "ics", val_new(VAL_NULL));
 	val_set_str(ctx, "feed", url_seminars_feed());
 	rc = write_feed(r, ss, n) && rc;
 	free(ss);
-	if ((ics = ical_seminars(kb, stamp)) != NULL) {
-		rc = render_put(r, url_seminars_ics(), ics,
-		    strlen(ics)) && rc;
-		free(ics);
-	} else
-		rc = 0;
+	if (exact > 0) {
+		if ((ics = ical_seminars(kb, stamp)) != NULL) {
+			rc = render_put(r, url_seminars_ics(), ics,
+			    strlen(ics)) && rc;
+			free(ics);
+		} else
+			rc = 0;
+	}
 	return render_emit(r, "seminars", url_seminars(), 1,
 	    "seminars", "Seminars", "Seminars on machine learning in INFN "
 	    "research: upcoming, and past ones by year.", ctx) && rc;

@@ -10,10 +10,12 @@
  * of another place as an error and an unknown key as a warning;
  * jsonschema.c's walk of the same tree gives every kind and the words
  * of a key at a dotted place; date_valid takes only days of the
- * calendar (leap years included); email_valid takes addresses as
- * people write them and nothing around them; orcid_id takes an iD
- * bare or after https://orcid.org/, and orcid_digit is ISO 7064 MOD
- * 11-2 (ORCID's own examples, X and 0 included).  The manual is read from $KBGEN_MAN5,
+ * calendar (leap years included); pdate_prec tells a day, a month and
+ * a year apart; events.c's span, words and order of partial dates;
+ * email_valid takes addresses as people write them and nothing around
+ * them; orcid_id takes an iD bare or after https://orcid.org/, and
+ * orcid_digit is ISO 7064 MOD 11-2 (ORCID's own examples, X and 0
+ * included).  The manual is read from $KBGEN_MAN5,
  * else generator/kbgen.5 (the tests run in the repository's root).
  */
 #include <stdio.h>
@@ -274,6 +276,58 @@ test_addresses(void)
 	    "orcid: another host refused");
 }
 
+/* Partial dates (an event's month or year) and their words. */
+static void
+test_partial(void)
+{
+	/* wd: weekday for ev_date_words, -1 for ev_time_words. */
+	static const struct {
+		const char *d, *hm, *end;
+		int	    wd;
+		const char *want;
+	} words[] = {
+		{ "2021-06", NULL, NULL, 1, "June 2021" },
+		{ "2023", NULL, NULL, 1, "2023" },
+		{ "2023-06-05", NULL, NULL, 1, "Monday 5 June 2023" },
+		{ "2023-12-05", NULL, NULL, 0, "5 December 2023" },
+		{ "2022-11-22", "14:00", "15:30", -1,
+		    "Tue 22 Nov, 14:00\xe2\x80\x93" "15:30" },
+		{ "2022-11-22", NULL, NULL, -1, "Tue 22 Nov" },
+		{ "2022-11", "14:00", NULL, -1, "" },
+		{ NULL, NULL, NULL, 0, NULL },
+	};
+	char		 f[11], l[11], *w, *name;
+	size_t		 i;
+
+	OK(pdate_prec("2021-06-14") == 3, "pdate day");
+	OK(pdate_prec("2021-06") == 2, "pdate month");
+	OK(pdate_prec("2023") == 1, "pdate year");
+	OK(pdate_prec("2021-13") == 0 && pdate_prec("2021-00") == 0 &&
+	    pdate_prec("2021-6") == 0 && pdate_prec("202") == 0 &&
+	    pdate_prec("2021/06") == 0 && pdate_prec("2021-02-30") == 0 &&
+	    pdate_prec("") == 0 && pdate_prec("20x1") == 0,
+	    "pdate refuses malformed dates");
+	OK(ev_span("2021-06", f, l) == 2 && strcmp(f, "2021-06-01") == 0 &&
+	    strcmp(l, "2021-06-31") == 0, "span of a month");
+	OK(ev_span("2023", f, l) == 1 && strcmp(f, "2023-01-01") == 0 &&
+	    strcmp(l, "2023-12-31") == 0, "span of a year");
+	OK(ev_upcoming("2023-06", "2023-06-30") &&
+	    !ev_upcoming("2023-06", "2023-07-01") &&
+	    ev_upcoming("2023", "2023-12-31") &&
+	    !ev_upcoming("2023-06-14", "2023-06-15"),
+	    "upcoming until the last day");
+	for (i = 0; words[i].d != NULL; i++) {
+		w = words[i].hm != NULL || words[i].wd < 0 ?
+		    ev_time_words(words[i].d, words[i].hm, words[i].end) :
+		    ev_date_words(words[i].d, words[i].wd);
+		name = xasprintf("words of %s %s", words[i].d,
+		    words[i].hm ? words[i].hm : "");
+		EQS(w, words[i].want, name);
+		free(name);
+		free(w);
+	}
+}
+
 int
 main(void)
 {
@@ -288,6 +342,7 @@ main(void)
 		DONE();
 	}
 	man = text;
+	test_partial();
 	for (i = 0; content_tables[i].what != NULL; i++)
 		walk(content_tables[i].what, content_tables[i].flds, "", 0);
 	walk(site_table.what, site_table.flds, "", 0);
