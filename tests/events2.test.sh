@@ -264,7 +264,7 @@ has "readiness counts a failing exercise" "$S/hackathons/failing-2022/index.html
     '<strong>0 verified, 0 never checked, 1 failing</strong>'
 row=$(grep -A1 'Exercise one' "$T" | head -1)
 case $row in
-*'</a> <img class="badge-img" src="../../badges/uc-ok.svg" alt="example: passing" height="20">'*)
+*'</a> <img class="badge-img" src="../../badges/uc-ok.svg" alt="example: passing" width="118" height="20">'*)
 	ok "badge in a programme row" ;;
 *)	fail "badge in a programme row" "$row" ;;
 esac
@@ -274,7 +274,7 @@ case $row in
 *) ok "no badge for a use case never run" ;;
 esac
 has "badge still on cards (the shared partial)" "$T" \
-    '<img class="badge-img" src="../../badges/uc-ok.svg" alt="example: passing" height="20">'
+    '<img class="badge-img" src="../../badges/uc-ok.svg" alt="example: passing" width="118" height="20">'
 
 # --- bad input: lint errors word for word, nothing published changes ---------
 # bad NAME FILE SED-SCRIPT WANT: FILE (below content/) edited by SED-SCRIPT
