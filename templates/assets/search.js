@@ -244,7 +244,8 @@
 
 	/*
 	 * The postings of a form (a shard entry), decoded once: the
-	 * matching documents docs[k] and their weights[k]; with positions
+	 * matching documents docs[k], their weights[k] and own[k] (1 when
+	 * the form is in the document's title or terms); with positions
 	 * (wanted for queries of several words), also, per document k,
 	 * pos[pstart[k]..pstart[k+1]).  The entry holds the numbers of its
 	 * packs (p/N.js, q/M.js), or the two strings themselves.
@@ -269,11 +270,14 @@
 				var doc = -1;
 				P = {docs: new Int32Array(n > 0 ? n : 0),
 				    weights: new Int32Array(n > 0 ? n : 0),
+				    own: new Uint8Array(n > 0 ? n : 0),
 				    pstart: null, pos: null};
 				for (var k = 0; k < n; k++) {
 					doc += v[2 + 2 * k];
 					P.docs[k] = doc;
-					P.weights[k] = v[3 + 2 * k];
+					/* Twice the weight, plus 1 for own words. */
+					P.weights[k] = v[3 + 2 * k] >> 1;
+					P.own[k] = v[3 + 2 * k] & 1;
 				}
 				postings[form] = P;
 			}
@@ -311,9 +315,25 @@
 	}
 
 	/*
+	 * A shard entry's stems, one per language of the index (meta.langs;
+	 * one when it has none): e[1] is one stem for every language or a
+	 * list of one each, "" standing for the form itself.
+	 */
+	function stemsOf(e) {
+		var n = meta.langs && meta.langs.length ? meta.langs.length : 1;
+		var out = [];
+		for (var l = 0; l < n; l++) {
+			var s = Array.isArray(e[1]) ? e[1][l] : e[1];
+			out.push(s || e[0]);
+		}
+		return out;
+	}
+
+	/*
 	 * The forms that match query word w, each with its factor:
-	 * the form itself, the forms of its stem, and (for the word being
-	 * typed) the most frequent forms it begins.
+	 * the form itself, the forms that share one of its stems (a stem
+	 * per language of the index: the query is matched in each), and
+	 * (for the word being typed) the most frequent forms it begins.
 	 */
 	function matchWord(w, typing) {
 		return dict(shardKey(w)).then(function (d) {
@@ -327,28 +347,31 @@
 						found[e[0]].f = f;
 				}
 			}
-			var at = lowerBound(d, w), stem = null;
+			var at = lowerBound(d, w), stems;
 			var exact = at < d.length && d[at][0] === w;
 			if (exact) {
 				add(d[at], F_EXACT);
-				stem = d[at][1] || d[at][0];
+				stems = stemsOf(d[at]);
 			} else {
-				/* The longest stem that w extends by at most 6. */
-				var best = "";
+				/* Per language, the longest stem that w extends
+				 * by at most 6. */
+				stems = [];
 				d.forEach(function (e) {
-					var s = e[1] || e[0];
-					if (s.length >= 4 && s.length > best.length &&
-					    w.length - s.length <= 6 &&
-					    w.lastIndexOf(s, 0) === 0)
-						best = s;
+					stemsOf(e).forEach(function (s, l) {
+						var best = stems[l] || "";
+						if (s.length >= 4 && s.length > best.length &&
+						    w.length - s.length <= 6 &&
+						    w.lastIndexOf(s, 0) === 0)
+							stems[l] = s;
+					});
 				});
-				stem = best || null;
 			}
-			if (stem !== null)
-				d.forEach(function (e) {
-					if ((e[1] || e[0]) === stem)
-						add(e, F_STEM);
-				});
+			d.forEach(function (e) {
+				if (stemsOf(e).some(function (s, l) {
+					return stems[l] === s;
+				}))
+					add(e, F_STEM);
+			});
 			/*
 			 * A word that is a form of the dictionary is taken as typed
 			 * in full (its stem brings its inflections): no prefixes.
@@ -400,7 +423,9 @@
 	}
 
 	/*
-	 * Rank: documents that match more query words first, then by score.
+	 * Rank: documents that match more query words first, then those
+	 * that have more of them in their own words (title, terms: a
+	 * technology outranks a mention in the text), then by score.
 	 * Per word, a document scores with its best matching form (factor x
 	 * saturated weight x idf); a word found right after the previous query word
 	 * (at the same distance as in the query) doubles the score, within
@@ -411,7 +436,7 @@
 		for (var i = 0; i < words.length; i++) {
 			if (!ms[i].length)
 				continue;	/* a stop word, or a word no page has */
-			var best = new Float64Array(D);
+			var best = new Float64Array(D), own = new Uint8Array(D);
 			var bestP = new Array(D), bestK = new Int32Array(D);
 			/*
 			 * One idf for the word and its stem's forms, from the most
@@ -430,6 +455,7 @@
 				forms[x.e[0]] = true;
 				for (var k = 0; k < p.docs.length; k++) {
 					var d = p.docs[k], sc = f * sat(p.weights[k]);
+					own[d] |= p.own[k];
 					if (sc > best[d]) {
 						best[d] = sc;
 						bestP[d] = p;
@@ -437,9 +463,11 @@
 					}
 				}
 			}
-			per.push({best: best, p: bestP, k: bestK, qpos: words[i].pos});
+			per.push({best: best, own: own, p: bestP, k: bestK,
+			    qpos: words[i].pos});
 		}
-		var n = new Uint8Array(D), total = new Float64Array(D);
+		var n = new Uint8Array(D), nown = new Uint8Array(D);
+		var total = new Float64Array(D);
 		var last = new Int32Array(D).fill(-1);
 		for (var wi = 0; wi < per.length; wi++) {
 			var pw = per[wi], prev = wi > 0 ? per[wi - 1] : null;
@@ -447,6 +475,7 @@
 				if (!(pw.best[d2] > 0))
 					continue;
 				n[d2]++;
+				nown[d2] += pw.own[d2];
 				total[d2] += pw.best[d2];
 				if (prev && last[d2] === wi - 1)
 					total[d2] *= nearness(prev.p[d2], prev.k[d2],
@@ -464,7 +493,8 @@
 		/* Unsorted: the page sorts only what it shows (see ranks()). */
 		return {ids: ids, every: every, forms: forms, nwords: per.length,
 		    cmp: function (a, b) {
-			return n[b] - n[a] || total[b] - total[a] || a - b;
+			return n[b] - n[a] || nown[b] - nown[a] ||
+			    total[b] - total[a] || a - b;
 		    }};
 	}
 

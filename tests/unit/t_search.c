@@ -93,7 +93,9 @@ dict_entry(const struct val *shard, const char *form)
 
 /*
  * Decode a postings string and its positions string into
- * "doc:weight:pos,pos;..." (absolute ids and positions), or "(bad)".
+ * "doc:weight:pos,pos;..." (absolute ids and positions; weight
+ * followed by + when the form is in the document's own words), or
+ * "(bad)".
  */
 static char *
 postings(const char *s, const char *q)
@@ -118,8 +120,8 @@ postings(const char *s, const char *q)
 			return xstrdup("(bad)");
 		}
 		doc += d;
-		buf_printf(&b, "%s%lld:%u:", b.sz ? ";" : "", (long long)doc,
-		    w);
+		buf_printf(&b, "%s%lld:%u%s:", b.sz ? ";" : "", (long long)doc,
+		    w >> 1, (w & 1) ? "+" : "");
 		for (pos = -1, j = 0; j < np; j++) {
 			if (!search_bits_get(&rq, (int)kp - 1, &x)) {
 				buf_free(&b);
@@ -298,16 +300,20 @@ test_index(void)
 	e = dict_entry(sh, "networks");
 	OK(e != NULL, "index: networks in d/ne");
 	if (e != NULL) {
-		EQS(e->kids[1]->str, "network", "index: stem of networks");
+		/* Languages en, it: English stem, Italian leaves it. */
+		OK(e->kids[1]->type == VAL_LIST && e->kids[1]->kidsz == 2 &&
+		    strcmp(e->kids[1]->kids[0]->str, "network") == 0 &&
+		    strcmp(e->kids[1]->kids[1]->str, "") == 0,
+		    "index: stems of networks by language");
 		OK(e->kids[2]->num == 2, "index: df of networks");
 		s = entry_postings(site, e);
-		/* Title 10 + summary 5 + body 1; positions: title 1,
-		 * summary 12 + 1, body at 42 after two terms. */
-		EQS(s, "0:16:1,13,45;1:2:17,18", "index: postings of networks");
+		/* Title 10 + summary 5 + body 1, own (title); positions:
+		 * title 1, summary 12 + 1, body at 42 after two terms. */
+		EQS(s, "0:16+:1,13,45;1:2:17,18", "index: postings of networks");
 		free(s);
 		e = dict_entry(sh, "neural");
 		s = e ? entry_postings(site, e) : NULL;
-		EQS(s, "0:10:0", "index: postings of neural (en)");
+		EQS(s, "0:10+:0", "index: postings of neural (en)");
 		free(s);
 	}
 	val_free(sh);
@@ -341,8 +347,17 @@ test_index(void)
 	val_free(sh);
 	sh = load(site, "d/re");
 	e = dict_entry(sh, "reti");
-	OK(e != NULL && strcmp(e->kids[1]->str, "ret") == 0,
-	    "index: Italian stem of reti");
+	OK(e != NULL && e->kids[1]->type == VAL_LIST &&
+	    e->kids[1]->kidsz == 2 && strcmp(e->kids[1]->kids[1]->str,
+	    "ret") == 0 && strcmp(e->kids[1]->kids[0]->str, "") == 0,
+	    "index: Italian stem of reti, none in English");
+	val_free(sh);
+	/* A term is an own word: GNN, 5, in the use case's terms only. */
+	sh = load(site, "d/gn");
+	e = dict_entry(sh, "gnn");
+	s = e ? entry_postings(site, e) : NULL;
+	EQS(s, "0:5+:22", "index: a term's word is own");
+	free(s);
 	val_free(sh);
 	sh = load(site, "d/we");
 	OK(sh == NULL, "index: stop word we not indexed");
@@ -435,6 +450,12 @@ main(void)
 	stem("it", "rete", "ret");
 	stem("it", "analisi", "analis");
 	stem("italian", "neurali", "neural");
+	s = search_stem("xx", "reti");
+	OK(s == NULL, "stem: none for a language with no stemmer");
+	free(s);
+	OK(search_stemmable("it") && search_stemmable("en") &&
+	    !search_stemmable("xx") && !search_stemmable(""),
+	    "search_stemmable");
 
 	/* Exp-Golomb codes, 6 bits a character: 1 is "1", 2 "010", 3
 	 * "011"; order 2: 5 is "010" "00". */
