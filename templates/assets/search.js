@@ -1,11 +1,17 @@
 /*
  * search.js: full-text search with facets, from file:// as well as http.
  *
- * Loaded by the search page (search/index.html, which holds #kb_search;
- * base.mustache makes "/" focus the search box on every page).  It reads
- * the index that kbgen writes below search/ (see templates/SEARCH.md, the
- * format contract), answers as the reader types, shows facet counts for
- * the current query, and keeps the query and the ticked facets in the URL.
+ * Loaded by every page (base.mustache; "/" focuses the search box).  It
+ * reads the index that kbgen writes below search/ (see
+ * templates/SEARCH.md, the format contract).  On the search page
+ * (search/index.html, which holds #kb_search) it answers as the reader
+ * types, shows facet counts for the current query, and keeps the query
+ * and the ticked facets in the URL.  On the other pages the header's box
+ * (#kb_site_q) becomes an ARIA combobox: the first results show in a
+ * listbox under it as one types, ArrowDown/ArrowUp move through them,
+ * Enter opens the chosen one or, with none chosen, the search page with
+ * the query (and the catalogue's ticked filters), Escape closes.  The
+ * index loads only once the box is used.
  *
  * Index files are scripts that call kbSearch.load(NAME, DATA): <script>
  * elements load from file:// where fetch does not.  A file that fails to
@@ -32,9 +38,8 @@
 	root = root || "";
 
 	var ui = document.getElementById("kb_search");
-	if (!ui)
-		return;
-	document.documentElement.classList.add("js");
+	if (ui)
+		document.documentElement.classList.add("js");
 
 	/* ------------------------------------------------------------------ */
 	/* Loading index files. */
@@ -532,7 +537,61 @@
 	}
 
 	/* ------------------------------------------------------------------ */
-	/* The page. */
+	/* Results, on the search page and under the header's box. */
+
+	var frags = {};		/* fragment number -> promise of list */
+	var TYPES = {usecase: "Use case", person: "Person", hackathon: "Hackathon",
+	    seminar: "Seminar", page: "Page"};
+	/* The section page of each type, and its name when the menu has none. */
+	var PLACES = {usecase: ["catalogue/index.html", "Catalogue"],
+	    person: ["people/index.html", "People"],
+	    hackathon: ["hackathons/index.html", "Hackathons"],
+	    seminar: ["seminars/index.html", "Seminars"]};
+
+	/*
+	 * Where a result sits, for people: its section as the menu names it
+	 * ("Catalogue", "People") and, for a use case, its first field
+	 * ("Catalogue › Medical Physics"); a free page sits at the top, under
+	 * the site's name.  df is docFacets(id).
+	 */
+	function where(df) {
+		var p = PLACES[df.y], name = "", a, i;
+		if (p) {
+			name = p[1];
+			a = document.querySelectorAll(".site-nav a");
+			for (i = 0; i < a.length; i++)
+				if (a[i].getAttribute("href") === root + p[0])
+					name = a[i].textContent.trim();
+		} else if ((a = document.querySelector(".site-title")) !== null)
+			name = a.textContent.trim();
+		return df.y === "usecase" && df.field ? name + " \u203a " +
+		    df.field : name;
+	}
+
+	/* Load meta.js once: a promise of true when the index is there. */
+	var started = null;
+	function start() {
+		if (!started)
+			started = get("meta").then(function (m) {
+				if (!m || typeof m.docs !== "number")
+					return false;
+				meta = m;
+				(m.dict || []).forEach(function (k) {
+					shardOk[k] = true;
+				});
+				buildFacets();
+				return true;
+			});
+		return started;
+	}
+
+	if (!ui) {
+		siteBox();
+		return;
+	}
+
+	/* ------------------------------------------------------------------ */
+	/* The search page. */
 
 	var form = document.getElementById("kb_search_form");
 	var box = document.getElementById("kb_q");
@@ -552,7 +611,6 @@
 	var sortedAll = false;	/* ranked is sorted (see ranks()) */
 	var current = null;	/* the current query result */
 	var active = -1;	/* result chosen with the arrows */
-	var frags = {};		/* fragment number -> promise of list */
 	var urlTimer = 0;
 	var renders = 0;	/* results rendered so far (data-render) */
 
@@ -616,9 +674,6 @@
 		    (end < text.length ? " …" : "");
 	}
 
-	var TYPES = {usecase: "Use case", person: "Person", hackathon: "Hackathon",
-	    seminar: "Seminar", page: "Page"};
-
 	/* Whether the sorted Int32Array ids holds id. */
 	function has(ids, id) {
 		var lo = 0, hi = ids.length;
@@ -634,10 +689,11 @@
 
 	/*
 	 * What meta.js's facets say of document id: its type (key and
-	 * label) and its own terms, the chips (technologies, fields, tools).
+	 * label), its own terms, the chips (technologies, fields, tools),
+	 * and the first of its fields.
 	 */
 	function docFacets(id) {
-		var out = {y: "", label: "", chips: []};
+		var out = {y: "", label: "", chips: [], field: ""};
 		facets.forEach(function (f) {
 			f.values.forEach(function (v) {
 				if (!has(v.own, id))
@@ -648,8 +704,11 @@
 						if (TYPES[k] === v.name)
 							out.y = k;
 				} else if (f.key === "technology" || f.key === "field" ||
-				    f.key === "tool")
+				    f.key === "tool") {
 					out.chips.push(v.name);
+					if (f.key === "field" && !out.field)
+						out.field = v.name;
+				}
 			});
 		});
 		return out;
@@ -669,7 +728,7 @@
 		var df = docFacets(id);
 		var meta_ = el("p", "search-result-meta");
 		meta_.appendChild(el("span", "badge badge-type type-" + df.y, df.label));
-		meta_.appendChild(el("span", "search-result-url", doc.u));
+		meta_.appendChild(el("span", "search-result-where", where(df)));
 		li.appendChild(meta_);
 		li.appendChild(h);
 		if (doc.s) {
@@ -1147,21 +1206,196 @@
 	});
 
 	countEl.textContent = "Loading the search index…";
-	get("meta").then(function (m) {
-		if (!m || typeof m.docs !== "number") {
+	start().then(function (ok) {
+		if (!ok) {
 			countEl.textContent = "The search index is missing.";
 			ui.classList.add("search-broken");
 			/* Show the fallback: the links to the catalogue and terms. */
 			document.documentElement.classList.remove("js");
 			return;
 		}
-		meta = m;
-		(m.dict || []).forEach(function (k) {
-			shardOk[k] = true;
-		});
-		buildFacets();
 		readURL();
 		ui.classList.add("search-ready");
 		update(false);
 	});
+
+	/* ------------------------------------------------------------------ */
+	/*
+	 * The header's box on the other pages, as an ARIA 1.2 combobox
+	 * (role=combobox on the input, a listbox it controls, the chosen
+	 * option as aria-activedescendant; focus stays in the input).
+	 */
+	function siteBox() {
+		var sf = document.getElementById("kb_site_search");
+		var input = document.getElementById("kb_site_q");
+		if (!sf || !input)
+			return;
+		var SHOW = 6;	/* results listed */
+		var lb = el("ul", "site-search-list");
+		var status = el("p", "visually-hidden");
+		var opts = [], sel = -1, my = 0, lastQ = null;
+
+		lb.id = "kb_site_list";
+		lb.setAttribute("role", "listbox");
+		lb.setAttribute("aria-label", "Search results");
+		lb.hidden = true;
+		status.setAttribute("aria-live", "polite");
+		sf.appendChild(lb);
+		sf.appendChild(status);
+		sf.classList.add("site-search-live");
+		input.setAttribute("role", "combobox");
+		input.setAttribute("aria-autocomplete", "list");
+		input.setAttribute("aria-expanded", "false");
+		input.setAttribute("aria-controls", lb.id);
+
+		function choose(i) {
+			if (sel >= 0 && opts[sel])
+				opts[sel].setAttribute("aria-selected", "false");
+			sel = i >= 0 && i < opts.length ? i : -1;
+			if (sel >= 0) {
+				opts[sel].setAttribute("aria-selected", "true");
+				input.setAttribute("aria-activedescendant", opts[sel].id);
+				if (opts[sel].scrollIntoView)
+					opts[sel].scrollIntoView({block: "nearest"});
+			} else
+				input.removeAttribute("aria-activedescendant");
+		}
+
+		function open(on) {
+			lb.hidden = !on || !lb.firstChild;
+			input.setAttribute("aria-expanded", lb.hidden ? "false" : "true");
+			if (lb.hidden)
+				choose(-1);
+		}
+
+		/* The search page's URL for the query, with the catalogue's
+		 * ticked filters (facets.js: name = dimension, label = term). */
+		function searchURL() {
+			var parts = [], q = input.value.trim();
+			if (q)
+				parts.push("q=" + encodeURIComponent(q).replace(/%20/g, "+"));
+			var bs = document.querySelectorAll(
+			    "#kb_facets input[type=checkbox]:checked");
+			for (var i = 0; i < bs.length; i++) {
+				var lab = document.querySelector("label[for=\"" +
+				    bs[i].id + "\"] .facet-name");
+				if (lab)
+					parts.push(encodeURIComponent(bs[i].name) + "=" +
+					    encodeURIComponent(lab.textContent.trim())
+					    .replace(/%20/g, "+"));
+			}
+			return root + "search/index.html" +
+			    (parts.length ? "?" + parts.join("&") : "");
+		}
+
+		function option(i, href, title, place, forms) {
+			var li = el("li", "site-search-item");
+			li.id = "kb_site_opt_" + i;
+			li.setAttribute("role", "option");
+			li.setAttribute("aria-selected", "false");
+			li.setAttribute("data-href", href);
+			var t = el("span", "site-search-title");
+			if (forms)
+				highlight(t, title, forms);
+			else
+				t.textContent = title;
+			li.appendChild(t);
+			if (place)
+				li.appendChild(el("span", "site-search-where", place));
+			/* A click opens it; the input keeps the focus. */
+			li.addEventListener("mousedown", function (e) {
+				e.preventDefault();
+			});
+			li.addEventListener("click", function () {
+				location.href = href;
+			});
+			return li;
+		}
+
+		function show() {
+			var q = input.value, n = ++my;
+			if (q === lastQ && lb.firstChild) {
+				open(true);
+				return;
+			}
+			start().then(function (ok) {
+				return ok && n === my ? runQuery(q) : undefined;
+			}).then(function (r) {
+				if (n !== my)
+					return;
+				if (!r) {
+					lb.textContent = "";
+					opts = [];
+					lastQ = q;
+					open(false);
+					return;
+				}
+				var ids = r.ids.slice().sort(r.cmp).slice(0, SHOW);
+				return Promise.all(ids.map(fragment)).then(function (docs) {
+					if (n !== my)
+						return;
+					lb.textContent = "";
+					opts = [];
+					sel = -1;
+					input.removeAttribute("aria-activedescendant");
+					docs.forEach(function (doc, i) {
+						if (!doc)
+							return;
+						opts.push(option(opts.length, root + doc.u,
+						    doc.t || doc.u, where(docFacets(ids[i])),
+						    r.forms));
+					});
+					var all = option(opts.length, searchURL(),
+					    r.ids.length ? "All " + r.ids.length + " results for \u201c" +
+					    q.trim() + "\u201d" : "No results for \u201c" + q.trim() +
+					    "\u201d: search page", "", null);
+					all.classList.add("site-search-all");
+					opts.push(all);
+					opts.forEach(function (o) {
+						lb.appendChild(o);
+					});
+					lastQ = q;
+					status.textContent = r.ids.length === 1 ? "1 result" :
+					    r.ids.length + " results";
+					open(document.activeElement === input);
+					lb.setAttribute("data-query", q);
+				});
+			});
+		}
+
+		input.addEventListener("focus", start);
+		input.addEventListener("input", show);
+		input.addEventListener("keydown", function (e) {
+			if (e.isComposing)
+				return;
+			if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+				e.preventDefault();
+				if (lb.hidden) {
+					if (input.value.trim())
+						show();
+					return;
+				}
+				var d = e.key === "ArrowDown" ? 1 : -1;
+				/* Past either end: back to the input. */
+				choose(sel < 0 ? (d > 0 ? 0 : opts.length - 1) :
+				    sel + d >= opts.length ? -1 : sel + d);
+			} else if (e.key === "Enter") {
+				e.preventDefault();
+				location.href = !lb.hidden && sel >= 0 ?
+				    opts[sel].getAttribute("data-href") : searchURL();
+			} else if (e.key === "Escape") {
+				if (!lb.hidden) {
+					e.preventDefault();
+					open(false);
+				}
+			}
+		});
+		input.addEventListener("blur", function () {
+			open(false);
+		});
+		sf.addEventListener("submit", function (e) {
+			e.preventDefault();
+			location.href = searchURL();
+		});
+	}
 })();
