@@ -159,6 +159,25 @@ entry_postings(const char *site, const struct val *e)
 	return s;
 }
 
+/*
+ * The postings of form (entry_postings) from its shard search/d/KEY.js
+ * below site, or NULL when it is not there.
+ */
+static char *
+form_postings(const char *site, const char *key, const char *form)
+{
+	struct val	*sh;
+	const struct val *e;
+	char		 name[32], *s;
+
+	snprintf(name, sizeof(name), "d/%s", key);
+	sh = load(site, name);
+	e = dict_entry(sh, form);
+	s = e ? entry_postings(site, e) : NULL;
+	val_free(sh);
+	return s;
+}
+
 /* The decoded ids of a facet list, "1,2,3", or "(bad)". */
 static char *
 idlist(const char *s)
@@ -318,24 +337,15 @@ test_index(void)
 	}
 	val_free(sh);
 	/* Hyphenated: "u", "net" and "unet" at the position of "u". */
-	sh = load(site, "d/un");
-	e = dict_entry(sh, "unet");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "un", "unet");
 	EQS(s, "1:1:20", "index: U-Net also indexed as unet");
 	free(s);
-	val_free(sh);
-	sh = load(site, "d/ts");
-	e = dict_entry(sh, "tsne");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "ts", "tsne");
 	EQS(s, "1:1:22", "index: t-SNE also indexed as tsne");
 	free(s);
-	val_free(sh);
-	sh = load(site, "d/ne");
-	e = dict_entry(sh, "net");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "ne", "net");
 	EQS(s, "1:1:21", "index: the parts stay (net)");
 	free(s);
-	val_free(sh);
 	sh = load(site, "d/me");
 	e = dict_entry(sh, "method");
 	OK(e != NULL, "index: heading word indexed");
@@ -353,12 +363,9 @@ test_index(void)
 	    "index: Italian stem of reti, none in English");
 	val_free(sh);
 	/* A term is an own word: GNN, 5, in the use case's terms only. */
-	sh = load(site, "d/gn");
-	e = dict_entry(sh, "gnn");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "gn", "gnn");
 	EQS(s, "0:5+:22", "index: a term's word is own");
 	free(s);
-	val_free(sh);
 	sh = load(site, "d/we");
 	OK(sh == NULL, "index: stop word we not indexed");
 	val_free(sh);
