@@ -320,18 +320,14 @@
 	}
 
 	/*
-	 * A shard entry's stems, one per language of the index (meta.langs;
-	 * one when it has none): e[1] is one stem for every language or a
-	 * list of one each, "" standing for the form itself.
+	 * A shard entry's stem in language l of the index (meta.langs; one
+	 * language when it has none): e[1] is one stem for every language
+	 * or a list of one each, "" standing for the form itself.  No
+	 * allocation: it runs for every entry of a shard.
 	 */
-	function stemsOf(e) {
-		var n = meta.langs && meta.langs.length ? meta.langs.length : 1;
-		var out = [];
-		for (var l = 0; l < n; l++) {
-			var s = Array.isArray(e[1]) ? e[1][l] : e[1];
-			out.push(s || e[0]);
-		}
-		return out;
+	function stemAt(e, l) {
+		var s = typeof e[1] === "string" ? e[1] : e[1][l];
+		return s || e[0];
 	}
 
 	/*
@@ -352,30 +348,34 @@
 						found[e[0]].f = f;
 				}
 			}
-			var at = lowerBound(d, w), stems;
+			var at = lowerBound(d, w), stems = [], l, L;
 			var exact = at < d.length && d[at][0] === w;
+			L = meta.langs && meta.langs.length ? meta.langs.length : 1;
 			if (exact) {
 				add(d[at], F_EXACT);
-				stems = stemsOf(d[at]);
+				for (l = 0; l < L; l++)
+					stems.push(stemAt(d[at], l));
 			} else {
 				/* Per language, the longest stem that w extends
 				 * by at most 6. */
-				stems = [];
+				for (l = 0; l < L; l++)
+					stems.push("");
 				d.forEach(function (e) {
-					stemsOf(e).forEach(function (s, l) {
-						var best = stems[l] || "";
-						if (s.length >= 4 && s.length > best.length &&
+					for (var l = 0; l < L; l++) {
+						var s = stemAt(e, l);
+						if (s.length >= 4 && s.length > stems[l].length &&
 						    w.length - s.length <= 6 &&
 						    w.lastIndexOf(s, 0) === 0)
 							stems[l] = s;
-					});
+					}
 				});
 			}
 			d.forEach(function (e) {
-				if (stemsOf(e).some(function (s, l) {
-					return stems[l] === s;
-				}))
-					add(e, F_STEM);
+				for (var l = 0; l < L; l++)
+					if (stems[l] && stemAt(e, l) === stems[l]) {
+						add(e, F_STEM);
+						return;
+					}
 			});
 			/*
 			 * A word that is a form of the dictionary is taken as typed
