@@ -7,11 +7,9 @@
  * (search/index.html, which holds #kb_search) it answers as the reader
  * types, shows facet counts for the current query, and keeps the query
  * and the ticked facets in the URL.  On the other pages the header's box
- * (#kb_site_q) becomes an ARIA combobox: the first results show in a
- * listbox under it as one types, ArrowDown/ArrowUp move through them,
- * Enter opens the chosen one or, with none chosen, the search page with
- * the query (and the catalogue's ticked filters), Escape closes.  The
- * index loads only once the box is used.
+ * (#kb_site_q) gets its first results from here (kbSearch.top), and
+ * searchbox.js shows them under it as one types.  The index loads only
+ * once the box is used.
  *
  * Index files are scripts that call kbSearch.load(NAME, DATA): <script>
  * elements load from file:// where fetch does not.  A file that fails to
@@ -585,8 +583,35 @@
 		return started;
 	}
 
+	/*
+	 * The other pages: searchbox.js asks for the first results as the
+	 * reader types in the header's box.  kbSearch.top(q, n): a promise
+	 * of {q, total, items: [{href, title, where}]}, the n best first;
+	 * kbSearch.start(): begin loading the index; kbSearch.el(tag,
+	 * class, text): a new element with that text (never HTML).
+	 */
 	if (!ui) {
-		siteBox();
+		window.kbSearch.start = start;
+		window.kbSearch.el = el;
+		window.kbSearch.top = function (q, n) {
+			return start().then(function (ok) {
+				return ok ? runQuery(q) : null;
+			}).then(function (r) {
+				if (!r)
+					return {q: q, total: 0, items: []};
+				var ids = r.ids.slice().sort(r.cmp).slice(0, n);
+				return Promise.all(ids.map(fragment)).then(function (docs) {
+					var items = [];
+					docs.forEach(function (doc, i) {
+						if (doc)
+							items.push({href: root + doc.u,
+							    title: doc.t || doc.u,
+							    where: where(docFacets(ids[i]))});
+					});
+					return {q: q, total: r.ids.length, items: items};
+				});
+			});
+		};
 		return;
 	}
 
@@ -1218,184 +1243,4 @@
 		ui.classList.add("search-ready");
 		update(false);
 	});
-
-	/* ------------------------------------------------------------------ */
-	/*
-	 * The header's box on the other pages, as an ARIA 1.2 combobox
-	 * (role=combobox on the input, a listbox it controls, the chosen
-	 * option as aria-activedescendant; focus stays in the input).
-	 */
-	function siteBox() {
-		var sf = document.getElementById("kb_site_search");
-		var input = document.getElementById("kb_site_q");
-		if (!sf || !input)
-			return;
-		var SHOW = 6;	/* results listed */
-		var lb = el("ul", "site-search-list");
-		var status = el("p", "visually-hidden");
-		var opts = [], sel = -1, my = 0, lastQ = null;
-
-		lb.id = "kb_site_list";
-		lb.setAttribute("role", "listbox");
-		lb.setAttribute("aria-label", "Search results");
-		lb.hidden = true;
-		status.setAttribute("aria-live", "polite");
-		sf.appendChild(lb);
-		sf.appendChild(status);
-		sf.classList.add("site-search-live");
-		input.setAttribute("role", "combobox");
-		input.setAttribute("aria-autocomplete", "list");
-		input.setAttribute("aria-expanded", "false");
-		input.setAttribute("aria-controls", lb.id);
-
-		function choose(i) {
-			if (sel >= 0 && opts[sel])
-				opts[sel].setAttribute("aria-selected", "false");
-			sel = i >= 0 && i < opts.length ? i : -1;
-			if (sel >= 0) {
-				opts[sel].setAttribute("aria-selected", "true");
-				input.setAttribute("aria-activedescendant", opts[sel].id);
-				if (opts[sel].scrollIntoView)
-					opts[sel].scrollIntoView({block: "nearest"});
-			} else
-				input.removeAttribute("aria-activedescendant");
-		}
-
-		function open(on) {
-			lb.hidden = !on || !lb.firstChild;
-			input.setAttribute("aria-expanded", lb.hidden ? "false" : "true");
-			if (lb.hidden)
-				choose(-1);
-		}
-
-		/* The search page's URL for the query, with the catalogue's
-		 * ticked filters (facets.js: name = dimension, label = term). */
-		function searchURL() {
-			var parts = [], q = input.value.trim();
-			if (q)
-				parts.push("q=" + encodeURIComponent(q).replace(/%20/g, "+"));
-			var bs = document.querySelectorAll(
-			    "#kb_facets input[type=checkbox]:checked");
-			for (var i = 0; i < bs.length; i++) {
-				var lab = document.querySelector("label[for=\"" +
-				    bs[i].id + "\"] .facet-name");
-				if (lab)
-					parts.push(encodeURIComponent(bs[i].name) + "=" +
-					    encodeURIComponent(lab.textContent.trim())
-					    .replace(/%20/g, "+"));
-			}
-			return root + "search/index.html" +
-			    (parts.length ? "?" + parts.join("&") : "");
-		}
-
-		function option(i, href, title, place, forms) {
-			var li = el("li", "site-search-item");
-			li.id = "kb_site_opt_" + i;
-			li.setAttribute("role", "option");
-			li.setAttribute("aria-selected", "false");
-			li.setAttribute("data-href", href);
-			var t = el("span", "site-search-title");
-			if (forms)
-				highlight(t, title, forms);
-			else
-				t.textContent = title;
-			li.appendChild(t);
-			if (place)
-				li.appendChild(el("span", "site-search-where", place));
-			/* A click opens it; the input keeps the focus. */
-			li.addEventListener("mousedown", function (e) {
-				e.preventDefault();
-			});
-			li.addEventListener("click", function () {
-				location.href = href;
-			});
-			return li;
-		}
-
-		function show() {
-			var q = input.value, n = ++my;
-			if (q === lastQ && lb.firstChild) {
-				open(true);
-				return;
-			}
-			start().then(function (ok) {
-				return ok && n === my ? runQuery(q) : undefined;
-			}).then(function (r) {
-				if (n !== my)
-					return;
-				if (!r) {
-					lb.textContent = "";
-					opts = [];
-					lastQ = q;
-					open(false);
-					return;
-				}
-				var ids = r.ids.slice().sort(r.cmp).slice(0, SHOW);
-				return Promise.all(ids.map(fragment)).then(function (docs) {
-					if (n !== my)
-						return;
-					lb.textContent = "";
-					opts = [];
-					sel = -1;
-					input.removeAttribute("aria-activedescendant");
-					docs.forEach(function (doc, i) {
-						if (!doc)
-							return;
-						opts.push(option(opts.length, root + doc.u,
-						    doc.t || doc.u, where(docFacets(ids[i])),
-						    r.forms));
-					});
-					var all = option(opts.length, searchURL(),
-					    r.ids.length ? "All " + r.ids.length + " results for \u201c" +
-					    q.trim() + "\u201d" : "No results for \u201c" + q.trim() +
-					    "\u201d: search page", "", null);
-					all.classList.add("site-search-all");
-					opts.push(all);
-					opts.forEach(function (o) {
-						lb.appendChild(o);
-					});
-					lastQ = q;
-					status.textContent = r.ids.length === 1 ? "1 result" :
-					    r.ids.length + " results";
-					open(document.activeElement === input);
-					lb.setAttribute("data-query", q);
-				});
-			});
-		}
-
-		input.addEventListener("focus", start);
-		input.addEventListener("input", show);
-		input.addEventListener("keydown", function (e) {
-			if (e.isComposing)
-				return;
-			if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-				e.preventDefault();
-				if (lb.hidden) {
-					if (input.value.trim())
-						show();
-					return;
-				}
-				var d = e.key === "ArrowDown" ? 1 : -1;
-				/* Past either end: back to the input. */
-				choose(sel < 0 ? (d > 0 ? 0 : opts.length - 1) :
-				    sel + d >= opts.length ? -1 : sel + d);
-			} else if (e.key === "Enter") {
-				e.preventDefault();
-				location.href = !lb.hidden && sel >= 0 ?
-				    opts[sel].getAttribute("data-href") : searchURL();
-			} else if (e.key === "Escape") {
-				if (!lb.hidden) {
-					e.preventDefault();
-					open(false);
-				}
-			}
-		});
-		input.addEventListener("blur", function () {
-			open(false);
-		});
-		sf.addEventListener("submit", function (e) {
-			e.preventDefault();
-			location.href = searchURL();
-		});
-	}
 })();

@@ -408,6 +408,13 @@ async function suite(browser, mode, base) {
 			return "no results";
 	});
 
+	await check(mode + ": the search page loads search.js alone, not searchbox.js", async function () {
+		await page.goto(searchURL);
+		const srcs = await page.$$eval("script[src]", (ss) => ss.map((x) => x.getAttribute("src")));
+		if (srcs.some((x) => /searchbox\.js/.test(x)) || !srcs.some((x) => /search\.js$/.test(x)))
+			return "scripts: " + srcs.join(", ");
+	});
+
 	await check(mode + ": no script errors", async function () {
 		if (errors.length)
 			return errors.join("\n");
@@ -502,12 +509,13 @@ async function nojs(browser, base) {
 				if (errors.length)
 					return errors.join("\n");
 			});
-		await check("search.js writes no HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)", async function () {
-			const js = fs.readFileSync(path.join(site, "assets", "search.js"), "utf8");
-			const m = js.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/g);
-			if (m)
-				return "found: " + m.join(", ");
-		});
+		for (const f of ["search.js", "searchbox.js"])
+			await check(f + " writes no HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)", async function () {
+				const js = fs.readFileSync(path.join(site, "assets", f), "utf8");
+				const m = js.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/g);
+				if (m)
+					return "found: " + m.join(", ");
+			});
 	} catch (e) {
 		fail("browser tests", e && e.stack ? e.stack : e);
 	}
