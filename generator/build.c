@@ -646,6 +646,8 @@ cmd_lint(const struct opts *o)
 	}
 	free(p);
 	free(cache);
+	if (kb != NULL)
+		search_langs_check(kb);
 	tdir = templates_dir(o);
 	ts = load_theme(tdir);
 	rc = kb == NULL || ts == NULL || diag_errors() > 0;

@@ -7,7 +7,8 @@
 # Here: a slug twice and errors in two files (each case copies the
 # fixture knowledge base, builds it once, breaks it, builds again and
 # checks the message, the exit status and the site); an unknown key, a
-# warning that --strict makes an error; no content folder; usage errors
+# warning that --strict makes an error, and so is a language with no
+# stemmer; no content folder; usage errors
 # (exit 2); the good forms of the keys that say how an example runs
 # (site.yaml environments and runners, a use case's run section,
 # tests/fixtures/badinput), which lint clean with --strict, and an
@@ -82,6 +83,26 @@ elif grep -qF 'error: unknown key "kindd"' "$d.err2"; then
 	ok unknown-key-lint-strict
 else
 	fail unknown-key-lint-strict "no error" "$d.err2"
+fi
+
+# A language with no stemmer: a warning at the value, the build goes on
+# (the page indexed, not stemmed in it); lint --strict makes it an error.
+d=$TMP/language-no-stemmer
+cp -r "$FIX" "$d"
+sed -i 's/^title: \(.*\)/title: \1\nlanguage: klingon/' "$d/content/pages/about.md"
+want='content/pages/about.md:3:11: warning: language "klingon" has no stemmer: the search index does not stem in it'
+if "$KBGEN" -C "$d" build 2>"$d.err" && grep -qF "$want" "$d.err" &&
+    [ -f "$d/site/about/index.html" ]; then
+	ok language-no-stemmer-warning
+else
+	fail language-no-stemmer-warning "want: $want" "$d.err"
+fi
+if "$KBGEN" -C "$d" lint --strict 2>"$d.err2"; then
+	fail language-no-stemmer-lint-strict "exit 0"
+elif grep -qF 'error: language "klingon" has no stemmer' "$d.err2"; then
+	ok language-no-stemmer-lint-strict
+else
+	fail language-no-stemmer-lint-strict "no error" "$d.err2"
 fi
 
 # No content folder at all.

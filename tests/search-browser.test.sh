@@ -4,7 +4,10 @@
 # built into a temporary folder, served over http on 127.0.0.1 and opened
 # from file://; and the same knowledge base with one hostile use case
 # (markup in its title, summary and body), to check that index text is
-# shown as text.  Needs /usr/bin/chromium (or $CHROMIUM), node and
+# shown as text, a package that mentions GNN only in its text (ranked
+# below the use cases whose technology is GNN) and an Italian seminar
+# (found by the header's box for another form of its word).  The
+# header's box is tested on other pages, over http and file://.  Needs /usr/bin/chromium (or $CHROMIUM), node and
 # tests/browser/node_modules (tests/deps-test.sh installs them); without
 # them the suite fails.
 KBGEN=${KBGEN:-$PWD/kbgen}
@@ -48,6 +51,28 @@ contacts: [luca-giommi]
 ---
 Xyzzyhostile body with <img src=y onerror="window.kbPwned=3"> and
 `<script>window.kbPwned=4</script>` in it.
+EOF
+# A package that mentions GNN only in its text (ranks below the use
+# cases whose technology is GNN), and an Italian seminar.
+cat >"$TMP/kb2/content/usecases/zz-gnn-toolkit.md" <<'EOF'
+---
+title: A toolkit for graphs
+summary: GNN layers, GNN losses and GNN examples in one package.
+technologies: [CNN]
+fields: [High Energy Physics]
+tools: [PyTorch]
+kind: package
+contacts: [luca-giommi]
+---
+GNN layers, GNN losses, GNN training loops, GNN plots, GNN data loaders,
+GNN metrics, GNN tutorials, GNN benchmarks, GNN everywhere.
+EOF
+mkdir -p "$TMP/kb2/content/seminars"
+cat >"$TMP/kb2/content/seminars/zz.yaml" <<'EOF'
+- date: 2024-05-07
+  title: Calibrazione dei rivelatori al silicio
+  abstract: Come si calibrano i rivelatori di un esperimento.
+  language: it
 EOF
 if ! "$KBGEN" -q build -C "$TMP/kb2" -o "$TMP/site2" 2>"$TMP/build2.err"; then
 	fail "build hostile" "content/ with a hostile use case does not build" \

@@ -107,6 +107,7 @@ static const struct fld person_flds[] = {
 	{ "email", FLD_STR, 0, NULL, NULL, 0 },
 	{ "url", FLD_STR, 0, NULL, NULL, 0 },
 	{ "orcid", FLD_STR, 0, NULL, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
 	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
 	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
@@ -115,6 +116,7 @@ static const struct fld page_flds[] = {
 	{ "title", FLD_STR, 1, NULL, NULL, 0 },
 	{ "menu", FLD_INT, 0, NULL, NULL, 0 },
 	{ "description", FLD_STR, 0, NULL, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
 	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
 	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
@@ -152,6 +154,7 @@ static const struct fld hack_flds[] = {
 	{ "tutors", FLD_STRS, 0, NULL, NULL, 0 },
 	{ "exercises", FLD_STRS, 0, NULL, NULL, 0 },
 	{ "programme", FLD_LIST, 0, day_flds, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
 	{ "draft", FLD_BOOL, 0, NULL, NULL, 0 },
 	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };
@@ -171,6 +174,7 @@ static const struct fld seminar_flds[] = {
 	{ "technologies", FLD_STRS, 0, NULL, NULL, 0 },
 	{ "fields", FLD_STRS, 0, NULL, NULL, 0 },
 	{ "tools", FLD_STRS, 0, NULL, NULL, 0 },
+	{ "language", FLD_STR, 0, NULL, NULL, 0 },
 	{ "source", FLD_STR, 0, NULL, NULL, 0 },
 	{ NULL, FLD_ANY, 0, NULL, NULL, 0 },
 };

@@ -40,7 +40,11 @@ int		 search_bits_get(struct search_bits *, int k, uint32_t *v);
 /* The folded tokens of text, space-separated (new string; for tests). */
 char		*search_tokens(const char *text);
 
-/* The Snowball stem of a folded word in lang (new string), NULL if none. */
+/* The Snowball stem of a folded word in lang (new string), NULL if
+ * lang has no stemmer. */
 char		*search_stem(const char *lang, const char *word);
+
+/* 1 if lang ("it", "en", "italian" ...) has a Snowball stemmer. */
+int		 search_stemmable(const char *lang);
 
 #endif /* !KBGEN_SEARCH_PRIVATE_H */

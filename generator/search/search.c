@@ -24,8 +24,8 @@
  * dictionary, and a form's postings string is the concatenation, in
  * range order, of its ranges' strings, decoded and written again as
  * bit strings with the code orders that suit the whole list.  A form
- * is stemmed once, in the language of most of the documents that
- * contain it.  Packs and
+ * is stemmed in every language of the documents that has a stemmer,
+ * so that search.js matches a query in each.  Packs and
  * fragments are written in parallel too.  Output depends on the
  * documents only (not on their order in the caller's array nor on the
  * number of threads), so an unchanged site rewrites no index file.
@@ -56,6 +56,14 @@
 #define W_TERMS		5
 #define W_HEADING	3
 #define W_BODY		1
+/*
+ * A posting's weight is coded as twice the sum of its occurrences'
+ * field weights, plus 1 when one of them is in the document's own words
+ * (its title or its terms): search.js ranks such a match above a match
+ * in the text only.
+ */
+#define OWN(w)		((uint32_t)(w) * 2 + 1)
+#define TEXT(w)		((uint32_t)(w) * 2)
 #define GAP		8	/* positions between fields */
 #define MAXPOS		8	/* positions kept per document and form */
 #define MAXTOK		64	/* longer folded tokens are not indexed */
@@ -65,7 +73,8 @@
 #define INLINE		32	/* shorter postings sit in the shard */
 #define EXCERPT		200	/* characters of a fragment's "x" */
 #define MAXK		24	/* largest Exp-Golomb order tried */
-#define MAXLANG		8	/* distinct document languages kept apart */
+#define MAXLANG		8	/* languages stemmed in, at most */
+#define LANGSEP		'\037'	/* between a form's stems, by language */
 
 #define MARK_HEAD	'\001'	/* in extracted text: a heading starts */
 #define MARK_BODY	'\002'	/* a heading ends */
@@ -164,8 +173,8 @@ struct cslot {
 struct range {
 	size_t		 lo, hi;	/* document ids [lo, hi) */
 	struct tab	 tab;
-	uint32_t	*ldf;	/* by form x language: document count */
-	size_t		 formcap;	/* ldf / MAXLANG */
+	uint32_t	*ldf;	/* by form: document count */
+	size_t		 formcap;	/* of ldf and fp */
 	struct dslot	*ds;	/* the current document's forms */
 	size_t		 dsz, dcap;
 	struct fpost	*fp;	/* by form: its postings, formcap of them */
@@ -183,18 +192,19 @@ struct range {
 struct ix {
 	const struct search_doc **docs;	/* by id, borrowed */
 	size_t		 docsz;
-	int		*lang;	/* by id: index in langs */
-	const char	*langs[MAXLANG];
+	const char	*langs[MAXLANG];	/* stemmed in, sorted */
 	size_t		 langsz;
 	struct tab	 stop;	/* the stop words */
 	struct range	*rs;
 	size_t		 rsz;
 	char		**frags;	/* by id: the fragment object, JSON */
 	struct tab	 g;	/* every form */
-	uint32_t	*gldf;	/* by form x language */
 	uint32_t	*df;	/* by form */
 	uint32_t	*sorted;	/* form ids in dictionary order */
-	char		**stems;	/* by form: NULL when equal to it */
+	char		**stems;	/* by form: NULL when equal to it in
+					   every language; else one stem, or
+					   one per language joined by LANGSEP
+					   ("" where equal to the form) */
 	uint32_t	*pack;	/* by form: its pack, NONE when inline */
 	char		**enc;	/* by form: its postings string, NUL,
 				   its positions string */
@@ -753,14 +763,27 @@ search_stem(const char *lang, const char *word)
 	const sb_symbol	*r;
 	char		*out;
 
-	if ((st = sb_stemmer_new(lang ? lang : "en", "UTF_8")) == NULL &&
-	    (st = sb_stemmer_new("en", "UTF_8")) == NULL)
+	if ((st = sb_stemmer_new(lang, "UTF_8")) == NULL)
 		return NULL;
 	r = sb_stemmer_stem(st, (const sb_symbol *)word, (int)strlen(word));
 	out = r ? xstrndup((const char *)r, (size_t)sb_stemmer_length(st)) :
 	    NULL;
 	sb_stemmer_delete(st);
 	return out;
+}
+
+/*
+ * See search/private.h.
+ */
+int
+search_stemmable(const char *lang)
+{
+	struct sb_stemmer *st;
+
+	if (lang == NULL || (st = sb_stemmer_new(lang, "UTF_8")) == NULL)
+		return 0;
+	sb_stemmer_delete(st);
+	return 1;
 }
 
 /* Make room for form ids up to n in a range's per-form arrays. */
@@ -774,18 +797,16 @@ range_forms(struct range *r, size_t n)
 	r->formcap = old ? old : 1024;
 	while (r->formcap < n)
 		r->formcap *= 2;
-	r->ldf = xreallocarray(r->ldf, r->formcap * MAXLANG,
-	    sizeof(*r->ldf));
+	r->ldf = xreallocarray(r->ldf, r->formcap, sizeof(*r->ldf));
 	r->fp = xreallocarray(r->fp, r->formcap, sizeof(*r->fp));
 	memset(r->fp + old, 0, (r->formcap - old) * sizeof(*r->fp));
-	memset(r->ldf + old * MAXLANG, 0,
-	    (r->formcap - old) * MAXLANG * sizeof(*r->ldf));
+	memset(r->ldf + old, 0, (r->formcap - old) * sizeof(*r->ldf));
 }
 
 /*
  * One occurrence of form tok (len bytes, zero-padded to a multiple of
- * 8) in document id at position pos, with weight w; stop words are
- * left out.
+ * 8) in document id at position pos, with weight w (OWN or TEXT of
+ * its field's); stop words are left out.
  */
 static void
 occ(const struct ix *x, struct range *r, uint32_t id, const char *tok,
@@ -819,7 +840,7 @@ occ(const struct ix *x, struct range *r, uint32_t id, const char *tok,
 		d->npos = 0;
 	} else
 		d = &r->ds[ff->slot];
-	d->weight += w;
+	d->weight = (d->weight + (w & ~1U)) | (w & 1U);
 	if (d->npos < MAXPOS)
 		d->pos[d->npos++] = pos;
 }
@@ -845,9 +866,9 @@ index_text(const struct ix *x, struct range *r, uint32_t id,
 	while (i < n) {
 		if (lowtab[s[i]] == 0) {
 			if (marks && s[i] == MARK_HEAD)
-				w = W_HEADING;
+				w = TEXT(W_HEADING);
 			else if (marks && s[i] == MARK_BODY)
-				w = W_BODY;
+				w = TEXT(W_BODY);
 			i++;
 			continue;
 		}
@@ -1013,6 +1034,31 @@ jstrz(struct buf *b, const char *s)
 }
 
 /*
+ * A form's stems (struct ix) as JSON: one string, "" for none, or a
+ * list of one per language when they differ.
+ */
+static void
+jstems(struct buf *b, const char *s)
+{
+	const char	*e;
+
+	if (s == NULL || strchr(s, LANGSEP) == NULL) {
+		jstrz(b, s);
+		return;
+	}
+	buf_putc(b, '[');
+	for (;;) {
+		e = strchr(s, LANGSEP);
+		jstr(b, s, e != NULL ? (size_t)(e - s) : strlen(s));
+		if (e == NULL)
+			break;
+		buf_putc(b, ',');
+		s = e + 1;
+	}
+	buf_putc(b, ']');
+}
+
+/*
  * The excerpt of extracted text t as a JSON string: spaces collapsed,
  * at most EXCERPT characters, cut at a word (then ending in "…").
  */
@@ -1069,7 +1115,7 @@ excerpt(struct buf *b, const char *t, size_t n)
  * an edit tokenizes again one document, not every one.  Language is
  * in the key too, though only stemming (done per build) reads it.
  */
-#define TOKVER	"kbgen search tokens 1"
+#define TOKVER	"kbgen search tokens 2"
 #define TOKFILE	"search-tokens"
 
 /*
@@ -1412,23 +1458,23 @@ doc_tokenize(struct ix *x, struct range *r, size_t id, struct buf *fr)
 
 	if (d->title != NULL)
 		index_text(x, r, (uint32_t)id, d->title,
-		    strlen(d->title), W_TITLE, &pos, 0);
+		    strlen(d->title), OWN(W_TITLE), &pos, 0);
 	pos += GAP;
 	if (d->summary != NULL)
 		index_text(x, r, (uint32_t)id, d->summary,
-		    strlen(d->summary), W_SUMMARY, &pos, 0);
+		    strlen(d->summary), TEXT(W_SUMMARY), &pos, 0);
 	for (i = 0; i < d->termsz; i++) {
 		/* Words of two terms are never adjacent either. */
 		pos += GAP;
 		index_text(x, r, (uint32_t)id, d->terms[i],
-		    strlen(d->terms[i]), W_TERMS, &pos, 0);
+		    strlen(d->terms[i]), OWN(W_TERMS), &pos, 0);
 	}
 	pos += GAP;
 	buf_reset(&r->text);
 	if (d->html != NULL)
 		html_text(&r->text, d->html);
 	index_text(x, r, (uint32_t)id, r->text.data ? r->text.data :
-	    "", r->text.sz, W_BODY, &pos, 1);
+	    "", r->text.sz, TEXT(W_BODY), &pos, 1);
 
 	/* Its fragment object. */
 	buf_reset(fr);
@@ -1506,7 +1552,7 @@ index_range(void *arg, size_t ri)
 				o += vput(o, j == 0 ? s->pos[0] :
 				    s->pos[j] - s->pos[j - 1]);
 			fp->sz = (uint32_t)(o - fp->p);
-			r->ldf[(size_t)s->form * MAXLANG + x->lang[id]]++;
+			r->ldf[s->form]++;
 		}
 	}
 	buf_free(&fr);
@@ -1646,7 +1692,7 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
  * KEY (16 hex digits), vints of its stem's length + 1 (0: no stem) and
  * the stem, of its postings string's length and the string, and of its
  * positions string's length and the string.  KEY hashes the seed, the
- * form, the language it is stemmed in and its postings as the ranges
+ * form, the languages it is stemmed in and its postings as the ranges
  * hold them, so that a form whose documents and occurrences are the
  * same takes its stem and strings from here instead of the stemmer and
  * encode_form: an edit encodes again only the forms it touches.
@@ -1654,7 +1700,7 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 #define FORMFILE	"search-forms"
 
 static uint64_t
-form_key(const struct ix *x, uint32_t g, size_t best)
+form_key(const struct ix *x, uint32_t g)
 {
 	const struct tform *f = &x->g.f[g];
 	const struct fpost *fp;
@@ -1664,7 +1710,8 @@ form_key(const struct ix *x, uint32_t g, size_t best)
 
 	h = hash64(&f->len, sizeof(f->len), h);
 	h = hash64(x->g.strs + f->off, f->len, h);
-	h = hstr(h, x->langs[best]);
+	for (i = 0; i < x->langsz; i++)
+		h = hstr(h, x->langs[i]);
 	for (i = 0; i < x->rsz; i++) {
 		if ((l = x->rs[i].inv[g]) == NONE)
 			continue;
@@ -1831,8 +1878,48 @@ forms_keep(struct ix *x)
 }
 
 /*
- * Stem block bi of the sorted forms, in the language of most of the
- * documents that hold each; a stem equal to its form stays NULL.
+ * Form g's stems in x's languages into x->stems[g] (see struct ix):
+ * NULL when each is the form itself, one stem when all agree, else one
+ * per language joined by LANGSEP, "" where it is the form itself.  b is
+ * scratch.
+ */
+static void
+stem_form(struct ix *x, struct sb_stemmer **st, uint32_t g,
+    struct buf *b)
+{
+	const struct tform *f = &x->g.f[g];
+	const char	*form = x->g.strs + f->off;
+	const sb_symbol	*s;
+	size_t		 l, n, off[MAXLANG], len[MAXLANG];
+	int		 same = 1, asis = 1, k;
+
+	buf_reset(b);
+	for (l = 0; l < x->langsz; l++) {
+		s = st[l] == NULL ? NULL : sb_stemmer_stem(st[l],
+		    (const sb_symbol *)form, (int)f->len);
+		n = 0;
+		if (s != NULL && (k = sb_stemmer_length(st[l])) > 0 &&
+		    ((size_t)k != f->len || memcmp(s, form, f->len) != 0))
+			n = (size_t)k;
+		if (l > 0)
+			buf_putc(b, LANGSEP);
+		off[l] = b->sz;
+		len[l] = n;
+		if (n > 0) {
+			buf_put(b, (const char *)s, n);
+			asis = 0;
+		}
+		if (l > 0 && (n != len[0] || memcmp(b->data + off[0],
+		    b->data + off[l], n) != 0))
+			same = 0;
+	}
+	if (!asis)
+		x->stems[g] = same ? xstrndup(b->data + off[0], len[0]) :
+		    xstrndup(b->data, b->sz);
+}
+
+/*
+ * Stem block bi of the sorted forms in every language of x (stem_form).
  * Snowball stemmers are not thread-safe: each call has its own.  Then
  * encode their postings.  A form kept as it is (forms_take) is neither
  * stemmed nor encoded.
@@ -1842,42 +1929,32 @@ stem_block(void *arg, size_t bi)
 {
 	struct ix	*x = arg;
 	struct sb_stemmer *st[MAXLANG];
-	size_t		 i, lo = bi * STEMBLK, hi = lo + STEMBLK, best, l;
-	const struct tform *f;
-	const sb_symbol	*s;
+	size_t		 i, lo = bi * STEMBLK, hi = lo + STEMBLK, l;
+	struct buf	 sb = { NULL, 0, 0 };
 	struct enc	 e;
 	uint32_t	 g;
-	int		 n;
+	int		 made = 0;
 
 	memset(st, 0, sizeof(st));
 	if (hi > x->g.fsz)
 		hi = x->g.fsz;
 	for (i = lo; i < hi; i++) {
 		g = x->sorted[i];
-		f = &x->g.f[g];
-		for (best = 0, l = 1; l < x->langsz; l++)
-			if (x->gldf[(size_t)g * MAXLANG + l] >
-			    x->gldf[(size_t)g * MAXLANG + best])
-				best = l;
 		if (x->fkey != NULL) {
-			x->fkey[g] = form_key(x, g, best);
+			x->fkey[g] = form_key(x, g);
 			if ((x->fhit[g] = (unsigned char)forms_take(x, g,
 			    x->fkey[g])) != 0)
 				continue;
 		}
-		if (st[best] == NULL &&
-		    (st[best] = sb_stemmer_new(x->langs[best], "UTF_8")) ==
-		    NULL && (st[best] = sb_stemmer_new("en", "UTF_8")) == NULL)
-			continue;
-		s = sb_stemmer_stem(st[best], (const sb_symbol *)x->g.strs +
-		    f->off, (int)f->len);
-		if (s == NULL)
-			continue;
-		n = sb_stemmer_length(st[best]);
-		if ((size_t)n != f->len || memcmp(s, x->g.strs + f->off,
-		    f->len) != 0)
-			x->stems[g] = xstrndup((const char *)s, (size_t)n);
+		if (!made) {
+			/* Each known to exist (search_stemmable). */
+			for (l = 0; l < x->langsz; l++)
+				st[l] = sb_stemmer_new(x->langs[l], "UTF_8");
+			made = 1;
+		}
+		stem_form(x, st, g, &sb);
 	}
+	buf_free(&sb);
 	memset(&e, 0, sizeof(e));
 	for (i = lo; i < hi; i++) {
 		g = x->sorted[i];
@@ -2076,7 +2153,7 @@ write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 		buf_putc(&sh, '[');
 		jstr(&sh, x->g.strs + f->off, f->len);
 		buf_putc(&sh, ',');
-		jstrz(&sh, x->stems[g]);
+		jstems(&sh, x->stems[g]);
 		buf_printf(&sh, ",%u,", x->df[g]);
 		if (x->pack[g] == NONE) {
 			jstr(&sh, x->enc[g], x->encsz[g]);
@@ -2350,18 +2427,25 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 		x.docs[i] = &docs[i];
 	xqsort(x.docs, n, sizeof(*x.docs), doc_cmp);
 
-	/* Languages, in order of first use; English is the default. */
-	x.lang = xcalloc(n ? n : 1, sizeof(*x.lang));
-	x.langs[x.langsz++] = "en";
+	/*
+	 * The languages every form is stemmed in: those of the documents
+	 * that have a Snowball stemmer, in code order (not the documents'),
+	 * so that a query matches in each (searchdocs.c warns for the
+	 * others, whose words are matched as they are).
+	 */
 	for (i = 0; i < n; i++) {
 		lang = x.docs[i]->language;
-		if (lang == NULL || *lang == '\0')
+		if (lang == NULL)
 			lang = "en";
 		for (l = 0; l < x.langsz && strcmp(x.langs[l], lang) != 0; l++)
 			continue;
-		if (l == x.langsz && x.langsz < MAXLANG)
-			x.langs[x.langsz++] = lang;
-		x.lang[i] = l < x.langsz ? (int)l : 0;
+		if (l < x.langsz || x.langsz == MAXLANG ||
+		    !search_stemmable(lang))
+			continue;
+		for (l = x.langsz++; l > 0 && strcmp(x.langs[l - 1], lang) > 0;
+		    l--)
+			x.langs[l] = x.langs[l - 1];
+		x.langs[l] = lang;
 	}
 
 	tab_init(&x.stop);
@@ -2440,18 +2524,17 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 			    &added);
 			r->map[j] = (uint32_t)g;
 			if (added && x.g.fcap > gcap) {
-				x.gldf = xreallocarray(x.gldf, x.g.fcap,
-				    sizeof(*x.gldf) * MAXLANG);
-				memset(x.gldf + gcap * MAXLANG, 0, (x.g.fcap -
-				    gcap) * sizeof(*x.gldf) * MAXLANG);
+				x.df = xreallocarray(x.df, x.g.fcap,
+				    sizeof(*x.df));
+				memset(x.df + gcap, 0, (x.g.fcap - gcap) *
+				    sizeof(*x.df));
 				gcap = x.g.fcap;
 			}
-			for (l = 0; l < MAXLANG; l++)
-				x.gldf[(size_t)g * MAXLANG + l] +=
-				    r->ldf[j * MAXLANG + l];
+			x.df[g] += r->ldf[j];
 		}
 	}
-	x.df = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.df));
+	if (x.df == NULL)
+		x.df = xcalloc(1, sizeof(*x.df));
 	x.sorted = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.sorted));
 	x.stems = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.stems));
 	x.pack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.pack));
@@ -2470,11 +2553,8 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 			if (!r->tab.f[j].stop)
 				r->inv[r->map[j]] = (uint32_t)j;
 	}
-	for (i = 0; i < x.g.fsz; i++) {
+	for (i = 0; i < x.g.fsz; i++)
 		x.sorted[i] = (uint32_t)i;
-		for (l = 0; l < MAXLANG; l++)
-			x.df[i] += x.gldf[i * MAXLANG + l];
-	}
 	sort_ix = &x;
 	xqsort(x.sorted, x.g.fsz, sizeof(*x.sorted), form_cmp);
 	sort_ix = NULL;
@@ -2501,7 +2581,14 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	free(x.fco);
 	free(x.fkey);
 
-	buf_printf(&b, "{\"v\":2,\"docs\":%zu,\"frag\":%d,", n, FRAG);
+	buf_printf(&b, "{\"v\":3,\"docs\":%zu,\"frag\":%d,\"langs\":[",
+	    n, FRAG);
+	for (i = 0; i < x.langsz; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		jstrz(&b, x.langs[i]);
+	}
+	buf_puts(&b, "],");
 	write_dict(&x, so, &b, jobs);
 	write_facets(&x, &b);
 	buf_putc(&b, '}');
@@ -2543,10 +2630,8 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	free(x.packlo);
 	free(x.qpack);
 	free(x.qpacklo);
-	free(x.gldf);
 	tab_free(&x.g);
 	tab_free(&x.stop);
-	free(x.lang);
 	free(x.docs);
 	return x.ok;
 }

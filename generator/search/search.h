@@ -64,4 +64,11 @@ struct search_bits {
 int		 render_search(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 
+/*
+ * Warn (path:line:col) for every language of kb's entries and
+ * site.yaml that has no Snowball stemmer.  render_search calls it;
+ * kbgen lint too.
+ */
+void		 search_langs_check(const struct kb *);
+
 #endif /* !KBGEN_SEARCH_SEARCH_H */

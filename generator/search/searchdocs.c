@@ -119,6 +119,62 @@ sd_add(struct sdocs *s, enum search_type type, char *url,
 	return d;
 }
 
+/*
+ * The language of an entry whose front matter (or seminar item) is m:
+ * its own, else the site's.  Borrowed from m or the site.
+ */
+static const char *
+sd_lang(const struct kb *kb, const struct val *m)
+{
+	const char	*l = val_get_str(m, "language");
+
+	return l != NULL ? l : kb->site.language;
+}
+
+/* Warn at v (in path) if its language has no stemmer. */
+static void
+lang_warn(const char *path, const struct val *v)
+{
+	if (v == NULL || v->str == NULL || search_stemmable(v->str))
+		return;
+	diag_warn(path, v->line, v->col, "language \"%s\" has no "
+	    "stemmer: the search index does not stem in it", v->str);
+}
+
+/*
+ * See search/search.h.
+ */
+void
+search_langs_check(const struct kb *kb)
+{
+	const struct val *sem, *f;
+	char		*path;
+	size_t		 i;
+
+	lang_warn(kb->site.path, val_get(kb->site.tree, "language"));
+	for (i = 0; i < kb->ucsz; i++)
+		lang_warn(kb->ucs[i]->e.path, val_get(kb->ucs[i]->e.meta,
+		    "language"));
+	for (i = 0; i < kb->peoplesz; i++)
+		lang_warn(kb->people[i]->e.path, val_get(
+		    kb->people[i]->e.meta, "language"));
+	for (i = 0; i < kb->hacksz; i++)
+		lang_warn(kb->hacks[i]->e.path, val_get(kb->hacks[i]->e.meta,
+		    "language"));
+	for (i = 0; i < kb->pagesz; i++)
+		lang_warn(kb->pages[i]->e.path, val_get(kb->pages[i]->e.meta,
+		    "language"));
+	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
+		sem = kb->seminars->kids[i];
+		if ((f = val_get(sem, "language")) == NULL ||
+		    val_get_str(sem, "file") == NULL)
+			continue;
+		path = path_join(kb->content, val_get_str(sem, "file"));
+		lang_warn(path, f);
+		free(path);
+	}
+}
+
 /* A text or a list of texts (YAML) joined with ", ", or NULL. */
 static char *
 sd_names(const struct kb *kb, const struct val *v)
@@ -243,12 +299,12 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	struct search_doc *d;
 	struct term	**ts;
 	const struct val *sem, *l;
-	const char	*lang, *site_lang = kb->site.language;
 	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i, j, k, n, cap;
 	int		 dm, rc;
 	char		*t;
 
+	search_langs_check(kb);
 	memset(&s, 0, sizeof(s));
 	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
 	    (kb->seminars ? kb->seminars->kidsz : 0);
@@ -258,7 +314,6 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 
 		const char	*html = uc->e.html;
 
-		lang = val_get_str(uc->e.meta, "language");
 		if (uc->outputs != NULL) {
 			buf_reset(&b);
 			buf_puts(&b, html != NULL ? html : "");
@@ -267,8 +322,8 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		}
 		d = sd_add(&s, SEARCH_USECASE, url_usecase(
 		    uc->e.slug), uc->e.title ?
-		    uc->e.title : uc->e.slug, uc->summary, lang ? lang :
-		    site_lang, html);
+		    uc->e.title : uc->e.slug, uc->summary, sd_lang(kb,
+		    uc->e.meta), html);
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
 			n += uc->termsz[dm];
 		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
@@ -286,10 +341,9 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->peoplesz; i++) {
 		const struct person *p = kb->people[i];
 
-		lang = val_get_str(p->e.meta, "language");
 		d = sd_add(&s, SEARCH_PERSON, url_person(
 		    p->e.slug), p->name ? p->name :
-		    p->e.slug, p->affiliation, lang ? lang : site_lang,
+		    p->e.slug, p->affiliation, sd_lang(kb, p->e.meta),
 		    p->e.html);
 		sd_terms(&s, d, p->expertise, p->expertisesz);
 	}
@@ -324,11 +378,10 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 					buf_puts(&b, "</p>");
 				}
 		}
-		lang = val_get_str(m, "language");
 		sd_add(&s, SEARCH_HACKATHON, url_hackathon(
 		    h->e.slug), h->e.title ?
-		    h->e.title : h->e.slug, *t ? t : NULL, lang ? lang :
-		    site_lang, sd_keep(&s, xstrdup(buf_cstr(&b))));
+		    h->e.title : h->e.slug, *t ? t : NULL, sd_lang(kb, m),
+		    sd_keep(&s, xstrdup(buf_cstr(&b))));
 	}
 	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
 		const char *date, *title, *abs;
@@ -345,9 +398,8 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 			buf_puts(&b, "</p>");
 		}
 		t = sd_names(kb, val_get(sem, "speakers"));
-		lang = val_get_str(sem, "language");
 		d = sd_add(&s, SEARCH_SEMINAR, url_seminar(sem), title,
-		    t ? sd_keep(&s, t) : NULL, lang ? lang : site_lang,
+		    t ? sd_keep(&s, t) : NULL, sd_lang(kb, sem),
 		    sd_keep(&s, xstrdup(buf_cstr(&b))));
 		/* Terms by name, as the seminar gives them. */
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
@@ -369,11 +421,10 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->pagesz; i++) {
 		const struct page *pg = kb->pages[i];
 
-		lang = val_get_str(pg->e.meta, "language");
 		sd_add(&s, SEARCH_PAGE, url_page(
 		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
-		    val_get_str(pg->e.meta, "description"), lang ? lang :
-		    site_lang, pg->e.html);
+		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
+		    pg->e.meta), pg->e.html);
 	}
 	rc = search_write(s.d, s.dsz, opts->jobs, opts->idx, so);
 	buf_free(&b);

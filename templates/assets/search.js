@@ -1,11 +1,15 @@
 /*
  * search.js: full-text search with facets, from file:// as well as http.
  *
- * Loaded by the search page (search/index.html, which holds #kb_search;
- * base.mustache makes "/" focus the search box on every page).  It reads
- * the index that kbgen writes below search/ (see templates/SEARCH.md, the
- * format contract), answers as the reader types, shows facet counts for
- * the current query, and keeps the query and the ticked facets in the URL.
+ * Loaded by every page (base.mustache; "/" focuses the search box).  It
+ * reads the index that kbgen writes below search/ (see
+ * templates/SEARCH.md, the format contract).  On the search page
+ * (search/index.html, which holds #kb_search) it answers as the reader
+ * types, shows facet counts for the current query, and keeps the query
+ * and the ticked facets in the URL.  On the other pages the header's box
+ * (#kb_site_q) gets its first results from here (kbSearch.top), and
+ * searchbox.js shows them under it as one types.  The index loads only
+ * once the box is used.
  *
  * Index files are scripts that call kbSearch.load(NAME, DATA): <script>
  * elements load from file:// where fetch does not.  A file that fails to
@@ -32,9 +36,8 @@
 	root = root || "";
 
 	var ui = document.getElementById("kb_search");
-	if (!ui)
-		return;
-	document.documentElement.classList.add("js");
+	if (ui)
+		document.documentElement.classList.add("js");
 
 	/* ------------------------------------------------------------------ */
 	/* Loading index files. */
@@ -244,7 +247,8 @@
 
 	/*
 	 * The postings of a form (a shard entry), decoded once: the
-	 * matching documents docs[k] and their weights[k]; with positions
+	 * matching documents docs[k], their weights[k] and own[k] (1 when
+	 * the form is in the document's title or terms); with positions
 	 * (wanted for queries of several words), also, per document k,
 	 * pos[pstart[k]..pstart[k+1]).  The entry holds the numbers of its
 	 * packs (p/N.js, q/M.js), or the two strings themselves.
@@ -269,11 +273,14 @@
 				var doc = -1;
 				P = {docs: new Int32Array(n > 0 ? n : 0),
 				    weights: new Int32Array(n > 0 ? n : 0),
+				    own: new Uint8Array(n > 0 ? n : 0),
 				    pstart: null, pos: null};
 				for (var k = 0; k < n; k++) {
 					doc += v[2 + 2 * k];
 					P.docs[k] = doc;
-					P.weights[k] = v[3 + 2 * k];
+					/* Twice the weight, plus 1 for own words. */
+					P.weights[k] = v[3 + 2 * k] >> 1;
+					P.own[k] = v[3 + 2 * k] & 1;
 				}
 				postings[form] = P;
 			}
@@ -311,9 +318,21 @@
 	}
 
 	/*
+	 * A shard entry's stem in language l of the index (meta.langs; one
+	 * language when it has none): e[1] is one stem for every language
+	 * or a list of one each, "" standing for the form itself.  No
+	 * allocation: it runs for every entry of a shard.
+	 */
+	function stemAt(e, l) {
+		var s = typeof e[1] === "string" ? e[1] : e[1][l];
+		return s || e[0];
+	}
+
+	/*
 	 * The forms that match query word w, each with its factor:
-	 * the form itself, the forms of its stem, and (for the word being
-	 * typed) the most frequent forms it begins.
+	 * the form itself, the forms that share one of its stems (a stem
+	 * per language of the index: the query is matched in each), and
+	 * (for the word being typed) the most frequent forms it begins.
 	 */
 	function matchWord(w, typing) {
 		return dict(shardKey(w)).then(function (d) {
@@ -327,28 +346,35 @@
 						found[e[0]].f = f;
 				}
 			}
-			var at = lowerBound(d, w), stem = null;
+			var at = lowerBound(d, w), stems = [], l, L;
 			var exact = at < d.length && d[at][0] === w;
+			L = meta.langs && meta.langs.length ? meta.langs.length : 1;
 			if (exact) {
 				add(d[at], F_EXACT);
-				stem = d[at][1] || d[at][0];
+				for (l = 0; l < L; l++)
+					stems.push(stemAt(d[at], l));
 			} else {
-				/* The longest stem that w extends by at most 6. */
-				var best = "";
+				/* Per language, the longest stem that w extends
+				 * by at most 6. */
+				for (l = 0; l < L; l++)
+					stems.push("");
 				d.forEach(function (e) {
-					var s = e[1] || e[0];
-					if (s.length >= 4 && s.length > best.length &&
-					    w.length - s.length <= 6 &&
-					    w.lastIndexOf(s, 0) === 0)
-						best = s;
+					for (var l = 0; l < L; l++) {
+						var s = stemAt(e, l);
+						if (s.length >= 4 && s.length > stems[l].length &&
+						    w.length - s.length <= 6 &&
+						    w.lastIndexOf(s, 0) === 0)
+							stems[l] = s;
+					}
 				});
-				stem = best || null;
 			}
-			if (stem !== null)
-				d.forEach(function (e) {
-					if ((e[1] || e[0]) === stem)
+			d.forEach(function (e) {
+				for (var l = 0; l < L; l++)
+					if (stems[l] && stemAt(e, l) === stems[l]) {
 						add(e, F_STEM);
-				});
+						return;
+					}
+			});
 			/*
 			 * A word that is a form of the dictionary is taken as typed
 			 * in full (its stem brings its inflections): no prefixes.
@@ -400,7 +426,9 @@
 	}
 
 	/*
-	 * Rank: documents that match more query words first, then by score.
+	 * Rank: documents that match more query words first, then those
+	 * that have more of them in their own words (title, terms: a
+	 * technology outranks a mention in the text), then by score.
 	 * Per word, a document scores with its best matching form (factor x
 	 * saturated weight x idf); a word found right after the previous query word
 	 * (at the same distance as in the query) doubles the score, within
@@ -411,7 +439,7 @@
 		for (var i = 0; i < words.length; i++) {
 			if (!ms[i].length)
 				continue;	/* a stop word, or a word no page has */
-			var best = new Float64Array(D);
+			var best = new Float64Array(D), own = new Uint8Array(D);
 			var bestP = new Array(D), bestK = new Int32Array(D);
 			/*
 			 * One idf for the word and its stem's forms, from the most
@@ -430,6 +458,7 @@
 				forms[x.e[0]] = true;
 				for (var k = 0; k < p.docs.length; k++) {
 					var d = p.docs[k], sc = f * sat(p.weights[k]);
+					own[d] |= p.own[k];
 					if (sc > best[d]) {
 						best[d] = sc;
 						bestP[d] = p;
@@ -437,9 +466,11 @@
 					}
 				}
 			}
-			per.push({best: best, p: bestP, k: bestK, qpos: words[i].pos});
+			per.push({best: best, own: own, p: bestP, k: bestK,
+			    qpos: words[i].pos});
 		}
-		var n = new Uint8Array(D), total = new Float64Array(D);
+		var n = new Uint8Array(D), nown = new Uint8Array(D);
+		var total = new Float64Array(D);
 		var last = new Int32Array(D).fill(-1);
 		for (var wi = 0; wi < per.length; wi++) {
 			var pw = per[wi], prev = wi > 0 ? per[wi - 1] : null;
@@ -447,6 +478,7 @@
 				if (!(pw.best[d2] > 0))
 					continue;
 				n[d2]++;
+				nown[d2] += pw.own[d2];
 				total[d2] += pw.best[d2];
 				if (prev && last[d2] === wi - 1)
 					total[d2] *= nearness(prev.p[d2], prev.k[d2],
@@ -464,7 +496,8 @@
 		/* Unsorted: the page sorts only what it shows (see ranks()). */
 		return {ids: ids, every: every, forms: forms, nwords: per.length,
 		    cmp: function (a, b) {
-			return n[b] - n[a] || total[b] - total[a] || a - b;
+			return n[b] - n[a] || nown[b] - nown[a] ||
+			    total[b] - total[a] || a - b;
 		    }};
 	}
 
@@ -502,7 +535,88 @@
 	}
 
 	/* ------------------------------------------------------------------ */
-	/* The page. */
+	/* Results, on the search page and under the header's box. */
+
+	var frags = {};		/* fragment number -> promise of list */
+	var TYPES = {usecase: "Use case", person: "Person", hackathon: "Hackathon",
+	    seminar: "Seminar", page: "Page"};
+	/* The section page of each type, and its name when the menu has none. */
+	var PLACES = {usecase: ["catalogue/index.html", "Catalogue"],
+	    person: ["people/index.html", "People"],
+	    hackathon: ["hackathons/index.html", "Hackathons"],
+	    seminar: ["seminars/index.html", "Seminars"]};
+
+	/*
+	 * Where a result sits, for people: its section as the menu names it
+	 * ("Catalogue", "People") and, for a use case, its first field
+	 * ("Catalogue › Medical Physics"); a free page sits at the top, under
+	 * the site's name.  df is docFacets(id).
+	 */
+	function where(df) {
+		var p = PLACES[df.y], name = "", a, i;
+		if (p) {
+			name = p[1];
+			a = document.querySelectorAll(".site-nav a");
+			for (i = 0; i < a.length; i++)
+				if (a[i].getAttribute("href") === root + p[0])
+					name = a[i].textContent.trim();
+		} else if ((a = document.querySelector(".site-title")) !== null)
+			name = a.textContent.trim();
+		return df.y === "usecase" && df.field ? name + " \u203a " +
+		    df.field : name;
+	}
+
+	/* Load meta.js once: a promise of true when the index is there. */
+	var started = null;
+	function start() {
+		if (!started)
+			started = get("meta").then(function (m) {
+				if (!m || typeof m.docs !== "number")
+					return false;
+				meta = m;
+				(m.dict || []).forEach(function (k) {
+					shardOk[k] = true;
+				});
+				buildFacets();
+				return true;
+			});
+		return started;
+	}
+
+	/*
+	 * The other pages: searchbox.js asks for the first results as the
+	 * reader types in the header's box.  kbSearch.top(q, n): a promise
+	 * of {q, total, items: [{href, title, where}]}, the n best first;
+	 * kbSearch.start(): begin loading the index; kbSearch.el(tag,
+	 * class, text): a new element with that text (never HTML).
+	 */
+	if (!ui) {
+		window.kbSearch.start = start;
+		window.kbSearch.el = el;
+		window.kbSearch.top = function (q, n) {
+			return start().then(function (ok) {
+				return ok ? runQuery(q) : null;
+			}).then(function (r) {
+				if (!r)
+					return {q: q, total: 0, items: []};
+				var ids = r.ids.slice().sort(r.cmp).slice(0, n);
+				return Promise.all(ids.map(fragment)).then(function (docs) {
+					var items = [];
+					docs.forEach(function (doc, i) {
+						if (doc)
+							items.push({href: root + doc.u,
+							    title: doc.t || doc.u,
+							    where: where(docFacets(ids[i]))});
+					});
+					return {q: q, total: r.ids.length, items: items};
+				});
+			});
+		};
+		return;
+	}
+
+	/* ------------------------------------------------------------------ */
+	/* The search page. */
 
 	var form = document.getElementById("kb_search_form");
 	var box = document.getElementById("kb_q");
@@ -522,7 +636,6 @@
 	var sortedAll = false;	/* ranked is sorted (see ranks()) */
 	var current = null;	/* the current query result */
 	var active = -1;	/* result chosen with the arrows */
-	var frags = {};		/* fragment number -> promise of list */
 	var urlTimer = 0;
 	var renders = 0;	/* results rendered so far (data-render) */
 
@@ -586,9 +699,6 @@
 		    (end < text.length ? " …" : "");
 	}
 
-	var TYPES = {usecase: "Use case", person: "Person", hackathon: "Hackathon",
-	    seminar: "Seminar", page: "Page"};
-
 	/* Whether the sorted Int32Array ids holds id. */
 	function has(ids, id) {
 		var lo = 0, hi = ids.length;
@@ -604,10 +714,11 @@
 
 	/*
 	 * What meta.js's facets say of document id: its type (key and
-	 * label) and its own terms, the chips (technologies, fields, tools).
+	 * label), its own terms, the chips (technologies, fields, tools),
+	 * and the first of its fields.
 	 */
 	function docFacets(id) {
-		var out = {y: "", label: "", chips: []};
+		var out = {y: "", label: "", chips: [], field: ""};
 		facets.forEach(function (f) {
 			f.values.forEach(function (v) {
 				if (!has(v.own, id))
@@ -618,8 +729,11 @@
 						if (TYPES[k] === v.name)
 							out.y = k;
 				} else if (f.key === "technology" || f.key === "field" ||
-				    f.key === "tool")
+				    f.key === "tool") {
 					out.chips.push(v.name);
+					if (f.key === "field" && !out.field)
+						out.field = v.name;
+				}
 			});
 		});
 		return out;
@@ -639,7 +753,7 @@
 		var df = docFacets(id);
 		var meta_ = el("p", "search-result-meta");
 		meta_.appendChild(el("span", "badge badge-type type-" + df.y, df.label));
-		meta_.appendChild(el("span", "search-result-url", doc.u));
+		meta_.appendChild(el("span", "search-result-where", where(df)));
 		li.appendChild(meta_);
 		li.appendChild(h);
 		if (doc.s) {
@@ -1121,19 +1235,14 @@
 	});
 
 	countEl.textContent = "Loading the search index…";
-	get("meta").then(function (m) {
-		if (!m || typeof m.docs !== "number") {
+	start().then(function (ok) {
+		if (!ok) {
 			countEl.textContent = "The search index is missing.";
 			ui.classList.add("search-broken");
 			/* Show the fallback: the links to the catalogue and terms. */
 			document.documentElement.classList.remove("js");
 			return;
 		}
-		meta = m;
-		(m.dict || []).forEach(function (k) {
-			shardOk[k] = true;
-		});
-		buildFacets();
 		readURL();
 		ui.classList.add("search-ready");
 		update(false);

@@ -7,8 +7,11 @@
  * SITE_DIR is a site built from the shipped knowledge base (content/),
  * HTTP_BASE_URL the same site served over http (http://127.0.0.1:PORT/),
  * HOSTILE_SITE_DIR the knowledge base with one more use case whose title,
- * summary and body hold markup (searched for "xyzzyhostile", from file://).
- * Every check runs twice, over http and from file://.  Prints one
+ * summary and body hold markup (searched for "xyzzyhostile", from file://),
+ * a package that mentions GNN only in its text, and an Italian seminar on
+ * "rivelatori".  Every check runs twice, over http and from file://: the
+ * search page, and the header's box on the other pages (results under it
+ * as one types, ARIA combobox, arrows, Escape, Enter).  Prints one
  * "ok N - description" or "FAIL N - description" line per check and ends
  * with "N passed, N failed".  Chromium: $CHROMIUM, default /usr/bin/chromium.
  */
@@ -107,6 +110,38 @@ const FIRST = [
 	["hackathon advanced", "hackathons/third-ml-infn-hackathon-advanced-bari-2022/index.html", "a hackathon"],
 	["unet", "usecases/lung-segmentation-unet/index.html", "a hyphenated word (U-Net) typed joined"],
 ];
+
+/* The header box's state: listbox shown, options, chosen one. */
+async function boxState(page) {
+	return page.evaluate(function () {
+		var i = document.getElementById("kb_site_q");
+		var l = document.getElementById("kb_site_list");
+		var o = l ? Array.prototype.slice.call(l.querySelectorAll("[role=option]")) : [];
+		return {role: i.getAttribute("role"), expanded: i.getAttribute("aria-expanded"),
+		    controls: i.getAttribute("aria-controls"),
+		    active: i.getAttribute("aria-activedescendant"),
+		    listRole: l && l.getAttribute("role"), shown: !!l && !l.hidden &&
+		    l.getBoundingClientRect().height > 0, query: l && l.getAttribute("data-query"),
+		    selected: o.filter((x) => x.getAttribute("aria-selected") === "true").map((x) => x.id),
+		    ids: o.map((x) => x.id),
+		    titles: o.map((x) => (x.querySelector(".site-search-title") || x).textContent),
+		    where: o.map((x) => { var w = x.querySelector(".site-search-where"); return w ? w.textContent : ""; }),
+		    hrefs: o.map((x) => x.getAttribute("data-href")),
+		    text: l ? l.textContent : ""};
+	});
+}
+
+/* Type q into the header's box of the page at url; wait for its list. */
+async function typeHeader(page, url, q) {
+	await page.goto(url);
+	await page.focus("#kb_site_q");
+	await page.keyboard.type(q, {delay: 5});
+	await page.waitForFunction(function (q) {
+		var l = document.getElementById("kb_site_list");
+		return l && !l.hidden && l.getAttribute("data-query") === q;
+	}, q, {timeout: TIMEOUT});
+	return boxState(page);
+}
 
 async function suite(browser, mode, base) {
 	const ctx = await browser.newContext();
@@ -288,6 +323,98 @@ async function suite(browser, mode, base) {
 		    "usecases/lung-segmentation-unet/index.html");
 	});
 
+	await check(mode + ": search page: a result says where it sits (Catalogue › field, People), no raw path", async function () {
+		await page.goto(searchURL);
+		await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+		await typeQuery(page, "inpainting");
+		const w = await page.$$eval(".search-result", (ls) => ls.map((l) => l.textContent));
+		const first = await page.textContent(".search-result:first-child .search-result-where");
+		if (first !== "Catalogue \u203a Applied Physics")
+			return "first result sits at " + JSON.stringify(first);
+		if (w.some((t) => /index\.html/.test(t)))
+			return "a result shows a path: " + w.find((t) => /index\.html/.test(t));
+		await typeQuery(page, "Lizzi");
+		const p = await page.textContent(".search-result:first-child .search-result-where");
+		if (p !== "People")
+			return "a person sits at " + JSON.stringify(p);
+	});
+
+	await check(mode + ": header box: typing lists the first results under it (combobox, listbox, title and place)", async function () {
+		const st = await typeHeader(page, base + "people/index.html", "inpainting");
+		if (st.role !== "combobox" || st.expanded !== "true" || st.controls !== "kb_site_list" ||
+		    st.listRole !== "listbox")
+			return "ARIA: " + JSON.stringify(st);
+		if (!st.shown)
+			return "the list is not shown";
+		if (!/inpainting/i.test(st.titles[0] || ""))
+			return "first option: " + st.titles[0];
+		if (st.where[0] !== "Catalogue \u203a Applied Physics")
+			return "first option sits at " + JSON.stringify(st.where[0]);
+		if (rel(st.hrefs[0] || "") !== "usecases/image-inpainting-tutorial/index.html")
+			return "first option links to " + st.hrefs[0];
+		if (/index\.html/.test(st.text))
+			return "the list shows a path: " + st.text;
+		if (st.ids.length > 7)
+			return st.ids.length + " options: want the first few";
+	});
+
+	await check(mode + ": header box: arrows move the selection (aria-activedescendant), Escape closes, Enter opens the selected", async function () {
+		let st = await typeHeader(page, base + "people/index.html", "segmentation");
+		if (st.ids.length < 3)
+			return "fewer than 3 options";
+		if (st.active || st.selected.length)
+			return "selected before any arrow: " + st.active;
+		await page.keyboard.press("ArrowDown");
+		await page.keyboard.press("ArrowDown");
+		await page.keyboard.press("ArrowUp");
+		await page.keyboard.press("ArrowDown");
+		st = await boxState(page);
+		if (st.active !== st.ids[1] || st.selected.join() !== st.ids[1])
+			return "after down, down, up, down: active " + st.active + ", selected " +
+			    st.selected.join() + ", want " + st.ids[1];
+		const id = await page.evaluate(() => document.activeElement.id);
+		if (id !== "kb_site_q")
+			return "focus left the box: #" + id;
+		await page.keyboard.press("Escape");
+		st = await boxState(page);
+		if (st.shown || st.expanded !== "false" || st.active)
+			return "Escape: " + JSON.stringify({shown: st.shown, expanded: st.expanded, active: st.active});
+		await page.keyboard.press("ArrowDown");
+		await page.waitForFunction(() => !document.getElementById("kb_site_list").hidden,
+		    null, {timeout: TIMEOUT});
+		await page.keyboard.press("ArrowDown");
+		await page.keyboard.press("ArrowDown");
+		st = await boxState(page);
+		if (st.active !== st.ids[1])
+			return "reopened: active " + st.active + ", want " + st.ids[1];
+		await Promise.all([page.waitForURL((u) => rel(String(u)) === rel(st.hrefs[1]),
+		    {timeout: TIMEOUT}), page.keyboard.press("Enter")]);
+	});
+
+	await check(mode + ": header box: Enter with none selected goes to the search page with the query and the catalogue's filters", async function () {
+		await page.goto(base + "catalogue/index.html");
+		await page.check('#kb_facets input[name="technology"][value="cnn"]');
+		await page.focus("#kb_site_q");
+		await page.keyboard.type("segmentation", {delay: 5});
+		await page.waitForFunction(() => document.getElementById("kb_site_list").getAttribute("data-query") === "segmentation",
+		    null, {timeout: TIMEOUT});
+		await Promise.all([page.waitForURL(/search\/index\.html\?q=segmentation&technology=CNN$/, {timeout: TIMEOUT}),
+		    page.keyboard.press("Enter")]);
+		const urls = await results(page, "segmentation");
+		const ticked = await page.isChecked('#kb_search_facets input[name="technology"][value="CNN"]');
+		if (!ticked)
+			return "technology=CNN not ticked on the search page";
+		if (!urls.length)
+			return "no results";
+	});
+
+	await check(mode + ": the search page loads search.js alone, not searchbox.js", async function () {
+		await page.goto(searchURL);
+		const srcs = await page.$$eval("script[src]", (ss) => ss.map((x) => x.getAttribute("src")));
+		if (srcs.some((x) => /searchbox\.js/.test(x)) || !srcs.some((x) => /search\.js$/.test(x)))
+			return "scripts: " + srcs.join(", ");
+	});
+
 	await check(mode + ": no script errors", async function () {
 		if (errors.length)
 			return errors.join("\n");
@@ -327,6 +454,33 @@ async function nojs(browser, base) {
 			fail("http", "no HTTP base URL given");
 		await suite(browser, "file", "file://" + site + "/");
 		await nojs(browser, "file://" + site + "/");
+		if (hostile) {
+			await check("own words first: GNN ranks the use cases whose technology is GNN above a package that only mentions it", async function () {
+				const ctx = await browser.newContext();
+				const page = await ctx.newPage();
+				await page.goto("file://" + hostile + "/search/index.html");
+				await page.waitForSelector("#kb_search.search-ready", {timeout: TIMEOUT});
+				const urls = (await typeQuery(page, "GNN ")).map(rel);
+				await ctx.close();
+				const pkg = urls.indexOf("usecases/zz-gnn-toolkit/index.html");
+				for (const u of ["usecases/gnn-transformers-jet-tagging/index.html", "usecases/lumin/index.html"]) {
+					const i = urls.indexOf(u);
+					if (i < 0 || pkg < 0 || i > pkg)
+						return u + " at " + i + ", the package at " + pkg + ": " + urls.join(", ");
+				}
+			});
+			await check("header box: rivelatore finds the Italian seminar on rivelatori", async function () {
+				const ctx = await browser.newContext();
+				const page = await ctx.newPage();
+				const st = await typeHeader(page, "file://" + hostile + "/people/index.html", "rivelatore");
+				await ctx.close();
+				const i = st.hrefs.findIndex((h) => /seminars\/index\.html#2024-05-07-calibrazione/.test(h));
+				if (i < 0)
+					return "not listed: " + st.titles.join(" | ");
+				if (st.where[i] !== "Seminars")
+					return "the seminar sits at " + JSON.stringify(st.where[i]);
+			});
+		}
 		if (hostile)
 			await check("markup in the index is shown as text, never run", async function () {
 				const ctx = await browser.newContext();
@@ -355,12 +509,13 @@ async function nojs(browser, base) {
 				if (errors.length)
 					return errors.join("\n");
 			});
-		await check("search.js writes no HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)", async function () {
-			const js = fs.readFileSync(path.join(site, "assets", "search.js"), "utf8");
-			const m = js.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/g);
-			if (m)
-				return "found: " + m.join(", ");
-		});
+		for (const f of ["search.js", "searchbox.js"])
+			await check(f + " writes no HTML (no innerHTML, outerHTML, insertAdjacentHTML, document.write)", async function () {
+				const js = fs.readFileSync(path.join(site, "assets", f), "utf8");
+				const m = js.match(/\b(innerHTML|outerHTML|insertAdjacentHTML|document\.write|createContextualFragment)\b/g);
+				if (m)
+					return "found: " + m.join(", ");
+			});
 	} catch (e) {
 		fail("browser tests", e && e.stack ? e.stack : e);
 	}

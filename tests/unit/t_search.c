@@ -93,7 +93,9 @@ dict_entry(const struct val *shard, const char *form)
 
 /*
  * Decode a postings string and its positions string into
- * "doc:weight:pos,pos;..." (absolute ids and positions), or "(bad)".
+ * "doc:weight:pos,pos;..." (absolute ids and positions; weight
+ * followed by + when the form is in the document's own words), or
+ * "(bad)".
  */
 static char *
 postings(const char *s, const char *q)
@@ -118,8 +120,8 @@ postings(const char *s, const char *q)
 			return xstrdup("(bad)");
 		}
 		doc += d;
-		buf_printf(&b, "%s%lld:%u:", b.sz ? ";" : "", (long long)doc,
-		    w);
+		buf_printf(&b, "%s%lld:%u%s:", b.sz ? ";" : "", (long long)doc,
+		    w >> 1, (w & 1) ? "+" : "");
 		for (pos = -1, j = 0; j < np; j++) {
 			if (!search_bits_get(&rq, (int)kp - 1, &x)) {
 				buf_free(&b);
@@ -154,6 +156,25 @@ entry_postings(const char *site, const struct val *e)
 	    q ? val_get_str(q, form) : NULL);
 	val_free(p);
 	val_free(q);
+	return s;
+}
+
+/*
+ * The postings of form (entry_postings) from its shard search/d/KEY.js
+ * below site, or NULL when it is not there.
+ */
+static char *
+form_postings(const char *site, const char *key, const char *form)
+{
+	struct val	*sh;
+	const struct val *e;
+	char		 name[32], *s;
+
+	snprintf(name, sizeof(name), "d/%s", key);
+	sh = load(site, name);
+	e = dict_entry(sh, form);
+	s = e ? entry_postings(site, e) : NULL;
+	val_free(sh);
 	return s;
 }
 
@@ -298,38 +319,33 @@ test_index(void)
 	e = dict_entry(sh, "networks");
 	OK(e != NULL, "index: networks in d/ne");
 	if (e != NULL) {
-		EQS(e->kids[1]->str, "network", "index: stem of networks");
+		/* Languages en, it: English stem, Italian leaves it. */
+		OK(e->kids[1]->type == VAL_LIST && e->kids[1]->kidsz == 2 &&
+		    strcmp(e->kids[1]->kids[0]->str, "network") == 0 &&
+		    strcmp(e->kids[1]->kids[1]->str, "") == 0,
+		    "index: stems of networks by language");
 		OK(e->kids[2]->num == 2, "index: df of networks");
 		s = entry_postings(site, e);
-		/* Title 10 + summary 5 + body 1; positions: title 1,
-		 * summary 12 + 1, body at 42 after two terms. */
-		EQS(s, "0:16:1,13,45;1:2:17,18", "index: postings of networks");
+		/* Title 10 + summary 5 + body 1, own (title); positions:
+		 * title 1, summary 12 + 1, body at 42 after two terms. */
+		EQS(s, "0:16+:1,13,45;1:2:17,18", "index: postings of networks");
 		free(s);
 		e = dict_entry(sh, "neural");
 		s = e ? entry_postings(site, e) : NULL;
-		EQS(s, "0:10:0", "index: postings of neural (en)");
+		EQS(s, "0:10+:0", "index: postings of neural (en)");
 		free(s);
 	}
 	val_free(sh);
 	/* Hyphenated: "u", "net" and "unet" at the position of "u". */
-	sh = load(site, "d/un");
-	e = dict_entry(sh, "unet");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "un", "unet");
 	EQS(s, "1:1:20", "index: U-Net also indexed as unet");
 	free(s);
-	val_free(sh);
-	sh = load(site, "d/ts");
-	e = dict_entry(sh, "tsne");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "ts", "tsne");
 	EQS(s, "1:1:22", "index: t-SNE also indexed as tsne");
 	free(s);
-	val_free(sh);
-	sh = load(site, "d/ne");
-	e = dict_entry(sh, "net");
-	s = e ? entry_postings(site, e) : NULL;
+	s = form_postings(site, "ne", "net");
 	EQS(s, "1:1:21", "index: the parts stay (net)");
 	free(s);
-	val_free(sh);
 	sh = load(site, "d/me");
 	e = dict_entry(sh, "method");
 	OK(e != NULL, "index: heading word indexed");
@@ -341,9 +357,15 @@ test_index(void)
 	val_free(sh);
 	sh = load(site, "d/re");
 	e = dict_entry(sh, "reti");
-	OK(e != NULL && strcmp(e->kids[1]->str, "ret") == 0,
-	    "index: Italian stem of reti");
+	OK(e != NULL && e->kids[1]->type == VAL_LIST &&
+	    e->kids[1]->kidsz == 2 && strcmp(e->kids[1]->kids[1]->str,
+	    "ret") == 0 && strcmp(e->kids[1]->kids[0]->str, "") == 0,
+	    "index: Italian stem of reti, none in English");
 	val_free(sh);
+	/* A term is an own word: GNN, 5, in the use case's terms only. */
+	s = form_postings(site, "gn", "gnn");
+	EQS(s, "0:5+:22", "index: a term's word is own");
+	free(s);
 	sh = load(site, "d/we");
 	OK(sh == NULL, "index: stop word we not indexed");
 	val_free(sh);
@@ -435,6 +457,12 @@ main(void)
 	stem("it", "rete", "ret");
 	stem("it", "analisi", "analis");
 	stem("italian", "neurali", "neural");
+	s = search_stem("xx", "reti");
+	OK(s == NULL, "stem: none for a language with no stemmer");
+	free(s);
+	OK(search_stemmable("it") && search_stemmable("en") &&
+	    !search_stemmable("xx") && !search_stemmable(""),
+	    "search_stemmable");
 
 	/* Exp-Golomb codes, 6 bits a character: 1 is "1", 2 "010", 3
 	 * "011"; order 2: 5 is "010" "00". */
