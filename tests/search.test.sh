@@ -187,7 +187,13 @@ function postings(form, e) {
 		const wc = r.code(0), np = rq.code(0), pos = [];
 		let q = -1;
 		for (let k = 0; k < np; k++) pos.push(q += rq.code(kp));
-		res.push({ doc, w: wc >> 1, own: wc & 1, pos });
+		res.push({ doc, w: wc, own: 0, pos });
+	}
+	/* The places of the postings whose own words hold the form. */
+	for (let o = r.code(0) - 1, at = -1; o > 0; o--) {
+		at += r.code(0);
+		if (at >= n) throw new Error(form + ": own place " + at + " past " + n);
+		res[at].own = 1;
 	}
 	for (const x of [r, rq])
 		if (x.rest().length >= 6 || x.rest().some((b) => b)) throw new Error(form + ": trailing bits");

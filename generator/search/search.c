@@ -1620,8 +1620,8 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 	const struct fpost *fp;
 	const char	*p, *end;
 	uint64_t	 hd[65], hp[65];
-	int64_t		 prev = -1;
-	uint32_t	 l, n = 0, np, j, v;
+	int64_t		 prev = -1, prevown;
+	uint32_t	 l, n = 0, np, j, v, nown;
 	size_t		 i, k, need = 0;
 	struct bw	 w, wq;
 	int		 kd, kp;
@@ -1675,12 +1675,24 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 	bw_code(&w, n, 0);
 	bw_code(&w, (uint32_t)kd + 1, 0);
 	bw_code(&wq, (uint32_t)kp + 1, 0);
-	for (i = 0; i < e->vsz; ) {
+	for (i = 0, nown = 0; i < e->vsz; ) {
 		bw_code(&w, e->v[i++], kd);
-		bw_code(&w, e->v[i++], 0);
+		/* The weight; own words are listed after. */
+		nown += e->v[i] & 1;
+		bw_code(&w, e->v[i++] >> 1, 0);
 		bw_code(&wq, np = e->v[i++], 0);
 		for (k = 0; k < np; k++)
 			bw_code(&wq, e->v[i++], kp);
+	}
+	/* The documents whose own words hold the form: few, so their
+	 * places among the postings cost less than a bit on each. */
+	bw_code(&w, nown + 1, 0);
+	for (i = 0, j = 0, prevown = -1; i < e->vsz; j++) {
+		if (e->v[i + 1] & 1) {
+			bw_code(&w, (uint32_t)((int64_t)j - prevown), 0);
+			prevown = j;
+		}
+		i += 3 + e->v[i + 2];
 	}
 	bw_end(&w);
 	bw_end(&wq);

@@ -98,12 +98,15 @@
 	 */
 	function unpack(s, fmt) {
 		var n = s.length, i = 0, buf = 0, nb = 0, m = 0, out = new Int32Array(6 * n + 8);
-		var k = 0, kk = 0, rem = 0, z, lz, c, t, q;
+		var k = 0, kk = 0, rem = 0, z, lz, c, t, q, e;
 		for (;;) {
 			/* The order of this code. */
 			if (fmt === "p") {
-				k = m < 2 ? 0 : (m & 1) ? 0 : kk;
-				if (m === 2 + 2 * out[0])
+				/* n, kd + 1, n (gap, weight) pairs, then the
+				 * own count + 1 and the own places' gaps. */
+				e = 2 + 2 * out[0];
+				k = m < 2 || m >= e ? 0 : (m & 1) ? 0 : kk;
+				if (m > e && m === e + out[e])
 					break;
 			} else if (fmt === "q") {
 				if (m === 0)
@@ -269,8 +272,10 @@
 		return Promise.all([pp, qp]).then(function (sq) {
 			P = postings[form];
 			if (!P) {
-				var v = unpack(sq[0] || "", "p"), n = (v.length - 2) >> 1;
-				var doc = -1;
+				var v = unpack(sq[0] || "", "p"), n = v.length > 0 ? v[0] : 0;
+				var doc = -1, at = -1, e = 2 + 2 * n;
+				if (v.length < e + 1 || v.length !== e + v[e])
+					n = 0;	/* truncated: no postings */
 				P = {docs: new Int32Array(n > 0 ? n : 0),
 				    weights: new Int32Array(n > 0 ? n : 0),
 				    own: new Uint8Array(n > 0 ? n : 0),
@@ -278,9 +283,13 @@
 				for (var k = 0; k < n; k++) {
 					doc += v[2 + 2 * k];
 					P.docs[k] = doc;
-					/* Twice the weight, plus 1 for own words. */
-					P.weights[k] = v[3 + 2 * k] >> 1;
-					P.own[k] = v[3 + 2 * k] & 1;
+					P.weights[k] = v[3 + 2 * k];
+				}
+				/* Where the form is in the document's own words. */
+				for (var o = e + 1; n > 0 && o < v.length; o++) {
+					at += v[o];
+					if (at < n)
+						P.own[at] = 1;
 				}
 				postings[form] = P;
 			}

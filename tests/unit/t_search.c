@@ -102,34 +102,70 @@ postings(const char *s, const char *q)
 {
 	struct buf	 b = { NULL, 0, 0 };
 	struct search_bits r, rq;
-	uint32_t	 n, kd, kp, d, w, np, x, i, j;
-	int64_t		 doc = -1, pos;
+	uint32_t	 n, kd, kp, d, np, x, i, j, nown, g;
+	uint32_t	*w = NULL, *own = NULL, *docs = NULL, **ps = NULL, *pn = NULL;
+	int64_t		 doc = -1, pos, at = -1;
+	int		 bad = 0;
 
 	if (s == NULL || q == NULL)
 		return xstrdup("(bad)");
 	search_bits_init(&r, s, strlen(s));
 	search_bits_init(&rq, q, strlen(q));
 	if (!search_bits_get(&r, 0, &n) || !search_bits_get(&r, 0, &kd) ||
-	    !search_bits_get(&rq, 0, &kp))
+	    !search_bits_get(&rq, 0, &kp) || n > 1000000)
 		return xstrdup("(bad)");
-	for (i = 0; i < n; i++) {
+	w = xcalloc(n + 1, sizeof(*w));
+	own = xcalloc(n + 1, sizeof(*own));
+	docs = xcalloc(n + 1, sizeof(*docs));
+	pn = xcalloc(n + 1, sizeof(*pn));
+	ps = xcalloc(n + 1, sizeof(*ps));
+	for (i = 0; i < n && !bad; i++) {
 		if (!search_bits_get(&r, (int)kd - 1, &d) ||
-		    !search_bits_get(&r, 0, &w) ||
-		    !search_bits_get(&rq, 0, &np)) {
-			buf_free(&b);
-			return xstrdup("(bad)");
+		    !search_bits_get(&r, 0, &w[i]) ||
+		    !search_bits_get(&rq, 0, &np) || np > 8) {
+			bad = 1;
+			break;
 		}
 		doc += d;
-		buf_printf(&b, "%s%lld:%u%s:", b.sz ? ";" : "", (long long)doc,
-		    w >> 1, (w & 1) ? "+" : "");
+		docs[i] = (uint32_t)doc;
+		pn[i] = np;
+		ps[i] = xcalloc(np + 1, sizeof(**ps));
 		for (pos = -1, j = 0; j < np; j++) {
 			if (!search_bits_get(&rq, (int)kp - 1, &x)) {
-				buf_free(&b);
-				return xstrdup("(bad)");
+				bad = 1;
+				break;
 			}
 			pos += x;
-			buf_printf(&b, "%s%lld", j ? "," : "", (long long)pos);
+			ps[i][j] = (uint32_t)pos;
 		}
+	}
+	/* Then the places of the postings whose own words hold the form. */
+	if (!bad && !search_bits_get(&r, 0, &nown))
+		bad = 1;
+	for (i = 0; !bad && i + 1 < nown; i++) {
+		if (!search_bits_get(&r, 0, &g) || at + g >= n) {
+			bad = 1;
+			break;
+		}
+		at += g;
+		own[at] = 1;
+	}
+	for (i = 0; !bad && i < n; i++) {
+		buf_printf(&b, "%s%u:%u%s:", b.sz ? ";" : "", docs[i], w[i],
+		    own[i] ? "+" : "");
+		for (j = 0; j < pn[i]; j++)
+			buf_printf(&b, "%s%u", j ? "," : "", ps[i][j]);
+	}
+	for (i = 0; i < n; i++)
+		free(ps[i]);
+	free(ps);
+	free(pn);
+	free(docs);
+	free(own);
+	free(w);
+	if (bad) {
+		buf_free(&b);
+		return xstrdup("(bad)");
 	}
 	buf_puts(&b, "");
 	return buf_steal(&b);
