@@ -95,6 +95,8 @@ has big-output-note "$F" "output cut here, 18508 KB more in the notebook"
 # ANSI colours as classes, markup in text escaped.
 has ansi-class "$F" '<span class="ansi-green-fg ansi-bold">bold green</span>'
 has text-escaped "$F" '&lt;b&gt;not bold&lt;/b&gt;'
+has ansi-bright-fg "$F" '<span class="ansi-red-intense-fg">bright red</span>'
+has ansi-bright-bg "$F" '<span class="ansi-blue-intense-bg">bright blue</span>'
 has carriage-return "$F" 'progress 100%'
 hasnt carriage-return-gone "$F" 'progress 10%'
 # Paths of the build machine relative to the example's folder.

@@ -70,7 +70,8 @@ def main():
                         "\x1b[0m <b>not bold</b>\n",
                         "progress 10%\rprogress 100%\n"]},
               {"output_type": "stream", "name": "stderr",
-               "text": "warning: \x1b[33myellow\x1b[0m\n"}]),
+               "text": "warning: \x1b[33myellow\x1b[0m \x1b[91mbright red"
+                       "\x1b[0m on \x1b[104mbright blue\x1b[0m\n"}]),
         code(2, "plot()", [disp({"image/png": png, "text/plain":
                                  "<Figure size 40x20>"})]),
         code(3, "jpeg()", [disp({"image/jpeg": img("JPEG"),
