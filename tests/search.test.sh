@@ -94,6 +94,11 @@ if ! "$KBGEN" -C "$K" build >"$TMP/b1.out" 2>&1; then
 	fail "build" "the fixture does not build" "$TMP/b1.out"
 	finish
 fi
+# A page says its entry's language, for screen readers and search
+# engines; the others the site's.
+has "an Italian use case's page is lang=it" "$K/site/usecases/reti-neurali/index.html" '<html lang="it">'
+has "an English page's is the site's" "$K/site/glossary/index.html" '<html lang="en">'
+
 ok "build"
 nostem="$K/content/seminars/2024.yaml:13:13: warning: language \"xx\" has no stemmer: the search index does not stem in it"
 if grep -qxF "$nostem" "$TMP/b1.out"; then

@@ -295,6 +295,7 @@ hackathons_page(struct r *r, size_t i)
 	int		 rc;
 
 	val_set(ctx, "hack", hack_val(r, h, 1));
+	render_lang(ctx, &h->e);
 	path = url_hackathon(h->e.slug);
 	desc = xasprintf("%s: the programme, tutors and exercises%s%s.",
 	    h->e.title ? h->e.title : h->e.slug, venue ? ", at " : "",

@@ -96,6 +96,7 @@ pages_page(struct r *r, size_t i)
 	int		 rc;
 
 	val_set(ctx, "body", val_str(pg->e.html ? pg->e.html : ""));
+	render_lang(ctx, &pg->e);
 	path = url_page(pg->e.slug);
 	rc = render_emit(r, "page", path, 1, pg->e.slug, pg->e.title ?
 	    pg->e.title : pg->e.slug, val_get_str(pg->e.meta, "description"),

@@ -415,6 +415,7 @@ people_person(struct r *r, size_t i)
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
 	person_events(r, p, v);
 	render_set_usecases(r, ctx, p->ucs, p->ucsz);
+	render_lang(ctx, &p->e);
 	path = url_person(p->e.slug);
 	rc = render_emit(r, "person", path, 2, "people", p->name ? p->name :
 	    p->e.slug, p->affiliation, ctx);

@@ -7,6 +7,7 @@
 
 struct atom_entry;
 struct kb;
+struct entry;
 struct person;
 struct r;
 struct render_opts;
@@ -57,6 +58,14 @@ int		 render_stale(const struct r *, const char *date);
 int		 render_emit(struct r *, const char *tmpl, const char *path,
 		    int depth, const char *section, const char *title,
 		    const char *desc, struct val *ctx);
+
+/*
+ * The page about entry e is in its own language: ctx's "lang" becomes
+ * e's front-matter language when that is a language tag, and emit
+ * makes it page.language (the site's language otherwise), for <html
+ * lang>.
+ */
+void		 render_lang(struct val *ctx, const struct entry *e);
 
 /* Add a file that no template makes (feed, calendar). */
 int		 render_put(struct r *, const char *path, const char *,

@@ -491,6 +491,8 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	free(meta);
 	val_set_str(page, "section", strcmp(tmpl, "index") == 0 ? "home" :
 	    tmpl);
+	val_set_str(page, "language", val_get_str(ctx, "lang") != NULL ?
+	    val_get_str(ctx, "lang") : r->kb->site.language);
 	if (tmpl_render(r->opts->tmpls, tmpl, ctx, &out))
 		rc = site_out_put(r->so, path, out.data ? out.data : "",
 		    out.sz);
@@ -498,6 +500,40 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	buf_free(&root);
 	val_free(ctx);
 	return rc;
+}
+
+/*
+ * Whether s is a language tag as <html lang> takes it: a primary
+ * subtag of 2-3 letters, then subtags of 1-8 letters or digits.
+ */
+static int
+lang_tag(const char *s)
+{
+	size_t	 n = 0;
+
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (n < 2 || n > 3)
+		return 0;
+	while (s[n] == '-') {
+		size_t m = 0;
+
+		while (isalnum((unsigned char)s[n + 1 + m]))
+			m++;
+		if (m < 1 || m > 8)
+			return 0;
+		n += 1 + m;
+	}
+	return s[n] == '\0';
+}
+
+void
+render_lang(struct val *ctx, const struct entry *e)
+{
+	const char	*l = val_get_str(e->meta, "language");
+
+	if (l != NULL && lang_tag(l))
+		val_set_str(ctx, "lang", l);
 }
 
 /*

@@ -762,6 +762,7 @@ usecases_page(struct r *r, size_t i)
 		v->shared = 0;
 	} else
 		val_set(u, "history", val_new(VAL_NULL));
+	render_lang(ctx, &uc->e);
 	path = url_usecase(uc->e.slug);
 	d = render_emit(r, "usecase", path, 2, "catalogue", uc->e.title ?
 	    uc->e.title : uc->e.slug, uc->summary, ctx);
