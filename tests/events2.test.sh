@@ -48,6 +48,7 @@ start: 2021-06
 end: 2021-06
 online: true
 exercises: [btagging]
+organizers: [ada-rossi]
 ---
 Days not known.
 EOF
@@ -95,6 +96,9 @@ EOF
   title: Month seminar
 - date: 2023
   title: Year seminar B
+- date: 2023-02
+  title: A month talk by Ada
+  speakers: [ada-rossi]
 EOF
 }
 
@@ -130,6 +134,10 @@ ok "build with partial dates"
 S=$TMP/a/site
 
 # --- words of partial dates --------------------------------------------------
+has "person page: a hackathon of a month in words" "$S/people/ada-rossi/index.html" \
+    '<a href="../../hackathons/partial-2021/index.html">Online school, June 2021</a> (<time datetime="2021-06">June 2021</time>)'
+has "person page: a seminar of a month in words" "$S/people/ada-rossi/index.html" \
+    'A month talk by Ada</a> (<time datetime="2023-02">February 2023</time>)'
 has "hackathon of a month: lead" "$S/hackathons/partial-2021/index.html" \
     '<p class="lead"><time datetime="2021-06">June 2021</time> (online)</p>'
 has "hackathon of a year: lead" "$S/hackathons/year-2022/index.html" \
@@ -192,6 +200,7 @@ fresh june
 cat >"$TMP/june/content/seminars/partial.yaml" <<'EOF'
 - date: 2023-06
   title: Month seminar
+  speakers: [ada-rossi]
 EOF
 build june 1688083200 # 2023-06-30
 has "a month is upcoming on its last day" "$TMP/june/site/seminars/index.html" \
