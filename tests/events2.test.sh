@@ -134,6 +134,12 @@ ok "build with partial dates"
 S=$TMP/a/site
 
 # --- words of partial dates --------------------------------------------------
+# Search results say when a hackathon is, in the same words.
+if grep -qF '"u":"hackathons/partial-2021/index.html","t":"Online school, June 2021","s":"June 2021"' "$S"/search/f/*.js; then
+	ok "search result: a hackathon of a month in words"
+else
+	fail "search result: a hackathon of a month in words" "$(grep -ho '"u":"hackathons/partial-2021/index.html"[^}]*' "$S"/search/f/*.js)"
+fi
 has "person page: a hackathon of a month in words" "$S/people/ada-rossi/index.html" \
     '<a href="../../hackathons/partial-2021/index.html">Online school, June 2021</a> (<time datetime="2021-06">June 2021</time>)'
 has "person page: a seminar of a month in words" "$S/people/ada-rossi/index.html" \

@@ -350,16 +350,24 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	for (i = 0; i < kb->hacksz; i++) {
 		const struct hackathon *h = kb->hacks[i];
 		const struct val *m = h->e.meta;
+		const char	*st, *en;
+		char		*w;
 
 		/* When and where, and the titles of the programme. */
 		buf_reset(&b);
 		if (val_get_str(m, "venue") != NULL)
 			buf_puts(&b, val_get_str(m, "venue"));
-		if (val_get_str(m, "start") != NULL)
-			buf_printf(&b, "%s%s", b.sz ? ", " : "",
-			    val_get_str(m, "start"));
-		if (val_get_str(m, "end") != NULL)
-			buf_printf(&b, " to %s", val_get_str(m, "end"));
+		if ((st = val_get_str(m, "start")) != NULL) {
+			w = ev_date_words(st, 0);
+			buf_printf(&b, "%s%s", b.sz ? ", " : "", w);
+			free(w);
+		}
+		if ((en = val_get_str(m, "end")) != NULL &&
+		    (st == NULL || strcmp(st, en) != 0)) {
+			w = ev_date_words(en, 0);
+			buf_printf(&b, " to %s", w);
+			free(w);
+		}
 		t = sd_keep(&s, xstrdup(buf_cstr(&b)));
 		buf_reset(&b);
 		buf_puts(&b, h->e.html ? h->e.html : "");
