@@ -19,14 +19,8 @@ LH=$TOP/tests/browser/node_modules/.bin/lighthouse
 MIN=${MIN:-95}
 : "${SOURCE_DATE_EPOCH:=1700000000}"
 export SOURCE_DATE_EPOCH
-TMP=$(mktemp -d)
-SRV=""
-cleanup() {
-	[ -z "$SRV" ] || kill "$SRV" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$TOP/tests/lib.sh"
+scratch
 
 if [ ! -x "$LH" ]; then
 	echo "check-site: $LH is missing (run tests/deps-test.sh)" >&2
@@ -50,7 +44,6 @@ if [ -z "$uc" ] || [ -z "$hack" ]; then
 fi
 
 # Served as the browser suites serve a site (tests/lib.sh: sets SRV, PORT).
-. "$TOP/tests/lib.sh"
 serve "$S"
 
 mkdir -p "$TMP/lh"

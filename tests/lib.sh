@@ -8,7 +8,8 @@
 #   tally FILE        the ok/FAIL/SKIP lines another program (Python,
 #                     node) wrote to FILE: shown (less its own "N passed"
 #                     line) and counted
-# Fixtures: git_ and commit (git with a fixed author), mkuc (a use
+# Fixtures: scratch (TMP and its EXIT trap, which also stops the
+# server serve started), git_ and commit (git with a fixed author), mkuc (a use
 # case), js (an expression over a JSON file), httpd (start the stub
 # HTTP server, tests/httpd.py: sets SRV and PORT, logs to $LOG), serve
 # DIR (a static server of a built site: sets SRV and PORT),
@@ -127,6 +128,14 @@ need_browser() {
 		fail chromium "${CHROMIUM:-/usr/bin/chromium} not found (run tests/deps-test.sh)"
 		finish
 	fi
+}
+# scratch: TMP, a new folder, and an EXIT trap that stops the server
+# serve started (SRV) and removes TMP; INT and TERM exit through it.
+scratch() {
+	TMP=$(mktemp -d)
+	SRV=""
+	trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null; rm -rf "$TMP"' EXIT
+	trap 'exit 1' INT TERM
 }
 # serve DIR: serve the files of DIR (a built site) over http on a free
 # port of 127.0.0.1, in the background; sets SRV (its pid, for the

@@ -15,15 +15,8 @@ TOP=$PWD
 PY=/usr/bin/python3
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
-TMP=$(mktemp -d)
-SRV=""
-cleanup() {
-	[ -z "$SRV" ] || kill "$SRV" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$TOP/tests/lib.sh"
+scratch
 
 need_browser
 

@@ -41,21 +41,6 @@ has_calendar(const struct hackathon *h)
 	return 0;
 }
 
-/* Set key to the words of date d (may be NULL: null). */
-static void
-set_words(struct val *v, const char *key, const char *d, int weekday)
-{
-	char	*w;
-
-	if (d == NULL) {
-		val_set(v, key, val_new(VAL_NULL));
-		return;
-	}
-	w = ev_date_words(d, weekday);
-	val_set_str(v, key, w);
-	free(w);
-}
-
 /*
  * Readiness of the exercises l (ucsum values): verified (the last run
  * passed), never checked, failing (the last run did not pass), and
@@ -101,7 +86,7 @@ readiness(struct val *v, const struct val *l)
 
 		memcpy(day, oldest, 10);
 		day[10] = '\0';
-		set_words(rd, "oldest_words", day, 0);
+		render_date_words(rd, "oldest_words", day, 0);
 	} else
 		val_set(rd, "oldest_words", val_new(VAL_NULL));
 	val_set(rd, "ready", val_bool(ok == l->kidsz && l->kidsz > 0));
@@ -159,8 +144,8 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 	val_set(v, "level", val_opt_str(m, "level"));
 	val_set(v, "start", val_opt_str(m, "start"));
 	val_set(v, "end", val_opt_str(m, "end"));
-	set_words(v, "start_words", val_get_str(m, "start"), 0);
-	set_words(v, "end_words", val_get_str(m, "end"), 0);
+	render_date_words(v, "start_words", val_get_str(m, "start"), 0);
+	render_date_words(v, "end_words", val_get_str(m, "end"), 0);
 	/* One date, not "June 2021 to June 2021". */
 	val_set(v, "one_date", val_bool(val_get_str(m, "start") != NULL &&
 	    val_get_str(m, "end") != NULL && strcmp(val_get_str(m, "start"),
@@ -213,7 +198,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 		date = val_get_str(prog->kids[i], "date");
 		val_set(day, "date", val_opt_str(prog->kids[i], "date"));
 		val_set_str(day, "weekday", ev_weekday(date));
-		set_words(day, "date_words", date, 1);
+		render_date_words(day, "date_words", date, 1);
 		val_set(day, "n", val_int((long long)i + 1));
 		ss = val_set(day, "sessions", val_list());
 		src = val_get(prog->kids[i], "sessions");

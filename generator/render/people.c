@@ -271,23 +271,6 @@ names(const struct val *v, const char *id)
 	return 0;
 }
 
-/*
- * v's key (NULL when d is) and key_words: date d, exact or partial, in
- * words ("5 June 2023", "June 2021", "2023").
- */
-static void
-set_date(struct val *v, const char *key, const char *d)
-{
-	char	*w, *wk;
-
-	val_set(v, key, str_or_null(d));
-	wk = xasprintf("%s_words", key);
-	w = d != NULL ? ev_date_words(d, 0) : NULL;
-	val_set(v, wk, str_or_null(w));
-	free(w);
-	free(wk);
-}
-
 static void
 add_role(struct val *l, const struct hackathon *h, const char *role,
     const char *what)
@@ -300,7 +283,9 @@ add_role(struct val *l, const struct hackathon *h, const char *role,
 	url = url_hackathon(h->e.slug);
 	val_set_str(v, "url", url);
 	free(url);
-	set_date(v, "start", val_get_str(h->e.meta, "start"));
+	val_set(v, "start", str_or_null(val_get_str(h->e.meta, "start")));
+	render_date_words(v, "start_words", val_get_str(h->e.meta, "start"),
+	    0);
 	val_set(v, "what", str_or_null(what));
 }
 
@@ -349,7 +334,10 @@ person_events(struct r *r, const struct person *p, struct val *v)
 		if (!names(val_get(ss[i - 1], "speakers"), p->e.slug))
 			continue;
 		s = val_push(l, val_map());
-		set_date(s, "date", val_get_str(ss[i - 1], "date"));
+		val_set(s, "date", str_or_null(val_get_str(ss[i - 1],
+		    "date")));
+		render_date_words(s, "date_words", val_get_str(ss[i - 1],
+		    "date"), 0);
 		val_set(s, "title", str_or_null(val_get_str(ss[i - 1],
 		    "title")));
 		url = url_seminar(ss[i - 1]);

@@ -60,6 +60,14 @@ int		 render_emit(struct r *, const char *tmpl, const char *path,
 		    const char *desc, struct val *ctx);
 
 /*
+ * Set key of v to date d (exact or partial; may be NULL: null) in
+ * words: "Monday 5 June 2023" (weekday 0: "5 June 2023"), "June 2021",
+ * "2023" (model's ev_date_words).
+ */
+void		 render_date_words(struct val *v, const char *key,
+		    const char *d, int weekday);
+
+/*
  * The page about entry e is in its own language: ctx's "lang" becomes
  * e's front-matter language when that is a language tag, and emit
  * makes it page.language (the site's language otherwise), for <html

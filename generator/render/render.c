@@ -528,6 +528,21 @@ lang_tag(const char *s)
 }
 
 void
+render_date_words(struct val *v, const char *key, const char *d,
+    int weekday)
+{
+	char	*w;
+
+	if (d == NULL) {
+		val_set(v, key, val_new(VAL_NULL));
+		return;
+	}
+	w = ev_date_words(d, weekday);
+	val_set_str(v, key, w);
+	free(w);
+}
+
+void
 render_lang(struct val *ctx, const struct entry *e)
 {
 	const char	*l = val_get_str(e->meta, "language");

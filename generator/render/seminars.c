@@ -58,9 +58,7 @@ sem_val(struct r *r, const struct val *s)
 	free(a);
 	val_set(v, "date", str_or_null(val_get_str(s, "date")));
 	val_set_str(v, "weekday", ev_weekday(val_get_str(s, "date")));
-	a = ev_date_words(val_get_str(s, "date"), 1);
-	val_set_str(v, "date_words", a);
-	free(a);
+	render_date_words(v, "date_words", val_get_str(s, "date"), 1);
 	val_set(v, "start", str_or_null(val_get_str(s, "start")));
 	val_set(v, "end", str_or_null(val_get_str(s, "end")));
 	val_set(v, "title", str_or_null(val_get_str(s, "title")));
