@@ -320,10 +320,10 @@ put_guessed(struct idx *idx, const struct kb *kb)
  * from their times.
  */
 static void
-content_print(struct idx *idx, const char *content,
-    const char *const *dirs, uint64_t base, char *buf, size_t bufsz)
+content_print(struct idx *idx, struct fcache *fc, const char *content,
+    const struct ftree *tree, uint64_t base, char *buf, size_t bufsz)
 {
-	uint64_t	 h = site_fingerprint(dirs, 2, base, 1);
+	uint64_t	 h = ftree_print(tree, base, 1, NULL, 0, fc);
 	char		*list = NULL, *p, *nl, *path, *day;
 	struct stat	 st;
 
@@ -383,10 +383,11 @@ str_cmp(const void *a, const void *b)
  * The hash of every input of the pages but the entries' files, which
  * the render driver hashes from the model (render_opts.inputs): base
  * (the store's stamps, the clock, the options, this kbgen) and the
- * bytes of every other file below dirs.  Never 0.
+ * bytes of every other file in tree.  Never 0.
  */
 static uint64_t
-inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
+inputs_print(const struct kb *kb, const struct ftree *tree, uint64_t base,
+    struct fcache *fc)
 {
 	const char	**skip;
 	size_t		 n = 0, i;
@@ -403,7 +404,7 @@ inputs_print(const struct kb *kb, const char *const *dirs, uint64_t base)
 	for (i = 0; i < kb->hacksz; i++)
 		skip[n++] = kb->hacks[i]->e.path;
 	xqsort(skip, n, sizeof(*skip), str_cmp);
-	h = site_fingerprint_but(dirs, 2, base, skip, n);
+	h = ftree_print(tree, base, 1, skip, n, fc);
 	free(skip);
 	return h != 0 ? h : 1;
 }
@@ -427,13 +428,15 @@ build_site(const struct opts *o, struct build_stats *bs)
 	struct tmpl_set		*ts = NULL;
 	struct idx		*idx = NULL;
 	struct site_out		*so = NULL;
+	struct fcache		*fc = NULL;
+	struct ftree		*tree = NULL;
 	struct render_opts	 ro;
 	char			*out, *cache, *tdir, *assets = NULL;
 	char			*content, *prev = NULL, fpbuf[32];
 	char			*prevcp = NULL, cpbuf[32];
 	char			*synced = NULL, *today = NULL, *head = NULL;
 	const char		*dirs[2];
-	uint64_t		 fp, base;
+	uint64_t		 fp, base, exe = 0;
 	size_t			 written, kept, removed, ran = 0, all = 0;
 	double			 t0 = mono_secs(), t1 = t0;
 	struct stat		 st;
@@ -463,9 +466,12 @@ build_site(const struct opts *o, struct build_stats *bs)
 	fp = hash64(&o->drafts, sizeof(o->drafts), fp);
 	/* Another kbgen (rebuilt, upgraded) may render differently. */
 	if (stat("/proc/self/exe", &st) == 0) {
-		fp = hash64(&st.st_size, sizeof(st.st_size), fp);
-		fp = hash64(&st.st_mtim, sizeof(st.st_mtim), fp);
+		exe = hash64(&st.st_size, sizeof(st.st_size), exe);
+		exe = hash64(&st.st_mtim, sizeof(st.st_mtim), exe);
+		fp = hash64(&exe, sizeof(exe), fp);
 	}
+	/* What an earlier build read, as this kbgen would have read it. */
+	fc = fc_new(idx, hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), exe));
 	/* A sync or a check changes pages without touching content/. */
 	if (idx_get_meta(idx, "synced_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);
@@ -488,7 +494,8 @@ build_site(const struct opts *o, struct build_stats *bs)
 	if ((head = gs_head(content)) != NULL)
 		fp = hash64(head, strlen(head), fp);
 	base = fp;
-	fp = site_fingerprint(dirs, 2, base, 0);
+	tree = ftree_scan(dirs, 2);
+	fp = ftree_print(tree, base, 0, NULL, 0, NULL);
 	snprintf(fpbuf, sizeof(fpbuf), "%016llx", (unsigned long long)fp);
 	if (!o->force && is_dir(out) &&
 	    idx_get_meta(idx, "fingerprint", &prev) == 1 &&
@@ -503,11 +510,18 @@ build_site(const struct opts *o, struct build_stats *bs)
 	}
 	/* Files touched or rewritten with the same bytes (a checkout, an
 	 * editor's save): the site would come out the same. */
-	content_print(idx, content, dirs, base, cpbuf, sizeof(cpbuf));
+	content_print(idx, fc, content, tree, base, cpbuf, sizeof(cpbuf));
+	if (getenv("KBGEN_TIMING") != NULL) {
+		size_t	 nread, nhashed;
+
+		fc_counts(fc, &nread, &nhashed);
+		fprintf(stderr, "kbgen: inputs: %zu of %zu files read\n",
+		    nread, nhashed);
+	}
 	if (!o->force && is_dir(out) &&
 	    idx_get_meta(idx, "contentprint", &prevcp) == 1 &&
 	    strcmp(prevcp, cpbuf) == 0) {
-		if (!idx_put_meta(idx, "fingerprint", fpbuf))
+		if (!idx_put_meta(idx, "fingerprint", fpbuf) || !fc_save(fc))
 			goto out;
 		site_out_clean(out);
 		if (!o->quiet)
@@ -518,7 +532,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 		goto out;
 	}
 
-	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), idx);
+	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), fc);
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {
@@ -549,7 +563,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 	ro.assets = assets;
 	ro.jobs = par_jobs(o->jobs);
 	ro.idx = idx;
-	ro.inputs = inputs_print(kb, dirs, base);
+	ro.inputs = inputs_print(kb, tree, base, fc);
 	phase("prepare", &t1);
 	if (!render_site(kb, &ro, so, &ran, &all) || diag_errors() > 0) {
 		errors_summary("nothing published, the site is as it was");
@@ -568,7 +582,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 	    !idx_put_meta(idx, "fingerprint", fpbuf) ||
 	    !put_guessed(idx, kb) ||
 	    !idx_put_meta(idx, "contentprint", cpbuf) ||
-	    !kb_keep_bodies(kb, idx))
+	    !kb_keep_bodies(kb, idx) || !kb_keep_fm(kb, idx) || !fc_save(fc))
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);
@@ -592,6 +606,8 @@ out:
 	site_out_free(so);
 	tmpl_set_free(ts);
 	kb_free(kb);
+	fc_free(fc);
+	ftree_free(tree);
 	idx_free(idx);
 	if (lock != -1)
 		close(lock);

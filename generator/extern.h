@@ -226,4 +226,9 @@ void		 val_json(struct buf *, const struct val *, int);
 /* s[0..n) as a JSON string, safe in <script> and in a .js file. */
 void		 val_json_str(struct buf *, const char *, size_t);
 
+/* val.c (continued): a value tree's binary form, for caches. */
+
+int		 val_pack(struct buf *, const struct val *);
+struct val	*val_unpack(const char *, size_t);
+
 #endif /* !KBGEN_EXTERN_H */

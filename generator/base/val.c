@@ -420,3 +420,171 @@ val_item(const struct val *v, size_t i)
 {
 	return v->type == VAL_LIST ? v->kids[i] : v;
 }
+
+/*
+ * The binary form of a value tree, for caches (model/content.c keeps
+ * parsed front matter with it): per value a flags byte (type, plain,
+ * bool, whether a key and a string follow), its four positions as
+ * LEB128 numbers, the key and the string as length and bytes, a
+ * VAL_NUM's double as its 8 bytes, then the number of kids and the
+ * kids.  Only this program on this machine reads it back, and only as
+ * a cache: val_unpack checks every length and answers NULL to anything
+ * malformed.
+ */
+#define PK_KEY		0x08
+#define PK_STR		0x10
+#define PK_PLAIN	0x20
+#define PK_TRUE		0x40
+#define PK_DEPTH	64	/* deeper trees are not packed */
+
+static void
+put_uv(struct buf *b, uint64_t n)
+{
+	while (n >= 0x80) {
+		buf_putc(b, (char)((n & 0x7f) | 0x80));
+		n >>= 7;
+	}
+	buf_putc(b, (char)n);
+}
+
+static int
+get_uv(const unsigned char **p, const unsigned char *end, uint64_t *n)
+{
+	unsigned	 shift = 0;
+
+	*n = 0;
+	while (*p < end && shift < 64) {
+		*n |= (uint64_t)(**p & 0x7f) << shift;
+		if ((*(*p)++ & 0x80) == 0)
+			return 1;
+		shift += 7;
+	}
+	return 0;
+}
+
+static int
+pack(struct buf *b, const struct val *v, int depth)
+{
+	size_t	 i;
+	int	 f = (int)v->type;
+
+	if (depth > PK_DEPTH)
+		return 0;
+	f |= v->key != NULL ? PK_KEY : 0;
+	f |= v->str != NULL ? PK_STR : 0;
+	f |= v->plain ? PK_PLAIN : 0;
+	f |= v->b ? PK_TRUE : 0;
+	buf_putc(b, (char)f);
+	put_uv(b, v->line);
+	put_uv(b, v->col);
+	put_uv(b, v->kline);
+	put_uv(b, v->kcol);
+	if (v->key != NULL) {
+		put_uv(b, strlen(v->key));
+		buf_puts(b, v->key);
+	}
+	if (v->str != NULL) {
+		put_uv(b, v->strsz);
+		buf_put(b, v->str, v->strsz);
+	}
+	if (v->type == VAL_NUM)
+		buf_put(b, (const char *)&v->num, sizeof(v->num));
+	put_uv(b, v->kidsz);
+	for (i = 0; i < v->kidsz; i++)
+		if (!pack(b, v->kids[i], depth + 1))
+			return 0;
+	return 1;
+}
+
+/*
+ * Append v's binary form to b.  Returns 0 (b then holds part of it)
+ * for a tree too deep to pack.
+ */
+int
+val_pack(struct buf *b, const struct val *v)
+{
+	return pack(b, v, 0);
+}
+
+static struct val *
+unpack(const unsigned char **p, const unsigned char *end, int depth)
+{
+	struct val	*v;
+	uint64_t	 n, pos[4], i;
+	int		 f;
+
+	if (*p >= end || depth > PK_DEPTH)
+		return NULL;
+	f = *(*p)++;
+	if ((f & 0x07) > VAL_MAP)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		if (!get_uv(p, end, &pos[i]))
+			return NULL;
+	v = val_new((enum val_type)(f & 0x07));
+	v->line = (size_t)pos[0];
+	v->col = (size_t)pos[1];
+	v->kline = (size_t)pos[2];
+	v->kcol = (size_t)pos[3];
+	v->plain = (f & PK_PLAIN) != 0;
+	v->b = (f & PK_TRUE) != 0;
+	if (f & PK_KEY) {
+		if (!get_uv(p, end, &n) || n > (uint64_t)(end - *p) ||
+		    memchr(*p, '\0', (size_t)n) != NULL)
+			goto bad;
+		v->key = xstrndup((const char *)*p, (size_t)n);
+		v->khash = val_khash(v->key);
+		*p += n;
+	}
+	if (f & PK_STR) {
+		if (!get_uv(p, end, &n) || n > (uint64_t)(end - *p))
+			goto bad;
+		v->str = xstrndup((const char *)*p, (size_t)n);
+		v->strsz = (size_t)n;
+		*p += n;
+	}
+	if (v->type == VAL_NUM) {
+		if ((size_t)(end - *p) < sizeof(v->num))
+			goto bad;
+		memcpy(&v->num, *p, sizeof(v->num));
+		*p += sizeof(v->num);
+	}
+	/* Each kid takes 5 bytes at least. */
+	if (!get_uv(p, end, &n) || n > (uint64_t)(end - *p) / 5)
+		goto bad;
+	if (n > 0 && v->type != VAL_LIST && v->type != VAL_MAP)
+		goto bad;
+	if (n > 0) {
+		v->kids = xreallocarray(NULL, (size_t)n, sizeof(*v->kids));
+		v->kidcap = (size_t)n;
+	}
+	for (i = 0; i < n; i++) {
+		if ((v->kids[i] = unpack(p, end, depth + 1)) == NULL)
+			goto bad;
+		v->kidsz++;
+		if ((v->type == VAL_MAP) != (v->kids[i]->key != NULL))
+			goto bad;
+	}
+	return v;
+bad:
+	val_free(v);
+	return NULL;
+}
+
+/*
+ * The value whose binary form (val_pack) is data[0..sz), all of it; a
+ * new tree, or NULL when data is not one.
+ */
+struct val *
+val_unpack(const char *data, size_t sz)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	const unsigned char *end = p + sz;
+	struct val	*v;
+
+	if ((v = unpack(&p, end, 0)) != NULL && p != end) {
+		val_free(v);
+		v = NULL;
+	}
+	return v;
+}

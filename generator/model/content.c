@@ -194,9 +194,10 @@ const struct fld_root content_tables[] = {
 
 /* A content file found by the walk. */
 struct file {
-	char	*path;	/* full path */
-	char	*rel;	/* below content/ */
-	char	*slug;	/* file name without extension */
+	char		*path;	/* full path */
+	char		*rel;	/* below content/ */
+	char		*slug;	/* file name without extension */
+	struct stat	 st;	/* what it names, links followed */
 };
 
 /* Everything one content file can be linked as. */
@@ -211,6 +212,21 @@ struct loader {
 	struct target	*targets;	/* sorted by rel */
 	size_t		 targetsz;
 	struct idx	*idx;	/* the body cache's store, may be NULL */
+};
+
+/*
+ * A front-matter record ("fm", by path below content/): this header,
+ * then the parsed front matter (val_pack).  It stands for the file
+ * while the file cache holds the file unchanged (hash, the hash of its
+ * bytes, is fc's) and stamp names this kbgen.
+ */
+struct fmhead {
+	uint64_t	 stamp;
+	uint64_t	 hash;
+	uint64_t	 fmhash;
+	uint64_t	 bodyhash;
+	uint64_t	 bodyline;
+	uint64_t	 bodysz;
 };
 
 static char	*normalise(const char *, const char *);
@@ -360,6 +376,7 @@ walk(const char *top, const char *dir, const char *rel, const char *ext,
 			(*fs)[*fsz].path = sub;
 			(*fs)[*fsz].rel = subrel;
 			(*fs)[*fsz].slug = xstrndup(e->d_name, n - el);
+			(*fs)[*fsz].st = st;
 			(*fsz)++;
 			continue;
 		}
@@ -387,14 +404,100 @@ files_free(struct file *fs, size_t fsz)
 }
 
 /*
- * Read and split one Markdown file into e.  Returns 0 when the file
- * cannot be used at all (reported).
+ * Take e's front matter from its fm record when the file cache holds
+ * f unchanged and the record was made from these bytes by this kbgen.
+ * The text is not read: entry_text reads it when it is needed.
+ */
+static int
+entry_cached(struct entry *e, const struct file *f, size_t max,
+    struct fcache *fc)
+{
+	struct fmhead	 h;
+	char		*rec = NULL;
+	size_t		 recsz;
+	uint64_t	 fh;
+
+	if (fc == NULL || (max > 0 && (uint64_t)f->st.st_size > max) ||
+	    !fc_lookup(fc, f->path, &f->st, &fh))
+		return 0;
+	if (idx_get_rec(fc_idx(fc), "fm", f->rel, &rec, &recsz) != 1)
+		return 0;
+	if (recsz > sizeof(h)) {
+		memcpy(&h, rec, sizeof(h));
+		if (h.stamp == fc_stamp(fc) && h.hash == fh &&
+		    (e->meta = val_unpack(rec + sizeof(h),
+		    recsz - sizeof(h))) != NULL) {
+			e->filehash = fh;
+			e->fmhash = h.fmhash;
+			e->bodyhash = h.bodyhash;
+			e->bodyline = (size_t)h.bodyline;
+			e->bodysz = (size_t)h.bodysz;
+			e->cached = 1;
+		}
+	}
+	free(rec);
+	return e->cached;
+}
+
+/* The fm record of e, just read, for kb_keep_fm. */
+static void
+entry_fmrec(struct entry *e, struct fcache *fc)
+{
+	struct fmhead	 h;
+	struct buf	 b = { NULL, 0, 0 };
+
+	memset(&h, 0, sizeof(h));
+	h.stamp = fc_stamp(fc);
+	h.hash = e->filehash;
+	h.fmhash = e->fmhash;
+	h.bodyhash = e->bodyhash;
+	h.bodyline = e->bodyline;
+	h.bodysz = e->bodysz;
+	buf_put(&b, (const char *)&h, sizeof(h));
+	if (val_pack(&b, e->meta)) {
+		e->fmrec = b.data;
+		e->fmrecsz = b.sz;
+	} else
+		buf_free(&b);
+}
+
+/*
+ * The text of an entry whose front matter came from its fm record,
+ * read now.  The file must still be what the record was made from:
+ * one changed since this build looked at it is an error (build
+ * again), never half old and half new.  Returns 0 on failure
+ * (reported).
+ */
+static int
+entry_text(struct entry *e, size_t max)
+{
+	size_t	 sz;
+
+	if (!e->cached || e->text != NULL)
+		return 1;
+	if (!file_read_input(e->path, max, &e->text, &sz))
+		return 0;
+	if (hash64(e->text, sz, 0) != e->filehash || sz < e->bodysz) {
+		diag_err(e->path, 0, 0, "changed while kbgen was reading "
+		    "it; build again");
+		free(e->text);
+		e->text = NULL;
+		return 0;
+	}
+	e->body = e->text + (sz - e->bodysz);
+	return 1;
+}
+
+/*
+ * Read and split one Markdown file into e (from the fm cache when fc
+ * holds it unchanged).  Returns 0 when the file cannot be used at all
+ * (reported).
  */
 static int
 entry_read(struct entry *e, const struct file *f, const char *what,
-    const struct fld *flds, size_t max)
+    const struct fld *flds, size_t max, struct fcache *fc)
 {
-	size_t		 sz;
+	size_t		 sz, said;
 	const struct val *v;
 	int		 b;
 
@@ -407,6 +510,9 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 		    "starting with a letter or digit)", f->slug);
 		return 0;
 	}
+	if (entry_cached(e, f, max, fc))
+		goto parsed;
+	said = diag_mine();
 	if (!file_read_input(f->path, max, &e->text, &sz))
 		return 0;
 	if (!text_lines_check(f->path, e->text, sz))
@@ -416,6 +522,13 @@ entry_read(struct entry *e, const struct file *f, const char *what,
 	e->bodysz = sz - (size_t)(e->body - e->text);
 	e->fmhash = hash64(e->text, (size_t)(e->body - e->text), 0);
 	e->bodyhash = hash64(e->body, e->bodysz, 0);
+	e->filehash = hash64(e->text, sz, 0);
+	/* What said something says it again next time: no record. */
+	if (fc != NULL && diag_mine() == said) {
+		fc_note(fc, f->path, &f->st, e->filehash);
+		entry_fmrec(e, fc);
+	}
+parsed:
 	/* A run key at the top of a use case says where it belongs. */
 	(void)schema_check(f->path, e->meta, flds, what);
 	e->title = val_get_str(e->meta, "title");
@@ -433,6 +546,7 @@ entry_free(struct entry *e)
 	val_free(e->meta);
 	free(e->text);
 	free(e->html);
+	free(e->fmrec);
 }
 
 /*
@@ -442,7 +556,7 @@ entry_free(struct entry *e)
 static size_t
 items(const struct val *v, const struct val ***out)
 {
-	static const struct val *one[1];
+	static _Thread_local const struct val *one[1];
 
 	if (v == NULL || v->type == VAL_NULL)
 		return 0;
@@ -1474,7 +1588,7 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 	lc.ld = ld;
 	lc.e = e;
 	lc.root = root;
-	if (e->body == NULL)
+	if (e->body == NULL && !e->cached)
 		return;
 	if (ld->idx != NULL) {
 		key = body_key(ld, e, root);
@@ -1482,6 +1596,8 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 		    (out.html = body_kept(&lc, rec, recsz, key)) != NULL)
 			goto done;
 	}
+	if (!entry_text(e, ld->kb->site.max_file))
+		return;
 	br.lc = &lc;
 	opts.path = e->path;
 	opts.line0 = e->bodyline - 1;
@@ -1586,6 +1702,46 @@ kb_keep_bodies(const struct kb *kb, struct idx *idx)
 	return idx_commit(idx);
 }
 
+/* Move the new fm records of a kind of entries into kb->fmkeep. */
+static void
+take_fm(struct kb *kb, struct entry *const *es, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (es[i]->fmrec == NULL)
+			continue;
+		kb->fmkeep = xreallocarray(kb->fmkeep, kb->fmkeepsz + 1,
+		    sizeof(*kb->fmkeep));
+		kb->fmkeep[kb->fmkeepsz].rel = xstrdup(es[i]->relpath);
+		kb->fmkeep[kb->fmkeepsz].rec = es[i]->fmrec;
+		kb->fmkeep[kb->fmkeepsz].recsz = es[i]->fmrecsz;
+		kb->fmkeepsz++;
+		es[i]->fmrec = NULL;
+	}
+}
+
+/*
+ * See model/model.h.
+ */
+int
+kb_keep_fm(const struct kb *kb, struct idx *idx)
+{
+	size_t	 i;
+
+	if (kb->fmkeepsz == 0)
+		return 1;
+	if (!idx_begin(idx))
+		return 0;
+	for (i = 0; i < kb->fmkeepsz; i++)
+		if (!idx_put_rec(idx, "fm", kb->fmkeep[i].rel,
+		    kb->fmkeep[i].rec, kb->fmkeep[i].recsz)) {
+			idx_abort(idx);
+			return 0;
+		}
+	return idx_commit(idx);
+}
+
 /*
  * Read the entries of one folder into a new array of structures of
  * size elemsz whose first member is a struct entry.
@@ -1598,6 +1754,7 @@ struct dirload {
 	const char	*what;
 	const struct fld *flds;
 	size_t		 max;	/* max_file_size in bytes */
+	struct fcache	*fc;	/* may be NULL */
 };
 
 static void
@@ -1607,7 +1764,8 @@ load_one(void *arg, size_t i)
 	struct entry	*e;
 
 	e = xcalloc(1, dl->elemsz);
-	if (!entry_read(e, &dl->fs[i], dl->what, dl->flds, dl->max)) {
+	if (!entry_read(e, &dl->fs[i], dl->what, dl->flds, dl->max,
+	    dl->fc)) {
 		entry_free(e);
 		free(e);
 		e = NULL;
@@ -1621,7 +1779,7 @@ load_one(void *arg, size_t i)
  */
 static void **
 load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
-    const struct fld *flds, size_t *outsz)
+    const struct fld *flds, struct fcache *fc, size_t *outsz)
 {
 	struct dirload	 dl;
 	size_t		 fsz = 0, i, n = 0;
@@ -1636,6 +1794,7 @@ load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
 	dl.what = what;
 	dl.flds = flds;
 	dl.max = kb->site.max_file;
+	dl.fc = fc;
 	par_for(fsz, kb->jobs, load_one, &dl);
 	for (i = 0; i < fsz; i++)
 		if (dl.out[i] != NULL)
@@ -1883,11 +2042,47 @@ kb_load(const char *root, int drafts, int jobs)
 	return kb_load_cached(root, drafts, jobs, NULL);
 }
 
+/* How many entries were read from their files, not from the cache. */
+static size_t
+read_count(const struct kb *kb)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < kb->ucsz; i++)
+		n += !kb->ucs[i]->e.cached;
+	for (i = 0; i < kb->peoplesz; i++)
+		n += !kb->people[i]->e.cached;
+	for (i = 0; i < kb->pagesz; i++)
+		n += !kb->pages[i]->e.cached;
+	for (i = 0; i < kb->hacksz; i++)
+		n += !kb->hacks[i]->e.cached;
+	return n;
+}
+
+/* load_person, on a worker: each reads the taxonomy, writes its own. */
+static void
+person_one(void *arg, size_t i)
+{
+	struct kb	*kb = arg;
+
+	load_person(kb, kb->people[i]);
+}
+
+/* load_usecase, on a worker, once every person is loaded. */
+static void
+usecase_one(void *arg, size_t i)
+{
+	struct kb	*kb = arg;
+
+	load_usecase(kb, kb->ucs[i]);
+	default_added(kb->ucs[i]);
+}
+
 /*
  * See model/model.h.
  */
 struct kb *
-kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
+kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc)
 {
 	struct kb	*kb;
 	struct loader	 ld;
@@ -1920,20 +2115,27 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 	free(p);
 
 	kb->people = (struct person **)load_dir(kb, "people",
-	    sizeof(struct person), "person", person_flds, &kb->peoplesz);
+	    sizeof(struct person), "person", person_flds, fc, &kb->peoplesz);
 	kb->ucs = (struct usecase **)load_dir(kb, "usecases",
-	    sizeof(struct usecase), "use case", uc_flds, &kb->ucsz);
+	    sizeof(struct usecase), "use case", uc_flds, fc, &kb->ucsz);
 	kb->pages = (struct page **)load_dir(kb, "pages",
-	    sizeof(struct page), "page", page_flds, &kb->pagesz);
+	    sizeof(struct page), "page", page_flds, fc, &kb->pagesz);
 	kb->hacks = (struct hackathon **)load_dir(kb, "hackathons",
-	    sizeof(struct hackathon), "hackathon", hack_flds, &kb->hacksz);
+	    sizeof(struct hackathon), "hackathon", hack_flds, fc,
+	    &kb->hacksz);
 
-	for (i = 0; i < kb->peoplesz; i++)
-		load_person(kb, kb->people[i]);
-	for (i = 0; i < kb->ucsz; i++) {
-		load_usecase(kb, kb->ucs[i]);
-		default_added(kb->ucs[i]);
-	}
+	if (getenv("KBGEN_TIMING") != NULL)
+		fprintf(stderr, "kbgen: load: %zu of %zu entries read and "
+		    "parsed\n", read_count(kb), kb->ucsz + kb->peoplesz +
+		    kb->pagesz + kb->hacksz);
+	/* Each kind's first member is its struct entry. */
+	take_fm(kb, (struct entry *const *)kb->ucs, kb->ucsz);
+	take_fm(kb, (struct entry *const *)kb->people, kb->peoplesz);
+	take_fm(kb, (struct entry *const *)kb->pages, kb->pagesz);
+	take_fm(kb, (struct entry *const *)kb->hacks, kb->hacksz);
+	/* People first: use cases name them. */
+	par_for(kb->peoplesz, kb->jobs, person_one, kb);
+	par_for(kb->ucsz, kb->jobs, usecase_one, kb);
 	for (i = 0; i < kb->pagesz; i++) {
 		const struct val *m = val_get(kb->pages[i]->e.meta, "menu");
 
@@ -1951,7 +2153,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct idx *idx)
 	/* Drafts are checked like everything else, then left out. */
 	memset(&ld, 0, sizeof(ld));
 	ld.kb = kb;
-	ld.idx = idx;
+	ld.idx = fc != NULL ? fc_idx(fc) : NULL;
 	if (!drafts) {
 		draft_targets(&ld, (struct entry **)kb->ucs, kb->ucsz);
 		draft_targets(&ld, (struct entry **)kb->people, kb->peoplesz);
@@ -2088,6 +2290,11 @@ kb_free(struct kb *kb)
 	val_free(kb->seminars);
 	val_free(kb->bodykeep);
 	free(kb->bodyents);
+	for (i = 0; i < kb->fmkeepsz; i++) {
+		free(kb->fmkeep[i].rel);
+		free(kb->fmkeep[i].rec);
+	}
+	free(kb->fmkeep);
 	tax_free(&kb->tax);
 	site_config_free(&kb->site);
 	free(kb->content);

@@ -6,6 +6,7 @@
 #define KBGEN_MODEL_MODEL_H
 
 struct idx;
+struct fcache;
 
 /* frontmatter.c: the only libyaml user.  YAML text to a val tree. */
 
@@ -225,6 +226,12 @@ struct entry {
 	int		  draft;
 	uint64_t	  fmhash;	/* hash64 of the file before the body */
 	uint64_t	  bodyhash;	/* hash64 of the body */
+	uint64_t	  filehash;	/* hash64 of the whole file */
+	int		  cached;	/* meta came from the fm cache: text
+					   is read again only when needed */
+	char		 *fmrec;	/* its new fm record, until the kb
+					   takes it (fmkeep), or NULL */
+	size_t		  fmrecsz;
 };
 
 struct person {
@@ -298,6 +305,16 @@ struct kb {
 					   NULL */
 	const struct entry **bodyents;	/* their entries, whose HTML
 					   follows each head; owned array */
+	struct fmkeep	 *fmkeep;	/* fm records to keep, drafts'
+					   too (kb_keep_fm); owned */
+	size_t		  fmkeepsz;
+};
+
+/* A front-matter record to keep: path below content/ and bytes. */
+struct fmkeep {
+	char		 *rel;
+	char		 *rec;
+	size_t		  recsz;
 };
 
 int		 tax_load(struct taxonomy *, const char *path);
@@ -309,12 +326,14 @@ struct term	*tax_resolve(const struct taxonomy *, enum dim,
 struct kb	*kb_load(const char *root, int drafts, int jobs);
 
 /*
- * kb_load with the store idx (may be NULL) as a cache of rendered
- * bodies: a body whose bytes, place and links are as when it was kept
- * is not rendered again (content.c says how it is checked).
+ * kb_load with the file cache fc (may be NULL) and its store: a file
+ * fc holds unchanged is not read again, its parsed front matter is
+ * taken from the store; a body whose bytes, place and links are as
+ * when it was kept is not rendered again (content.c says how each is
+ * checked).
  */
 struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
-		    struct idx *idx);
+		    struct fcache *fc);
 
 /*
  * Keep in idx the bodies that kb_load_cached rendered anew (a build
@@ -322,6 +341,12 @@ struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
  * (reported).
  */
 int		 kb_keep_bodies(const struct kb *, struct idx *);
+
+/*
+ * Keep in idx the front matter kb_load_cached parsed anew, for the
+ * next build's fc.  Returns 0 on failure (reported).
+ */
+int		 kb_keep_fm(const struct kb *, struct idx *);
 void		 kb_free(struct kb *);
 
 /*

@@ -95,18 +95,21 @@ void		 site_out_counts(const struct site_out *, size_t *written,
 		    size_t *kept, size_t *removed);
 
 /*
- * A fingerprint of every file below the given folders: their names and
- * sizes, times and inodes, for the "nothing changed" check; with bytes,
- * their names and bytes only, for "touched but not changed".
+ * ftree.c: the files below the given folders, listed by one walk
+ * (names in order, what lstat and stat say), and fingerprints of them:
+ * with bytes 0, names and per file its size, time and inode, for the
+ * "nothing changed" check; with bytes 1, names and per file the hash
+ * of its bytes (from fc when it holds the file unchanged, else read
+ * and noted there; fc may be NULL), for "touched but not changed",
+ * but of the files in skip (full paths as listed, sorted by strcmp;
+ * may be NULL) their names only: the caller hashes those.
  */
-uint64_t	 site_fingerprint(const char *const *dirs, size_t n,
-		    uint64_t seed, int bytes);
+struct fcache;
+struct ftree;
 
-/*
- * The same by bytes, but of the files in skip (full paths as below
- * dirs, sorted by strcmp) only their names: the caller hashes those.
- */
-uint64_t	 site_fingerprint_but(const char *const *dirs, size_t n,
-		    uint64_t seed, const char *const *skip, size_t skipsz);
+struct ftree	*ftree_scan(const char *const *dirs, size_t n);
+uint64_t	 ftree_print(const struct ftree *, uint64_t seed, int bytes,
+		    const char *const *skip, size_t skipsz, struct fcache *);
+void		 ftree_free(struct ftree *);
 
 #endif /* !KBGEN_PUBLISH_PUBLISH_H */

@@ -25,7 +25,7 @@
 
 #define IDX_SCHEMA	"1"			/* format written by us */
 #define IDX_MAPSIZE	((size_t)1 << 30)	/* bytes; sparse file */
-#define IDX_MAXDBS	16
+#define IDX_MAXDBS	24
 
 struct idx {
 	MDB_env		*env;		/* owned */
@@ -46,6 +46,10 @@ struct idx {
 					   its kept outputs */
 	MDB_dbi		 jobs;	/* render job -> its inputs' key and
 				   outputs (render/families.c) */
+	MDB_dbi		 files;	/* file path -> its identity and
+					   the hash of its bytes */
+	MDB_dbi		 fm;	/* content file -> its front matter,
+					   parsed */
 	MDB_dbi		 bodies;	/* body hash -> rendered HTML and
 					   its links (model/content.c) */
 	int		 no_run_outputs;	/* read-only, made by a kbgen
@@ -198,6 +202,8 @@ opendbs(struct idx *i, int rdonly)
 		{ "run_outputs", &i->run_outputs, 0, 1 },
 		{ "jobs", &i->jobs, 0, 1 },
 		{ "bodies", &i->bodies, 0, 1 },
+		{ "files", &i->files, 0, 1 },
+		{ "fm", &i->fm, 0, 1 },
 	};
 	MDB_txn	*txn = NULL;
 	MDB_val	 k, v;
@@ -907,12 +913,16 @@ recdbi(const struct idx *i, const char *db)
 		return &i->jobs;
 	if (strcmp(db, "bodies") == 0)
 		return &i->bodies;
+	if (strcmp(db, "files") == 0)
+		return &i->files;
+	if (strcmp(db, "fm") == 0)
+		return &i->fm;
 	return NULL;
 }
 
 /*
  * The record under key in the named database (repos, provenance,
- * history, runs, links, run_outputs, jobs, bodies).  Returns -1 on error (reported), 0 if absent,
+ * history, runs, links, run_outputs, jobs, bodies, files, fm).  Returns -1 on error (reported), 0 if absent,
  * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
  */
 int

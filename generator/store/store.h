@@ -92,4 +92,34 @@ int		 idx_put_run(struct idx *, const char *slug, uint64_t stamp,
 int		 idx_get_runs(struct idx *, const char *slug, char ***recs,
 		    size_t *recsz);
 
+/*
+ * fcache.c: the identity and hash of each input file when a build last
+ * read it, so that the next build need not read it again.  stamp names
+ * this kbgen (a cache made by another is not trusted: see
+ * model/content.c).  fc_lookup gives a file's hash when st shows it
+ * unchanged since then (1; 0 otherwise); fc_note records what was read
+ * (any thread); fc_file_hash is either, reading the file on a miss (0
+ * when it cannot be read), and remembers the answer for this build's
+ * lookups (one thread, while no lookup runs); fc_save writes the notes
+ * in one transaction; fc_counts says how many files fc_file_hash read
+ * of those it hashed.
+ * A NULL cache looks up nothing and notes nothing.
+ */
+struct fcache;
+struct stat;
+
+struct fcache	*fc_new(struct idx *, uint64_t stamp);
+uint64_t	 fc_stamp(const struct fcache *);
+struct idx	*fc_idx(const struct fcache *);
+int		 fc_lookup(struct fcache *, const char *path,
+		    const struct stat *, uint64_t *hash);
+void		 fc_note(struct fcache *, const char *path,
+		    const struct stat *, uint64_t hash);
+int		 fc_file_hash(struct fcache *, const char *path,
+		    const struct stat *, uint64_t *hash);
+void		 fc_counts(const struct fcache *, size_t *read,
+		    size_t *hashed);
+int		 fc_save(struct fcache *);
+void		 fc_free(struct fcache *);
+
 #endif /* !KBGEN_STORE_STORE_H */

@@ -3,7 +3,8 @@
  *
  * Unit tests for frontmatter.c: the val tree built from YAML (types,
  * positions, the plain flag, aliases), fm_split's cutting of a file,
- * and every error with its path:line:col message.
+ * and every error with its path:line:col message; and the binary form
+ * the front-matter cache keeps such a tree in (val_pack, val_unpack).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -373,10 +374,97 @@ t_errors(void)
 	}
 }
 
+/* Whether two trees are the same, positions, keys and flags included. */
+static int
+same_tree(const struct val *a, const struct val *b)
+{
+	size_t	 i;
+
+	if (a->type != b->type || a->line != b->line || a->col != b->col ||
+	    a->kline != b->kline || a->kcol != b->kcol ||
+	    a->plain != b->plain || a->b != b->b || a->kidsz != b->kidsz ||
+	    (a->key == NULL) != (b->key == NULL) ||
+	    (a->key != NULL && (strcmp(a->key, b->key) != 0 ||
+	    b->khash != val_khash(b->key))) ||
+	    (a->str == NULL) != (b->str == NULL) || a->strsz != b->strsz ||
+	    (a->str != NULL && memcmp(a->str, b->str, a->strsz) != 0) ||
+	    (a->type == VAL_NUM && a->num != b->num))
+		return 0;
+	for (i = 0; i < a->kidsz; i++)
+		if (!same_tree(a->kids[i], b->kids[i]))
+			return 0;
+	return 1;
+}
+
+static void
+t_pack(void)
+{
+	const char	*doc =
+	    "---\n"
+	    "title: \"Caf\u00e9 \\0 and a NUL\"\n"
+	    "n: 12.5\n"
+	    "yes: true\n"
+	    "no: false\n"
+	    "nothing: ~\n"
+	    "tags: [a, 'b', {c: [1, 2]}]\n"
+	    "run:\n"
+	    "  timeout: 1h\n"
+	    "  data: []\n"
+	    "---\n"
+	    "Body\n";
+	struct val	*m = NULL, *u, *k;
+	struct buf	 b, c;
+	const char	*body = NULL;
+	size_t		 line = 0, i, bad = 0;
+
+	memset(&b, 0, sizeof(b));
+	memset(&c, 0, sizeof(c));
+	OK(fm_split("p.md", doc, strlen(doc), &m, &body, &line),
+	    "pack: the document parses");
+	if (m == NULL)
+		return;
+	/* A string holding a NUL byte keeps its length. */
+	k = val_get(m, "title");
+	OK(k != NULL && k->strsz > strlen(k->str), "pack: a NUL in a string");
+	OK(val_pack(&b, m), "pack: packed");
+	u = val_unpack(b.data, b.sz);
+	OK(u != NULL && same_tree(m, u), "pack: unpacked the same, "
+	    "positions, keys, flags and numbers included");
+	OK(u != NULL && val_get_str(val_get(u, "run"), "timeout") != NULL &&
+	    strcmp(val_get_str(val_get(u, "run"), "timeout"), "1h") == 0,
+	    "pack: members found by key (their hashes are set)");
+	OK(u != NULL && val_pack(&c, u) && c.sz == b.sz &&
+	    memcmp(c.data, b.data, b.sz) == 0, "pack: packs to the same bytes");
+	val_free(u);
+	/* Every shorter prefix, and one byte more, is refused. */
+	for (i = 0; i < b.sz; i++)
+		if ((u = val_unpack(b.data, i)) != NULL) {
+			bad++;
+			val_free(u);
+		}
+	OK(bad == 0, "pack: every truncation refused");
+	buf_putc(&b, 'x');
+	OK(val_unpack(b.data, b.sz) == NULL, "pack: trailing bytes refused");
+	/* A type out of range, and a list member with a key. */
+	OK(val_unpack("\x07\0\0\0\0\0", 6) == NULL, "pack: bad type refused");
+	OK(val_unpack("\x04\0\0\0\0\x01\x0b\0\0\0\0\x01k\0", 14) ==
+	    NULL, "pack: a keyed member of a list refused");
+	OK(val_unpack("\x05\0\0\0\0\x01\x03\0\0\0\0\0", 12) == NULL,
+	    "pack: a member of a map without a key refused");
+	u = val_unpack("\x05\0\0\0\0\x01\x0b\0\0\0\0\x01k\0", 14);
+	OK(u != NULL && u->kidsz == 1 && val_get(u, "k") != NULL,
+	    "pack: a well-formed map of one accepted");
+	val_free(u);
+	buf_free(&b);
+	buf_free(&c);
+	val_free(m);
+}
+
 int
 main(void)
 {
 	diag_set_quiet(1);
+	t_pack();
 	t_nested();
 	t_alias();
 	t_empty();

@@ -1,0 +1,166 @@
+/*
+ * Copyright (c) 2026 the kbgen authors.  ISC licence (see README.md).
+ *
+ * The inputs of a build as files: one walk of the content and theme
+ * folders (ftree_scan) that lists every name below them, in order,
+ * with what lstat and stat say, and the fingerprints build.c compares
+ * with the last build's, all from that one list:
+ *
+ *   by identity   names, and per file its size, time and inode: "did
+ *                 anything change at all?" (no file is read);
+ *   by bytes      names, and per file the hash of its bytes, from the
+ *                 file cache (store/fcache.c) where it holds the file
+ *                 unchanged: "did anything change but times?";
+ *   by bytes, but some files by name only (the caller hashes those
+ *                 its own way: the entries, from the model).
+ *
+ * A link is hashed as its text and what it names, but a linked folder
+ * is not entered (the content walk refuses those that leave the
+ * knowledge base, and one may loop); only regular files are read,
+ * never a FIFO.  This file does not know what a content file is.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extern.h"
+#include "store/store.h"
+#include "publish/publish.h"
+
+struct fnode {
+	char		*path;
+	char		*link;	/* a link's text, or NULL */
+	size_t		 linksz;
+	struct stat	 st;	/* what it names; st_mode 0: hashed by
+				   its link text only */
+};
+
+struct ftree {
+	struct fnode	*n;
+	size_t		 nsz, ncap;
+};
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+scan(struct ftree *t, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct fnode	*f;
+	char		*sub, **names = NULL, lnk[4096];
+	size_t		 n = 0, i;
+	ssize_t		 ln;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof(*names));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		xqsort(names, n, sizeof(*names), name_cmp);
+	for (i = 0; i < n; i++) {
+		sub = path_join(dir, names[i]);
+		free(names[i]);
+		if (t->nsz == t->ncap) {
+			t->ncap = t->ncap ? t->ncap * 2 : 256;
+			t->n = xreallocarray(t->n, t->ncap, sizeof(*t->n));
+		}
+		f = &t->n[t->nsz++];
+		memset(f, 0, sizeof(*f));
+		f->path = sub;
+		if (lstat(sub, &f->st) == -1)
+			f->st.st_mode = 0;
+		else if (S_ISLNK(f->st.st_mode)) {
+			if ((ln = readlink(sub, lnk, sizeof(lnk))) > 0) {
+				f->link = xstrndup(lnk, (size_t)ln);
+				f->linksz = (size_t)ln;
+			}
+			if (stat(sub, &f->st) == -1 || S_ISDIR(f->st.st_mode))
+				f->st.st_mode = 0;
+		}
+		if (S_ISDIR(f->st.st_mode))
+			scan(t, sub);	/* f may move: not used after */
+	}
+	free(names);
+}
+
+/*
+ * See publish/publish.h.
+ */
+struct ftree *
+ftree_scan(const char *const *dirs, size_t n)
+{
+	struct ftree	*t = xcalloc(1, sizeof(*t));
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		scan(t, dirs[i]);
+	return t;
+}
+
+void
+ftree_free(struct ftree *t)
+{
+	size_t	 i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nsz; i++) {
+		free(t->n[i].path);
+		free(t->n[i].link);
+	}
+	free(t->n);
+	free(t);
+}
+
+/*
+ * See publish/publish.h.
+ */
+uint64_t
+ftree_print(const struct ftree *t, uint64_t seed, int bytes,
+    const char *const *skip, size_t skipsz, struct fcache *fc)
+{
+	const struct fnode *f;
+	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
+	uint64_t	 fh;
+	size_t		 i;
+
+	for (i = 0; i < t->nsz; i++) {
+		f = &t->n[i];
+		if (f->link != NULL)
+			h = hash64(f->link, f->linksz, h);
+		if (f->st.st_mode == 0)
+			continue;
+		h = hash64(f->path, strlen(f->path) + 1, h);
+		if (S_ISDIR(f->st.st_mode))
+			continue;
+		if (skip != NULL && bsearch(&f->path, skip, skipsz,
+		    sizeof(*skip), name_cmp) != NULL)
+			continue;	/* the caller hashes it its own way */
+		if (bytes && S_ISREG(f->st.st_mode)) {
+			if (fc_file_hash(fc, f->path, &f->st, &fh))
+				h = hash64(&fh, sizeof(fh), h);
+		} else {
+			h = hash64(&f->st.st_size, sizeof(f->st.st_size), h);
+			h = hash64(&f->st.st_mtim, sizeof(f->st.st_mtim), h);
+			h = hash64(&f->st.st_ino, sizeof(f->st.st_ino), h);
+		}
+	}
+	return h;
+}

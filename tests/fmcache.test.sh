@@ -1,0 +1,134 @@
+#!/bin/sh
+# The file cache (store/fcache.c) and the front-matter cache
+# (model/content.c): a build reads and parses only the files that changed
+# since the last build read them, and publishes what a build from
+# scratch would.  A file changed just before a build (within the cache's
+# RACY seconds) is never taken from the cache, so two edits in one
+# second are both seen; another kbgen does not trust the cache; a cached
+# entry whose body must be rendered again is read again, from the file.
+KBGEN=${KBGEN:-$PWD/kbgen}
+FIX=$PWD/tests/fixtures/kb
+: "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
+export TZ LC_ALL SOURCE_DATE_EPOCH
+. "$PWD/tests/lib.sh"
+scratch
+K=$TMP/kb
+UC=$K/content/usecases/breast-density.md
+PAGE=$K/site/usecases/breast-density/index.html
+
+# edit TEXT: the use case's summary becomes TEXT, the file rewritten in
+# place (same inode, as an editor that truncates does)
+edit() {
+	new=$(sed "s/^summary: .*/summary: $1/" "$UC")
+	printf '%s\n' "$new" >"$UC"
+}
+# read OUT: "K N" of "K of N entries read and parsed" in a build's report
+read_of() {
+	sed -n 's/^kbgen: load: \([0-9]*\) of \([0-9]*\) entries read.*/\1 \2/p' "$1"
+}
+# files_read OUT: how many input files a build read to hash them
+files_read() {
+	sed -n 's/^kbgen: inputs: \([0-9]*\) of [0-9]* files read$/\1/p' "$1"
+}
+# build NAME [ARGS]: a build with the phase report into $TMP/NAME.out
+build() {
+	name=$1; shift
+	KBGEN_TIMING=1 "$KBGEN" -C "$K" build "$@" >"$TMP/$name.out" 2>&1
+}
+# fresh NAME: the same content built from scratch into $TMP/NAME; the
+# published site must be the same, byte for byte
+fresh() {
+	rm -rf "$TMP/$1"
+	mkdir -p "$TMP/$1"
+	cp -r "$K/content" "$TMP/$1/content"
+	"$KBGEN" -C "$TMP/$1" build >"$TMP/$1.out" 2>&1 &&
+	    diff -r "$K/site" "$TMP/$1/site" >"$TMP/$1.diff" 2>&1
+}
+
+cp -r "$FIX" "$K"
+rm -rf "$K/site" "$K/.kbgen"
+sleep 3		# older than RACY: what the first build reads is kept
+
+build b1
+set -- $(read_of "$TMP/b1.out")
+all=${2:-0}
+if [ "${1:-x}" = "$all" ] && [ "$all" -gt 3 ]; then
+	ok "first-build-reads-all ($all)"
+else
+	fail "first-build-reads-all" "want N of N read" "$TMP/b1.out"
+fi
+
+build b2 --force
+expect "forced-build-reads-none" "$(read_of "$TMP/b2.out")" "0 $all" "$TMP/b2.out"
+
+# An edit: that file alone is read, and the page shows it.
+edit 'First new summary.'
+build b3
+expect "edit-reads-one" "$(read_of "$TMP/b3.out")" "1 $all" "$TMP/b3.out"
+has "edit-shown" "$PAGE" "First new summary."
+
+# A second edit, same size, at once: the change time may be the same
+# tick, so the file is read again rather than trusted.
+edit 'Other new summary.'
+build b4
+expect "racy-edit-reads-one" "$(read_of "$TMP/b4.out")" "1 $all" "$TMP/b4.out"
+has "racy-edit-shown" "$PAGE" "Other new summary."
+if fresh f1; then
+	ok "racy-edit-same-as-fresh"
+else
+	fail "racy-edit-same-as-fresh" "differs from a build from scratch" \
+	    "$TMP/f1.diff"
+fi
+
+# Nor is its hash kept for the next build while it is that new: that
+# build reads its bytes again (and finds their parse in the cache).
+build b4f --force
+expect "racy-not-kept" "$(files_read "$TMP/b4f.out")" "1" "$TMP/b4f.out"
+
+# Once older than RACY, it is kept like the others.
+sleep 3
+build b5 --force
+build b6 --force
+expect "settled-edit-kept" "$(read_of "$TMP/b6.out") $(files_read \
+    "$TMP/b6.out")" "0 $all 0" "$TMP/b6.out"
+
+# Kept, then rewritten in place to the same size: its times alone say
+# it changed.
+edit 'Third new summary.'
+build b6e
+has "settled-then-edited-shown" "$PAGE" "Third new summary."
+
+# Another kbgen (here: the same bytes, another file time) trusts nothing
+# this one kept.
+cp "$KBGEN" "$TMP/kbgen-other"
+KBGEN_TIMING=1 "$TMP/kbgen-other" -C "$K" build >"$TMP/b7.out" 2>&1
+expect "other-kbgen-reads-all" "$(read_of "$TMP/b7.out")" "$all $all" "$TMP/b7.out"
+
+# Bodies rendered again for another reason (unsafe_html turned on):
+# cached entries are read from their files for it, and the site is as
+# a build from scratch makes it.
+sleep 3
+"$KBGEN" -C "$K" build --force >/dev/null 2>&1
+printf 'unsafe_html: true\n' >>"$K/content/site.yaml"
+build b8
+if [ "$(read_of "$TMP/b8.out")" = "0 $all" ] && fresh f2; then
+	ok "rerendered-bodies-read-again"
+else
+	fail "rerendered-bodies-read-again" "want 0 of $all parsed, and the site as from scratch" \
+	    "$TMP/b8.out" "$TMP/f2.diff"
+fi
+
+# A file deleted, and one added, are seen.
+rm "$UC"
+cp "$K/content/usecases/btagging.md" "$K/content/usecases/btagging-two.md"
+build b9
+if [ -e "$PAGE" ] || [ ! -f "$K/site/usecases/btagging-two/index.html" ]
+then
+	fail "delete-add" "breast-density still published, or btagging-two not" \
+	    "$TMP/b9.out"
+elif ! fresh f3; then
+	fail "delete-add" "differs from a build from scratch" "$TMP/f3.diff"
+else
+	ok "delete-add"
+fi
+finish
