@@ -131,4 +131,40 @@ elif ! fresh f3; then
 else
 	ok "delete-add"
 fi
+
+# A kept body's links are not asked again while what they resolve
+# against is the same, and are when it changes, the body unchanged: a
+# file it links to is deleted; a page it links to becomes a draft.
+JG=$K/content/usecases/jet-gnn.md
+printf 'x' >"$K/content/usecases/figure.png"
+printf '\nSee [the figure](figure.png).\n' >>"$JG"
+sleep 3
+"$KBGEN" -C "$K" build >/dev/null 2>&1
+build b10 --force
+if grep -q 'figure.png' "$K/site/usecases/jet-gnn/index.html" &&
+    [ "$(read_of "$TMP/b10.out")" = "0 $all" ]; then
+	ok "linked-file-kept"
+else
+	fail "linked-file-kept" "the link is not on the page, or a file was parsed" \
+	    "$TMP/b10.out"
+fi
+rm "$K/content/usecases/figure.png"
+build b11
+if [ $? -ne 0 ] && grep -q 'jet-gnn.md.*link to a missing file' "$TMP/b11.out"
+then
+	ok "linked-file-deleted-said"
+else
+	fail "linked-file-deleted-said" "want the missing file reported" \
+	    "$TMP/b11.out"
+fi
+printf 'x' >"$K/content/usecases/figure.png"
+"$KBGEN" -C "$K" build >/dev/null 2>&1
+sed -i 's/^title: /draft: true\ntitle: /' "$K/content/usecases/btagging.md"
+build b12
+if [ $? -ne 0 ] && grep -q 'jet-gnn.md.*a draft' "$TMP/b12.out"; then
+	ok "linked-page-draft-said"
+else
+	fail "linked-page-draft-said" "want the link to a draft reported" \
+	    "$TMP/b12.out"
+fi
 finish

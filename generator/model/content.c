@@ -212,6 +212,8 @@ struct loader {
 	struct target	*targets;	/* sorted by rel */
 	size_t		 targetsz;
 	struct idx	*idx;	/* the body cache's store, may be NULL */
+	uint64_t	 env;	/* what links resolve against (link_env);
+				   0: unknown */
 };
 
 /*
@@ -1480,8 +1482,12 @@ out:
  * HTML; a build whose key matches asks the same links again, without
  * a word, and takes the HTML when every answer is the same.  Only
  * bodies that rendered without a message are kept, so that a kept one
- * says nothing either.  Record: "KEY N HTMLSZ\n", then per link
- * "LINE COL URLSZ RESSZ|-\n" URL RES, then the HTML.
+ * says nothing either.  A link's answer depends on the targets (the
+ * entries' pages, drafts) and on which files exist: when both are as
+ * when the record was kept (the record's ENV, link_env), the answers
+ * are too, and the links are not asked again.  Record: "KEY ENV N
+ * LINKSZ HTMLSZ\n", then LINKSZ bytes of, per link, "LINE COL URLSZ
+ * RESSZ|-\n" URL RES, then the HTML.
  */
 struct bodyrec {
 	struct linkctx	*lc;
@@ -1501,6 +1507,32 @@ body_key(const struct loader *ld, const struct entry *e, const char *root)
 	h = hash64(root, strlen(root) + 1, h);
 	h = hash64(&line, sizeof(line), h);
 	return hash64(&unsafe, sizeof(unsafe), h);
+}
+
+/*
+ * What every link of a body resolves against: the targets (sorted),
+ * the content folder, and files, the caller's hash of which files
+ * exist (0: unknown, and so is the result).
+ */
+static uint64_t
+link_env(const struct loader *ld, uint64_t files)
+{
+	const char	*url;
+	uint64_t	 h;
+	size_t		 i;
+
+	if (files == 0)
+		return 0;
+	h = hash64(&files, sizeof(files), 0);
+	h = hash64(ld->kb->content, strlen(ld->kb->content) + 1, h);
+	for (i = 0; i < ld->targetsz; i++) {
+		h = hash64(ld->targets[i].rel, strlen(ld->targets[i].rel) + 1,
+		    h);
+		url = ld->targets[i].url;	/* NULL: a draft */
+		h = hash64(url != NULL ? url : "", url != NULL ?
+		    strlen(url) + 1 : 0, h);
+	}
+	return h != 0 ? h : 1;
 }
 
 static char *
@@ -1532,21 +1564,30 @@ resolve_noted(void *arg, const char *url, size_t line, size_t col)
 
 /*
  * The HTML of a kept record when its key is key and its links answer
- * as they did (a new string), else NULL.
+ * as they did, else NULL.  The HTML is moved to the front of rec (a
+ * string of recsz bytes), which the caller then owns as the HTML.
  */
 static char *
-body_kept(struct linkctx *lc, const char *rec, size_t recsz, uint64_t key)
+body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key)
 {
 	const char	*p = rec, *end = rec + recsz;
 	char		*url, *res, *q;
-	unsigned long long k;
-	size_t		 n, htmlsz, i, line, col, usz, rsz;
+	unsigned long long k, env;
+	size_t		 n, linksz, htmlsz, i, line, col, usz, rsz;
 	int		 bad = 0, same, hasres;
 
-	if (sscanf(p, "%llx %zu %zu", &k, &n, &htmlsz) != 3 || k != key ||
+	if (sscanf(p, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
+	    &htmlsz) != 5 || k != key ||
 	    (p = memchr(p, '\n', recsz)) == NULL)
 		return NULL;
 	p++;
+	if ((size_t)(end - p) < linksz)
+		return NULL;
+	/* Nothing they resolve against changed: no need to ask. */
+	if (lc->ld->env != 0 && env == lc->ld->env) {
+		p += linksz;
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		if ((q = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			return NULL;
@@ -1568,12 +1609,14 @@ body_kept(struct linkctx *lc, const char *rec, size_t recsz, uint64_t key)
 	}
 	if ((size_t)(end - p) != htmlsz)
 		return NULL;
-	return xstrndup(p, htmlsz);
+	memmove(rec, p, htmlsz);
+	rec[htmlsz] = '\0';
+	return rec;
 }
 
 static void
 render_body(struct loader *ld, struct entry *e, const char *root,
-    const char *rec, size_t recsz, struct buf *keep)
+    char **rec, size_t recsz, struct buf *keep)
 {
 	struct md_opts	 opts;
 	struct md_out	 out;
@@ -1592,9 +1635,11 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 		return;
 	if (ld->idx != NULL) {
 		key = body_key(ld, e, root);
-		if (rec != NULL &&
-		    (out.html = body_kept(&lc, rec, recsz, key)) != NULL)
+		if (*rec != NULL &&
+		    (out.html = body_kept(&lc, *rec, recsz, key)) != NULL) {
+			*rec = NULL;	/* it is the HTML now */
 			goto done;
+		}
 	}
 	if (!entry_text(e, ld->kb->site.max_file))
 		return;
@@ -1610,8 +1655,9 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 		return;
 	}
 	if (ld->idx != NULL && diag_mine() == said) {
-		buf_printf(keep, "%016llx %zu %zu\n", (unsigned long long)key,
-		    br.n, strlen(out.html));
+		buf_printf(keep, "%016llx %016llx %zu %zu %zu\n",
+		    (unsigned long long)key, (unsigned long long)ld->env,
+		    br.n, br.links.sz, strlen(out.html));
 		if (br.links.sz > 0)
 			buf_put(keep, br.links.data, br.links.sz);
 		/* The HTML follows, from e->html, when it is kept. */
@@ -1649,7 +1695,7 @@ render_one(void *arg, size_t i)
 	if (b->ld->idx != NULL && idx_get_rec(b->ld->idx, "bodies",
 	    b->es[i]->relpath, &rec, &recsz) != 1)
 		rec = NULL;
-	render_body(b->ld, b->es[i], b->roots[i], rec, recsz, &b->keep[i]);
+	render_body(b->ld, b->es[i], b->roots[i], &rec, recsz, &b->keep[i]);
 	free(rec);
 }
 
@@ -2039,7 +2085,7 @@ default_added(struct usecase *uc)
 struct kb *
 kb_load(const char *root, int drafts, int jobs)
 {
-	return kb_load_cached(root, drafts, jobs, NULL);
+	return kb_load_cached(root, drafts, jobs, NULL, 0);
 }
 
 /* How many entries were read from their files, not from the cache. */
@@ -2082,7 +2128,8 @@ usecase_one(void *arg, size_t i)
  * See model/model.h.
  */
 struct kb *
-kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc)
+kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
+    uint64_t files)
 {
 	struct kb	*kb;
 	struct loader	 ld;
@@ -2183,6 +2230,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc)
 		    url_hackathon(kb->hacks[i]->e.slug));
 	seminar_targets(&ld, kb->seminars);
 	xqsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
+	ld.env = link_env(&ld, files);
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
 	bd.ld = &ld;
 	bd.es = xcalloc(n, sizeof(*bd.es));

@@ -330,10 +330,11 @@ struct kb	*kb_load(const char *root, int drafts, int jobs);
  * fc holds unchanged is not read again, its parsed front matter is
  * taken from the store; a body whose bytes, place and links are as
  * when it was kept is not rendered again (content.c says how each is
- * checked).
+ * checked).  files hashes which files exist below content/ (links
+ * resolve against them), or is 0 when not known.
  */
 struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
-		    struct fcache *fc);
+		    struct fcache *fc, uint64_t files);
 
 /*
  * Keep in idx the bodies that kb_load_cached rendered anew (a build

@@ -114,6 +114,28 @@ ftree_scan(const char *const *dirs, size_t n)
 	return t;
 }
 
+/*
+ * See publish/publish.h.
+ */
+uint64_t
+ftree_names(const struct ftree *t)
+{
+	const struct fnode *f;
+	uint64_t	 h = 0;
+	size_t		 i;
+	int		 kind;
+
+	for (i = 0; i < t->nsz; i++) {
+		f = &t->n[i];
+		kind = S_ISDIR(f->st.st_mode) ? 'd' : f->st.st_mode ? 'f' : '-';
+		h = hash64(f->path, strlen(f->path) + 1, h);
+		h = hash64(&kind, sizeof(kind), h);
+		if (f->link != NULL)
+			h = hash64(f->link, f->linksz, h);
+	}
+	return h != 0 ? h : 1;
+}
+
 void
 ftree_free(struct ftree *t)
 {
