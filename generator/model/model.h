@@ -182,11 +182,24 @@ struct term {
 	size_t		  pos;	/* index in its dimension's array */
 };
 
+/* A name of a term for tax_find: folded (a name, an alias) or not (a
+ * slug), and the term's position. */
+struct tkey {
+	char		 *key;	/* owned */
+	size_t		  pos;
+};
+
 struct taxonomy {
 	char		 *path;	/* taxonomy.yaml, owned */
 	struct val	 *tree;	/* parsed file, owned, may be NULL */
 	struct term	**terms[DIM__MAX];	/* owned, in file order */
 	size_t		  termsz[DIM__MAX];
+	/* tax_find's index, sorted by key then pos; NULL until built */
+	struct tkey	 *names[DIM__MAX];	/* names, aliases: folded */
+	size_t		  namesz[DIM__MAX];
+	struct tkey	 *slugs[DIM__MAX];
+	size_t		  slugsz[DIM__MAX];
+	int		  indexed;
 };
 
 struct site {

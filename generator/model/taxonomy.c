@@ -64,15 +64,113 @@ term_matches(const struct term *t, const char *s)
 	return 0;
 }
 
+/* s with ASCII letters in lower case (strcasecmp_ascii's folding). */
+static char *
+fold(const char *s)
+{
+	char	*f = xstrdup(s), *p;
+
+	for (p = f; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return f;
+}
+
+static int
+tkey_cmp(const void *a, const void *b)
+{
+	const struct tkey *x = a, *y = b;
+	int		 c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void
+tkey_add(struct tkey **ks, size_t *n, char *key, size_t pos)
+{
+	*ks = xreallocarray(*ks, *n + 1, sizeof(**ks));
+	(*ks)[*n].key = key;
+	(*ks)[*n].pos = pos;
+	(*n)++;
+}
+
+/*
+ * tax_find's index of dimension d: every name and alias folded, every
+ * slug as it is, sorted, so that a lookup is a binary search rather
+ * than a walk of the terms (a knowledge base of 10,000 use cases looks
+ * up tens of thousands of terms).
+ */
+static void
+index_dim(struct taxonomy *tax, enum dim d)
+{
+	const struct term *t;
+	const struct val *a;
+	size_t		 i, j;
+
+	for (i = 0; i < tax->termsz[d]; i++) {
+		t = tax->terms[d][i];
+		tkey_add(&tax->names[d], &tax->namesz[d], fold(t->name), i);
+		tkey_add(&tax->slugs[d], &tax->slugsz[d], xstrdup(t->slug), i);
+		if ((a = t->aliases) == NULL)
+			continue;
+		if (a->type != VAL_LIST) {
+			if (a->str != NULL)
+				tkey_add(&tax->names[d], &tax->namesz[d],
+				    fold(a->str), i);
+			continue;
+		}
+		for (j = 0; j < a->kidsz; j++)
+			if (a->kids[j]->str != NULL)
+				tkey_add(&tax->names[d], &tax->namesz[d],
+				    fold(a->kids[j]->str), i);
+	}
+	if (tax->namesz[d] > 1)
+		xqsort(tax->names[d], tax->namesz[d], sizeof(struct tkey),
+		    tkey_cmp);
+	if (tax->slugsz[d] > 1)
+		xqsort(tax->slugs[d], tax->slugsz[d], sizeof(struct tkey),
+		    tkey_cmp);
+}
+
+/* The first position (in file order) of key in ks, or (size_t)-1. */
+static size_t
+tkey_find(const struct tkey *ks, size_t n, const char *key)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ks[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && strcmp(ks[lo].key, key) == 0 ? ks[lo].pos :
+	    (size_t)-1;
+}
+
 /*
  * The term of dimension d named s (by name, alias or slug,
- * case-insensitive), borrowed; NULL if none.
+ * case-insensitive), borrowed; NULL if none.  The first such term in
+ * file order.
  */
 struct term *
 tax_find(const struct taxonomy *tax, enum dim d, const char *s)
 {
-	size_t	 i;
+	size_t	 i, a, b;
+	char	*f;
 
+	if (tax->indexed) {
+		f = fold(s);
+		a = tkey_find(tax->names[d], tax->namesz[d], f);
+		b = tkey_find(tax->slugs[d], tax->slugsz[d], s);
+		free(f);
+		if (b < a)
+			a = b;
+		return a != (size_t)-1 ? tax->terms[d][a] : NULL;
+	}
 	for (i = 0; i < tax->termsz[d]; i++)
 		if (term_matches(tax->terms[d][i], s) ||
 		    strcmp(tax->terms[d][i]->slug, s) == 0)
@@ -240,6 +338,9 @@ tax_load(struct taxonomy *tax, const char *path)
 		    l->type == VAL_LIST)
 			load_dim(tax, (enum dim)d, l);
 	for (d = 0; d < DIM__MAX; d++)
+		index_dim(tax, (enum dim)d);
+	tax->indexed = 1;
+	for (d = 0; d < DIM__MAX; d++)
 		for (i = 0; i < tax->termsz[d]; i++) {
 			t = tax->terms[d][i];
 			if (t->parent_name == NULL)
@@ -269,6 +370,12 @@ tax_free(struct taxonomy *tax)
 			free(tax->terms[d][i]);
 		}
 		free(tax->terms[d]);
+		for (i = 0; i < tax->namesz[d]; i++)
+			free(tax->names[d][i].key);
+		free(tax->names[d]);
+		for (i = 0; i < tax->slugsz[d]; i++)
+			free(tax->slugs[d][i].key);
+		free(tax->slugs[d]);
 	}
 	val_free(tax->tree);
 	free(tax->path);
