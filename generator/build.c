@@ -471,7 +471,8 @@ build_site(const struct opts *o, struct build_stats *bs)
 		fp = hash64(&exe, sizeof(exe), fp);
 	}
 	/* What an earlier build read, as this kbgen would have read it. */
-	fc = fc_new(idx, hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), exe));
+	fc = fc_new(idx, hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), exe),
+	    o->root);
 	/* A sync or a check changes pages without touching content/. */
 	if (idx_get_meta(idx, "synced_at", &synced) == 1)
 		fp = hash64(synced, strlen(synced), fp);
@@ -533,7 +534,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 	}
 
 	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), fc,
-	    ftree_names(tree));
+	    ftree_names(tree, o->root));
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {

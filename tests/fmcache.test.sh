@@ -30,6 +30,10 @@ read_of() {
 files_read() {
 	sed -n 's/^kbgen: inputs: \([0-9]*\) of [0-9]* files read$/\1/p' "$1"
 }
+# asked OUT: how many kept bodies had their links asked again
+asked() {
+	sed -n 's/^kbgen: load: [0-9]* of [0-9]* bodies rendered, \([0-9]*\) kept.*/\1/p' "$1"
+}
 # build NAME [ARGS]: a build with the phase report into $TMP/NAME.out
 build() {
 	name=$1; shift
@@ -148,6 +152,23 @@ else
 	fail "linked-file-kept" "the link is not on the page, or a file was parsed" \
 	    "$TMP/b10.out"
 fi
+# Another file appears: the kept bodies' links are asked again, once;
+# the next build takes them as kept.
+: >"$K/content/usecases/notes.txt"
+build b10a
+build b10b --force
+nb=$(sed -n 's/^kbgen: load: [0-9]* of \([0-9]*\) bodies rendered.*/\1/p' \
+    "$TMP/b10a.out")
+expect "links-asked-once" "$(asked "$TMP/b10a.out") $(asked "$TMP/b10b.out")" \
+    "$nb 0" "$TMP/b10a.out" "$TMP/b10b.out"
+rm "$K/content/usecases/notes.txt"
+# A build in the folder and one with -C share what they keep.
+rm -rf "$K/.kbgen"
+"$KBGEN" -C "$K" build >/dev/null 2>&1
+(cd "$K" && KBGEN_TIMING=1 "$KBGEN" build --force >"$TMP/b10c.out" 2>&1)
+expect "spelling-shared" "$(files_read "$TMP/b10c.out") $(asked \
+    "$TMP/b10c.out") $(read_of "$TMP/b10c.out")" "0 0 0 $all" \
+    "$TMP/b10c.out"
 rm "$K/content/usecases/figure.png"
 build b11
 if [ $? -ne 0 ] && grep -q 'jet-gnn.md.*link to a missing file' "$TMP/b11.out"

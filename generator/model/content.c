@@ -1511,8 +1511,8 @@ body_key(const struct loader *ld, const struct entry *e, const char *root)
 
 /*
  * What every link of a body resolves against: the targets (sorted),
- * the content folder, and files, the caller's hash of which files
- * exist (0: unknown, and so is the result).
+ * and files, the caller's hash of which files exist below content/
+ * (0: unknown, and so is the result).
  */
 static uint64_t
 link_env(const struct loader *ld, uint64_t files)
@@ -1524,7 +1524,6 @@ link_env(const struct loader *ld, uint64_t files)
 	if (files == 0)
 		return 0;
 	h = hash64(&files, sizeof(files), 0);
-	h = hash64(ld->kb->content, strlen(ld->kb->content) + 1, h);
 	for (i = 0; i < ld->targetsz; i++) {
 		h = hash64(ld->targets[i].rel, strlen(ld->targets[i].rel) + 1,
 		    h);
@@ -1566,11 +1565,15 @@ resolve_noted(void *arg, const char *url, size_t line, size_t col)
  * The HTML of a kept record when its key is key and its links answer
  * as they did, else NULL.  The HTML is moved to the front of rec (a
  * string of recsz bytes), which the caller then owns as the HTML.
+ * When the links had to be asked (another ENV) and answered the same,
+ * the record's head and links under this build's ENV go into renew, to
+ * be kept again, so that the next build need not ask.
  */
 static char *
-body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key)
+body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key,
+    struct buf *renew)
 {
-	const char	*p = rec, *end = rec + recsz;
+	const char	*p = rec, *end = rec + recsz, *links;
 	char		*url, *res, *q;
 	unsigned long long k, env;
 	size_t		 n, linksz, htmlsz, i, line, col, usz, rsz;
@@ -1583,6 +1586,7 @@ body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key)
 	p++;
 	if ((size_t)(end - p) < linksz)
 		return NULL;
+	links = p;
 	/* Nothing they resolve against changed: no need to ask. */
 	if (lc->ld->env != 0 && env == lc->ld->env) {
 		p += linksz;
@@ -1607,14 +1611,26 @@ body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key)
 			return NULL;
 		p += usz + rsz;
 	}
-	if ((size_t)(end - p) != htmlsz)
+	if ((size_t)(end - p) != htmlsz || (size_t)(p - links) != linksz)
 		return NULL;
+	if (lc->ld->env != 0 && env != lc->ld->env) {
+		buf_printf(renew, "%016llx %016llx %zu %zu %zu\n",
+		    (unsigned long long)key, (unsigned long long)lc->ld->env,
+		    n, linksz, htmlsz);
+		buf_put(renew, links, linksz);
+	}
 	memmove(rec, p, htmlsz);
 	rec[htmlsz] = '\0';
 	return rec;
 }
 
-static void
+/* How render_body came by a body's HTML (KBGEN_TIMING counts them). */
+#define BODY_NONE	0	/* it has none, or failed */
+#define BODY_KEPT	1	/* kept, its links not asked */
+#define BODY_ASKED	2	/* kept, its links asked again */
+#define BODY_RENDERED	3
+
+static int
 render_body(struct loader *ld, struct entry *e, const char *root,
     char **rec, size_t recsz, struct buf *keep)
 {
@@ -1624,6 +1640,7 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 	struct bodyrec	 br;
 	uint64_t	 key = 0;
 	size_t		 said;
+	int		 how = BODY_RENDERED;
 
 	memset(&opts, 0, sizeof(opts));
 	memset(&out, 0, sizeof(out));
@@ -1632,17 +1649,19 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 	lc.e = e;
 	lc.root = root;
 	if (e->body == NULL && !e->cached)
-		return;
+		return BODY_NONE;
 	if (ld->idx != NULL) {
 		key = body_key(ld, e, root);
 		if (*rec != NULL &&
-		    (out.html = body_kept(&lc, *rec, recsz, key)) != NULL) {
+		    (out.html = body_kept(&lc, *rec, recsz, key, keep)) !=
+		    NULL) {
 			*rec = NULL;	/* it is the HTML now */
+			how = keep->sz > 0 ? BODY_ASKED : BODY_KEPT;
 			goto done;
 		}
 	}
 	if (!entry_text(e, ld->kb->site.max_file))
-		return;
+		return BODY_NONE;
 	br.lc = &lc;
 	opts.path = e->path;
 	opts.line0 = e->bodyline - 1;
@@ -1652,7 +1671,7 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 	said = diag_mine();
 	if (!md_render(e->body, e->bodysz, &opts, &out)) {
 		buf_free(&br.links);
-		return;
+		return BODY_NONE;
 	}
 	if (ld->idx != NULL && diag_mine() == said) {
 		buf_printf(keep, "%016llx %016llx %zu %zu %zu\n",
@@ -1670,6 +1689,7 @@ done:
 	e->text = NULL;
 	e->body = NULL;
 	e->bodysz = 0;
+	return how;
 }
 
 /* Every body of the knowledge base, rendered by several threads. */
@@ -1678,6 +1698,7 @@ struct bodies {
 	struct entry	**es;
 	const char	**roots;
 	struct buf	*keep;	/* new records to keep, empty for none */
+	char		*how;	/* what render_body said, per body */
 };
 
 /*
@@ -1695,7 +1716,8 @@ render_one(void *arg, size_t i)
 	if (b->ld->idx != NULL && idx_get_rec(b->ld->idx, "bodies",
 	    b->es[i]->relpath, &rec, &recsz) != 1)
 		rec = NULL;
-	render_body(b->ld, b->es[i], b->roots[i], &rec, recsz, &b->keep[i]);
+	b->how[i] = (char)render_body(b->ld, b->es[i], b->roots[i], &rec,
+	    recsz, &b->keep[i]);
 	free(rec);
 }
 
@@ -2253,8 +2275,19 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 		bd.roots[n] = "../../";
 	}
 	bd.keep = xcalloc(n + 1, sizeof(*bd.keep));
+	bd.how = xcalloc(n + 1, 1);
 	par_for(n, kb->jobs, render_one, &bd);
 	bodies_note(kb, &bd, n);
+	if (getenv("KBGEN_TIMING") != NULL) {
+		size_t	 c[4] = { 0, 0, 0, 0 };
+
+		for (i = 0; i < n; i++)
+			c[(int)bd.how[i]]++;
+		fprintf(stderr, "kbgen: load: %zu of %zu bodies rendered, "
+		    "%zu kept with their links asked again\n",
+		    c[BODY_RENDERED], n, c[BODY_ASKED]);
+	}
+	free(bd.how);
 	for (i = 0; i < n; i++)
 		buf_free(&bd.keep[i]);
 	free(bd.keep);

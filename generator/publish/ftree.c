@@ -118,17 +118,22 @@ ftree_scan(const char *const *dirs, size_t n)
  * See publish/publish.h.
  */
 uint64_t
-ftree_names(const struct ftree *t)
+ftree_names(const struct ftree *t, const char *top)
 {
 	const struct fnode *f;
+	const char	*p;
 	uint64_t	 h = 0;
-	size_t		 i;
+	size_t		 i, n = strlen(top);
 	int		 kind;
 
 	for (i = 0; i < t->nsz; i++) {
 		f = &t->n[i];
 		kind = S_ISDIR(f->st.st_mode) ? 'd' : f->st.st_mode ? 'f' : '-';
-		h = hash64(f->path, strlen(f->path) + 1, h);
+		/* The names as below top, however top is spelt. */
+		p = f->path;
+		if (strncmp(p, top, n) == 0 && p[n] == '/')
+			p += n + 1;
+		h = hash64(p, strlen(p) + 1, h);
 		h = hash64(&kind, sizeof(kind), h);
 		if (f->link != NULL)
 			h = hash64(f->link, f->linksz, h);

@@ -110,9 +110,10 @@ struct ftree;
 struct ftree	*ftree_scan(const char *const *dirs, size_t n);
 uint64_t	 ftree_print(const struct ftree *, uint64_t seed, int bytes,
 		    const char *const *skip, size_t skipsz, struct fcache *);
-/* A hash of the names alone (and whether each is a folder, a file or
- * neither, and links' texts): what exists.  Never 0. */
-uint64_t	 ftree_names(const struct ftree *);
+/* A hash of the names alone, as below top (and whether each is a
+ * folder, a file or neither, and links' texts): what exists.  Never
+ * 0. */
+uint64_t	 ftree_names(const struct ftree *, const char *top);
 void		 ftree_free(struct ftree *);
 
 #endif /* !KBGEN_PUBLISH_PUBLISH_H */

@@ -59,6 +59,7 @@ struct fmemo {
 
 struct fcache {
 	struct idx	*idx;
+	char		*top;	/* paths below it are kept as below it */
 	struct fmemo	*memo;	/* open addressing, memocap a power of 2 */
 	size_t		 memosz, memocap;
 	uint64_t	 stamp;
@@ -89,12 +90,13 @@ ident(struct frec *r, const struct stat *st)
  * See store/store.h.
  */
 struct fcache *
-fc_new(struct idx *idx, uint64_t stamp)
+fc_new(struct idx *idx, uint64_t stamp, const char *top)
 {
 	struct fcache	*fc = xcalloc(1, sizeof(*fc));
 	struct timespec	 now;
 
 	fc->idx = idx;
+	fc->top = xstrdup(top);
 	fc->stamp = stamp;
 	clock_gettime(CLOCK_REALTIME, &now);
 	fc->start = ns(&now);
@@ -112,6 +114,20 @@ struct idx *
 fc_idx(const struct fcache *fc)
 {
 	return fc->idx;
+}
+
+/*
+ * The key of path in the store: below top when it is (so that "kbgen
+ * -C DIR" and a build in DIR share it), else as it is.
+ */
+static const char *
+fkey(const struct fcache *fc, const char *path)
+{
+	size_t	 n = strlen(fc->top);
+
+	if (strncmp(path, fc->top, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
 }
 
 /* Whether a and b name the same file, unchanged. */
@@ -179,7 +195,7 @@ fc_lookup(struct fcache *fc, const char *path, const struct stat *st,
 			*hash = r.hash;
 		return hit;
 	}
-	if (idx_get_rec(fc->idx, "files", path, &rec, &recsz) != 1)
+	if (idx_get_rec(fc->idx, "files", fkey(fc, path), &rec, &recsz) != 1)
 		return 0;
 	hit = recsz == sizeof(r);
 	if (hit) {
@@ -211,7 +227,7 @@ fc_note(struct fcache *fc, const char *path, const struct stat *st,
 		    sizeof(*fc->notes));
 	}
 	n = &fc->notes[fc->notesz++];
-	n->path = xstrdup(path);
+	n->path = xstrdup(fkey(fc, path));
 	ident(&n->r, st);
 	n->r.hash = hash;
 	n->r.seen = fc->start;
@@ -296,6 +312,7 @@ fc_free(struct fcache *fc)
 	for (i = 0; i < fc->memocap; i++)
 		free(fc->memo[i].path);
 	free(fc->memo);
+	free(fc->top);
 	pthread_mutex_destroy(&fc->lock);
 	free(fc);
 }

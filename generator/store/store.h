@@ -96,7 +96,8 @@ int		 idx_get_runs(struct idx *, const char *slug, char ***recs,
  * fcache.c: the identity and hash of each input file when a build last
  * read it, so that the next build need not read it again.  stamp names
  * this kbgen (a cache made by another is not trusted: see
- * model/content.c).  fc_lookup gives a file's hash when st shows it
+ * model/content.c); paths below top are kept as below it, however top
+ * is spelt.  fc_lookup gives a file's hash when st shows it
  * unchanged since then (1; 0 otherwise); fc_note records what was read
  * (any thread); fc_file_hash is either, reading the file on a miss (0
  * when it cannot be read), and remembers the answer for this build's
@@ -108,7 +109,7 @@ int		 idx_get_runs(struct idx *, const char *slug, char ***recs,
 struct fcache;
 struct stat;
 
-struct fcache	*fc_new(struct idx *, uint64_t stamp);
+struct fcache	*fc_new(struct idx *, uint64_t stamp, const char *top);
 uint64_t	 fc_stamp(const struct fcache *);
 struct idx	*fc_idx(const struct fcache *);
 int		 fc_lookup(struct fcache *, const char *path,
