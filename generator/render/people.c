@@ -298,7 +298,7 @@ add_role(struct val *l, const struct hackathon *h, const char *role,
 static void
 person_events(struct r *r, const struct person *p, struct val *v)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const struct val **ss;
 	const struct val *prog, *sess;
 	struct hackathon **hs;
@@ -306,7 +306,7 @@ person_events(struct r *r, const struct person *p, struct val *v)
 	size_t		 i, j, k, n;
 	char		*url;
 
-	hs = ev_sorted_hackathons(kb);
+	hs = render_sorted_hacks(r);
 	l = val_set(v, "events", val_list());
 	for (i = 0; i < kb->hacksz; i++) {
 		if (names(val_get(hs[i]->e.meta, "organizers"), p->e.slug))
@@ -401,9 +401,11 @@ people_index(struct r *r)
 int
 people_person(struct r *r, size_t i)
 {
-	const struct person *p = render_kb(r)->people[i];
+	const struct person *p = render_person(r, i);
+	struct usecase *const *ucs;
 	struct val	*ctx = val_map(), *v;
 	char		*path;
+	size_t		 n;
 	int		 rc;
 
 	v = val_set(ctx, "person", val_map());
@@ -418,7 +420,8 @@ people_person(struct r *r, size_t i)
 	render_set_reach(v, p);
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
 	person_events(r, p, v);
-	render_set_usecases(r, ctx, p->ucs, p->ucsz);
+	ucs = render_person_ucs(r, i, &n);
+	render_set_usecases(r, ctx, ucs, n);
 	render_lang(ctx, &p->e);
 	path = url_person(p->e.slug);
 	rc = render_emit(r, "person", path, 2, "people", p->name ? p->name :

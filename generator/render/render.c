@@ -5,16 +5,29 @@
  * the templates is templates/README.md).  Values that many pages show
  * (a use case's summary card, a term, a person, an example's health,
  * the menus and the "site" value, the thumbnails, whose files thumb.c
- * makes) are built once by render_new, marked
- * shared, and referenced by every page context, so a page costs little
- * more than its own template walk; render_emit fills a template and
- * hands the bytes to site.c.  Also the helpers two families or more
- * use (sorted terms, use-case lists, the newest use cases).  This file
- * builds no page itself: the families do (families.c runs them), and
- * the path of every page is model/url.c's.
+ * makes) are built once, on first use (by whichever worker of par_for
+ * needs one first; the others wait for it), marked shared, and
+ * referenced by every page context, so a page costs little more than
+ * its own template walk, and a build that renders one page builds only
+ * the values that page shows.  render_emit fills a template and hands
+ * the bytes to site.c.  Also the helpers two families or more use
+ * (sorted terms, use-case lists, the newest use cases).
+ *
+ * What a page reads: every accessor that hands a family part of the
+ * model or a shared value records a read (render_track) of a value
+ * whose version render_version hashes from the model alone, without
+ * building it; families.c keeps a page whose reads all hash as when it
+ * was made.  render_kb, the way to anything else, is a read of the
+ * whole knowledge base (but the use cases' bodies: render_uc_html).
+ *
+ * This file builds no page itself: the families do (families.c runs
+ * them), and the path of every page is model/url.c's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,25 +38,131 @@
 #include "render/render.h"
 #include "render/private.h"
 
+#define LAZY_LOCKS	64	/* mutexes of a lazy array, by index */
+
+/*
+ * Shared values built on first use: a slot stays NULL until a worker
+ * builds it, under the mutex of its index (so a value is built once),
+ * and is read without a lock once set.
+ */
+struct lazy {
+	_Atomic(struct val *) *v;	/* owned array of n, values shared */
+	size_t		 n;
+	pthread_mutex_t	 mu[LAZY_LOCKS];
+};
+
+/* The versions of the values a page may read (render_version). */
+struct vers {
+	uint64_t	*uc;	/* front matter, by kb->ucs */
+	uint64_t	*ucsum;	/* summary card: front matter and terms */
+	uint64_t	*term[DIM__MAX];	/* a term's value (its count) */
+	uint64_t	*termucs[DIM__MAX];	/* a term's use cases */
+	uint64_t	*person;	/* whole person, by kb->people */
+	uint64_t	*personucs;	/* a person's use cases */
+	uint64_t	*page;	/* whole page, by kb->pages */
+	uint64_t	 hacks;	/* every hackathon, whole */
+	uint64_t	 menu;	/* the pages' front matter, the menu's */
+	uint64_t	 kb;	/* every entry, but use cases' bodies */
+};
+
 struct r {
 	const struct kb	*kb;
 	const struct render_opts *opts;
 	struct site_out	*so;
-	struct val	**ucsums;	/* shared, by kb->ucs index */
-	struct val	**terms[DIM__MAX];	/* shared term values */
-	struct val	**prefs;	/* shared person refs */
+	struct lazy	 ucsums;	/* by kb->ucs index */
+	struct lazy	 terms;	/* by term_index */
+	struct lazy	 prefs;	/* person refs, by kb->people */
+	struct lazy	 health;	/* example health, by kb->ucs */
+	struct lazy	 thumbs;	/* thumbnails, by kb->ucs */
+	size_t		 termoff[DIM__MAX + 1];	/* term_index of each dimension's first */
 	struct val	*menu;	/* shared menu, nothing current */
 	char		*base;	/* base_url ending in '/', or NULL */
 	long		 max_age;	/* check.max_age, seconds */
-	struct val	**health;	/* shared example health, by kb->ucs */
-	struct val	**thumbs;	/* shared thumbnails, by kb->ucs */
-	char		 *tiled;	/* by kb->ucs: shows a neutral tile */
 	struct val	**menus;	/* shared menu variants, see build_menus */
 	struct val	**sites;	/* shared "site" values, one per menu */
 	size_t		 menusz;
 	char		*today;	/* the build's day, see render_today */
 	char		*realday;	/* the real day: records' ages */
+	pthread_mutex_t	 rankmu;	/* rank_titles, once */
+	atomic_int	 ranked;
+	struct vers	 vs;	/* render_versions */
+	int		 versioned;
 };
+
+/* The reads of the job running on this thread (render_track). */
+static _Thread_local struct render_reads *cur_reads;
+
+/* With JOB_THUMB's index: where thumb_make leaves the images. */
+static _Thread_local struct thumb_res *grab_res;
+static _Thread_local size_t grab_i;
+
+static void
+rd(unsigned kind, size_t i)
+{
+	struct render_reads *rr = cur_reads;
+
+	if (rr == NULL)
+		return;
+	if (rr->sz == rr->cap) {
+		rr->cap = rr->cap ? rr->cap * 2 : 64;
+		rr->ids = xreallocarray(rr->ids, rr->cap, sizeof(*rr->ids));
+	}
+	rr->ids[rr->sz++] = RV_ID(kind, i);
+}
+
+static void
+lazy_init(struct lazy *l, size_t n)
+{
+	size_t	 i;
+
+	l->n = n;
+	l->v = xcalloc(n + 1, sizeof(*l->v));
+	for (i = 0; i < LAZY_LOCKS; i++)
+		pthread_mutex_init(&l->mu[i], NULL);
+}
+
+static void	 unshare_free(struct val *);
+
+static void
+lazy_free(struct lazy *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		unshare_free(atomic_load(&l->v[i]));
+	free(l->v);
+	for (i = 0; i < LAZY_LOCKS; i++)
+		pthread_mutex_destroy(&l->mu[i]);
+}
+
+static struct val *share(struct val *);
+
+/*
+ * The value at i of l, made by make on first use.  What make reads is
+ * no read of the page: the value's version covers it.
+ */
+static struct val *
+lazy_get(struct r *r, struct lazy *l, size_t i,
+    struct val *(*make)(struct r *, size_t))
+{
+	struct render_reads *saved;
+	struct val	*v;
+
+	if ((v = atomic_load_explicit(&l->v[i], memory_order_acquire)) !=
+	    NULL)
+		return v;
+	pthread_mutex_lock(&l->mu[i % LAZY_LOCKS]);
+	if ((v = atomic_load_explicit(&l->v[i], memory_order_relaxed)) ==
+	    NULL) {
+		saved = cur_reads;
+		cur_reads = NULL;
+		v = share(make(r, i));
+		cur_reads = saved;
+		atomic_store_explicit(&l->v[i], v, memory_order_release);
+	}
+	pthread_mutex_unlock(&l->mu[i % LAZY_LOCKS]);
+	return v;
+}
 
 static struct val *
 share(struct val *v)
@@ -86,17 +205,9 @@ render_opt_url(const struct val *map, const char *key)
 }
 
 static size_t
-uc_index(const struct kb *kb, const struct usecase *uc)
+term_index(const struct r *r, const struct term *t)
 {
-	(void)kb;
-	return uc->pos;
-}
-
-static size_t
-term_index(const struct kb *kb, const struct term *t)
-{
-	(void)kb;
-	return t->pos;
+	return r->termoff[t->dim] + t->pos;
 }
 
 static struct val *
@@ -129,6 +240,23 @@ term_val(const struct kb *kb, const struct term *t)
 	return v;
 }
 
+static struct val *
+term_make(struct r *r, size_t i)
+{
+	int	 d;
+
+	for (d = 0; i >= r->termoff[d + 1]; d++)
+		continue;
+	return term_val(r->kb, r->kb->tax.terms[d][i - r->termoff[d]]);
+}
+
+/* The shared value of t, no read recorded. */
+static struct val *
+term_get(struct r *r, const struct term *t)
+{
+	return lazy_get(r, &r->terms, term_index(r, t), term_make);
+}
+
 /*
  * See render/private.h.
  */
@@ -139,7 +267,7 @@ render_terms(struct r *r, struct term **ts, size_t n)
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		val_push(l, r->terms[ts[i]->dim][term_index(r->kb, ts[i])]);
+		val_push(l, render_term(r, ts[i]));
 	return l;
 }
 
@@ -202,6 +330,11 @@ has_word(struct buf *b, const char *dim, const char *slug)
 	return found;
 }
 
+static struct val *health_get(struct r *, size_t);
+static struct val *thumb_get(struct r *, size_t);
+static struct val *ucsum_make(struct r *, size_t);
+static struct val *pref_make(struct r *, size_t);
+
 static struct val *
 ucsum_val(struct r *r, const struct usecase *uc)
 {
@@ -238,8 +371,8 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	if (render_repo_state(r, uc) != NULL)
 		buf_printf(&f, "%srepository:%s", f.sz ? " " : "",
 		    render_repo_state(r, uc));
-	val_set(v, "health", r->health[uc->pos]);
-	val_set(v, "thumb", r->thumbs[uc->pos]);
+	val_set(v, "health", health_get(r, uc->pos));
+	val_set(v, "thumb", thumb_get(r, uc->pos));
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", render_repo_state(r, uc) ?
 	    val_str(render_repo_state(r, uc)) : val_new(VAL_NULL));
@@ -482,6 +615,7 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	for (i = 0; i < depth; i++)
 		buf_puts(&root, "../");
 	val_set(ctx, "root", val_str(buf_cstr(&root)));
+	rd(RV_MENU, 0);
 	val_set(ctx, "site", r->sites[menu_for(r, section, path)]);
 	page = val_set(ctx, "page", val_map());
 	val_set_str(page, "title", title);
@@ -558,7 +692,75 @@ render_lang(struct val *ctx, const struct entry *e)
 const struct kb *
 render_kb(const struct r *r)
 {
+	rd(RV_KB, 0);
 	return r->kb;
+}
+
+const struct kb *
+render_kb_site(const struct r *r)
+{
+	return r->kb;
+}
+
+const struct usecase *
+render_uc(struct r *r, size_t i)
+{
+	rd(RV_UC, i);
+	return r->kb->ucs[i];
+}
+
+const char *
+render_uc_html(struct r *r, const struct usecase *uc)
+{
+	(void)r;
+	rd(RV_UCBODY, uc->pos);
+	return uc->e.html != NULL ? uc->e.html : "";
+}
+
+const struct person *
+render_person(struct r *r, size_t i)
+{
+	rd(RV_PERSON, i);
+	return r->kb->people[i];
+}
+
+const struct page *
+render_page(struct r *r, size_t i)
+{
+	rd(RV_PAGE, i);
+	return r->kb->pages[i];
+}
+
+struct usecase *const *
+render_term_ucs(struct r *r, const struct term *t, size_t *n)
+{
+	(void)r;
+	rd(RV_TERMUCS, (size_t)t->dim << 16 | t->pos);
+	*n = t->ucsz;
+	return t->ucs;
+}
+
+struct usecase *const *
+render_person_ucs(struct r *r, size_t i, size_t *n)
+{
+	rd(RV_PERSONUCS, i);
+	*n = r->kb->people[i]->ucsz;
+	return r->kb->people[i]->ucs;
+}
+
+size_t
+render_nhacks(struct r *r)
+{
+	/* The menu's version counts them. */
+	rd(RV_MENU, 0);
+	return r->kb->hacksz;
+}
+
+struct hackathon **
+render_sorted_hacks(struct r *r)
+{
+	rd(RV_HACKS, 0);
+	return ev_sorted_hackathons(r->kb);
 }
 
 const char *
@@ -596,25 +798,31 @@ render_put(struct r *r, const char *path, const char *data, size_t sz)
 struct val *
 render_ucsum(struct r *r, const struct usecase *uc)
 {
-	return r->ucsums[uc_index(r->kb, uc)];
+	rd(RV_UCSUM, uc->pos);
+	return lazy_get(r, &r->ucsums, uc->pos, ucsum_make);
 }
 
 struct val *
 render_health(struct r *r, const struct usecase *uc)
 {
-	return r->health[uc->pos];
+	rd(RV_UC, uc->pos);
+	return health_get(r, uc->pos);
 }
 
 struct val *
 render_term(struct r *r, const struct term *t)
 {
-	return r->terms[t->dim][term_index(r->kb, t)];
+	rd(RV_TERM, (size_t)t->dim << 16 | t->pos);
+	return term_get(r, t);
 }
 
 struct val *
 render_pref(struct r *r, const struct person *p)
 {
-	return r->prefs[kb_person_index(r->kb, p)];
+	size_t	 i = kb_person_index(r->kb, p);
+
+	rd(RV_PERSON, i);
+	return lazy_get(r, &r->prefs, i, pref_make);
 }
 
 long
@@ -697,15 +905,15 @@ rank_titles(const struct kb *kb)
 
 /* Use-case summaries of ucs, sorted by title. */
 static struct val *
-ucsum_list(struct r *r, struct usecase **ucs, size_t n);
+ucsum_list(struct r *r, struct usecase *const *ucs, size_t n);
 
 /*
  * See render/private.h.  Set "usecases" (summaries of ucs) and "has_usecases"
  * in ctx.
  */
 void
-render_set_usecases(struct r *r, struct val *ctx, struct usecase **ucs,
-    size_t n)
+render_set_usecases(struct r *r, struct val *ctx,
+    struct usecase *const *ucs, size_t n)
 {
 	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
 	val_set(ctx, "has_usecases", val_bool(n > 0));
@@ -714,18 +922,28 @@ render_set_usecases(struct r *r, struct val *ctx, struct usecase **ucs,
 }
 
 static struct val *
-ucsum_list(struct r *r, struct usecase **ucs, size_t n)
+ucsum_list(struct r *r, struct usecase *const *ucs, size_t n)
 {
 	struct usecase	**s;
 	struct val	*l = val_list();
 	size_t		 i;
 
+	/* Once, by the first list. */
+	if (!atomic_load_explicit(&r->ranked, memory_order_acquire)) {
+		pthread_mutex_lock(&r->rankmu);
+		if (!atomic_load_explicit(&r->ranked, memory_order_relaxed)) {
+			rank_titles(r->kb);
+			atomic_store_explicit(&r->ranked, 1,
+			    memory_order_release);
+		}
+		pthread_mutex_unlock(&r->rankmu);
+	}
 	s = xcalloc(n, sizeof(*s));
 	if (n > 0)
 		memcpy(s, ucs, n * sizeof(*s));
 	xqsort(s, n, sizeof(*s), rank_cmp);
 	for (i = 0; i < n; i++)
-		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
+		val_push(l, render_ucsum(r, s[i]));
 	free(s);
 	return l;
 }
@@ -775,10 +993,16 @@ render_name_cmp(const void *a, const void *b)
  * See render/private.h.
  */
 struct term **
-render_sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
+render_sorted_terms(struct r *r, int d, int (*cmp)(const void *,
     const void *))
 {
+	const struct kb	*kb = r->kb;
 	struct term	**ts;
+	size_t		 i;
+
+	/* A count order reads every count. */
+	for (i = 0; i < kb->tax.termsz[d]; i++)
+		rd(RV_TERM, (size_t)d << 16 | i);
 
 	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
 	if (kb->tax.termsz[d] > 0)
@@ -824,6 +1048,8 @@ people_list(struct r *r, const struct val *src)
 struct val *
 render_people(struct r *r, const struct val *src)
 {
+	/* Ids or names, found or not: any person's. */
+	rd(RV_KB, 0);
 	return people_list(r, src);
 }
 
@@ -863,121 +1089,196 @@ thumb_marked(size_t st)
 }
 
 /*
- * The thumbnail of kb->ucs[i], on a worker of par_for: its files put
- * in the site, and the shared value {src, src2x (null for a tile),
- * tile, mark (the badge word of an example whose last run did not
- * pass, else null)} that the use-case summary carries.
+ * The shared thumbnail value of kb->ucs[i] {src, src2x (null for a
+ * tile), tile, mark (the badge word of an example whose last run did
+ * not pass, else null)} that the use-case summary carries.  Its files
+ * are render_thumb_files's: the images go to grab_res when that is
+ * what asked.
  */
-static void
-thumb_one(void *arg, size_t i)
+static struct val *
+thumb_make(struct r *r, size_t i)
 {
-	struct r	*r = arg;
 	const struct usecase *uc = r->kb->ucs[i];
 	struct thumb_res tr;
 	struct val	*v = val_map();
 	char		*u1, *u2;
 	size_t		 st;
+	int		 tiled = 0;
 
 	if (thumb_usecase(r->kb->root, uc, &tr)) {
 		u1 = url_thumb(uc->e.slug, 1);
 		u2 = url_thumb(uc->e.slug, 2);
-		(void)site_out_put(r->so, u1, tr.img[0], tr.imgsz[0]);
-		(void)site_out_put(r->so, u2, tr.img[1], tr.imgsz[1]);
 		val_set_str(v, "src", u1);
 		val_set_str(v, "src2x", u2);
 		free(u2);
-		thumb_res_free(&tr);
+		if (grab_res != NULL && grab_i == i) {
+			*grab_res = tr;
+			grab_res = NULL;
+		} else
+			thumb_res_free(&tr);
 	} else {
 		u1 = url_thumb_tile(uc->termsz[DIM_TECH] > 0 ?
 		    uc->terms[DIM_TECH][0]->slug : NULL);
 		val_set_str(v, "src", u1);
 		val_set(v, "src2x", val_new(VAL_NULL));
-		r->tiled[i] = 1;
+		tiled = 1;
 	}
 	free(u1);
-	val_set(v, "tile", val_bool(r->tiled[i]));
+	val_set(v, "tile", val_bool(tiled));
 	st = health_of(uc);
 	val_set(v, "mark", thumb_marked(st) ? val_str(health_words[st]) :
 	    val_new(VAL_NULL));
-	r->thumbs[i] = share(v);
+	return v;
+}
+
+static struct val *
+thumb_get(struct r *r, size_t i)
+{
+	return lazy_get(r, &r->thumbs, i, thumb_make);
+}
+
+static struct val *
+health_make(struct r *r, size_t i)
+{
+	return health_val(r->kb->ucs[i], r->realday, r->max_age);
+}
+
+static struct val *
+health_get(struct r *r, size_t i)
+{
+	return lazy_get(r, &r->health, i, health_make);
+}
+
+static struct val *
+ucsum_make(struct r *r, size_t i)
+{
+	return ucsum_val(r, r->kb->ucs[i]);
+}
+
+static struct val *
+pref_make(struct r *r, size_t i)
+{
+	return pref_val(r->kb->people[i]);
 }
 
 /*
- * Every use case's thumbnail, then the neutral tiles they need: one
- * per first technology (and one for those without any), made once.
+ * See render/private.h.  The value decides whether there are images;
+ * when another page built it first, they are read again (no warning:
+ * they decoded then).
  */
-static void
-make_thumbs(struct r *r)
+int
+render_thumb_files(struct r *r, size_t i)
+{
+	const struct usecase *uc = r->kb->ucs[i];
+	struct thumb_res tr;
+	const struct val *v;
+	char		*u1, *u2;
+	int		 rc = 1;
+
+	rd(RV_THUMB, i);
+	memset(&tr, 0, sizeof(tr));
+	grab_res = &tr;
+	grab_i = i;
+	v = thumb_get(r, i);
+	grab_res = NULL;
+	if (val_get(v, "tile")->b)
+		return 1;
+	if (tr.img[0] == NULL && !thumb_usecase(r->kb->root, uc, &tr))
+		return 1;
+	u1 = url_thumb(uc->e.slug, 1);
+	u2 = url_thumb(uc->e.slug, 2);
+	rc = site_out_put(r->so, u1, tr.img[0], tr.imgsz[0]) &&
+	    site_out_put(r->so, u2, tr.img[1], tr.imgsz[1]);
+	free(u1);
+	free(u2);
+	thumb_res_free(&tr);
+	return rc;
+}
+
+/*
+ * See render/private.h.  One tile per first technology of the use
+ * cases that show one (and one for those without any).
+ */
+int
+render_tiles(struct r *r)
 {
 	const struct kb	*kb = r->kb;
 	const struct term *t;
 	char		*need, *url, *svg;
 	size_t		 i, nt = kb->tax.termsz[DIM_TECH];
+	int		 rc = 1;
 
-	r->thumbs = xcalloc(kb->ucsz, sizeof(*r->thumbs));
-	r->tiled = xcalloc(kb->ucsz + 1, 1);
-	par_for(kb->ucsz, r->opts->jobs, thumb_one, r);
 	need = xcalloc(nt + 1, 1);
-	for (i = 0; i < kb->ucsz; i++)
-		if (r->tiled[i])
+	for (i = 0; i < kb->ucsz; i++) {
+		rd(RV_THUMB, i);
+		if (val_get(thumb_get(r, i), "tile")->b)
 			need[kb->ucs[i]->termsz[DIM_TECH] > 0 ?
 			    kb->ucs[i]->terms[DIM_TECH][0]->pos : nt] = 1;
+	}
 	for (i = 0; i <= nt; i++) {
 		if (!need[i])
 			continue;
 		t = i < nt ? kb->tax.terms[DIM_TECH][i] : NULL;
 		url = url_thumb_tile(t != NULL ? t->slug : NULL);
 		svg = thumb_tile(t != NULL ? t->name : "Example");
-		(void)site_out_put(r->so, url, svg, strlen(svg));
+		if (!site_out_put(r->so, url, svg, strlen(svg)))
+			rc = 0;
 		free(svg);
 		free(url);
 	}
 	free(need);
+	return rc;
 }
 
 /*
- * See render/private.h.
+ * See render/private.h.  Nothing shared is built here but the menus:
+ * each value on first use.
  */
 struct r *
 render_new(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct r	*rp;
-	size_t		 i;
 	int		 d;
 
 	rp = xcalloc(1, sizeof(*rp));
 	rp->kb = kb;
 	rp->opts = opts;
 	rp->so = so;
-	for (d = 0; d < DIM__MAX; d++) {
-		rp->terms[d] = xcalloc(kb->tax.termsz[d], sizeof(struct val *));
-		for (i = 0; i < kb->tax.termsz[d]; i++)
-			rp->terms[d][i] = share(term_val(kb,
-			    kb->tax.terms[d][i]));
-	}
-	rp->prefs = xcalloc(kb->peoplesz, sizeof(struct val *));
-	for (i = 0; i < kb->peoplesz; i++)
-		rp->prefs[i] = share(pref_val(kb->people[i]));
+	for (d = 0; d < DIM__MAX; d++)
+		rp->termoff[d + 1] = rp->termoff[d] + kb->tax.termsz[d];
+	lazy_init(&rp->terms, rp->termoff[DIM__MAX]);
+	lazy_init(&rp->prefs, kb->peoplesz);
+	lazy_init(&rp->health, kb->ucsz);
+	lazy_init(&rp->thumbs, kb->ucsz);
+	lazy_init(&rp->ucsums, kb->ucsz);
+	pthread_mutex_init(&rp->rankmu, NULL);
 	rp->max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
 	rp->today = utc_text(opts->now->build, 1);
 	rp->realday = utc_text(opts->now->real, 1);
-	rp->health = xcalloc(kb->ucsz, sizeof(struct val *));
-	for (i = 0; i < kb->ucsz; i++)
-		rp->health[i] = share(health_val(kb->ucs[i], rp->realday,
-		    rp->max_age));
-	make_thumbs(rp);
-	rp->ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
-	for (i = 0; i < kb->ucsz; i++)
-		rp->ucsums[i] = share(ucsum_val(rp, kb->ucs[i]));
 	rp->menu = share(build_menu(kb));
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		rp->base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
 		    xasprintf("%s/", kb->site.base_url);
 	build_menus(rp);
-	rank_titles(kb);
 	return rp;
+}
+
+static void
+vers_free(struct vers *vs)
+{
+	int	 d;
+
+	free(vs->uc);
+	free(vs->ucsum);
+	for (d = 0; d < DIM__MAX; d++) {
+		free(vs->term[d]);
+		free(vs->termucs[d]);
+	}
+	free(vs->person);
+	free(vs->personucs);
+	free(vs->page);
 }
 
 /*
@@ -986,32 +1287,16 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 void
 render_free(struct r *rp)
 {
-	const struct kb	*kb;
-	size_t		 i;
-	int		 d;
+	size_t	 i;
 
 	if (rp == NULL)
 		return;
-	kb = rp->kb;
-	/* Summaries refer to terms: free them first. */
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->ucsums[i]);
-	free(rp->ucsums);
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->health[i]);
-	free(rp->health);
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->thumbs[i]);
-	free(rp->thumbs);
-	free(rp->tiled);
-	for (d = 0; d < DIM__MAX; d++) {
-		for (i = 0; i < kb->tax.termsz[d]; i++)
-			unshare_free(rp->terms[d][i]);
-		free(rp->terms[d]);
-	}
-	for (i = 0; i < kb->peoplesz; i++)
-		unshare_free(rp->prefs[i]);
-	free(rp->prefs);
+	/* Summaries refer to terms, health and thumbnails: first. */
+	lazy_free(&rp->ucsums);
+	lazy_free(&rp->health);
+	lazy_free(&rp->thumbs);
+	lazy_free(&rp->terms);
+	lazy_free(&rp->prefs);
 	unshare_free(rp->menu);
 	for (i = 0; i < rp->menusz; i++)
 		unshare_free(rp->sites[i]);
@@ -1022,5 +1307,188 @@ render_free(struct r *rp)
 	free(rp->base);
 	free(rp->today);
 	free(rp->realday);
+	pthread_mutex_destroy(&rp->rankmu);
+	vers_free(&rp->vs);
 	free(rp);
+}
+
+/*
+ * See render/private.h.
+ */
+void
+render_track(struct render_reads *rr)
+{
+	cur_reads = rr;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * See render/private.h.
+ */
+void
+render_reads_sort(struct render_reads *rr)
+{
+	size_t	 i, n = 0;
+
+	if (rr->sz > 1)
+		xqsort(rr->ids, rr->sz, sizeof(*rr->ids), id_cmp);
+	for (i = 0; i < rr->sz; i++)
+		if (n == 0 || rr->ids[n - 1] != rr->ids[i])
+			rr->ids[n++] = rr->ids[i];
+	rr->sz = n;
+}
+
+/* An entry as it names itself and, with body, whole. */
+static uint64_t
+entry_v(const struct entry *e, int body, uint64_t h)
+{
+	h = hash64(e->relpath, strlen(e->relpath) + 1, h);
+	h = hash64(&e->fmhash, sizeof(e->fmhash), h);
+	if (body)
+		h = hash64(&e->bodyhash, sizeof(e->bodyhash), h);
+	return h;
+}
+
+/* The use cases ucs[0..n) as a set of names, in order. */
+static uint64_t
+members_v(const uint64_t *names, struct usecase *const *ucs, size_t n)
+{
+	uint64_t	 h = hash64(&n, sizeof(n), 0);
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = hash64(&names[ucs[i]->pos], sizeof(*names), h);
+	return h;
+}
+
+/*
+ * See render/private.h.  Each version hashes what the value's making
+ * reads of the model (what is not in the model, render_opts.inputs
+ * covers): a use case's summary card its front matter (terms, people,
+ * dates; its example's health and thumbnail follow the store, an
+ * input) and its terms' values; a term's value its count (the rest is
+ * the taxonomy's).  Entries are named by their path, so a version
+ * read at a position that now holds another entry differs.
+ */
+void
+render_versions(struct r *r)
+{
+	const struct kb	*kb = r->kb;
+	struct vers	*vs = &r->vs;
+	const struct usecase *uc;
+	const struct term *t;
+	uint64_t	*names, h;
+	size_t		 i, j;
+	int		 d;
+
+	if (r->versioned)
+		return;
+	r->versioned = 1;
+	vs->uc = xcalloc(kb->ucsz + 1, sizeof(*vs->uc));
+	vs->ucsum = xcalloc(kb->ucsz + 1, sizeof(*vs->ucsum));
+	names = xcalloc(kb->ucsz + 1, sizeof(*names));
+	h = hash64("kb", 2, 0);
+	for (i = 0; i < kb->ucsz; i++) {
+		uc = kb->ucs[i];
+		names[i] = hash64(uc->e.relpath, strlen(uc->e.relpath) + 1, 0);
+		vs->uc[i] = entry_v(&uc->e, 0, 0);
+		/* A date guessed from the file's time or history. */
+		vs->uc[i] = hash64(uc->added ? uc->added : "",
+		    uc->added ? strlen(uc->added) + 1 : 0, vs->uc[i]);
+		h = hash64(&vs->uc[i], sizeof(vs->uc[i]), h);
+	}
+	for (d = 0; d < DIM__MAX; d++) {
+		vs->term[d] = xcalloc(kb->tax.termsz[d] + 1, sizeof(uint64_t));
+		vs->termucs[d] = xcalloc(kb->tax.termsz[d] + 1,
+		    sizeof(uint64_t));
+		for (i = 0; i < kb->tax.termsz[d]; i++) {
+			t = kb->tax.terms[d][i];
+			vs->term[d][i] = hash64(&t->ucsz, sizeof(t->ucsz), 0);
+			vs->termucs[d][i] = members_v(names, t->ucs, t->ucsz);
+		}
+	}
+	for (i = 0; i < kb->ucsz; i++) {
+		uc = kb->ucs[i];
+		vs->ucsum[i] = vs->uc[i];
+		for (d = 0; d < DIM__MAX; d++)
+			for (j = 0; j < uc->termsz[d]; j++)
+				vs->ucsum[i] = hash64(&vs->term[d][uc->terms[d][j]->pos],
+				    sizeof(uint64_t), vs->ucsum[i]);
+	}
+	vs->person = xcalloc(kb->peoplesz + 1, sizeof(*vs->person));
+	vs->personucs = xcalloc(kb->peoplesz + 1, sizeof(*vs->personucs));
+	for (i = 0; i < kb->peoplesz; i++) {
+		vs->person[i] = entry_v(&kb->people[i]->e, 1, 0);
+		vs->personucs[i] = members_v(names, kb->people[i]->ucs,
+		    kb->people[i]->ucsz);
+		h = hash64(&vs->person[i], sizeof(vs->person[i]), h);
+	}
+	vs->page = xcalloc(kb->pagesz + 1, sizeof(*vs->page));
+	vs->menu = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
+	for (i = 0; i < kb->pagesz; i++) {
+		vs->page[i] = entry_v(&kb->pages[i]->e, 1, 0);
+		vs->menu = entry_v(&kb->pages[i]->e, 0, vs->menu);
+		h = hash64(&vs->page[i], sizeof(vs->page[i]), h);
+	}
+	vs->hacks = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
+	for (i = 0; i < kb->hacksz; i++)
+		vs->hacks = entry_v(&kb->hacks[i]->e, 1, vs->hacks);
+	vs->kb = hash64(&vs->hacks, sizeof(vs->hacks), h);
+	free(names);
+}
+
+/* A read at a position the model no longer has. */
+static uint64_t
+gone(uint32_t id)
+{
+	return hash64(&id, sizeof(id), 0x676f6e65);
+}
+
+/*
+ * See render/private.h.
+ */
+uint64_t
+render_version(const struct r *r, uint32_t id)
+{
+	const struct kb	*kb = r->kb;
+	const struct vers *vs = &r->vs;
+	size_t		 i = id & 0xffffff, d = i >> 16, k = i & 0xffff;
+
+	switch (id >> 24) {
+	case RV_KB:
+		return vs->kb;
+	case RV_MENU:
+		return vs->menu;
+	case RV_HACKS:
+		return vs->hacks;
+	case RV_UC:
+	case RV_THUMB:
+		return i < kb->ucsz ? vs->uc[i] : gone(id);
+	case RV_UCBODY:
+		return i < kb->ucsz ? hash64(&kb->ucs[i]->e.bodyhash,
+		    sizeof(uint64_t), vs->uc[i]) : gone(id);
+	case RV_UCSUM:
+		return i < kb->ucsz ? vs->ucsum[i] : gone(id);
+	case RV_TERM:
+		return d < DIM__MAX && k < kb->tax.termsz[d] ?
+		    vs->term[d][k] : gone(id);
+	case RV_TERMUCS:
+		return d < DIM__MAX && k < kb->tax.termsz[d] ?
+		    vs->termucs[d][k] : gone(id);
+	case RV_PERSON:
+		return i < kb->peoplesz ? vs->person[i] : gone(id);
+	case RV_PERSONUCS:
+		return i < kb->peoplesz ? vs->personucs[i] : gone(id);
+	case RV_PAGE:
+		return i < kb->pagesz ? vs->page[i] : gone(id);
+	default:
+		return gone(id);
+	}
 }
