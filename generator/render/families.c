@@ -59,7 +59,7 @@ enum job_type {
 
 /* The manifest of the last render, in the store's folder (see below). */
 #define JOBFILE	"render-jobs"
-#define JOBMAGIC	"kbgen render jobs 2\n"
+#define JOBMAGIC	"kbgen render jobs 3\n"
 
 struct job {
 	enum job_type	 type;
@@ -71,7 +71,7 @@ struct job {
 /* A job of the last build, as the manifest says (JOBFILE). */
 struct oldjob {
 	uint64_t	 id;
-	uint64_t	 key;	/* 0: it spoke, it runs again */
+	uint32_t	 said;	/* it spoke: it runs again */
 	const char	*reads;	/* nreads ids (uint32_t), unaligned */
 	uint32_t	 nreads;
 	uint32_t	 nfiles;
@@ -93,6 +93,7 @@ struct plan {
 	char		*said;	/* per job: it reported something */
 	struct render_reads *reads;	/* per job that ran: what it read */
 	uint64_t	 listh;	/* the jobs' ids, in order: the sitemap's */
+	uint64_t	 oldlisth;	/* the last build's */
 	char		*old;	/* the manifest's bytes, or NULL */
 	struct oldjob	*olds;
 	size_t		 oldsz;
@@ -274,45 +275,25 @@ get64(const char *p)
 }
 
 /*
- * The key of job j, had it read ids[0..n) (sorted; unaligned when
- * old, from the manifest): the inputs that are no entry, what names
- * the job, and each value read with its version now.  Never 0.
- */
-static uint64_t
-job_key(const struct plan *p, const struct job *j, const char *ids,
-    size_t n)
-{
-	uint64_t	 h, v[2];
-	size_t		 i;
-
-	h = hash64(&p->opts->inputs, sizeof(p->opts->inputs), j->id);
-	/* The sitemap lists every page's path. */
-	if (j->type == JOB_SITEMAP)
-		h = hash64(&p->listh, sizeof(p->listh), h);
-	for (i = 0; i < n; i++) {
-		v[0] = get32(ids + i * sizeof(uint32_t));
-		v[1] = render_version(p->r, (uint32_t)v[0]);
-		h = hash64(v, sizeof(v), h);
-	}
-	return h != 0 ? h : 1;
-}
-
-/*
- * The manifest of the last render (a cache: .kbgen/JOBFILE), one
- * record per job: its id, its key (0 for a job that spoke), the ids
- * of what it read, the files it made (hash and path).  A file cut
+ * The manifest of the last render (a cache: .kbgen/JOBFILE): the
+ * inputs that are no entry and the jobs' list it was made with, the
+ * versions of every value then (render_versions_put), and one record
+ * per job: its id, whether it spoke, the ids of what it read, the
+ * files it made (hash and path).  A manifest of other inputs, cut
  * short or damaged describes nothing, and every job runs.
  *
- *	JOBMAGIC, then per job: u64 id, u64 key, u32 nreads, u32 nfiles,
- *	u32 filesz, u32 reads[nreads], filesz bytes of files, each
- *	u64 hash then the path and a NUL.
+ *	JOBMAGIC, u64 inputs, u64 list hash, the versions, then per job:
+ *	u64 id, u32 said, u32 nreads, u32 nfiles, u32 filesz,
+ *	u32 reads[nreads], filesz bytes of files, each u64 hash then
+ *	the path and a NUL.
  */
 static void
 load_manifest(struct plan *p)
 {
-	const size_t	 hd = 2 * 8 + 3 * 4;
+	const size_t	 hd = 8 + 4 * 4;
 	struct oldjob	 o;
-	char		*path, *end, *s;
+	char		*path, *end;
+	const char	*s;
 	size_t		 sz, fsz, i, k, cap = 0;
 	uint32_t	 f;
 
@@ -323,19 +304,23 @@ load_manifest(struct plan *p)
 	}
 	free(path);
 	end = p->old + sz;
-	if (sz < strlen(JOBMAGIC) || memcmp(p->old, JOBMAGIC,
-	    strlen(JOBMAGIC)) != 0)
+	s = p->old + strlen(JOBMAGIC);
+	if (sz < strlen(JOBMAGIC) + 16 || memcmp(p->old, JOBMAGIC,
+	    strlen(JOBMAGIC)) != 0 || get64(s) != p->opts->inputs)
 		goto bad;
-	for (s = p->old + strlen(JOBMAGIC); s < end; ) {
+	p->oldlisth = get64(s + 8);
+	if ((s = render_versions_diff(p->r, s + 16, end)) == NULL)
+		goto bad;
+	while (s < end) {
 		if ((size_t)(end - s) < hd)
 			goto bad;
 		memset(&o, 0, sizeof(o));
 		o.rec = s;
 		o.id = get64(s);
-		o.key = get64(s + 8);
-		o.nreads = get32(s + 16);
-		o.nfiles = get32(s + 20);
-		fsz = get32(s + 24);
+		o.said = get32(s + 8);
+		o.nreads = get32(s + 12);
+		o.nfiles = get32(s + 16);
+		fsz = get32(s + 20);
 		s += hd;
 		if ((size_t)(end - s) / 4 < o.nreads)
 			goto bad;
@@ -396,8 +381,11 @@ old_of(const struct plan *p, uint64_t id)
 
 /*
  * Keep the files of job i when the manifest says it made them from
- * what now hashes to the same key (every value it read as it was),
- * said nothing then, and they are published as it made them.
+ * values that did not change since (the manifest's versions are the
+ * last build's, and every job it lists read them: it was kept, or it
+ * ran, then), said nothing then, and they are published as it made
+ * them.  The inputs that are no entry are the same, or nothing is
+ * loaded.  The sitemap reads the list of jobs.
  */
 static int
 keep_job(struct plan *p, size_t i)
@@ -408,9 +396,16 @@ keep_job(struct plan *p, size_t i)
 	uint32_t	 f;
 	int		 pass;
 
-	if ((o = old_of(p, j->id)) == NULL || o->key == 0 ||
-	    job_key(p, j, o->reads, o->nreads) != o->key)
+	if ((o = old_of(p, j->id)) == NULL || o->said ||
+	    (j->type == JOB_SITEMAP && p->listh != p->oldlisth))
 		return 0;
+	for (f = 0; f < o->nreads; f++)
+		if (render_changed(p->r, get32(o->reads + 4 * f)))
+			return 0;
+	/* One file: site_out_keep checks it (most jobs). */
+	if (o->nfiles == 1)
+		return site_out_keep(p->so, o->files + 8, get64(o->files)) ||
+		    site_out_failed(p->so);
 	/* First check every file, then keep them all. */
 	for (pass = 0; pass < 2; pass++)
 		for (s = o->files, f = 0; f < o->nfiles; f++) {
@@ -437,8 +432,8 @@ save_manifest(struct plan *p)
 	struct buf	 out = { NULL, 0, 0 }, *fs;
 	const char	*path;
 	char		*file;
-	uint64_t	 h, key;
-	uint32_t	 u[3];
+	uint64_t	 h;
+	uint32_t	 u[4];
 	size_t		 i, n, tag, *nf;
 
 	fs = xcalloc(p->jobsz + 1, sizeof(*fs));
@@ -452,19 +447,24 @@ save_manifest(struct plan *p)
 		buf_put(&fs[tag - 1], path, strlen(path) + 1);
 		nf[tag - 1]++;
 	}
+	/* About the last one's size: no copy as it grows. */
+	if (p->oldsz > 0)
+		buf_grow(&out, 4096 + (size_t)(p->olds[p->oldsz - 1].rec +
+		    p->olds[p->oldsz - 1].recsz - p->old));
 	buf_puts(&out, JOBMAGIC);
+	buf_put(&out, (const char *)&p->opts->inputs, 8);
+	buf_put(&out, (const char *)&p->listh, 8);
+	render_versions_put(p->r, &out);
 	for (i = 0; i < p->jobsz; i++) {
 		if (p->kept[i] && (o = old_of(p, p->jobs[i].id)) != NULL) {
 			buf_put(&out, o->rec, o->recsz);
 			continue;
 		}
-		key = p->said[i] ? 0 : job_key(p, &p->jobs[i],
-		    (const char *)p->reads[i].ids, p->reads[i].sz);
 		buf_put(&out, (const char *)&p->jobs[i].id, 8);
-		buf_put(&out, (const char *)&key, 8);
-		u[0] = (uint32_t)p->reads[i].sz;
-		u[1] = (uint32_t)nf[i];
-		u[2] = (uint32_t)fs[i].sz;
+		u[0] = p->said[i];
+		u[1] = (uint32_t)p->reads[i].sz;
+		u[2] = (uint32_t)nf[i];
+		u[3] = (uint32_t)fs[i].sz;
 		buf_put(&out, (const char *)u, sizeof(u));
 		if (p->reads[i].sz > 0)
 			buf_put(&out, (const char *)p->reads[i].ids,
@@ -553,6 +553,33 @@ add_job(struct plan *p, enum job_type t, size_t a, size_t b)
 	p->jobsz++;
 }
 
+/*
+ * A job per non-empty cell of the matrix: does any use case of the
+ * field carry the technology (marked, one technology at a time)?
+ */
+static void
+add_cells(struct plan *p, const struct kb *kb)
+{
+	const struct term *t, *f;
+	size_t		*mark, i, j, k;
+
+	mark = xcalloc(kb->ucsz + 1, sizeof(*mark));
+	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++) {
+		t = kb->tax.terms[DIM_TECH][i];
+		for (k = 0; k < t->ucsz; k++)
+			mark[t->ucs[k]->pos] = i + 1;
+		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++) {
+			f = kb->tax.terms[DIM_FIELD][j];
+			for (k = 0; k < f->ucsz; k++)
+				if (mark[f->ucs[k]->pos] == i + 1)
+					break;
+			if (k < f->ucsz)
+				add_job(p, JOB_CELL, i, j);
+		}
+	}
+	free(mark);
+}
+
 /* Whether a job makes a page (or a page's files), as counted. */
 static int
 is_page(enum job_type t)
@@ -571,7 +598,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so, size_t *ran, size_t *all)
 {
 	struct plan	 p;
-	size_t		 i, j, n;
+	size_t		 i, n;
 	int		 d, ok = 1, keep;
 
 	memset(&p, 0, sizeof(p));
@@ -603,11 +630,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 			add_job(&p, JOB_TERM, i, (size_t)d);
 	}
 	add_job(&p, JOB_MATRIX, 0, 0);
-	for (i = 0; i < kb->tax.termsz[DIM_TECH]; i++)
-		for (j = 0; j < kb->tax.termsz[DIM_FIELD]; j++)
-			if (terms_both(kb->tax.terms[DIM_TECH][i],
-			    kb->tax.terms[DIM_FIELD][j], NULL) > 0)
-				add_job(&p, JOB_CELL, i, j);
+	add_cells(&p, kb);
 	add_job(&p, JOB_PEOPLE, 0, 0);
 	for (i = 0; i < kb->peoplesz; i++)
 		add_job(&p, JOB_PERSON, i, 0);

@@ -32,9 +32,9 @@ void		 render_free(struct r *);
  * What a page reads.  The accessors below record, for the job running
  * on the thread (render_track), each value they hand out, as an id:
  * the kind (RV_*) and an index (an entry's in kb, a term's
- * dimension << 16 | position).  render_version hashes what a value is
- * made of, from the model, without making it; families.c keys a page
- * by the versions of what it read.
+ * dimension << 16 | position).  render_versions hashes what each value
+ * is made of, from the model, without making it; families.c keeps a
+ * page when no value it read changed.
  */
 enum rv_kind {
 	RV_KB = 1,	/* the whole model but use cases' bodies */
@@ -49,6 +49,7 @@ enum rv_kind {
 	RV_PAGE,	/* a free page, whole */
 	RV_HACKS,	/* every hackathon, whole */
 	RV_THUMB,	/* a use case's thumbnail */
+	RV__MAX
 };
 #define RV_ID(kind, i)	((uint32_t)(kind) << 24 | (uint32_t)(i))
 
@@ -66,12 +67,18 @@ void		 render_track(struct render_reads *rr);
 void		 render_reads_sort(struct render_reads *rr);
 
 /*
- * Hash the versions of every value of the model (once; not while
- * jobs run), then the version of the value read as id: a read at a
- * position the model no longer has gets a version no read had.
+ * Hash the version of every value of the model (once; not while jobs
+ * run).  render_versions_put appends them to b; render_versions_diff
+ * reads what the last build put, from p (not past end), and returns
+ * where that ends, or NULL when it is not such.  render_changed: 1
+ * when the value read as id differs from the last build's, is new,
+ * is no more, or nothing was diffed.
  */
 void		 render_versions(struct r *);
-uint64_t	 render_version(const struct r *, uint32_t id);
+void		 render_versions_put(const struct r *, struct buf *b);
+const char	*render_versions_diff(struct r *, const char *p,
+		    const char *end);
+int		 render_changed(const struct r *, uint32_t id);
 
 /*
  * The model being rendered (borrowed, for the build): a read of all

@@ -51,18 +51,20 @@ struct lazy {
 	pthread_mutex_t	 mu[LAZY_LOCKS];
 };
 
-/* The versions of the values a page may read (render_version). */
+/*
+ * The versions of the values of one kind (RV_*, and for terms one
+ * dimension) that a page may read, by index; changed, after
+ * render_versions_diff, says which differ from the last build's.
+ */
+struct vtab {
+	uint64_t	*v;	/* owned, n */
+	size_t		 n;
+	unsigned char	*changed;	/* owned, n, or NULL: all */
+};
+
 struct vers {
-	uint64_t	*uc;	/* front matter, by kb->ucs */
-	uint64_t	*ucsum;	/* summary card: front matter and terms */
-	uint64_t	*term[DIM__MAX];	/* a term's value (its count) */
-	uint64_t	*termucs[DIM__MAX];	/* a term's use cases */
-	uint64_t	*person;	/* whole person, by kb->people */
-	uint64_t	*personucs;	/* a person's use cases */
-	uint64_t	*page;	/* whole page, by kb->pages */
-	uint64_t	 hacks;	/* every hackathon, whole */
-	uint64_t	 menu;	/* the pages' front matter, the menu's */
-	uint64_t	 kb;	/* every entry, but use cases' bodies */
+	struct vtab	 t[RV__MAX][DIM__MAX];	/* [kind][0], terms [kind][d] */
+	int		 done;	/* computed */
 };
 
 struct r {
@@ -86,7 +88,6 @@ struct r {
 	pthread_mutex_t	 rankmu;	/* rank_titles, once */
 	atomic_int	 ranked;
 	struct vers	 vs;	/* render_versions */
-	int		 versioned;
 };
 
 /* The reads of the job running on this thread (render_track). */
@@ -1268,17 +1269,13 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 static void
 vers_free(struct vers *vs)
 {
-	int	 d;
+	int	 k, d;
 
-	free(vs->uc);
-	free(vs->ucsum);
-	for (d = 0; d < DIM__MAX; d++) {
-		free(vs->term[d]);
-		free(vs->termucs[d]);
-	}
-	free(vs->person);
-	free(vs->personucs);
-	free(vs->page);
+	for (k = 0; k < RV__MAX; k++)
+		for (d = 0; d < DIM__MAX; d++) {
+			free(vs->t[k][d].v);
+			free(vs->t[k][d].changed);
+		}
 }
 
 /*
@@ -1368,6 +1365,14 @@ members_v(const uint64_t *names, struct usecase *const *ucs, size_t n)
 	return h;
 }
 
+static uint64_t *
+vt_new(struct vers *vs, int k, int d, size_t n)
+{
+	vs->t[k][d].n = n;
+	vs->t[k][d].v = xcalloc(n + 1, sizeof(uint64_t));
+	return vs->t[k][d].v;
+}
+
 /*
  * See render/private.h.  Each version hashes what the value's making
  * reads of the model (what is not in the model, render_opts.inputs
@@ -1375,7 +1380,7 @@ members_v(const uint64_t *names, struct usecase *const *ucs, size_t n)
  * dates; its example's health and thumbnail follow the store, an
  * input) and its terms' values; a term's value its count (the rest is
  * the taxonomy's).  Entries are named by their path, so a version
- * read at a position that now holds another entry differs.
+ * at a position that now holds another entry differs.
  */
 void
 render_versions(struct r *r)
@@ -1384,111 +1389,148 @@ render_versions(struct r *r)
 	struct vers	*vs = &r->vs;
 	const struct usecase *uc;
 	const struct term *t;
-	uint64_t	*names, h;
+	uint64_t	*names, *uv, *bv, *sv, *tv[DIM__MAX], *pv, *pu, *gv;
+	uint64_t	 h;
 	size_t		 i, j;
 	int		 d;
 
-	if (r->versioned)
+	if (vs->done)
 		return;
-	r->versioned = 1;
-	vs->uc = xcalloc(kb->ucsz + 1, sizeof(*vs->uc));
-	vs->ucsum = xcalloc(kb->ucsz + 1, sizeof(*vs->ucsum));
+	vs->done = 1;
+	uv = vt_new(vs, RV_UC, 0, kb->ucsz);
+	bv = vt_new(vs, RV_UCBODY, 0, kb->ucsz);
+	sv = vt_new(vs, RV_UCSUM, 0, kb->ucsz);
 	names = xcalloc(kb->ucsz + 1, sizeof(*names));
 	h = hash64("kb", 2, 0);
 	for (i = 0; i < kb->ucsz; i++) {
 		uc = kb->ucs[i];
 		names[i] = hash64(uc->e.relpath, strlen(uc->e.relpath) + 1, 0);
-		vs->uc[i] = entry_v(&uc->e, 0, 0);
+		uv[i] = hash64(&uc->e.fmhash, sizeof(uc->e.fmhash), names[i]);
 		/* A date guessed from the file's time or history. */
-		vs->uc[i] = hash64(uc->added ? uc->added : "",
-		    uc->added ? strlen(uc->added) + 1 : 0, vs->uc[i]);
-		h = hash64(&vs->uc[i], sizeof(vs->uc[i]), h);
+		uv[i] = hash64(uc->added ? uc->added : "",
+		    uc->added ? strlen(uc->added) + 1 : 0, uv[i]);
+		bv[i] = hash64(&uc->e.bodyhash, sizeof(uint64_t), uv[i]);
+		h = hash64(&uv[i], sizeof(uv[i]), h);
 	}
+	memcpy(vt_new(vs, RV_THUMB, 0, kb->ucsz), uv,
+	    kb->ucsz * sizeof(*uv));
 	for (d = 0; d < DIM__MAX; d++) {
-		vs->term[d] = xcalloc(kb->tax.termsz[d] + 1, sizeof(uint64_t));
-		vs->termucs[d] = xcalloc(kb->tax.termsz[d] + 1,
-		    sizeof(uint64_t));
+		tv[d] = vt_new(vs, RV_TERM, d, kb->tax.termsz[d]);
+		gv = vt_new(vs, RV_TERMUCS, d, kb->tax.termsz[d]);
 		for (i = 0; i < kb->tax.termsz[d]; i++) {
 			t = kb->tax.terms[d][i];
-			vs->term[d][i] = hash64(&t->ucsz, sizeof(t->ucsz), 0);
-			vs->termucs[d][i] = members_v(names, t->ucs, t->ucsz);
+			tv[d][i] = hash64(&t->ucsz, sizeof(t->ucsz), 0);
+			gv[i] = members_v(names, t->ucs, t->ucsz);
 		}
 	}
 	for (i = 0; i < kb->ucsz; i++) {
 		uc = kb->ucs[i];
-		vs->ucsum[i] = vs->uc[i];
+		sv[i] = uv[i];
 		for (d = 0; d < DIM__MAX; d++)
 			for (j = 0; j < uc->termsz[d]; j++)
-				vs->ucsum[i] = hash64(&vs->term[d][uc->terms[d][j]->pos],
-				    sizeof(uint64_t), vs->ucsum[i]);
+				sv[i] = hash64(&tv[d][uc->terms[d][j]->pos],
+				    sizeof(uint64_t), sv[i]);
 	}
-	vs->person = xcalloc(kb->peoplesz + 1, sizeof(*vs->person));
-	vs->personucs = xcalloc(kb->peoplesz + 1, sizeof(*vs->personucs));
+	pv = vt_new(vs, RV_PERSON, 0, kb->peoplesz);
+	pu = vt_new(vs, RV_PERSONUCS, 0, kb->peoplesz);
 	for (i = 0; i < kb->peoplesz; i++) {
-		vs->person[i] = entry_v(&kb->people[i]->e, 1, 0);
-		vs->personucs[i] = members_v(names, kb->people[i]->ucs,
+		pv[i] = entry_v(&kb->people[i]->e, 1, 0);
+		pu[i] = members_v(names, kb->people[i]->ucs,
 		    kb->people[i]->ucsz);
-		h = hash64(&vs->person[i], sizeof(vs->person[i]), h);
+		h = hash64(&pv[i], sizeof(pv[i]), h);
 	}
-	vs->page = xcalloc(kb->pagesz + 1, sizeof(*vs->page));
-	vs->menu = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
+	gv = vt_new(vs, RV_PAGE, 0, kb->pagesz);
+	pv = vt_new(vs, RV_MENU, 0, 1);
+	pv[0] = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
 	for (i = 0; i < kb->pagesz; i++) {
-		vs->page[i] = entry_v(&kb->pages[i]->e, 1, 0);
-		vs->menu = entry_v(&kb->pages[i]->e, 0, vs->menu);
-		h = hash64(&vs->page[i], sizeof(vs->page[i]), h);
+		gv[i] = entry_v(&kb->pages[i]->e, 1, 0);
+		pv[0] = entry_v(&kb->pages[i]->e, 0, pv[0]);
+		h = hash64(&gv[i], sizeof(gv[i]), h);
 	}
-	vs->hacks = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
+	gv = vt_new(vs, RV_HACKS, 0, 1);
+	gv[0] = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
 	for (i = 0; i < kb->hacksz; i++)
-		vs->hacks = entry_v(&kb->hacks[i]->e, 1, vs->hacks);
-	vs->kb = hash64(&vs->hacks, sizeof(vs->hacks), h);
+		gv[0] = entry_v(&kb->hacks[i]->e, 1, gv[0]);
+	vt_new(vs, RV_KB, 0, 1)[0] = hash64(gv, sizeof(*gv), h);
 	free(names);
 }
 
-/* A read at a position the model no longer has. */
-static uint64_t
-gone(uint32_t id)
+/*
+ * See render/private.h.  Per table: its kind, dimension and size
+ * (uint32_t each), then the versions (uint64_t each).
+ */
+void
+render_versions_put(const struct r *r, struct buf *b)
 {
-	return hash64(&id, sizeof(id), 0x676f6e65);
+	const struct vtab *vt;
+	uint32_t	 u[3];
+	int		 k, d;
+
+	for (k = 1; k < RV__MAX; k++)
+		for (d = 0; d < DIM__MAX; d++) {
+			vt = &r->vs.t[k][d];
+			if (vt->v == NULL)
+				continue;
+			u[0] = (uint32_t)k;
+			u[1] = (uint32_t)d;
+			u[2] = (uint32_t)vt->n;
+			buf_put(b, (const char *)u, sizeof(u));
+			buf_put(b, (const char *)vt->v, vt->n * sizeof(uint64_t));
+		}
+	u[0] = u[1] = u[2] = 0;
+	buf_put(b, (const char *)u, sizeof(u));
 }
 
 /*
  * See render/private.h.
  */
-uint64_t
-render_version(const struct r *r, uint32_t id)
+const char *
+render_versions_diff(struct r *r, const char *p, const char *end)
 {
-	const struct kb	*kb = r->kb;
-	const struct vers *vs = &r->vs;
-	size_t		 i = id & 0xffffff, d = i >> 16, k = i & 0xffff;
+	struct vtab	*vt;
+	uint32_t	 u[3];
+	uint64_t	 v;
+	size_t		 i;
 
-	switch (id >> 24) {
-	case RV_KB:
-		return vs->kb;
-	case RV_MENU:
-		return vs->menu;
-	case RV_HACKS:
-		return vs->hacks;
-	case RV_UC:
-	case RV_THUMB:
-		return i < kb->ucsz ? vs->uc[i] : gone(id);
-	case RV_UCBODY:
-		return i < kb->ucsz ? hash64(&kb->ucs[i]->e.bodyhash,
-		    sizeof(uint64_t), vs->uc[i]) : gone(id);
-	case RV_UCSUM:
-		return i < kb->ucsz ? vs->ucsum[i] : gone(id);
-	case RV_TERM:
-		return d < DIM__MAX && k < kb->tax.termsz[d] ?
-		    vs->term[d][k] : gone(id);
-	case RV_TERMUCS:
-		return d < DIM__MAX && k < kb->tax.termsz[d] ?
-		    vs->termucs[d][k] : gone(id);
-	case RV_PERSON:
-		return i < kb->peoplesz ? vs->person[i] : gone(id);
-	case RV_PERSONUCS:
-		return i < kb->peoplesz ? vs->personucs[i] : gone(id);
-	case RV_PAGE:
-		return i < kb->pagesz ? vs->page[i] : gone(id);
-	default:
-		return gone(id);
+	for (;;) {
+		if ((size_t)(end - p) < sizeof(u))
+			return NULL;
+		memcpy(u, p, sizeof(u));
+		p += sizeof(u);
+		if (u[0] == 0)
+			break;
+		if (u[0] >= RV__MAX || u[1] >= DIM__MAX ||
+		    (size_t)(end - p) / sizeof(uint64_t) < u[2])
+			return NULL;
+		vt = &r->vs.t[u[0]][u[1]];
+		if (vt->v == NULL || vt->changed != NULL)
+			return NULL;
+		vt->changed = xcalloc(vt->n + 1, 1);
+		for (i = 0; i < vt->n; i++) {
+			if (i < u[2])
+				memcpy(&v, p + i * sizeof(v), sizeof(v));
+			vt->changed[i] = i >= u[2] || v != vt->v[i];
+		}
+		p += (size_t)u[2] * sizeof(uint64_t);
 	}
+	return p;
+}
+
+/*
+ * See render/private.h.
+ */
+int
+render_changed(const struct r *r, uint32_t id)
+{
+	const struct vtab *vt;
+	size_t		 i = id & 0xffffff, k = id >> 24, d = 0;
+
+	if (k == RV_TERM || k == RV_TERMUCS) {
+		d = i >> 16;
+		i &= 0xffff;
+	}
+	if (k == 0 || k >= RV__MAX || d >= DIM__MAX)
+		return 1;
+	vt = &r->vs.t[k][d];
+	return vt->changed == NULL || i >= vt->n || vt->changed[i];
 }
