@@ -3,18 +3,22 @@
  *
  * The driver of rendering: the table of page families (a job per page
  * or file, and the family function that makes it), render_site, which
- * builds the shared context (render.c), runs the jobs on the worker
- * pool (par_for) and then writes the sitemap of the pages the jobs
- * made.
+ * decides which jobs run, runs them on the worker pool (par_for) with
+ * the shared context (render.c), and its own two jobs: the sitemap of
+ * the pages the jobs make, and the theme's assets.
  * This is the only file that calls the families; it builds no page
  * itself, and the path of every page is model/url.c's.
  *
- * Edit one, render one: job_reads says what each family reads, and a
- * job's key hashes those inputs.  The store keeps, per job, the key
- * and the files it made; a job whose key is unchanged, and whose files
- * are all still published as it made them, is not run: its files are
- * kept (site_out_keep).  A job that reported anything is run again,
- * so that a build says the same whether it renders or keeps.
+ * Edit one, render one: while a job runs, render.c records each value
+ * it reads through the accessors (an entry, a term, a summary card, a
+ * term's or person's use cases, the menu, or with render_kb the whole
+ * model).  The manifest (.kbgen/JOBFILE) keeps, per job, what it read
+ * and the files it made, with the version of every value at the last
+ * build and the inputs that are no entry.  A job none of whose reads
+ * changed, and whose files are all still published as it made them,
+ * is not run: its files are kept (site_out_keep, a flag each), before
+ * any shared value is built.  A job that reported anything is run
+ * again, so that a build says the same whether it renders or keeps.
  */
 #define _GNU_SOURCE
 #include <pthread.h>

@@ -21,8 +21,9 @@ struct usecase;
 
 /*
  * The context of one render of kb into so: the values many pages show
- * (use-case summaries, terms, people, health, menus), built once and
- * shared.  render_free accepts NULL.
+ * (use-case summaries, terms, people, health, thumbnails, menus), each
+ * built once, on first use (safe from par_for's workers), and shared.
+ * render_free accepts NULL.
  */
 struct r	*render_new(const struct kb *, const struct render_opts *,
 		    struct site_out *);
