@@ -21,6 +21,10 @@
  * again, so that a build says the same whether it renders or keeps.
  */
 #define _GNU_SOURCE
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +102,8 @@ struct plan {
 	struct render_reads *reads;	/* per job that ran: what it read */
 	uint64_t	 listh;	/* the jobs' ids, in order: the sitemap's */
 	uint64_t	 oldlisth;	/* the last build's */
-	char		*old;	/* the manifest's bytes, or NULL */
+	char		*old;	/* the manifest's bytes (mapped), or NULL */
+	size_t		 oldmapsz;	/* what is mapped */
 	struct oldjob	*olds;
 	size_t		 oldsz;
 	size_t		*oldtab;	/* open addressing: index + 1 in olds */
@@ -296,17 +301,30 @@ load_manifest(struct plan *p)
 {
 	const size_t	 hd = 8 + 4 * 4;
 	struct oldjob	 o;
+	struct stat	 st;
+	void		*m;
 	char		*path, *end;
+	int		 fd;
 	const char	*s;
 	size_t		 sz, fsz, i, k, cap = 0;
 	uint32_t	 f;
 
+	/* Mapped, not read: most of it is looked at once, if at all. */
 	path = path_join(idx_dir(p->opts->idx), JOBFILE);
-	if (!file_read_cached(path, 1u << 30, &p->old, &sz)) {
-		free(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd == -1)
+		return;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uint64_t)st.st_size > (1u << 30) ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED) {
+		close(fd);
 		return;
 	}
-	free(path);
+	close(fd);
+	p->old = m;
+	p->oldmapsz = sz = (size_t)st.st_size;
 	end = p->old + sz;
 	s = p->old + strlen(JOBMAGIC);
 	if (sz < strlen(JOBMAGIC) + 16 || memcmp(p->old, JOBMAGIC,
@@ -362,7 +380,7 @@ load_manifest(struct plan *p)
 	}
 	return;
 bad:
-	free(p->old);
+	munmap(p->old, p->oldmapsz);
 	p->old = NULL;
 	free(p->olds);
 	p->olds = NULL;
@@ -690,7 +708,8 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	free(p.kept);
 	free(p.said);
 	free(p.jobs);
-	free(p.old);
+	if (p.old != NULL)
+		munmap(p.old, p.oldmapsz);
 	free(p.olds);
 	free(p.oldtab);
 	pthread_mutex_destroy(&p.lock);
