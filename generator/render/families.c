@@ -451,24 +451,33 @@ static void
 save_manifest(struct plan *p)
 {
 	const struct oldjob *o;
-	struct buf	 out = { NULL, 0, 0 }, *fs;
+	struct buf	 out = { NULL, 0, 0 };
 	const char	*path;
 	char		*file;
 	uint64_t	 h;
 	uint32_t	 u[4];
-	size_t		 i, n, tag, *nf;
+	size_t		 i, k, n, tag, *first, *by, *fsz;
 
-	fs = xcalloc(p->jobsz + 1, sizeof(*fs));
-	nf = xcalloc(p->jobsz + 1, sizeof(*nf));
+	/* The files each job put: the records by tag (counted, placed). */
 	n = site_out_nrecs(p->so);
+	first = xcalloc(p->jobsz + 2, sizeof(*first));
+	fsz = xcalloc(p->jobsz + 1, sizeof(*fsz));
+	by = xcalloc(n + 1, sizeof(*by));
 	for (i = 0; i < n; i++) {
 		path = site_out_rec(p->so, i, &h, &tag);
 		if (tag == 0 || p->kept[tag - 1])
 			continue;
-		buf_put(&fs[tag - 1], (const char *)&h, sizeof(h));
-		buf_put(&fs[tag - 1], path, strlen(path) + 1);
-		nf[tag - 1]++;
+		first[tag]++;
+		fsz[tag - 1] += sizeof(h) + strlen(path) + 1;
 	}
+	for (i = 1; i <= p->jobsz + 1; i++)
+		first[i] += first[i - 1];
+	for (i = 0; i < n; i++) {
+		(void)site_out_rec(p->so, i, &h, &tag);
+		if (tag != 0 && !p->kept[tag - 1])
+			by[first[tag - 1]++] = i;
+	}
+	/* first[j] is now where job j's end: its start is first[j - 1]. */
 	/* About the last one's size: no copy as it grows. */
 	if (p->oldsz > 0)
 		buf_grow(&out, 4096 + (size_t)(p->olds[p->oldsz - 1].rec +
@@ -485,23 +494,25 @@ save_manifest(struct plan *p)
 		buf_put(&out, (const char *)&p->jobs[i].id, 8);
 		u[0] = p->said[i];
 		u[1] = (uint32_t)p->reads[i].sz;
-		u[2] = (uint32_t)nf[i];
-		u[3] = (uint32_t)fs[i].sz;
+		u[2] = (uint32_t)(first[i] - (i > 0 ? first[i - 1] : 0));
+		u[3] = (uint32_t)fsz[i];
 		buf_put(&out, (const char *)u, sizeof(u));
 		if (p->reads[i].sz > 0)
 			buf_put(&out, (const char *)p->reads[i].ids,
 			    p->reads[i].sz * sizeof(uint32_t));
-		if (fs[i].sz > 0)
-			buf_put(&out, fs[i].data, fs[i].sz);
+		for (k = i > 0 ? first[i - 1] : 0; k < first[i]; k++) {
+			path = site_out_rec(p->so, by[k], &h, &tag);
+			buf_put(&out, (const char *)&h, sizeof(h));
+			buf_put(&out, path, strlen(path) + 1);
+		}
 	}
 	file = path_join(idx_dir(p->opts->idx), JOBFILE);
 	if (!file_replace(file, out.data, out.sz, 1))
 		(void)unlink(file);
 	free(file);
-	for (i = 0; i < p->jobsz; i++)
-		buf_free(&fs[i]);
-	free(fs);
-	free(nf);
+	free(first);
+	free(fsz);
+	free(by);
 	buf_free(&out);
 }
 

@@ -102,7 +102,9 @@ rd(unsigned kind, size_t i)
 {
 	struct render_reads *rr = cur_reads;
 
-	if (rr == NULL)
+	/* The same read again at once: one is enough. */
+	if (rr == NULL || (rr->sz > 0 &&
+	    rr->ids[rr->sz - 1] == RV_ID(kind, i)))
 		return;
 	if (rr->sz == rr->cap) {
 		rr->cap = rr->cap ? rr->cap * 2 : 64;
@@ -1318,12 +1320,46 @@ render_track(struct render_reads *rr)
 	cur_reads = rr;
 }
 
-static int
-id_cmp(const void *a, const void *b)
+/*
+ * Sort ids[0..n): by insertion when short, else by their bits, 11 at a
+ * time (a page of the catalogue reads tens of thousands).
+ */
+static void
+sort_ids(uint32_t *ids, size_t n)
 {
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t	*tmp, *from, *to, x;
+	size_t		 cnt[2048], i, j, sum, c;
+	int		 shift;
 
-	return x < y ? -1 : x > y;
+	if (n < 64) {
+		for (i = 1; i < n; i++) {
+			x = ids[i];
+			for (j = i; j > 0 && ids[j - 1] > x; j--)
+				ids[j] = ids[j - 1];
+			ids[j] = x;
+		}
+		return;
+	}
+	tmp = xcalloc(n, sizeof(*tmp));
+	from = ids;
+	to = tmp;
+	for (shift = 0; shift < 33; shift += 11) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(from[i] >> shift) & 2047]++;
+		for (sum = i = 0; i < 2048; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[cnt[(from[i] >> shift) & 2047]++] = from[i];
+		from = to;
+		to = from == ids ? tmp : ids;
+	}
+	/* Three passes: the sorted ids are in tmp. */
+	memcpy(ids, from, n * sizeof(*ids));
+	free(tmp);
 }
 
 /*
@@ -1334,8 +1370,7 @@ render_reads_sort(struct render_reads *rr)
 {
 	size_t	 i, n = 0;
 
-	if (rr->sz > 1)
-		xqsort(rr->ids, rr->sz, sizeof(*rr->ids), id_cmp);
+	sort_ids(rr->ids, rr->sz);
 	for (i = 0; i < rr->sz; i++)
 		if (n == 0 || rr->ids[n - 1] != rr->ids[i])
 			rr->ids[n++] = rr->ids[i];
