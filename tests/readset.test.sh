@@ -2,7 +2,8 @@
 # Front matter edited, only what shows it rendered: each job of the
 # render is kept when no value it read (recorded by render.c's
 # accessors) changed since the last build.  After each edit (a title, a
-# summary, a use case joining a term that had none, a contact added, a
+# summary, a use case joining a term that had none, two swapping a
+# field (the matrix's cells change, no count does), a contact added, a
 # first technology and so a thumbnail's tile, a free page's title and so
 # the menu, a use case added and one deleted, a person edited) site/ is,
 # file for file, what a fresh full build of the same content makes
@@ -78,6 +79,11 @@ step joins-empty-term
 grep -q 'jet-gnn' "$S/fields/gravitational-waves/index.html" &&
     ok joins-empty-term-listed ||
     fail joins-empty-term-listed "the term page does not list jet-gnn"
+# Two use cases swap a field: no term's count changes, the matrix's
+# cells do.
+sed -i 's/^fields: .*/fields: [High Energy Physics]/' "$UC/jet-gnn.md"
+sed -i 's/^fields: .*/fields: [HEP, Gravitational Waves]/' "$UC/btagging.md"
+step field-swap
 # bruno-verdi's page lists jet-gnn and breast-density, then btagging too.
 sed -i 's/^contacts: .*/contacts: [ada-rossi, bruno-verdi]/' "$UC/btagging.md"
 step contact-added

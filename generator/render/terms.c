@@ -147,7 +147,7 @@ cell_url(const struct term *t, const struct term *f)
 int
 terms_matrix(struct r *r)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const size_t	 nt = kb->tax.termsz[DIM_TECH];
 	const size_t	 nf = kb->tax.termsz[DIM_FIELD];
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols,
@@ -156,6 +156,11 @@ terms_matrix(struct r *r)
 	char		*url;
 	int		 rc;
 
+	/* The counts are of what the two lists share. */
+	for (i = 0; i < nt; i++)
+		(void)render_term_ucs(r, kb->tax.terms[DIM_TECH][i], &j);
+	for (j = 0; j < nf; j++)
+		(void)render_term_ucs(r, kb->tax.terms[DIM_FIELD][j], &i);
 	cnt = xcalloc(nt * nf + 1, sizeof(*cnt));
 	rsum = xcalloc(nt + 1, sizeof(*rsum));
 	csum = xcalloc(nf + 1, sizeof(*csum));
