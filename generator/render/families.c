@@ -91,6 +91,7 @@ struct oldjob {
 /* The jobs of one render, and the pool's state. */
 struct plan {
 	struct r	*r;	/* the shared context */
+	struct vers	*vs;	/* the values' versions, when keeping */
 	const struct render_opts *opts;
 	struct site_out	*so;
 	struct job	*jobs;
@@ -286,7 +287,7 @@ get64(const char *p)
 /*
  * The manifest of the last render (a cache: .kbgen/JOBFILE): the
  * inputs that are no entry and the jobs' list it was made with, the
- * versions of every value then (render_versions_put), and one record
+ * versions of every value then (vers_put), and one record
  * per job: its id, whether it spoke, the ids of what it read, the
  * files it made (hash and path).  A manifest of other inputs, cut
  * short or damaged describes nothing, and every job runs.
@@ -331,7 +332,7 @@ load_manifest(struct plan *p)
 	    strlen(JOBMAGIC)) != 0 || get64(s) != p->opts->inputs)
 		goto bad;
 	p->oldlisth = get64(s + 8);
-	if ((s = render_versions_diff(p->r, s + 16, end)) == NULL)
+	if ((s = vers_diff(p->vs, s + 16, end)) == NULL)
 		goto bad;
 	while (s < end) {
 		if ((size_t)(end - s) < hd)
@@ -422,7 +423,7 @@ keep_job(struct plan *p, size_t i)
 	    (j->type == JOB_SITEMAP && p->listh != p->oldlisth))
 		return 0;
 	for (f = 0; f < o->nreads; f++)
-		if (render_changed(p->r, get32(o->reads + 4 * f)))
+		if (vers_changed(p->vs, get32(o->reads + 4 * f)))
 			return 0;
 	/* One file: site_out_keep checks it (most jobs). */
 	if (o->nfiles == 1)
@@ -485,7 +486,7 @@ save_manifest(struct plan *p)
 	buf_puts(&out, JOBMAGIC);
 	buf_put(&out, (const char *)&p->opts->inputs, 8);
 	buf_put(&out, (const char *)&p->listh, 8);
-	render_versions_put(p->r, &out);
+	vers_put(p->vs, &out);
 	for (i = 0; i < p->jobsz; i++) {
 		if (p->kept[i] && (o = old_of(p, p->jobs[i].id)) != NULL) {
 			buf_put(&out, o->rec, o->recsz);
@@ -561,11 +562,11 @@ render_one(void *arg, size_t k)
 	/* A full disk: no use rendering the rest. */
 	said = diag_mine();
 	site_out_tag(p->so, i + 1);
-	render_track(&p->reads[i]);
+	(void)reads_track(&p->reads[i]);
 	ok = !site_out_failed(p->so) && run_one(p, &p->jobs[i]);
-	render_track(NULL);
+	(void)reads_track(NULL);
 	site_out_tag(p->so, 0);
-	render_reads_sort(&p->reads[i]);
+	reads_sort(&p->reads[i]);
 	p->said[i] = diag_mine() != said;
 	if (!ok) {
 		pthread_mutex_lock(&p->lock);
@@ -690,7 +691,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 	p.torun = xcalloc(p.jobsz + 1, sizeof(*p.torun));
 	keep = opts->idx != NULL && opts->inputs != 0;
 	if (keep) {
-		render_versions(p.r);
+		p.vs = vers_new(kb);
 		if (site_out_reusing(so))
 			load_manifest(&p);
 	}
@@ -712,6 +713,7 @@ render_site(const struct kb *kb, const struct render_opts *opts,
 		*ran = n;
 
 	render_free(p.r);
+	vers_free(p.vs);
 	for (i = 0; i < p.jobsz; i++)
 		free(p.reads[i].ids);
 	free(p.reads);

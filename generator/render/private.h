@@ -31,10 +31,10 @@ void		 render_free(struct r *);
 
 /*
  * What a page reads.  The accessors below record, for the job running
- * on the thread (render_track), each value they hand out, as an id:
+ * on the thread (reads_track), each value they hand out, as an id:
  * the kind (RV_*) and an index (an entry's in kb, a term's
- * dimension << 16 | position).  render_versions hashes what each value
- * is made of, from the model, without making it; families.c keeps a
+ * dimension << 16 | position).  vers_new hashes what each value is
+ * made of, from the model, without making it; families.c keeps a
  * page when no value it read changed.
  */
 enum rv_kind {
@@ -61,25 +61,34 @@ struct render_reads {
 	size_t		 cap;
 };
 
-/* Record the reads of this thread into rr (borrowed), or none: NULL. */
-void		 render_track(struct render_reads *rr);
-
-/* Sort rr's ids and drop repeats. */
-void		 render_reads_sort(struct render_reads *rr);
+/* reads.c: what a page reads, and whether it changed. */
 
 /*
- * Hash the version of every value of the model (once; not while jobs
- * run).  render_versions_put appends them to b; render_versions_diff
- * reads what the last build put, from p (not past end), and returns
- * where that ends, or NULL when it is not such.  render_changed: 1
- * when the value read as id differs from the last build's, is new,
- * is no more, or nothing was diffed.
+ * Record the reads of this thread into rr (borrowed), or none: NULL;
+ * returns the list recorded into before.
  */
-void		 render_versions(struct r *);
-void		 render_versions_put(const struct r *, struct buf *b);
-const char	*render_versions_diff(struct r *, const char *p,
-		    const char *end);
-int		 render_changed(const struct r *, uint32_t id);
+struct render_reads *reads_track(struct render_reads *rr);
+
+/* A read of the value of kind (RV_*) at i, into the thread's list. */
+void		 reads_add(unsigned kind, size_t i);
+
+/* Sort rr's ids and drop repeats. */
+void		 reads_sort(struct render_reads *rr);
+
+/*
+ * The version of every value of kb a page may read (free with
+ * vers_free, which accepts NULL).  vers_put appends them to b;
+ * vers_diff reads what the last build put, from p (not past end),
+ * and returns where that ends, or NULL when it is not such.
+ * vers_changed: 1 when the value read as id differs from the last
+ * build's, is new, is no more, or nothing was diffed.
+ */
+struct vers;
+struct vers	*vers_new(const struct kb *);
+void		 vers_free(struct vers *);
+void		 vers_put(const struct vers *, struct buf *b);
+const char	*vers_diff(struct vers *, const char *p, const char *end);
+int		 vers_changed(const struct vers *, uint32_t id);
 
 /*
  * The model being rendered (borrowed, for the build): a read of all

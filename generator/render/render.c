@@ -14,10 +14,10 @@
  * (sorted terms, use-case lists, the newest use cases).
  *
  * What a page reads: every accessor that hands a family part of the
- * model or a shared value records a read (render_track) of a value
- * whose version render_version hashes from the model alone, without
- * building it; families.c keeps a page whose reads all hash as when it
- * was made.  render_kb, the way to anything else, is a read of the
+ * model or a shared value records a read (reads.c) of a value whose
+ * version vers_new hashes from the model alone, without building it;
+ * families.c keeps a page none of whose reads changed since it was
+ * made.  render_kb, the way to anything else, is a read of the
  * whole knowledge base (but the use cases' bodies: render_uc_html).
  *
  * This file builds no page itself: the families do (families.c runs
@@ -51,22 +51,6 @@ struct lazy {
 	pthread_mutex_t	 mu[LAZY_LOCKS];
 };
 
-/*
- * The versions of the values of one kind (RV_*, and for terms one
- * dimension) that a page may read, by index; changed, after
- * render_versions_diff, says which differ from the last build's.
- */
-struct vtab {
-	uint64_t	*v;	/* owned, n */
-	size_t		 n;
-	unsigned char	*changed;	/* owned, n, or NULL: all */
-};
-
-struct vers {
-	struct vtab	 t[RV__MAX][DIM__MAX];	/* [kind][0], terms [kind][d] */
-	int		 done;	/* computed */
-};
-
 struct r {
 	const struct kb	*kb;
 	const struct render_opts *opts;
@@ -87,31 +71,11 @@ struct r {
 	char		*realday;	/* the real day: records' ages */
 	pthread_mutex_t	 rankmu;	/* rank_titles, once */
 	atomic_int	 ranked;
-	struct vers	 vs;	/* render_versions */
 };
-
-/* The reads of the job running on this thread (render_track). */
-static _Thread_local struct render_reads *cur_reads;
 
 /* With JOB_THUMB's index: where thumb_make leaves the images. */
 static _Thread_local struct thumb_res *grab_res;
 static _Thread_local size_t grab_i;
-
-static void
-rd(unsigned kind, size_t i)
-{
-	struct render_reads *rr = cur_reads;
-
-	/* The same read again at once: one is enough. */
-	if (rr == NULL || (rr->sz > 0 &&
-	    rr->ids[rr->sz - 1] == RV_ID(kind, i)))
-		return;
-	if (rr->sz == rr->cap) {
-		rr->cap = rr->cap ? rr->cap * 2 : 64;
-		rr->ids = xreallocarray(rr->ids, rr->cap, sizeof(*rr->ids));
-	}
-	rr->ids[rr->sz++] = RV_ID(kind, i);
-}
 
 static void
 lazy_init(struct lazy *l, size_t n)
@@ -157,10 +121,9 @@ lazy_get(struct r *r, struct lazy *l, size_t i,
 	pthread_mutex_lock(&l->mu[i % LAZY_LOCKS]);
 	if ((v = atomic_load_explicit(&l->v[i], memory_order_relaxed)) ==
 	    NULL) {
-		saved = cur_reads;
-		cur_reads = NULL;
+		saved = reads_track(NULL);
 		v = share(make(r, i));
-		cur_reads = saved;
+		(void)reads_track(saved);
 		atomic_store_explicit(&l->v[i], v, memory_order_release);
 	}
 	pthread_mutex_unlock(&l->mu[i % LAZY_LOCKS]);
@@ -618,7 +581,7 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	for (i = 0; i < depth; i++)
 		buf_puts(&root, "../");
 	val_set(ctx, "root", val_str(buf_cstr(&root)));
-	rd(RV_MENU, 0);
+	reads_add(RV_MENU, 0);
 	val_set(ctx, "site", r->sites[menu_for(r, section, path)]);
 	page = val_set(ctx, "page", val_map());
 	val_set_str(page, "title", title);
@@ -695,7 +658,7 @@ render_lang(struct val *ctx, const struct entry *e)
 const struct kb *
 render_kb(const struct r *r)
 {
-	rd(RV_KB, 0);
+	reads_add(RV_KB, 0);
 	return r->kb;
 }
 
@@ -708,7 +671,7 @@ render_kb_site(const struct r *r)
 const struct usecase *
 render_uc(struct r *r, size_t i)
 {
-	rd(RV_UC, i);
+	reads_add(RV_UC, i);
 	return r->kb->ucs[i];
 }
 
@@ -716,21 +679,21 @@ const char *
 render_uc_html(struct r *r, const struct usecase *uc)
 {
 	(void)r;
-	rd(RV_UCBODY, uc->pos);
+	reads_add(RV_UCBODY, uc->pos);
 	return uc->e.html != NULL ? uc->e.html : "";
 }
 
 const struct person *
 render_person(struct r *r, size_t i)
 {
-	rd(RV_PERSON, i);
+	reads_add(RV_PERSON, i);
 	return r->kb->people[i];
 }
 
 const struct page *
 render_page(struct r *r, size_t i)
 {
-	rd(RV_PAGE, i);
+	reads_add(RV_PAGE, i);
 	return r->kb->pages[i];
 }
 
@@ -738,7 +701,7 @@ struct usecase *const *
 render_term_ucs(struct r *r, const struct term *t, size_t *n)
 {
 	(void)r;
-	rd(RV_TERMUCS, (size_t)t->dim << 16 | t->pos);
+	reads_add(RV_TERMUCS, (size_t)t->dim << 16 | t->pos);
 	*n = t->ucsz;
 	return t->ucs;
 }
@@ -746,7 +709,7 @@ render_term_ucs(struct r *r, const struct term *t, size_t *n)
 struct usecase *const *
 render_person_ucs(struct r *r, size_t i, size_t *n)
 {
-	rd(RV_PERSONUCS, i);
+	reads_add(RV_PERSONUCS, i);
 	*n = r->kb->people[i]->ucsz;
 	return r->kb->people[i]->ucs;
 }
@@ -755,14 +718,14 @@ size_t
 render_nhacks(struct r *r)
 {
 	/* The menu's version counts them. */
-	rd(RV_MENU, 0);
+	reads_add(RV_MENU, 0);
 	return r->kb->hacksz;
 }
 
 struct hackathon **
 render_sorted_hacks(struct r *r)
 {
-	rd(RV_HACKS, 0);
+	reads_add(RV_HACKS, 0);
 	return ev_sorted_hackathons(r->kb);
 }
 
@@ -801,21 +764,21 @@ render_put(struct r *r, const char *path, const char *data, size_t sz)
 struct val *
 render_ucsum(struct r *r, const struct usecase *uc)
 {
-	rd(RV_UCSUM, uc->pos);
+	reads_add(RV_UCSUM, uc->pos);
 	return lazy_get(r, &r->ucsums, uc->pos, ucsum_make);
 }
 
 struct val *
 render_health(struct r *r, const struct usecase *uc)
 {
-	rd(RV_UC, uc->pos);
+	reads_add(RV_UC, uc->pos);
 	return health_get(r, uc->pos);
 }
 
 struct val *
 render_term(struct r *r, const struct term *t)
 {
-	rd(RV_TERM, (size_t)t->dim << 16 | t->pos);
+	reads_add(RV_TERM, (size_t)t->dim << 16 | t->pos);
 	return term_get(r, t);
 }
 
@@ -824,7 +787,7 @@ render_pref(struct r *r, const struct person *p)
 {
 	size_t	 i = kb_person_index(r->kb, p);
 
-	rd(RV_PERSON, i);
+	reads_add(RV_PERSON, i);
 	return lazy_get(r, &r->prefs, i, pref_make);
 }
 
@@ -1005,7 +968,7 @@ render_sorted_terms(struct r *r, int d, int (*cmp)(const void *,
 
 	/* A count order reads every count. */
 	for (i = 0; i < kb->tax.termsz[d]; i++)
-		rd(RV_TERM, (size_t)d << 16 | i);
+		reads_add(RV_TERM, (size_t)d << 16 | i);
 
 	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
 	if (kb->tax.termsz[d] > 0)
@@ -1052,7 +1015,7 @@ struct val *
 render_people(struct r *r, const struct val *src)
 {
 	/* Ids or names, found or not: any person's. */
-	rd(RV_KB, 0);
+	reads_add(RV_KB, 0);
 	return people_list(r, src);
 }
 
@@ -1178,7 +1141,7 @@ render_thumb_files(struct r *r, size_t i)
 	char		*u1, *u2;
 	int		 rc = 1;
 
-	rd(RV_THUMB, i);
+	reads_add(RV_THUMB, i);
 	memset(&tr, 0, sizeof(tr));
 	grab_res = &tr;
 	grab_i = i;
@@ -1213,7 +1176,7 @@ render_tiles(struct r *r)
 
 	need = xcalloc(nt + 1, 1);
 	for (i = 0; i < kb->ucsz; i++) {
-		rd(RV_THUMB, i);
+		reads_add(RV_THUMB, i);
 		if (val_get(thumb_get(r, i), "tile")->b)
 			need[kb->ucs[i]->termsz[DIM_TECH] > 0 ?
 			    kb->ucs[i]->terms[DIM_TECH][0]->pos : nt] = 1;
@@ -1268,18 +1231,6 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 	return rp;
 }
 
-static void
-vers_free(struct vers *vs)
-{
-	int	 k, d;
-
-	for (k = 0; k < RV__MAX; k++)
-		for (d = 0; d < DIM__MAX; d++) {
-			free(vs->t[k][d].v);
-			free(vs->t[k][d].changed);
-		}
-}
-
 /*
  * See render/private.h.
  */
@@ -1307,265 +1258,6 @@ render_free(struct r *rp)
 	free(rp->today);
 	free(rp->realday);
 	pthread_mutex_destroy(&rp->rankmu);
-	vers_free(&rp->vs);
 	free(rp);
 }
 
-/*
- * See render/private.h.
- */
-void
-render_track(struct render_reads *rr)
-{
-	cur_reads = rr;
-}
-
-/*
- * Sort ids[0..n): by insertion when short, else by their bits, 11 at a
- * time (a page of the catalogue reads tens of thousands).
- */
-static void
-sort_ids(uint32_t *ids, size_t n)
-{
-	uint32_t	*tmp, *from, *to, x;
-	size_t		 cnt[2048], i, j, sum, c;
-	int		 shift;
-
-	if (n < 64) {
-		for (i = 1; i < n; i++) {
-			x = ids[i];
-			for (j = i; j > 0 && ids[j - 1] > x; j--)
-				ids[j] = ids[j - 1];
-			ids[j] = x;
-		}
-		return;
-	}
-	tmp = xcalloc(n, sizeof(*tmp));
-	from = ids;
-	to = tmp;
-	for (shift = 0; shift < 33; shift += 11) {
-		memset(cnt, 0, sizeof(cnt));
-		for (i = 0; i < n; i++)
-			cnt[(from[i] >> shift) & 2047]++;
-		for (sum = i = 0; i < 2048; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			to[cnt[(from[i] >> shift) & 2047]++] = from[i];
-		from = to;
-		to = from == ids ? tmp : ids;
-	}
-	/* Three passes: the sorted ids are in tmp. */
-	memcpy(ids, from, n * sizeof(*ids));
-	free(tmp);
-}
-
-/*
- * See render/private.h.
- */
-void
-render_reads_sort(struct render_reads *rr)
-{
-	size_t	 i, n = 0;
-
-	sort_ids(rr->ids, rr->sz);
-	for (i = 0; i < rr->sz; i++)
-		if (n == 0 || rr->ids[n - 1] != rr->ids[i])
-			rr->ids[n++] = rr->ids[i];
-	rr->sz = n;
-}
-
-/* An entry as it names itself and, with body, whole. */
-static uint64_t
-entry_v(const struct entry *e, int body, uint64_t h)
-{
-	h = hash64(e->relpath, strlen(e->relpath) + 1, h);
-	h = hash64(&e->fmhash, sizeof(e->fmhash), h);
-	if (body)
-		h = hash64(&e->bodyhash, sizeof(e->bodyhash), h);
-	return h;
-}
-
-/* The use cases ucs[0..n) as a set of names, in order. */
-static uint64_t
-members_v(const uint64_t *names, struct usecase *const *ucs, size_t n)
-{
-	uint64_t	 h = hash64(&n, sizeof(n), 0);
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = hash64(&names[ucs[i]->pos], sizeof(*names), h);
-	return h;
-}
-
-static uint64_t *
-vt_new(struct vers *vs, int k, int d, size_t n)
-{
-	vs->t[k][d].n = n;
-	vs->t[k][d].v = xcalloc(n + 1, sizeof(uint64_t));
-	return vs->t[k][d].v;
-}
-
-/*
- * See render/private.h.  Each version hashes what the value's making
- * reads of the model (what is not in the model, render_opts.inputs
- * covers): a use case's summary card its front matter (terms, people,
- * dates; its example's health and thumbnail follow the store, an
- * input) and its terms' values; a term's value its count (the rest is
- * the taxonomy's).  Entries are named by their path, so a version
- * at a position that now holds another entry differs.
- */
-void
-render_versions(struct r *r)
-{
-	const struct kb	*kb = r->kb;
-	struct vers	*vs = &r->vs;
-	const struct usecase *uc;
-	const struct term *t;
-	uint64_t	*names, *uv, *bv, *sv, *tv[DIM__MAX], *pv, *pu, *gv;
-	uint64_t	 h;
-	size_t		 i, j;
-	int		 d;
-
-	if (vs->done)
-		return;
-	vs->done = 1;
-	uv = vt_new(vs, RV_UC, 0, kb->ucsz);
-	bv = vt_new(vs, RV_UCBODY, 0, kb->ucsz);
-	sv = vt_new(vs, RV_UCSUM, 0, kb->ucsz);
-	names = xcalloc(kb->ucsz + 1, sizeof(*names));
-	h = hash64("kb", 2, 0);
-	for (i = 0; i < kb->ucsz; i++) {
-		uc = kb->ucs[i];
-		names[i] = hash64(uc->e.relpath, strlen(uc->e.relpath) + 1, 0);
-		uv[i] = hash64(&uc->e.fmhash, sizeof(uc->e.fmhash), names[i]);
-		/* A date guessed from the file's time or history. */
-		uv[i] = hash64(uc->added ? uc->added : "",
-		    uc->added ? strlen(uc->added) + 1 : 0, uv[i]);
-		bv[i] = hash64(&uc->e.bodyhash, sizeof(uint64_t), uv[i]);
-		h = hash64(&uv[i], sizeof(uv[i]), h);
-	}
-	memcpy(vt_new(vs, RV_THUMB, 0, kb->ucsz), uv,
-	    kb->ucsz * sizeof(*uv));
-	for (d = 0; d < DIM__MAX; d++) {
-		tv[d] = vt_new(vs, RV_TERM, d, kb->tax.termsz[d]);
-		gv = vt_new(vs, RV_TERMUCS, d, kb->tax.termsz[d]);
-		for (i = 0; i < kb->tax.termsz[d]; i++) {
-			t = kb->tax.terms[d][i];
-			tv[d][i] = hash64(&t->ucsz, sizeof(t->ucsz), 0);
-			gv[i] = members_v(names, t->ucs, t->ucsz);
-		}
-	}
-	for (i = 0; i < kb->ucsz; i++) {
-		uc = kb->ucs[i];
-		sv[i] = uv[i];
-		for (d = 0; d < DIM__MAX; d++)
-			for (j = 0; j < uc->termsz[d]; j++)
-				sv[i] = hash64(&tv[d][uc->terms[d][j]->pos],
-				    sizeof(uint64_t), sv[i]);
-	}
-	pv = vt_new(vs, RV_PERSON, 0, kb->peoplesz);
-	pu = vt_new(vs, RV_PERSONUCS, 0, kb->peoplesz);
-	for (i = 0; i < kb->peoplesz; i++) {
-		pv[i] = entry_v(&kb->people[i]->e, 1, 0);
-		pu[i] = members_v(names, kb->people[i]->ucs,
-		    kb->people[i]->ucsz);
-		h = hash64(&pv[i], sizeof(pv[i]), h);
-	}
-	gv = vt_new(vs, RV_PAGE, 0, kb->pagesz);
-	pv = vt_new(vs, RV_MENU, 0, 1);
-	pv[0] = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
-	for (i = 0; i < kb->pagesz; i++) {
-		gv[i] = entry_v(&kb->pages[i]->e, 1, 0);
-		pv[0] = entry_v(&kb->pages[i]->e, 0, pv[0]);
-		h = hash64(&gv[i], sizeof(gv[i]), h);
-	}
-	gv = vt_new(vs, RV_HACKS, 0, 1);
-	gv[0] = hash64(&kb->hacksz, sizeof(kb->hacksz), 0);
-	for (i = 0; i < kb->hacksz; i++)
-		gv[0] = entry_v(&kb->hacks[i]->e, 1, gv[0]);
-	vt_new(vs, RV_KB, 0, 1)[0] = hash64(gv, sizeof(*gv), h);
-	free(names);
-}
-
-/*
- * See render/private.h.  Per table: its kind, dimension and size
- * (uint32_t each), then the versions (uint64_t each).
- */
-void
-render_versions_put(const struct r *r, struct buf *b)
-{
-	const struct vtab *vt;
-	uint32_t	 u[3];
-	int		 k, d;
-
-	for (k = 1; k < RV__MAX; k++)
-		for (d = 0; d < DIM__MAX; d++) {
-			vt = &r->vs.t[k][d];
-			if (vt->v == NULL)
-				continue;
-			u[0] = (uint32_t)k;
-			u[1] = (uint32_t)d;
-			u[2] = (uint32_t)vt->n;
-			buf_put(b, (const char *)u, sizeof(u));
-			buf_put(b, (const char *)vt->v, vt->n * sizeof(uint64_t));
-		}
-	u[0] = u[1] = u[2] = 0;
-	buf_put(b, (const char *)u, sizeof(u));
-}
-
-/*
- * See render/private.h.
- */
-const char *
-render_versions_diff(struct r *r, const char *p, const char *end)
-{
-	struct vtab	*vt;
-	uint32_t	 u[3];
-	uint64_t	 v;
-	size_t		 i;
-
-	for (;;) {
-		if ((size_t)(end - p) < sizeof(u))
-			return NULL;
-		memcpy(u, p, sizeof(u));
-		p += sizeof(u);
-		if (u[0] == 0)
-			break;
-		if (u[0] >= RV__MAX || u[1] >= DIM__MAX ||
-		    (size_t)(end - p) / sizeof(uint64_t) < u[2])
-			return NULL;
-		vt = &r->vs.t[u[0]][u[1]];
-		if (vt->v == NULL || vt->changed != NULL)
-			return NULL;
-		vt->changed = xcalloc(vt->n + 1, 1);
-		for (i = 0; i < vt->n; i++) {
-			if (i < u[2])
-				memcpy(&v, p + i * sizeof(v), sizeof(v));
-			vt->changed[i] = i >= u[2] || v != vt->v[i];
-		}
-		p += (size_t)u[2] * sizeof(uint64_t);
-	}
-	return p;
-}
-
-/*
- * See render/private.h.
- */
-int
-render_changed(const struct r *r, uint32_t id)
-{
-	const struct vtab *vt;
-	size_t		 i = id & 0xffffff, k = id >> 24, d = 0;
-
-	if (k == RV_TERM || k == RV_TERMUCS) {
-		d = i >> 16;
-		i &= 0xffff;
-	}
-	if (k == 0 || k >= RV__MAX || d >= DIM__MAX)
-		return 1;
-	vt = &r->vs.t[k][d];
-	return vt->changed == NULL || i >= vt->n || vt->changed[i];
-}
