@@ -275,7 +275,8 @@ vers_put(const struct vers *vs, struct buf *b)
 			u[1] = (uint32_t)d;
 			u[2] = (uint32_t)vt->n;
 			buf_put(b, (const char *)u, sizeof(u));
-			buf_put(b, (const char *)vt->v, vt->n * sizeof(uint64_t));
+			buf_put(b, (const char *)vt->v,
+			    vt->n * sizeof(uint64_t));
 		}
 	u[0] = u[1] = u[2] = 0;
 	buf_put(b, (const char *)u, sizeof(u));

@@ -60,7 +60,7 @@ struct r {
 	struct lazy	 prefs;	/* person refs, by kb->people */
 	struct lazy	 health;	/* example health, by kb->ucs */
 	struct lazy	 thumbs;	/* thumbnails, by kb->ucs */
-	size_t		 termoff[DIM__MAX + 1];	/* term_index of each dimension's first */
+	size_t		 termoff[DIM__MAX + 1];	/* each dimension's first */
 	struct val	*menu;	/* shared menu, nothing current */
 	char		*base;	/* base_url ending in '/', or NULL */
 	long		 max_age;	/* check.max_age, seconds */
@@ -69,6 +69,8 @@ struct r {
 	size_t		 menusz;
 	char		*today;	/* the build's day, see render_today */
 	char		*realday;	/* the real day: records' ages */
+	size_t		*pidx;	/* people by address: index + 1, or 0 */
+	size_t		 pidxcap;	/* power of two */
 	pthread_mutex_t	 rankmu;	/* rank_titles, once */
 	atomic_int	 ranked;
 };
@@ -782,10 +784,23 @@ render_term(struct r *r, const struct term *t)
 	return term_get(r, t);
 }
 
+/* The index of p in kb->people, from the table of render_new. */
+static size_t
+person_index(const struct r *r, const struct person *p)
+{
+	size_t	 k;
+
+	for (k = (size_t)((uintptr_t)p >> 4) & (r->pidxcap - 1);
+	    r->pidx[k] != 0; k = (k + 1) & (r->pidxcap - 1))
+		if (r->kb->people[r->pidx[k] - 1] == p)
+			return r->pidx[k] - 1;
+	return kb_person_index(r->kb, p);
+}
+
 struct val *
 render_pref(struct r *r, const struct person *p)
 {
-	size_t	 i = kb_person_index(r->kb, p);
+	size_t	 i = person_index(r, p);
 
 	reads_add(RV_PERSON, i);
 	return lazy_get(r, &r->prefs, i, pref_make);
@@ -1205,6 +1220,7 @@ render_new(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct r	*rp;
+	size_t		 i, k;
 	int		 d;
 
 	rp = xcalloc(1, sizeof(*rp));
@@ -1219,6 +1235,16 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 	lazy_init(&rp->thumbs, kb->ucsz);
 	lazy_init(&rp->ucsums, kb->ucsz);
 	pthread_mutex_init(&rp->rankmu, NULL);
+	for (rp->pidxcap = 16; rp->pidxcap < 2 * kb->peoplesz; rp->pidxcap *= 2)
+		continue;
+	rp->pidx = xcalloc(rp->pidxcap, sizeof(*rp->pidx));
+	for (i = 0; i < kb->peoplesz; i++) {
+		for (k = (size_t)((uintptr_t)kb->people[i] >> 4) &
+		    (rp->pidxcap - 1); rp->pidx[k] != 0;
+		    k = (k + 1) & (rp->pidxcap - 1))
+			continue;
+		rp->pidx[k] = i + 1;
+	}
 	rp->max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
 	rp->today = utc_text(opts->now->build, 1);
 	rp->realday = utc_text(opts->now->real, 1);
@@ -1258,6 +1284,7 @@ render_free(struct r *rp)
 	free(rp->today);
 	free(rp->realday);
 	pthread_mutex_destroy(&rp->rankmu);
+	free(rp->pidx);
 	free(rp);
 }
 

@@ -721,7 +721,8 @@ usecases_page(struct r *r, size_t i)
 	val_set(u, "added", uc->added ? val_str(uc->added) :
 	    val_new(VAL_NULL));
 	val_set_str(u, "language", val_get_str(uc->e.meta, "language") ?
-	    val_get_str(uc->e.meta, "language") : render_kb_site(r)->site.language);
+	    val_get_str(uc->e.meta, "language") :
+	    render_kb_site(r)->site.language);
 	for (d = 0; d < DIM__MAX; d++)
 		val_set(u, dim_keys[d], render_terms(r, uc->terms[d],
 		    uc->termsz[d]));
