@@ -7,7 +7,8 @@
 # first technology and so a thumbnail's tile, a free page's title and so
 # the menu, a use case added and one deleted, a person edited) site/ is,
 # file for file, what a fresh full build of the same content makes
-# (diff -r), and a title edit renders fewer pages than all.  The
+# (diff -r), and a title edit renders fewer pages than all and keeps
+# the people index and the matrix.  The
 # manifest of what each page read (.kbgen/render-jobs) cut short is not
 # trusted.
 KBGEN=${KBGEN:-$PWD/kbgen}
@@ -62,8 +63,17 @@ step warm
 echo "Another paragraph." >>"$UC/btagging.md"
 step warm2
 
+# inode PATH: the inode of site/PATH (a page kept keeps its file)
+inode() {
+	ls -i "$S/$1" | cut -d' ' -f1
+}
+i1=$(inode people/index.html)
+i2=$(inode matrix/index.html)
 sed -i 's/^title: .*/title: Jets as graphs of particles/' "$UC/jet-gnn.md"
 step title-edit
+# Neither shows a title: both kept.
+expect title-edit-keeps-people "$(inode people/index.html)" "$i1"
+expect title-edit-keeps-matrix "$(inode matrix/index.html)" "$i2"
 n=$(rendered title-edit)
 [ -n "$n" ] && [ "${n% *}" -gt 0 ] && [ "${n% *}" -lt "${n#* }" ] &&
     ok title-edit-renders-some ||
@@ -101,6 +111,10 @@ step deleted-usecase
 sed -i 's/^affiliation: .*/affiliation: INFN Pisa/' \
     "$K/content/people/bruno-verdi.md"
 step person-edit
+# A person after the last: the people index lists them.
+sed 's/^name: .*/name: Zeno Zorzi/' "$K/content/people/bruno-verdi.md" \
+    >"$K/content/people/zeno-zorzi.md"
+step person-added
 echo "Body only." >>"$UC/jet-gnn.md"
 step body-edit
 expect body-edit-renders-one "$(rendered body-edit | cut -d' ' -f1)" 1 \

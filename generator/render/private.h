@@ -50,6 +50,7 @@ enum rv_kind {
 	RV_PAGE,	/* a free page, whole */
 	RV_HACKS,	/* every hackathon, whole */
 	RV_THUMB,	/* a use case's thumbnail */
+	RV_UCTERMS,	/* a use case's terms, no more of it */
 	RV__MAX
 };
 #define RV_ID(kind, i)	((uint32_t)(kind) << 24 | (uint32_t)(i))
@@ -112,10 +113,20 @@ const char	*render_uc_html(struct r *, const struct usecase *);
 const struct person *render_person(struct r *, size_t i);
 const struct page *render_page(struct r *, size_t i);
 
-/* The use cases of a term, of kb->people[i] (borrowed, in kb order). */
+/* The use cases of a term, of a person (borrowed, in kb order). */
 struct usecase *const *render_term_ucs(struct r *, const struct term *,
 		    size_t *n);
-struct usecase *const *render_person_ucs(struct r *, size_t i, size_t *n);
+struct usecase *const *render_person_ucs(struct r *, const struct person *,
+		    size_t *n);
+
+/* A read of uc's terms: what may be read of it, uc->terms, no more. */
+void		 render_uc_terms(struct r *, const struct usecase *);
+
+/*
+ * kb->people and *n (borrowed), a read of every person, whole, and
+ * of the place after the last, where a new one would be.
+ */
+struct person *const *render_people_all(struct r *, size_t *n);
 
 /* How many hackathons there are (a read of the menu, which counts them). */
 size_t		 render_nhacks(struct r *);

@@ -190,7 +190,7 @@ vers_new(const struct kb *kb)
 	struct vers	*vs;
 	const struct usecase *uc;
 	const struct term *t;
-	uint64_t	*names, *uv, *bv, *sv, *tv[DIM__MAX], *pv, *pu, *gv;
+	uint64_t	*names, *uv, *bv, *sv, *tv[DIM__MAX], *pv, *pu, *gv, *xv;
 	uint64_t	 h;
 	size_t		 i, j;
 	int		 d;
@@ -222,6 +222,18 @@ vers_new(const struct kb *kb)
 			gv[i] = members_v(names, t->ucs, t->ucsz);
 		}
 	}
+	/* A use case's terms: how many per dimension, which. */
+	xv = vt_new(vs, RV_UCTERMS, 0, kb->ucsz);
+	for (i = 0; i < kb->ucsz; i++) {
+		uc = kb->ucs[i];
+		xv[i] = names[i];
+		for (d = 0; d < DIM__MAX; d++) {
+			xv[i] = hash64(&uc->termsz[d], sizeof(size_t), xv[i]);
+			for (j = 0; j < uc->termsz[d]; j++)
+				xv[i] = hash64(&uc->terms[d][j]->pos,
+				    sizeof(size_t), xv[i]);
+		}
+	}
 	for (i = 0; i < kb->ucsz; i++) {
 		uc = kb->ucs[i];
 		sv[i] = uv[i];
@@ -230,7 +242,9 @@ vers_new(const struct kb *kb)
 				sv[i] = hash64(&tv[d][uc->terms[d][j]->pos],
 				    sizeof(uint64_t), sv[i]);
 	}
-	pv = vt_new(vs, RV_PERSON, 0, kb->peoplesz);
+	/* And one after the last: the end, where a new one would be. */
+	pv = vt_new(vs, RV_PERSON, 0, kb->peoplesz + 1);
+	pv[kb->peoplesz] = hash64("end", 3, 0);
 	pu = vt_new(vs, RV_PERSONUCS, 0, kb->peoplesz);
 	for (i = 0; i < kb->peoplesz; i++) {
 		pv[i] = entry_v(&kb->people[i]->e, 1, 0);

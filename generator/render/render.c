@@ -708,12 +708,32 @@ render_term_ucs(struct r *r, const struct term *t, size_t *n)
 	return t->ucs;
 }
 
+static size_t	 person_index(const struct r *, const struct person *);
+
 struct usecase *const *
-render_person_ucs(struct r *r, size_t i, size_t *n)
+render_person_ucs(struct r *r, const struct person *p, size_t *n)
 {
-	reads_add(RV_PERSONUCS, i);
-	*n = r->kb->people[i]->ucsz;
-	return r->kb->people[i]->ucs;
+	reads_add(RV_PERSONUCS, person_index(r, p));
+	*n = p->ucsz;
+	return p->ucs;
+}
+
+void
+render_uc_terms(struct r *r, const struct usecase *uc)
+{
+	(void)r;
+	reads_add(RV_UCTERMS, uc->pos);
+}
+
+struct person *const *
+render_people_all(struct r *r, size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; i <= r->kb->peoplesz; i++)
+		reads_add(RV_PERSON, i);
+	*n = r->kb->peoplesz;
+	return r->kb->people;
 }
 
 size_t
