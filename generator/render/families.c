@@ -422,9 +422,8 @@ keep_job(struct plan *p, size_t i)
 	if ((o = old_of(p, j->id)) == NULL || o->said ||
 	    (j->type == JOB_SITEMAP && p->listh != p->oldlisth))
 		return 0;
-	for (f = 0; f < o->nreads; f++)
-		if (vers_changed(p->vs, get32(o->reads + 4 * f)))
-			return 0;
+	if (vers_any_changed(p->vs, o->reads, o->nreads))
+		return 0;
 	/* One file: site_out_keep checks it (most jobs). */
 	if (o->nfiles == 1)
 		return site_out_keep(p->so, o->files + 8, get64(o->files)) ||

@@ -81,15 +81,19 @@ void		 reads_sort(struct render_reads *rr);
  * vers_free, which accepts NULL).  vers_put appends them to b;
  * vers_diff reads what the last build put, from p (not past end),
  * and returns where that ends, or NULL when it is not such.
- * vers_changed: 1 when the value read as id differs from the last
- * build's, is new, is no more, or nothing was diffed.
  */
 struct vers;
 struct vers	*vers_new(const struct kb *);
 void		 vers_free(struct vers *);
 void		 vers_put(const struct vers *, struct buf *b);
 const char	*vers_diff(struct vers *, const char *p, const char *end);
-int		 vers_changed(const struct vers *, uint32_t id);
+/*
+ * Whether any of the n ids at ids (sorted, unaligned) was read of a
+ * value that differs from the last build's, is new, is no more, or
+ * when nothing was diffed.
+ */
+int		 vers_any_changed(const struct vers *, const char *ids,
+		    size_t n);
 
 /*
  * The model being rendered (borrowed, for the build): a read of all

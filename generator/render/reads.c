@@ -8,7 +8,7 @@
  * vers_new hashes, from the model alone and without making any value,
  * the version of every value a page may read; the driver
  * (families.c) keeps those of the last build in its manifest, and
- * vers_diff and vers_changed say which differ now.  This file reads
+ * vers_diff and vers_any_changed say which differ now.  This file reads
  * the model and writes nothing; which job runs is families.c's.
  */
 #include <stdint.h>
@@ -332,20 +332,35 @@ vers_diff(struct vers *vs, const char *p, const char *end)
 }
 
 /*
- * See render/private.h.
+ * See render/private.h.  The ids are sorted: a table is looked up once
+ * per kind (and dimension) they read.
  */
 int
-vers_changed(const struct vers *vs, uint32_t id)
+vers_any_changed(const struct vers *vs, const char *ids, size_t n)
 {
-	const struct vtab *vt;
-	size_t		 i = id & 0xffffff, k = id >> 24, d = 0;
+	const struct vtab *vt = NULL;
+	uint32_t	 id, tab, last = UINT32_MAX;
+	size_t		 j, i, k, d;
 
-	if (k == RV_TERM || k == RV_TERMUCS) {
-		d = i >> 16;
-		i &= 0xffff;
+	for (j = 0; j < n; j++) {
+		memcpy(&id, ids + j * sizeof(id), sizeof(id));
+		i = id & 0xffffff;
+		k = id >> 24;
+		d = 0;
+		if (k == RV_TERM || k == RV_TERMUCS) {
+			d = i >> 16;
+			i &= 0xffff;
+		}
+		/* Its table: the kind's, a term's dimension's. */
+		tab = (uint32_t)(k << 8 | (d < 0xff ? d : 0xff));
+		if (tab != last) {
+			if (k == 0 || k >= RV__MAX || d >= DIM__MAX)
+				return 1;
+			vt = &vs->t[k][d];
+			last = tab;
+		}
+		if (vt->changed == NULL || i >= vt->n || vt->changed[i])
+			return 1;
 	}
-	if (k == 0 || k >= RV__MAX || d >= DIM__MAX)
-		return 1;
-	vt = &vs->t[k][d];
-	return vt->changed == NULL || i >= vt->n || vt->changed[i];
+	return 0;
 }
