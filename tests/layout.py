@@ -12,8 +12,8 @@ pipeline"):
      edge.  More strictly, a folder uses only folders before it in
      ORDER (README.md's table of stages, in the same order).
   2. Page families (render/, every file but the shared core named in
-     CORE below: render.c, template.c, atom.c, notebook.c, nbdiff.c,
-     thumb.c, families.c) depend on no other family, and the core
+     CORE below: render.c, reads.c, template.c, atom.c, notebook.c,
+     nbdiff.c, thumb.c, families.c) depend on no other family, and the core
      depends on no family: a family takes the context and gives pages.
   3. Every file of generator/ was compiled (no stale or missing object).
 
@@ -28,9 +28,9 @@ import sys
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "generator")
 # render/ files that are not page families: the shared context and the
 # tools every family uses (templates, Atom, executed notebooks and the
-# view of their changes, the thumbnails the use-case summaries show), and the driver that runs the
-# families.
-CORE = {"render", "template", "atom", "notebook", "nbdiff", "thumb", "families"}
+# view of their changes, the thumbnails the use-case summaries show,
+# what each page reads), and the driver that runs the families.
+CORE = {"render", "reads", "template", "atom", "notebook", "nbdiff", "thumb", "families"}
 DRIVER = "families"
 # The stages, each using only those before it (README.md, "The pipeline").
 ORDER = ["base", "store", "net", "git", "model", "publish", "render",

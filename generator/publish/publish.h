@@ -68,8 +68,9 @@ int		 site_out_has(const struct site_out *, const char *path,
 		    uint64_t h);
 
 /*
- * The outputs recorded so far, i < site_out_nrecs: the path (borrowed
- * until site_out_free), its hash and tag.  Not while threads put.
+ * The outputs put so far (not those kept: site_out_keep costs a flag),
+ * i < site_out_nrecs: the path (borrowed until site_out_free), its
+ * hash and tag.  Not while threads put.
  */
 size_t		 site_out_nrecs(const struct site_out *);
 const char	*site_out_rec(const struct site_out *, size_t i, uint64_t *h,

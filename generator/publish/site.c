@@ -47,9 +47,16 @@ struct rec {
 	size_t		 tag;	/* site_out_tag's when it was put, or 0 */
 };
 
+/* A file of the last build, and whether this build makes it again. */
+struct old {
+	char		*path;	/* relative to the site root, owned */
+	uint64_t	 hash;	/* of its bytes */
+	int		 seen;	/* put or kept by this build */
+};
+
 /* An open-addressing table of the last build's hashes. */
 struct oldmap {
-	struct rec	*slots;	/* owned; path NULL when empty */
+	struct old	*slots;	/* owned; path NULL when empty */
 	size_t		 cap;	/* power of two */
 	size_t		 n;
 };
@@ -157,7 +164,7 @@ load_old(struct site_out *so)
 	so->old.cap = 16;
 	while (so->old.cap < n * 2)
 		so->old.cap *= 2;
-	so->old.slots = xcalloc(so->old.cap, sizeof(struct rec));
+	so->old.slots = xcalloc(so->old.cap, sizeof(struct old));
 	for (i = 0; i < n; i++) {
 		if (idx_get_output(so->idx, paths[i], &h) == 1)
 			oldmap_put(&so->old, paths[i], h);
@@ -373,9 +380,26 @@ site_out_reusing(const struct site_out *so)
 	return so->old.cap > 0 && !so->verify;
 }
 
+/*
+ * The file at path is in this build: it stays (under so->lock, as the
+ * flags are read after the threads are done).
+ */
+static void
+mark_seen(struct site_out *so, const char *path)
+{
+	size_t	 i;
+
+	if (so->old.cap == 0)
+		return;
+	i = slot_of(&so->old, path);
+	if (so->old.slots[i].path != NULL)
+		so->old.slots[i].seen = 1;
+}
+
 static void
 add_rec(struct site_out *so, const char *path, uint64_t h)
 {
+	mark_seen(so, path);
 	if (so->recsz == so->reccap) {
 		so->reccap = so->reccap ? so->reccap * 2 : 1024;
 		so->recs = xreallocarray(so->recs, so->reccap,
@@ -425,7 +449,7 @@ site_out_keep(struct site_out *so, const char *path, uint64_t h)
 			return 0;
 	}
 	pthread_mutex_lock(&so->lock);
-	add_rec(so, path, h);
+	mark_seen(so, path);
 	so->kept++;
 	pthread_mutex_unlock(&so->lock);
 	return 1;
@@ -746,23 +770,17 @@ site_out_copy_dir(struct site_out *so, const char *dir, const char *prefix)
 	return rc && !site_out_failed(so);
 }
 
-static int
-rec_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct rec *)a)->path,
-	    ((const struct rec *)b)->path);
-}
-
 /*
  * Record the published files' hashes and, when the site before is kept
- * as the spare, the paths where the two differ.  The recs are sorted.
+ * as the spare, the paths where the two differ: the files this build
+ * put with other bytes, and those it neither put nor kept.  What it
+ * kept costs nothing here.
  */
 static int
 record(struct site_out *so, int spare)
 {
 	struct buf	 changed = { NULL, 0, 0 };
 	size_t		 i;
-	struct rec	 key, *r;
 
 	if (so->idx == NULL)
 		return 1;
@@ -781,15 +799,10 @@ record(struct site_out *so, int spare)
 			goto fail;
 	}
 	for (i = 0; i < so->old.cap; i++) {
-		if (so->old.slots[i].path == NULL)
+		if (so->old.slots[i].path == NULL || so->old.slots[i].seen)
 			continue;
-		key.path = so->old.slots[i].path;
-		r = bsearch(&key, so->recs, so->recsz, sizeof(*so->recs),
-		    rec_cmp);
-		if (r != NULL)
-			continue;
-		buf_printf(&changed, "%s\n", key.path);
-		if (idx_del_output(so->idx, key.path) < 0)
+		buf_printf(&changed, "%s\n", so->old.slots[i].path);
+		if (idx_del_output(so->idx, so->old.slots[i].path) < 0)
 			goto fail;
 		so->removed++;
 	}
@@ -806,22 +819,18 @@ fail:
 
 /*
  * Unlink from the spare the published files this build no longer
- * makes (the recs are sorted).
+ * makes: neither put nor kept.
  */
 static void
 spare_drop(struct site_out *so)
 {
-	struct rec	 key;
 	char		*full;
 	size_t		 i;
 
 	for (i = 0; i < so->old.cap; i++) {
-		if ((key.path = so->old.slots[i].path) == NULL)
+		if (so->old.slots[i].path == NULL || so->old.slots[i].seen)
 			continue;
-		if (bsearch(&key, so->recs, so->recsz, sizeof(*so->recs),
-		    rec_cmp) != NULL)
-			continue;
-		full = path_join(so->newdir, key.path);
+		full = path_join(so->newdir, so->old.slots[i].path);
 		if (unlink(full) == 0)
 			prune_parents(so->newdir, full);
 		free(full);
@@ -838,7 +847,6 @@ site_out_commit(struct site_out *so)
 	int		 spare = 0;
 
 	crash_point("written");
-	xqsort(so->recs, so->recsz, sizeof(*so->recs), rec_cmp);
 	if (so->spare)
 		spare_drop(so);
 	/*

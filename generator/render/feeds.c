@@ -107,7 +107,7 @@ feeds_sitemap(struct r *r, const char *const *paths, size_t n)
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	for (i = 0; i < n; i++)
-		sitemap_url(&b, render_kb(r), paths[i]);
+		sitemap_url(&b, render_kb_site(r), paths[i]);
 	buf_puts(&b, "</urlset>\n");
 	rc = render_put(r, url_sitemap(), b.data, b.sz);
 	buf_free(&b);

@@ -40,7 +40,7 @@ pages_home(struct r *r)
 	dims = val_set(ctx, "dimensions", val_list());
 	for (d = 0; d < DIM__MAX; d++) {
 		dv = val_push(dims, render_dim(d));
-		ts = render_sorted_terms(kb, d, render_count_cmp);
+		ts = render_sorted_terms(r, d, render_count_cmp);
 		for (n = 0; n < kb->tax.termsz[d] && n < 8 &&
 		    ts[n]->ucsz > 0; n++)
 			continue;
@@ -90,7 +90,7 @@ pages_home(struct r *r)
 int
 pages_page(struct r *r, size_t i)
 {
-	const struct page *pg = render_kb(r)->pages[i];
+	const struct page *pg = render_page(r, i);
 	struct val	*ctx = val_map();
 	char		*path;
 	int		 rc;
@@ -119,12 +119,12 @@ pages_search(struct r *r)
 	int		 d;
 
 	/* hackathons/ exists only when there are hackathons. */
-	val_set(ctx, "has_hackathons", val_bool(render_kb(r)->hacksz > 0));
+	val_set(ctx, "has_hackathons", val_bool(render_nhacks(r) > 0));
 	dims = val_set(ctx, "dimensions", val_list());
 	for (d = 0; d < DIM__MAX; d++) {
 		dv = val_push(dims, render_dim(d));
-		ts = render_sorted_terms(render_kb(r), d, render_count_cmp);
-		for (n = 0; n < render_kb(r)->tax.termsz[d] &&
+		ts = render_sorted_terms(r, d, render_count_cmp);
+		for (n = 0; n < render_kb_site(r)->tax.termsz[d] &&
 		    ts[n]->ucsz > 0; n++)
 			continue;
 		val_set(dv, "terms", render_terms(r, ts, n));

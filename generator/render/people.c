@@ -63,12 +63,15 @@ skill_free(struct skill *s)
 	free(s->pair);
 }
 
+/* What p can help with, into s: their expertise, their use cases'
+ * terms (each a read). */
 static void
-skill_fill(struct skill *s, const struct person *p)
+skill_fill(struct r *r, struct skill *s, const struct person *p)
 {
 	const struct term *x, *t, *f;
 	const struct usecase *uc;
-	size_t	 i, j, k, nf = s->nt[DIM_FIELD];
+	struct usecase *const *ucs;
+	size_t	 i, j, k, n, nf = s->nt[DIM_FIELD];
 	int	 d;
 
 	for (d = 0; d < DIM__MAX; d++) {
@@ -79,8 +82,10 @@ skill_fill(struct skill *s, const struct person *p)
 	for (i = 0; i < p->expertisesz; i++)
 		for (x = p->expertise[i]; x != NULL; x = x->parent)
 			s->expert[x->dim][x->pos] = s->knows[x->dim][x->pos] = 1;
-	for (i = 0; i < p->ucsz; i++) {
-		uc = p->ucs[i];
+	ucs = render_person_ucs(r, p, &n);
+	for (i = 0; i < n; i++) {
+		uc = ucs[i];
+		render_uc_terms(r, uc);
 		for (d = 0; d < DIM__MAX; d++)
 			for (j = 0; j < uc->termsz[d]; j++)
 				for (x = uc->terms[d][j]; x != NULL;
@@ -120,19 +125,21 @@ knows_both(const struct skill *s, size_t t, size_t f)
 static void
 groups(struct r *r, struct val *ctx)
 {
-	const struct kb	*kb = render_kb(r);
-	struct person	**ps = roster_by_name(kb);
+	const struct kb	*kb = render_kb_site(r);
+	struct person	**ps;
 	struct val	*gs, *g, *ts, *t, **lists[DIM__MAX];
 	struct skill	 sk;
-	size_t		 i, k;
+	size_t		 i, k, np;
 	int		 d;
 
+	(void)render_people_all(r, &np);
+	ps = roster_by_name(kb);
 	/* One pass over the people, in name order, fills every list. */
 	skill_init(&sk, kb);
 	for (d = 0; d < DIM__MAX; d++)
 		lists[d] = xcalloc(kb->tax.termsz[d] + 1, sizeof(**lists));
-	for (k = 0; k < kb->peoplesz; k++) {
-		skill_fill(&sk, ps[k]);
+	for (k = 0; k < np; k++) {
+		skill_fill(r, &sk, ps[k]);
 		for (d = 0; d < DIM__MAX; d++)
 			for (i = 0; i < kb->tax.termsz[d]; i++) {
 				if (!sk.knows[d][i])
@@ -174,22 +181,24 @@ groups(struct r *r, struct val *ctx)
 int
 people_experts(struct r *r)
 {
-	const struct kb	*kb = render_kb(r);
-	struct person	**ps = roster_by_name(kb);
+	const struct kb	*kb = render_kb_site(r);
+	struct person	**ps;
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols, **cell;
 	struct skill	 sk;
-	size_t		 i, j, k, ntt = kb->tax.termsz[DIM_TECH];
+	size_t		 i, j, k, np, ntt = kb->tax.termsz[DIM_TECH];
 	size_t		 nff = kb->tax.termsz[DIM_FIELD];
 	unsigned char	*tused, *fused;
 	int		 any_t = 0, any_f = 0, unreached = 0;
 
 	/* One pass over the people, in name order, fills every cell. */
+	(void)render_people_all(r, &np);
+	ps = roster_by_name(kb);
 	skill_init(&sk, kb);
 	cell = xcalloc(ntt * nff + 1, sizeof(*cell));
 	tused = xcalloc(ntt + 1, 1);
 	fused = xcalloc(nff + 1, 1);
-	for (k = 0; k < kb->peoplesz; k++) {
-		skill_fill(&sk, ps[k]);
+	for (k = 0; k < np; k++) {
+		skill_fill(r, &sk, ps[k]);
 		for (i = 0; i < ntt; i++)
 			tused[i] |= sk.knows[DIM_TECH][i];
 		for (j = 0; j < nff; j++)
@@ -298,7 +307,7 @@ add_role(struct val *l, const struct hackathon *h, const char *role,
 static void
 person_events(struct r *r, const struct person *p, struct val *v)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const struct val **ss;
 	const struct val *prog, *sess;
 	struct hackathon **hs;
@@ -306,7 +315,7 @@ person_events(struct r *r, const struct person *p, struct val *v)
 	size_t		 i, j, k, n;
 	char		*url;
 
-	hs = ev_sorted_hackathons(kb);
+	hs = render_sorted_hacks(r);
 	l = val_set(v, "events", val_list());
 	for (i = 0; i < kb->hacksz; i++) {
 		if (names(val_get(hs[i]->e.meta, "organizers"), p->e.slug))
@@ -372,21 +381,23 @@ roles_list(const struct person *p)
 int
 people_index(struct r *r)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	struct val	*ctx = val_map(), *l, *v;
 	struct person	**ps;
-	size_t		 i;
+	size_t		 i, n, np;
 
+	(void)render_people_all(r, &np);
 	ps = roster_by_name(kb);
 	l = val_set(ctx, "people", val_list());
-	for (i = 0; i < kb->peoplesz; i++) {
+	for (i = 0; i < np; i++) {
 		v = val_push(l, val_copy(render_pref(r, ps[i])));
 		v->shared = 0;
 		val_set(v, "has_roles", val_bool(val_set(v, "roles",
 		    roles_list(ps[i]))->kidsz > 0));
 		val_set(v, "expertise", render_terms(r, ps[i]->expertise,
 		    ps[i]->expertisesz));
-		val_set(v, "usecases", val_int((long long)ps[i]->ucsz));
+		(void)render_person_ucs(r, ps[i], &n);
+		val_set(v, "usecases", val_int((long long)n));
 	}
 	free(ps);
 	groups(r, ctx);
@@ -401,9 +412,11 @@ people_index(struct r *r)
 int
 people_person(struct r *r, size_t i)
 {
-	const struct person *p = render_kb(r)->people[i];
+	const struct person *p = render_person(r, i);
+	struct usecase *const *ucs;
 	struct val	*ctx = val_map(), *v;
 	char		*path;
+	size_t		 n;
 	int		 rc;
 
 	v = val_set(ctx, "person", val_map());
@@ -418,7 +431,8 @@ people_person(struct r *r, size_t i)
 	render_set_reach(v, p);
 	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
 	person_events(r, p, v);
-	render_set_usecases(r, ctx, p->ucs, p->ucsz);
+	ucs = render_person_ucs(r, p, &n);
+	render_set_usecases(r, ctx, ucs, n);
 	render_lang(ctx, &p->e);
 	path = url_person(p->e.slug);
 	rc = render_emit(r, "person", path, 2, "people", p->name ? p->name :

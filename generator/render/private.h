@@ -6,8 +6,10 @@
 #define KBGEN_RENDER_PRIVATE_H
 
 struct atom_entry;
+struct hackathon;
 struct kb;
 struct entry;
+struct page;
 struct person;
 struct r;
 struct render_opts;
@@ -19,15 +21,129 @@ struct usecase;
 
 /*
  * The context of one render of kb into so: the values many pages show
- * (use-case summaries, terms, people, health, menus), built once and
- * shared.  render_free accepts NULL.
+ * (use-case summaries, terms, people, health, thumbnails, menus), each
+ * built once, on first use (safe from par_for's workers), and shared.
+ * render_free accepts NULL.
  */
 struct r	*render_new(const struct kb *, const struct render_opts *,
 		    struct site_out *);
 void		 render_free(struct r *);
 
-/* The model being rendered and the options (borrowed, for the build). */
+/*
+ * What a page reads.  The accessors below record, for the job running
+ * on the thread (reads_track), each value they hand out, as an id:
+ * the kind (RV_*) and an index (an entry's in kb, a term's
+ * dimension << 16 | position).  vers_new hashes what each value is
+ * made of, from the model, without making it; families.c keeps a
+ * page when no value it read changed.
+ */
+enum rv_kind {
+	RV_KB = 1,	/* the whole model but use cases' bodies */
+	RV_MENU,	/* the menu: the pages' front matter */
+	RV_UC,		/* a use case's front matter (and health) */
+	RV_UCBODY,	/* a use case's body, as HTML */
+	RV_UCSUM,	/* a use case's summary card */
+	RV_TERM,	/* a term's value (its count) */
+	RV_TERMUCS,	/* a term's use cases */
+	RV_PERSON,	/* a person, whole */
+	RV_PERSONUCS,	/* a person's use cases */
+	RV_PAGE,	/* a free page, whole */
+	RV_HACKS,	/* every hackathon, whole */
+	RV_THUMB,	/* a use case's thumbnail */
+	RV_UCTERMS,	/* a use case's terms, no more of it */
+	RV__MAX
+};
+#define RV_ID(kind, i)	((uint32_t)(kind) << 24 | (uint32_t)(i))
+
+/* The reads of one job: ids, in the order read until sorted. */
+struct render_reads {
+	uint32_t	*ids;	/* owned */
+	size_t		 sz;
+	size_t		 cap;
+};
+
+/* reads.c: what a page reads, and whether it changed. */
+
+/*
+ * Record the reads of this thread into rr (borrowed), or none: NULL;
+ * returns the list recorded into before.
+ */
+struct render_reads *reads_track(struct render_reads *rr);
+
+/* A read of the value of kind (RV_*) at i, into the thread's list. */
+void		 reads_add(unsigned kind, size_t i);
+
+/* Sort rr's ids and drop repeats. */
+void		 reads_sort(struct render_reads *rr);
+
+/*
+ * The version of every value of kb a page may read (free with
+ * vers_free, which accepts NULL).  vers_put appends them to b;
+ * vers_diff reads what the last build put, from p (not past end),
+ * and returns where that ends, or NULL when it is not such.
+ */
+struct vers;
+struct vers	*vers_new(const struct kb *);
+void		 vers_free(struct vers *);
+void		 vers_put(const struct vers *, struct buf *b);
+const char	*vers_diff(struct vers *, const char *p, const char *end);
+/*
+ * Whether any of the n ids at ids (sorted, unaligned) was read of a
+ * value that differs from the last build's, is new, is no more, or
+ * when nothing was diffed.
+ */
+int		 vers_any_changed(const struct vers *, const char *ids,
+		    size_t n);
+
+/*
+ * The model being rendered (borrowed, for the build): a read of all
+ * of it, but the use cases' bodies (render_uc_html), so a page that
+ * takes it is made again after any edit of front matter.
+ */
 const struct kb	*render_kb(const struct r *);
+
+/*
+ * The same, without a read: only for what every page depends on
+ * anyway (render_opts.inputs): kb->site, kb->root, kb->seminars and
+ * the taxonomy's terms as written (names, slugs, parents, positions),
+ * never entries, nor a term's use cases or count.
+ */
+const struct kb	*render_kb_site(const struct r *);
+
+/* Entries, each a read: a use case's front matter, its body's HTML;
+ * a person or a free page whole. */
+const struct usecase *render_uc(struct r *, size_t i);
+const char	*render_uc_html(struct r *, const struct usecase *);
+const struct person *render_person(struct r *, size_t i);
+const struct page *render_page(struct r *, size_t i);
+
+/* The use cases of a term, of a person (borrowed, in kb order). */
+struct usecase *const *render_term_ucs(struct r *, const struct term *,
+		    size_t *n);
+struct usecase *const *render_person_ucs(struct r *, const struct person *,
+		    size_t *n);
+
+/* A read of uc's terms: what may be read of it, uc->terms, no more. */
+void		 render_uc_terms(struct r *, const struct usecase *);
+
+/*
+ * kb->people and *n (borrowed), a read of every person, whole, and
+ * of the place after the last, where a new one would be.
+ */
+struct person *const *render_people_all(struct r *, size_t *n);
+
+/* How many hackathons there are (a read of the menu, which counts them). */
+size_t		 render_nhacks(struct r *);
+
+/* ev_sorted_hackathons's array (caller frees), a read of them all. */
+struct hackathon **render_sorted_hacks(struct r *);
+
+/*
+ * The files of kb->ucs[i]'s thumbnail (none when it shows a tile),
+ * and the neutral tiles the use cases need.  Return 0 on failure.
+ */
+int		 render_thumb_files(struct r *, size_t i);
+int		 render_tiles(struct r *);
 
 /*
  * The build's day as YYYY-MM-DD (SOURCE_DATE_EPOCH when set, else the
@@ -126,14 +242,14 @@ const char	*render_repo_state(const struct r *, const struct usecase *);
 /* Set "usecases" (summaries of ucs, by title), "has_usecases" and
  * "compact" in ctx. */
 void		 render_set_usecases(struct r *, struct val *ctx,
-		    struct usecase **ucs, size_t n);
+		    struct usecase *const *ucs, size_t n);
 
 /* A dimension as {key, label, singular, url} (new). */
 struct val	*render_dim(int d);
 
 /* The terms of dimension d sorted by cmp (new array, borrowed terms):
  * render_count_cmp (most use cases first, then name), render_name_cmp. */
-struct term	**render_sorted_terms(const struct kb *, int d,
+struct term	**render_sorted_terms(struct r *, int d,
 		    int (*cmp)(const void *, const void *));
 int		 render_count_cmp(const void *, const void *);
 int		 render_name_cmp(const void *, const void *);

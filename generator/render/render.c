@@ -5,16 +5,29 @@
  * the templates is templates/README.md).  Values that many pages show
  * (a use case's summary card, a term, a person, an example's health,
  * the menus and the "site" value, the thumbnails, whose files thumb.c
- * makes) are built once by render_new, marked
- * shared, and referenced by every page context, so a page costs little
- * more than its own template walk; render_emit fills a template and
- * hands the bytes to site.c.  Also the helpers two families or more
- * use (sorted terms, use-case lists, the newest use cases).  This file
- * builds no page itself: the families do (families.c runs them), and
- * the path of every page is model/url.c's.
+ * makes) are built once, on first use (by whichever worker of par_for
+ * needs one first; the others wait for it), marked shared, and
+ * referenced by every page context, so a page costs little more than
+ * its own template walk, and a build that renders one page builds only
+ * the values that page shows.  render_emit fills a template and hands
+ * the bytes to site.c.  Also the helpers two families or more use
+ * (sorted terms, use-case lists, the newest use cases).
+ *
+ * What a page reads: every accessor that hands a family part of the
+ * model or a shared value records a read (reads.c) of a value whose
+ * version vers_new hashes from the model alone, without building it;
+ * families.c keeps a page none of whose reads changed since it was
+ * made.  render_kb, the way to anything else, is a read of the
+ * whole knowledge base (but the use cases' bodies: render_uc_html).
+ *
+ * This file builds no page itself: the families do (families.c runs
+ * them), and the path of every page is model/url.c's.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,25 +38,99 @@
 #include "render/render.h"
 #include "render/private.h"
 
+#define LAZY_LOCKS	64	/* mutexes of a lazy array, by index */
+
+/*
+ * Shared values built on first use: a slot stays NULL until a worker
+ * builds it, under the mutex of its index (so a value is built once),
+ * and is read without a lock once set.
+ */
+struct lazy {
+	_Atomic(struct val *) *v;	/* owned array of n, values shared */
+	size_t		 n;
+	pthread_mutex_t	 mu[LAZY_LOCKS];
+};
+
 struct r {
 	const struct kb	*kb;
 	const struct render_opts *opts;
 	struct site_out	*so;
-	struct val	**ucsums;	/* shared, by kb->ucs index */
-	struct val	**terms[DIM__MAX];	/* shared term values */
-	struct val	**prefs;	/* shared person refs */
+	struct lazy	 ucsums;	/* by kb->ucs index */
+	struct lazy	 terms;	/* by term_index */
+	struct lazy	 prefs;	/* person refs, by kb->people */
+	struct lazy	 health;	/* example health, by kb->ucs */
+	struct lazy	 thumbs;	/* thumbnails, by kb->ucs */
+	size_t		 termoff[DIM__MAX + 1];	/* each dimension's first */
 	struct val	*menu;	/* shared menu, nothing current */
 	char		*base;	/* base_url ending in '/', or NULL */
 	long		 max_age;	/* check.max_age, seconds */
-	struct val	**health;	/* shared example health, by kb->ucs */
-	struct val	**thumbs;	/* shared thumbnails, by kb->ucs */
-	char		 *tiled;	/* by kb->ucs: shows a neutral tile */
 	struct val	**menus;	/* shared menu variants, see build_menus */
 	struct val	**sites;	/* shared "site" values, one per menu */
 	size_t		 menusz;
 	char		*today;	/* the build's day, see render_today */
 	char		*realday;	/* the real day: records' ages */
+	size_t		*pidx;	/* people by address: index + 1, or 0 */
+	size_t		 pidxcap;	/* power of two */
+	pthread_mutex_t	 rankmu;	/* rank_titles, once */
+	atomic_int	 ranked;
 };
+
+/* With JOB_THUMB's index: where thumb_make leaves the images. */
+static _Thread_local struct thumb_res *grab_res;
+static _Thread_local size_t grab_i;
+
+static void
+lazy_init(struct lazy *l, size_t n)
+{
+	size_t	 i;
+
+	l->n = n;
+	l->v = xcalloc(n + 1, sizeof(*l->v));
+	for (i = 0; i < LAZY_LOCKS; i++)
+		pthread_mutex_init(&l->mu[i], NULL);
+}
+
+static void	 unshare_free(struct val *);
+
+static void
+lazy_free(struct lazy *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		unshare_free(atomic_load(&l->v[i]));
+	free(l->v);
+	for (i = 0; i < LAZY_LOCKS; i++)
+		pthread_mutex_destroy(&l->mu[i]);
+}
+
+static struct val *share(struct val *);
+
+/*
+ * The value at i of l, made by make on first use.  What make reads is
+ * no read of the page: the value's version covers it.
+ */
+static struct val *
+lazy_get(struct r *r, struct lazy *l, size_t i,
+    struct val *(*make)(struct r *, size_t))
+{
+	struct render_reads *saved;
+	struct val	*v;
+
+	if ((v = atomic_load_explicit(&l->v[i], memory_order_acquire)) !=
+	    NULL)
+		return v;
+	pthread_mutex_lock(&l->mu[i % LAZY_LOCKS]);
+	if ((v = atomic_load_explicit(&l->v[i], memory_order_relaxed)) ==
+	    NULL) {
+		saved = reads_track(NULL);
+		v = share(make(r, i));
+		(void)reads_track(saved);
+		atomic_store_explicit(&l->v[i], v, memory_order_release);
+	}
+	pthread_mutex_unlock(&l->mu[i % LAZY_LOCKS]);
+	return v;
+}
 
 static struct val *
 share(struct val *v)
@@ -86,17 +173,9 @@ render_opt_url(const struct val *map, const char *key)
 }
 
 static size_t
-uc_index(const struct kb *kb, const struct usecase *uc)
+term_index(const struct r *r, const struct term *t)
 {
-	(void)kb;
-	return uc->pos;
-}
-
-static size_t
-term_index(const struct kb *kb, const struct term *t)
-{
-	(void)kb;
-	return t->pos;
+	return r->termoff[t->dim] + t->pos;
 }
 
 static struct val *
@@ -129,6 +208,23 @@ term_val(const struct kb *kb, const struct term *t)
 	return v;
 }
 
+static struct val *
+term_make(struct r *r, size_t i)
+{
+	int	 d;
+
+	for (d = 0; i >= r->termoff[d + 1]; d++)
+		continue;
+	return term_val(r->kb, r->kb->tax.terms[d][i - r->termoff[d]]);
+}
+
+/* The shared value of t, no read recorded. */
+static struct val *
+term_get(struct r *r, const struct term *t)
+{
+	return lazy_get(r, &r->terms, term_index(r, t), term_make);
+}
+
 /*
  * See render/private.h.
  */
@@ -139,7 +235,7 @@ render_terms(struct r *r, struct term **ts, size_t n)
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		val_push(l, r->terms[ts[i]->dim][term_index(r->kb, ts[i])]);
+		val_push(l, render_term(r, ts[i]));
 	return l;
 }
 
@@ -202,6 +298,11 @@ has_word(struct buf *b, const char *dim, const char *slug)
 	return found;
 }
 
+static struct val *health_get(struct r *, size_t);
+static struct val *thumb_get(struct r *, size_t);
+static struct val *ucsum_make(struct r *, size_t);
+static struct val *pref_make(struct r *, size_t);
+
 static struct val *
 ucsum_val(struct r *r, const struct usecase *uc)
 {
@@ -238,8 +339,8 @@ ucsum_val(struct r *r, const struct usecase *uc)
 	if (render_repo_state(r, uc) != NULL)
 		buf_printf(&f, "%srepository:%s", f.sz ? " " : "",
 		    render_repo_state(r, uc));
-	val_set(v, "health", r->health[uc->pos]);
-	val_set(v, "thumb", r->thumbs[uc->pos]);
+	val_set(v, "health", health_get(r, uc->pos));
+	val_set(v, "thumb", thumb_get(r, uc->pos));
 	val_set(v, "executable", val_bool(uc->example != NULL));
 	val_set(v, "repo_state", render_repo_state(r, uc) ?
 	    val_str(render_repo_state(r, uc)) : val_new(VAL_NULL));
@@ -482,6 +583,7 @@ emit(struct r *r, const char *tmpl, const char *path, int depth,
 	for (i = 0; i < depth; i++)
 		buf_puts(&root, "../");
 	val_set(ctx, "root", val_str(buf_cstr(&root)));
+	reads_add(RV_MENU, 0);
 	val_set(ctx, "site", r->sites[menu_for(r, section, path)]);
 	page = val_set(ctx, "page", val_map());
 	val_set_str(page, "title", title);
@@ -558,7 +660,95 @@ render_lang(struct val *ctx, const struct entry *e)
 const struct kb *
 render_kb(const struct r *r)
 {
+	reads_add(RV_KB, 0);
 	return r->kb;
+}
+
+const struct kb *
+render_kb_site(const struct r *r)
+{
+	return r->kb;
+}
+
+const struct usecase *
+render_uc(struct r *r, size_t i)
+{
+	reads_add(RV_UC, i);
+	return r->kb->ucs[i];
+}
+
+const char *
+render_uc_html(struct r *r, const struct usecase *uc)
+{
+	(void)r;
+	reads_add(RV_UCBODY, uc->pos);
+	return uc->e.html != NULL ? uc->e.html : "";
+}
+
+const struct person *
+render_person(struct r *r, size_t i)
+{
+	reads_add(RV_PERSON, i);
+	return r->kb->people[i];
+}
+
+const struct page *
+render_page(struct r *r, size_t i)
+{
+	reads_add(RV_PAGE, i);
+	return r->kb->pages[i];
+}
+
+struct usecase *const *
+render_term_ucs(struct r *r, const struct term *t, size_t *n)
+{
+	(void)r;
+	reads_add(RV_TERMUCS, (size_t)t->dim << 16 | t->pos);
+	*n = t->ucsz;
+	return t->ucs;
+}
+
+static size_t	 person_index(const struct r *, const struct person *);
+
+struct usecase *const *
+render_person_ucs(struct r *r, const struct person *p, size_t *n)
+{
+	reads_add(RV_PERSONUCS, person_index(r, p));
+	*n = p->ucsz;
+	return p->ucs;
+}
+
+void
+render_uc_terms(struct r *r, const struct usecase *uc)
+{
+	(void)r;
+	reads_add(RV_UCTERMS, uc->pos);
+}
+
+struct person *const *
+render_people_all(struct r *r, size_t *n)
+{
+	size_t	 i;
+
+	for (i = 0; i <= r->kb->peoplesz; i++)
+		reads_add(RV_PERSON, i);
+	*n = r->kb->peoplesz;
+	return r->kb->people;
+}
+
+size_t
+render_nhacks(struct r *r)
+{
+	/* The menu's version counts them. */
+	reads_add(RV_MENU, 0);
+	return r->kb->hacksz;
+}
+
+struct hackathon **
+render_sorted_hacks(struct r *r)
+{
+	reads_add(RV_HACKS, 0);
+	return ev_sorted_hackathons(r->kb);
 }
 
 const char *
@@ -596,25 +786,44 @@ render_put(struct r *r, const char *path, const char *data, size_t sz)
 struct val *
 render_ucsum(struct r *r, const struct usecase *uc)
 {
-	return r->ucsums[uc_index(r->kb, uc)];
+	reads_add(RV_UCSUM, uc->pos);
+	return lazy_get(r, &r->ucsums, uc->pos, ucsum_make);
 }
 
 struct val *
 render_health(struct r *r, const struct usecase *uc)
 {
-	return r->health[uc->pos];
+	reads_add(RV_UC, uc->pos);
+	return health_get(r, uc->pos);
 }
 
 struct val *
 render_term(struct r *r, const struct term *t)
 {
-	return r->terms[t->dim][term_index(r->kb, t)];
+	reads_add(RV_TERM, (size_t)t->dim << 16 | t->pos);
+	return term_get(r, t);
+}
+
+/* The index of p in kb->people, from the table of render_new. */
+static size_t
+person_index(const struct r *r, const struct person *p)
+{
+	size_t	 k;
+
+	for (k = (size_t)((uintptr_t)p >> 4) & (r->pidxcap - 1);
+	    r->pidx[k] != 0; k = (k + 1) & (r->pidxcap - 1))
+		if (r->kb->people[r->pidx[k] - 1] == p)
+			return r->pidx[k] - 1;
+	return kb_person_index(r->kb, p);
 }
 
 struct val *
 render_pref(struct r *r, const struct person *p)
 {
-	return r->prefs[kb_person_index(r->kb, p)];
+	size_t	 i = person_index(r, p);
+
+	reads_add(RV_PERSON, i);
+	return lazy_get(r, &r->prefs, i, pref_make);
 }
 
 long
@@ -697,15 +906,15 @@ rank_titles(const struct kb *kb)
 
 /* Use-case summaries of ucs, sorted by title. */
 static struct val *
-ucsum_list(struct r *r, struct usecase **ucs, size_t n);
+ucsum_list(struct r *r, struct usecase *const *ucs, size_t n);
 
 /*
  * See render/private.h.  Set "usecases" (summaries of ucs) and "has_usecases"
  * in ctx.
  */
 void
-render_set_usecases(struct r *r, struct val *ctx, struct usecase **ucs,
-    size_t n)
+render_set_usecases(struct r *r, struct val *ctx,
+    struct usecase *const *ucs, size_t n)
 {
 	val_set(ctx, "usecases", ucsum_list(r, ucs, n));
 	val_set(ctx, "has_usecases", val_bool(n > 0));
@@ -714,18 +923,28 @@ render_set_usecases(struct r *r, struct val *ctx, struct usecase **ucs,
 }
 
 static struct val *
-ucsum_list(struct r *r, struct usecase **ucs, size_t n)
+ucsum_list(struct r *r, struct usecase *const *ucs, size_t n)
 {
 	struct usecase	**s;
 	struct val	*l = val_list();
 	size_t		 i;
 
+	/* Once, by the first list. */
+	if (!atomic_load_explicit(&r->ranked, memory_order_acquire)) {
+		pthread_mutex_lock(&r->rankmu);
+		if (!atomic_load_explicit(&r->ranked, memory_order_relaxed)) {
+			rank_titles(r->kb);
+			atomic_store_explicit(&r->ranked, 1,
+			    memory_order_release);
+		}
+		pthread_mutex_unlock(&r->rankmu);
+	}
 	s = xcalloc(n, sizeof(*s));
 	if (n > 0)
 		memcpy(s, ucs, n * sizeof(*s));
 	xqsort(s, n, sizeof(*s), rank_cmp);
 	for (i = 0; i < n; i++)
-		val_push(l, r->ucsums[uc_index(r->kb, s[i])]);
+		val_push(l, render_ucsum(r, s[i]));
 	free(s);
 	return l;
 }
@@ -775,10 +994,16 @@ render_name_cmp(const void *a, const void *b)
  * See render/private.h.
  */
 struct term **
-render_sorted_terms(const struct kb *kb, int d, int (*cmp)(const void *,
+render_sorted_terms(struct r *r, int d, int (*cmp)(const void *,
     const void *))
 {
+	const struct kb	*kb = r->kb;
 	struct term	**ts;
+	size_t		 i;
+
+	/* A count order reads every count. */
+	for (i = 0; i < kb->tax.termsz[d]; i++)
+		reads_add(RV_TERM, (size_t)d << 16 | i);
 
 	ts = xcalloc(kb->tax.termsz[d], sizeof(*ts));
 	if (kb->tax.termsz[d] > 0)
@@ -824,6 +1049,8 @@ people_list(struct r *r, const struct val *src)
 struct val *
 render_people(struct r *r, const struct val *src)
 {
+	/* Ids or names, found or not: any person's. */
+	reads_add(RV_KB, 0);
 	return people_list(r, src);
 }
 
@@ -863,120 +1090,190 @@ thumb_marked(size_t st)
 }
 
 /*
- * The thumbnail of kb->ucs[i], on a worker of par_for: its files put
- * in the site, and the shared value {src, src2x (null for a tile),
- * tile, mark (the badge word of an example whose last run did not
- * pass, else null)} that the use-case summary carries.
+ * The shared thumbnail value of kb->ucs[i] {src, src2x (null for a
+ * tile), tile, mark (the badge word of an example whose last run did
+ * not pass, else null)} that the use-case summary carries.  Its files
+ * are render_thumb_files's: the images go to grab_res when that is
+ * what asked.
  */
-static void
-thumb_one(void *arg, size_t i)
+static struct val *
+thumb_make(struct r *r, size_t i)
 {
-	struct r	*r = arg;
 	const struct usecase *uc = r->kb->ucs[i];
 	struct thumb_res tr;
 	struct val	*v = val_map();
 	char		*u1, *u2;
 	size_t		 st;
+	int		 tiled = 0;
 
 	if (thumb_usecase(r->kb->root, uc, &tr)) {
 		u1 = url_thumb(uc->e.slug, 1);
 		u2 = url_thumb(uc->e.slug, 2);
-		(void)site_out_put(r->so, u1, tr.img[0], tr.imgsz[0]);
-		(void)site_out_put(r->so, u2, tr.img[1], tr.imgsz[1]);
 		val_set_str(v, "src", u1);
 		val_set_str(v, "src2x", u2);
 		free(u2);
-		thumb_res_free(&tr);
+		if (grab_res != NULL && grab_i == i) {
+			*grab_res = tr;
+			grab_res = NULL;
+		} else
+			thumb_res_free(&tr);
 	} else {
 		u1 = url_thumb_tile(uc->termsz[DIM_TECH] > 0 ?
 		    uc->terms[DIM_TECH][0]->slug : NULL);
 		val_set_str(v, "src", u1);
 		val_set(v, "src2x", val_new(VAL_NULL));
-		r->tiled[i] = 1;
+		tiled = 1;
 	}
 	free(u1);
-	val_set(v, "tile", val_bool(r->tiled[i]));
+	val_set(v, "tile", val_bool(tiled));
 	st = health_of(uc);
 	val_set(v, "mark", thumb_marked(st) ? val_str(health_words[st]) :
 	    val_new(VAL_NULL));
-	r->thumbs[i] = share(v);
+	return v;
+}
+
+static struct val *
+thumb_get(struct r *r, size_t i)
+{
+	return lazy_get(r, &r->thumbs, i, thumb_make);
+}
+
+static struct val *
+health_make(struct r *r, size_t i)
+{
+	return health_val(r->kb->ucs[i], r->realday, r->max_age);
+}
+
+static struct val *
+health_get(struct r *r, size_t i)
+{
+	return lazy_get(r, &r->health, i, health_make);
+}
+
+static struct val *
+ucsum_make(struct r *r, size_t i)
+{
+	return ucsum_val(r, r->kb->ucs[i]);
+}
+
+static struct val *
+pref_make(struct r *r, size_t i)
+{
+	return pref_val(r->kb->people[i]);
 }
 
 /*
- * Every use case's thumbnail, then the neutral tiles they need: one
- * per first technology (and one for those without any), made once.
+ * See render/private.h.  The value decides whether there are images;
+ * when another page built it first, they are read again (no warning:
+ * they decoded then).
  */
-static void
-make_thumbs(struct r *r)
+int
+render_thumb_files(struct r *r, size_t i)
+{
+	const struct usecase *uc = r->kb->ucs[i];
+	struct thumb_res tr;
+	const struct val *v;
+	char		*u1, *u2;
+	int		 rc = 1;
+
+	reads_add(RV_THUMB, i);
+	memset(&tr, 0, sizeof(tr));
+	grab_res = &tr;
+	grab_i = i;
+	v = thumb_get(r, i);
+	grab_res = NULL;
+	if (val_get(v, "tile")->b)
+		return 1;
+	if (tr.img[0] == NULL && !thumb_usecase(r->kb->root, uc, &tr))
+		return 1;
+	u1 = url_thumb(uc->e.slug, 1);
+	u2 = url_thumb(uc->e.slug, 2);
+	rc = site_out_put(r->so, u1, tr.img[0], tr.imgsz[0]) &&
+	    site_out_put(r->so, u2, tr.img[1], tr.imgsz[1]);
+	free(u1);
+	free(u2);
+	thumb_res_free(&tr);
+	return rc;
+}
+
+/*
+ * See render/private.h.  One tile per first technology of the use
+ * cases that show one (and one for those without any).
+ */
+int
+render_tiles(struct r *r)
 {
 	const struct kb	*kb = r->kb;
 	const struct term *t;
 	char		*need, *url, *svg;
 	size_t		 i, nt = kb->tax.termsz[DIM_TECH];
+	int		 rc = 1;
 
-	r->thumbs = xcalloc(kb->ucsz, sizeof(*r->thumbs));
-	r->tiled = xcalloc(kb->ucsz + 1, 1);
-	par_for(kb->ucsz, r->opts->jobs, thumb_one, r);
 	need = xcalloc(nt + 1, 1);
-	for (i = 0; i < kb->ucsz; i++)
-		if (r->tiled[i])
+	for (i = 0; i < kb->ucsz; i++) {
+		reads_add(RV_THUMB, i);
+		if (val_get(thumb_get(r, i), "tile")->b)
 			need[kb->ucs[i]->termsz[DIM_TECH] > 0 ?
 			    kb->ucs[i]->terms[DIM_TECH][0]->pos : nt] = 1;
+	}
 	for (i = 0; i <= nt; i++) {
 		if (!need[i])
 			continue;
 		t = i < nt ? kb->tax.terms[DIM_TECH][i] : NULL;
 		url = url_thumb_tile(t != NULL ? t->slug : NULL);
 		svg = thumb_tile(t != NULL ? t->name : "Example");
-		(void)site_out_put(r->so, url, svg, strlen(svg));
+		if (!site_out_put(r->so, url, svg, strlen(svg)))
+			rc = 0;
 		free(svg);
 		free(url);
 	}
 	free(need);
+	return rc;
 }
 
 /*
- * See render/private.h.
+ * See render/private.h.  Nothing shared is built here but the menus:
+ * each value on first use.
  */
 struct r *
 render_new(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct r	*rp;
-	size_t		 i;
+	size_t		 i, k;
 	int		 d;
 
 	rp = xcalloc(1, sizeof(*rp));
 	rp->kb = kb;
 	rp->opts = opts;
 	rp->so = so;
-	for (d = 0; d < DIM__MAX; d++) {
-		rp->terms[d] = xcalloc(kb->tax.termsz[d], sizeof(struct val *));
-		for (i = 0; i < kb->tax.termsz[d]; i++)
-			rp->terms[d][i] = share(term_val(kb,
-			    kb->tax.terms[d][i]));
+	for (d = 0; d < DIM__MAX; d++)
+		rp->termoff[d + 1] = rp->termoff[d] + kb->tax.termsz[d];
+	lazy_init(&rp->terms, rp->termoff[DIM__MAX]);
+	lazy_init(&rp->prefs, kb->peoplesz);
+	lazy_init(&rp->health, kb->ucsz);
+	lazy_init(&rp->thumbs, kb->ucsz);
+	lazy_init(&rp->ucsums, kb->ucsz);
+	pthread_mutex_init(&rp->rankmu, NULL);
+	for (rp->pidxcap = 16; rp->pidxcap < 2 * kb->peoplesz; rp->pidxcap *= 2)
+		continue;
+	rp->pidx = xcalloc(rp->pidxcap, sizeof(*rp->pidx));
+	for (i = 0; i < kb->peoplesz; i++) {
+		for (k = (size_t)((uintptr_t)kb->people[i] >> 4) &
+		    (rp->pidxcap - 1); rp->pidx[k] != 0;
+		    k = (k + 1) & (rp->pidxcap - 1))
+			continue;
+		rp->pidx[k] = i + 1;
 	}
-	rp->prefs = xcalloc(kb->peoplesz, sizeof(struct val *));
-	for (i = 0; i < kb->peoplesz; i++)
-		rp->prefs[i] = share(pref_val(kb->people[i]));
 	rp->max_age = opts->max_age > 0 ? opts->max_age : 7 * 86400;
 	rp->today = utc_text(opts->now->build, 1);
 	rp->realday = utc_text(opts->now->real, 1);
-	rp->health = xcalloc(kb->ucsz, sizeof(struct val *));
-	for (i = 0; i < kb->ucsz; i++)
-		rp->health[i] = share(health_val(kb->ucs[i], rp->realday,
-		    rp->max_age));
-	make_thumbs(rp);
-	rp->ucsums = xcalloc(kb->ucsz, sizeof(struct val *));
-	for (i = 0; i < kb->ucsz; i++)
-		rp->ucsums[i] = share(ucsum_val(rp, kb->ucs[i]));
 	rp->menu = share(build_menu(kb));
 	if (kb->site.base_url != NULL && *kb->site.base_url != '\0')
 		rp->base = kb->site.base_url[strlen(kb->site.base_url) - 1] ==
 		    '/' ? xstrdup(kb->site.base_url) :
 		    xasprintf("%s/", kb->site.base_url);
 	build_menus(rp);
-	rank_titles(kb);
 	return rp;
 }
 
@@ -986,32 +1283,16 @@ render_new(const struct kb *kb, const struct render_opts *opts,
 void
 render_free(struct r *rp)
 {
-	const struct kb	*kb;
-	size_t		 i;
-	int		 d;
+	size_t	 i;
 
 	if (rp == NULL)
 		return;
-	kb = rp->kb;
-	/* Summaries refer to terms: free them first. */
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->ucsums[i]);
-	free(rp->ucsums);
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->health[i]);
-	free(rp->health);
-	for (i = 0; i < kb->ucsz; i++)
-		unshare_free(rp->thumbs[i]);
-	free(rp->thumbs);
-	free(rp->tiled);
-	for (d = 0; d < DIM__MAX; d++) {
-		for (i = 0; i < kb->tax.termsz[d]; i++)
-			unshare_free(rp->terms[d][i]);
-		free(rp->terms[d]);
-	}
-	for (i = 0; i < kb->peoplesz; i++)
-		unshare_free(rp->prefs[i]);
-	free(rp->prefs);
+	/* Summaries refer to terms, health and thumbnails: first. */
+	lazy_free(&rp->ucsums);
+	lazy_free(&rp->health);
+	lazy_free(&rp->thumbs);
+	lazy_free(&rp->terms);
+	lazy_free(&rp->prefs);
 	unshare_free(rp->menu);
 	for (i = 0; i < rp->menusz; i++)
 		unshare_free(rp->sites[i]);
@@ -1022,5 +1303,8 @@ render_free(struct r *rp)
 	free(rp->base);
 	free(rp->today);
 	free(rp->realday);
+	pthread_mutex_destroy(&rp->rankmu);
+	free(rp->pidx);
 	free(rp);
 }
+

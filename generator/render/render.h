@@ -56,8 +56,8 @@ struct render_opts {
 	 * A hash of every input of the pages but the entries' files
 	 * (build.c: the theme, site.yaml, the taxonomy, the store's
 	 * records, the clock...), or 0 to render every page.  With it and
-	 * idx, a page whose inputs hash as when it was published is kept
-	 * as it is (families.c says what each family reads).
+	 * idx, a page none of whose inputs changed since it was published
+	 * is kept as it is (families.c: what each page read).
 	 */
 	uint64_t	 inputs;
 	struct idx	*idx;	/* the store, may be NULL */

@@ -193,7 +193,7 @@ regressions(struct r *r)
 int
 status_badge(struct r *r, size_t i)
 {
-	const struct usecase *uc = render_kb(r)->ucs[i];
+	const struct usecase *uc = render_uc(r, i);
 	char		*svg, *path;
 	int		 rc;
 

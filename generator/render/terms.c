@@ -22,7 +22,7 @@
 int
 terms_dimension(struct r *r, int d)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	struct val	*ctx = val_map(), *l, *t;
 	struct term	**ts;
 	char		*desc;
@@ -32,7 +32,7 @@ terms_dimension(struct r *r, int d)
 	val_set(ctx, "dim", render_dim(d));
 	val_set_str(ctx, "matrix_url", url_matrix());
 	l = val_set(ctx, "terms", val_list());
-	ts = render_sorted_terms(kb, d, render_name_cmp);
+	ts = render_sorted_terms(r, d, render_name_cmp);
 	for (i = 0; i < kb->tax.termsz[d]; i++) {
 		/* A copy, to add the parent without touching the shared one. */
 		t = val_push(l, val_copy(render_term(r, ts[i])));
@@ -58,11 +58,12 @@ terms_dimension(struct r *r, int d)
 int
 terms_term(struct r *r, int d, size_t i)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const struct term *tm = kb->tax.terms[d][i];
+	struct usecase *const *ucs;
 	struct val	*ctx = val_map(), *t, *l;
 	char		*path, *desc;
-	size_t		 j;
+	size_t		 j, n;
 	int		 rc;
 
 	val_set(ctx, "dim", render_dim(d));
@@ -89,11 +90,12 @@ terms_term(struct r *r, int d, size_t i)
 		if (kb->tax.terms[d][j]->parent == tm)
 			val_push(l, render_term(r, kb->tax.terms[d][j]));
 	val_set(t, "has_children", val_bool(l->kidsz > 0));
-	render_set_usecases(r, ctx, tm->ucs, tm->ucsz);
+	ucs = render_term_ucs(r, tm, &n);
+	render_set_usecases(r, ctx, ucs, n);
 	path = url_term((enum dim)d, tm->slug);
 	desc = xasprintf("%s: the %zu use case%s that carry it, and its "
-	    "related terms.", tm->title ? tm->title : tm->name, tm->ucsz,
-	    tm->ucsz == 1 ? "" : "s");
+	    "related terms.", tm->title ? tm->title : tm->name, n,
+	    n == 1 ? "" : "s");
 	rc = render_emit(r, "term", path, 2, url_dim_dir((enum dim)d),
 	    tm->title ? tm->title : tm->name, desc, ctx);
 	free(desc);
@@ -145,7 +147,7 @@ cell_url(const struct term *t, const struct term *f)
 int
 terms_matrix(struct r *r)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const size_t	 nt = kb->tax.termsz[DIM_TECH];
 	const size_t	 nf = kb->tax.termsz[DIM_FIELD];
 	struct val	*ctx = val_map(), *rows, *row, *cells, *c, *cols,
@@ -154,6 +156,11 @@ terms_matrix(struct r *r)
 	char		*url;
 	int		 rc;
 
+	/* The counts are of what the two lists share. */
+	for (i = 0; i < nt; i++)
+		(void)render_term_ucs(r, kb->tax.terms[DIM_TECH][i], &j);
+	for (j = 0; j < nf; j++)
+		(void)render_term_ucs(r, kb->tax.terms[DIM_FIELD][j], &i);
 	cnt = xcalloc(nt * nf + 1, sizeof(*cnt));
 	rsum = xcalloc(nt + 1, sizeof(*rsum));
 	csum = xcalloc(nf + 1, sizeof(*csum));
@@ -223,7 +230,7 @@ terms_matrix(struct r *r)
 int
 terms_cell(struct r *r, size_t ti, size_t fi)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const struct term *t = kb->tax.terms[DIM_TECH][ti];
 	const struct term *f = kb->tax.terms[DIM_FIELD][fi];
 	struct usecase	**ucs;
@@ -232,6 +239,9 @@ terms_cell(struct r *r, size_t ti, size_t fi)
 	char		*path, *title, *desc;
 	int		 rc;
 
+	/* Both lists are read: the cell is what they share. */
+	(void)render_term_ucs(r, t, &n);
+	(void)render_term_ucs(r, f, &n);
 	n = terms_both(t, f, &ucs);
 	val_set(ctx, "technology", render_term(r, t));
 	val_set(ctx, "field", render_term(r, f));

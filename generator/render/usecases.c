@@ -39,7 +39,7 @@ usecases_catalogue(struct r *r)
 	    val_int((long long)kb->ucsz));
 	facets = val_set(ctx, "facets", val_list());
 	for (d = 0; d < DIM__MAX; d++) {
-		struct term **ts = render_sorted_terms(kb, d, render_name_cmp);
+		struct term **ts = render_sorted_terms(r, d, render_name_cmp);
 
 		f = val_push(facets, val_map());
 		val_set_str(f, "key", dim_names[d]);
@@ -175,7 +175,7 @@ prov_val(struct r *r, const struct usecase *uc)
 	}
 	val_set(v, "has_files", val_bool(l->kidsz > 0));
 	l = val_set(v, "open_in", val_list());
-	oi = val_get(render_kb(r)->site.tree, "open_in");
+	oi = val_get(render_kb_site(r)->site.tree, "open_in");
 	if (commit != NULL && uc->example != NULL && oi != NULL &&
 	    oi->type == VAL_LIST && hosting_owner_repo(url, &owner, &repo)) {
 		path = subdir ? xasprintf("%s/%s", subdir, uc->example) :
@@ -360,7 +360,7 @@ static int
 run_render(struct r *r, const struct usecase *uc, const struct val *m,
     const char *idp, struct nb_out *out, char **dl)
 {
-	const struct kb	*kb = render_kb(r);
+	const struct kb	*kb = render_kb_site(r);
 	const struct val *nbm = val_get(m, "notebook");
 	const char	*ref = val_get_str(nbm, "ref"), *lref, *kind;
 	struct nb_opts	 o;
@@ -639,7 +639,7 @@ notebook_val(struct r *r, const struct usecase *uc, const struct val *m,
 	    (nb = val_get(m, "notebook")) == NULL || nb->type != VAL_MAP ||
 	    (ref = val_get_str(nb, "ref")) == NULL)
 		return NULL;
-	if (!outputs_read(render_kb(r)->root, ref, NOTEBOOK_MAX, &data,
+	if (!outputs_read(render_kb_site(r)->root, ref, NOTEBOOK_MAX, &data,
 	    &sz)) {
 		diag_warn(uc->e.path, 0, 0, "the executed notebook of the %s "
 		    "run (%.19s) is missing from .kbgen/outputs or over %u "
@@ -698,7 +698,7 @@ notebooks_val(struct r *r, const struct usecase *uc)
 int
 usecases_page(struct r *r, size_t i)
 {
-	const struct usecase *uc = render_kb(r)->ucs[i];
+	const struct usecase *uc = render_uc(r, i);
 	struct val	*ctx = val_map(), *u, *l, *v, *src;
 	char		*s, *path;
 	size_t		 j;
@@ -721,7 +721,8 @@ usecases_page(struct r *r, size_t i)
 	val_set(u, "added", uc->added ? val_str(uc->added) :
 	    val_new(VAL_NULL));
 	val_set_str(u, "language", val_get_str(uc->e.meta, "language") ?
-	    val_get_str(uc->e.meta, "language") : render_kb(r)->site.language);
+	    val_get_str(uc->e.meta, "language") :
+	    render_kb_site(r)->site.language);
 	for (d = 0; d < DIM__MAX; d++)
 		val_set(u, dim_keys[d], render_terms(r, uc->terms[d],
 		    uc->termsz[d]));
@@ -742,12 +743,12 @@ usecases_page(struct r *r, size_t i)
 	free(s);
 	l = val_set(u, "links", render_links(val_get(uc->e.meta, "links")));
 	val_set(u, "has_links", val_bool(l->kidsz > 0));
-	val_set(u, "body", val_str(uc->e.html ? uc->e.html : ""));
-	s = hosting_edit_url(render_kb(r), &uc->e);
+	val_set(u, "body", val_str(render_uc_html(r, uc)));
+	s = hosting_edit_url(render_kb_site(r), &uc->e);
 	val_set(u, "edit_url", s ? val_str(s) : val_new(VAL_NULL));
 	free(s);
 	val_set(u, "executable", val_bool(uc->example != NULL));
-	l = val_set(u, "launch", hosting_launch(render_kb(r), uc));
+	l = val_set(u, "launch", hosting_launch(render_kb_site(r), uc));
 	val_set(u, "has_launch", val_bool(l->kidsz > 0));
 	val_set(u, "source", source_val(uc));
 	l = val_set(u, "notebooks", notebooks_val(r, uc));
