@@ -188,6 +188,26 @@ struct range {
 				   each ending in NUL */
 };
 
+/*
+ * A form of the dictionary as the writers see it, in dictionary order:
+ * its strings borrowed (from struct ix, or the kept index).
+ */
+struct fview {
+	const char	*s;	/* the form */
+	uint32_t	 len;
+	uint32_t	 df;	/* documents */
+	const char	*stem;	/* as struct ix's stems, NULL for none */
+	size_t		 stemsz;
+	const char	*b;	/* postings string */
+	size_t		 bsz;
+	const char	*q;	/* positions string */
+	size_t		 qsz;
+	uint32_t	 pack, qpack;	/* NONE when inline (layout) */
+	uint32_t	 kept;	/* patch: its index in the kept
+				   dictionary, or NONE when new */
+	int		 dirty;	/* patch: its postings changed */
+};
+
 /* The whole build. */
 struct ix {
 	const struct search_doc **docs;	/* by id, borrowed */
@@ -205,15 +225,17 @@ struct ix {
 					   every language; else one stem, or
 					   one per language joined by LANGSEP
 					   ("" where equal to the form) */
-	uint32_t	*pack;	/* by form: its pack, NONE when inline */
 	char		**enc;	/* by form: its postings string, NUL,
 				   its positions string */
 	size_t		*encsz;	/* by form: postings length */
 	size_t		*encqsz;	/* by form: positions length */
+	struct fview	*fv;	/* by sorted index */
 	size_t		*packlo;	/* by pack: first form (sorted index) */
 	size_t		 packsz;
-	uint32_t	*qpack;	/* by form: its positions pack */
 	size_t		*qpacklo;	/* by positions pack: first form */
+	size_t		 qpacksz;
+	size_t		*shlo;	/* by shard: first form (sorted index) */
+	size_t		 shsz;
 	struct site_out	*so;
 	struct idx	*idx;	/* the token cache, may be NULL */
 	uint64_t	 seed;	/* of its keys: this kbgen */
@@ -226,6 +248,9 @@ struct ix {
 	uint32_t	*hit;	/* by id: offset + 1 of its URL in tmap
 				   when its record was taken */
 	FILE		*tf;	/* the tokens kept for the next build */
+	size_t		 toff;	/* bytes written to tf */
+	size_t		*roff;	/* by id: its record's offset in tf, */
+	size_t		*rlen;	/* and length; 0, 0 for none */
 	char		*tfpath;	/* ... being written there */
 	size_t		 wave;	/* index_range's first range */
 	const char	*frec;	/* the kept forms (FORMFILE), mapped */
@@ -235,6 +260,8 @@ struct ix {
 	size_t		 fcsz;	/* slots, a power of two */
 	size_t		 fcn;	/* forms in frec */
 	uint64_t	*fkey;	/* by form: its key */
+	size_t		*fso, *fbo, *fqo;	/* by form: where FORMFILE
+					   holds its stem and strings */
 	unsigned char	*fhit;	/* by form: 1 when kept as it was */
 	int		 ok;
 };
@@ -1038,21 +1065,22 @@ jstrz(struct buf *b, const char *s)
  * list of one per language when they differ.
  */
 static void
-jstems(struct buf *b, const char *s)
+jstems(struct buf *b, const char *s, size_t n)
 {
 	const char	*e;
 
-	if (s == NULL || strchr(s, LANGSEP) == NULL) {
-		jstrz(b, s);
+	if (s == NULL || memchr(s, LANGSEP, n) == NULL) {
+		jstr(b, s ? s : "", s ? n : 0);
 		return;
 	}
 	buf_putc(b, '[');
 	for (;;) {
-		e = strchr(s, LANGSEP);
-		jstr(b, s, e != NULL ? (size_t)(e - s) : strlen(s));
+		e = memchr(s, LANGSEP, n);
+		jstr(b, s, e != NULL ? (size_t)(e - s) : n);
 		if (e == NULL)
 			break;
 		buf_putc(b, ',');
+		n -= (size_t)(e - s) + 1;
 		s = e + 1;
 	}
 	buf_putc(b, ']');
@@ -1433,16 +1461,22 @@ tok_keep(struct ix *x, size_t lo, size_t hi)
 		r = &x->rs[ri];
 		for (id = r->lo; x->tf != NULL && id < r->hi; id++) {
 			if (x->keep[id] != 0) {
-				fputs(x->docs[id]->url, x->tf);
-				fputc('\0', x->tf);
-				fputs(r->rec.data + x->keep[id] - 1, x->tf);
-				fputc('\0', x->tf);
+				u = x->docs[id]->url;
+				fwrite(u, 1, strlen(u) + 1, x->tf);
+				x->toff += strlen(u) + 1;
+				u = r->rec.data + x->keep[id] - 1;
 			} else if (x->hit[id] != 0) {
 				u = x->tmap + x->hit[id] - 1;
 				fwrite(u, 1, strlen(u) + 1, x->tf);
+				x->toff += strlen(u) + 1;
 				u += strlen(u) + 1;
-				fwrite(u, 1, strlen(u) + 1, x->tf);
-			}
+			} else
+				continue;
+			/* Where the kept index finds it (keep_write). */
+			x->roff[id] = x->toff;
+			x->rlen[id] = strlen(u);
+			fwrite(u, 1, x->rlen[id] + 1, x->tf);
+			x->toff += x->rlen[id] + 1;
 		}
 		buf_free(&r->rec);
 	}
@@ -1608,6 +1642,23 @@ struct enc {
 	struct buf	 q;	/* positions string */
 };
 
+static void	 encode_vals(struct enc *, uint32_t, const uint64_t *,
+		    const uint64_t *);
+
+/* Room in e for need values, none yet; the histograms hd and hp (65
+ * each, see encode_vals) emptied. */
+static void
+enc_start(struct enc *e, size_t need, uint64_t *hd, uint64_t *hp)
+{
+	if (need > e->vcap) {
+		e->vcap = need;
+		e->v = xreallocarray(e->v, e->vcap, sizeof(*e->v));
+	}
+	memset(hd, 0, 65 * sizeof(*hd));
+	memset(hp, 0, 65 * sizeof(*hp));
+	e->vsz = 0;
+}
+
 /*
  * The postings and positions strings of form g (SEARCH.md) into e->b
  * and e->q: its ranges' vint strings decoded, document ids and
@@ -1620,22 +1671,14 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 	const struct fpost *fp;
 	const char	*p, *end;
 	uint64_t	 hd[65], hp[65];
-	int64_t		 prev = -1, prevown;
-	uint32_t	 l, n = 0, np, j, v, nown;
+	int64_t		 prev = -1;
+	uint32_t	 l, n = 0, np, j, v;
 	size_t		 i, k, need = 0;
-	struct bw	 w, wq;
-	int		 kd, kp;
 
 	for (i = 0; i < x->rsz; i++)
 		if ((l = x->rs[i].inv[g]) != NONE)
 			need += x->rs[i].fp[l].sz;
-	if (need > e->vcap) {
-		e->vcap = need;
-		e->v = xreallocarray(e->v, e->vcap, sizeof(*e->v));
-	}
-	memset(hd, 0, sizeof(hd));
-	memset(hp, 0, sizeof(hp));
-	e->vsz = 0;
+	enc_start(e, need, hd, hp);
 	/* Values: doc gap, weight, npos, then first position + 1 and
 	 * position gaps; the vints had the first of each range absolute
 	 * and the first position absolute. */
@@ -1664,6 +1707,25 @@ encode_form(const struct ix *x, uint32_t g, struct enc *e)
 			n++;
 		}
 	}
+	encode_vals(e, n, hd, hp);
+}
+
+/*
+ * Write the values e->v[0..e->vsz) of n postings (document gap, weight,
+ * number of positions, positions) as the postings and positions
+ * strings into e->b and e->q; hd and hp count the bit lengths of the
+ * gaps' and positions' values less one.
+ */
+static void
+encode_vals(struct enc *e, uint32_t n, const uint64_t *hd,
+    const uint64_t *hp)
+{
+	int64_t		 prevown;
+	uint32_t	 np, j, nown;
+	size_t		 i, k;
+	struct bw	 w, wq;
+	int		 kd, kp;
+
 	kd = best_k(hd);
 	kp = best_k(hp);
 	buf_reset(&e->b);
@@ -1832,11 +1894,14 @@ forms_take(struct ix *x, uint32_t g, uint64_t key)
 	(void)vgetb(&p, end, &sl);
 	if (sl > 0)
 		x->stems[g] = xstrndup(p, sl - 1);
+	x->fso[g] = (size_t)(p - x->frec);
 	p += sl > 0 ? sl - 1 : 0;
 	(void)vgetb(&p, end, &bl);
 	q = p;
+	x->fbo[g] = (size_t)(q - x->frec);
 	p += bl;
 	(void)vgetb(&p, end, &ql);
+	x->fqo[g] = (size_t)(p - x->frec);
 	/* Both strings in one allocation, as stem_block makes them. */
 	x->enc[g] = xmalloc((size_t)bl + ql + 2);
 	memcpy(x->enc[g], q, bl);
@@ -1848,13 +1913,15 @@ forms_take(struct ix *x, uint32_t g, uint64_t key)
 	return 1;
 }
 
-/* Write v as a vint (see vput) to f. */
-static void
+/* Write v as a vint (see vput) to f; its length. */
+static size_t
 fputs_vint(FILE *f, uint32_t v)
 {
 	char	 o[8];
+	size_t	 n = vput(o, v);
 
-	fwrite(o, 1, vput(o, v), f);
+	fwrite(o, 1, n, f);
+	return n;
 }
 
 /* Keep every form's stem and strings for the next build. */
@@ -1862,7 +1929,7 @@ static int
 forms_keep(struct ix *x)
 {
 	char		*path;
-	size_t		 i, sl;
+	size_t		 i, sl, at;
 	uint32_t	 g;
 	FILE		*f;
 
@@ -1871,23 +1938,33 @@ forms_keep(struct ix *x)
 		return 0;
 	}
 	fprintf(f, "%016llx\n", (unsigned long long)x->seed);
+	at = 17;
 	for (i = 0; i < x->g.fsz; i++) {
 		g = x->sorted[i];
 		sl = x->stems[g] != NULL ? strlen(x->stems[g]) + 1 : 0;
 		fprintf(f, "%016llx", (unsigned long long)x->fkey[g]);
-		fputs_vint(f, (uint32_t)sl);
+		at += 16 + fputs_vint(f, (uint32_t)sl);
+		x->fso[g] = at;
 		if (sl > 0)
 			fwrite(x->stems[g], 1, sl - 1, f);
-		fputs_vint(f, (uint32_t)x->encsz[g]);
+		at += sl > 0 ? sl - 1 : 0;
+		at += fputs_vint(f, (uint32_t)x->encsz[g]);
+		x->fbo[g] = at;
 		fwrite(x->enc[g], 1, x->encsz[g], f);
-		fputs_vint(f, (uint32_t)x->encqsz[g]);
+		at += x->encsz[g];
+		at += fputs_vint(f, (uint32_t)x->encqsz[g]);
+		x->fqo[g] = at;
 		fwrite(x->enc[g] + x->encsz[g] + 1, 1, x->encqsz[g], f);
+		at += x->encqsz[g];
 	}
 	fputc('\0', f);
 	i = cache_done(f, path);
 	free(path);
 	return (int)i;
 }
+
+static char	*stem_str(const struct ix *, struct sb_stemmer **,
+		    const char *, size_t, struct buf *);
 
 /*
  * Form g's stems in x's languages into x->stems[g] (see struct ix):
@@ -1900,7 +1977,15 @@ stem_form(struct ix *x, struct sb_stemmer **st, uint32_t g,
     struct buf *b)
 {
 	const struct tform *f = &x->g.f[g];
-	const char	*form = x->g.strs + f->off;
+
+	x->stems[g] = stem_str(x, st, x->g.strs + f->off, f->len, b);
+}
+
+/* The stems of form[0..flen) as stem_form says (new string), or NULL. */
+static char *
+stem_str(const struct ix *x, struct sb_stemmer **st, const char *form,
+    size_t flen, struct buf *b)
+{
 	const sb_symbol	*s;
 	size_t		 l, n, off[MAXLANG], len[MAXLANG];
 	int		 same = 1, asis = 1, k;
@@ -1908,10 +1993,10 @@ stem_form(struct ix *x, struct sb_stemmer **st, uint32_t g,
 	buf_reset(b);
 	for (l = 0; l < x->langsz; l++) {
 		s = st[l] == NULL ? NULL : sb_stemmer_stem(st[l],
-		    (const sb_symbol *)form, (int)f->len);
+		    (const sb_symbol *)form, (int)flen);
 		n = 0;
 		if (s != NULL && (k = sb_stemmer_length(st[l])) > 0 &&
-		    ((size_t)k != f->len || memcmp(s, form, f->len) != 0))
+		    ((size_t)k != flen || memcmp(s, form, flen) != 0))
 			n = (size_t)k;
 		if (l > 0)
 			buf_putc(b, LANGSEP);
@@ -1925,9 +2010,10 @@ stem_form(struct ix *x, struct sb_stemmer **st, uint32_t g,
 		    b->data + off[l], n) != 0))
 			same = 0;
 	}
-	if (!asis)
-		x->stems[g] = same ? xstrndup(b->data + off[0], len[0]) :
-		    xstrndup(b->data, b->sz);
+	if (asis)
+		return NULL;
+	return same ? xstrndup(b->data + off[0], len[0]) :
+	    xstrndup(b->data, b->sz);
 }
 
 /*
@@ -1988,6 +2074,19 @@ stem_block(void *arg, size_t bi)
 			sb_stemmer_delete(st[l]);
 }
 
+/* The bytes of a file calling kbSearch.load(NAME, data) into b. */
+static void
+load_bytes(const char *name, const struct buf *data, struct buf *b)
+{
+	buf_reset(b);
+	buf_grow(b, data->sz + strlen(name) + 32);
+	buf_puts(b, "kbSearch.load(\"");
+	buf_puts(b, name);
+	buf_puts(b, "\",");
+	buf_put(b, data->data ? data->data : "", data->sz);
+	buf_puts(b, ");\n");
+}
+
 /* Write one file "search/NAME.js" calling kbSearch.load(NAME, data). */
 static int
 put_file(struct ix *x, struct site_out *so, const char *name,
@@ -1997,12 +2096,7 @@ put_file(struct ix *x, struct site_out *so, const char *name,
 	char		*path;
 	int		 rc;
 
-	buf_grow(&b, data->sz + strlen(name) + 32);
-	buf_puts(&b, "kbSearch.load(\"");
-	buf_puts(&b, name);
-	buf_puts(&b, "\",");
-	buf_put(&b, data->data ? data->data : "", data->sz);
-	buf_puts(&b, ");\n");
+	load_bytes(name, data, &b);
 	path = xasprintf("search/%s.js", name);
 	rc = site_out_put(so, path, b.data, b.sz);
 	if (!rc)
@@ -2030,43 +2124,50 @@ shard_key(const char *s, size_t n, char *key)
 	key[k] = '\0';
 }
 
-/* Write pack pi: postings (search/p/) or, with q, positions (q/). */
+/*
+ * The bytes of pack pi: postings (search/p/) or, with q, positions
+ * (q/), of the forms v[lo..hi) that are not inline.
+ */
+static void
+pack_bytes(const struct fview *v, size_t lo, size_t hi, size_t pi, int q,
+    struct buf *b)
+{
+	size_t		 i, sz = 0;
+	int		 first;
+
+	for (i = lo; i < hi; i++)
+		sz += v[i].len + (q ? v[i].qsz : v[i].bsz) + 6;
+	buf_reset(b);
+	buf_grow(b, sz + 64);
+	buf_printf(b, "kbSearch.load(\"%c/%zu\",{", q ? 'q' : 'p', pi);
+	for (i = lo, first = 1; i < hi; i++) {
+		if (v[i].pack == NONE)
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		first = 0;
+		/* Forms are letters and digits: nothing to escape. */
+		buf_putc(b, '"');
+		buf_put(b, v[i].s, v[i].len);
+		buf_puts(b, "\":\"");
+		if (q)
+			buf_put(b, v[i].q, v[i].qsz);
+		else
+			buf_put(b, v[i].b, v[i].bsz);
+		buf_putc(b, '"');
+	}
+	buf_puts(b, "});\n");
+}
+
+/* Write pack pi, p/ or q/, of x's views; its hash into x->phash. */
 static void
 write_pack1(struct ix *x, size_t pi, int q)
 {
 	struct buf	 b = { NULL, 0, 0 };
 	size_t		*plo = q ? x->qpacklo : x->packlo;
-	size_t		 i, lo = plo[pi], hi = plo[pi + 1], sz = 0;
-	const struct tform *f;
-	uint32_t	 g;
 	char		*path;
-	int		 first;
 
-	for (i = lo; i < hi; i++) {
-		g = x->sorted[i];
-		sz += x->g.f[g].len + (q ? x->encqsz[g] : x->encsz[g]) + 6;
-	}
-	buf_grow(&b, sz + 64);
-	buf_printf(&b, "kbSearch.load(\"%c/%zu\",{", q ? 'q' : 'p', pi);
-	for (i = lo, first = 1; i < hi; i++) {
-		g = x->sorted[i];
-		if (x->pack[g] == NONE)
-			continue;
-		f = &x->g.f[g];
-		if (!first)
-			buf_putc(&b, ',');
-		first = 0;
-		/* Forms are letters and digits: nothing to escape. */
-		buf_putc(&b, '"');
-		buf_put(&b, x->g.strs + f->off, f->len);
-		buf_puts(&b, "\":\"");
-		if (q)
-			buf_put(&b, x->enc[g] + x->encsz[g] + 1, x->encqsz[g]);
-		else
-			buf_put(&b, x->enc[g], x->encsz[g]);
-		buf_putc(&b, '"');
-	}
-	buf_puts(&b, "});\n");
+	pack_bytes(x->fv, plo[pi], plo[pi + 1], pi, q, &b);
 	path = xasprintf("search/%c/%zu.js", q ? 'q' : 'p', pi);
 	if (!site_out_put(x->so, path, b.data, b.sz))
 		x->ok = 0;
@@ -2103,77 +2204,105 @@ pack_of(size_t *lo, size_t *n, size_t *cur, size_t i, size_t sz,
 	return (uint32_t)*n;
 }
 
+/*
+ * Packs: forms v[0..nf) in dictionary order, cut at about PACK bytes of
+ * postings, and apart at about QPACK bytes of positions; short
+ * postings stay in the shard (pack NONE).  *plo and *qlo (new arrays)
+ * get each pack's first form and, last, nf; *np and *nq their counts.
+ */
+static void
+layout(struct fview *v, size_t nf, size_t **plo, size_t *np, size_t **qlo,
+    size_t *nq)
+{
+	size_t		 i, cur_sz = 0, npack = 0, cur_qsz = 0, nqpack = 0;
+
+	*plo = xcalloc(nf + 2, sizeof(**plo));
+	*qlo = xcalloc(nf + 2, sizeof(**qlo));
+	for (i = 0; i < nf; i++) {
+		/* Short postings go in the shard: no second round. */
+		if (v[i].bsz + v[i].qsz <= INLINE) {
+			v[i].pack = v[i].qpack = NONE;
+			continue;
+		}
+		v[i].pack = pack_of(*plo, &npack, &cur_sz, i,
+		    v[i].len + v[i].bsz + 6, PACK);
+		v[i].qpack = pack_of(*qlo, &nqpack, &cur_qsz, i,
+		    v[i].len + v[i].qsz + 6, QPACK);
+	}
+	(*plo)[++npack] = nf;
+	(*qlo)[++nqpack] = nf;
+	*np = npack;
+	*nq = nqpack;
+}
+
+/* The end of the shard that starts at form lo of v[0..nf); its key. */
+static size_t
+shard_end(const struct fview *v, size_t nf, size_t lo, char *key)
+{
+	char	 k2[32];
+	size_t	 i;
+
+	shard_key(v[lo].s, v[lo].len, key);
+	for (i = lo + 1; i < nf; i++) {
+		shard_key(v[i].s, v[i].len, k2);
+		if (strcmp(k2, key) != 0)
+			break;
+	}
+	return i;
+}
+
+/* The data of the shard of forms v[lo..hi) into sh. */
+static void
+shard_bytes(const struct fview *v, size_t lo, size_t hi, struct buf *sh)
+{
+	size_t	 i;
+
+	buf_reset(sh);
+	buf_putc(sh, '[');
+	for (i = lo; i < hi; i++) {
+		if (i > lo)
+			buf_putc(sh, ',');
+		buf_putc(sh, '[');
+		jstr(sh, v[i].s, v[i].len);
+		buf_putc(sh, ',');
+		jstems(sh, v[i].stem, v[i].stemsz);
+		buf_printf(sh, ",%u,", v[i].df);
+		if (v[i].pack == NONE) {
+			jstr(sh, v[i].b, v[i].bsz);
+			buf_putc(sh, ',');
+			jstr(sh, v[i].q, v[i].qsz);
+		} else
+			buf_printf(sh, "%u,%u", v[i].pack, v[i].qpack);
+		buf_putc(sh, ']');
+	}
+	buf_putc(sh, ']');
+}
+
 /* Postings packs and dictionary shards. */
 static void
 write_dict(struct ix *x, struct site_out *so, struct buf *meta, int jobs)
 {
 	struct buf	 sh = { NULL, 0, 0 };
-	uint32_t	 g = 0;
-	size_t		 i, cur_sz = 0, npack = 0, cur_qsz = 0, nqpack = 0;
-	const struct tform *f = NULL;
-	char		 key[32], cur[32], name[48];
+	size_t		 i, hi, nq;
+	char		 key[32], name[48];
 
-	/*
-	 * Packs: forms in dictionary order, cut at about PACK bytes of
-	 * postings, and apart at about QPACK bytes of positions.
-	 */
-	x->packlo = xcalloc(x->g.fsz + 2, sizeof(*x->packlo));
-	x->qpacklo = xcalloc(x->g.fsz + 2, sizeof(*x->qpacklo));
-	for (i = 0; i < x->g.fsz; i++) {
-		g = x->sorted[i];
-		/* Short postings go in the shard: no second round. */
-		if (x->encsz[g] + x->encqsz[g] <= INLINE) {
-			x->pack[g] = x->qpack[g] = NONE;
-			continue;
-		}
-		x->pack[g] = pack_of(x->packlo, &npack, &cur_sz, i,
-		    x->g.f[g].len + x->encsz[g] + 6, PACK);
-		x->qpack[g] = pack_of(x->qpacklo, &nqpack, &cur_qsz, i,
-		    x->g.f[g].len + x->encqsz[g] + 6, QPACK);
-	}
-	x->packlo[++npack] = x->g.fsz;
-	x->qpacklo[++nqpack] = x->g.fsz;
-	x->packsz = npack;
-	par_for(npack + nqpack, jobs, write_pack, x);
+	layout(x->fv, x->g.fsz, &x->packlo, &x->packsz, &x->qpacklo, &nq);
+	par_for(x->packsz + nq, jobs, write_pack, x);
 
 	/* Shards: forms with the same key are contiguous. */
-	buf_printf(meta, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[", npack,
-	    nqpack);
-	cur[0] = '\0';
-	for (i = 0; i <= x->g.fsz; i++) {
-		if (i < x->g.fsz) {
-			g = x->sorted[i];
-			f = &x->g.f[g];
-			shard_key(x->g.strs + f->off, f->len, key);
-		}
-		if (i == x->g.fsz || strcmp(key, cur) != 0) {
-			if (cur[0] != '\0') {
-				buf_putc(&sh, ']');
-				snprintf(name, sizeof(name), "d/%s", cur);
-				put_file(x, so, name, &sh);
-			}
-			if (i == x->g.fsz)
-				break;
-			if (cur[0] != '\0')
-				buf_putc(meta, ',');
-			jstrz(meta, key);
-			snprintf(cur, sizeof(cur), "%s", key);
-			buf_reset(&sh);
-			buf_putc(&sh, '[');
-		} else
-			buf_putc(&sh, ',');
-		buf_putc(&sh, '[');
-		jstr(&sh, x->g.strs + f->off, f->len);
-		buf_putc(&sh, ',');
-		jstems(&sh, x->stems[g]);
-		buf_printf(&sh, ",%u,", x->df[g]);
-		if (x->pack[g] == NONE) {
-			jstr(&sh, x->enc[g], x->encsz[g]);
-			buf_putc(&sh, ',');
-			jstr(&sh, x->enc[g] + x->encsz[g] + 1, x->encqsz[g]);
-		} else
-			buf_printf(&sh, "%u,%u", x->pack[g], x->qpack[g]);
-		buf_putc(&sh, ']');
+	buf_printf(meta, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[",
+	    x->packsz, nq);
+	x->qpacksz = nq;
+	x->shlo = xcalloc(x->g.fsz + 1, sizeof(*x->shlo));
+	for (i = 0; i < x->g.fsz; i = hi) {
+		hi = shard_end(x->fv, x->g.fsz, i, key);
+		x->shlo[x->shsz++] = i;
+		if (i > 0)
+			buf_putc(meta, ',');
+		jstrz(meta, key);
+		shard_bytes(x->fv, i, hi, &sh);
+		snprintf(name, sizeof(name), "d/%s", key);
+		put_file(x, so, name, &sh);
 	}
 	buf_puts(meta, "],");
 	buf_free(&sh);
@@ -2394,6 +2523,22 @@ write_facets(struct ix *x, struct buf *m)
 	free(v);
 }
 
+/* The start of meta.js's object, up to its packs, into b. */
+static void
+meta_head(const struct ix *x, struct buf *b)
+{
+	size_t	 i;
+
+	buf_printf(b, "{\"v\":3,\"docs\":%zu,\"frag\":%d,\"langs\":[",
+	    x->docsz, FRAG);
+	for (i = 0; i < x->langsz; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		jstrz(b, x->langs[i]);
+	}
+	buf_puts(b, "],");
+}
+
 /* Write fragment file fi. */
 static void
 write_frag(void *arg, size_t fi)
@@ -2417,12 +2562,1371 @@ write_frag(void *arg, size_t fi)
 	buf_free(&b);
 }
 
+/*
+ * The kept index: the file KEEPFILE of the cache folder describes the
+ * index the last build wrote, so that a build whose documents are the
+ * same but for a few patches it (search_patch) instead of building it
+ * again.  It holds, for each document slot (the caller's order) its
+ * key and id, for each document its tuple (doc_tuple) and where its
+ * record (TOKVER) lies, for each form of the dictionary its bytes,
+ * documents and where its stem and strings lie, the hashes of the
+ * files written (packs, positions packs, fragments, shards), the
+ * languages and meta.js's facets.  Records, stems and strings lie in
+ * TOKFILE and FORMFILE, whose inode, size and time it names, or in
+ * its own extra part, which holds what patches changed since.  Native
+ * byte order: it is read only by the kbgen that wrote it (seed).  A
+ * file that is missing, cut short, of another version or another
+ * kbgen, or naming other TOKFILE or FORMFILE, is not used.  It is a
+ * cache keyed by content, as TOKFILE is: the files it says were written
+ * are kept only when the published ones hash the same
+ * (site_out_keep), else written again from it.
+ */
+#define KEEPVER		"kbgen search index 1"
+#define KEEPFILE	"search-index"
+#define KEEPMAXX	(8u << 20)	/* extra bytes, at most, to patch */
+
+struct khead {
+	char		 magic[32];	/* KEEPVER, zero-padded */
+	uint64_t	 seed;
+	uint64_t	 size;	/* of the file */
+	uint64_t	 tok[3];	/* TOKFILE's inode, size, time (ns) */
+	uint64_t	 form[3];	/* FORMFILE's */
+	uint64_t	 n, nf, npack, nqpack, nshard;
+	uint64_t	 said;	/* the documents gave warnings */
+	uint64_t	 slots, docs, forms, phash, qhash, fhash, shards;
+	uint64_t	 strs, strsz, extra, extrasz;	/* offsets, sizes */
+	uint64_t	 langs, langsz;	/* in strs: NUL-ended, count */
+	uint64_t	 facets, facetsz;	/* in strs */
+};
+
+struct kslot {
+	uint64_t	 key;	/* the caller's key of the document */
+	uint64_t	 id;
+};
+
+struct kdoc {
+	uint64_t	 tuple;	/* doc_tuple */
+	uint32_t	 blob;	/* 0: TOKFILE, 1: extra */
+	uint32_t	 off, len;	/* its record */
+	uint32_t	 pad;
+};
+
+struct kform {
+	uint32_t	 soff, len;	/* the form, in strs */
+	uint32_t	 df;
+	uint32_t	 blob;	/* 0: FORMFILE, 1: extra */
+	uint32_t	 stemoff, stemlen;	/* stemlen NONE: none */
+	uint32_t	 boff, bsz, qoff, qsz;
+};
+
+struct kshard {
+	uint64_t	 hash;	/* of its file */
+	uint32_t	 koff, klen;	/* its key, in strs */
+	uint32_t	 lo, hi;	/* its forms */
+};
+
+/* A kept index as read, or as about to be written. */
+struct kin {
+	char		*map;	/* the file, mapped */
+	size_t		 mapsz;
+	struct khead	 h;
+	const struct kslot *slots;
+	const struct kdoc *docs;
+	const struct kform *forms;
+	const uint64_t	*phash, *qhash, *fhash;
+	const struct kshard *shards;
+	const char	*strs;
+	const char	*extra;
+	const char	*blob[2][2];	/* [0]: docs, [1]: forms; by blob */
+	size_t		 blobsz[2][2];
+	const char	*tok, *frm;	/* TOKFILE and FORMFILE, mapped */
+	size_t		 toksz, frmsz;
+};
+
+/* The seed of every key: this kbgen's binary. */
+static uint64_t
+seed_of(void)
+{
+	struct stat	 st;
+	uint64_t	 h = hash64(TOKVER, strlen(TOKVER), 0);
+
+	if (stat("/proc/self/exe", &st) == 0) {
+		h = hash64(&st.st_size, sizeof(st.st_size), h);
+		h = hash64(&st.st_mtim, sizeof(st.st_mtim), h);
+	}
+	return h;
+}
+
+/*
+ * What fixes a document's place and its part of meta.js: its type, URL,
+ * language and facet values.  A patch needs each changed document's to
+ * be the same.
+ */
+static uint64_t
+doc_tuple(const struct search_doc *d)
+{
+	uint64_t	 h = hash64("tuple", 5, 0);
+	size_t		 f, j, m;
+	int		 t = (int)d->type, own;
+
+	h = hash64(&t, sizeof(t), h);
+	h = hstr(h, d->url);
+	h = hstr(h, d->language);
+	for (f = 0; f < SEARCH__FACETS; f++) {
+		m = d->facetsz[f];
+		h = hash64(&m, sizeof(m), h);
+		for (j = 0; j < m; j++) {
+			own = d->fparent[f] == NULL || j < d->facetown[f];
+			h = hstr(h, d->facets[f][j]);
+			h = hstr(h, d->fparent[f] ? d->fparent[f][j] : NULL);
+			h = hash64(&own, sizeof(own), h);
+		}
+	}
+	return h;
+}
+
+/* Inode, size and time of the cache file name into id; 0 if none. */
+static int
+cache_id(const struct ix *x, const char *name, uint64_t *id)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	path = path_join(idx_dir(x->idx), name);
+	rc = stat(path, &st) == 0;
+	free(path);
+	if (!rc)
+		return 0;
+	id[0] = (uint64_t)st.st_ino;
+	id[1] = (uint64_t)st.st_size;
+	id[2] = (uint64_t)st.st_mtim.tv_sec * 1000000000ULL +
+	    (uint64_t)st.st_mtim.tv_nsec;
+	return 1;
+}
+
+/* Map the cache file name when it is the one id names. */
+static const char *
+cache_map_id(const struct ix *x, const char *name, const uint64_t *id,
+    size_t *sz)
+{
+	uint64_t	 now[3];
+	const char	*p;
+
+	if (!cache_id(x, name, now) || memcmp(now, id, sizeof(now)) != 0)
+		return NULL;
+	if ((p = cache_map(x, name, sz)) == NULL)
+		return NULL;
+	if (*sz != id[1] || !cache_id(x, name, now) ||
+	    memcmp(now, id, sizeof(now)) != 0) {
+		munmap((void *)p, *sz);
+		return NULL;
+	}
+	return p;
+}
+
+static void
+keep_unlink(const struct ix *x)
+{
+	char	*path;
+
+	path = path_join(idx_dir(x->idx), KEEPFILE);
+	(void)unlink(path);
+	free(path);
+}
+
+/* Append n bytes (8-aligned) to b; their offset. */
+static uint64_t
+sect(struct buf *b, const void *p, size_t n)
+{
+	uint64_t	 at;
+
+	while (b->sz % 8 != 0)
+		buf_putc(b, '\0');
+	at = b->sz;
+	if (n > 0)
+		buf_put(b, p, n);
+	return at;
+}
+
+/*
+ * Write the kept index k, its sections given by the pointers and counts
+ * of k and k->h and the bytes k->strs[0..strsz) and extra: the header
+ * gets the offsets.  0 if it could not be written (reported).
+ */
+static int
+keep_emit(const struct ix *x, struct kin *k)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	struct khead	*h = &k->h;
+	size_t		 nfrag = (h->n + FRAG - 1) / FRAG;
+	char		*path;
+	FILE		*f;
+	int		 ok;
+
+	memset(h->magic, 0, sizeof(h->magic));
+	memcpy(h->magic, KEEPVER, strlen(KEEPVER));
+	h->seed = x->seed;
+	buf_grow(&b, sizeof(*h));
+	b.sz = sizeof(*h);
+	h->slots = sect(&b, k->slots, h->n * sizeof(*k->slots));
+	h->docs = sect(&b, k->docs, h->n * sizeof(*k->docs));
+	h->forms = sect(&b, k->forms, h->nf * sizeof(*k->forms));
+	h->phash = sect(&b, k->phash, h->npack * sizeof(uint64_t));
+	h->qhash = sect(&b, k->qhash, h->nqpack * sizeof(uint64_t));
+	h->fhash = sect(&b, k->fhash, nfrag * sizeof(uint64_t));
+	h->shards = sect(&b, k->shards, h->nshard * sizeof(*k->shards));
+	h->strs = sect(&b, k->strs, h->strsz);
+	h->extra = sect(&b, k->extra, h->extrasz);
+	h->size = b.sz;
+	memcpy(b.data, h, sizeof(*h));
+	if ((f = cache_create(x, KEEPFILE, &path)) == NULL) {
+		free(path);
+		buf_free(&b);
+		return 0;
+	}
+	fwrite(b.data, 1, b.sz, f);
+	ok = cache_done(f, path);
+	free(path);
+	buf_free(&b);
+	return ok;
+}
+
+/* The tables of a kept index to write; strs gets its last NUL. */
+static void
+kin_tables(struct kin *k, const struct kslot *slots, const struct kdoc *docs,
+    const struct kform *forms, const uint64_t *ph, const uint64_t *qh,
+    const uint64_t *fh, const struct kshard *shards, struct buf *strs)
+{
+	k->slots = slots;
+	k->docs = docs;
+	k->forms = forms;
+	k->phash = ph;
+	k->qhash = qh;
+	k->fhash = fh;
+	k->shards = shards;
+	buf_putc(strs, '\0');
+	k->strs = strs->data;
+	k->h.strsz = strs->sz;
+}
+
+/* Whether [off, off + n) lies within sz. */
+static int
+inside(uint64_t off, uint64_t n, uint64_t sz)
+{
+	return off <= sz && n <= sz - off;
+}
+
+static void
+keep_close(struct kin *k)
+{
+	if (k->map != NULL)
+		munmap(k->map, k->mapsz);
+	if (k->tok != NULL)
+		munmap((void *)k->tok, k->toksz);
+	if (k->frm != NULL)
+		munmap((void *)k->frm, k->frmsz);
+	memset(k, 0, sizeof(*k));
+}
+
+/*
+ * Read the kept index into k and check every table in it; 0 if there
+ * is none, or it is not whole, or not this kbgen's.
+ */
+static int
+keep_load(const struct ix *x, struct kin *k)
+{
+	struct stat	 st;
+	const struct khead *h;
+	const struct kform *f;
+	const struct kdoc *d;
+	const struct kshard *s;
+	char		*path, magic[32];
+	size_t		 i, nfrag, b;
+	int		 fd;
+
+	memset(k, 0, sizeof(*k));
+	path = path_join(idx_dir(x->idx), KEEPFILE);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size >= sizeof(*h)) {
+		k->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+		    fd, 0);
+		if (k->map == MAP_FAILED)
+			k->map = NULL;
+		else
+			k->mapsz = (size_t)st.st_size;
+	}
+	close(fd);
+	if (k->map == NULL)
+		return 0;
+	memcpy(&k->h, k->map, sizeof(k->h));
+	h = &k->h;
+	memset(magic, 0, sizeof(magic));
+	memcpy(magic, KEEPVER, strlen(KEEPVER));
+	if (memcmp(h->magic, magic, sizeof(magic)) != 0 ||
+	    h->seed != x->seed || h->size != k->mapsz ||
+	    h->n >= UINT32_MAX || h->nf >= UINT32_MAX ||
+	    h->npack > h->nf + 1 || h->nqpack > h->nf + 1 ||
+	    h->nshard > h->nf || h->langsz > MAXLANG)
+		goto bad;
+	nfrag = (h->n + FRAG - 1) / FRAG;
+	if (!inside(h->slots, h->n * sizeof(*k->slots), k->mapsz) ||
+	    !inside(h->docs, h->n * sizeof(*k->docs), k->mapsz) ||
+	    !inside(h->forms, h->nf * sizeof(*k->forms), k->mapsz) ||
+	    !inside(h->phash, h->npack * 8, k->mapsz) ||
+	    !inside(h->qhash, h->nqpack * 8, k->mapsz) ||
+	    !inside(h->fhash, nfrag * 8, k->mapsz) ||
+	    !inside(h->shards, h->nshard * sizeof(*k->shards), k->mapsz) ||
+	    !inside(h->strs, h->strsz, k->mapsz) ||
+	    !inside(h->extra, h->extrasz, k->mapsz) ||
+	    ((h->slots | h->docs | h->forms | h->phash | h->qhash |
+	    h->fhash | h->shards) & 7) != 0 ||
+	    !inside(h->langs, 0, h->strsz) ||
+	    !inside(h->facets, h->facetsz, h->strsz))
+		goto bad;
+	k->slots = (const void *)(k->map + h->slots);
+	k->docs = (const void *)(k->map + h->docs);
+	k->forms = (const void *)(k->map + h->forms);
+	k->phash = (const void *)(k->map + h->phash);
+	k->qhash = (const void *)(k->map + h->qhash);
+	k->fhash = (const void *)(k->map + h->fhash);
+	k->shards = (const void *)(k->map + h->shards);
+	k->strs = k->map + h->strs;
+	k->extra = k->map + h->extra;
+	if (h->strsz == 0 || k->strs[h->strsz - 1] != '\0')
+		goto bad;
+	for (i = 0, b = h->langs; i < h->langsz; i++) {
+		if (b >= h->strsz)
+			goto bad;
+		b += strlen(k->strs + b) + 1;
+	}
+	if ((k->tok = cache_map_id(x, TOKFILE, h->tok, &k->toksz)) == NULL ||
+	    (k->frm = cache_map_id(x, FORMFILE, h->form, &k->frmsz)) == NULL)
+		goto bad;
+	k->blob[0][0] = k->tok;
+	k->blobsz[0][0] = k->toksz;
+	k->blob[1][0] = k->frm;
+	k->blobsz[1][0] = k->frmsz;
+	k->blob[0][1] = k->blob[1][1] = k->extra;
+	k->blobsz[0][1] = k->blobsz[1][1] = h->extrasz;
+	for (i = 0; i < h->n; i++) {
+		d = &k->docs[i];
+		if (k->slots[i].id >= h->n || d->blob > 1 || d->len < 18 ||
+		    !inside(d->off, d->len, k->blobsz[0][d->blob]))
+			goto bad;
+	}
+	for (i = 0; i < h->nf; i++) {
+		f = &k->forms[i];
+		if (f->blob > 1 || f->len == 0 || f->len > MAXTOK ||
+		    f->df == 0 || !inside(f->soff, f->len, h->strsz) ||
+		    (f->stemlen != NONE && !inside(f->stemoff, f->stemlen,
+		    k->blobsz[1][f->blob])) ||
+		    !inside(f->boff, f->bsz, k->blobsz[1][f->blob]) ||
+		    !inside(f->qoff, f->qsz, k->blobsz[1][f->blob]))
+			goto bad;
+	}
+	for (i = 0; i < h->nshard; i++) {
+		s = &k->shards[i];
+		if (!inside(s->koff, s->klen, h->strsz) || s->lo >= s->hi ||
+		    s->hi > h->nf)
+			goto bad;
+	}
+	return 1;
+bad:
+	keep_close(k);
+	return 0;
+}
+
+/* A form of the kept dictionary as the writers see it. */
+static void
+kview(const struct kin *k, size_t i, struct fview *v)
+{
+	const struct kform *f = &k->forms[i];
+	const char	*blob = k->blob[1][f->blob];
+
+	memset(v, 0, sizeof(*v));
+	v->s = k->strs + f->soff;
+	v->len = f->len;
+	v->df = f->df;
+	if (f->stemlen != NONE) {
+		v->stem = blob + f->stemoff;
+		v->stemsz = f->stemlen;
+	}
+	v->b = blob + f->boff;
+	v->bsz = f->bsz;
+	v->q = blob + f->qoff;
+	v->qsz = f->qsz;
+	v->kept = (uint32_t)i;
+}
+
+/* The order of the dictionary: bytes, then length. */
+static int
+fcmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int	 c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c != 0)
+		return c;
+	return an < bn ? -1 : an > bn;
+}
+
+/* The index of form s[0..n) in the kept dictionary, or NONE. */
+static uint32_t
+kfind(const struct kin *k, const char *s, size_t n)
+{
+	size_t		 lo = 0, hi = k->h.nf, mid;
+	const struct kform *f;
+	int		 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		f = &k->forms[mid];
+		if ((c = fcmp(k->strs + f->soff, f->len, s, n)) == 0)
+			return (uint32_t)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NONE;
+}
+
+/*
+ * The kept index of a full build: x's documents (their records as
+ * tok_keep wrote them), forms (as forms_keep or forms_take found them)
+ * and the files it wrote, recorded in so since mark.  keys[i] is the
+ * caller's key of docs[i], base the caller's array.  Nothing is kept
+ * when a record or a file is missing.
+ */
+static void
+keep_full(struct ix *x, const struct search_doc *base, const uint64_t *keys,
+    int said, const struct buf *facets, size_t mark)
+{
+	struct kin	 k;
+	struct kslot	*slots;
+	struct kdoc	*docs;
+	struct kform	*forms;
+	struct kshard	*shards;
+	uint64_t	*ph, *qh, *fh, h;
+	struct buf	 strs = { NULL, 0, 0 };
+	size_t		 i, nfrag, n, got = 0, want, id, hi;
+	const char	*path, *e;
+	char		 key[32], *end;
+	const struct fview *v;
+	uint32_t	 g;
+	unsigned long	 num;
+
+	memset(&k, 0, sizeof(k));
+	nfrag = (x->docsz + FRAG - 1) / FRAG;
+	slots = xcalloc(x->docsz + 1, sizeof(*slots));
+	docs = xcalloc(x->docsz + 1, sizeof(*docs));
+	forms = xcalloc(x->g.fsz + 1, sizeof(*forms));
+	shards = xcalloc(x->shsz + 1, sizeof(*shards));
+	ph = xcalloc(x->packsz + 1, sizeof(*ph));
+	qh = xcalloc(x->qpacksz + 1, sizeof(*qh));
+	fh = xcalloc(nfrag + 1, sizeof(*fh));
+	if (!cache_id(x, TOKFILE, k.h.tok) || !cache_id(x, FORMFILE, k.h.form))
+		goto out;
+	for (i = 0; i < x->docsz; i++) {
+		if (x->rlen[i] == 0 || x->roff[i] + x->rlen[i] >= UINT32_MAX)
+			goto out;
+		slots[x->docs[i] - base].key = keys[x->docs[i] - base];
+		slots[x->docs[i] - base].id = i;
+		docs[i].tuple = doc_tuple(x->docs[i]);
+		docs[i].off = (uint32_t)x->roff[i];
+		docs[i].len = (uint32_t)x->rlen[i];
+	}
+	buf_putc(&strs, '\0');
+	k.h.langs = strs.sz;
+	k.h.langsz = x->langsz;
+	for (i = 0; i < x->langsz; i++)
+		buf_put(&strs, x->langs[i], strlen(x->langs[i]) + 1);
+	k.h.facets = strs.sz;
+	buf_put(&strs, facets->data, facets->sz);
+	k.h.facetsz = facets->sz;
+	buf_putc(&strs, '\0');
+	for (i = 0; i < x->g.fsz; i++) {
+		v = &x->fv[i];
+		g = x->sorted[i];
+		forms[i].soff = (uint32_t)strs.sz;
+		buf_put(&strs, v->s, v->len);
+		forms[i].len = v->len;
+		forms[i].df = v->df;
+		forms[i].stemoff = (uint32_t)x->fso[g];
+		forms[i].stemlen = v->stem != NULL ? (uint32_t)v->stemsz : NONE;
+		forms[i].boff = (uint32_t)x->fbo[g];
+		forms[i].bsz = (uint32_t)v->bsz;
+		forms[i].qoff = (uint32_t)x->fqo[g];
+		forms[i].qsz = (uint32_t)v->qsz;
+	}
+	for (i = 0; i < x->shsz; i++) {
+		hi = i + 1 < x->shsz ? x->shlo[i + 1] : x->g.fsz;
+		shard_key(x->fv[x->shlo[i]].s, x->fv[x->shlo[i]].len, key);
+		shards[i].koff = (uint32_t)strs.sz;
+		shards[i].klen = (uint32_t)strlen(key);
+		buf_put(&strs, key, strlen(key) + 1);
+		shards[i].lo = (uint32_t)x->shlo[i];
+		shards[i].hi = (uint32_t)hi;
+	}
+	/* The files' hashes, as site.c recorded them. */
+	want = x->packsz + x->qpacksz + nfrag + x->shsz;
+	n = site_out_nrecs(x->so);
+	for (i = mark; i < n; i++) {
+		path = site_out_rec(x->so, i, &h, &id);
+		if (strncmp(path, "search/", 7) != 0)
+			continue;
+		path += 7;
+		if ((path[0] == 'p' || path[0] == 'q' || path[0] == 'f') &&
+		    path[1] == '/') {
+			num = strtoul(path + 2, &end, 10);
+			if (strcmp(end, ".js") != 0)
+				continue;
+			if (path[0] == 'p' && num < x->packsz)
+				ph[num] = h;
+			else if (path[0] == 'q' && num < x->qpacksz)
+				qh[num] = h;
+			else if (path[0] == 'f' && num < nfrag)
+				fh[num] = h;
+			else
+				continue;
+			got++;
+		} else if (path[0] == 'd' && path[1] == '/' &&
+		    (e = strstr(path, ".js")) != NULL && e[3] == '\0') {
+			/* Shards are few: find it by its first form. */
+			for (id = 0; id < x->shsz; id++)
+				if (strlen(strs.data + shards[id].koff) ==
+				    (size_t)(e - path - 2) &&
+				    memcmp(strs.data + shards[id].koff,
+				    path + 2, (size_t)(e - path - 2)) == 0)
+					break;
+			if (id == x->shsz)
+				continue;
+			shards[id].hash = h;
+			got++;
+		}
+	}
+	if (got != want)
+		goto out;
+	kin_tables(&k, slots, docs, forms, ph, qh, fh, shards, &strs);
+	k.h.n = x->docsz;
+	k.h.nf = x->g.fsz;
+	k.h.npack = x->packsz;
+	k.h.nqpack = x->qpacksz;
+	k.h.nshard = x->shsz;
+	k.h.said = said != 0;
+	if (!keep_emit(x, &k))
+		x->ok = 0;
+out:
+	free(slots);
+	free(docs);
+	free(forms);
+	free(shards);
+	free(ph);
+	free(qh);
+	free(fh);
+	buf_free(&strs);
+}
+
+/* One posting of a form while a patch changes it. */
+struct pent {
+	uint32_t	 id;
+	uint32_t	 w;	/* weight, own bit included */
+	uint32_t	 np;
+	uint32_t	 v[MAXPOS];	/* first position + 1, then gaps */
+};
+
+/*
+ * Decode a form's postings and positions strings (encode_vals) into
+ * (*pe)[0..*n), growing *pe (*cap entries).  0 if they are bad.
+ */
+static int
+post_decode(const char *b, size_t bsz, const char *q, size_t qsz,
+    uint32_t ndocs, struct pent **pe, size_t *cap, size_t *n)
+{
+	struct search_bits rb, rq;
+	uint32_t	 cnt, kd, kp, v, j, nown, at;
+	int64_t		 prev = -1;
+	size_t		 i;
+	struct pent	*e;
+
+	search_bits_init(&rb, b, bsz);
+	search_bits_init(&rq, q, qsz);
+	if (!search_bits_get(&rb, 0, &cnt) || !search_bits_get(&rb, 0, &kd) || kd > MAXK + 1 ||
+	    !search_bits_get(&rq, 0, &kp) || kp > MAXK + 1 || cnt == 0 ||
+	    cnt > ndocs)
+		return 0;
+	kd--;
+	kp--;
+	if (cnt > *cap) {
+		*cap = cnt;
+		*pe = xreallocarray(*pe, *cap, sizeof(**pe));
+	}
+	for (i = 0; i < cnt; i++) {
+		e = &(*pe)[i];
+		if (!search_bits_get(&rb, (int)kd, &v) || prev + v >= ndocs)
+			return 0;
+		prev += v;
+		e->id = (uint32_t)prev;
+		if (!search_bits_get(&rb, 0, &v) || v > UINT32_MAX / 2)
+			return 0;
+		e->w = v << 1;
+		if (!search_bits_get(&rq, 0, &e->np) || e->np == 0 || e->np > MAXPOS)
+			return 0;
+		for (j = 0; j < e->np; j++)
+			if (!search_bits_get(&rq, (int)kp, &e->v[j]))
+				return 0;
+	}
+	if (!search_bits_get(&rb, 0, &nown) || nown - 1 > cnt)
+		return 0;
+	for (j = 0, at = NONE; j < nown - 1; j++) {
+		if (!search_bits_get(&rb, 0, &v))
+			return 0;
+		at += v;	/* from -1 */
+		if (at >= cnt)
+			return 0;
+		(*pe)[at].w |= 1;
+	}
+	*n = cnt;
+	return 1;
+}
+
+/* Encode postings pe[0..n) (sorted by id) into e's strings. */
+static void
+post_encode(struct enc *e, const struct pent *pe, size_t n)
+{
+	uint64_t	 hd[65], hp[65];
+	int64_t		 prev = -1;
+	size_t		 i, need = 0;
+	uint32_t	 j, v;
+
+	for (i = 0; i < n; i++)
+		need += 3 + pe[i].np;
+	enc_start(e, need, hd, hp);
+	for (i = 0; i < n; i++) {
+		v = (uint32_t)((int64_t)pe[i].id - prev);
+		prev = pe[i].id;
+		hd[bitlen(v - 1)]++;
+		e->v[e->vsz++] = v;
+		e->v[e->vsz++] = pe[i].w;
+		e->v[e->vsz++] = pe[i].np;
+		for (j = 0; j < pe[i].np; j++) {
+			hp[bitlen(pe[i].v[j] - 1)]++;
+			e->v[e->vsz++] = pe[i].v[j];
+		}
+	}
+	encode_vals(e, (uint32_t)n, hd, hp);
+}
+
+/* A form a patch touches: its kept index and its postings after. */
+struct pform {
+	uint32_t	 kept;	/* in the kept dictionary, or NONE */
+	struct pent	*add;	/* the changed documents' postings */
+	size_t		 addsz, addcap;
+	struct pent	*del;	/* ... and those they had */
+	size_t		 delsz, delcap;
+	char		*b, *q;	/* its strings after, owned */
+	size_t		 bsz, qsz;
+	uint32_t	 df;	/* 0: no document has it any more */
+	char		*stem;	/* a new form's, owned */
+};
+
+/* A new posting at the end of *pe (zeroed, for memcmp). */
+static struct pent *
+pent_add(struct pent **pe, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		*pe = xreallocarray(*pe, *cap, sizeof(**pe));
+	}
+	memset(&(*pe)[*n], 0, sizeof(**pe));
+	return &(*pe)[(*n)++];
+}
+
+/* The record (TOKVER) of kept document id and its length; NULL if bad. */
+static const char *
+krec(const struct kin *k, size_t id, size_t *len)
+{
+	const struct kdoc *d = &k->docs[id];
+	const char	*r = k->blob[0][d->blob] + d->off;
+
+	*len = d->len;
+	if (r[16] != '\n' || memchr(r + 17, '\n', d->len - 17) == NULL)
+		return NULL;
+	return r;
+}
+
+/* The fragment object of a record, and its length. */
+static const char *
+rec_frag(const char *r, size_t len, size_t *n)
+{
+	const char	*nl = memchr(r + 17, '\n', len - 17);
+
+	*n = (size_t)(nl - (r + 17));
+	return r + 17;
+}
+
+/* Append to b a copy of n bytes of p; their offset. */
+static uint32_t
+xput(struct buf *b, const char *p, size_t n)
+{
+	uint32_t	 at = (uint32_t)b->sz;
+
+	buf_put(b, p, n);
+	return at;
+}
+
+/* For qsort of new forms, by their bytes in the patch's table. */
+static const struct tab *sort_tab;
+
+static int
+newform_cmp(const void *a, const void *b)
+{
+	const struct tform *fa = &sort_tab->f[*(const uint32_t *)a];
+	const struct tform *fb = &sort_tab->f[*(const uint32_t *)b];
+
+	return fcmp(sort_tab->strs + fa->off, fa->len,
+	    sort_tab->strs + fb->off, fb->len);
+}
+
+static const char *sort_strs;	/* for kshard_cmp */
+
+static int
+kshard_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_strs + ((const struct kshard *)a)->koff,
+	    sort_strs + ((const struct kshard *)b)->koff);
+}
+
+/* Write the file path of b's bytes; *h gets their hash. */
+static void
+put_hashed(struct ix *x, const char *path, const struct buf *b, uint64_t *h)
+{
+	*h = hash64(b->data, b->sz, 0);
+	if (!site_out_put(x->so, path, b->data, b->sz))
+		x->ok = 0;
+}
+
+/* The kept shard of key, or NULL; os sorted by kshard_cmp. */
+static const struct kshard *
+kshard_find(const struct kshard *os, size_t n, const char *strs,
+    const char *key)
+{
+	size_t	 lo = 0, hi = n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(strs + os[mid].koff, key)) == 0)
+			return &os[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Whether the views v[lo..hi) are the kept forms from klo on, as
+ * they were (and, with moved, in the same packs). */
+static int
+same_run(const struct fview *v, size_t lo, size_t hi, size_t klo,
+    size_t khi, const struct fview *ov, int moved)
+{
+	size_t	 i;
+
+	if (hi - lo != khi - klo)
+		return 0;
+	for (i = 0; i < hi - lo; i++) {
+		if (v[lo + i].kept != klo + i || v[lo + i].dirty)
+			return 0;
+		if (moved && (v[lo + i].pack != ov[klo + i].pack ||
+		    v[lo + i].qpack != ov[klo + i].qpack))
+			return 0;
+	}
+	return 1;
+}
+
+/* The stop words into x->stop. */
+static void
+stop_init(struct ix *x)
+{
+	size_t	 i;
+	int	 added;
+
+	tab_init(&x->stop);
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+		uint64_t w[2] = { 0, 0 };
+
+		memcpy(w, stops[i], strlen(stops[i]));
+		(void)tab_get(&x->stop, (const char *)w, strlen(stops[i]),
+		    whash((const char *)w, strlen(stops[i])), &added);
+	}
+}
+
+/* Make room for form ids up to n in pf (zeroed). */
+static void
+pf_grow(struct pform **pf, size_t *cap, size_t n)
+{
+	size_t	 old = *cap;
+
+	if (n <= old)
+		return;
+	*cap = old ? old : 64;
+	while (*cap < n)
+		*cap *= 2;
+	*pf = xreallocarray(*pf, *cap, sizeof(**pf));
+	memset(*pf + old, 0, (*cap - old) * sizeof(**pf));
+}
+
+/*
+ * See search/private.h.  Nothing is written to so until every check
+ * that can send the caller to search_write has passed.
+ */
 int
-search_write(const struct search_doc *docs, size_t n, int jobs,
-    struct idx *idx, struct site_out *so)
+search_patch(const uint64_t *keys, size_t n,
+    int (*describe)(void *, size_t, struct search_doc *),
+    int (*warn)(void *, size_t), void *arg, struct idx *idx,
+    struct site_out *so)
 {
 	struct ix	 x;
-	struct buf	 b = { NULL, 0, 0 };
+	struct kin	 k, nk;
+	struct range	 r;
+	struct tab	 aff;
+	struct pform	*pf = NULL, *p;
+	struct pent	*pe = NULL, *pe2 = NULL, *t;
+	struct search_doc *dd = NULL;
+	struct fview	*nv = NULL, *ov = NULL, *v;
+	struct kshard	*os = NULL, *nsh = NULL;
+	const struct kshard *ks;
+	struct kslot	*nslots = NULL;
+	struct kdoc	*ndocs = NULL;
+	struct kform	*nforms = NULL;
+	struct sb_stemmer *st[MAXLANG];
+	struct enc	 e;
+	struct buf	 b = { NULL, 0, 0 }, sh = { NULL, 0, 0 };
+	struct buf	 strs = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
+	struct buf	 fr = { NULL, 0, 0 };
+	size_t		 pfcap = 0, pecap = 0, pe2cap = 0, nch = 0, i, j, m;
+	size_t		 nf, nnew = 0, nvz = 0, np, nq, onp, onq, nfrag, lo, hi;
+	size_t		 nsz = 0, nenc = 0, len, fl;
+	size_t		*ch = NULL, *plo = NULL, *qlo = NULL, *oplo = NULL;
+	size_t		*oqlo = NULL, *recat = NULL;
+	uint32_t	*kmod = NULL, *newf = NULL, id, w, np1, jj;
+	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL, tw[MAXTOK / 8 + 2];
+	unsigned char	*chg = NULL, *keepf = NULL;
+	const char	*rec, *pp, *end, *nl, *s, *blob;
+	char		 key[32], path[64], name[48];
+	long		 f;
+	int		 rc = -1, added, said = 0, made = 0;
+
+	if (idx == NULL || keys == NULL || !site_out_reusing(so))
+		return -1;
+	memset(&x, 0, sizeof(x));
+	memset(&r, 0, sizeof(r));
+	memset(&e, 0, sizeof(e));
+	memset(&aff, 0, sizeof(aff));
+	memset(st, 0, sizeof(st));
+	x.ok = 1;
+	x.idx = idx;
+	x.so = so;
+	x.seed = seed_of();
+	lowtab_init();
+	if (!keep_load(&x, &k))
+		return -1;
+	nf = k.h.nf;
+	if (k.h.n != n || k.h.said || k.h.extrasz > KEEPMAXX)
+		goto out;
+
+	/* The documents whose keys changed, described. */
+	for (i = 0; i < n; i++)
+		nch += keys[i] != k.slots[i].key;
+	if (nch * 8 > n + 64)
+		goto out;
+	ch = xcalloc(nch + 1, sizeof(*ch));
+	for (i = 0, j = 0; i < n; i++)
+		if (keys[i] != k.slots[i].key)
+			ch[j++] = i;
+	chg = xcalloc(n + 1, 1);
+	x.docsz = n;
+	x.docs = xcalloc(n + 1, sizeof(*x.docs));
+	x.frags = xcalloc(n + 1, sizeof(*x.frags));
+	dd = xcalloc(nch + 1, sizeof(*dd));
+	for (i = 0; i < nch; i++) {
+		id = (uint32_t)k.slots[ch[i]].id;
+		if (chg[id])
+			goto out;
+		chg[id] = 1;
+		if (!describe(arg, ch[i], &dd[i]) ||
+		    doc_tuple(&dd[i]) != k.docs[id].tuple)
+			goto out;
+		x.docs[id] = &dd[i];
+	}
+	for (i = 0, j = k.h.langs; i < k.h.langsz; i++) {
+		x.langs[i] = k.strs + j;
+		j += strlen(k.strs + j) + 1;
+	}
+	x.langsz = k.h.langsz;
+	stop_init(&x);
+
+	/* The forms the changed documents had. */
+	tab_init(&aff);
+	for (id = 0; id < n; id++) {
+		if (!chg[id])
+			continue;
+		if ((rec = krec(&k, id, &len)) == NULL)
+			goto out;
+		end = rec + len;
+		nl = memchr(rec + 17, '\n', len - 17);
+		for (pp = nl + 1; pp < end; ) {
+			if (!vgetb(&pp, end, &w) || w == 0 || w > MAXTOK ||
+			    (size_t)(end - pp) < w)
+				goto out;
+			s = pp;
+			fl = w;
+			pp += w;
+			if (!vgetb(&pp, end, &w) || !vgetb(&pp, end, &np1) ||
+			    np1 == 0 || np1 > MAXPOS)
+				goto out;
+			memset(tw, 0, sizeof(tw));
+			memcpy(tw, s, fl);
+			f = tab_get(&aff, (const char *)tw, fl,
+			    whash((const char *)tw, fl), &added);
+			pf_grow(&pf, &pfcap, aff.fsz);
+			t = pent_add(&pf[f].del, &pf[f].delsz, &pf[f].delcap);
+			t->id = id;
+			t->w = w;
+			t->np = np1;
+			for (jj = 0; jj < np1; jj++)
+				if (!vgetb(&pp, end, &t->v[jj]))
+					goto out;
+			t->v[0]++;
+		}
+	}
+
+	/* Tokenize them again, in order of id. */
+	tab_init(&r.tab);
+	recat = xcalloc(n + 1, sizeof(*recat));
+	for (id = 0; id < n; id++) {
+		if (!chg[id])
+			continue;
+		r.dsz = 0;
+		doc_tokenize(&x, &r, id, &fr);
+		if ((recat[id] = tok_record(&x, &r, id, doc_key(&x,
+		    x.docs[id]))) == 0)
+			goto out;
+		for (i = 0; i < r.dsz; i++) {
+			const struct tform *tf = &r.tab.f[r.ds[i].form];
+
+			f = tab_get(&aff, r.tab.strs + tf->off, tf->len, tf->h,
+			    &added);
+			pf_grow(&pf, &pfcap, aff.fsz);
+			p = &pf[f];
+			t = pent_add(&p->add, &p->addsz, &p->addcap);
+			t->id = id;
+			t->w = r.ds[i].weight;
+			t->np = r.ds[i].npos;
+			for (jj = 0; jj < t->np; jj++)
+				t->v[jj] = jj == 0 ? r.ds[i].pos[0] + 1 :
+				    r.ds[i].pos[jj] - r.ds[i].pos[jj - 1];
+		}
+	}
+
+	/* Each touched form's postings after: the kept ones but the
+	 * changed documents', and theirs. */
+	kmod = xreallocarray(NULL, nf + 1, sizeof(*kmod));
+	memset(kmod, 0xff, (nf + 1) * sizeof(*kmod));
+	for (f = 0; f < (long)aff.fsz; f++) {
+		p = &pf[f];
+		p->kept = kfind(&k, aff.strs + aff.f[f].off, aff.f[f].len);
+		if (p->kept == NONE && p->delsz > 0)
+			goto out;
+		/* The same postings of the changed documents: as kept. */
+		if (p->delsz == p->addsz && memcmp(p->del, p->add,
+		    p->addsz * sizeof(*p->add)) == 0)
+			continue;
+		m = 0;
+		if (p->kept != NONE) {
+			const struct kform *kf = &k.forms[p->kept];
+
+			blob = k.blob[1][kf->blob];
+			if (!post_decode(blob + kf->boff, kf->bsz,
+			    blob + kf->qoff, kf->qsz, (uint32_t)n, &pe, &pecap,
+			    &m))
+				goto out;
+			for (i = 0, j = 0; i < m; i++)
+				if (!chg[pe[i].id])
+					pe[j++] = pe[i];
+			m = j;
+			kmod[p->kept] = (uint32_t)f;
+		}
+		if (m + p->addsz > pe2cap) {
+			pe2cap = m + p->addsz;
+			pe2 = xreallocarray(pe2, pe2cap, sizeof(*pe2));
+		}
+		for (i = 0, j = 0, lo = 0; i < m || j < p->addsz; lo++)
+			pe2[lo] = j == p->addsz || (i < m &&
+			    pe[i].id < p->add[j].id) ? pe[i++] : p->add[j++];
+		p->df = (uint32_t)lo;
+		if (lo == 0)
+			continue;
+		post_encode(&e, pe2, lo);
+		p->b = xstrndup(e.b.data, e.b.sz);
+		p->bsz = e.b.sz;
+		p->q = xstrndup(e.q.data, e.q.sz);
+		p->qsz = e.q.sz;
+		if (p->kept == NONE)
+			nnew++;
+	}
+
+	/* The dictionary after: the kept one, patched. */
+	newf = xcalloc(nnew + 1, sizeof(*newf));
+	for (f = 0, j = 0; f < (long)aff.fsz; f++)
+		if (pf[f].kept == NONE && pf[f].df > 0)
+			newf[j++] = (uint32_t)f;
+	sort_tab = &aff;
+	xqsort(newf, nnew, sizeof(*newf), newform_cmp);
+	sort_tab = NULL;
+	nv = xcalloc(nf + nnew + 1, sizeof(*nv));
+	for (i = 0, j = 0; i < nf || j < nnew; ) {
+		if (j < nnew && (i == nf || fcmp(aff.strs +
+		    aff.f[newf[j]].off, aff.f[newf[j]].len, k.strs +
+		    k.forms[i].soff, k.forms[i].len) < 0)) {
+			p = &pf[newf[j]];
+			v = &nv[nvz++];
+			v->s = aff.strs + aff.f[newf[j]].off;
+			v->len = aff.f[newf[j]].len;
+			if (!made) {
+				for (m = 0; m < x.langsz; m++)
+					st[m] = sb_stemmer_new(x.langs[m],
+					    "UTF_8");
+				made = 1;
+			}
+			p->stem = stem_str(&x, st, v->s, v->len, &b);
+			v->stem = p->stem;
+			v->stemsz = p->stem != NULL ? strlen(p->stem) : 0;
+			v->df = p->df;
+			v->b = p->b;
+			v->bsz = p->bsz;
+			v->q = p->q;
+			v->qsz = p->qsz;
+			v->kept = NONE;
+			v->dirty = 1;
+			nenc++;
+			j++;
+			continue;
+		}
+		if (kmod[i] != NONE) {
+			p = &pf[kmod[i]];
+			if (p->df == 0) {
+				i++;
+				continue;
+			}
+			kview(&k, i, &nv[nvz]);
+			v = &nv[nvz++];
+			if (p->df != v->df || p->bsz != v->bsz ||
+			    p->qsz != v->qsz || memcmp(p->b, v->b, p->bsz) != 0 ||
+			    memcmp(p->q, v->q, p->qsz) != 0) {
+				v->df = p->df;
+				v->b = p->b;
+				v->bsz = p->bsz;
+				v->q = p->q;
+				v->qsz = p->qsz;
+				v->dirty = 1;
+				nenc++;
+			}
+		} else
+			kview(&k, i, &nv[nvz++]);
+		i++;
+	}
+	layout(nv, nvz, &plo, &np, &qlo, &nq);
+	ov = xcalloc(nf + 1, sizeof(*ov));
+	for (i = 0; i < nf; i++)
+		kview(&k, i, &ov[i]);
+	layout(ov, nf, &oplo, &onp, &oqlo, &onq);
+	if (onp != k.h.npack || onq != k.h.nqpack)
+		goto out;
+
+	/* Which files stay as published, and those documents' records
+	 * that a fragment file to write needs, checked. */
+	nfrag = (n + FRAG - 1) / FRAG;
+	keepf = xcalloc(np + nq + nfrag + 1, 1);
+	for (i = 0; i < np; i++) {
+		snprintf(path, sizeof(path), "search/p/%zu.js", i);
+		keepf[i] = i < onp && same_run(nv, plo[i], plo[i + 1],
+		    oplo[i], oplo[i + 1], ov, 0) &&
+		    site_out_has(so, path, k.phash[i]);
+	}
+	for (i = 0; i < nq; i++) {
+		snprintf(path, sizeof(path), "search/q/%zu.js", i);
+		keepf[np + i] = i < onq && same_run(nv, qlo[i], qlo[i + 1],
+		    oqlo[i], oqlo[i + 1], ov, 0) &&
+		    site_out_has(so, path, k.qhash[i]);
+	}
+	for (i = 0; i < nfrag; i++) {
+		lo = i * FRAG;
+		hi = lo + FRAG < n ? lo + FRAG : n;
+		for (j = lo; j < hi && !chg[j]; j++)
+			continue;
+		snprintf(path, sizeof(path), "search/f/%zu.js", i);
+		if (j == hi && site_out_has(so, path, k.fhash[i])) {
+			keepf[np + nq + i] = 1;
+			continue;
+		}
+		for (j = lo; j < hi; j++)
+			if (!chg[j] && krec(&k, j, &len) == NULL)
+				goto out;
+	}
+
+	/* From here on the patch is made: say what the changed documents
+	 * say, then keep or write every file. */
+	rc = 1;
+	for (i = 0; i < nch; i++)
+		if (warn(arg, ch[i]))
+			said = 1;
+	nph = xcalloc(np + 1, sizeof(*nph));
+	nqh = xcalloc(nq + 1, sizeof(*nqh));
+	nfh = xcalloc(nfrag + 1, sizeof(*nfh));
+	for (i = 0; i < np + nq && x.ok; i++) {
+		int q = i >= np;
+		size_t pi = q ? i - np : i;
+		size_t *l = q ? qlo : plo;
+
+		snprintf(path, sizeof(path), "search/%c/%zu.js", q ? 'q' : 'p',
+		    pi);
+		if (keepf[i]) {
+			if (!site_out_keep(so, path, q ? k.qhash[pi] :
+			    k.phash[pi]))
+				x.ok = 0;
+			(q ? nqh : nph)[pi] = q ? k.qhash[pi] : k.phash[pi];
+			continue;
+		}
+		pack_bytes(nv, l[pi], l[pi + 1], pi, q, &b);
+		put_hashed(&x, path, &b, &(q ? nqh : nph)[pi]);
+	}
+	for (i = 0; i < nfrag && x.ok; i++) {
+		snprintf(path, sizeof(path), "search/f/%zu.js", i);
+		if (keepf[np + nq + i]) {
+			if (!site_out_keep(so, path, k.fhash[i]))
+				x.ok = 0;
+			nfh[i] = k.fhash[i];
+			continue;
+		}
+		lo = i * FRAG;
+		hi = lo + FRAG < n ? lo + FRAG : n;
+		buf_reset(&sh);
+		buf_putc(&sh, '[');
+		for (j = lo; j < hi; j++) {
+			if (j > lo)
+				buf_putc(&sh, ',');
+			if (chg[j])
+				buf_puts(&sh, x.frags[j]);
+			else {
+				rec = krec(&k, j, &len);
+				s = rec_frag(rec, len, &fl);
+				buf_put(&sh, s, fl);
+			}
+		}
+		buf_putc(&sh, ']');
+		snprintf(name, sizeof(name), "f/%zu", i);
+		load_bytes(name, &sh, &b);
+		put_hashed(&x, path, &b, &nfh[i]);
+	}
+
+	/* Shards, and meta.js with their keys. */
+	os = xcalloc(k.h.nshard + 1, sizeof(*os));
+	memcpy(os, k.shards, k.h.nshard * sizeof(*os));
+	sort_strs = k.strs;
+	xqsort(os, k.h.nshard, sizeof(*os), kshard_cmp);
+	sort_strs = NULL;
+	nsh = xcalloc(nvz + 1, sizeof(*nsh));
+	buf_reset(&strs);
+	buf_putc(&strs, '\0');
+	buf_reset(&b);
+	meta_head(&x, &b);
+	buf_printf(&b, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[", np, nq);
+	for (i = 0; i < nvz && x.ok; i = hi) {
+		hi = shard_end(nv, nvz, i, key);
+		if (i > 0)
+			buf_putc(&b, ',');
+		jstrz(&b, key);
+		nsh[nsz].lo = (uint32_t)i;
+		nsh[nsz].hi = (uint32_t)hi;
+		nsh[nsz].koff = xput(&strs, key, strlen(key) + 1);
+		nsh[nsz].klen = (uint32_t)strlen(key);
+		snprintf(path, sizeof(path), "search/d/%s.js", key);
+		ks = kshard_find(os, k.h.nshard, k.strs, key);
+		if (ks != NULL && same_run(nv, i, hi, ks->lo, ks->hi, ov, 1) &&
+		    site_out_keep(so, path, ks->hash))
+			nsh[nsz].hash = ks->hash;
+		else if (site_out_failed(so))
+			x.ok = 0;
+		else {
+			shard_bytes(nv, i, hi, &sh);
+			snprintf(name, sizeof(name), "d/%s", key);
+			load_bytes(name, &sh, &fr);
+			put_hashed(&x, path, &fr, &nsh[nsz].hash);
+		}
+		nsz++;
+	}
+	buf_puts(&b, "],");
+	buf_put(&b, k.strs + k.h.facets, k.h.facetsz);
+	buf_putc(&b, '}');
+	if (x.ok)
+		put_file(&x, so, "meta", &b);
+
+	/* The kept index after. */
+	memset(&nk, 0, sizeof(nk));
+	nslots = xcalloc(n + 1, sizeof(*nslots));
+	ndocs = xcalloc(n + 1, sizeof(*ndocs));
+	nforms = xcalloc(nvz + 1, sizeof(*nforms));
+	for (i = 0; i < n; i++) {
+		nslots[i].key = keys[i];
+		nslots[i].id = k.slots[i].id;
+		ndocs[i] = k.docs[i];
+		if (chg[i]) {
+			rec = r.rec.data + recat[i] - 1;
+			ndocs[i].len = (uint32_t)strlen(rec);
+		} else if (k.docs[i].blob == 1)
+			rec = k.extra + k.docs[i].off;
+		else
+			continue;
+		ndocs[i].blob = 1;
+		ndocs[i].off = xput(&extra, rec, ndocs[i].len);
+		buf_putc(&extra, '\0');
+	}
+	nk.h.langs = strs.sz;
+	nk.h.langsz = x.langsz;
+	for (i = 0; i < x.langsz; i++)
+		(void)xput(&strs, x.langs[i], strlen(x.langs[i]) + 1);
+	nk.h.facets = xput(&strs, k.strs + k.h.facets, k.h.facetsz);
+	nk.h.facetsz = k.h.facetsz;
+	buf_putc(&strs, '\0');
+	for (i = 0; i < nvz; i++) {
+		struct kform *kf = &nforms[i];
+
+		v = &nv[i];
+		kf->soff = xput(&strs, v->s, v->len);
+		kf->len = v->len;
+		kf->df = v->df;
+		if (v->kept != NONE && !v->dirty &&
+		    k.forms[v->kept].blob == 0) {
+			*kf = k.forms[v->kept];
+			kf->soff = (uint32_t)(strs.sz - v->len);
+			continue;
+		}
+		kf->blob = 1;
+		kf->stemlen = NONE;
+		if (v->stem != NULL) {
+			kf->stemoff = xput(&extra, v->stem, v->stemsz);
+			kf->stemlen = (uint32_t)v->stemsz;
+		}
+		kf->boff = xput(&extra, v->b, v->bsz);
+		kf->bsz = (uint32_t)v->bsz;
+		kf->qoff = xput(&extra, v->q, v->qsz);
+		kf->qsz = (uint32_t)v->qsz;
+	}
+	kin_tables(&nk, nslots, ndocs, nforms, nph, nqh, nfh, nsh, &strs);
+	nk.extra = extra.data;
+	memcpy(nk.h.tok, k.h.tok, sizeof(nk.h.tok));
+	memcpy(nk.h.form, k.h.form, sizeof(nk.h.form));
+	nk.h.n = n;
+	nk.h.nf = nvz;
+	nk.h.npack = np;
+	nk.h.nqpack = nq;
+	nk.h.nshard = nsz;
+	nk.h.said = said;
+	nk.h.extrasz = extra.sz;
+	if (x.ok && !keep_emit(&x, &nk))
+		x.ok = 0;
+	if (!x.ok)
+		keep_unlink(&x);
+	if (getenv("KBGEN_TIMING") != NULL) {
+		fprintf(stderr, "kbgen: search: %zu of %zu documents "
+		    "tokenized\n", nch, n);
+		fprintf(stderr, "kbgen: search: %zu of %zu forms encoded\n",
+		    nenc, nvz);
+		fprintf(stderr, "kbgen: search: the kept index patched\n");
+	}
+	rc = x.ok;
+out:
+	for (i = 0; i < MAXLANG; i++)
+		if (st[i] != NULL)
+			sb_stemmer_delete(st[i]);
+	for (i = 0; i < pfcap; i++) {
+		free(pf[i].add);
+		free(pf[i].del);
+		free(pf[i].b);
+		free(pf[i].q);
+		free(pf[i].stem);
+	}
+	free(pf);
+	free(pe);
+	free(pe2);
+	for (i = 0; x.frags != NULL && i < n; i++)
+		free(x.frags[i]);
+	free(x.frags);
+	free(x.docs);
+	free(dd);
+	free(ch);
+	free(chg);
+	free(recat);
+	free(kmod);
+	free(newf);
+	free(nv);
+	free(ov);
+	free(plo);
+	free(qlo);
+	free(oplo);
+	free(oqlo);
+	free(keepf);
+	free(nph);
+	free(nqh);
+	free(nfh);
+	free(os);
+	free(nsh);
+	free(nslots);
+	free(ndocs);
+	free(nforms);
+	free(e.v);
+	buf_free(&e.b);
+	buf_free(&e.q);
+	buf_free(&b);
+	buf_free(&sh);
+	buf_free(&fr);
+	buf_free(&strs);
+	buf_free(&extra);
+	if (r.tab.slots != NULL)
+		tab_free(&r.tab);
+	free(r.ds);
+	free(r.ldf);
+	if (r.fp != NULL)
+		for (i = 0; i < r.formcap; i++)
+			free(r.fp[i].p);
+	free(r.fp);
+	buf_free(&r.text);
+	buf_free(&r.rec);
+	if (aff.slots != NULL)
+		tab_free(&aff);
+	if (x.stop.slots != NULL)
+		tab_free(&x.stop);
+	keep_close(&k);
+	return rc;
+}
+
+/*
+ * See search/private.h.
+ */
+int
+search_write(const struct search_doc *docs, size_t n, const uint64_t *keys,
+    int said, int jobs, struct idx *idx, struct site_out *so)
+{
+	struct ix	 x;
+	struct buf	 b = { NULL, 0, 0 }, fb = { NULL, 0, 0 };
+	size_t		 mark = site_out_nrecs(so);
 	size_t		 i, j, l, per, nr, nblk, gcap = 0;
 	struct range	*r;
 	const struct tform *f;
@@ -2460,14 +3964,7 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 		x.langs[l] = lang;
 	}
 
-	tab_init(&x.stop);
-	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
-		uint64_t w[2] = { 0, 0 };
-
-		memcpy(w, stops[i], strlen(stops[i]));
-		(void)tab_get(&x.stop, (const char *)w, strlen(stops[i]),
-		    whash((const char *)w, strlen(stops[i])), &added);
-	}
+	stop_init(&x);
 
 	/* Tokenize: a few ranges per thread, for balance. */
 	nr = jobs > 1 ? (size_t)jobs * 2 : 1;
@@ -2482,16 +3979,12 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	}
 	x.frags = xcalloc(n ? n : 1, sizeof(*x.frags));
 	if ((x.idx = idx) != NULL) {
-		struct stat st;
-
-		x.seed = hash64(TOKVER, strlen(TOKVER), 0);
-		if (stat("/proc/self/exe", &st) == 0) {
-			x.seed = hash64(&st.st_size, sizeof(st.st_size),
-			    x.seed);
-			x.seed = hash64(&st.st_mtim, sizeof(st.st_mtim),
-			    x.seed);
-		}
+		/* TOKFILE changes: the kept index goes first. */
+		keep_unlink(&x);
+		x.seed = seed_of();
 		x.keep = xcalloc(n ? n : 1, sizeof(*x.keep));
+		x.roff = xcalloc(n ? n : 1, sizeof(*x.roff));
+		x.rlen = xcalloc(n ? n : 1, sizeof(*x.rlen));
 		x.hit = xcalloc(n ? n : 1, sizeof(*x.hit));
 		tok_load(&x);
 		if ((x.tf = cache_create(&x, TOKFILE, &x.tfpath)) == NULL)
@@ -2549,8 +4042,6 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 		x.df = xcalloc(1, sizeof(*x.df));
 	x.sorted = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.sorted));
 	x.stems = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.stems));
-	x.pack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.pack));
-	x.qpack = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.qpack));
 	x.enc = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.enc));
 	x.encsz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.encsz));
 	x.encqsz = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.encqsz));
@@ -2574,6 +4065,9 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	if (x.idx != NULL) {
 		x.fkey = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fkey));
 		x.fhit = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fhit));
+		x.fso = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fso));
+		x.fbo = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fbo));
+		x.fqo = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fqo));
 		forms_read(&x);
 	}
 	par_for(nblk, jobs, stem_block, &x);
@@ -2593,22 +4087,40 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	free(x.fco);
 	free(x.fkey);
 
-	buf_printf(&b, "{\"v\":3,\"docs\":%zu,\"frag\":%d,\"langs\":[",
-	    n, FRAG);
-	for (i = 0; i < x.langsz; i++) {
-		if (i > 0)
-			buf_putc(&b, ',');
-		jstrz(&b, x.langs[i]);
+	x.fv = xcalloc(x.g.fsz ? x.g.fsz : 1, sizeof(*x.fv));
+	for (i = 0; i < x.g.fsz; i++) {
+		struct fview *v = &x.fv[i];
+
+		l = x.sorted[i];
+		v->s = x.g.strs + x.g.f[l].off;
+		v->len = x.g.f[l].len;
+		v->df = x.df[l];
+		v->stem = x.stems[l];
+		v->stemsz = x.stems[l] != NULL ? strlen(x.stems[l]) : 0;
+		v->b = x.enc[l];
+		v->bsz = x.encsz[l];
+		v->q = x.enc[l] + x.encsz[l] + 1;
+		v->qsz = x.encqsz[l];
+		v->kept = NONE;
 	}
-	buf_puts(&b, "],");
+	meta_head(&x, &b);
 	write_dict(&x, so, &b, jobs);
-	write_facets(&x, &b);
+	write_facets(&x, &fb);
+	buf_put(&b, fb.data, fb.sz);
 	buf_putc(&b, '}');
 	put_file(&x, so, "meta", &b);
 
 	/* Fragments. */
 	par_for((n + FRAG - 1) / FRAG, jobs, write_frag, &x);
+	if (x.idx != NULL && keys != NULL && x.ok)
+		keep_full(&x, docs, keys, said, &fb, mark);
 	buf_free(&b);
+	buf_free(&fb);
+	free(x.roff);
+	free(x.rlen);
+	free(x.fso);
+	free(x.fbo);
+	free(x.fqo);
 	for (i = 0; i < nr; i++) {
 		r = &x.rs[i];
 		tab_free(&r->tab);
@@ -2633,14 +4145,14 @@ search_write(const struct search_doc *docs, size_t n, int jobs,
 	free(x.stems);
 	free(x.sorted);
 	free(x.df);
-	free(x.pack);
 	for (i = 0; i < x.g.fsz; i++)
 		free(x.enc[i]);
 	free(x.enc);
 	free(x.encsz);
 	free(x.encqsz);
 	free(x.packlo);
-	free(x.qpack);
+	free(x.fv);
+	free(x.shlo);
 	free(x.qpacklo);
 	tab_free(&x.g);
 	tab_free(&x.stop);

@@ -103,12 +103,10 @@ sd_terms(struct sdocs *s, struct search_doc *d, struct term **ts,
 }
 
 static struct search_doc *
-sd_add(struct sdocs *s, enum search_type type, char *url,
-    const char *title, const char *summary, const char *lang,
+sd_set(struct sdocs *s, struct search_doc *d, enum search_type type,
+    char *url, const char *title, const char *summary, const char *lang,
     const char *html)
 {
-	struct search_doc *d = &s->d[s->dsz++];
-
 	memset(d, 0, sizeof(*d));
 	d->type = type;
 	d->url = sd_keep(s, url);
@@ -117,6 +115,15 @@ sd_add(struct sdocs *s, enum search_type type, char *url,
 	d->language = lang;
 	d->html = html;
 	return d;
+}
+
+static struct search_doc *
+sd_add(struct sdocs *s, enum search_type type, char *url,
+    const char *title, const char *summary, const char *lang,
+    const char *html)
+{
+	return sd_set(s, &s->d[s->dsz++], type, url, title, summary, lang,
+	    html);
 }
 
 /*
@@ -288,6 +295,131 @@ out:
 	free(text);
 }
 
+/* Describe use case i of kb into d; b is scratch. */
+static void
+sd_usecase(struct sdocs *s, const struct kb *kb, size_t i,
+    struct search_doc *d, struct buf *b)
+{
+	const struct usecase *uc = kb->ucs[i];
+	const char	*html = uc->e.html;
+	struct term	**ts;
+	size_t		 j, n;
+	int		 dm;
+
+	if (uc->outputs != NULL) {
+		buf_reset(b);
+		buf_puts(b, html != NULL ? html : "");
+		sd_notebook(kb, uc, b);
+		html = sd_keep(s, xstrdup(buf_cstr(b)));
+	}
+	sd_set(s, d, SEARCH_USECASE, url_usecase(uc->e.slug), uc->e.title ?
+	    uc->e.title : uc->e.slug, uc->summary, sd_lang(kb, uc->e.meta),
+	    html);
+	for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+		n += uc->termsz[dm];
+	ts = sd_keep(s, xcalloc(n ? n : 1, sizeof(*ts)));
+	for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+		for (j = 0; j < uc->termsz[dm]; j++)
+			ts[n++] = uc->terms[dm][j];
+	sd_terms(s, d, ts, n);
+	if (uc->kind != NULL) {
+		d->facets[SEARCH_KIND] = &uc->kind;
+		d->facetsz[SEARCH_KIND] = 1;
+	}
+	d->facets[SEARCH_STATUS] = &health_words[health_of(uc)];
+	d->facetsz[SEARCH_STATUS] = 1;
+}
+
+/*
+ * The keys of the documents render_search describes, in its order:
+ * each hashes what the document depends on.  A use case's are its
+ * file (front matter and body) and what every document shares: the
+ * inputs that are not entries (opts->inputs: site.yaml, the taxonomy,
+ * the theme, the store's records, the day...), which use cases there
+ * are (their links resolve to each other), and the other entries
+ * whole (seminars name people); so that an edit of one use case
+ * changes one key.  The other documents' keys are those shared ones.
+ * NULL when there are none to trust (no inputs).
+ */
+static uint64_t *
+sd_keys(const struct kb *kb, const struct render_opts *opts, size_t *np)
+{
+	const struct entry *e;
+	uint64_t	*k, g = opts->inputs;
+	size_t		 i, n = 0, j;
+
+	if (opts->inputs == 0 || opts->idx == NULL)
+		return NULL;
+	g = hash64("search docs 1", 13, g);
+	g = hash64(&kb->ucsz, sizeof(kb->ucsz), g);
+	for (i = 0; i < kb->ucsz; i++) {
+		e = &kb->ucs[i]->e;
+		g = hash64(e->relpath, strlen(e->relpath) + 1, g);
+		g = hash64(e->slug, strlen(e->slug) + 1, g);
+		g = hash64(&e->draft, sizeof(e->draft), g);
+	}
+	for (i = 0; i < kb->peoplesz + kb->pagesz + kb->hacksz; i++) {
+		e = i < kb->peoplesz ? &kb->people[i]->e :
+		    i < kb->peoplesz + kb->pagesz ?
+		    &kb->pages[i - kb->peoplesz]->e :
+		    &kb->hacks[i - kb->peoplesz - kb->pagesz]->e;
+		g = hash64(e->relpath, strlen(e->relpath) + 1, g);
+		g = hash64(&e->fmhash, sizeof(e->fmhash), g);
+		g = hash64(&e->bodyhash, sizeof(e->bodyhash), g);
+		g = hash64(&e->draft, sizeof(e->draft), g);
+	}
+	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++)
+		if (val_get_str(kb->seminars->kids[i], "date") != NULL &&
+		    val_get_str(kb->seminars->kids[i], "title") != NULL)
+			n++;
+	g = hash64(&n, sizeof(n), g);
+	n += kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz;
+	k = xcalloc(n ? n : 1, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		k[i] = hash64(&i, sizeof(i), g);
+		if (i >= kb->ucsz)
+			continue;
+		e = &kb->ucs[i]->e;
+		j = strlen(e->relpath);
+		k[i] = hash64(e->relpath, j + 1, k[i]);
+		k[i] = hash64(&e->fmhash, sizeof(e->fmhash), k[i]);
+		k[i] = hash64(&e->bodyhash, sizeof(e->bodyhash), k[i]);
+	}
+	*np = n;
+	return k;
+}
+
+/* What search_patch asks of render_search. */
+struct sdpatch {
+	const struct kb	*kb;
+	struct sdocs	*s;
+	struct buf	*b;
+};
+
+/* Describe document i for search_patch: only use cases change alone. */
+static int
+sd_describe(void *arg, size_t i, struct search_doc *d)
+{
+	struct sdpatch	*p = arg;
+
+	if (i >= p->kb->ucsz)
+		return 0;
+	sd_usecase(p->s, p->kb, i, d, p->b);
+	return 1;
+}
+
+/* The warnings of document i for search_patch (search_langs_check). */
+static int
+sd_warn(void *arg, size_t i)
+{
+	struct sdpatch	*p = arg;
+	const struct usecase *uc = p->kb->ucs[i];
+	size_t		 w = diag_warnings();
+
+	lang_warn(uc->e.path, val_get(uc->e.meta, "language"));
+	return diag_warnings() != w;
+}
+
 /*
  * See search/search.h.
  */
@@ -300,44 +432,31 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 	struct term	**ts;
 	const struct val *sem, *l;
 	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, j, k, n, cap;
-	int		 dm, rc;
+	size_t		 i, j, k, n, cap, nkeys = 0, w;
+	uint64_t	*keys;
+	struct sdpatch	 sp;
+	int		 dm, rc, said;
 	char		*t;
 
-	search_langs_check(kb);
 	memset(&s, 0, sizeof(s));
+	keys = sd_keys(kb, opts, &nkeys);
+	if (keys != NULL) {
+		sp.kb = kb;
+		sp.s = &s;
+		sp.b = &b;
+		rc = search_patch(keys, nkeys, sd_describe, sd_warn, &sp,
+		    opts->idx, so);
+		if (rc >= 0)
+			goto out;
+	}
+	w = diag_warnings();
+	search_langs_check(kb);
+	said = diag_warnings() != w;
 	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
 	    (kb->seminars ? kb->seminars->kidsz : 0);
 	s.d = xcalloc(cap ? cap : 1, sizeof(*s.d));
-	for (i = 0; i < kb->ucsz; i++) {
-		const struct usecase *uc = kb->ucs[i];
-
-		const char	*html = uc->e.html;
-
-		if (uc->outputs != NULL) {
-			buf_reset(&b);
-			buf_puts(&b, html != NULL ? html : "");
-			sd_notebook(kb, uc, &b);
-			html = sd_keep(&s, xstrdup(buf_cstr(&b)));
-		}
-		d = sd_add(&s, SEARCH_USECASE, url_usecase(
-		    uc->e.slug), uc->e.title ?
-		    uc->e.title : uc->e.slug, uc->summary, sd_lang(kb,
-		    uc->e.meta), html);
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			n += uc->termsz[dm];
-		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			for (j = 0; j < uc->termsz[dm]; j++)
-				ts[n++] = uc->terms[dm][j];
-		sd_terms(&s, d, ts, n);
-		if (uc->kind != NULL) {
-			d->facets[SEARCH_KIND] = &uc->kind;
-			d->facetsz[SEARCH_KIND] = 1;
-		}
-		d->facets[SEARCH_STATUS] = &health_words[health_of(uc)];
-		d->facetsz[SEARCH_STATUS] = 1;
-	}
+	for (i = 0; i < kb->ucsz; i++)
+		sd_usecase(&s, kb, i, &s.d[s.dsz++], &b);
 	for (i = 0; i < kb->peoplesz; i++) {
 		const struct person *p = kb->people[i];
 
@@ -434,7 +553,14 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
 		    pg->e.meta), pg->e.html);
 	}
-	rc = search_write(s.d, s.dsz, opts->jobs, opts->idx, so);
+	if (keys != NULL && nkeys != s.dsz) {
+		/* Not the documents sd_keys counted: keep nothing. */
+		free(keys);
+		keys = NULL;
+	}
+	rc = search_write(s.d, s.dsz, keys, said, opts->jobs, opts->idx, so);
+out:
+	free(keys);
 	buf_free(&b);
 	for (i = 0; i < s.ownsz; i++)
 		free(s.own[i]);
