@@ -20,6 +20,17 @@ UC=$K/content/usecases
 
 cp -r "$FIX" "$K"
 rm -rf "$S" "$K/.kbgen"
+# Use cases of words of their own, so that an edit of one use case
+# touches a small part of the index (a larger one is built whole).
+for i in $(seq 1 40); do
+	awk -v i="$i" 'n < 2 { if (/^title:/) $0 = "title: Filler " i
+	    if (/^summary:/) $0 = "summary: Filler summary " i "."; print }
+	    /^---$/ { n++ }' "$UC/jet-gnn.md" >"$UC/filler-$i.md"
+	for w in alpha beta gamma delta epsilon zeta eta theta iota kappa; do
+		printf '%s%s lorem%s ipsum%s dolor%s\n' "$w" "$i" "$w" "$i" \
+		    "$w$i"
+	done >>"$UC/filler-$i.md"
+done
 
 # same NAME: site/search equals a fresh full build's
 same() {
@@ -75,6 +86,15 @@ step title patch
 sed -i 's/^summary: .*/summary: Message passing on constituents./' \
     "$UC/jet-gnn.md"
 step summary patch
+# A use case that holds most of the index's words, its title edited:
+# all their postings move, and the index is built whole.
+{ sed -n '1,/^summary:/p' "$UC/filler-1.md" | sed 's/Filler 1/All words/'
+  sed -n '/^summary:/,$p' "$UC/filler-1.md" | sed 1d
+  for i in $(seq 2 40); do sed '1,/^added:/d; /^---$/d' "$UC/filler-$i.md"
+  done; } >"$UC/all-words.md"
+step all-words full
+sed -i 's/^title: .*/title: All the words of the fillers/' "$UC/all-words.md"
+step all-words-title full
 # Two use cases at once.
 echo "Wombats dig burrows." >>"$UC/jet-gnn.md"
 echo "Wombats sleep by day." >>"$UC/btagging.md"

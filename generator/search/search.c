@@ -575,33 +575,70 @@ search_bits_init(struct search_bits *r, const char *s, size_t n)
 	r->left = 0;
 }
 
+/* The value of bit string character c (vchars), or -1. */
+static int
+vchar(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
+/* Read characters into r->cur while it has room, up to the end, a NUL
+ * or a bad character. */
+static void
+bits_fill(struct search_bits *r)
+{
+	int	 c;
+
+	while (r->left <= 52 && r->p < r->end && (c = vchar((unsigned char)
+	    *r->p)) >= 0) {
+		r->cur = (r->cur << 6) | (uint64_t)c;
+		r->left += 6;
+		r->p++;
+	}
+}
+
 /* The next bit, or -1 past the end or on a bad character. */
 static int
 bits_one(struct search_bits *r)
 {
-	const char	*q;
-
-	if (r->left == 0) {
-		if (r->p >= r->end || *r->p == '\0' ||
-		    (q = memchr(vchars, *r->p, 64)) == NULL)
-			return -1;
-		r->cur = (uint32_t)(q - vchars);
-		r->left = 6;
-		r->p++;
-	}
+	if (r->left == 0)
+		bits_fill(r);
+	if (r->left == 0)
+		return -1;
 	r->left--;
 	return (int)((r->cur >> r->left) & 1);
 }
 
 /*
- * See search/private.h.
+ * See search/private.h.  A code whose bits are all read in already is
+ * taken at once (its zeros counted by the leading zeros of the bits
+ * left); a longer one bit by bit.
  */
 int
 search_bits_get(struct search_bits *r, int k, uint32_t *v)
 {
-	uint64_t	 q = 1, u;
-	int		 z = 0, b, i;
+	uint64_t	 q = 1, u, top;
+	int		 z = 0, b, i, need;
 
+	bits_fill(r);
+	if (r->left > 0 && (top = r->cur << (64 - r->left)) != 0 &&
+	    (need = 2 * (z = __builtin_clzll(top)) + 1 + k) <= r->left) {
+		q = (r->cur >> (r->left - 2 * z - 1)) & ((2ULL << z) - 1);
+		u = ((q - 1) << k) | ((r->cur >> (r->left - need)) &
+		    ((1ULL << k) - 1));
+		r->left -= need;
+		if (u >= UINT32_MAX)
+			return 0;
+		*v = (uint32_t)(u + 1);
+		return 1;
+	}
+	z = 0;
 	while ((b = bits_one(r)) == 0)
 		if (++z > 40)
 			return 0;
@@ -3231,6 +3268,7 @@ struct pform {
 	char		*b, *q;	/* its strings after, owned */
 	size_t		 bsz, qsz;
 	uint32_t	 df;	/* 0: no document has it any more */
+	int		 same;	/* the postings are the kept ones */
 	char		*stem;	/* a new form's, owned */
 };
 
@@ -3539,14 +3577,29 @@ search_patch(const uint64_t *keys, size_t n,
 	 * changed documents', and theirs. */
 	kmod = xreallocarray(NULL, nf + 1, sizeof(*kmod));
 	memset(kmod, 0xff, (nf + 1) * sizeof(*kmod));
-	for (f = 0; f < (long)aff.fsz; f++) {
+	for (f = 0, len = 0; f < (long)aff.fsz; f++) {
 		p = &pf[f];
 		p->kept = kfind(&k, aff.strs + aff.f[f].off, aff.f[f].len);
 		if (p->kept == NONE && p->delsz > 0)
 			goto out;
 		/* The same postings of the changed documents: as kept. */
-		if (p->delsz == p->addsz && memcmp(p->del, p->add,
-		    p->addsz * sizeof(*p->add)) == 0)
+		p->same = p->delsz == p->addsz && memcmp(p->del, p->add,
+		    p->addsz * sizeof(*p->add)) == 0;
+		if (!p->same && p->kept != NONE)
+			len += k.forms[p->kept].df;
+	}
+	/*
+	 * An edit that moves the words of a document (its title, the
+	 * start of its body) changes the postings of all its forms: when
+	 * they hold much of the index, the full build is quicker.
+	 */
+	for (i = 0, m = 0; i < nf; i++)
+		m += k.forms[i].df;
+	if (len > m / 4)
+		goto out;
+	for (f = 0; f < (long)aff.fsz; f++) {
+		p = &pf[f];
+		if (p->same)
 			continue;
 		m = 0;
 		if (p->kept != NONE) {
