@@ -251,6 +251,8 @@ struct ix {
 	size_t		 toff;	/* bytes written to tf */
 	size_t		*roff;	/* by id: its record's offset in tf, */
 	size_t		*rlen;	/* and length; 0, 0 for none */
+	uint64_t	*tuple;	/* by id: doc_tuple, for the kept index;
+				   may be NULL */
 	char		*tfpath;	/* ... being written there */
 	size_t		 wave;	/* index_range's first range */
 	const char	*frec;	/* the kept forms (FORMFILE), mapped */
@@ -1519,6 +1521,44 @@ tok_keep(struct ix *x, size_t lo, size_t hi)
 	}
 }
 
+/* Append s and its NUL to b, or SOH and NUL for none. */
+static void
+tput(struct buf *b, const char *s)
+{
+	if (s != NULL)
+		buf_put(b, s, strlen(s) + 1);
+	else
+		buf_put(b, "\001", 2);
+}
+
+/*
+ * What fixes a document's place and its part of meta.js: its type, URL,
+ * language and facet values.  A patch needs each changed document's to
+ * be the same.  b is scratch.
+ */
+static uint64_t
+doc_tuple(const struct search_doc *d, struct buf *b)
+{
+	size_t		 f, j;
+
+	/* One string hashed once: a full build makes one a document. */
+	buf_reset(b);
+	buf_putc(b, (char)('0' + d->type));
+	tput(b, d->url);
+	tput(b, d->language);
+	for (f = 0; f < SEARCH__FACETS; f++) {
+		buf_put(b, (const char *)&d->facetsz[f],
+		    sizeof(d->facetsz[f]));
+		for (j = 0; j < d->facetsz[f]; j++) {
+			buf_putc(b, d->fparent[f] == NULL ||
+			    j < d->facetown[f] ? 'o' : 'i');
+			tput(b, d->facets[f][j]);
+			tput(b, d->fparent[f] ? d->fparent[f][j] : NULL);
+		}
+	}
+	return hash64(b->data, b->sz, 0);
+}
+
 /* Tokenize document id into r->ds and write its fragment. */
 static void
 doc_tokenize(struct ix *x, struct range *r, size_t id, struct buf *fr)
@@ -1586,6 +1626,8 @@ index_range(void *arg, size_t ri)
 	tab_init(&r->tab);
 	for (id = r->lo; id < r->hi; id++) {
 		r->dsz = 0;
+		if (x->tuple != NULL)
+			x->tuple[id] = doc_tuple(x->docs[id], &r->text);
 		if (x->idx != NULL)
 			key = doc_key(x, x->docs[id]);
 		if (x->idx == NULL ||
@@ -2694,34 +2736,6 @@ seed_of(void)
 	return h;
 }
 
-/*
- * What fixes a document's place and its part of meta.js: its type, URL,
- * language and facet values.  A patch needs each changed document's to
- * be the same.
- */
-static uint64_t
-doc_tuple(const struct search_doc *d)
-{
-	uint64_t	 h = hash64("tuple", 5, 0);
-	size_t		 f, j, m;
-	int		 t = (int)d->type, own;
-
-	h = hash64(&t, sizeof(t), h);
-	h = hstr(h, d->url);
-	h = hstr(h, d->language);
-	for (f = 0; f < SEARCH__FACETS; f++) {
-		m = d->facetsz[f];
-		h = hash64(&m, sizeof(m), h);
-		for (j = 0; j < m; j++) {
-			own = d->fparent[f] == NULL || j < d->facetown[f];
-			h = hstr(h, d->facets[f][j]);
-			h = hstr(h, d->fparent[f] ? d->fparent[f][j] : NULL);
-			h = hash64(&own, sizeof(own), h);
-		}
-	}
-	return h;
-}
-
 /* Inode, size and time of the cache file name into id; 0 if none. */
 static int
 cache_id(const struct ix *x, const char *name, uint64_t *id)
@@ -3073,7 +3087,7 @@ keep_full(struct ix *x, const struct search_doc *base, const uint64_t *keys,
 			goto out;
 		slots[x->docs[i] - base].key = keys[x->docs[i] - base];
 		slots[x->docs[i] - base].id = i;
-		docs[i].tuple = doc_tuple(x->docs[i]);
+		docs[i].tuple = x->tuple[i];
 		docs[i].off = (uint32_t)x->roff[i];
 		docs[i].len = (uint32_t)x->rlen[i];
 	}
@@ -3109,6 +3123,7 @@ keep_full(struct ix *x, const struct search_doc *base, const uint64_t *keys,
 		shards[i].lo = (uint32_t)x->shlo[i];
 		shards[i].hi = (uint32_t)hi;
 	}
+
 	/* The files' hashes, as site.c recorded them. */
 	want = x->packsz + x->qpacksz + nfrag + x->shsz;
 	n = site_out_nrecs(x->so);
@@ -3499,7 +3514,7 @@ search_patch(const uint64_t *keys, size_t n,
 			goto out;
 		chg[id] = 1;
 		if (!describe(arg, ch[i], &dd[i]) ||
-		    doc_tuple(&dd[i]) != k.docs[id].tuple)
+		    doc_tuple(&dd[i], &b) != k.docs[id].tuple)
 			goto out;
 		x.docs[id] = &dd[i];
 	}
@@ -4036,6 +4051,8 @@ search_write(const struct search_doc *docs, size_t n, const uint64_t *keys,
 		keep_unlink(&x);
 		x.seed = seed_of();
 		x.keep = xcalloc(n ? n : 1, sizeof(*x.keep));
+		if (keys != NULL)
+			x.tuple = xcalloc(n ? n : 1, sizeof(*x.tuple));
 		x.roff = xcalloc(n ? n : 1, sizeof(*x.roff));
 		x.rlen = xcalloc(n ? n : 1, sizeof(*x.rlen));
 		x.hit = xcalloc(n ? n : 1, sizeof(*x.hit));
@@ -4171,6 +4188,7 @@ search_write(const struct search_doc *docs, size_t n, const uint64_t *keys,
 	buf_free(&fb);
 	free(x.roff);
 	free(x.rlen);
+	free(x.tuple);
 	free(x.fso);
 	free(x.fbo);
 	free(x.fqo);
