@@ -16,7 +16,12 @@
  * TOKVER) and taken from there while its text is the same, and so are
  * each form's stem and encoded strings while its postings are the same
  * (FORMFILE), so that an edit tokenizes one document again and encodes
- * the forms it touches.  Documents are tokenized in
+ * the forms it touches; and the index written is kept (KEEPFILE), so
+ * that a build whose documents are the same but for a few patches it
+ * (search_patch): the changed documents' postings are taken out of and
+ * put into the forms they had or have, and only the files holding
+ * those forms and documents are written, the others kept as published.
+ * Documents are tokenized in
  * parallel, in contiguous ranges of
  * document ids, each range with its own table of forms (open
  * addressing, no allocation per token) and, per form, its postings
@@ -196,7 +201,7 @@ struct fview {
 	const char	*s;	/* the form */
 	uint32_t	 len;
 	uint32_t	 df;	/* documents */
-	const char	*stem;	/* as struct ix's stems, NULL for none */
+	const char	*stem;	/* as struct ix's stems; NULL: none */
 	size_t		 stemsz;
 	const char	*b;	/* postings string */
 	size_t		 bsz;
@@ -234,7 +239,7 @@ struct ix {
 	size_t		 packsz;
 	size_t		*qpacklo;	/* by positions pack: first form */
 	size_t		 qpacksz;
-	size_t		*shlo;	/* by shard: first form (sorted index) */
+	size_t		*shlo;	/* by shard: its first form */
 	size_t		 shsz;
 	struct site_out	*so;
 	struct idx	*idx;	/* the token cache, may be NULL */
@@ -249,8 +254,8 @@ struct ix {
 				   when its record was taken */
 	FILE		*tf;	/* the tokens kept for the next build */
 	size_t		 toff;	/* bytes written to tf */
-	size_t		*roff;	/* by id: its record's offset in tf, */
-	size_t		*rlen;	/* and length; 0, 0 for none */
+	size_t		*roff;	/* by id: its record's offset in */
+	size_t		*rlen;	/* tf, and length; 0, 0: none */
 	uint64_t	*tuple;	/* by id: doc_tuple, for the kept index;
 				   may be NULL */
 	char		*tfpath;	/* ... being written there */
@@ -262,8 +267,8 @@ struct ix {
 	size_t		 fcsz;	/* slots, a power of two */
 	size_t		 fcn;	/* forms in frec */
 	uint64_t	*fkey;	/* by form: its key */
-	size_t		*fso, *fbo, *fqo;	/* by form: where FORMFILE
-					   holds its stem and strings */
+	size_t		*fso, *fbo, *fqo;	/* by form: its stem's
+				   and strings' offsets in FORMFILE */
 	unsigned char	*fhit;	/* by form: 1 when kept as it was */
 	int		 ok;
 };
@@ -2673,7 +2678,8 @@ struct khead {
 	uint64_t	 n, nf, npack, nqpack, nshard;
 	uint64_t	 said;	/* the documents gave warnings */
 	uint64_t	 slots, docs, forms, phash, qhash, fhash, shards;
-	uint64_t	 strs, strsz, extra, extrasz;	/* offsets, sizes */
+	uint64_t	 strs, strsz;	/* offset, size */
+	uint64_t	 extra, extrasz;
 	uint64_t	 langs, langsz;	/* in strs: NUL-ended, count */
 	uint64_t	 facets, facetsz;	/* in strs */
 };
@@ -2716,7 +2722,7 @@ struct kin {
 	const struct kshard *shards;
 	const char	*strs;
 	const char	*extra;
-	const char	*blob[2][2];	/* [0]: docs, [1]: forms; by blob */
+	const char	*blob[2][2];	/* [docs 0, forms 1][blob] */
 	size_t		 blobsz[2][2];
 	const char	*tok, *frm;	/* TOKFILE and FORMFILE, mapped */
 	size_t		 toksz, frmsz;
@@ -3207,9 +3213,9 @@ post_decode(const char *b, size_t bsz, const char *q, size_t qsz,
 
 	search_bits_init(&rb, b, bsz);
 	search_bits_init(&rq, q, qsz);
-	if (!search_bits_get(&rb, 0, &cnt) || !search_bits_get(&rb, 0, &kd) || kd > MAXK + 1 ||
-	    !search_bits_get(&rq, 0, &kp) || kp > MAXK + 1 || cnt == 0 ||
-	    cnt > ndocs)
+	if (!search_bits_get(&rb, 0, &cnt) || !search_bits_get(&rb, 0, &kd) ||
+	    kd > MAXK + 1 || !search_bits_get(&rq, 0, &kp) || kp > MAXK + 1 ||
+	    cnt == 0 || cnt > ndocs)
 		return 0;
 	kd--;
 	kp--;
@@ -3226,7 +3232,8 @@ post_decode(const char *b, size_t bsz, const char *q, size_t qsz,
 		if (!search_bits_get(&rb, 0, &v) || v > UINT32_MAX / 2)
 			return 0;
 		e->w = v << 1;
-		if (!search_bits_get(&rq, 0, &e->np) || e->np == 0 || e->np > MAXPOS)
+		if (!search_bits_get(&rq, 0, &e->np) || e->np == 0 ||
+		    e->np > MAXPOS)
 			return 0;
 		for (j = 0; j < e->np; j++)
 			if (!search_bits_get(&rq, (int)kp, &e->v[j]))
@@ -3463,13 +3470,15 @@ search_patch(const uint64_t *keys, size_t n,
 	struct buf	 b = { NULL, 0, 0 }, sh = { NULL, 0, 0 };
 	struct buf	 strs = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
 	struct buf	 fr = { NULL, 0, 0 };
-	size_t		 pfcap = 0, pecap = 0, pe2cap = 0, nch = 0, i, j, m;
-	size_t		 nf, nnew = 0, nvz = 0, np, nq, onp, onq, nfrag, lo, hi;
+	size_t		 pfcap = 0, pecap = 0, pe2cap = 0, nch = 0, i, j;
+	size_t		 m, nf, nnew = 0, nvz = 0, np, nq, onp, onq;
+	size_t		 nfrag, lo, hi;
 	size_t		 nsz = 0, nenc = 0, len, fl;
-	size_t		*ch = NULL, *plo = NULL, *qlo = NULL, *oplo = NULL;
-	size_t		*oqlo = NULL, *recat = NULL;
+	size_t		*ch = NULL, *plo = NULL, *qlo = NULL;
+	size_t		*oplo = NULL, *oqlo = NULL, *recat = NULL;
 	uint32_t	*kmod = NULL, *newf = NULL, id, w, np1, jj;
-	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL, tw[MAXTOK / 8 + 2];
+	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL;
+	uint64_t	 tw[MAXTOK / 8 + 2];
 	unsigned char	*chg = NULL, *keepf = NULL;
 	const char	*rec, *pp, *end, *nl, *s, *blob;
 	char		 key[32], path[64], name[48];
@@ -3696,7 +3705,8 @@ search_patch(const uint64_t *keys, size_t n,
 			kview(&k, i, &nv[nvz]);
 			v = &nv[nvz++];
 			if (p->df != v->df || p->bsz != v->bsz ||
-			    p->qsz != v->qsz || memcmp(p->b, v->b, p->bsz) != 0 ||
+			    p->qsz != v->qsz ||
+			    memcmp(p->b, v->b, p->bsz) != 0 ||
 			    memcmp(p->q, v->q, p->qsz) != 0) {
 				v->df = p->df;
 				v->b = p->b;
