@@ -1,10 +1,10 @@
 #!/bin/sh
-# The search index patched: after an edit of one use case's body, title
-# or summary, the build patches the index it kept (KBGEN_TIMING says
+# The search index patched: after an edit of one use case's body, title,
+# summary or terms, the build patches the index it kept (KBGEN_TIMING says
 # "the kept index patched") instead of building it again, and search/
 # is, file for file, what a fresh full build of the same content makes.
-# Edits it cannot patch (a term, a use case added or deleted, --force, a
-# kept index cut short or of another version) build the index whole,
+# Edits it cannot patch (a use case's kind, a use case added or deleted,
+# --force, a kept index cut short or of another version) build it whole,
 # as right; and a build killed after the index was kept, before it was
 # published, leaves nothing that the next build trusts wrongly.
 KBGEN=${KBGEN:-$PWD/kbgen}
@@ -99,9 +99,13 @@ step all-words-title full
 echo "Wombats dig burrows." >>"$UC/jet-gnn.md"
 echo "Wombats sleep by day." >>"$UC/btagging.md"
 step two-bodies patch
-# A term: its facets change, the index is built whole.
+# A term: meta.js's facets are made again, of every document.
 sed -i 's/^technologies: .*/technologies: [CNN]/' "$UC/jet-gnn.md"
-step term full
+step term patch
+# The kind: the document's place among the others changes, the index
+# is built whole.
+sed -i 's/^kind: .*/kind: demo/' "$UC/jet-gnn.md"
+step kind full
 echo "After the term." >>"$UC/jet-gnn.md"
 step after-term patch
 # A use case added, then deleted.

@@ -34,8 +34,10 @@ int		 search_write(const struct search_doc *docs, size_t n,
  * the documents are the same n, in the same order, as keys[0..n) say,
  * but for a few: describe(arg, i, d) describes document i into d (its
  * strings the caller's until search_patch returns; 0 if it cannot),
- * and each must keep
- * its type, URL, language and facet values.  Only the files holding
+ * and each must keep its type, URL, language, example state and kind.
+ * When one's other facet values (terms) change, describe_all(arg,
+ * &docs, &n) describes every document, in the order of keys, for
+ * meta.js's facets.  Only the files holding
  * what changed are written; the others are kept (site_out_keep).  Once
  * the patch is sure, warn(arg, i) says the warnings of each changed
  * document, returning 1 if it said any.  Returns 1 when done, 0 if a
@@ -45,6 +47,8 @@ int		 search_write(const struct search_doc *docs, size_t n,
  */
 int		 search_patch(const uint64_t *keys, size_t n,
 		    int (*describe)(void *, size_t, struct search_doc *),
+		    int (*describe_all)(void *, const struct search_doc **,
+		    size_t *),
 		    int (*warn)(void *, size_t), void *arg, struct idx *,
 		    struct site_out *);
 

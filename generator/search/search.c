@@ -258,6 +258,7 @@ struct ix {
 	size_t		*rlen;	/* tf, and length; 0, 0: none */
 	uint64_t	*tuple;	/* by id: doc_tuple, for the kept index;
 				   may be NULL */
+	uint64_t	*ftuple;	/* by id: its facets' hash (doc_tuple) */
 	char		*tfpath;	/* ... being written there */
 	size_t		 wave;	/* index_range's first range */
 	const char	*frec;	/* the kept forms (FORMFILE), mapped */
@@ -1536,21 +1537,27 @@ tput(struct buf *b, const char *s)
 		buf_put(b, "\001", 2);
 }
 
+/* A document's first value of facet f, or "". */
+static const char *
+facet1(const struct search_doc *d, int f)
+{
+	return d->facetsz[f] > 0 && d->facets[f][0] != NULL ?
+	    d->facets[f][0] : "";
+}
+
 /*
- * What fixes a document's place and its part of meta.js: its type, URL,
- * language and facet values.  A patch needs each changed document's to
- * be the same.  b is scratch.
+ * What fixes a document's place among the others: its type, URL,
+ * language, example state and kind (doc_cmp); *fh gets the hash of its
+ * part of meta.js's facets, every facet value.  A patch needs each
+ * changed document's place to be the same.  b is scratch.
  */
 static uint64_t
-doc_tuple(const struct search_doc *d, struct buf *b)
+doc_tuple(const struct search_doc *d, struct buf *b, uint64_t *fh)
 {
 	size_t		 f, j;
 
 	/* One string hashed once: a full build makes one a document. */
 	buf_reset(b);
-	buf_putc(b, (char)('0' + d->type));
-	tput(b, d->url);
-	tput(b, d->language);
 	for (f = 0; f < SEARCH__FACETS; f++) {
 		buf_put(b, (const char *)&d->facetsz[f],
 		    sizeof(d->facetsz[f]));
@@ -1561,6 +1568,13 @@ doc_tuple(const struct search_doc *d, struct buf *b)
 			tput(b, d->fparent[f] ? d->fparent[f][j] : NULL);
 		}
 	}
+	*fh = hash64(b->data, b->sz, 0);
+	buf_reset(b);
+	buf_putc(b, (char)('0' + d->type));
+	tput(b, d->url);
+	tput(b, d->language);
+	tput(b, facet1(d, SEARCH_STATUS));
+	tput(b, facet1(d, SEARCH_KIND));
 	return hash64(b->data, b->sz, 0);
 }
 
@@ -1632,7 +1646,8 @@ index_range(void *arg, size_t ri)
 	for (id = r->lo; id < r->hi; id++) {
 		r->dsz = 0;
 		if (x->tuple != NULL)
-			x->tuple[id] = doc_tuple(x->docs[id], &r->text);
+			x->tuple[id] = doc_tuple(x->docs[id], &r->text,
+			    &x->ftuple[id]);
 		if (x->idx != NULL)
 			key = doc_key(x, x->docs[id]);
 		if (x->idx == NULL ||
@@ -1692,12 +1707,6 @@ form_cmp(const void *a, const void *b)
 	return fa->len < fb->len ? -1 : fa->len > fb->len;
 }
 
-static const char *
-facet1(const struct search_doc *d, int f)
-{
-	return d->facetsz[f] > 0 && d->facets[f][0] != NULL ?
-	    d->facets[f][0] : "";
-}
 
 static int
 doc_cmp(const void *a, const void *b)
@@ -2665,7 +2674,7 @@ write_frag(void *arg, size_t fi)
  * are kept only when the published ones hash the same
  * (site_out_keep), else written again from it.
  */
-#define KEEPVER		"kbgen search index 1"
+#define KEEPVER		"kbgen search index 2"
 #define KEEPFILE	"search-index"
 #define KEEPMAXX	(8u << 20)	/* extra bytes, at most, to patch */
 
@@ -2691,9 +2700,9 @@ struct kslot {
 
 struct kdoc {
 	uint64_t	 tuple;	/* doc_tuple */
+	uint64_t	 facets;	/* its facets' hash (doc_tuple) */
 	uint32_t	 blob;	/* 0: TOKFILE, 1: extra */
 	uint32_t	 off, len;	/* its record */
-	uint32_t	 pad;
 };
 
 struct kform {
@@ -3094,6 +3103,7 @@ keep_full(struct ix *x, const struct search_doc *base, const uint64_t *keys,
 		slots[x->docs[i] - base].key = keys[x->docs[i] - base];
 		slots[x->docs[i] - base].id = i;
 		docs[i].tuple = x->tuple[i];
+		docs[i].facets = x->ftuple[i];
 		docs[i].off = (uint32_t)x->roff[i];
 		docs[i].len = (uint32_t)x->rlen[i];
 	}
@@ -3449,6 +3459,7 @@ pf_grow(struct pform **pf, size_t *cap, size_t n)
 int
 search_patch(const uint64_t *keys, size_t n,
     int (*describe)(void *, size_t, struct search_doc *),
+    int (*describe_all)(void *, const struct search_doc **, size_t *),
     int (*warn)(void *, size_t), void *arg, struct idx *idx,
     struct site_out *so)
 {
@@ -3469,7 +3480,7 @@ search_patch(const uint64_t *keys, size_t n,
 	struct enc	 e;
 	struct buf	 b = { NULL, 0, 0 }, sh = { NULL, 0, 0 };
 	struct buf	 strs = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
-	struct buf	 fr = { NULL, 0, 0 };
+	struct buf	 fr = { NULL, 0, 0 }, fj = { NULL, 0, 0 };
 	size_t		 pfcap = 0, pecap = 0, pe2cap = 0, nch = 0, i, j;
 	size_t		 m, nf, nnew = 0, nvz = 0, np, nq, onp, onq;
 	size_t		 nfrag, lo, hi;
@@ -3477,13 +3488,13 @@ search_patch(const uint64_t *keys, size_t n,
 	size_t		*ch = NULL, *plo = NULL, *qlo = NULL;
 	size_t		*oplo = NULL, *oqlo = NULL, *recat = NULL;
 	uint32_t	*kmod = NULL, *newf = NULL, id, w, np1, jj;
-	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL;
+	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL, *fhs = NULL;
 	uint64_t	 tw[MAXTOK / 8 + 2];
 	unsigned char	*chg = NULL, *keepf = NULL;
 	const char	*rec, *pp, *end, *nl, *s, *blob;
 	char		 key[32], path[64], name[48];
 	long		 f;
-	int		 rc = -1, added, said = 0, made = 0;
+	int		 rc = -1, added, said = 0, made = 0, fchg = 0;
 
 	if (idx == NULL || keys == NULL || !site_out_reusing(so))
 		return -1;
@@ -3513,6 +3524,7 @@ search_patch(const uint64_t *keys, size_t n,
 		if (keys[i] != k.slots[i].key)
 			ch[j++] = i;
 	chg = xcalloc(n + 1, 1);
+	fhs = xcalloc(n + 1, sizeof(*fhs));
 	x.docsz = n;
 	x.docs = xcalloc(n + 1, sizeof(*x.docs));
 	x.frags = xcalloc(n + 1, sizeof(*x.frags));
@@ -3523,10 +3535,27 @@ search_patch(const uint64_t *keys, size_t n,
 			goto out;
 		chg[id] = 1;
 		if (!describe(arg, ch[i], &dd[i]) ||
-		    doc_tuple(&dd[i], &b) != k.docs[id].tuple)
+		    doc_tuple(&dd[i], &b, &fhs[id]) != k.docs[id].tuple)
 			goto out;
+		fchg |= fhs[id] != k.docs[id].facets;
 		x.docs[id] = &dd[i];
 	}
+	/* Terms changed: meta.js's facets again, of every document. */
+	if (fchg) {
+		const struct search_doc *all;
+		struct ix	 fx;
+
+		if (!describe_all(arg, &all, &m) || m != n)
+			goto out;
+		memset(&fx, 0, sizeof(fx));
+		fx.docsz = n;
+		fx.docs = xcalloc(n + 1, sizeof(*fx.docs));
+		for (i = 0; i < n; i++)
+			fx.docs[k.slots[i].id] = &all[i];
+		write_facets(&fx, &fj);
+		free(fx.docs);
+	} else
+		buf_put(&fj, k.strs + k.h.facets, k.h.facetsz);
 	for (i = 0, j = k.h.langs; i < k.h.langsz; i++) {
 		x.langs[i] = k.strs + j;
 		j += strlen(k.strs + j) + 1;
@@ -3851,7 +3880,7 @@ search_patch(const uint64_t *keys, size_t n,
 		nsz++;
 	}
 	buf_puts(&b, "],");
-	buf_put(&b, k.strs + k.h.facets, k.h.facetsz);
+	buf_put(&b, fj.data, fj.sz);
 	buf_putc(&b, '}');
 	if (x.ok)
 		put_file(&x, so, "meta", &b);
@@ -3866,6 +3895,7 @@ search_patch(const uint64_t *keys, size_t n,
 		nslots[i].id = k.slots[i].id;
 		ndocs[i] = k.docs[i];
 		if (chg[i]) {
+			ndocs[i].facets = fhs[i];
 			rec = r.rec.data + recat[i] - 1;
 			ndocs[i].len = (uint32_t)strlen(rec);
 		} else if (k.docs[i].blob == 1)
@@ -3880,8 +3910,8 @@ search_patch(const uint64_t *keys, size_t n,
 	nk.h.langsz = x.langsz;
 	for (i = 0; i < x.langsz; i++)
 		(void)xput(&strs, x.langs[i], strlen(x.langs[i]) + 1);
-	nk.h.facets = xput(&strs, k.strs + k.h.facets, k.h.facetsz);
-	nk.h.facetsz = k.h.facetsz;
+	nk.h.facets = xput(&strs, fj.data, fj.sz);
+	nk.h.facetsz = fj.sz;
 	buf_putc(&strs, '\0');
 	for (i = 0; i < nvz; i++) {
 		struct kform *kf = &nforms[i];
@@ -3975,8 +4005,10 @@ out:
 	buf_free(&b);
 	buf_free(&sh);
 	buf_free(&fr);
+	buf_free(&fj);
 	buf_free(&strs);
 	buf_free(&extra);
+	free(fhs);
 	if (r.tab.slots != NULL)
 		tab_free(&r.tab);
 	free(r.ds);
@@ -4061,8 +4093,10 @@ search_write(const struct search_doc *docs, size_t n, const uint64_t *keys,
 		keep_unlink(&x);
 		x.seed = seed_of();
 		x.keep = xcalloc(n ? n : 1, sizeof(*x.keep));
-		if (keys != NULL)
+		if (keys != NULL) {
 			x.tuple = xcalloc(n ? n : 1, sizeof(*x.tuple));
+			x.ftuple = xcalloc(n ? n : 1, sizeof(*x.ftuple));
+		}
 		x.roff = xcalloc(n ? n : 1, sizeof(*x.roff));
 		x.rlen = xcalloc(n ? n : 1, sizeof(*x.rlen));
 		x.hit = xcalloc(n ? n : 1, sizeof(*x.hit));
@@ -4199,6 +4233,7 @@ search_write(const struct search_doc *docs, size_t n, const uint64_t *keys,
 	free(x.roff);
 	free(x.rlen);
 	free(x.tuple);
+	free(x.ftuple);
 	free(x.fso);
 	free(x.fbo);
 	free(x.fqo);

@@ -389,6 +389,121 @@ sd_keys(const struct kb *kb, const struct render_opts *opts, size_t *np)
 	return k;
 }
 
+/* Describe every document of kb into s, in sd_keys' order; b is
+ * scratch. */
+static void
+sd_all(const struct kb *kb, struct sdocs *s, struct buf *b)
+{
+	struct search_doc *d;
+	struct term	**ts;
+	const struct val *sem, *l;
+	size_t		 i, j, k, n, cap;
+	int		 dm;
+	char		*t;
+
+	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
+	    (kb->seminars ? kb->seminars->kidsz : 0);
+	s->d = xcalloc(cap ? cap : 1, sizeof(*s->d));
+	for (i = 0; i < kb->ucsz; i++)
+		sd_usecase(s, kb, i, &s->d[s->dsz++], b);
+	for (i = 0; i < kb->peoplesz; i++) {
+		const struct person *p = kb->people[i];
+
+		d = sd_add(s, SEARCH_PERSON, url_person(
+		    p->e.slug), p->name ? p->name :
+		    p->e.slug, p->affiliation, sd_lang(kb, p->e.meta),
+		    p->e.html);
+		sd_terms(s, d, p->expertise, p->expertisesz);
+	}
+	for (i = 0; i < kb->hacksz; i++) {
+		const struct hackathon *h = kb->hacks[i];
+		const struct val *m = h->e.meta;
+		const char	*st, *en;
+		char		*w;
+
+		/* When and where, and the titles of the programme. */
+		buf_reset(b);
+		if (val_get_str(m, "venue") != NULL)
+			buf_puts(b, val_get_str(m, "venue"));
+		if ((st = val_get_str(m, "start")) != NULL) {
+			w = ev_date_words(st, 0);
+			buf_printf(b, "%s%s", b->sz ? ", " : "", w);
+			free(w);
+		}
+		if ((en = val_get_str(m, "end")) != NULL &&
+		    (st == NULL || strcmp(st, en) != 0)) {
+			w = ev_date_words(en, 0);
+			buf_printf(b, " to %s", w);
+			free(w);
+		}
+		t = sd_keep(s, xstrdup(buf_cstr(b)));
+		buf_reset(b);
+		buf_puts(b, h->e.html ? h->e.html : "");
+		l = val_get(m, "programme");
+		for (j = 0; l != NULL && l->type == VAL_LIST && j < l->kidsz;
+		    j++) {
+			const struct val *ss = val_get(l->kids[j], "sessions");
+
+			for (k = 0; ss != NULL && ss->type == VAL_LIST &&
+			    k < ss->kidsz; k++)
+				if (val_get_str(ss->kids[k], "title") != NULL) {
+					buf_puts(b, "<p>");
+					buf_html(b, val_get_str(ss->kids[k],
+					    "title"), strlen(val_get_str(
+					    ss->kids[k], "title")));
+					buf_puts(b, "</p>");
+				}
+		}
+		sd_add(s, SEARCH_HACKATHON, url_hackathon(
+		    h->e.slug), h->e.title ?
+		    h->e.title : h->e.slug, *t ? t : NULL, sd_lang(kb, m),
+		    sd_keep(s, xstrdup(buf_cstr(b))));
+	}
+	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
+		const char *date, *title, *abs;
+
+		sem = kb->seminars->kids[i];
+		date = val_get_str(sem, "date");
+		title = val_get_str(sem, "title");
+		if (date == NULL || title == NULL)
+			continue;
+		buf_reset(b);
+		if ((abs = val_get_str(sem, "abstract")) != NULL) {
+			buf_puts(b, "<p>");
+			buf_html(b, abs, strlen(abs));
+			buf_puts(b, "</p>");
+		}
+		t = sd_names(kb, val_get(sem, "speakers"));
+		d = sd_add(s, SEARCH_SEMINAR, url_seminar(sem), title,
+		    t ? sd_keep(s, t) : NULL, sd_lang(kb, sem),
+		    sd_keep(s, xstrdup(buf_cstr(b))));
+		/* Terms by name, as the seminar gives them. */
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+			n += val_count(val_get(sem, dim_keys[dm]));
+		ts = sd_keep(s, xcalloc(n ? n : 1, sizeof(*ts)));
+		for (n = 0, dm = 0; dm < DIM__MAX; dm++) {
+			l = val_get(sem, dim_keys[dm]);
+			for (j = 0; j < val_count(l); j++) {
+				const struct val *it = val_item(l, j);
+				struct term *tm;
+
+				if (it->str != NULL && (tm = tax_find(&kb->tax,
+				    (enum dim)dm, it->str)) != NULL)
+					ts[n++] = tm;
+			}
+		}
+		sd_terms(s, d, ts, n);
+	}
+	for (i = 0; i < kb->pagesz; i++) {
+		const struct page *pg = kb->pages[i];
+
+		sd_add(s, SEARCH_PAGE, url_page(
+		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
+		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
+		    pg->e.meta), pg->e.html);
+	}
+}
+
 /* What search_patch asks of render_search. */
 struct sdpatch {
 	const struct kb	*kb;
@@ -405,6 +520,19 @@ sd_describe(void *arg, size_t i, struct search_doc *d)
 	if (i >= p->kb->ucsz)
 		return 0;
 	sd_usecase(p->s, p->kb, i, d, p->b);
+	return 1;
+}
+
+/* Every document for search_patch, described once. */
+static int
+sd_describe_all(void *arg, const struct search_doc **d, size_t *n)
+{
+	struct sdpatch	*p = arg;
+
+	if (p->s->d == NULL)
+		sd_all(p->kb, p->s, p->b);
+	*d = p->s->d;
+	*n = p->s->dsz;
 	return 1;
 }
 
@@ -428,15 +556,11 @@ render_search(const struct kb *kb, const struct render_opts *opts,
     struct site_out *so)
 {
 	struct sdocs	 s;
-	struct search_doc *d;
-	struct term	**ts;
-	const struct val *sem, *l;
 	struct buf	 b = { NULL, 0, 0 };
-	size_t		 i, j, k, n, cap, nkeys = 0, w;
+	size_t		 i, nkeys = 0, w;
 	uint64_t	*keys;
 	struct sdpatch	 sp;
-	int		 dm, rc, said;
-	char		*t;
+	int		 rc, said;
 
 	memset(&s, 0, sizeof(s));
 	keys = sd_keys(kb, opts, &nkeys);
@@ -444,115 +568,16 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		sp.kb = kb;
 		sp.s = &s;
 		sp.b = &b;
-		rc = search_patch(keys, nkeys, sd_describe, sd_warn, &sp,
-		    opts->idx, so);
+		rc = search_patch(keys, nkeys, sd_describe, sd_describe_all,
+		    sd_warn, &sp, opts->idx, so);
 		if (rc >= 0)
 			goto out;
 	}
 	w = diag_warnings();
 	search_langs_check(kb);
 	said = diag_warnings() != w;
-	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
-	    (kb->seminars ? kb->seminars->kidsz : 0);
-	s.d = xcalloc(cap ? cap : 1, sizeof(*s.d));
-	for (i = 0; i < kb->ucsz; i++)
-		sd_usecase(&s, kb, i, &s.d[s.dsz++], &b);
-	for (i = 0; i < kb->peoplesz; i++) {
-		const struct person *p = kb->people[i];
-
-		d = sd_add(&s, SEARCH_PERSON, url_person(
-		    p->e.slug), p->name ? p->name :
-		    p->e.slug, p->affiliation, sd_lang(kb, p->e.meta),
-		    p->e.html);
-		sd_terms(&s, d, p->expertise, p->expertisesz);
-	}
-	for (i = 0; i < kb->hacksz; i++) {
-		const struct hackathon *h = kb->hacks[i];
-		const struct val *m = h->e.meta;
-		const char	*st, *en;
-		char		*w;
-
-		/* When and where, and the titles of the programme. */
-		buf_reset(&b);
-		if (val_get_str(m, "venue") != NULL)
-			buf_puts(&b, val_get_str(m, "venue"));
-		if ((st = val_get_str(m, "start")) != NULL) {
-			w = ev_date_words(st, 0);
-			buf_printf(&b, "%s%s", b.sz ? ", " : "", w);
-			free(w);
-		}
-		if ((en = val_get_str(m, "end")) != NULL &&
-		    (st == NULL || strcmp(st, en) != 0)) {
-			w = ev_date_words(en, 0);
-			buf_printf(&b, " to %s", w);
-			free(w);
-		}
-		t = sd_keep(&s, xstrdup(buf_cstr(&b)));
-		buf_reset(&b);
-		buf_puts(&b, h->e.html ? h->e.html : "");
-		l = val_get(m, "programme");
-		for (j = 0; l != NULL && l->type == VAL_LIST && j < l->kidsz;
-		    j++) {
-			const struct val *ss = val_get(l->kids[j], "sessions");
-
-			for (k = 0; ss != NULL && ss->type == VAL_LIST &&
-			    k < ss->kidsz; k++)
-				if (val_get_str(ss->kids[k], "title") != NULL) {
-					buf_puts(&b, "<p>");
-					buf_html(&b, val_get_str(ss->kids[k],
-					    "title"), strlen(val_get_str(
-					    ss->kids[k], "title")));
-					buf_puts(&b, "</p>");
-				}
-		}
-		sd_add(&s, SEARCH_HACKATHON, url_hackathon(
-		    h->e.slug), h->e.title ?
-		    h->e.title : h->e.slug, *t ? t : NULL, sd_lang(kb, m),
-		    sd_keep(&s, xstrdup(buf_cstr(&b))));
-	}
-	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
-		const char *date, *title, *abs;
-
-		sem = kb->seminars->kids[i];
-		date = val_get_str(sem, "date");
-		title = val_get_str(sem, "title");
-		if (date == NULL || title == NULL)
-			continue;
-		buf_reset(&b);
-		if ((abs = val_get_str(sem, "abstract")) != NULL) {
-			buf_puts(&b, "<p>");
-			buf_html(&b, abs, strlen(abs));
-			buf_puts(&b, "</p>");
-		}
-		t = sd_names(kb, val_get(sem, "speakers"));
-		d = sd_add(&s, SEARCH_SEMINAR, url_seminar(sem), title,
-		    t ? sd_keep(&s, t) : NULL, sd_lang(kb, sem),
-		    sd_keep(&s, xstrdup(buf_cstr(&b))));
-		/* Terms by name, as the seminar gives them. */
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			n += val_count(val_get(sem, dim_keys[dm]));
-		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++) {
-			l = val_get(sem, dim_keys[dm]);
-			for (j = 0; j < val_count(l); j++) {
-				const struct val *it = val_item(l, j);
-				struct term *tm;
-
-				if (it->str != NULL && (tm = tax_find(&kb->tax,
-				    (enum dim)dm, it->str)) != NULL)
-					ts[n++] = tm;
-			}
-		}
-		sd_terms(&s, d, ts, n);
-	}
-	for (i = 0; i < kb->pagesz; i++) {
-		const struct page *pg = kb->pages[i];
-
-		sd_add(&s, SEARCH_PAGE, url_page(
-		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
-		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
-		    pg->e.meta), pg->e.html);
-	}
+	if (s.d == NULL)
+		sd_all(kb, &s, &b);
 	if (keys != NULL && nkeys != s.dsz) {
 		/* Not the documents sd_keys counted: keep nothing. */
 		free(keys);
