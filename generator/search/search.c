@@ -518,6 +518,11 @@ bw_code(struct bw *w, uint32_t v, int k)
 		bw_bits(w, 1, 1);
 		return;
 	}
+	/* The zeros, q and u's low k bits, as one number when they fit. */
+	if (2 * nb - 1 + k <= 64) {
+		bw_bits(w, q << k | (u & ((1ULL << k) - 1)), 2 * nb - 1 + k);
+		return;
+	}
 	bw_bits(w, 0, nb - 1);
 	bw_bits(w, q, nb);
 	bw_bits(w, u, k);
