@@ -3457,387 +3457,464 @@ pf_grow(struct pform **pf, size_t *cap, size_t n)
 	memset(*pf + old, 0, (*cap - old) * sizeof(**pf));
 }
 
+/* A patch of the kept index (search_patch), stage by stage. */
+struct patch {
+	struct ix	 x;	/* the changed documents only */
+	struct kin	 k;	/* the kept index */
+	size_t		 n;	/* documents */
+	size_t		*ch;	/* the changed slots */
+	size_t		 nch;
+	unsigned char	*chg;	/* by id: changed */
+	uint64_t	*fhs;	/* by id: a changed one's facets hash */
+	struct search_doc *dd;	/* the changed ones, as ch */
+	struct buf	 fj;	/* meta.js's facets */
+	struct range	 r;	/* their tokens and records */
+	size_t		*recat;	/* by id: a changed one's record in r.rec
+				   + 1 */
+	struct tab	 aff;	/* the forms they had or have */
+	struct pform	*pf;	/* by aff id */
+	size_t		 pfcap;
+	uint32_t	*kmod;	/* by kept form: its aff id, or NONE */
+	struct fview	*nv;	/* the dictionary after */
+	size_t		 nvz;
+	struct fview	*ov;	/* the kept dictionary */
+	size_t		*plo, *qlo, np, nq;	/* packs after (layout) */
+	size_t		*oplo, *oqlo, onp, onq;	/* kept packs */
+	unsigned char	*keepf;	/* by pack, positions pack, fragment
+				   file: kept as published */
+	size_t		 nfrag;
+	uint64_t	*nph, *nqh, *nfh;	/* their hashes after */
+	struct kshard	*nsh;	/* the shards after */
+	size_t		 nsz;
+	size_t		 nenc;	/* forms encoded */
+	int		 said;	/* the changed documents warned */
+};
+
 /*
- * See search/private.h.  Nothing is written to so until every check
- * that can send the caller to search_write has passed.
+ * The documents whose keys changed, described; each in its place, and
+ * meta.js's facets as they are after.  0 if they cannot be patched.
  */
-int
-search_patch(const uint64_t *keys, size_t n,
+static int
+patch_docs(struct patch *p, const uint64_t *keys,
     int (*describe)(void *, size_t, struct search_doc *),
     int (*describe_all)(void *, const struct search_doc **, size_t *),
-    int (*warn)(void *, size_t), void *arg, struct idx *idx,
-    struct site_out *so)
+    void *arg)
 {
-	struct ix	 x;
-	struct kin	 k, nk;
-	struct range	 r;
-	struct tab	 aff;
-	struct pform	*pf = NULL, *p;
-	struct pent	*pe = NULL, *pe2 = NULL, *t;
-	struct search_doc *dd = NULL;
-	struct fview	*nv = NULL, *ov = NULL, *v;
-	struct kshard	*os = NULL, *nsh = NULL;
-	const struct kshard *ks;
-	struct kslot	*nslots = NULL;
-	struct kdoc	*ndocs = NULL;
-	struct kform	*nforms = NULL;
-	struct sb_stemmer *st[MAXLANG];
-	struct enc	 e;
-	struct buf	 b = { NULL, 0, 0 }, sh = { NULL, 0, 0 };
-	struct buf	 strs = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
-	struct buf	 fr = { NULL, 0, 0 }, fj = { NULL, 0, 0 };
-	size_t		 pfcap = 0, pecap = 0, pe2cap = 0, nch = 0, i, j;
-	size_t		 m, nf, nnew = 0, nvz = 0, np, nq, onp, onq;
-	size_t		 nfrag, lo, hi;
-	size_t		 nsz = 0, nenc = 0, len, fl;
-	size_t		*ch = NULL, *plo = NULL, *qlo = NULL;
-	size_t		*oplo = NULL, *oqlo = NULL, *recat = NULL;
-	uint32_t	*kmod = NULL, *newf = NULL, id, w, np1, jj;
-	uint64_t	*nph = NULL, *nqh = NULL, *nfh = NULL, *fhs = NULL;
-	uint64_t	 tw[MAXTOK / 8 + 2];
-	unsigned char	*chg = NULL, *keepf = NULL;
-	const char	*rec, *pp, *end, *nl, *s, *blob;
-	char		 key[32], path[64], name[48];
-	long		 f;
-	int		 rc = -1, added, said = 0, made = 0, fchg = 0;
+	const struct search_doc *all;
+	struct ix	 fx;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, j, m, n = p->n;
+	uint32_t	 id;
+	int		 fchg = 0, ok = 0;
 
-	if (idx == NULL || keys == NULL || !site_out_reusing(so))
-		return -1;
-	memset(&x, 0, sizeof(x));
-	memset(&r, 0, sizeof(r));
-	memset(&e, 0, sizeof(e));
-	memset(&aff, 0, sizeof(aff));
-	memset(st, 0, sizeof(st));
-	x.ok = 1;
-	x.idx = idx;
-	x.so = so;
-	x.seed = seed_of();
-	lowtab_init();
-	if (!keep_load(&x, &k))
-		return -1;
-	nf = k.h.nf;
-	if (k.h.n != n || k.h.said || k.h.extrasz > KEEPMAXX)
-		goto out;
-
-	/* The documents whose keys changed, described. */
 	for (i = 0; i < n; i++)
-		nch += keys[i] != k.slots[i].key;
-	if (nch * 8 > n + 64)
-		goto out;
-	ch = xcalloc(nch + 1, sizeof(*ch));
+		p->nch += keys[i] != p->k.slots[i].key;
+	if (p->nch * 8 > n + 64)
+		return 0;
+	p->ch = xcalloc(p->nch + 1, sizeof(*p->ch));
 	for (i = 0, j = 0; i < n; i++)
-		if (keys[i] != k.slots[i].key)
-			ch[j++] = i;
-	chg = xcalloc(n + 1, 1);
-	fhs = xcalloc(n + 1, sizeof(*fhs));
-	x.docsz = n;
-	x.docs = xcalloc(n + 1, sizeof(*x.docs));
-	x.frags = xcalloc(n + 1, sizeof(*x.frags));
-	dd = xcalloc(nch + 1, sizeof(*dd));
-	for (i = 0; i < nch; i++) {
-		id = (uint32_t)k.slots[ch[i]].id;
-		if (chg[id])
+		if (keys[i] != p->k.slots[i].key)
+			p->ch[j++] = i;
+	p->chg = xcalloc(n + 1, 1);
+	p->fhs = xcalloc(n + 1, sizeof(*p->fhs));
+	p->x.docsz = n;
+	p->x.docs = xcalloc(n + 1, sizeof(*p->x.docs));
+	p->x.frags = xcalloc(n + 1, sizeof(*p->x.frags));
+	p->dd = xcalloc(p->nch + 1, sizeof(*p->dd));
+	for (i = 0; i < p->nch; i++) {
+		id = (uint32_t)p->k.slots[p->ch[i]].id;
+		if (p->chg[id])
 			goto out;
-		chg[id] = 1;
-		if (!describe(arg, ch[i], &dd[i]) ||
-		    doc_tuple(&dd[i], &b, &fhs[id]) != k.docs[id].tuple)
+		p->chg[id] = 1;
+		if (!describe(arg, p->ch[i], &p->dd[i]) ||
+		    doc_tuple(&p->dd[i], &b, &p->fhs[id]) !=
+		    p->k.docs[id].tuple)
 			goto out;
-		fchg |= fhs[id] != k.docs[id].facets;
-		x.docs[id] = &dd[i];
+		fchg |= p->fhs[id] != p->k.docs[id].facets;
+		p->x.docs[id] = &p->dd[i];
 	}
 	/* Terms changed: meta.js's facets again, of every document. */
 	if (fchg) {
-		const struct search_doc *all;
-		struct ix	 fx;
-
 		if (!describe_all(arg, &all, &m) || m != n)
 			goto out;
 		memset(&fx, 0, sizeof(fx));
 		fx.docsz = n;
 		fx.docs = xcalloc(n + 1, sizeof(*fx.docs));
 		for (i = 0; i < n; i++)
-			fx.docs[k.slots[i].id] = &all[i];
-		write_facets(&fx, &fj);
+			fx.docs[p->k.slots[i].id] = &all[i];
+		write_facets(&fx, &p->fj);
 		free(fx.docs);
 	} else
-		buf_put(&fj, k.strs + k.h.facets, k.h.facetsz);
-	for (i = 0, j = k.h.langs; i < k.h.langsz; i++) {
-		x.langs[i] = k.strs + j;
-		j += strlen(k.strs + j) + 1;
+		buf_put(&p->fj, p->k.strs + p->k.h.facets, p->k.h.facetsz);
+	for (i = 0, j = p->k.h.langs; i < p->k.h.langsz; i++) {
+		p->x.langs[i] = p->k.strs + j;
+		j += strlen(p->k.strs + j) + 1;
 	}
-	x.langsz = k.h.langsz;
-	stop_init(&x);
+	p->x.langsz = p->k.h.langsz;
+	ok = 1;
+out:
+	buf_free(&b);
+	return ok;
+}
 
-	/* The forms the changed documents had. */
-	tab_init(&aff);
-	for (id = 0; id < n; id++) {
-		if (!chg[id])
+/* The postings the changed documents had, by form, from their kept
+ * records.  0 if a record is bad. */
+static int
+patch_olds(struct patch *p)
+{
+	const char	*rec, *pp, *end, *s;
+	uint64_t	 tw[MAXTOK / 8 + 2];
+	size_t		 len, fl, id;
+	uint32_t	 w, np, j;
+	struct pform	*pf;
+	struct pent	*t;
+	long		 f;
+	int		 added;
+
+	for (id = 0; id < p->n; id++) {
+		if (!p->chg[id])
 			continue;
-		if ((rec = krec(&k, id, &len)) == NULL)
-			goto out;
+		if ((rec = krec(&p->k, id, &len)) == NULL)
+			return 0;
 		end = rec + len;
-		nl = memchr(rec + 17, '\n', len - 17);
-		for (pp = nl + 1; pp < end; ) {
+		pp = (const char *)memchr(rec + 17, '\n', len - 17) + 1;
+		while (pp < end) {
 			if (!vgetb(&pp, end, &w) || w == 0 || w > MAXTOK ||
 			    (size_t)(end - pp) < w)
-				goto out;
+				return 0;
 			s = pp;
 			fl = w;
 			pp += w;
-			if (!vgetb(&pp, end, &w) || !vgetb(&pp, end, &np1) ||
-			    np1 == 0 || np1 > MAXPOS)
-				goto out;
+			if (!vgetb(&pp, end, &w) || !vgetb(&pp, end, &np) ||
+			    np == 0 || np > MAXPOS)
+				return 0;
 			memset(tw, 0, sizeof(tw));
 			memcpy(tw, s, fl);
-			f = tab_get(&aff, (const char *)tw, fl,
+			f = tab_get(&p->aff, (const char *)tw, fl,
 			    whash((const char *)tw, fl), &added);
-			pf_grow(&pf, &pfcap, aff.fsz);
-			t = pent_add(&pf[f].del, &pf[f].delsz, &pf[f].delcap);
-			t->id = id;
+			pf_grow(&p->pf, &p->pfcap, p->aff.fsz);
+			pf = &p->pf[f];
+			t = pent_add(&pf->del, &pf->delsz, &pf->delcap);
+			t->id = (uint32_t)id;
 			t->w = w;
-			t->np = np1;
-			for (jj = 0; jj < np1; jj++)
-				if (!vgetb(&pp, end, &t->v[jj]))
-					goto out;
+			t->np = np;
+			for (j = 0; j < np; j++)
+				if (!vgetb(&pp, end, &t->v[j]))
+					return 0;
 			t->v[0]++;
 		}
 	}
+	return 1;
+}
 
-	/* Tokenize them again, in order of id. */
-	tab_init(&r.tab);
-	recat = xcalloc(n + 1, sizeof(*recat));
-	for (id = 0; id < n; id++) {
-		if (!chg[id])
+/* Tokenize the changed documents again, in order of id: their records
+ * and, by form, their postings.  0 if a record cannot be made. */
+static int
+patch_tokenize(struct patch *p)
+{
+	struct range	*r = &p->r;
+	struct buf	 fr = { NULL, 0, 0 };
+	const struct tform *tf;
+	struct pform	*pf;
+	struct pent	*t;
+	size_t		 id, i;
+	uint32_t	 j;
+	long		 f;
+	int		 added, ok = 0;
+
+	tab_init(&r->tab);
+	p->recat = xcalloc(p->n + 1, sizeof(*p->recat));
+	for (id = 0; id < p->n; id++) {
+		if (!p->chg[id])
 			continue;
-		r.dsz = 0;
-		doc_tokenize(&x, &r, id, &fr);
-		if ((recat[id] = tok_record(&x, &r, id, doc_key(&x,
-		    x.docs[id]))) == 0)
+		r->dsz = 0;
+		doc_tokenize(&p->x, r, id, &fr);
+		if ((p->recat[id] = tok_record(&p->x, r, (uint32_t)id,
+		    doc_key(&p->x, p->x.docs[id]))) == 0)
 			goto out;
-		for (i = 0; i < r.dsz; i++) {
-			const struct tform *tf = &r.tab.f[r.ds[i].form];
-
-			f = tab_get(&aff, r.tab.strs + tf->off, tf->len, tf->h,
-			    &added);
-			pf_grow(&pf, &pfcap, aff.fsz);
-			p = &pf[f];
-			t = pent_add(&p->add, &p->addsz, &p->addcap);
-			t->id = id;
-			t->w = r.ds[i].weight;
-			t->np = r.ds[i].npos;
-			for (jj = 0; jj < t->np; jj++)
-				t->v[jj] = jj == 0 ? r.ds[i].pos[0] + 1 :
-				    r.ds[i].pos[jj] - r.ds[i].pos[jj - 1];
+		for (i = 0; i < r->dsz; i++) {
+			tf = &r->tab.f[r->ds[i].form];
+			f = tab_get(&p->aff, r->tab.strs + tf->off, tf->len,
+			    tf->h, &added);
+			pf_grow(&p->pf, &p->pfcap, p->aff.fsz);
+			pf = &p->pf[f];
+			t = pent_add(&pf->add, &pf->addsz, &pf->addcap);
+			t->id = (uint32_t)id;
+			t->w = r->ds[i].weight;
+			t->np = r->ds[i].npos;
+			for (j = 0; j < t->np; j++)
+				t->v[j] = j == 0 ? r->ds[i].pos[0] + 1 :
+				    r->ds[i].pos[j] - r->ds[i].pos[j - 1];
 		}
 	}
+	ok = 1;
+out:
+	buf_free(&fr);
+	return ok;
+}
 
-	/* Each touched form's postings after: the kept ones but the
-	 * changed documents', and theirs. */
-	kmod = xreallocarray(NULL, nf + 1, sizeof(*kmod));
-	memset(kmod, 0xff, (nf + 1) * sizeof(*kmod));
-	for (f = 0, len = 0; f < (long)aff.fsz; f++) {
-		p = &pf[f];
-		p->kept = kfind(&k, aff.strs + aff.f[f].off, aff.f[f].len);
-		if (p->kept == NONE && p->delsz > 0)
+/*
+ * Each touched form's postings after: the kept ones but the changed
+ * documents', and theirs, encoded.  0 if a kept form is bad, or when
+ * a full build is quicker.
+ */
+static int
+patch_postings(struct patch *p)
+{
+	const struct kform *kf;
+	struct pform	*pf;
+	struct pent	*pe = NULL, *pe2 = NULL;
+	struct enc	 e;
+	const char	*blob;
+	size_t		 f, i, j, m, all, work = 0, pecap = 0, pe2cap = 0;
+	size_t		 nf = p->k.h.nf;
+	int		 ok = 0;
+
+	memset(&e, 0, sizeof(e));
+	p->kmod = xreallocarray(NULL, nf + 1, sizeof(*p->kmod));
+	memset(p->kmod, 0xff, (nf + 1) * sizeof(*p->kmod));
+	for (f = 0; f < p->aff.fsz; f++) {
+		pf = &p->pf[f];
+		pf->kept = kfind(&p->k, p->aff.strs + p->aff.f[f].off,
+		    p->aff.f[f].len);
+		if (pf->kept == NONE && pf->delsz > 0)
 			goto out;
 		/* The same postings of the changed documents: as kept. */
-		p->same = p->delsz == p->addsz && memcmp(p->del, p->add,
-		    p->addsz * sizeof(*p->add)) == 0;
-		if (!p->same && p->kept != NONE)
-			len += k.forms[p->kept].df;
+		pf->same = pf->delsz == pf->addsz && memcmp(pf->del, pf->add,
+		    pf->addsz * sizeof(*pf->add)) == 0;
+		if (!pf->same && pf->kept != NONE)
+			work += p->k.forms[pf->kept].df;
 	}
 	/*
 	 * An edit that moves the words of a document (its title, the
 	 * start of its body) changes the postings of all its forms: when
 	 * they hold much of the index, the full build is quicker.
 	 */
-	for (i = 0, m = 0; i < nf; i++)
-		m += k.forms[i].df;
-	if (len > m / 4)
+	for (i = 0, all = 0; i < nf; i++)
+		all += p->k.forms[i].df;
+	if (work > all / 4)
 		goto out;
-	for (f = 0; f < (long)aff.fsz; f++) {
-		p = &pf[f];
-		if (p->same)
+	for (f = 0; f < p->aff.fsz; f++) {
+		pf = &p->pf[f];
+		if (pf->same)
 			continue;
 		m = 0;
-		if (p->kept != NONE) {
-			const struct kform *kf = &k.forms[p->kept];
-
-			blob = k.blob[1][kf->blob];
+		if (pf->kept != NONE) {
+			kf = &p->k.forms[pf->kept];
+			blob = p->k.blob[1][kf->blob];
 			if (!post_decode(blob + kf->boff, kf->bsz,
-			    blob + kf->qoff, kf->qsz, (uint32_t)n, &pe, &pecap,
-			    &m))
+			    blob + kf->qoff, kf->qsz, (uint32_t)p->n, &pe,
+			    &pecap, &m))
 				goto out;
 			for (i = 0, j = 0; i < m; i++)
-				if (!chg[pe[i].id])
+				if (!p->chg[pe[i].id])
 					pe[j++] = pe[i];
 			m = j;
-			kmod[p->kept] = (uint32_t)f;
+			p->kmod[pf->kept] = (uint32_t)f;
 		}
-		if (m + p->addsz > pe2cap) {
-			pe2cap = m + p->addsz;
+		if (m + pf->addsz > pe2cap) {
+			pe2cap = m + pf->addsz;
 			pe2 = xreallocarray(pe2, pe2cap, sizeof(*pe2));
 		}
-		for (i = 0, j = 0, lo = 0; i < m || j < p->addsz; lo++)
-			pe2[lo] = j == p->addsz || (i < m &&
-			    pe[i].id < p->add[j].id) ? pe[i++] : p->add[j++];
-		p->df = (uint32_t)lo;
-		if (lo == 0)
+		for (i = 0, j = 0, all = 0; i < m || j < pf->addsz; all++)
+			pe2[all] = j == pf->addsz || (i < m &&
+			    pe[i].id < pf->add[j].id) ? pe[i++] : pf->add[j++];
+		if ((pf->df = (uint32_t)all) == 0)
 			continue;
-		post_encode(&e, pe2, lo);
-		p->b = xstrndup(e.b.data, e.b.sz);
-		p->bsz = e.b.sz;
-		p->q = xstrndup(e.q.data, e.q.sz);
-		p->qsz = e.q.sz;
-		if (p->kept == NONE)
-			nnew++;
+		post_encode(&e, pe2, all);
+		pf->b = xstrndup(e.b.data, e.b.sz);
+		pf->bsz = e.b.sz;
+		pf->q = xstrndup(e.q.data, e.q.sz);
+		pf->qsz = e.q.sz;
 	}
+	ok = 1;
+out:
+	free(pe);
+	free(pe2);
+	free(e.v);
+	buf_free(&e.b);
+	buf_free(&e.q);
+	return ok;
+}
 
-	/* The dictionary after: the kept one, patched. */
+/*
+ * The dictionary after: the kept one with the forms gone left out, the
+ * changed ones' strings, and the new ones, stemmed, in their places;
+ * then both laid out in packs.  0 if the kept one is not as its
+ * header says.
+ */
+static int
+patch_dict(struct patch *p)
+{
+	struct sb_stemmer *st[MAXLANG];
+	struct buf	 b = { NULL, 0, 0 };
+	struct pform	*pf;
+	struct fview	*v;
+	uint32_t	*newf;
+	size_t		 f, i, j, l, nnew = 0, nf = p->k.h.nf;
+	int		 made = 0;
+
+	memset(st, 0, sizeof(st));
+	for (f = 0; f < p->aff.fsz; f++)
+		nnew += p->pf[f].kept == NONE && p->pf[f].df > 0;
 	newf = xcalloc(nnew + 1, sizeof(*newf));
-	for (f = 0, j = 0; f < (long)aff.fsz; f++)
-		if (pf[f].kept == NONE && pf[f].df > 0)
+	for (f = 0, j = 0; f < p->aff.fsz; f++)
+		if (p->pf[f].kept == NONE && p->pf[f].df > 0)
 			newf[j++] = (uint32_t)f;
-	sort_tab = &aff;
+	sort_tab = &p->aff;
 	xqsort(newf, nnew, sizeof(*newf), newform_cmp);
 	sort_tab = NULL;
-	nv = xcalloc(nf + nnew + 1, sizeof(*nv));
+	p->nv = xcalloc(nf + nnew + 1, sizeof(*p->nv));
 	for (i = 0, j = 0; i < nf || j < nnew; ) {
-		if (j < nnew && (i == nf || fcmp(aff.strs +
-		    aff.f[newf[j]].off, aff.f[newf[j]].len, k.strs +
-		    k.forms[i].soff, k.forms[i].len) < 0)) {
-			p = &pf[newf[j]];
-			v = &nv[nvz++];
-			v->s = aff.strs + aff.f[newf[j]].off;
-			v->len = aff.f[newf[j]].len;
+		if (j < nnew && (i == nf || fcmp(p->aff.strs +
+		    p->aff.f[newf[j]].off, p->aff.f[newf[j]].len, p->k.strs +
+		    p->k.forms[i].soff, p->k.forms[i].len) < 0)) {
+			pf = &p->pf[newf[j++]];
+			v = &p->nv[p->nvz++];
+			v->s = p->aff.strs + p->aff.f[newf[j - 1]].off;
+			v->len = p->aff.f[newf[j - 1]].len;
 			if (!made) {
-				for (m = 0; m < x.langsz; m++)
-					st[m] = sb_stemmer_new(x.langs[m],
+				for (l = 0; l < p->x.langsz; l++)
+					st[l] = sb_stemmer_new(p->x.langs[l],
 					    "UTF_8");
 				made = 1;
 			}
-			p->stem = stem_str(&x, st, v->s, v->len, &b);
-			v->stem = p->stem;
-			v->stemsz = p->stem != NULL ? strlen(p->stem) : 0;
-			v->df = p->df;
-			v->b = p->b;
-			v->bsz = p->bsz;
-			v->q = p->q;
-			v->qsz = p->qsz;
+			pf->stem = stem_str(&p->x, st, v->s, v->len, &b);
+			v->stem = pf->stem;
+			v->stemsz = pf->stem != NULL ? strlen(pf->stem) : 0;
 			v->kept = NONE;
-			v->dirty = 1;
-			nenc++;
-			j++;
+		} else if (p->kmod[i] != NONE) {
+			pf = &p->pf[p->kmod[i++]];
+			if (pf->df == 0)
+				continue;
+			kview(&p->k, i - 1, &p->nv[p->nvz]);
+			v = &p->nv[p->nvz++];
+			if (pf->df == v->df && pf->bsz == v->bsz &&
+			    pf->qsz == v->qsz &&
+			    memcmp(pf->b, v->b, pf->bsz) == 0 &&
+			    memcmp(pf->q, v->q, pf->qsz) == 0)
+				continue;
+		} else {
+			kview(&p->k, i++, &p->nv[p->nvz++]);
 			continue;
 		}
-		if (kmod[i] != NONE) {
-			p = &pf[kmod[i]];
-			if (p->df == 0) {
-				i++;
-				continue;
-			}
-			kview(&k, i, &nv[nvz]);
-			v = &nv[nvz++];
-			if (p->df != v->df || p->bsz != v->bsz ||
-			    p->qsz != v->qsz ||
-			    memcmp(p->b, v->b, p->bsz) != 0 ||
-			    memcmp(p->q, v->q, p->qsz) != 0) {
-				v->df = p->df;
-				v->b = p->b;
-				v->bsz = p->bsz;
-				v->q = p->q;
-				v->qsz = p->qsz;
-				v->dirty = 1;
-				nenc++;
-			}
-		} else
-			kview(&k, i, &nv[nvz++]);
-		i++;
+		v->df = pf->df;
+		v->b = pf->b;
+		v->bsz = pf->bsz;
+		v->q = pf->q;
+		v->qsz = pf->qsz;
+		v->dirty = 1;
+		p->nenc++;
 	}
-	layout(nv, nvz, &plo, &np, &qlo, &nq);
-	ov = xcalloc(nf + 1, sizeof(*ov));
+	for (l = 0; l < MAXLANG; l++)
+		if (st[l] != NULL)
+			sb_stemmer_delete(st[l]);
+	buf_free(&b);
+	free(newf);
+	layout(p->nv, p->nvz, &p->plo, &p->np, &p->qlo, &p->nq);
+	p->ov = xcalloc(nf + 1, sizeof(*p->ov));
 	for (i = 0; i < nf; i++)
-		kview(&k, i, &ov[i]);
-	layout(ov, nf, &oplo, &onp, &oqlo, &onq);
-	if (onp != k.h.npack || onq != k.h.nqpack)
-		goto out;
+		kview(&p->k, i, &p->ov[i]);
+	layout(p->ov, nf, &p->oplo, &p->onp, &p->oqlo, &p->onq);
+	return p->onp == p->k.h.npack && p->onq == p->k.h.nqpack;
+}
 
-	/* Which files stay as published, and those documents' records
-	 * that a fragment file to write needs, checked. */
-	nfrag = (n + FRAG - 1) / FRAG;
-	keepf = xcalloc(np + nq + nfrag + 1, 1);
-	for (i = 0; i < np; i++) {
+/*
+ * Which packs and fragment files stay as published; the records of the
+ * documents of those to write, checked.  0 if one is bad.
+ */
+static int
+patch_keeps(struct patch *p)
+{
+	char		 path[64];
+	size_t		 i, j, lo, hi, len;
+
+	p->nfrag = (p->n + FRAG - 1) / FRAG;
+	p->keepf = xcalloc(p->np + p->nq + p->nfrag + 1, 1);
+	for (i = 0; i < p->np; i++) {
 		snprintf(path, sizeof(path), "search/p/%zu.js", i);
-		keepf[i] = i < onp && same_run(nv, plo[i], plo[i + 1],
-		    oplo[i], oplo[i + 1], ov, 0) &&
-		    site_out_has(so, path, k.phash[i]);
+		p->keepf[i] = i < p->onp && same_run(p->nv, p->plo[i],
+		    p->plo[i + 1], p->oplo[i], p->oplo[i + 1], p->ov, 0) &&
+		    site_out_has(p->x.so, path, p->k.phash[i]);
 	}
-	for (i = 0; i < nq; i++) {
+	for (i = 0; i < p->nq; i++) {
 		snprintf(path, sizeof(path), "search/q/%zu.js", i);
-		keepf[np + i] = i < onq && same_run(nv, qlo[i], qlo[i + 1],
-		    oqlo[i], oqlo[i + 1], ov, 0) &&
-		    site_out_has(so, path, k.qhash[i]);
+		p->keepf[p->np + i] = i < p->onq && same_run(p->nv,
+		    p->qlo[i], p->qlo[i + 1], p->oqlo[i], p->oqlo[i + 1],
+		    p->ov, 0) && site_out_has(p->x.so, path, p->k.qhash[i]);
 	}
-	for (i = 0; i < nfrag; i++) {
+	for (i = 0; i < p->nfrag; i++) {
 		lo = i * FRAG;
-		hi = lo + FRAG < n ? lo + FRAG : n;
-		for (j = lo; j < hi && !chg[j]; j++)
+		hi = lo + FRAG < p->n ? lo + FRAG : p->n;
+		for (j = lo; j < hi && !p->chg[j]; j++)
 			continue;
 		snprintf(path, sizeof(path), "search/f/%zu.js", i);
-		if (j == hi && site_out_has(so, path, k.fhash[i])) {
-			keepf[np + nq + i] = 1;
+		if (j == hi && site_out_has(p->x.so, path, p->k.fhash[i])) {
+			p->keepf[p->np + p->nq + i] = 1;
 			continue;
 		}
 		for (j = lo; j < hi; j++)
-			if (!chg[j] && krec(&k, j, &len) == NULL)
-				goto out;
+			if (!p->chg[j] && krec(&p->k, j, &len) == NULL)
+				return 0;
 	}
+	return 1;
+}
 
-	/* From here on the patch is made: say what the changed documents
-	 * say, then keep or write every file. */
-	rc = 1;
-	for (i = 0; i < nch; i++)
-		if (warn(arg, ch[i]))
-			said = 1;
-	nph = xcalloc(np + 1, sizeof(*nph));
-	nqh = xcalloc(nq + 1, sizeof(*nqh));
-	nfh = xcalloc(nfrag + 1, sizeof(*nfh));
-	for (i = 0; i < np + nq && x.ok; i++) {
-		int q = i >= np;
-		size_t pi = q ? i - np : i;
-		size_t *l = q ? qlo : plo;
+/* Keep or write every file of the index: packs, fragments, shards and
+ * meta.js.  x.ok is 0 if one could not be written (reported). */
+static void
+patch_write(struct patch *p)
+{
+	struct ix	*x = &p->x;
+	struct kin	*k = &p->k;
+	struct kshard	*os;
+	const struct kshard *ks;
+	struct buf	 b = { NULL, 0, 0 }, sh = { NULL, 0, 0 };
+	struct buf	 fr = { NULL, 0, 0 };
+	const char	*rec, *s;
+	char		 key[32], path[64], name[48];
+	size_t		 i, j, lo, hi, len, fl, pi, *l;
+	uint64_t	 h;
+	int		 q;
 
+	p->nph = xcalloc(p->np + 1, sizeof(*p->nph));
+	p->nqh = xcalloc(p->nq + 1, sizeof(*p->nqh));
+	p->nfh = xcalloc(p->nfrag + 1, sizeof(*p->nfh));
+	for (i = 0; i < p->np + p->nq && x->ok; i++) {
+		q = i >= p->np;
+		pi = q ? i - p->np : i;
+		l = q ? p->qlo : p->plo;
 		snprintf(path, sizeof(path), "search/%c/%zu.js", q ? 'q' : 'p',
 		    pi);
-		if (keepf[i]) {
-			if (!site_out_keep(so, path, q ? k.qhash[pi] :
-			    k.phash[pi]))
-				x.ok = 0;
-			(q ? nqh : nph)[pi] = q ? k.qhash[pi] : k.phash[pi];
+		if (p->keepf[i]) {
+			h = q ? k->qhash[pi] : k->phash[pi];
+			if (!site_out_keep(x->so, path, h))
+				x->ok = 0;
+			(q ? p->nqh : p->nph)[pi] = h;
 			continue;
 		}
-		pack_bytes(nv, l[pi], l[pi + 1], pi, q, &b);
-		put_hashed(&x, path, &b, &(q ? nqh : nph)[pi]);
+		pack_bytes(p->nv, l[pi], l[pi + 1], pi, q, &b);
+		put_hashed(x, path, &b, &(q ? p->nqh : p->nph)[pi]);
 	}
-	for (i = 0; i < nfrag && x.ok; i++) {
+	for (i = 0; i < p->nfrag && x->ok; i++) {
 		snprintf(path, sizeof(path), "search/f/%zu.js", i);
-		if (keepf[np + nq + i]) {
-			if (!site_out_keep(so, path, k.fhash[i]))
-				x.ok = 0;
-			nfh[i] = k.fhash[i];
+		if (p->keepf[p->np + p->nq + i]) {
+			if (!site_out_keep(x->so, path, k->fhash[i]))
+				x->ok = 0;
+			p->nfh[i] = k->fhash[i];
 			continue;
 		}
 		lo = i * FRAG;
-		hi = lo + FRAG < n ? lo + FRAG : n;
+		hi = lo + FRAG < p->n ? lo + FRAG : p->n;
 		buf_reset(&sh);
 		buf_putc(&sh, '[');
 		for (j = lo; j < hi; j++) {
 			if (j > lo)
 				buf_putc(&sh, ',');
-			if (chg[j])
-				buf_puts(&sh, x.frags[j]);
+			if (p->chg[j])
+				buf_puts(&sh, x->frags[j]);
 			else {
-				rec = krec(&k, j, &len);
+				rec = krec(k, j, &len);
 				s = rec_frag(rec, len, &fl);
 				buf_put(&sh, s, fl);
 			}
@@ -3845,89 +3922,115 @@ search_patch(const uint64_t *keys, size_t n,
 		buf_putc(&sh, ']');
 		snprintf(name, sizeof(name), "f/%zu", i);
 		load_bytes(name, &sh, &b);
-		put_hashed(&x, path, &b, &nfh[i]);
+		put_hashed(x, path, &b, &p->nfh[i]);
 	}
 
 	/* Shards, and meta.js with their keys. */
-	os = xcalloc(k.h.nshard + 1, sizeof(*os));
-	memcpy(os, k.shards, k.h.nshard * sizeof(*os));
-	sort_strs = k.strs;
-	xqsort(os, k.h.nshard, sizeof(*os), kshard_cmp);
+	os = xcalloc(k->h.nshard + 1, sizeof(*os));
+	memcpy(os, k->shards, k->h.nshard * sizeof(*os));
+	sort_strs = k->strs;
+	xqsort(os, k->h.nshard, sizeof(*os), kshard_cmp);
 	sort_strs = NULL;
-	nsh = xcalloc(nvz + 1, sizeof(*nsh));
-	buf_reset(&strs);
-	buf_putc(&strs, '\0');
+	p->nsh = xcalloc(p->nvz + 1, sizeof(*p->nsh));
 	buf_reset(&b);
-	meta_head(&x, &b);
-	buf_printf(&b, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[", np, nq);
-	for (i = 0; i < nvz && x.ok; i = hi) {
-		hi = shard_end(nv, nvz, i, key);
+	meta_head(x, &b);
+	buf_printf(&b, "\"packs\":%zu,\"qpacks\":%zu,\"dict\":[", p->np,
+	    p->nq);
+	for (i = 0; i < p->nvz && x->ok; i = hi) {
+		hi = shard_end(p->nv, p->nvz, i, key);
 		if (i > 0)
 			buf_putc(&b, ',');
 		jstrz(&b, key);
-		nsh[nsz].lo = (uint32_t)i;
-		nsh[nsz].hi = (uint32_t)hi;
-		nsh[nsz].koff = xput(&strs, key, strlen(key) + 1);
-		nsh[nsz].klen = (uint32_t)strlen(key);
+		p->nsh[p->nsz].lo = (uint32_t)i;
+		p->nsh[p->nsz].hi = (uint32_t)hi;
 		snprintf(path, sizeof(path), "search/d/%s.js", key);
-		ks = kshard_find(os, k.h.nshard, k.strs, key);
-		if (ks != NULL && same_run(nv, i, hi, ks->lo, ks->hi, ov, 1) &&
-		    site_out_keep(so, path, ks->hash))
-			nsh[nsz].hash = ks->hash;
-		else if (site_out_failed(so))
-			x.ok = 0;
+		ks = kshard_find(os, k->h.nshard, k->strs, key);
+		if (ks != NULL && same_run(p->nv, i, hi, ks->lo, ks->hi, p->ov,
+		    1) && site_out_keep(x->so, path, ks->hash))
+			p->nsh[p->nsz].hash = ks->hash;
+		else if (site_out_failed(x->so))
+			x->ok = 0;
 		else {
-			shard_bytes(nv, i, hi, &sh);
+			shard_bytes(p->nv, i, hi, &sh);
 			snprintf(name, sizeof(name), "d/%s", key);
 			load_bytes(name, &sh, &fr);
-			put_hashed(&x, path, &fr, &nsh[nsz].hash);
+			put_hashed(x, path, &fr, &p->nsh[p->nsz].hash);
 		}
-		nsz++;
+		p->nsz++;
 	}
 	buf_puts(&b, "],");
-	buf_put(&b, fj.data, fj.sz);
+	buf_put(&b, p->fj.data, p->fj.sz);
 	buf_putc(&b, '}');
-	if (x.ok)
-		put_file(&x, so, "meta", &b);
+	if (x->ok)
+		put_file(x, x->so, "meta", &b);
+	free(os);
+	buf_free(&b);
+	buf_free(&sh);
+	buf_free(&fr);
+}
 
-	/* The kept index after. */
+/*
+ * Write the kept index after the patch: the kept one's tables with the
+ * changed documents, forms, files and shards; in its extra part their
+ * records and strings, and those of the extra part before.
+ */
+static int
+patch_keep(struct patch *p, const uint64_t *keys)
+{
+	struct kin	 nk, *k = &p->k;
+	struct kslot	*nslots;
+	struct kdoc	*ndocs;
+	struct kform	*nforms, *kf;
+	struct buf	 strs = { NULL, 0, 0 }, extra = { NULL, 0, 0 };
+	const struct fview *v;
+	const char	*rec;
+	char		 key[32];
+	size_t		 i;
+	int		 ok;
+
 	memset(&nk, 0, sizeof(nk));
-	nslots = xcalloc(n + 1, sizeof(*nslots));
-	ndocs = xcalloc(n + 1, sizeof(*ndocs));
-	nforms = xcalloc(nvz + 1, sizeof(*nforms));
-	for (i = 0; i < n; i++) {
+	nslots = xcalloc(p->n + 1, sizeof(*nslots));
+	ndocs = xcalloc(p->n + 1, sizeof(*ndocs));
+	nforms = xcalloc(p->nvz + 1, sizeof(*nforms));
+	for (i = 0; i < p->n; i++) {
 		nslots[i].key = keys[i];
-		nslots[i].id = k.slots[i].id;
-		ndocs[i] = k.docs[i];
-		if (chg[i]) {
-			ndocs[i].facets = fhs[i];
-			rec = r.rec.data + recat[i] - 1;
+		nslots[i].id = k->slots[i].id;
+		ndocs[i] = k->docs[i];
+		if (p->chg[i]) {
+			ndocs[i].facets = p->fhs[i];
+			rec = p->r.rec.data + p->recat[i] - 1;
 			ndocs[i].len = (uint32_t)strlen(rec);
-		} else if (k.docs[i].blob == 1)
-			rec = k.extra + k.docs[i].off;
+		} else if (k->docs[i].blob == 1)
+			rec = k->extra + k->docs[i].off;
 		else
 			continue;
 		ndocs[i].blob = 1;
 		ndocs[i].off = xput(&extra, rec, ndocs[i].len);
 		buf_putc(&extra, '\0');
 	}
-	nk.h.langs = strs.sz;
-	nk.h.langsz = x.langsz;
-	for (i = 0; i < x.langsz; i++)
-		(void)xput(&strs, x.langs[i], strlen(x.langs[i]) + 1);
-	nk.h.facets = xput(&strs, fj.data, fj.sz);
-	nk.h.facetsz = fj.sz;
 	buf_putc(&strs, '\0');
-	for (i = 0; i < nvz; i++) {
-		struct kform *kf = &nforms[i];
-
-		v = &nv[i];
+	for (i = 0; i < p->nsz; i++) {
+		v = &p->nv[p->nsh[i].lo];
+		shard_key(v->s, v->len, key);
+		p->nsh[i].koff = xput(&strs, key, strlen(key) + 1);
+		p->nsh[i].klen = (uint32_t)strlen(key);
+	}
+	nk.h.langs = strs.sz;
+	nk.h.langsz = p->x.langsz;
+	for (i = 0; i < p->x.langsz; i++)
+		(void)xput(&strs, p->x.langs[i], strlen(p->x.langs[i]) + 1);
+	nk.h.facets = xput(&strs, p->fj.data, p->fj.sz);
+	nk.h.facetsz = p->fj.sz;
+	buf_putc(&strs, '\0');
+	for (i = 0; i < p->nvz; i++) {
+		kf = &nforms[i];
+		v = &p->nv[i];
 		kf->soff = xput(&strs, v->s, v->len);
 		kf->len = v->len;
 		kf->df = v->df;
 		if (v->kept != NONE && !v->dirty &&
-		    k.forms[v->kept].blob == 0) {
-			*kf = k.forms[v->kept];
+		    k->forms[v->kept].blob == 0) {
+			*kf = k->forms[v->kept];
 			kf->soff = (uint32_t)(strs.sz - v->len);
 			continue;
 		}
@@ -3942,93 +4045,136 @@ search_patch(const uint64_t *keys, size_t n,
 		kf->qoff = xput(&extra, v->q, v->qsz);
 		kf->qsz = (uint32_t)v->qsz;
 	}
-	kin_tables(&nk, nslots, ndocs, nforms, nph, nqh, nfh, nsh, &strs);
+	kin_tables(&nk, nslots, ndocs, nforms, p->nph, p->nqh, p->nfh,
+	    p->nsh, &strs);
 	nk.extra = extra.data;
-	memcpy(nk.h.tok, k.h.tok, sizeof(nk.h.tok));
-	memcpy(nk.h.form, k.h.form, sizeof(nk.h.form));
-	nk.h.n = n;
-	nk.h.nf = nvz;
-	nk.h.npack = np;
-	nk.h.nqpack = nq;
-	nk.h.nshard = nsz;
-	nk.h.said = said;
+	memcpy(nk.h.tok, k->h.tok, sizeof(nk.h.tok));
+	memcpy(nk.h.form, k->h.form, sizeof(nk.h.form));
+	nk.h.n = p->n;
+	nk.h.nf = p->nvz;
+	nk.h.npack = p->np;
+	nk.h.nqpack = p->nq;
+	nk.h.nshard = p->nsz;
+	nk.h.said = p->said;
 	nk.h.extrasz = extra.sz;
-	if (x.ok && !keep_emit(&x, &nk))
-		x.ok = 0;
-	if (!x.ok)
-		keep_unlink(&x);
-	if (getenv("KBGEN_TIMING") != NULL) {
-		fprintf(stderr, "kbgen: search: %zu of %zu documents "
-		    "tokenized\n", nch, n);
-		fprintf(stderr, "kbgen: search: %zu of %zu forms encoded\n",
-		    nenc, nvz);
-		fprintf(stderr, "kbgen: search: the kept index patched\n");
-	}
-	rc = x.ok;
-out:
-	for (i = 0; i < MAXLANG; i++)
-		if (st[i] != NULL)
-			sb_stemmer_delete(st[i]);
-	for (i = 0; i < pfcap; i++) {
-		free(pf[i].add);
-		free(pf[i].del);
-		free(pf[i].b);
-		free(pf[i].q);
-		free(pf[i].stem);
-	}
-	free(pf);
-	free(pe);
-	free(pe2);
-	for (i = 0; x.frags != NULL && i < n; i++)
-		free(x.frags[i]);
-	free(x.frags);
-	free(x.docs);
-	free(dd);
-	free(ch);
-	free(chg);
-	free(recat);
-	free(kmod);
-	free(newf);
-	free(nv);
-	free(ov);
-	free(plo);
-	free(qlo);
-	free(oplo);
-	free(oqlo);
-	free(keepf);
-	free(nph);
-	free(nqh);
-	free(nfh);
-	free(os);
-	free(nsh);
+	ok = keep_emit(&p->x, &nk);
 	free(nslots);
 	free(ndocs);
 	free(nforms);
-	free(e.v);
-	buf_free(&e.b);
-	buf_free(&e.q);
-	buf_free(&b);
-	buf_free(&sh);
-	buf_free(&fr);
-	buf_free(&fj);
 	buf_free(&strs);
 	buf_free(&extra);
-	free(fhs);
-	if (r.tab.slots != NULL)
-		tab_free(&r.tab);
-	free(r.ds);
-	free(r.ldf);
-	if (r.fp != NULL)
-		for (i = 0; i < r.formcap; i++)
-			free(r.fp[i].p);
-	free(r.fp);
-	buf_free(&r.text);
-	buf_free(&r.rec);
-	if (aff.slots != NULL)
-		tab_free(&aff);
-	if (x.stop.slots != NULL)
-		tab_free(&x.stop);
-	keep_close(&k);
+	return ok;
+}
+
+static void
+patch_free(struct patch *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->pfcap; i++) {
+		free(p->pf[i].add);
+		free(p->pf[i].del);
+		free(p->pf[i].b);
+		free(p->pf[i].q);
+		free(p->pf[i].stem);
+	}
+	free(p->pf);
+	for (i = 0; p->x.frags != NULL && i < p->n; i++)
+		free(p->x.frags[i]);
+	free(p->x.frags);
+	free(p->x.docs);
+	free(p->dd);
+	free(p->ch);
+	free(p->chg);
+	free(p->fhs);
+	free(p->recat);
+	free(p->kmod);
+	free(p->nv);
+	free(p->ov);
+	free(p->plo);
+	free(p->qlo);
+	free(p->oplo);
+	free(p->oqlo);
+	free(p->keepf);
+	free(p->nph);
+	free(p->nqh);
+	free(p->nfh);
+	free(p->nsh);
+	buf_free(&p->fj);
+	if (p->r.tab.slots != NULL)
+		tab_free(&p->r.tab);
+	free(p->r.ds);
+	free(p->r.ldf);
+	for (i = 0; p->r.fp != NULL && i < p->r.formcap; i++)
+		free(p->r.fp[i].p);
+	free(p->r.fp);
+	buf_free(&p->r.text);
+	buf_free(&p->r.rec);
+	if (p->aff.slots != NULL)
+		tab_free(&p->aff);
+	if (p->x.stop.slots != NULL)
+		tab_free(&p->x.stop);
+	keep_close(&p->k);
+}
+
+/*
+ * See search/private.h.  Nothing is written to so until every check
+ * that can send the caller to search_write has passed.
+ */
+int
+search_patch(const uint64_t *keys, size_t n,
+    int (*describe)(void *, size_t, struct search_doc *),
+    int (*describe_all)(void *, const struct search_doc **, size_t *),
+    int (*warn)(void *, size_t), void *arg, struct idx *idx,
+    struct site_out *so)
+{
+	struct patch	 p;
+	size_t		 i;
+	int		 rc;
+
+	if (idx == NULL || keys == NULL || !site_out_reusing(so))
+		return -1;
+	memset(&p, 0, sizeof(p));
+	p.n = n;
+	p.x.ok = 1;
+	p.x.idx = idx;
+	p.x.so = so;
+	p.x.seed = seed_of();
+	lowtab_init();
+	if (!keep_load(&p.x, &p.k))
+		return -1;
+	if (p.k.h.n != n || p.k.h.said || p.k.h.extrasz > KEEPMAXX ||
+	    !patch_docs(&p, keys, describe, describe_all, arg)) {
+		patch_free(&p);
+		return -1;
+	}
+	stop_init(&p.x);
+	tab_init(&p.aff);
+	if (!patch_olds(&p) || !patch_tokenize(&p) || !patch_postings(&p) ||
+	    !patch_dict(&p) || !patch_keeps(&p)) {
+		patch_free(&p);
+		return -1;
+	}
+
+	/* From here on the patch is made: say what the changed documents
+	 * say, then keep or write every file, and keep the index. */
+	for (i = 0; i < p.nch; i++)
+		if (warn(arg, p.ch[i]))
+			p.said = 1;
+	patch_write(&p);
+	if (p.x.ok && !patch_keep(&p, keys))
+		p.x.ok = 0;
+	if (!p.x.ok)
+		keep_unlink(&p.x);
+	if (getenv("KBGEN_TIMING") != NULL) {
+		fprintf(stderr, "kbgen: search: %zu of %zu documents "
+		    "tokenized\n", p.nch, n);
+		fprintf(stderr, "kbgen: search: %zu of %zu forms encoded\n",
+		    p.nenc, p.nvz);
+		fprintf(stderr, "kbgen: search: the kept index patched\n");
+	}
+	rc = p.x.ok;
+	patch_free(&p);
 	return rc;
 }
 
