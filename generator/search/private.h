@@ -19,11 +19,38 @@ struct site_out;
  * to jobs threads.  The output depends on the documents only, not on
  * their order in docs nor on jobs.  With idx (may be NULL), each
  * document's tokens are kept in files beside it (idx_dir) and taken
- * from there while the document is the same.  Returns 0 if a file could not be
- * written (reported).
+ * from there while the document is the same; with keys too (may be
+ * NULL: keys[i] hashes all that docs[i] depends on, the caller's
+ * order being the same from build to build), the index is kept for
+ * search_patch, said recording that the documents gave warnings.
+ * Returns 0 if a file could not be written (reported).
  */
 int		 search_write(const struct search_doc *docs, size_t n,
-		    int jobs, struct idx *, struct site_out *);
+		    const uint64_t *keys, int said, int jobs, struct idx *,
+		    struct site_out *);
+
+/*
+ * Patch the index that the last search_write or search_patch kept when
+ * the documents are the same n, in the same order, as keys[0..n) say,
+ * but for a few: describe(arg, i, d) describes document i into d (its
+ * strings the caller's until search_patch returns; 0 if it cannot),
+ * and each must keep its type, URL, language, example state and kind.
+ * When one's other facet values (terms) change, describe_all(arg,
+ * &docs, &n) describes every document, in the order of keys, for
+ * meta.js's facets.  Only the files holding
+ * what changed are written; the others are kept (site_out_keep).  Once
+ * the patch is sure, warn(arg, i) says the warnings of each changed
+ * document, returning 1 if it said any.  Returns 1 when done, 0 if a
+ * file could not be written (reported), -1 when it cannot patch (no
+ * kept index, another version, too many changes, --force...) and has
+ * written nothing: the caller then calls search_write.
+ */
+int		 search_patch(const uint64_t *keys, size_t n,
+		    int (*describe)(void *, size_t, struct search_doc *),
+		    int (*describe_all)(void *, const struct search_doc **,
+		    size_t *),
+		    int (*warn)(void *, size_t), void *arg, struct idx *,
+		    struct site_out *);
 
 /* Append v[0..n) (each >= 1) to b as Exp-Golomb codes of order k,
  * then pad the bit string to a whole character. */

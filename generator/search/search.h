@@ -51,8 +51,8 @@ struct search_doc {
 /* Reading a bit string of the index (SEARCH.md). */
 struct search_bits {
 	const char	*p, *end;	/* next character; borrowed */
-	uint32_t	 cur;	/* the character being read */
-	int		 left;	/* its bits not read yet */
+	uint64_t	 cur;	/* characters read, 6 bits each */
+	int		 left;	/* its low bits not taken yet */
 };
 
 /* searchdocs.c: the documents of the search index. */

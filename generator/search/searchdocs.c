@@ -103,12 +103,10 @@ sd_terms(struct sdocs *s, struct search_doc *d, struct term **ts,
 }
 
 static struct search_doc *
-sd_add(struct sdocs *s, enum search_type type, char *url,
-    const char *title, const char *summary, const char *lang,
+sd_set(struct sdocs *s, struct search_doc *d, enum search_type type,
+    char *url, const char *title, const char *summary, const char *lang,
     const char *html)
 {
-	struct search_doc *d = &s->d[s->dsz++];
-
 	memset(d, 0, sizeof(*d));
 	d->type = type;
 	d->url = sd_keep(s, url);
@@ -117,6 +115,15 @@ sd_add(struct sdocs *s, enum search_type type, char *url,
 	d->language = lang;
 	d->html = html;
 	return d;
+}
+
+static struct search_doc *
+sd_add(struct sdocs *s, enum search_type type, char *url,
+    const char *title, const char *summary, const char *lang,
+    const char *html)
+{
+	return sd_set(s, &s->d[s->dsz++], type, url, title, summary, lang,
+	    html);
 }
 
 /*
@@ -288,64 +295,125 @@ out:
 	free(text);
 }
 
-/*
- * See search/search.h.
- */
-int
-render_search(const struct kb *kb, const struct render_opts *opts,
-    struct site_out *so)
+/* Describe use case i of kb into d; b is scratch. */
+static void
+sd_usecase(struct sdocs *s, const struct kb *kb, size_t i,
+    struct search_doc *d, struct buf *b)
 {
-	struct sdocs	 s;
+	const struct usecase *uc = kb->ucs[i];
+	const char	*html = uc->e.html;
+	struct term	**ts;
+	size_t		 j, n;
+	int		 dm;
+
+	if (uc->outputs != NULL) {
+		buf_reset(b);
+		buf_puts(b, html != NULL ? html : "");
+		sd_notebook(kb, uc, b);
+		html = sd_keep(s, xstrdup(buf_cstr(b)));
+	}
+	sd_set(s, d, SEARCH_USECASE, url_usecase(uc->e.slug), uc->e.title ?
+	    uc->e.title : uc->e.slug, uc->summary, sd_lang(kb, uc->e.meta),
+	    html);
+	for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+		n += uc->termsz[dm];
+	ts = sd_keep(s, xcalloc(n ? n : 1, sizeof(*ts)));
+	for (n = 0, dm = 0; dm < DIM__MAX; dm++)
+		for (j = 0; j < uc->termsz[dm]; j++)
+			ts[n++] = uc->terms[dm][j];
+	sd_terms(s, d, ts, n);
+	if (uc->kind != NULL) {
+		d->facets[SEARCH_KIND] = &uc->kind;
+		d->facetsz[SEARCH_KIND] = 1;
+	}
+	d->facets[SEARCH_STATUS] = &health_words[health_of(uc)];
+	d->facetsz[SEARCH_STATUS] = 1;
+}
+
+/*
+ * The keys of the documents render_search describes, in its order:
+ * each hashes what the document depends on.  A use case's are its
+ * file (front matter and body) and what every document shares: the
+ * inputs that are not entries (opts->inputs: site.yaml, the taxonomy,
+ * the theme, the store's records, the day...), which use cases there
+ * are (their links resolve to each other), and the other entries
+ * whole (seminars name people); so that an edit of one use case
+ * changes one key.  The other documents' keys are those shared ones.
+ * NULL when there are none to trust (no inputs).
+ */
+static uint64_t *
+sd_keys(const struct kb *kb, const struct render_opts *opts, size_t *np)
+{
+	const struct entry *e;
+	uint64_t	*k, g = opts->inputs;
+	size_t		 i, n = 0, j;
+
+	if (opts->inputs == 0 || opts->idx == NULL)
+		return NULL;
+	g = hash64("search docs 1", 13, g);
+	g = hash64(&kb->ucsz, sizeof(kb->ucsz), g);
+	for (i = 0; i < kb->ucsz; i++) {
+		e = &kb->ucs[i]->e;
+		g = hash64(e->relpath, strlen(e->relpath) + 1, g);
+		g = hash64(e->slug, strlen(e->slug) + 1, g);
+		g = hash64(&e->draft, sizeof(e->draft), g);
+	}
+	for (i = 0; i < kb->peoplesz + kb->pagesz + kb->hacksz; i++) {
+		e = i < kb->peoplesz ? &kb->people[i]->e :
+		    i < kb->peoplesz + kb->pagesz ?
+		    &kb->pages[i - kb->peoplesz]->e :
+		    &kb->hacks[i - kb->peoplesz - kb->pagesz]->e;
+		g = hash64(e->relpath, strlen(e->relpath) + 1, g);
+		g = hash64(&e->fmhash, sizeof(e->fmhash), g);
+		g = hash64(&e->bodyhash, sizeof(e->bodyhash), g);
+		g = hash64(&e->draft, sizeof(e->draft), g);
+	}
+	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++)
+		if (val_get_str(kb->seminars->kids[i], "date") != NULL &&
+		    val_get_str(kb->seminars->kids[i], "title") != NULL)
+			n++;
+	g = hash64(&n, sizeof(n), g);
+	n += kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz;
+	k = xcalloc(n ? n : 1, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		k[i] = hash64(&i, sizeof(i), g);
+		if (i >= kb->ucsz)
+			continue;
+		e = &kb->ucs[i]->e;
+		j = strlen(e->relpath);
+		k[i] = hash64(e->relpath, j + 1, k[i]);
+		k[i] = hash64(&e->fmhash, sizeof(e->fmhash), k[i]);
+		k[i] = hash64(&e->bodyhash, sizeof(e->bodyhash), k[i]);
+	}
+	*np = n;
+	return k;
+}
+
+/* Describe every document of kb into s, in sd_keys' order; b is
+ * scratch. */
+static void
+sd_all(const struct kb *kb, struct sdocs *s, struct buf *b)
+{
 	struct search_doc *d;
 	struct term	**ts;
 	const struct val *sem, *l;
-	struct buf	 b = { NULL, 0, 0 };
 	size_t		 i, j, k, n, cap;
-	int		 dm, rc;
+	int		 dm;
 	char		*t;
 
-	search_langs_check(kb);
-	memset(&s, 0, sizeof(s));
 	cap = kb->ucsz + kb->peoplesz + kb->hacksz + kb->pagesz +
 	    (kb->seminars ? kb->seminars->kidsz : 0);
-	s.d = xcalloc(cap ? cap : 1, sizeof(*s.d));
-	for (i = 0; i < kb->ucsz; i++) {
-		const struct usecase *uc = kb->ucs[i];
-
-		const char	*html = uc->e.html;
-
-		if (uc->outputs != NULL) {
-			buf_reset(&b);
-			buf_puts(&b, html != NULL ? html : "");
-			sd_notebook(kb, uc, &b);
-			html = sd_keep(&s, xstrdup(buf_cstr(&b)));
-		}
-		d = sd_add(&s, SEARCH_USECASE, url_usecase(
-		    uc->e.slug), uc->e.title ?
-		    uc->e.title : uc->e.slug, uc->summary, sd_lang(kb,
-		    uc->e.meta), html);
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			n += uc->termsz[dm];
-		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
-		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
-			for (j = 0; j < uc->termsz[dm]; j++)
-				ts[n++] = uc->terms[dm][j];
-		sd_terms(&s, d, ts, n);
-		if (uc->kind != NULL) {
-			d->facets[SEARCH_KIND] = &uc->kind;
-			d->facetsz[SEARCH_KIND] = 1;
-		}
-		d->facets[SEARCH_STATUS] = &health_words[health_of(uc)];
-		d->facetsz[SEARCH_STATUS] = 1;
-	}
+	s->d = xcalloc(cap ? cap : 1, sizeof(*s->d));
+	for (i = 0; i < kb->ucsz; i++)
+		sd_usecase(s, kb, i, &s->d[s->dsz++], b);
 	for (i = 0; i < kb->peoplesz; i++) {
 		const struct person *p = kb->people[i];
 
-		d = sd_add(&s, SEARCH_PERSON, url_person(
+		d = sd_add(s, SEARCH_PERSON, url_person(
 		    p->e.slug), p->name ? p->name :
 		    p->e.slug, p->affiliation, sd_lang(kb, p->e.meta),
 		    p->e.html);
-		sd_terms(&s, d, p->expertise, p->expertisesz);
+		sd_terms(s, d, p->expertise, p->expertisesz);
 	}
 	for (i = 0; i < kb->hacksz; i++) {
 		const struct hackathon *h = kb->hacks[i];
@@ -354,23 +422,23 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		char		*w;
 
 		/* When and where, and the titles of the programme. */
-		buf_reset(&b);
+		buf_reset(b);
 		if (val_get_str(m, "venue") != NULL)
-			buf_puts(&b, val_get_str(m, "venue"));
+			buf_puts(b, val_get_str(m, "venue"));
 		if ((st = val_get_str(m, "start")) != NULL) {
 			w = ev_date_words(st, 0);
-			buf_printf(&b, "%s%s", b.sz ? ", " : "", w);
+			buf_printf(b, "%s%s", b->sz ? ", " : "", w);
 			free(w);
 		}
 		if ((en = val_get_str(m, "end")) != NULL &&
 		    (st == NULL || strcmp(st, en) != 0)) {
 			w = ev_date_words(en, 0);
-			buf_printf(&b, " to %s", w);
+			buf_printf(b, " to %s", w);
 			free(w);
 		}
-		t = sd_keep(&s, xstrdup(buf_cstr(&b)));
-		buf_reset(&b);
-		buf_puts(&b, h->e.html ? h->e.html : "");
+		t = sd_keep(s, xstrdup(buf_cstr(b)));
+		buf_reset(b);
+		buf_puts(b, h->e.html ? h->e.html : "");
 		l = val_get(m, "programme");
 		for (j = 0; l != NULL && l->type == VAL_LIST && j < l->kidsz;
 		    j++) {
@@ -379,17 +447,17 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 			for (k = 0; ss != NULL && ss->type == VAL_LIST &&
 			    k < ss->kidsz; k++)
 				if (val_get_str(ss->kids[k], "title") != NULL) {
-					buf_puts(&b, "<p>");
-					buf_html(&b, val_get_str(ss->kids[k],
+					buf_puts(b, "<p>");
+					buf_html(b, val_get_str(ss->kids[k],
 					    "title"), strlen(val_get_str(
 					    ss->kids[k], "title")));
-					buf_puts(&b, "</p>");
+					buf_puts(b, "</p>");
 				}
 		}
-		sd_add(&s, SEARCH_HACKATHON, url_hackathon(
+		sd_add(s, SEARCH_HACKATHON, url_hackathon(
 		    h->e.slug), h->e.title ?
 		    h->e.title : h->e.slug, *t ? t : NULL, sd_lang(kb, m),
-		    sd_keep(&s, xstrdup(buf_cstr(&b))));
+		    sd_keep(s, xstrdup(buf_cstr(b))));
 	}
 	for (i = 0; kb->seminars != NULL && i < kb->seminars->kidsz; i++) {
 		const char *date, *title, *abs;
@@ -399,20 +467,20 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 		title = val_get_str(sem, "title");
 		if (date == NULL || title == NULL)
 			continue;
-		buf_reset(&b);
+		buf_reset(b);
 		if ((abs = val_get_str(sem, "abstract")) != NULL) {
-			buf_puts(&b, "<p>");
-			buf_html(&b, abs, strlen(abs));
-			buf_puts(&b, "</p>");
+			buf_puts(b, "<p>");
+			buf_html(b, abs, strlen(abs));
+			buf_puts(b, "</p>");
 		}
 		t = sd_names(kb, val_get(sem, "speakers"));
-		d = sd_add(&s, SEARCH_SEMINAR, url_seminar(sem), title,
-		    t ? sd_keep(&s, t) : NULL, sd_lang(kb, sem),
-		    sd_keep(&s, xstrdup(buf_cstr(&b))));
+		d = sd_add(s, SEARCH_SEMINAR, url_seminar(sem), title,
+		    t ? sd_keep(s, t) : NULL, sd_lang(kb, sem),
+		    sd_keep(s, xstrdup(buf_cstr(b))));
 		/* Terms by name, as the seminar gives them. */
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++)
 			n += val_count(val_get(sem, dim_keys[dm]));
-		ts = sd_keep(&s, xcalloc(n ? n : 1, sizeof(*ts)));
+		ts = sd_keep(s, xcalloc(n ? n : 1, sizeof(*ts)));
 		for (n = 0, dm = 0; dm < DIM__MAX; dm++) {
 			l = val_get(sem, dim_keys[dm]);
 			for (j = 0; j < val_count(l); j++) {
@@ -424,17 +492,100 @@ render_search(const struct kb *kb, const struct render_opts *opts,
 					ts[n++] = tm;
 			}
 		}
-		sd_terms(&s, d, ts, n);
+		sd_terms(s, d, ts, n);
 	}
 	for (i = 0; i < kb->pagesz; i++) {
 		const struct page *pg = kb->pages[i];
 
-		sd_add(&s, SEARCH_PAGE, url_page(
+		sd_add(s, SEARCH_PAGE, url_page(
 		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
 		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
 		    pg->e.meta), pg->e.html);
 	}
-	rc = search_write(s.d, s.dsz, opts->jobs, opts->idx, so);
+}
+
+/* What search_patch asks of render_search. */
+struct sdpatch {
+	const struct kb	*kb;
+	struct sdocs	*s;
+	struct buf	*b;
+};
+
+/* Describe document i for search_patch: only use cases change alone. */
+static int
+sd_describe(void *arg, size_t i, struct search_doc *d)
+{
+	struct sdpatch	*p = arg;
+
+	if (i >= p->kb->ucsz)
+		return 0;
+	sd_usecase(p->s, p->kb, i, d, p->b);
+	return 1;
+}
+
+/* Every document for search_patch, described once. */
+static int
+sd_describe_all(void *arg, const struct search_doc **d, size_t *n)
+{
+	struct sdpatch	*p = arg;
+
+	if (p->s->d == NULL)
+		sd_all(p->kb, p->s, p->b);
+	*d = p->s->d;
+	*n = p->s->dsz;
+	return 1;
+}
+
+/* The warnings of document i for search_patch (search_langs_check). */
+static int
+sd_warn(void *arg, size_t i)
+{
+	struct sdpatch	*p = arg;
+	const struct usecase *uc = p->kb->ucs[i];
+	size_t		 w = diag_warnings();
+
+	lang_warn(uc->e.path, val_get(uc->e.meta, "language"));
+	return diag_warnings() != w;
+}
+
+/*
+ * See search/search.h.
+ */
+int
+render_search(const struct kb *kb, const struct render_opts *opts,
+    struct site_out *so)
+{
+	struct sdocs	 s;
+	struct buf	 b = { NULL, 0, 0 };
+	size_t		 i, nkeys = 0, w;
+	uint64_t	*keys;
+	struct sdpatch	 sp;
+	int		 rc, said;
+
+	memset(&s, 0, sizeof(s));
+	keys = sd_keys(kb, opts, &nkeys);
+	if (keys != NULL) {
+		sp.kb = kb;
+		sp.s = &s;
+		sp.b = &b;
+		rc = search_patch(keys, nkeys, sd_describe, sd_describe_all,
+		    sd_warn, &sp, opts->idx, so);
+		if (rc >= 0)
+			goto out;
+	}
+	w = diag_warnings();
+	search_langs_check(kb);
+	said = diag_warnings() != w;
+	if (s.d == NULL)
+		sd_all(kb, &s, &b);
+	if (keys != NULL && nkeys != s.dsz) {
+		/* Not the documents sd_keys counted: keep nothing. */
+		free(keys);
+		keys = NULL;
+	}
+	rc = search_write(s.d, s.dsz, keys, said, opts->jobs, opts->idx, so);
+out:
+	free(keys);
 	buf_free(&b);
 	for (i = 0; i < s.ownsz; i++)
 		free(s.own[i]);

@@ -304,7 +304,7 @@ test_index(void)
 	OK(so != NULL, "index: site_out_new");
 	if (so == NULL)
 		goto out;
-	OK(search_write(d, 3, 2, NULL, so), "index: search_write");
+	OK(search_write(d, 3, NULL, 0, 2, NULL, so), "index: search_write");
 	OK(site_out_commit(so), "index: commit");
 	site_out_free(so);
 
@@ -439,7 +439,7 @@ test_index(void)
 	val_free(meta);
 	meta = NULL;
 	if ((so = site_out_new(site, NULL, 0)) != NULL) {
-		OK(search_write(NULL, 0, 2, NULL, so) && site_out_commit(so),
+		OK(search_write(NULL, 0, NULL, 0, 2, NULL, so) && site_out_commit(so),
 		    "empty index: written");
 		site_out_free(so);
 		meta = load(site, "meta");
