@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1629,6 +1630,7 @@ body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key,
 #define BODY_KEPT	1	/* kept, its links not asked */
 #define BODY_ASKED	2	/* kept, its links asked again */
 #define BODY_RENDERED	3
+#define BODY_LAZY	4	/* kept, left in the store until asked */
 
 static int
 render_body(struct loader *ld, struct entry *e, const char *root,
@@ -1692,6 +1694,80 @@ done:
 	return how;
 }
 
+/*
+ * Whether e's body is kept in the store as this build would render it
+ * (its key, and the same ENV, so that its links need no asking): then
+ * its HTML is left there for kb_html, and only the record's head is
+ * read now.
+ */
+static int
+body_lazy(struct loader *ld, struct entry *e, const char *root)
+{
+	char		 head[128];
+	unsigned long long k, env;
+	size_t		 recsz, n, linksz, htmlsz;
+	const char	*nl;
+	uint64_t	 key;
+
+	if (ld->idx == NULL || ld->env == 0 || (e->body == NULL && !e->cached))
+		return 0;
+	key = body_key(ld, e, root);
+	if (idx_peek_rec(ld->idx, "bodies", e->relpath, head, sizeof(head),
+	    &recsz) != 1 || (nl = strchr(head, '\n')) == NULL ||
+	    sscanf(head, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
+	    &htmlsz) != 5 || k != key || env != ld->env ||
+	    recsz - (size_t)(nl + 1 - head) != linksz + htmlsz)
+		return 0;
+	e->lazy = 1;
+	e->htmlkey = key;
+	free(e->text);
+	e->text = NULL;
+	e->body = NULL;
+	e->bodysz = 0;
+	return 1;
+}
+
+/* Reads of kept bodies (kb_html), one at a time. */
+static pthread_mutex_t	 html_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * See model/model.h.  The record was checked when the model was loaded
+ * (body_lazy); it is checked again, and one gone or changed since (no
+ * build writes the store while another runs) fails the build.
+ */
+const char *
+kb_html(const struct kb *kb, const struct entry *ce)
+{
+	struct entry	*e = (struct entry *)ce;	/* html, on first use */
+	unsigned long long k, env;
+	size_t		 recsz, n, linksz, htmlsz;
+	char		*rec = NULL, *nl;
+
+	if (!ce->lazy)
+		return ce->html;
+	pthread_mutex_lock(&html_lock);
+	if (e->html == NULL) {
+		if (kb->idx != NULL && idx_get_rec(kb->idx, "bodies",
+		    e->relpath, &rec, &recsz) == 1 &&
+		    (nl = memchr(rec, '\n', recsz)) != NULL &&
+		    sscanf(rec, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
+		    &htmlsz) == 5 && k == e->htmlkey && env == kb->env &&
+		    recsz - (size_t)(nl + 1 - rec) == linksz + htmlsz) {
+			memmove(rec, nl + 1 + linksz, htmlsz);
+			rec[htmlsz] = '\0';
+			e->html = rec;
+			rec = NULL;
+		} else {
+			diag_err(e->path, 0, 0, "its rendered body left the "
+			    "cache (.kbgen/) during the build; build again");
+			e->html = xstrdup("");
+		}
+	}
+	pthread_mutex_unlock(&html_lock);
+	free(rec);
+	return e->html;
+}
+
 /* Every body of the knowledge base, rendered by several threads. */
 struct bodies {
 	struct loader	*ld;
@@ -1713,6 +1789,10 @@ render_one(void *arg, size_t i)
 	char		*rec = NULL;
 	size_t		 recsz = 0;
 
+	if (body_lazy(b->ld, b->es[i], b->roots[i])) {
+		b->how[i] = BODY_LAZY;
+		return;
+	}
 	if (b->ld->idx != NULL && idx_get_rec(b->ld->idx, "bodies",
 	    b->es[i]->relpath, &rec, &recsz) != 1)
 		rec = NULL;
@@ -2253,6 +2333,8 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 	seminar_targets(&ld, kb->seminars);
 	xqsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
 	ld.env = link_env(&ld, files);
+	kb->idx = ld.idx;
+	kb->env = ld.env;
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
 	bd.ld = &ld;
 	bd.es = xcalloc(n, sizeof(*bd.es));
@@ -2279,13 +2361,14 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 	par_for(n, kb->jobs, render_one, &bd);
 	bodies_note(kb, &bd, n);
 	if (getenv("KBGEN_TIMING") != NULL) {
-		size_t	 c[4] = { 0, 0, 0, 0 };
+		size_t	 c[5] = { 0, 0, 0, 0, 0 };
 
 		for (i = 0; i < n; i++)
 			c[(int)bd.how[i]]++;
 		fprintf(stderr, "kbgen: load: %zu of %zu bodies rendered, "
-		    "%zu kept with their links asked again\n",
-		    c[BODY_RENDERED], n, c[BODY_ASKED]);
+		    "%zu kept with their links asked again, %zu left in the "
+		    "store\n", c[BODY_RENDERED], n, c[BODY_ASKED],
+		    c[BODY_LAZY]);
 	}
 	free(bd.how);
 	for (i = 0; i < n; i++)

@@ -235,7 +235,8 @@ struct entry {
 	size_t		  bodysz;
 	size_t		  bodyline;	/* 1-based line of the body */
 	const char	 *title;	/* borrowed from meta */
-	char		 *html;	/* rendered body, owned */
+	char		 *html;	/* rendered body, owned: read it with
+					   kb_html (it may be in the store) */
 	int		  draft;
 	uint64_t	  fmhash;	/* hash64 of the file before the body */
 	uint64_t	  bodyhash;	/* hash64 of the body */
@@ -245,6 +246,9 @@ struct entry {
 	char		 *fmrec;	/* its new fm record, until the kb
 					   takes it (fmkeep), or NULL */
 	size_t		  fmrecsz;
+	int		  lazy;	/* html is kept in the store, under
+				   htmlkey, until kb_html reads it */
+	uint64_t	  htmlkey;
 };
 
 struct person {
@@ -321,6 +325,8 @@ struct kb {
 	struct fmkeep	 *fmkeep;	/* fm records to keep, drafts'
 					   too (kb_keep_fm); owned */
 	size_t		  fmkeepsz;
+	struct idx	 *idx;	/* the store bodies are kept in, or NULL */
+	uint64_t	  env;	/* what their links resolved against */
 };
 
 /* A front-matter record to keep: path below content/ and bytes. */
@@ -355,6 +361,13 @@ struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
  * (reported).
  */
 int		 kb_keep_bodies(const struct kb *, struct idx *);
+
+/*
+ * The HTML of an entry's body (NULL when it has none).  A body kept in
+ * the store and not changed is read from there on first use, so that
+ * a build reads the bodies of the pages it renders only; any thread.
+ */
+const char	*kb_html(const struct kb *, const struct entry *);
 
 /*
  * Keep in idx the front matter kb_load_cached parsed anew, for the

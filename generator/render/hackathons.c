@@ -232,7 +232,7 @@ hack_val(struct r *r, const struct hackathon *h, int full)
 		}
 	}
 	val_set(v, "has_programme", val_bool(l->kidsz > 0));
-	val_set(v, "body", val_str(h->e.html ? h->e.html : ""));
+	val_set(v, "body", val_str(render_html(r, &h->e)));
 	return v;
 }
 

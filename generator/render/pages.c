@@ -95,7 +95,7 @@ pages_page(struct r *r, size_t i)
 	char		*path;
 	int		 rc;
 
-	val_set(ctx, "body", val_str(pg->e.html ? pg->e.html : ""));
+	val_set(ctx, "body", val_str(render_html(r, &pg->e)));
 	render_lang(ctx, &pg->e);
 	path = url_page(pg->e.slug);
 	rc = render_emit(r, "page", path, 1, pg->e.slug, pg->e.title ?

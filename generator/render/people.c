@@ -429,7 +429,7 @@ people_person(struct r *r, size_t i)
 	val_set(v, "expertise", render_terms(r, p->expertise,
 	    p->expertisesz));
 	render_set_reach(v, p);
-	val_set(v, "body", val_str(p->e.html ? p->e.html : ""));
+	val_set(v, "body", val_str(render_html(r, &p->e)));
 	person_events(r, p, v);
 	ucs = render_person_ucs(r, p, &n);
 	render_set_usecases(r, ctx, ucs, n);

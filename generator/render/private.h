@@ -116,6 +116,9 @@ const struct usecase *render_uc(struct r *, size_t i);
 const char	*render_uc_html(struct r *, const struct usecase *);
 const struct person *render_person(struct r *, size_t i);
 const struct page *render_page(struct r *, size_t i);
+/* The body's HTML of an entry read whole (a person, a page, a
+ * hackathon): no read of its own; "" for none. */
+const char	*render_html(struct r *, const struct entry *);
 
 /* The use cases of a term, of a person (borrowed, in kb order). */
 struct usecase *const *render_term_ucs(struct r *, const struct term *,

@@ -680,9 +680,16 @@ render_uc(struct r *r, size_t i)
 const char *
 render_uc_html(struct r *r, const struct usecase *uc)
 {
-	(void)r;
 	reads_add(RV_UCBODY, uc->pos);
-	return uc->e.html != NULL ? uc->e.html : "";
+	return render_html(r, &uc->e);
+}
+
+const char *
+render_html(struct r *r, const struct entry *e)
+{
+	const char	*h = kb_html(r->kb, e);
+
+	return h != NULL ? h : "";
 }
 
 const struct person *

@@ -301,7 +301,7 @@ sd_usecase(struct sdocs *s, const struct kb *kb, size_t i,
     struct search_doc *d, struct buf *b)
 {
 	const struct usecase *uc = kb->ucs[i];
-	const char	*html = uc->e.html;
+	const char	*html = kb_html(kb, &uc->e);
 	struct term	**ts;
 	size_t		 j, n;
 	int		 dm;
@@ -412,7 +412,7 @@ sd_all(const struct kb *kb, struct sdocs *s, struct buf *b)
 		d = sd_add(s, SEARCH_PERSON, url_person(
 		    p->e.slug), p->name ? p->name :
 		    p->e.slug, p->affiliation, sd_lang(kb, p->e.meta),
-		    p->e.html);
+		    kb_html(kb, &p->e));
 		sd_terms(s, d, p->expertise, p->expertisesz);
 	}
 	for (i = 0; i < kb->hacksz; i++) {
@@ -438,7 +438,7 @@ sd_all(const struct kb *kb, struct sdocs *s, struct buf *b)
 		}
 		t = sd_keep(s, xstrdup(buf_cstr(b)));
 		buf_reset(b);
-		buf_puts(b, h->e.html ? h->e.html : "");
+		buf_puts(b, kb_html(kb, &h->e) ? kb_html(kb, &h->e) : "");
 		l = val_get(m, "programme");
 		for (j = 0; l != NULL && l->type == VAL_LIST && j < l->kidsz;
 		    j++) {
@@ -500,7 +500,7 @@ sd_all(const struct kb *kb, struct sdocs *s, struct buf *b)
 		sd_add(s, SEARCH_PAGE, url_page(
 		    pg->e.slug), pg->e.title ? pg->e.title : pg->e.slug,
 		    val_get_str(pg->e.meta, "description"), sd_lang(kb,
-		    pg->e.meta), pg->e.html);
+		    pg->e.meta), kb_html(kb, &pg->e));
 	}
 }
 

@@ -921,17 +921,18 @@ recdbi(const struct idx *i, const char *db)
 }
 
 /*
- * The record under key in the named database (repos, provenance,
- * history, runs, links, run_outputs, jobs, bodies, files, fm).  Returns -1 on error (reported), 0 if absent,
- * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
+ * The record under key in the named database: a new copy into *v, or
+ * (v NULL) its first bufsz - 1 bytes into buf; its size into *vsz (may
+ * be NULL).  -1 on error (reported), 0 if absent, 1 if found.
  */
-int
-idx_get_rec(struct idx *i, const char *db, const char *key, char **v,
-    size_t *vsz)
+static int
+rec_read(struct idx *i, const char *db, const char *key, char **v,
+    char *buf, size_t bufsz, size_t *vsz)
 {
 	const MDB_dbi	*dbi;
 	MDB_txn		*txn = NULL;
 	MDB_val		 k, d;
+	size_t		 n;
 	int		 rc, res = -1;
 
 	if ((dbi = recdbi(i, db)) == NULL) {
@@ -949,13 +950,45 @@ idx_get_rec(struct idx *i, const char *db, const char *key, char **v,
 		diag_sys(i->dir, "mdb_get %s %s: %s", db, key,
 		    mdb_strerror(rc));
 	else {
-		*v = xstrndup(d.mv_data, d.mv_size);
+		if (v != NULL)
+			*v = xstrndup(d.mv_data, d.mv_size);
+		else {
+			n = d.mv_size < bufsz - 1 ? d.mv_size : bufsz - 1;
+			memcpy(buf, d.mv_data, n);
+			buf[n] = '\0';
+		}
 		if (vsz != NULL)
 			*vsz = d.mv_size;
 		res = 1;
 	}
 	endread(i, txn);
 	return res;
+}
+
+/*
+ * The record under key in the named database (repos, provenance,
+ * history, runs, links, run_outputs, jobs, bodies, files, fm).  Returns -1 on error (reported), 0 if absent,
+ * 1 if found: *v is then a new NUL-terminated copy of *vsz bytes.
+ */
+int
+idx_get_rec(struct idx *i, const char *db, const char *key, char **v,
+    size_t *vsz)
+{
+	return rec_read(i, db, key, v, NULL, 0, vsz);
+}
+
+/*
+ * The first bytes of the record under key in the named database: at
+ * most bufsz - 1 of them into buf, NUL-terminated, and the record's
+ * whole size into *recsz.  As idx_get_rec, without copying the rest.
+ */
+int
+idx_peek_rec(struct idx *i, const char *db, const char *key, char *buf,
+    size_t bufsz, size_t *recsz)
+{
+	if (bufsz == 0)
+		return -1;
+	return rec_read(i, db, key, NULL, buf, bufsz, recsz);
 }
 
 /*

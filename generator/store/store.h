@@ -75,6 +75,10 @@ int		 idx_put_meta(struct idx *, const char *key, const char *v);
  */
 int		 idx_get_rec(struct idx *, const char *db, const char *key,
 		    char **v, size_t *vsz);
+/* The same, but only the first bufsz - 1 bytes (NUL-terminated) into
+ * buf, and the record's size into *vsz. */
+int		 idx_peek_rec(struct idx *, const char *db, const char *key,
+		    char *buf, size_t bufsz, size_t *vsz);
 int		 idx_put_rec(struct idx *, const char *db, const char *key,
 		    const char *v, size_t vsz);
 
