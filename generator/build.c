@@ -373,12 +373,6 @@ build_lock(const char *cache, int quiet)
 	return fd;
 }
 
-static int
-str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * The hash of every input of the pages but the entries' files, which
  * the render driver hashes from the model (render_opts.inputs): base
@@ -403,7 +397,6 @@ inputs_print(const struct kb *kb, const struct ftree *tree, uint64_t base,
 		skip[n++] = kb->pages[i]->e.path;
 	for (i = 0; i < kb->hacksz; i++)
 		skip[n++] = kb->hacks[i]->e.path;
-	xqsort(skip, n, sizeof(*skip), str_cmp);
 	h = ftree_print(tree, base, 1, skip, n, fc);
 	free(skip);
 	return h != 0 ? h : 1;
@@ -541,6 +534,12 @@ build_site(const struct opts *o, struct build_stats *bs)
 		errors_summary("nothing published, the site is as it was");
 		goto out;
 	}
+	/* Facts about bytes, true whatever this build does next: kept now,
+	 * their memory given back before the render. */
+	if (!kb_keep_fm(kb, idx)) {
+		errors_summary("nothing published, the site is as it was");
+		goto out;
+	}
 	kb_attach_provenance(idx, kb);
 	kb_check_pinned(kb, cache);
 	if (diag_errors() > 0) {
@@ -584,7 +583,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 	    !idx_put_meta(idx, "fingerprint", fpbuf) ||
 	    !put_guessed(idx, kb) ||
 	    !idx_put_meta(idx, "contentprint", cpbuf) ||
-	    !kb_keep_bodies(kb, idx) || !kb_keep_fm(kb, idx) || !fc_save(fc))
+	    !kb_keep_bodies(kb, idx) || !fc_save(fc))
 		goto out;
 	phase("index", &t1);
 	site_out_counts(so, &written, &kept, &removed);

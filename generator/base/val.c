@@ -524,8 +524,8 @@ unpack(const unsigned char **p, const unsigned char *end, int depth)
 	v = val_new((enum val_type)(f & 0x07));
 	v->line = (size_t)pos[0];
 	v->col = (size_t)pos[1];
-	v->kline = (size_t)pos[2];
-	v->kcol = (size_t)pos[3];
+	v->kline = (uint32_t)pos[2];
+	v->kcol = (uint32_t)pos[3];
 	v->plain = (f & PK_PLAIN) != 0;
 	v->b = (f & PK_TRUE) != 0;
 	if (f & PK_KEY) {

@@ -1873,9 +1873,10 @@ take_fm(struct kb *kb, struct entry *const *es, size_t n)
  * See model/model.h.
  */
 int
-kb_keep_fm(const struct kb *kb, struct idx *idx)
+kb_keep_fm(struct kb *kb, struct idx *idx)
 {
 	size_t	 i;
+	int	 ok;
 
 	if (kb->fmkeepsz == 0)
 		return 1;
@@ -1887,7 +1888,15 @@ kb_keep_fm(const struct kb *kb, struct idx *idx)
 			idx_abort(idx);
 			return 0;
 		}
-	return idx_commit(idx);
+	ok = idx_commit(idx);
+	for (i = 0; i < kb->fmkeepsz; i++) {
+		free(kb->fmkeep[i].rel);
+		free(kb->fmkeep[i].rec);
+	}
+	free(kb->fmkeep);
+	kb->fmkeep = NULL;
+	kb->fmkeepsz = 0;
+	return ok;
 }
 
 /*

@@ -371,9 +371,9 @@ const char	*kb_html(const struct kb *, const struct entry *);
 
 /*
  * Keep in idx the front matter kb_load_cached parsed anew, for the
- * next build's fc.  Returns 0 on failure (reported).
+ * next build's fc, and free it.  Returns 0 on failure (reported).
  */
-int		 kb_keep_fm(const struct kb *, struct idx *);
+int		 kb_keep_fm(struct kb *, struct idx *);
 void		 kb_free(struct kb *);
 
 /*

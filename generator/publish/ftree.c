@@ -156,6 +156,34 @@ ftree_free(struct ftree *t)
 	free(t);
 }
 
+/* A set of paths (borrowed), open addressing; cap a power of 2. */
+struct pset {
+	const char	**s;
+	size_t		  cap;
+};
+
+static size_t
+pset_slot(const struct pset *ps, const char *p)
+{
+	size_t	 i = (size_t)hash64(p, strlen(p), 0) & (ps->cap - 1);
+
+	while (ps->s[i] != NULL && strcmp(ps->s[i], p) != 0)
+		i = (i + 1) & (ps->cap - 1);
+	return i;
+}
+
+static void
+pset_init(struct pset *ps, const char *const *v, size_t n)
+{
+	size_t	 i;
+
+	for (ps->cap = 16; ps->cap < 2 * n; ps->cap *= 2)
+		continue;
+	ps->s = xcalloc(ps->cap, sizeof(*ps->s));
+	for (i = 0; i < n; i++)
+		ps->s[pset_slot(ps, v[i])] = v[i];
+}
+
 /*
  * See publish/publish.h.
  */
@@ -164,9 +192,12 @@ ftree_print(const struct ftree *t, uint64_t seed, int bytes,
     const char *const *skip, size_t skipsz, struct fcache *fc)
 {
 	const struct fnode *f;
+	struct pset	 ps;
 	uint64_t	 h = hash64(KBGEN_VERSION, sizeof(KBGEN_VERSION), seed);
 	uint64_t	 fh;
 	size_t		 i;
+
+	pset_init(&ps, skip, skip != NULL ? skipsz : 0);
 
 	for (i = 0; i < t->nsz; i++) {
 		f = &t->n[i];
@@ -177,8 +208,7 @@ ftree_print(const struct ftree *t, uint64_t seed, int bytes,
 		h = hash64(f->path, strlen(f->path) + 1, h);
 		if (S_ISDIR(f->st.st_mode))
 			continue;
-		if (skip != NULL && bsearch(&f->path, skip, skipsz,
-		    sizeof(*skip), name_cmp) != NULL)
+		if (ps.s[pset_slot(&ps, f->path)] != NULL)
 			continue;	/* the caller hashes it its own way */
 		if (bytes && S_ISREG(f->st.st_mode)) {
 			if (fc_file_hash(fc, f->path, &f->st, &fh))
@@ -189,5 +219,6 @@ ftree_print(const struct ftree *t, uint64_t seed, int bytes,
 			h = hash64(&f->st.st_ino, sizeof(f->st.st_ino), h);
 		}
 	}
+	free(ps.s);
 	return h;
 }

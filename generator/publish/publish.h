@@ -102,8 +102,8 @@ void		 site_out_counts(const struct site_out *, size_t *written,
  * "nothing changed" check; with bytes 1, names and per file the hash
  * of its bytes (from fc when it holds the file unchanged, else read
  * and noted there; fc may be NULL), for "touched but not changed",
- * but of the files in skip (full paths as listed, sorted by strcmp;
- * may be NULL) their names only: the caller hashes those.
+ * but of the files in skip (full paths as listed, in any order; may
+ * be NULL) their names only: the caller hashes those.
  */
 struct fcache;
 struct ftree;
