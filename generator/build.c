@@ -526,8 +526,7 @@ build_site(const struct opts *o, struct build_stats *bs)
 		goto out;
 	}
 
-	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), fc,
-	    ftree_names(tree, o->root));
+	kb = kb_load_cached(o->root, o->drafts, par_jobs(o->jobs), fc, tree);
 	phase("load", &t1);
 	ts = load_theme(tdir);
 	if (kb == NULL || ts == NULL || diag_errors() > 0) {

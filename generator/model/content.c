@@ -233,6 +233,8 @@ struct fmhead {
 };
 
 static char	*normalise(const char *, const char *);
+static void	 walk(const char *, const struct ftree *, const char *,
+		    const char *, const char *, struct file **, size_t *);
 
 /*
  * Whether a repository URL names something on the build machine: a
@@ -303,16 +305,101 @@ outside(const struct kb *kb, const char *path)
  * elsewhere on the build machine is never published and the walk never
  * waits on a FIFO or loops.
  */
+/*
+ * One entry, name, of folder dir for walk; st is what lstat says of it
+ * when the caller knows (from the build's list of files), else NULL.
+ */
 static void
-walk(const char *top, const char *dir, const char *rel, const char *ext,
-    struct file **fs, size_t *fsz)
+walk_one(const char *top, const struct ftree *t, const char *dir,
+    const char *rel, const char *name, const struct stat *known,
+    const char *ext, struct file **fs, size_t *fsz)
+{
+	struct stat	 st;
+	char		*sub, *subrel, *real, *here;
+	size_t		 n = strlen(name), el = strlen(ext);
+	int		 named;
+
+	if (name[0] == '.')
+		return;
+	sub = path_join(dir, name);
+	subrel = path_join(rel, name);
+	named = n > el && strcmp(name + n - el, ext) == 0;
+	if (known != NULL)
+		st = *known;
+	else if (lstat(sub, &st) == -1) {
+		diag_sys(sub, "%s", strerror(errno));
+		goto next;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		if ((real = realpath(sub, NULL)) == NULL) {
+			diag_err(sub, 0, 0, "symbolic link to nothing "
+			    "usable: %s", strerror(errno));
+			goto next;
+		}
+		if (top != NULL && !inside(top, real)) {
+			diag_err(sub, 0, 0, "symbolic link leaves the "
+			    "knowledge base; copy the file in instead");
+			free(real);
+			goto next;
+		}
+		here = realpath(dir, NULL);
+		if (stat(sub, &st) == -1) {
+			diag_sys(sub, "%s", strerror(errno));
+			st.st_mode = 0;
+		} else if (S_ISDIR(st.st_mode) && here != NULL &&
+		    inside(real, here)) {
+			diag_err(sub, 0, 0, "symbolic link to a folder "
+			    "above it; the walk would never end");
+			st.st_mode = 0;
+		}
+		free(here);
+		free(real);
+		if (st.st_mode == 0)
+			goto next;
+		/* What the link names is not in the list: ask. */
+		t = NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		walk(top, t, sub, subrel, ext, fs, fsz);
+	} else if (named && !S_ISREG(st.st_mode)) {
+		diag_err(sub, 0, 0, "not a regular file (a %s); content "
+		    "files must be plain files", S_ISFIFO(st.st_mode) ?
+		    "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
+		    "device");
+	} else if (named) {
+		*fs = xreallocarray(*fs, *fsz + 1, sizeof(**fs));
+		(*fs)[*fsz].path = sub;
+		(*fs)[*fsz].rel = subrel;
+		(*fs)[*fsz].slug = xstrndup(name, n - el);
+		(*fs)[*fsz].st = st;
+		(*fsz)++;
+		return;
+	}
+next:
+	free(sub);
+	free(subrel);
+}
+
+/*
+ * Collect files ending in ext below dir (recursively), relative names
+ * prefixed with rel.  Dot files are skipped.  A symbolic link is
+ * followed only when what it names lies inside the knowledge base
+ * (top, its real path; NULL: links are not checked) and is not a
+ * folder above it; any other link, and a FIFO, socket or device named
+ * like a content file, is an error naming it, so that content from
+ * elsewhere on the build machine is never published and the walk never
+ * waits on a FIFO or loops.  A folder the build's list of files (t,
+ * may be NULL) holds is read from there; others from the file system.
+ */
+static void
+walk(const char *top, const struct ftree *t, const char *dir,
+    const char *rel, const char *ext, struct file **fs, size_t *fsz)
 {
 	DIR		*d;
 	struct dirent	*e;
-	struct stat	 st;
-	char		*sub, *subrel, *real, *here;
-	size_t		 n, el = strlen(ext);
-	int		 named;
+	struct ftree_ent *ents = NULL;
+	char		*real;
+	size_t		 n, i;
 
 	/* The folder itself (pages/ as a link) stays inside too. */
 	if (top != NULL && (real = realpath(dir, NULL)) != NULL) {
@@ -324,70 +411,22 @@ walk(const char *top, const char *dir, const char *rel, const char *ext,
 			return;
 		}
 	}
-	if ((d = opendir(dir)) == NULL) {
+	if (t != NULL && (n = ftree_children(t, dir, &ents)) != (size_t)-1) {
+		for (i = 0; i < n; i++)
+			walk_one(top, t, dir, rel, ents[i].name,
+			    ents[i].link || ents[i].st->st_mode == 0 ? NULL :
+			    ents[i].st, ext, fs, fsz);
+		free(ents);
+	} else if ((d = opendir(dir)) == NULL) {
 		if (errno != ENOENT)
 			diag_sys(dir, "%s", strerror(errno));
 		return;
+	} else {
+		while ((e = readdir(d)) != NULL)
+			walk_one(top, NULL, dir, rel, e->d_name, NULL, ext, fs,
+			    fsz);
+		closedir(d);
 	}
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		sub = path_join(dir, e->d_name);
-		subrel = path_join(rel, e->d_name);
-		n = strlen(e->d_name);
-		named = n > el && strcmp(e->d_name + n - el, ext) == 0;
-		if (lstat(sub, &st) == -1) {
-			diag_sys(sub, "%s", strerror(errno));
-			goto next;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if ((real = realpath(sub, NULL)) == NULL) {
-				diag_err(sub, 0, 0, "symbolic link to nothing "
-				    "usable: %s", strerror(errno));
-				goto next;
-			}
-			if (top != NULL && !inside(top, real)) {
-				diag_err(sub, 0, 0, "symbolic link leaves the "
-				    "knowledge base; copy the file in instead");
-				free(real);
-				goto next;
-			}
-			here = realpath(dir, NULL);
-			if (stat(sub, &st) == -1) {
-				diag_sys(sub, "%s", strerror(errno));
-				st.st_mode = 0;
-			} else if (S_ISDIR(st.st_mode) && here != NULL &&
-			    inside(real, here)) {
-				diag_err(sub, 0, 0, "symbolic link to a folder "
-				    "above it; the walk would never end");
-				st.st_mode = 0;
-			}
-			free(here);
-			free(real);
-			if (st.st_mode == 0)
-				goto next;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			walk(top, sub, subrel, ext, fs, fsz);
-		} else if (named && !S_ISREG(st.st_mode)) {
-			diag_err(sub, 0, 0, "not a regular file (a %s); content "
-			    "files must be plain files", S_ISFIFO(st.st_mode) ?
-			    "FIFO" : S_ISSOCK(st.st_mode) ? "socket" :
-			    "device");
-		} else if (named) {
-			*fs = xreallocarray(*fs, *fsz + 1, sizeof(**fs));
-			(*fs)[*fsz].path = sub;
-			(*fs)[*fsz].rel = subrel;
-			(*fs)[*fsz].slug = xstrndup(e->d_name, n - el);
-			(*fs)[*fsz].st = st;
-			(*fsz)++;
-			continue;
-		}
-next:
-		free(sub);
-		free(subrel);
-	}
-	closedir(d);
 	/* An empty folder leaves *fs NULL, which qsort may not take. */
 	if (*fsz > 0)
 		xqsort(*fs, *fsz, sizeof(**fs), file_cmp);
@@ -1220,7 +1259,7 @@ load_seminars(struct kb *kb)
 
 	kb->seminars = val_list();
 	dir = path_join(kb->content, "seminars");
-	walk(kb->realroot, dir, "seminars", ".yaml", &fs, &fsz);
+	walk(kb->realroot, kb->tree, dir, "seminars", ".yaml", &fs, &fsz);
 	free(dir);
 	for (i = 0; i < fsz; i++) {
 		if (!file_read_input(fs[i].path, kb->site.max_file, &text,
@@ -1944,7 +1983,7 @@ load_dir(struct kb *kb, const char *sub, size_t elemsz, const char *what,
 
 	memset(&dl, 0, sizeof(dl));
 	dir = path_join(kb->content, sub);
-	walk(kb->realroot, dir, sub, ".md", &dl.fs, &fsz);
+	walk(kb->realroot, kb->tree, dir, sub, ".md", &dl.fs, &fsz);
 	free(dir);
 	dl.out = xcalloc(fsz, sizeof(struct entry *));
 	dl.elemsz = elemsz;
@@ -2196,7 +2235,7 @@ default_added(struct usecase *uc)
 struct kb *
 kb_load(const char *root, int drafts, int jobs)
 {
-	return kb_load_cached(root, drafts, jobs, NULL, 0);
+	return kb_load_cached(root, drafts, jobs, NULL, NULL);
 }
 
 /* How many entries were read from their files, not from the cache. */
@@ -2240,7 +2279,7 @@ usecase_one(void *arg, size_t i)
  */
 struct kb *
 kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
-    uint64_t files)
+    const struct ftree *tree)
 {
 	struct kb	*kb;
 	struct loader	 ld;
@@ -2254,6 +2293,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 	kb->content = path_join(root, "content");
 	kb->realroot = realpath(root, NULL);
 	kb->drafts = drafts;
+	kb->tree = tree;
 	kb->jobs = jobs;
 	if (stat(kb->content, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		diag_err(kb->content, 0, 0, "no content folder here (run "
@@ -2341,7 +2381,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 		    url_hackathon(kb->hacks[i]->e.slug));
 	seminar_targets(&ld, kb->seminars);
 	xqsort(ld.targets, ld.targetsz, sizeof(*ld.targets), target_cmp);
-	ld.env = link_env(&ld, files);
+	ld.env = link_env(&ld, tree != NULL ? ftree_names(tree, root) : 0);
 	kb->idx = ld.idx;
 	kb->env = ld.env;
 	n = kb->ucsz + kb->peoplesz + kb->pagesz + kb->hacksz;
@@ -2390,6 +2430,7 @@ kb_load_cached(const char *root, int drafts, int jobs, struct fcache *fc,
 		free(ld.targets[i].relcopy);
 	}
 	free(ld.targets);
+	kb->tree = NULL;	/* the caller's, and only for loading */
 	diag_release();
 	return kb;
 }

@@ -326,6 +326,8 @@ struct kb {
 					   too (kb_keep_fm); owned */
 	size_t		  fmkeepsz;
 	struct idx	 *idx;	/* the store bodies are kept in, or NULL */
+	const struct ftree *tree;	/* while loading: the files, or
+					   NULL */
 	uint64_t	  env;	/* what their links resolved against */
 };
 
@@ -349,11 +351,13 @@ struct kb	*kb_load(const char *root, int drafts, int jobs);
  * fc holds unchanged is not read again, its parsed front matter is
  * taken from the store; a body whose bytes, place and links are as
  * when it was kept is not rendered again (content.c says how each is
- * checked).  files hashes which files exist below content/ (links
- * resolve against them), or is 0 when not known.
+ * checked).  tree (may be NULL) is the build's list of the files
+ * below root/content (ftree_scan): the folders are read from it, and
+ * links resolve against which files it holds.
  */
+struct ftree;
 struct kb	*kb_load_cached(const char *root, int drafts, int jobs,
-		    struct fcache *fc, uint64_t files);
+		    struct fcache *fc, const struct ftree *tree);
 
 /*
  * Keep in idx the bodies that kb_load_cached rendered anew (a build
@@ -802,5 +806,41 @@ void		 imgref_free(struct imgref *r);
 
 /* Are s[0..n) exactly 64 lowercase hex digits (a sha256)? */
 int		 is_hex64(const char *s, size_t n);
+
+/*
+ * ftree.c: the files below the given folders, listed by one walk
+ * (names in order, what lstat and stat say), and fingerprints of them:
+ * with bytes 0, names and per file its size, time and inode, for the
+ * "nothing changed" check; with bytes 1, names and per file the hash
+ * of its bytes (from fc when it holds the file unchanged, else read
+ * and noted there; fc may be NULL), for "touched but not changed",
+ * but of the files in skip (full paths as listed, in any order; may
+ * be NULL) their names only: the caller hashes those.
+ */
+struct ftree;
+
+struct ftree	*ftree_scan(const char *const *dirs, size_t n);
+uint64_t	 ftree_print(const struct ftree *, uint64_t seed, int bytes,
+		    const char *const *skip, size_t skipsz, struct fcache *);
+/* A hash of the names alone, as below top (and whether each is a
+ * folder, a file or neither, and links' texts): what exists.  Never
+ * 0. */
+uint64_t	 ftree_names(const struct ftree *, const char *top);
+/*
+ * The entries right below folder dir (a folder given to ftree_scan or
+ * one below it, spelt as listed), into *out (a new array the caller
+ * frees; names and stat borrowed from the tree): how many, or
+ * (size_t)-1 when the tree does not list dir.
+ */
+struct ftree_ent {
+	const char		*name;	/* the last part of its path */
+	const struct stat	*st;	/* what lstat said; st_mode 0: it
+					   failed, or see link */
+	int			 link;	/* a symbolic link (st: what it
+					   names, or st_mode 0) */
+};
+size_t		 ftree_children(const struct ftree *, const char *dir,
+		    struct ftree_ent **out);
+void		 ftree_free(struct ftree *);
 
 #endif /* !KBGEN_MODEL_MODEL_H */

@@ -95,26 +95,4 @@ void		 site_out_free(struct site_out *);
 void		 site_out_counts(const struct site_out *, size_t *written,
 		    size_t *kept, size_t *removed);
 
-/*
- * ftree.c: the files below the given folders, listed by one walk
- * (names in order, what lstat and stat say), and fingerprints of them:
- * with bytes 0, names and per file its size, time and inode, for the
- * "nothing changed" check; with bytes 1, names and per file the hash
- * of its bytes (from fc when it holds the file unchanged, else read
- * and noted there; fc may be NULL), for "touched but not changed",
- * but of the files in skip (full paths as listed, in any order; may
- * be NULL) their names only: the caller hashes those.
- */
-struct fcache;
-struct ftree;
-
-struct ftree	*ftree_scan(const char *const *dirs, size_t n);
-uint64_t	 ftree_print(const struct ftree *, uint64_t seed, int bytes,
-		    const char *const *skip, size_t skipsz, struct fcache *);
-/* A hash of the names alone, as below top (and whether each is a
- * folder, a file or neither, and links' texts): what exists.  Never
- * 0. */
-uint64_t	 ftree_names(const struct ftree *, const char *top);
-void		 ftree_free(struct ftree *);
-
 #endif /* !KBGEN_PUBLISH_PUBLISH_H */

@@ -17,7 +17,9 @@
  * A link is hashed as its text and what it names, but a linked folder
  * is not entered (the content walk refuses those that leave the
  * knowledge base, and one may loop); only regular files are read,
- * never a FIFO.  This file does not know what a content file is.
+ * never a FIFO.  The content walk (content.c) takes each folder's
+ * entries from the same list (ftree_children) rather than asking the
+ * file system again.  This file does not know what a content file is.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <sys/stat.h>
@@ -31,7 +33,7 @@
 
 #include "extern.h"
 #include "store/store.h"
-#include "publish/publish.h"
+#include "model/model.h"
 
 struct fnode {
 	char		*path;
@@ -39,11 +41,22 @@ struct fnode {
 	size_t		 linksz;
 	struct stat	 st;	/* what it names; st_mode 0: hashed by
 				   its link text only */
+	size_t		 end;	/* one past its last node below it */
+	int		 islink;
+	const char	*name;	/* its last part, in path */
+};
+
+/* A folder given to ftree_scan, and its nodes [first, end). */
+struct froot {
+	char		*path;
+	size_t		 first, end;
 };
 
 struct ftree {
 	struct fnode	*n;
 	size_t		 nsz, ncap;
+	struct froot	*r;
+	size_t		 rsz;
 };
 
 static int
@@ -75,18 +88,24 @@ scan(struct ftree *t, const char *dir)
 	if (n > 1)
 		xqsort(names, n, sizeof(*names), name_cmp);
 	for (i = 0; i < n; i++) {
+		size_t	 at;
+
 		sub = path_join(dir, names[i]);
 		free(names[i]);
 		if (t->nsz == t->ncap) {
 			t->ncap = t->ncap ? t->ncap * 2 : 256;
 			t->n = xreallocarray(t->n, t->ncap, sizeof(*t->n));
 		}
+		at = t->nsz;
 		f = &t->n[t->nsz++];
 		memset(f, 0, sizeof(*f));
 		f->path = sub;
+		f->name = strrchr(sub, '/') != NULL ? strrchr(sub, '/') + 1 :
+		    sub;
 		if (lstat(sub, &f->st) == -1)
 			f->st.st_mode = 0;
 		else if (S_ISLNK(f->st.st_mode)) {
+			f->islink = 1;
 			if ((ln = readlink(sub, lnk, sizeof(lnk))) > 0) {
 				f->link = xstrndup(lnk, (size_t)ln);
 				f->linksz = (size_t)ln;
@@ -96,12 +115,13 @@ scan(struct ftree *t, const char *dir)
 		}
 		if (S_ISDIR(f->st.st_mode))
 			scan(t, sub);	/* f may move: not used after */
+		t->n[at].end = t->nsz;
 	}
 	free(names);
 }
 
 /*
- * See publish/publish.h.
+ * See model/model.h.
  */
 struct ftree *
 ftree_scan(const char *const *dirs, size_t n)
@@ -109,13 +129,56 @@ ftree_scan(const char *const *dirs, size_t n)
 	struct ftree	*t = xcalloc(1, sizeof(*t));
 	size_t		 i;
 
-	for (i = 0; i < n; i++)
+	t->r = xcalloc(n ? n : 1, sizeof(*t->r));
+	for (i = 0; i < n; i++) {
+		t->r[i].path = xstrdup(dirs[i]);
+		t->r[i].first = t->nsz;
 		scan(t, dirs[i]);
+		t->r[i].end = t->nsz;
+	}
+	t->rsz = n;
 	return t;
 }
 
 /*
- * See publish/publish.h.
+ * See model/model.h.
+ */
+size_t
+ftree_children(const struct ftree *t, const char *dir,
+    struct ftree_ent **out)
+{
+	const struct fnode *f;
+	size_t		 i, first = 0, end = 0, n = 0;
+	int		 found = 0;
+
+	for (i = 0; !found && i < t->rsz; i++)
+		if (strcmp(t->r[i].path, dir) == 0) {
+			first = t->r[i].first;
+			end = t->r[i].end;
+			found = 1;
+		}
+	for (i = 0; !found && i < t->nsz; i++)
+		if (S_ISDIR(t->n[i].st.st_mode) && !t->n[i].islink &&
+		    strcmp(t->n[i].path, dir) == 0) {
+			first = i + 1;
+			end = t->n[i].end;
+			found = 1;
+		}
+	if (!found)
+		return (size_t)-1;
+	*out = xcalloc(end > first ? end - first : 1, sizeof(**out));
+	for (i = first; i < end; i = f->end) {
+		f = &t->n[i];
+		(*out)[n].name = f->name;
+		(*out)[n].st = &f->st;
+		(*out)[n].link = f->islink;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * See model/model.h.
  */
 uint64_t
 ftree_names(const struct ftree *t, const char *top)
@@ -153,6 +216,9 @@ ftree_free(struct ftree *t)
 		free(t->n[i].link);
 	}
 	free(t->n);
+	for (i = 0; i < t->rsz; i++)
+		free(t->r[i].path);
+	free(t->r);
 	free(t);
 }
 
@@ -185,7 +251,7 @@ pset_init(struct pset *ps, const char *const *v, size_t n)
 }
 
 /*
- * See publish/publish.h.
+ * See model/model.h.
  */
 uint64_t
 ftree_print(const struct ftree *t, uint64_t seed, int bytes,
