@@ -131,7 +131,7 @@ test: test-deps
 	@$(MAKE) kbgen unit
 	@sh tests/run.sh $(BUILD)
 
-check:
+check: test-deps
 	$(MAKE) BUILD=.obj-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined" MALLOC_LIBS= .obj-asan/kbgen unit
 	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
