@@ -273,7 +273,9 @@ has "gallery switch: catalogue" "$C" 'data-view="gallery"'
     fail "gallery.js published" "missing"
 
 # A rebuild takes the thumbnails from the cache: put another image in
-# the cache under the same name, and the site shows it.
+# the cache under the same name, and the site shows it.  --force, so
+# that every page and thumbnail is made again (an edit of a body alone
+# keeps the published thumbnail: it does not read the body).
 CACHE=$K/.kbgen/thumbs/v2
 HEX=${IMG#sha256:}
 n1=$(ls "$CACHE" | wc -l)
@@ -281,7 +283,7 @@ n1=$(ls "$CACHE" | wc -l)
     fail "cache: by image hash and size" "no $HEX-400x280.webp" 
 cp small.webp.400x280.webp "$CACHE/$HEX-400x280.webp"
 echo "Changed." >>"$U/th-files.md"
-"$KBGEN" build -C "$K" >"$TMP/build.out" 2>"$TMP/build2.err"
+"$KBGEN" build --force -C "$K" >"$TMP/build.out" 2>"$TMP/build2.err"
 rc "rebuild" $? 0 "$TMP/build2.err"
 near "cache: a rebuild does not encode again" \
     "$(px "$S/usecases/th-files/thumb.webp" 200 140)" 0,150,0
