@@ -179,11 +179,10 @@ fc_lookup(struct fcache *fc, const char *path, const struct stat *st,
     uint64_t *hash)
 {
 	struct frec	 want, r;
+	struct fmemo	*m;
 	char		*rec = NULL;
 	size_t		 recsz = 0;
 	int		 hit;
-
-	struct fmemo	*m;
 
 	if (fc == NULL)
 		return 0;
