@@ -137,6 +137,36 @@ scratch() {
 	trap '[ -z "$SRV" ] || kill "$SRV" 2>/dev/null; rm -rf "$TMP"' EXIT
 	trap 'exit 1' INT TERM
 }
+# fresh_diff NAME [SUB]: whether site/SUB (all of site/ without SUB) of
+# the knowledge base $K is, file for file, what a fresh full build of
+# its content (and of its templates, when it has its own) makes; the
+# differences in $TMP/NAME.diff, the fresh build's messages in
+# $TMP/NAME.fresh
+fresh_diff() {
+	F=$TMP/fresh-$1
+	rm -rf "$F"
+	mkdir -p "$F"
+	cp -r "$K/content" "$F/"
+	[ ! -d "$K/templates" ] || cp -r "$K/templates" "$F/"
+	"$KBGEN" -q -C "$F" build 2>"$TMP/$1.fresh"
+	diff -r "$F/site/${2:-}" "$K/site/${2:-}" >"$TMP/$1.diff" 2>&1
+	set -- $? "$@"
+	rm -rf "$F"
+	return "$1"
+}
+# same_as_fresh NAME [SUB]: fresh_diff as a check named NAME, showing
+# the incremental build's report ($TMP/NAME.out) when it fails
+same_as_fresh() {
+	if fresh_diff "$@"; then
+		ok "$1"
+	elif [ -n "${2:-}" ]; then
+		fail "$1" "$2/ differs from a full build's" "$TMP/$1.out" \
+		    "$TMP/$1.diff"
+	else
+		fail "$1" "the incremental site differs from a full build" \
+		    "$TMP/$1.out" "$TMP/$1.diff"
+	fi
+}
 # serve DIR: serve the files of DIR (a built site) over http on a free
 # port of 127.0.0.1, in the background; sets SRV (its pid, for the
 # suite's EXIT trap to kill) and PORT.  One that does not start fails

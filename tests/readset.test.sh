@@ -15,9 +15,8 @@ KBGEN=${KBGEN:-$PWD/kbgen}
 FIX=$PWD/tests/fixtures/kb
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$PWD/tests/lib.sh"
+scratch
 K=$TMP/kb
 S=$K/site
 UC=$K/content/usecases
@@ -27,20 +26,7 @@ rm -rf "$S" "$K/.kbgen"
 cp -r "$PWD/templates" "$K/templates"
 
 # same NAME: site/ equals a fresh full build of the same knowledge base
-same() {
-	F=$TMP/fresh-$1
-	rm -rf "$F"
-	mkdir -p "$F"
-	cp -r "$K/content" "$K/templates" "$F/"
-	"$KBGEN" -q -C "$F" build 2>"$TMP/$1.fresh"
-	if ! diff -r "$F/site" "$S" >"$TMP/$1.diff" 2>&1; then
-		fail "$1" "the incremental site differs from a full build" \
-		    "$TMP/$1.out" "$TMP/$1.diff"
-	else
-		ok "$1"
-	fi
-	rm -rf "$F"
-}
+same() { same_as_fresh "$1"; }
 # step NAME: an incremental build, its report in $TMP/NAME.out, then
 # compare
 step() {

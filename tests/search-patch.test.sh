@@ -11,9 +11,8 @@ KBGEN=${KBGEN:-$PWD/kbgen}
 FIX=$PWD/tests/fixtures/kb
 : "${TZ:=UTC}" "${LC_ALL:=C}" "${SOURCE_DATE_EPOCH:=1700000000}"
 export TZ LC_ALL SOURCE_DATE_EPOCH
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$PWD/tests/lib.sh"
+scratch
 K=$TMP/kb
 S=$K/site
 UC=$K/content/usecases
@@ -33,21 +32,7 @@ for i in $(seq 1 40); do
 done
 
 # same NAME: site/search equals a fresh full build's
-same() {
-	F=$TMP/fresh
-	rm -rf "$F"
-	mkdir -p "$F"
-	cp -r "$K/content" "$F/"
-	[ -d "$K/templates" ] && cp -r "$K/templates" "$F/"
-	"$KBGEN" -q -C "$F" build 2>"$TMP/$1.fresh"
-	if ! diff -r "$F/site/search" "$S/search" >"$TMP/$1.diff" 2>&1; then
-		fail "$1" "search/ differs from a full build's" \
-		    "$TMP/$1.out" "$TMP/$1.diff"
-	else
-		ok "$1"
-	fi
-	rm -rf "$F"
-}
+same() { same_as_fresh "$1" search; }
 # step NAME patch|full [OPTION]: build (KBGEN_TIMING), say whether the
 # index was patched as wanted, and compare search/ with a fresh build
 step() {

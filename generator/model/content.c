@@ -1601,6 +1601,45 @@ resolve_noted(void *arg, const char *url, size_t line, size_t col)
 	return res;
 }
 
+/* A body record's head, as read by bhead_read. */
+struct bhead {
+	uint64_t	 key;
+	uint64_t	 env;
+	size_t		 n;	/* links */
+	size_t		 linksz;
+	size_t		 htmlsz;
+	size_t		 off;	/* where the links start */
+};
+
+/*
+ * The head of a body record whose first bytes are rec (NUL-terminated,
+ * the head in them) and whose size is recsz.  0 when it is no head, or
+ * its sizes do not add up to recsz.
+ */
+static int
+bhead_read(const char *rec, size_t recsz, struct bhead *h)
+{
+	unsigned long long k, env;
+	const char	*nl;
+
+	if (sscanf(rec, "%llx %llx %zu %zu %zu", &k, &env, &h->n,
+	    &h->linksz, &h->htmlsz) != 5 || (nl = strchr(rec, '\n')) == NULL)
+		return 0;
+	h->key = k;
+	h->env = env;
+	h->off = (size_t)(nl + 1 - rec);
+	return h->off <= recsz && recsz - h->off == h->linksz + h->htmlsz;
+}
+
+/* Append a body record's head to b. */
+static void
+bhead_write(struct buf *b, uint64_t key, uint64_t env, size_t n,
+    size_t linksz, size_t htmlsz)
+{
+	buf_printf(b, "%016llx %016llx %zu %zu %zu\n", (unsigned long long)key,
+	    (unsigned long long)env, n, linksz, htmlsz);
+}
+
 /*
  * The HTML of a kept record when its key is key and its links answer
  * as they did, else NULL.  The HTML is moved to the front of rec (a
@@ -1613,23 +1652,19 @@ static char *
 body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key,
     struct buf *renew)
 {
-	const char	*p = rec, *end = rec + recsz, *links;
+	const char	*p, *end = rec + recsz, *links;
 	char		*url, *res, *q;
-	unsigned long long k, env;
-	size_t		 n, linksz, htmlsz, i, line, col, usz, rsz;
+	struct bhead	 h;
+	size_t		 n, i, line, col, usz, rsz;
 	int		 bad = 0, same, hasres;
 
-	if (sscanf(p, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
-	    &htmlsz) != 5 || k != key ||
-	    (p = memchr(p, '\n', recsz)) == NULL)
+	if (!bhead_read(rec, recsz, &h) || h.key != key)
 		return NULL;
-	p++;
-	if ((size_t)(end - p) < linksz)
-		return NULL;
-	links = p;
+	p = links = rec + h.off;
+	n = h.n;
 	/* Nothing they resolve against changed: no need to ask. */
-	if (lc->ld->env != 0 && env == lc->ld->env) {
-		p += linksz;
+	if (lc->ld->env != 0 && h.env == lc->ld->env) {
+		p += h.linksz;
 		n = 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -1651,16 +1686,14 @@ body_kept(struct linkctx *lc, char *rec, size_t recsz, uint64_t key,
 			return NULL;
 		p += usz + rsz;
 	}
-	if ((size_t)(end - p) != htmlsz || (size_t)(p - links) != linksz)
+	if ((size_t)(p - links) != h.linksz)
 		return NULL;
-	if (lc->ld->env != 0 && env != lc->ld->env) {
-		buf_printf(renew, "%016llx %016llx %zu %zu %zu\n",
-		    (unsigned long long)key, (unsigned long long)lc->ld->env,
-		    n, linksz, htmlsz);
-		buf_put(renew, links, linksz);
+	if (lc->ld->env != 0 && h.env != lc->ld->env) {
+		bhead_write(renew, key, lc->ld->env, h.n, h.linksz, h.htmlsz);
+		buf_put(renew, links, h.linksz);
 	}
-	memmove(rec, p, htmlsz);
-	rec[htmlsz] = '\0';
+	memmove(rec, p, h.htmlsz);
+	rec[h.htmlsz] = '\0';
 	return rec;
 }
 
@@ -1715,9 +1748,8 @@ render_body(struct loader *ld, struct entry *e, const char *root,
 		return BODY_NONE;
 	}
 	if (ld->idx != NULL && diag_mine() == said) {
-		buf_printf(keep, "%016llx %016llx %zu %zu %zu\n",
-		    (unsigned long long)key, (unsigned long long)ld->env,
-		    br.n, br.links.sz, strlen(out.html));
+		bhead_write(keep, key, ld->env, br.n, br.links.sz,
+		    strlen(out.html));
 		if (br.links.sz > 0)
 			buf_put(keep, br.links.data, br.links.sz);
 		/* The HTML follows, from e->html, when it is kept. */
@@ -1743,19 +1775,16 @@ static int
 body_lazy(struct loader *ld, struct entry *e, const char *root)
 {
 	char		 head[128];
-	unsigned long long k, env;
-	size_t		 recsz, n, linksz, htmlsz;
-	const char	*nl;
+	struct bhead	 h;
+	size_t		 recsz;
 	uint64_t	 key;
 
 	if (ld->idx == NULL || ld->env == 0 || (e->body == NULL && !e->cached))
 		return 0;
 	key = body_key(ld, e, root);
 	if (idx_peek_rec(ld->idx, "bodies", e->relpath, head, sizeof(head),
-	    &recsz) != 1 || (nl = strchr(head, '\n')) == NULL ||
-	    sscanf(head, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
-	    &htmlsz) != 5 || k != key || env != ld->env ||
-	    recsz - (size_t)(nl + 1 - head) != linksz + htmlsz)
+	    &recsz) != 1 || !bhead_read(head, recsz, &h) || h.key != key ||
+	    h.env != ld->env)
 		return 0;
 	e->lazy = 1;
 	e->htmlkey = key;
@@ -1778,9 +1807,9 @@ const char *
 kb_html(const struct kb *kb, const struct entry *ce)
 {
 	struct entry	*e = (struct entry *)ce;	/* html, on first use */
-	unsigned long long k, env;
-	size_t		 recsz, n, linksz, htmlsz;
-	char		*rec = NULL, *nl;
+	struct bhead	 h;
+	size_t		 recsz;
+	char		*rec = NULL;
 
 	if (!ce->lazy)
 		return ce->html;
@@ -1788,12 +1817,10 @@ kb_html(const struct kb *kb, const struct entry *ce)
 	if (e->html == NULL) {
 		if (kb->idx != NULL && idx_get_rec(kb->idx, "bodies",
 		    e->relpath, &rec, &recsz) == 1 &&
-		    (nl = memchr(rec, '\n', recsz)) != NULL &&
-		    sscanf(rec, "%llx %llx %zu %zu %zu", &k, &env, &n, &linksz,
-		    &htmlsz) == 5 && k == e->htmlkey && env == kb->env &&
-		    recsz - (size_t)(nl + 1 - rec) == linksz + htmlsz) {
-			memmove(rec, nl + 1 + linksz, htmlsz);
-			rec[htmlsz] = '\0';
+		    bhead_read(rec, recsz, &h) && h.key == e->htmlkey &&
+		    h.env == kb->env) {
+			memmove(rec, rec + h.off + h.linksz, h.htmlsz);
+			rec[h.htmlsz] = '\0';
 			e->html = rec;
 			rec = NULL;
 		} else {
